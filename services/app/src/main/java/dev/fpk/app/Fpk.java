@@ -1,5 +1,38 @@
 package dev.fpk.app;
 
-public final class Fpk {
-  public static void main(String[] args) {}
+import dev.fpk.app.cli.BrokerCommand;
+import dev.fpk.app.cli.DemoCommand;
+import dev.fpk.app.cli.ReplayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The fpk launcher: one entry point, one subcommand per role or tool. */
+@Command(
+    name = "fpk",
+    mixinStandardHelpOptions = true,
+    version = "fpk 0.1.0",
+    description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
+    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class})
+public final class Fpk implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with fpk's error handling: bad options name the option, failures exit 1. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Fpk())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("fpk " + cmd.getCommandName() + ": " + e.getMessage());
+          return 1;
+        });
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
 }

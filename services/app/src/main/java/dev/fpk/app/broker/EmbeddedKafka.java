@@ -1,0 +1,165 @@
+package dev.fpk.app.broker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Features;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one process), on
+ * 127.0.0.1 with a temporary log directory that is deleted on {@link #close()}.
+ *
+ * <p>Kafka cannot report the real port of a port-0 listener, so free ports are picked first and
+ * the start is retried when another process wins the race for them.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final int START_ATTEMPTS = 5;
+
+  private final KafkaRaftServer server;
+  private final Path logDir;
+  private final String bootstrap;
+
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrap) {
+    this.server = server;
+    this.logDir = logDir;
+    this.bootstrap = bootstrap;
+  }
+
+  /** Starts a broker with the given extra broker properties (they override the defaults). */
+  public static EmbeddedKafka start(Properties overrides) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      Path dir = createTempDir();
+      try {
+        return startOnce(dir, overrides);
+      } catch (RuntimeException e) {
+        deleteRecursively(dir);
+        if (!isBindFailure(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw new IllegalStateException("embedded Kafka could not bind its ports after " + START_ATTEMPTS + " attempts", last);
+  }
+
+  public static EmbeddedKafka start() {
+    return start(new Properties());
+  }
+
+  /** Bootstrap servers, "127.0.0.1:port". */
+  public String bootstrapServers() {
+    return bootstrap;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      deleteRecursively(logDir);
+    }
+  }
+
+  private static EmbeddedKafka startOnce(Path dir, Properties overrides) {
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", dir.toString());
+    p.put("num.partitions", "4");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "true");
+    // room for a 2048x2048 float matrix in one chunked stream of records (protocol/README.md)
+    p.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
+    p.put("replica.fetch.max.bytes", String.valueOf(8 * 1024 * 1024));
+    p.putAll(overrides);
+    KafkaConfig config = KafkaConfig.fromProps(p, false);
+    format(config, dir);
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown();
+      throw e;
+    }
+    return new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+  }
+
+  private static void format(KafkaConfig config, Path dir) {
+    try {
+      new Formatter()
+          .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
+          .setSupportedFeatures(Features.PRODUCTION_FEATURES)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(config.nodeId())
+          .setControllerListenerName("CONTROLLER")
+          .setMetadataLogDirectory(dir.toString())
+          .setDirectories(List.of(dir.toString()))
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not format the embedded Kafka log directory " + dir, e);
+    }
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path createTempDir() {
+    try {
+      return Files.createTempDirectory("fpk-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not create a temporary directory for embedded Kafka", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir left behind is not worth failing a shutdown for
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.fpk.app.node;
+
+import dev.fpk.protocol.Topics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/** The few admin operations fpk needs: create its topics, and tell how far a group has come. */
+public final class KafkaAdmin implements AutoCloseable {
+  private final Admin admin;
+
+  public KafkaAdmin(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    this.admin = Admin.create(p);
+  }
+
+  /** Creates every fpk topic that does not exist yet, with this many partitions. */
+  public void ensureTopics(int partitions, short replication) {
+    Set<String> existing = get(admin.listTopics().names(), "list topics");
+    List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
+        .map(t -> new NewTopic(t, partitions, replication)).toList();
+    if (!missing.isEmpty()) {
+      get(admin.createTopics(missing).all(), "create topics " + missing);
+    }
+  }
+
+  /** End offsets of every partition of a topic. */
+  public Map<TopicPartition, Long> endOffsets(String topic) {
+    int partitions = get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
+        .get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    get(admin.listOffsets(request).all(), "read end offsets of " + topic)
+        .forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  /** Records of the topic the group has not committed yet: its lag. */
+  public long lag(String group, String topic) {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read offsets of group " + group);
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> end : endOffsets(topic).entrySet()) {
+      OffsetAndMetadata c = committed.get(end.getKey());
+      lag += end.getValue() - (c == null ? 0 : c.offset());
+    }
+    return lag;
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+
+  private static <T> T get(KafkaFuture<T> future, String what) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Kafka: could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.fpk.app.node;
+
+import com.typesafe.config.Config;
+import dev.fpk.app.broker.EmbeddedKafka;
+import dev.fpk.app.report.OutputFollower;
+import dev.fpk.app.report.ReportCollector;
+import dev.fpk.protocol.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.kafka.javadsl.Consumer;
+
+/**
+ * Everything {@code demo} and {@code replay} run in one JVM: a broker (the embedded one unless
+ * bootstrap servers are given), the fpk topics, an analysis node and a follower of its outputs.
+ */
+public final class Pipeline implements AutoCloseable {
+  private final EmbeddedKafka broker;
+  private final String bootstrap;
+  private final AnalysisNode node;
+  private final ReportCollector collector = new ReportCollector();
+  private final Consumer.Control follower;
+  private final String group;
+
+  private Pipeline(Config config, String bootstrapOrEmpty) {
+    this.broker = bootstrapOrEmpty.isBlank() ? EmbeddedKafka.start() : null;
+    this.bootstrap = broker != null ? broker.bootstrapServers() : bootstrapOrEmpty;
+    this.group = config.getString("fpk.group");
+    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+      admin.ensureTopics(config.getInt("fpk.partitions"), (short) 1);
+    }
+    this.node = AnalysisNode.start(config, bootstrap);
+    this.follower = OutputFollower.start(node.system(), bootstrap, collector);
+  }
+
+  /** Starts a pipeline; an empty bootstrap starts the embedded broker. */
+  public static Pipeline start(Config config, String bootstrapOrEmpty) {
+    return new Pipeline(config, bootstrapOrEmpty);
+  }
+
+  public String bootstrapServers() {
+    return bootstrap;
+  }
+
+  public boolean embedded() {
+    return broker != null;
+  }
+
+  public AnalysisNode node() {
+    return node;
+  }
+
+  public ReportCollector collector() {
+    return collector;
+  }
+
+  /**
+   * Waits until the analysis has committed every snapshot published so far and the report has
+   * read every output that produced.
+   */
+  public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+      while (admin.lag(group, Topics.SNAPSHOTS) > 0) {
+        pause(deadline, "the analysis to consume every snapshot");
+      }
+      Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+      for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
+        ends.putAll(admin.endOffsets(t));
+      }
+      while (!collector.caughtUpWith(ends)) {
+        pause(deadline, "the report to read every output");
+      }
+    }
+  }
+
+  private static void pause(long deadline, String what) throws TimeoutException, InterruptedException {
+    if (System.nanoTime() > deadline) {
+      throw new TimeoutException("timed out waiting for " + what);
+    }
+    Thread.sleep(100);
+  }
+
+  @Override
+  public void close() {
+    follower.shutdown().toCompletableFuture().join();
+    node.close();
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.fpk.app.report;
+
+import dev.fpk.protocol.Topics;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/** Follows the output topics from their beginning into a {@link ReportCollector}. */
+public final class OutputFollower {
+  private OutputFollower() {}
+
+  public static Consumer.Control start(ActorSystem<?> system, String bootstrapServers, ReportCollector collector) {
+    ConsumerSettings<String, byte[]> settings = ConsumerSettings
+        .create(system, new StringDeserializer(), new ByteArrayDeserializer())
+        .withBootstrapServers(bootstrapServers)
+        .withGroupId("fpk-report-" + UUID.randomUUID())
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
+        .withStopTimeout(Duration.ZERO);
+    return Consumer.plainSource(settings,
+            Subscriptions.topics(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER))
+        .to(Sink.foreach(collector::accept))
+        .run(system);
+  }
+}

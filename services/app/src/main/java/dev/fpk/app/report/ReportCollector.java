@@ -1,0 +1,188 @@
+package dev.fpk.app.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fpk.physics.cs.FixedPoints;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.DeadLetter;
+import dev.fpk.protocol.v1.DensityUpdate;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.EntryEstimate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Folds what the analysis publishes (estimates, densities, alignment, dead letters) into the
+ * run report: per run, layer and entry the latest drift and diffusion fields with their
+ * Ornstein-Uhlenbeck fit, the alignment history, the latest density against the histogram, and
+ * the fixed points of the drift. Units as on the wire: steps, weight units, drift per step,
+ * D per step in dW = mu dt + sqrt(2D) dB. Thread-safe (one feeder, any number of readers).
+ */
+public final class ReportCollector {
+  private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private final Map<String, Long> rejectedByReason = new TreeMap<>();
+  private long accepted;
+
+  /** Takes one record of an output topic; records of other topics are ignored. */
+  public synchronized void accept(ConsumerRecord<String, byte[]> record) {
+    positions.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+    try {
+      switch (record.topic()) {
+        case Topics.ESTIMATES -> {
+          DriftDiffusionEstimate e = DriftDiffusionEstimate.parseFrom(record.value());
+          layer(e.getRunId(), e.getLayer()).estimate = e;
+        }
+        case Topics.DENSITIES -> {
+          DensityUpdate d = DensityUpdate.parseFrom(record.value());
+          layer(d.getRunId(), d.getLayer()).density = d;
+        }
+        case Topics.ALIGNMENT -> {
+          AlignmentUpdate a = AlignmentUpdate.parseFrom(record.value());
+          layer(a.getRunId(), a.getLayer()).alignment.add(a);
+        }
+        case Topics.DEAD_LETTER -> rejected(DeadLetter.parseFrom(record.value()).getReason(), 1);
+        default -> { }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      rejected("unparseable_output", 1);
+    }
+  }
+
+  /** Counts records accepted before the pipeline (e.g. read from a replay file). */
+  public synchronized void countAccepted(long n) {
+    accepted += n;
+  }
+
+  /** Counts records rejected before they reached Kafka (e.g. bad lines of a replay file). */
+  public synchronized void rejected(String reason, long n) {
+    rejectedByReason.merge(reason, n, Long::sum);
+  }
+
+  /** True once every partition has been read up to the given end offsets. */
+  public synchronized boolean caughtUpWith(Map<TopicPartition, Long> endOffsets) {
+    return endOffsets.entrySet().stream()
+        .allMatch(e -> e.getValue() == 0 || positions.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
+  /** The latest alignment update of every (run, layer). */
+  public synchronized List<AlignmentUpdate> latestAlignment() {
+    List<AlignmentUpdate> out = new ArrayList<>();
+    runs.values().forEach(layers -> layers.values().forEach(l -> {
+      if (!l.alignment.isEmpty()) {
+        out.add(l.alignment.get(l.alignment.size() - 1));
+      }
+    }));
+    return out;
+  }
+
+  /** The latest estimate of every (run, layer). */
+  public synchronized List<DriftDiffusionEstimate> latestEstimates() {
+    List<DriftDiffusionEstimate> out = new ArrayList<>();
+    runs.values().forEach(layers -> layers.values().forEach(l -> {
+      if (l.estimate != null) {
+        out.add(l.estimate);
+      }
+    }));
+    return out;
+  }
+
+  /** The report as JSON (the shape documented in the README). */
+  public synchronized ObjectNode toJson(ObjectMapper mapper) {
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode runArray = root.putArray("runs");
+    runs.forEach((runId, layers) -> {
+      ObjectNode run = runArray.addObject().put("runId", runId);
+      ArrayNode layerArray = run.putArray("layers");
+      layers.forEach((name, state) -> layerArray.add(state.toJson(mapper, name)));
+    });
+    ObjectNode records = root.putObject("records");
+    long rejected = rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+    records.put("accepted", accepted).put("rejected", rejected);
+    ObjectNode byReason = records.putObject("byReason");
+    rejectedByReason.forEach(byReason::put);
+    return root;
+  }
+
+  private LayerState layer(String run, String layer) {
+    return runs.computeIfAbsent(run, r -> new TreeMap<>()).computeIfAbsent(layer, l -> new LayerState());
+  }
+
+  /** Everything known of one (run, layer). */
+  private static final class LayerState {
+    DriftDiffusionEstimate estimate;
+    DensityUpdate density;
+    final List<AlignmentUpdate> alignment = new ArrayList<>();
+
+    ObjectNode toJson(ObjectMapper mapper, String name) {
+      ObjectNode layer = mapper.createObjectNode().put("layer", name)
+          .put("mode", estimate == null ? "ensemble" : estimate.getMode())
+          .put("replicas", alignment.isEmpty() ? 0 : alignment.get(alignment.size() - 1).getSamples())
+          .put("lastStep", alignment.isEmpty() ? -1 : alignment.get(alignment.size() - 1).getStep());
+      ArrayNode entries = layer.putArray("entries");
+      int count = estimate != null ? estimate.getEntriesCount() : density == null ? 0 : density.getEntriesCount();
+      for (int e = 0; e < count; e++) {
+        entries.add(entry(mapper, e));
+      }
+      return layer;
+    }
+
+    private ObjectNode entry(ObjectMapper mapper, int e) {
+      ObjectNode out = mapper.createObjectNode();
+      if (estimate != null) {
+        EntryEstimate est = estimate.getEntries(e);
+        out.set("index", ints(mapper, est.getIndexList()));
+        out.putObject("drift").put("slope", est.getDriftSlope()).put("slopeStdErr", est.getDriftSlopeStderr())
+            .put("intercept", est.getDriftIntercept()).put("unit", "weight units per step")
+            .<ObjectNode>set("grid", doubles(mapper, est.getGridList()))
+            .set("values", doubles(mapper, est.getDriftList()));
+        out.putObject("diffusion").put("mean", est.getDiffusionMean()).put("meanStdErr", est.getDiffusionMeanStderr())
+            .put("unit", "weight units^2 per step, dW = mu dt + sqrt(2D) dB")
+            .<ObjectNode>set("grid", doubles(mapper, est.getGridList()))
+            .set("values", doubles(mapper, est.getDiffusionList()));
+        out.put("pawulaRatio", est.getPawulaRatio());
+        ArrayNode fixed = out.putArray("fixedPoints");
+        double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] drift = est.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();
+        FixedPoints.of(grid, drift).forEach(fp -> fixed.addObject().put("w", fp.w()).put("slope", fp.slope()));
+      }
+      ArrayNode history = out.putArray("alignment");
+      for (AlignmentUpdate a : alignment) {
+        EntryAlignment ea = a.getEntries(e);
+        history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
+            .put("hellinger", ea.getHellinger()).put("meanError", ea.getMeanError())
+            .put("varianceError", ea.getVarianceError());
+      }
+      if (density != null) {
+        EntryDensity d = density.getEntries(e);
+        out.putObject("density").put("step", density.getStep())
+            .<ObjectNode>set("edges", doubles(mapper, d.getEdgesList()))
+            .<ObjectNode>set("theory", doubles(mapper, d.getTheoryList()))
+            .set("empirical", doubles(mapper, d.getEmpiricalList()));
+      }
+      return out;
+    }
+
+    private static ArrayNode ints(ObjectMapper mapper, List<Integer> xs) {
+      ArrayNode a = mapper.createArrayNode();
+      xs.forEach(a::add);
+      return a;
+    }
+
+    private static ArrayNode doubles(ObjectMapper mapper, List<Double> xs) {
+      ArrayNode a = mapper.createArrayNode();
+      xs.forEach(a::add);
+      return a;
+    }
+  }
+}

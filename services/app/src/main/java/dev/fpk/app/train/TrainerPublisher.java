@@ -1,0 +1,71 @@
+package dev.fpk.app.train;
+
+import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.WeightSnapshot;
+import dev.fpk.trainer.EnsembleTrainer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Drives an ensemble trainer as a Pekko stream into the snapshot topic: the snapshot at step 0,
+ * then one every {@code every} optimiser steps, for every replica and watched layer. The
+ * producer's back-pressure reaches the trainer: when Kafka is slow the trainer waits, and no
+ * snapshot is ever dropped.
+ */
+public final class TrainerPublisher {
+  private final EnsembleTrainer trainer;
+  private final String runId;
+  private final List<String> layers;
+  private final int every;
+  private final AtomicLong published = new AtomicLong();
+
+  public TrainerPublisher(EnsembleTrainer trainer, String runId, List<String> layers, int every) {
+    if (every < 1) {
+      throw new IllegalArgumentException("every = " + every + ": must be >= 1");
+    }
+    this.trainer = trainer;
+    this.runId = runId;
+    this.layers = List.copyOf(layers);
+    this.every = every;
+  }
+
+  /** Trains {@code steps} optimiser steps, publishing as it goes; completes when all are sent. */
+  public CompletionStage<Done> run(ActorSystem<?> system, String bootstrapServers, long steps) {
+    ProducerSettings<String, byte[]> settings = ProducerSettings
+        .create(system, new StringSerializer(), new ByteArraySerializer())
+        .withBootstrapServers(bootstrapServers);
+    return Source.single(0L).concat(Source.range(1, (int) (steps / every)).map(i -> (long) i))
+        .mapConcat(this::snapshotsAfter)
+        .map(s -> new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()))
+        .runWith(Producer.plainSink(settings), system);
+  }
+
+  /** The trainer's current optimiser step. */
+  public long step() {
+    return trainer.currentStep();
+  }
+
+  /** Snapshots handed to the producer so far. */
+  public long published() {
+    return published.get();
+  }
+
+  private List<WeightSnapshot> snapshotsAfter(long round) {
+    if (round > 0) {
+      trainer.steps(every);
+    }
+    List<WeightSnapshot> out = trainer.snapshots(runId, layers);
+    published.addAndGet(out.size());
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.fpk.estimator;
+
+import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.km.BinnedKramersMoyal;
+import dev.fpk.physics.km.KramersMoyalEstimate;
+import dev.fpk.physics.km.OuFit;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.EntryEstimate;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Running drift and diffusion of every entry of one (run, layer) in ensemble mode: the entry's
+ * value across replicas is the random variable (PHYSICS.md §2).
+ *
+ * <p>Between consecutive complete steps {@code t} and {@code t + dt}, each replica present at
+ * both contributes the increment {@code dW = W(t+dt) - W(t)} at {@code w = W(t)} to the entry's
+ * binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units per step),
+ * diffusion {@code D(w) = Var[dW | w] / (2 dt)} (weight units^2 per step, dW = mu dt + sqrt(2D) dB).
+ * The bins follow the weights ({@link Grids}); if they would grow past four times their
+ * configured number, the entry starts afresh on a new grid (its history is forgotten, on
+ * purpose: the landscape has moved far).
+ *
+ * <p>Not thread-safe: one instance belongs to one estimator entity.
+ */
+public final class EnsembleEstimator {
+  private final EstimatorSettings settings;
+  private BinnedKramersMoyal[] entries;
+  private EnsembleStep previous;
+
+  public EnsembleEstimator(EstimatorSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Adds the increments that lead to {@code step} and returns the estimate as of {@code step}. */
+  public DriftDiffusionEstimate update(EnsembleStep step) {
+    if (entries == null || entries.length != step.entries()) {
+      entries = new BinnedKramersMoyal[step.entries()];
+      for (int e = 0; e < entries.length; e++) {
+        entries[e] = new BinnedKramersMoyal(Grids.around(step.samples(e), settings.bins()), settings.halfLifeSteps());
+      }
+    } else {
+      addIncrements(step);
+    }
+    previous = step;
+    return estimate(step);
+  }
+
+  private void addIncrements(EnsembleStep step) {
+    double dt = step.step() - previous.step();
+    Map<Integer, Integer> before = positions(previous.replicas());
+    for (int e = 0; e < entries.length; e++) {
+      entries[e] = follow(entries[e], step.samples(e));
+      entries[e].decay(dt);
+    }
+    int n = step.entries();
+    for (int k = 0; k < step.size(); k++) {
+      Integer p = before.get(step.replicas()[k]);
+      if (p == null) {
+        continue;
+      }
+      for (int e = 0; e < n; e++) {
+        double w = previous.value(p, e);
+        entries[e].increment(w, step.value(k, e) - w, dt);
+      }
+    }
+  }
+
+  private BinnedKramersMoyal follow(BinnedKramersMoyal km, double[] samples) {
+    Grid1D grid = km.grid();
+    Grid1D next = Grids.following(grid, samples);
+    if (next == grid) {
+      return km;
+    }
+    if (next.cells() > 4 * settings.bins()) {
+      return new BinnedKramersMoyal(Grids.around(samples, settings.bins()), settings.halfLifeSteps());
+    }
+    return km.regridded(next);
+  }
+
+  private DriftDiffusionEstimate estimate(EnsembleStep step) {
+    DriftDiffusionEstimate.Builder out = DriftDiffusionEstimate.newBuilder()
+        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode("ensemble");
+    for (int e = 0; e < entries.length; e++) {
+      out.addEntries(entry(step.index(e), entries[e].result()));
+    }
+    return out.build();
+  }
+
+  private EntryEstimate entry(int[] index, KramersMoyalEstimate km) {
+    EntryEstimate.Builder b = EntryEstimate.newBuilder();
+    for (int i : index) {
+      b.addIndex(i);
+    }
+    double[] centres = km.grid().centres();
+    double[] drift = km.smoothedDrift(settings.minBinCount());
+    double[] diffusion = km.smoothedDiffusion(settings.minBinCount());
+    for (int i = 0; i < centres.length; i++) {
+      b.addGrid(centres[i]).addDrift(drift[i]).addDiffusion(diffusion[i])
+          .addDriftStderr(km.driftStdErr()[i]).addDiffusionStderr(km.diffusionStdErr()[i])
+          .addCount(km.counts()[i]);
+    }
+    OuFit fit = km.ouFit();
+    return b.setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
+        .setDiffusionMean(fit.diffusion()).setPawulaRatio(km.pawulaRatio())
+        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr()).build();
+  }
+
+  private static Map<Integer, Integer> positions(int[] replicas) {
+    Map<Integer, Integer> m = new HashMap<>();
+    for (int k = 0; k < replicas.length; k++) {
+      m.put(replicas[k], k);
+    }
+    return m;
+  }
+}

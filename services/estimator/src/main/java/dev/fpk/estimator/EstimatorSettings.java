@@ -1,0 +1,48 @@
+package dev.fpk.estimator;
+
+import com.typesafe.config.Config;
+
+/**
+ * Settings of the estimators, built once from the {@code fpk.estimator} config section
+ * (reference.conf documents every key).
+ *
+ * @param bins bins of the conditioning grid per entry, >= 4
+ * @param halfLifeSteps half-life of the forgetting in optimiser steps (+infinity: none)
+ * @param minBinCount bins with fewer effective increments use the Ornstein-Uhlenbeck fit
+ * @param replicaTimeoutMillis silence after which a replica is declared gone
+ * @param maxPendingSteps incomplete steps kept per (run, layer)
+ */
+public record EstimatorSettings(
+    int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps) {
+
+  public EstimatorSettings {
+    require(bins >= 4, "fpk.estimator.bins", bins, "must be >= 4");
+    require(halfLifeSteps > 0, "fpk.estimator.half-life-steps", halfLifeSteps, "must be > 0 (or inf)");
+    require(minBinCount >= 1, "fpk.estimator.min-bin-count", minBinCount, "must be >= 1");
+    require(replicaTimeoutMillis > 0, "fpk.estimator.replica-timeout", replicaTimeoutMillis + " ms", "must be > 0");
+    require(maxPendingSteps >= 1, "fpk.estimator.max-pending-steps", maxPendingSteps, "must be >= 1");
+  }
+
+  public static EstimatorSettings fromConfig(Config root) {
+    Config c = root.getConfig("fpk.estimator");
+    String halfLife = c.getString("half-life-steps").trim();
+    double halfLifeSteps;
+    try {
+      halfLifeSteps = halfLife.equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(halfLife);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("fpk.estimator.half-life-steps = " + halfLife + ": not a number or inf");
+    }
+    return new EstimatorSettings(c.getInt("bins"), halfLifeSteps, c.getInt("min-bin-count"),
+        c.getDuration("replica-timeout").toMillis(), c.getInt("max-pending-steps"));
+  }
+
+  public EstimatorSettings withHalfLifeSteps(double steps) {
+    return new EstimatorSettings(bins, steps, minBinCount, replicaTimeoutMillis, maxPendingSteps);
+  }
+
+  static void require(boolean ok, String key, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(key + " = " + value + ": " + rule);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.fpk.estimator;
+
+import dev.fpk.protocol.v1.WeightSnapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns the snapshots of one (run, layer), as they arrive, into complete ensemble steps: the
+ * step watermark of ARCHITECTURE.md. Event time is the optimiser step.
+ *
+ * <p>Step {@code n} completes when every live replica has reported {@code n}; a replica may
+ * deliver its steps out of order, so one that has moved past {@code n} is still waited for (until
+ * it times out, or the pending bound below forces the step out). The expected replicas are {@code 0..ensemble_size-1} when the trainer declares its ensemble
+ * size, otherwise the replicas seen so far; in that case a step also waits until some replica
+ * has moved past it, so that the first replica to report does not complete a step alone. A
+ * replica silent for longer than the timeout is declared gone and the watermark moves on
+ * without it; if it speaks again it is live again. A snapshot at or behind the watermark is
+ * late (or a duplicate, if the same replica already gave that step); a second copy of a pending
+ * (replica, step) is a duplicate. At most {@code maxPendingSteps} steps wait; beyond that the
+ * oldest completes with the replicas it has, so memory stays bounded.
+ *
+ * <p>Not thread-safe: one instance belongs to one entity. Wall-clock time is passed in, so a
+ * test drives it by hand.
+ */
+public final class StepAssembler {
+
+  /** What became of one offered snapshot. */
+  public enum Outcome {
+    ACCEPTED,
+    DUPLICATE,
+    LATE,
+    SHAPE_MISMATCH
+  }
+
+  /** The outcome of an offer, the steps it completed, and the replicas it declared gone. */
+  public record Offer(Outcome outcome, List<EnsembleStep> completed, List<Integer> gone) {}
+
+  private static final int REMEMBERED_STEPS = 64;
+
+  private final long replicaTimeoutMillis;
+  private final int maxPendingSteps;
+  private final NavigableMap<Long, Map<Integer, WeightSnapshot>> pending = new TreeMap<>();
+  private final Map<Integer, Replica> replicas = new HashMap<>();
+  private int[] shape;
+  private int declaredSize;
+  private long watermark = -1;
+
+  public StepAssembler(long replicaTimeoutMillis, int maxPendingSteps) {
+    if (replicaTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("replicaTimeoutMillis = " + replicaTimeoutMillis + ": must be > 0");
+    }
+    if (maxPendingSteps < 1) {
+      throw new IllegalArgumentException("maxPendingSteps = " + maxPendingSteps + ": must be >= 1");
+    }
+    this.replicaTimeoutMillis = replicaTimeoutMillis;
+    this.maxPendingSteps = maxPendingSteps;
+  }
+
+  /** The last completed step, -1 before the first. */
+  public long watermark() {
+    return watermark;
+  }
+
+  /** Number of replicas currently counted as live. */
+  public int liveReplicas() {
+    return (int) replicas.values().stream().filter(r -> r.live).count();
+  }
+
+  /** Offers one validated snapshot received at wall-clock time {@code nowMillis}. */
+  public Offer offer(WeightSnapshot s, long nowMillis) {
+    int[] sShape = s.getShapeList().stream().mapToInt(Integer::intValue).toArray();
+    if (shape == null) {
+      shape = sShape;
+    } else if (!Arrays.equals(shape, sShape)) {
+      return new Offer(Outcome.SHAPE_MISMATCH, List.of(), List.of());
+    }
+    declaredSize = Math.max(declaredSize, s.getEnsembleSize());
+    Replica replica = replicas.computeIfAbsent(s.getReplica(), id -> new Replica(nowMillis));
+    replica.lastSeenMillis = nowMillis;
+    replica.live = true;
+    Outcome outcome;
+    if (s.getStep() <= watermark) {
+      outcome = replica.recent.contains(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
+    } else {
+      Map<Integer, WeightSnapshot> atStep = pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
+      outcome = atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+      if (outcome == Outcome.ACCEPTED) {
+        replica.remember(s.getStep());
+      }
+    }
+    List<Integer> gone = expire(nowMillis);
+    return new Offer(outcome, drain(), gone);
+  }
+
+  /**
+   * Declares replicas silent for longer than the timeout gone and completes what that allows;
+   * called on every offer and by the owner's timer.
+   */
+  public Offer tick(long nowMillis) {
+    List<Integer> gone = expire(nowMillis);
+    return new Offer(Outcome.ACCEPTED, drain(), gone);
+  }
+
+  private List<Integer> expire(long nowMillis) {
+    List<Integer> gone = new ArrayList<>();
+    replicas.forEach((id, r) -> {
+      if (r.live && nowMillis - r.lastSeenMillis > replicaTimeoutMillis) {
+        r.live = false;
+        gone.add(id);
+      }
+    });
+    if (declaredSize > 0) {
+      // a declared replica that never spoke is as good as gone after the timeout
+      long firstSeen = replicas.values().stream().mapToLong(r -> r.firstSeenMillis).min().orElse(nowMillis);
+      for (int id = 0; id < declaredSize; id++) {
+        if (!replicas.containsKey(id) && nowMillis - firstSeen > replicaTimeoutMillis) {
+          Replica r = new Replica(firstSeen);
+          r.live = false;
+          replicas.put(id, r);
+          gone.add(id);
+        }
+      }
+    }
+    return gone;
+  }
+
+  private List<EnsembleStep> drain() {
+    List<EnsembleStep> done = new ArrayList<>();
+    while (!pending.isEmpty()) {
+      long n = pending.firstKey();
+      if (!isComplete(n) && pending.size() <= maxPendingSteps) {
+        break;
+      }
+      done.add(assemble(n, pending.pollFirstEntry().getValue()));
+      watermark = n;
+    }
+    return done;
+  }
+
+  private boolean isComplete(long n) {
+    Map<Integer, WeightSnapshot> atStep = pending.get(n);
+    boolean someoneMovedOn = false;
+    for (Map.Entry<Integer, Replica> e : replicas.entrySet()) {
+      Replica r = e.getValue();
+      someoneMovedOn |= r.latestStep > n;
+      if (r.live && !atStep.containsKey(e.getKey())) {
+        return false;
+      }
+    }
+    if (declaredSize > 0) {
+      for (int id = 0; id < declaredSize; id++) {
+        if (!replicas.containsKey(id)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return someoneMovedOn;
+  }
+
+  private EnsembleStep assemble(long step, Map<Integer, WeightSnapshot> atStep) {
+    int[] ids = new TreeSet<>(atStep.keySet()).stream().mapToInt(Integer::intValue).toArray();
+    int entries = atStep.get(ids[0]).getValuesCount();
+    float[] values = new float[ids.length * entries];
+    long newest = 0;
+    WeightSnapshot first = atStep.get(ids[0]);
+    for (int k = 0; k < ids.length; k++) {
+      WeightSnapshot s = atStep.get(ids[k]);
+      for (int e = 0; e < entries; e++) {
+        values[k * entries + e] = s.getValues(e);
+      }
+      newest = Math.max(newest, s.getTimeUnixMillis());
+    }
+    return new EnsembleStep(first.getRunId(), first.getLayer(), step, shape.clone(), ids, values,
+        first.getLearningRate(), first.getBatchSize(), newest);
+  }
+
+  /** What the assembler knows of one replica. */
+  private static final class Replica {
+    final long firstSeenMillis;
+    final TreeSet<Long> recent = new TreeSet<>();
+    long lastSeenMillis;
+    long latestStep = -1;
+    boolean live = true;
+
+    Replica(long nowMillis) {
+      this.firstSeenMillis = nowMillis;
+      this.lastSeenMillis = nowMillis;
+    }
+
+    void remember(long step) {
+      latestStep = Math.max(latestStep, step);
+      recent.add(step);
+      if (recent.size() > REMEMBERED_STEPS) {
+        recent.pollFirst();
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.fpk.estimator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.protocol.v1.WeightSnapshot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StepAssemblerTest {
+  private static final long TIMEOUT = 1_000;
+
+  private static WeightSnapshot snap(int replica, long step, int ensemble, float... values) {
+    return WeightSnapshot.newBuilder().setRunId("r").setLayer("l").setReplica(replica).setStep(step)
+        .addShape(1).addShape(values.length).setEnsembleSize(ensemble)
+        .addAllValues(java.util.Arrays.asList(box(values))).build();
+  }
+
+  private static Float[] box(float[] xs) {
+    Float[] out = new Float[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = xs[i];
+    }
+    return out;
+  }
+
+  @Test
+  void shouldCompleteStepWhenEveryDeclaredReplicaHasReported() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    assertTrue(a.offer(snap(1, 0, 2, 1f, 2f), 0).completed().isEmpty());
+    List<EnsembleStep> done = a.offer(snap(0, 0, 2, 3f, 4f), 0).completed();
+    assertEquals(1, done.size());
+    EnsembleStep s = done.get(0);
+    assertArrayEquals(new int[] {0, 1}, s.replicas());
+    assertArrayEquals(new double[] {3, 1}, s.samples(0));
+    assertEquals(0, a.watermark());
+  }
+
+  @Test
+  void shouldWaitOneStepWhenEnsembleSizeIsUnknown() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    assertTrue(a.offer(snap(0, 0, 0, 1f), 0).completed().isEmpty());
+    assertTrue(a.offer(snap(1, 0, 0, 1f), 0).completed().isEmpty());
+    List<EnsembleStep> done = a.offer(snap(0, 1, 0, 1f), 0).completed();
+    assertEquals(1, done.size(), "step 0 completes once a replica has moved past it");
+    assertEquals(2, done.get(0).size());
+  }
+
+  @Test
+  void shouldDropDuplicateSnapshot() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    assertEquals(StepAssembler.Outcome.ACCEPTED, a.offer(snap(0, 5, 2, 1f), 0).outcome());
+    assertEquals(StepAssembler.Outcome.DUPLICATE, a.offer(snap(0, 5, 2, 1f), 0).outcome());
+    a.offer(snap(1, 5, 2, 1f), 0);
+    assertEquals(StepAssembler.Outcome.DUPLICATE, a.offer(snap(1, 5, 2, 1f), 0).outcome(), "after completion too");
+  }
+
+  @Test
+  void shouldCountSnapshotBehindWatermarkAsLate() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(snap(0, 5, 2, 1f), 0);
+    a.offer(snap(1, 5, 2, 1f), 0);
+    assertEquals(StepAssembler.Outcome.LATE, a.offer(snap(1, 3, 2, 1f), 0).outcome());
+  }
+
+  @Test
+  void shouldDeclareSilentReplicaGoneAndMoveOn() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(snap(0, 0, 2, 1f), 0);
+    a.offer(snap(1, 0, 2, 2f), 0);
+    a.offer(snap(0, 1, 2, 1f), 10);
+    StepAssembler.Offer later = a.offer(snap(0, 2, 2, 1f), 10 + TIMEOUT + 1);
+    assertEquals(List.of(1), later.gone());
+    assertEquals(2, later.completed().size(), "steps 1 and 2 complete without replica 1");
+    assertEquals(1, a.liveReplicas());
+  }
+
+  @Test
+  void shouldCompleteOutOfOrderStepsInStepOrder() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(snap(0, 1, 2, 1f), 0);
+    a.offer(snap(0, 0, 2, 1f), 0);
+    a.offer(snap(1, 1, 2, 1f), 0);
+    List<EnsembleStep> done = a.offer(snap(1, 0, 2, 1f), 0).completed();
+    assertEquals(List.of(0L, 1L), done.stream().map(EnsembleStep::step).toList());
+  }
+
+  @Test
+  void shouldRejectShapeThatDiffersFromTheFirst() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(snap(0, 0, 2, 1f, 2f), 0);
+    assertEquals(StepAssembler.Outcome.SHAPE_MISMATCH, a.offer(snap(1, 0, 2, 1f), 0).outcome());
+  }
+
+  @Test
+  void shouldBoundPendingSteps() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 4);
+    int completed = 0;
+    for (long step = 0; step < 10; step++) {
+      completed += a.offer(snap(0, step, 2, 1f), 0).completed().size();
+    }
+    assertEquals(6, completed, "replica 1 never speaks: all but the last 4 steps are forced out");
+  }
+}

@@ -1,0 +1,136 @@
+package dev.fpk.solver;
+
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.estimator.Grids;
+import dev.fpk.estimator.StepEstimate;
+import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.density.KernelDensity;
+import dev.fpk.physics.fp.FokkerPlanck1D;
+import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.DensityUpdate;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.EntryEstimate;
+
+/**
+ * The Fokker-Planck densities of every entry of one (run, layer) in ensemble mode, advanced step
+ * by step and scored against the replicas (PHYSICS.md §3-4).
+ *
+ * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
+ * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
+ * Fokker-Planck equation: it is never reset to the data. To advance from step {@code t} to
+ * {@code t + dt} it uses the drift and diffusion estimated from increments up to {@code t} (out
+ * of sample); only the very first interval, before any increment exists, uses the estimate that
+ * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
+ * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
+ * mean and variance.
+ *
+ * <p>Not thread-safe: one instance belongs to one solver entity.
+ */
+public final class EnsembleSolver {
+  private final SolverSettings settings;
+  private EntrySolver[] entries;
+  private long lastStep;
+  private DriftDiffusionEstimate fields;
+
+  public EnsembleSolver(SolverSettings settings) {
+    this.settings = settings;
+  }
+
+  /** What one step produced: the alignment figures and the densities. */
+  public record Output(AlignmentUpdate alignment, DensityUpdate densities) {}
+
+  public Output advance(StepEstimate current) {
+    EnsembleStep step = current.step();
+    if (entries == null || entries.length != step.entries()) {
+      entries = new EntrySolver[step.entries()];
+      for (int e = 0; e < entries.length; e++) {
+        entries[e] = new EntrySolver(step.samples(e));
+      }
+    } else {
+      DriftDiffusionEstimate use = hasData(fields) ? fields : current.estimate();
+      double dt = step.step() - lastStep;
+      int substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
+      for (int e = 0; e < entries.length; e++) {
+        entries[e].advance(step.samples(e), use.getEntries(e), dt, substeps);
+      }
+    }
+    lastStep = step.step();
+    fields = current.estimate();
+    return score(step);
+  }
+
+  private static boolean hasData(DriftDiffusionEstimate estimate) {
+    return estimate != null && estimate.getEntriesCount() > 0 && FieldOnGrid.usable(estimate.getEntries(0));
+  }
+
+  private Output score(EnsembleStep step) {
+    AlignmentUpdate.Builder align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
+        .setStep(step.step()).setSamples(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
+    DensityUpdate.Builder dens = DensityUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
+        .setStep(step.step());
+    for (int e = 0; e < entries.length; e++) {
+      int[] index = step.index(e);
+      double[] samples = step.samples(e);
+      EntrySolver s = entries[e];
+      double[] hist = Alignment.histogram(s.grid, samples);
+      EntryAlignment.Builder a = EntryAlignment.newBuilder()
+          .setW1(Alignment.wasserstein1(s.grid, s.density, samples))
+          .setJs(Alignment.jensenShannon(s.grid, s.density, hist))
+          .setHellinger(Alignment.hellinger(s.grid, s.density, hist))
+          .setMeanError(Alignment.mean(s.grid, s.density) - Alignment.mean(s.grid, hist))
+          .setVarianceError(Alignment.variance(s.grid, s.density) - Alignment.variance(s.grid, hist));
+      EntryDensity.Builder d = EntryDensity.newBuilder();
+      for (int i : index) {
+        a.addIndex(i);
+        d.addIndex(i);
+      }
+      for (double edge : s.grid.edges()) {
+        d.addEdges(edge);
+      }
+      for (int i = 0; i < s.density.length; i++) {
+        d.addTheory(s.density[i]).addEmpirical(hist[i]);
+      }
+      align.addEntries(a);
+      dens.addEntries(d);
+    }
+    return new Output(align.build(), dens.build());
+  }
+
+  /** One entry's grid, density and solver; the grid follows the replicas. */
+  private final class EntrySolver {
+    Grid1D grid;
+    double[] density;
+    FokkerPlanck1D fp;
+
+    EntrySolver(double[] samples) {
+      grid = Grids.around(samples, settings.cells());
+      density = KernelDensity.estimate(grid, samples);
+      fp = new FokkerPlanck1D(grid, settings.scheme());
+    }
+
+    void advance(double[] samples, EntryEstimate field, double dt, int substeps) {
+      follow(samples);
+      if (!FieldOnGrid.usable(field)) {
+        return; // no increment seen yet: nothing moves the density
+      }
+      double[] centres = grid.centres();
+      fp.setFields(FieldOnGrid.drift(field, centres), FieldOnGrid.diffusion(field, centres, grid.width()));
+      fp.advance(density, dt, substeps);
+    }
+
+    private void follow(double[] samples) {
+      Grid1D next = Grids.following(grid, samples);
+      while (next.cells() > 2 * settings.cells()) {
+        next = next.coarsened();
+      }
+      if (next != grid) {
+        density = Grid1D.remap(grid, density, next);
+        grid = next;
+        fp = new FokkerPlanck1D(grid, settings.scheme());
+      }
+    }
+  }
+}

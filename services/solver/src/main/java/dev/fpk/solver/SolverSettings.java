@@ -1,0 +1,37 @@
+package dev.fpk.solver;
+
+import com.typesafe.config.Config;
+import dev.fpk.physics.fp.TimeScheme;
+import java.util.Locale;
+
+/**
+ * Settings of the solvers, built once from the {@code fpk.solver} config section
+ * (reference.conf documents every key).
+ *
+ * @param cells finite-volume cells per entry, >= 8
+ * @param scheme implicit time scheme
+ * @param substepsPerStep implicit substeps per optimiser step, >= 1
+ */
+public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
+
+  public SolverSettings {
+    if (cells < 8) {
+      throw new IllegalArgumentException("fpk.solver.cells = " + cells + ": must be >= 8");
+    }
+    if (substepsPerStep < 1) {
+      throw new IllegalArgumentException("fpk.solver.substeps-per-step = " + substepsPerStep + ": must be >= 1");
+    }
+  }
+
+  public static SolverSettings fromConfig(Config root) {
+    Config c = root.getConfig("fpk.solver");
+    String scheme = c.getString("scheme");
+    TimeScheme parsed = switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "tr-bdf2" -> TimeScheme.TR_BDF2;
+      case "backward-euler" -> TimeScheme.BACKWARD_EULER;
+      default -> throw new IllegalArgumentException(
+          "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler");
+    };
+    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.fpk.solver.stream;
+
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The analysis pipeline's meters: snapshots in, rejected (by reason), duplicate and late;
+ * completed steps and solver time; the latest alignment figures per (run, layer, entry).
+ * Tags are bounded to run, layer, entry and reject reason, never a step. Thread-safe.
+ */
+public final class PipelineMetrics implements MeterBinder {
+  private volatile MeterRegistry registry;
+  private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+  private final AtomicLong watermark = new AtomicLong(-1);
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge("fpk.watermark.step", Tags.empty(), watermark, AtomicLong::doubleValue);
+  }
+
+  void accepted(String run, String layer) {
+    counter("fpk.snapshots.in", "snapshots accepted into the estimators", Tags.of("run", run, "layer", layer));
+  }
+
+  void rejected(String reason) {
+    counter("fpk.snapshots.rejected", "snapshots rejected to the dead-letter topic", Tags.of("reason", reason));
+  }
+
+  void duplicate(String run, String layer) {
+    counter("fpk.snapshots.duplicate", "exact duplicate snapshots dropped", Tags.of("run", run, "layer", layer));
+  }
+
+  void late(String run, String layer) {
+    counter("fpk.snapshots.late", "snapshots behind the step watermark", Tags.of("run", run, "layer", layer));
+  }
+
+  void solved(long nanos, int steps) {
+    if (registry != null && steps > 0) {
+      Timer.builder("fpk.solver.step.time").description("time to advance and score one (run, layer) step")
+          .register(registry).record(nanos / steps, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void aligned(AlignmentUpdate update) {
+    watermark.accumulateAndGet(update.getStep(), Math::max);
+    for (EntryAlignment e : update.getEntriesList()) {
+      String entry = e.getIndexList().toString().replace(" ", "");
+      Tags tags = Tags.of("run", update.getRunId(), "layer", update.getLayer(), "entry", entry);
+      gauge("fpk.alignment.w1", "Wasserstein-1 between FP density and replicas, weight units", tags, e.getW1());
+      gauge("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas, nats", tags, e.getJs());
+      gauge("fpk.alignment.hellinger", "Hellinger distance between FP density and replicas", tags, e.getHellinger());
+    }
+  }
+
+  private void counter(String name, String description, Tags tags) {
+    if (registry != null) {
+      Counter.builder(name).description(description).baseUnit("snapshots").tags(tags).register(registry).increment();
+    }
+  }
+
+  private void gauge(String name, String description, Tags tags, double value) {
+    if (registry == null) {
+      return;
+    }
+    // the value travels as its bit pattern: an atomic double without a library for it
+    gauges.computeIfAbsent(name + tags, k -> {
+      AtomicLong bits = new AtomicLong();
+      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description)
+          .tags(tags).register(registry);
+      return bits;
+    }).set(Double.doubleToLongBits(value));
+  }
+}
