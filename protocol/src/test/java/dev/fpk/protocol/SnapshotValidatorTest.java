@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotValidatorTest {
   private final SnapshotValidator validator = new SnapshotValidator(Limits.DEFAULT);
 
+  @SuppressWarnings("unchecked")
   private Validation.Rejected<WeightSnapshot> rejected(WeightSnapshot s, RejectReason reason) {
     Validation<WeightSnapshot> v = validator.validate(s);
     Validation.Rejected<WeightSnapshot> r = assertInstanceOf(Validation.Rejected.class, v, () -> "accepted " + s);
