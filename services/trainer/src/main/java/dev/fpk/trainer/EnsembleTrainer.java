@@ -232,7 +232,7 @@ public final class EnsembleTrainer implements AutoCloseable {
     /**
      * The snapshot of one replica and layer: run_id, replica, step, layer, shape [out, in], values,
      * learning_rate, batch_size, time_unix_millis, optimizer, seed ({@code seed + replica}),
-     * probe_inputs; after the first step also loss (the last step's minibatch MSE) and gradient_mean.
+     * ensemble_size (R), probe_inputs; after the first step also loss (the last step's minibatch MSE) and gradient_mean.
      */
     public WeightSnapshot snapshot(String runId, String layer, int replica, long timeUnixMillis) {
         if (runId == null || runId.isEmpty() || runId.length() > 256)
@@ -248,7 +248,8 @@ public final class EnsembleTrainer implements AutoCloseable {
                 .setBatchSize(settings.batchSize())
                 .setTimeUnixMillis(timeUnixMillis)
                 .setOptimizer(settings.optimizer())
-                .setSeed(replicaSeed(replica));
+                .setSeed(replicaSeed(replica))
+                .setEnsembleSize(settings.replicas());
         for (float x : weights(layer, replica)) b.addValues(x);
         for (float x : probeInputs(layer, replica)) b.addProbeInputs(x);
         if (step > 0) {

@@ -226,6 +226,7 @@ class EnsembleTrainerTest {
                 assertEquals(t.losses()[replica], w.getLoss());
                 assertEquals("sgd", w.getOptimizer());
                 assertEquals(100 + replica, w.getSeed());
+                assertEquals(6, w.getEnsembleSize());
                 assertEquals(16 * shape[1], w.getProbeInputsCount());
                 assertEquals(shape[0] * shape[1], w.getGradientMeanCount());
                 assertEquals(0, w.getChunkCount());
