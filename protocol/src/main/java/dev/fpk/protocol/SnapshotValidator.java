@@ -83,6 +83,24 @@ public final class SnapshotValidator {
     return validate(s);
   }
 
+  /**
+   * Like {@link #parse(byte[])}, first checking the record's {@link Topics#SCHEMA_HEADER} value
+   * (null when the record has no such header, which reads as this version): another message type
+   * is rejected as {@link RejectReason#UNKNOWN_VERSION}.
+   */
+  public Validation<WeightSnapshot> parse(byte[] recordValue, byte[] schemaHeader) {
+    if (schemaHeader != null) {
+      String expected = WeightSnapshot.getDescriptor().getFullName();
+      String got = new String(schemaHeader, java.nio.charset.StandardCharsets.UTF_8);
+      if (!got.equals(expected)) {
+        return Validation.rejected(
+            RejectReason.UNKNOWN_VERSION,
+            Topics.SCHEMA_HEADER + " = '" + got + "': this reader knows " + expected);
+      }
+    }
+    return parse(recordValue);
+  }
+
   private Validation<WeightSnapshot> checkScannedSizes(WireScan scan) {
     long max = limits.maxValues();
     if (scan.shapeProduct > max) {

@@ -322,6 +322,18 @@ class SnapshotValidatorTest {
   }
 
   @Test
+  void shouldRejectRecordWhoseSchemaHeaderNamesAnotherVersion() {
+    byte[] bytes = TestSnapshots.valid().toByteArray();
+    byte[] v2 = "fpk.v2.WeightSnapshot".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Validation.Rejected<WeightSnapshot> r = (Validation.Rejected<WeightSnapshot>) validator.parse(bytes, v2);
+    assertEquals(RejectReason.UNKNOWN_VERSION, r.reason());
+    assertEquals("fpk-schema = 'fpk.v2.WeightSnapshot': this reader knows fpk.v1.WeightSnapshot", r.detail());
+    byte[] v1 = Topics.schemaHeaderValue(Topics.SNAPSHOTS).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(validator.parse(bytes, v1).isAccepted());
+    assertTrue(validator.parse(bytes, null).isAccepted());
+  }
+
+  @Test
   void shouldKeepWireNamesOfRejectReasonsStable() {
     assertEquals("unparseable", RejectReason.UNPARSEABLE.wireName());
     assertEquals("too_large", RejectReason.TOO_LARGE.wireName());
