@@ -1,0 +1,188 @@
+package dev.fpk.physics.fp;
+
+/**
+ * Array kernels of the finite-volume Fokker-Planck solvers, on one grid line of {@code n} cells
+ * stored at {@code [off, off + n)} of flat arrays. Stateless, thread-safe; package-private.
+ *
+ * <p>Face {@code f} ({@code 0 <= f < n - 1}) lies between cells {@code f} and {@code f + 1}; its flux
+ * is {@code J_f = a[f] p[f] - b[f] p[f + 1]} with the Scharfetter-Gummel / Chang-Cooper coefficients
+ * {@code b = (D/h) Bern(x)}, {@code a = (D/h) Bern(-x) = b + A}, Peclet number {@code x = A h / D}
+ * and {@code A = mu - dD/dw}. Walls carry no flux. The semi-discrete system is {@code dp_i/dt =
+ * (J_{i-1} - J_i) / h = (L p)_i}.
+ */
+final class FpKernels {
+  /** TR-BDF2 parameter gamma = 2 - sqrt 2. */
+  static final double GAMMA = 2 - Math.sqrt(2);
+  /** Both TR-BDF2 stages solve with I - ALPHA tau L. */
+  static final double ALPHA = 1 - 1 / Math.sqrt(2);
+  /** BDF2 stage: p' solves M p' = W1 p* - W0 p. */
+  static final double W1 = 1 / (GAMMA * (2 - GAMMA));
+  static final double W0 = (1 - GAMMA) * (1 - GAMMA) / (GAMMA * (2 - GAMMA));
+
+  private FpKernels() {}
+
+  /**
+   * Bernoulli function {@code B(x) = x / (e^x - 1)}, {@code B(0) = 1}: Taylor series through {@code
+   * x^14} for {@code |x| < 1/2} (relative error below 1e-16), {@code x / (e^x - 1)} beyond (no
+   * cancellation there); {@code B(x) -> 0} for large positive and {@code -x} for large negative x.
+   */
+  static double bern(double x) {
+    if (Math.abs(x) < 0.5) {
+      double x2 = x * x;
+      double s =
+          1.0 / 12
+              + x2
+                  * (-1.0 / 720
+                      + x2
+                          * (1.0 / 30240
+                              + x2
+                                  * (-1.0 / 1209600
+                                      + x2
+                                          * (1.0 / 47900160
+                                              + x2 * (-691.0 / 1307674368000.0 + x2 / 74724249600.0)))));
+      return 1 - 0.5 * x + x2 * s;
+    }
+    if (x > 745) {
+      return 0;
+    }
+    return x / (Math.exp(x) - 1);
+  }
+
+  /** Face coefficients from drift and diffusion at the cell centres (face values by averaging). */
+  static void facesFromFields(
+      double[] mu, double[] d, int off, int n, double h, double[] a, double[] b, int abOff) {
+    double invH = 1 / h;
+    for (int f = 0; f < n - 1; f++) {
+      double d0 = d[off + f];
+      double d1 = d[off + f + 1];
+      double df = 0.5 * (d0 + d1);
+      double af = 0.5 * (mu[off + f] + mu[off + f + 1]) - (d1 - d0) * invH;
+      setFace(af, df, invH, a, b, abOff + f);
+    }
+    a[abOff + n - 1] = 0;
+    b[abOff + n - 1] = 0;
+  }
+
+  /**
+   * Face coefficients of a gradient flux {@code J = -D (p' + p Phi')} with {@code Phi = U / D}: Peclet
+   * number {@code x = -(Phi[f+1] - Phi[f])}, so {@code p = exp(-U / D)} at the centres has zero flux
+   * through every face (exactly, up to the rounding of {@code exp}).
+   */
+  static void facesFromPotential(
+      double[] u, double[] d, int off, int n, double h, double[] a, double[] b, int abOff) {
+    double invH = 1 / h;
+    for (int f = 0; f < n - 1; f++) {
+      double d0 = d[off + f];
+      double d1 = d[off + f + 1];
+      double df = 0.5 * (d0 + d1);
+      double x = -(u[off + f + 1] / d1 - u[off + f] / d0);
+      double k = df * invH;
+      double bf = k * bern(x);
+      b[abOff + f] = bf;
+      a[abOff + f] = k * bern(-x);
+    }
+    a[abOff + n - 1] = 0;
+    b[abOff + n - 1] = 0;
+  }
+
+  private static void setFace(double af, double df, double invH, double[] a, double[] b, int i) {
+    if (df > 0) {
+      double x = af / (df * invH);
+      if (Double.isFinite(x)) {
+        double bf = df * invH * bern(x);
+        b[i] = bf;
+        a[i] = bf + af;
+        if (a[i] < 0) { // rounding for large negative x, where a = (D/h) Bern(-x) is tiny
+          a[i] = df * invH * bern(-x);
+        }
+        return;
+      }
+    }
+    a[i] = Math.max(af, 0);
+    b[i] = Math.max(-af, 0);
+  }
+
+  /**
+   * LU factors of {@code M = I - c L} ({@code ch = c / h}): lower multipliers {@code wl}, upper
+   * {@code up}, pivots {@code dp} and their inverses {@code ip}. M is an M-matrix with unit column
+   * sums, so the pivots are positive and the multipliers non-positive. Reads faces at {@code off},
+   * writes factors at {@code ooff}.
+   */
+  static void factorise(
+      double[] a,
+      double[] b,
+      int off,
+      int n,
+      double ch,
+      double[] wl,
+      double[] up,
+      double[] dp,
+      double[] ip,
+      int ooff) {
+    double bPrev = 0;
+    double uPrev = 0;
+    double ipPrev = 0;
+    for (int i = 0; i < n; i++) {
+      double ai = a[off + i];
+      double bi = b[off + i];
+      double diag = 1 + ch * (bPrev + ai);
+      double w = i == 0 ? 0 : -ch * a[off + i - 1] * ipPrev;
+      double piv = diag - w * uPrev;
+      double inv = 1 / piv;
+      double u = -ch * bi;
+      wl[ooff + i] = w;
+      up[ooff + i] = u;
+      dp[ooff + i] = piv;
+      ip[ooff + i] = inv;
+      bPrev = bi;
+      uPrev = u;
+      ipPrev = inv;
+    }
+  }
+
+  /** Solves {@code M x = r} in place in {@code r}. */
+  static void solve(double[] r, int roff, double[] wl, double[] up, double[] ip, int off, int n) {
+    double y = r[roff];
+    for (int i = 1; i < n; i++) {
+      y = r[roff + i] - wl[off + i] * y;
+      r[roff + i] = y;
+    }
+    double x = y * ip[off + n - 1];
+    r[roff + n - 1] = x;
+    for (int i = n - 2; i >= 0; i--) {
+      x = (r[roff + i] - up[off + i] * x) * ip[off + i];
+      r[roff + i] = x;
+    }
+  }
+
+  /** {@code out = (2I - M) p = (I + c L) p}, using {@code M = L U} from the factors. */
+  static void explicitPart(
+      double[] p, int poff, double[] wl, double[] up, double[] dp, int off, int n, double[] out, int ooff) {
+    double qPrev = 0;
+    for (int i = 0; i < n; i++) {
+      double pi = p[poff + i];
+      double q = dp[off + i] * pi + (i < n - 1 ? up[off + i] * p[poff + i + 1] : 0);
+      out[ooff + i] = 2 * pi - (q + wl[off + i] * qPrev);
+      qPrev = q;
+    }
+  }
+
+  /** {@code (L p)_i h = J_{i-1} - J_i}, i.e. {@code h dp/dt}, into {@code out}. */
+  static void rateTimesH(double[] a, double[] b, int off, double[] p, int poff, int n, double[] out, int ooff) {
+    double jPrev = 0;
+    for (int i = 0; i < n; i++) {
+      double j = i < n - 1 ? a[off + i] * p[poff + i] - b[off + i] * p[poff + i + 1] : 0;
+      out[ooff + i] = jPrev - j;
+      jPrev = j;
+    }
+  }
+
+  /** Sum of {@code p[off .. off + n)}. */
+  static double sum(double[] p, int off, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += p[off + i];
+    }
+    return s;
+  }
+}

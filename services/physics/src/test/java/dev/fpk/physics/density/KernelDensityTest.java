@@ -1,0 +1,51 @@
+package dev.fpk.physics.density;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.testing.Exact;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class KernelDensityTest {
+  @Test
+  void shouldHaveMassOneAndApproachTheTrueDensity() {
+    Grid1D g = Grid1D.of(-3, 3, 120);
+    SplittableRandom rnd = new SplittableRandom(3);
+    double[] s = new double[20_000];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = 0.2 + 0.5 * rnd.nextGaussian();
+    }
+    double[] p = KernelDensity.estimate(g, s);
+    assertEquals(1, Exact.mass(g, p), 1e-12);
+    double l1 = Exact.l1(g, p, Exact.gaussianCells(g, 0.2, 0.5));
+    assertTrue(l1 < 0.03, "L1 to the true density " + l1);
+  }
+
+  @Test
+  void shouldUseSilvermansRule() {
+    Grid1D g = Grid1D.of(0, 10, 10);
+    double[] s = {1, 2, 3, 4, 5};
+    // sd = sqrt(2.5); IQR = 4 - 2 = 2 -> 2 / 1.34 < sd
+    assertEquals(0.9 * (2 / 1.34) * Math.pow(5, -0.2), KernelDensity.silvermanBandwidth(g, s), 1e-15);
+  }
+
+  @Test
+  void shouldUseOneCellWidthWhenSamplesHaveNoSpread() {
+    Grid1D g = Grid1D.of(0, 1, 10);
+    assertEquals(0.1, KernelDensity.silvermanBandwidth(g, new double[] {0.55, 0.55}), 1e-15);
+    double[] p = KernelDensity.estimate(g, new double[] {0.55});
+    assertEquals(1, Exact.mass(g, p), 1e-14);
+    assertEquals(p[4], p[6], 1e-12); // symmetric about 0.55, the centre of cell 5
+    assertTrue(p[5] > p[3]);
+  }
+
+  @Test
+  void shouldKeepTailMassInEndCellsAndReturnNaNWhenEmpty() {
+    Grid1D g = Grid1D.of(0, 1, 10);
+    double[] p = KernelDensity.estimate(g, new double[] {-5, 0.9, 6});
+    assertEquals(1, Exact.mass(g, p), 1e-14);
+    assertTrue(Double.isNaN(KernelDensity.estimate(g, new double[0])[0]));
+  }
+}
