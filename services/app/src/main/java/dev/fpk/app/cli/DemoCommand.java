@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (!quiet) {
         out.println(progress(publisher, pipeline.collector(), start));
       }
-      printSummary(out, pipeline.collector());
+      printSummary(out, pipeline.collector(), runId);
     }
     return 0;
   }
@@ -87,19 +87,25 @@ public final class DemoCommand implements Callable<Integer> {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
         "step %d/%d  replicas %d  %.0f snapshots/s", publisher.step(), steps, replicas, publisher.published() / seconds));
     for (AlignmentUpdate a : collector.latestAlignment()) {
+      if (!a.getRunId().equals(runId)) {
+        continue;
+      }
       double w1 = a.getEntriesList().stream().mapToDouble(EntryAlignment::getW1).average().orElse(Double.NaN);
       line.append(String.format(Locale.ROOT, "  %s: analysed to step %d, mean W1 %.3g", a.getLayer(), a.getStep(), w1));
     }
     return line.toString();
   }
 
-  private static void printSummary(PrintStream out, ReportCollector collector) {
+  private static void printSummary(PrintStream out, ReportCollector collector, String runId) {
     out.println();
     out.println("Summary (time in optimiser steps; drift mu(w) = slope*w + intercept per step;"
         + " D per step in dW = mu dt + sqrt(2D) dB; W1 in weight units at the last step)");
     out.printf("%-12s %-8s %22s %22s %11s%n", "layer", "entry", "drift slope (+-se)", "diffusion D (+-se)", "W1");
     List<AlignmentUpdate> alignments = collector.latestAlignment();
     for (DriftDiffusionEstimate est : collector.latestEstimates()) {
+      if (!est.getRunId().equals(runId)) {
+        continue;
+      }
       AlignmentUpdate a = alignments.stream().filter(x -> x.getRunId().equals(est.getRunId()) && x.getLayer().equals(est.getLayer()))
           .findFirst().orElse(null);
       for (int e = 0; e < est.getEntriesCount(); e++) {

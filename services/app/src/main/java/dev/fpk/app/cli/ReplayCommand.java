@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,18 +59,21 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new IOException("cannot read input file " + input);
     }
     ReplayFormat fmt = format == null ? ReplayFormat.fromPath(input) : ReplayFormat.fromName(format);
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap == null ? "" : bootstrap)) {
-      long[] counts = publish(pipeline, fmt);
+    // a group of its own: a replay reads the topic from the start, whatever ran before
+    String group = "fpk-replay-" + UUID.randomUUID();
+    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap == null ? "" : bootstrap, group)) {
+      Set<String> runIds = new TreeSet<>();
+      long[] counts = publish(pipeline, fmt, runIds);
       pipeline.awaitCaughtUp(timeout);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      mapper.writeValue(report.toFile(), pipeline.collector().toJson(mapper));
+      mapper.writeValue(report.toFile(), pipeline.collector().toJson(mapper, runIds));
       System.err.printf("replay: %d records accepted, %d rejected; report written to %s%n", counts[0], counts[1], report);
     }
     return 0;
   }
 
   /** Publishes the file's valid snapshots; returns {accepted, rejected}. */
-  private long[] publish(Pipeline pipeline, ReplayFormat fmt) throws IOException {
+  private long[] publish(Pipeline pipeline, ReplayFormat fmt, Set<String> runIds) throws IOException {
     long accepted = 0;
     long rejected = 0;
     try (ReplayReader reader = ReplayFiles.open(input, fmt, Limits.DEFAULT);
@@ -75,6 +81,7 @@ public final class ReplayCommand implements Callable<Integer> {
       for (ReplayItem item : reader) {
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           WeightSnapshot s = a.value();
+          runIds.add(s.getRunId());
           producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()));
           accepted++;
         } else {

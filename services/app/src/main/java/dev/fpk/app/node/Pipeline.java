@@ -1,6 +1,7 @@
 package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.report.OutputFollower;
 import dev.fpk.app.report.ReportCollector;
@@ -38,6 +39,11 @@ public final class Pipeline implements AutoCloseable {
   /** Starts a pipeline; an empty bootstrap starts the embedded broker. */
   public static Pipeline start(Config config, String bootstrapOrEmpty) {
     return new Pipeline(config, bootstrapOrEmpty);
+  }
+
+  /** As {@link #start(Config, String)} with the analysis in its own consumer group. */
+  public static Pipeline start(Config config, String bootstrapOrEmpty, String group) {
+    return new Pipeline(config.withValue("fpk.group", ConfigValueFactory.fromAnyRef(group)), bootstrapOrEmpty);
   }
 
   public String bootstrapServers() {

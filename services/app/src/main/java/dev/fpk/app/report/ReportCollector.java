@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -97,11 +98,14 @@ public final class ReportCollector {
     return out;
   }
 
-  /** The report as JSON (the shape documented in the README). */
-  public synchronized ObjectNode toJson(ObjectMapper mapper) {
+  /** The report of the given runs as JSON (the shape documented in the README). */
+  public synchronized ObjectNode toJson(ObjectMapper mapper, Set<String> runIds) {
     ObjectNode root = mapper.createObjectNode();
     ArrayNode runArray = root.putArray("runs");
     runs.forEach((runId, layers) -> {
+      if (!runIds.contains(runId)) {
+        return;
+      }
       ObjectNode run = runArray.addObject().put("runId", runId);
       ArrayNode layerArray = run.putArray("layers");
       layers.forEach((name, state) -> layerArray.add(state.toJson(mapper, name)));

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what fpk's test suite needs beyond Java 17 and Maven, on a Debian machine
+# (idempotent; quiet when everything is there): protoc and the Python protobuf/Kafka clients
+# for the external-trainer protocol tests.
+set -euo pipefail
+packages=(protobuf-compiler python3-protobuf python3-confluent-kafka)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
