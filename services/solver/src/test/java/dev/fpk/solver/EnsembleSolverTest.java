@@ -1,0 +1,69 @@
+package dev.fpk.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.estimator.EnsembleEstimator;
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.estimator.EstimatorSettings;
+import dev.fpk.estimator.StepEstimate;
+import dev.fpk.physics.fp.TimeScheme;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryDensity;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The solver against an exact Ornstein-Uhlenbeck ensemble, without Kafka or actors. */
+class EnsembleSolverTest {
+  private static final int REPLICAS = 2000;
+  private static final double K = 0.03;
+  private static final double A = 0.2;
+  private static final double D = 1e-4;
+
+  @Test
+  void shouldTrackAnExactOrnsteinUhlenbeckEnsembleWithinTwiceTheSamplingFloor() {
+    EstimatorSettings est = new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16);
+    EnsembleEstimator estimator = new EnsembleEstimator(est);
+    EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1));
+    SplittableRandom random = new SplittableRandom(3);
+    double[] w = IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();
+    EnsembleSolver.Output out = null;
+    for (int step = 0; step <= 150; step++) {
+      EnsembleStep s = step(step, w);
+      out = solver.advance(new StepEstimate(s, estimator.update(s)));
+      double decay = Math.exp(-K);
+      for (int r = 0; r < REPLICAS; r++) {
+        w[r] = A + (w[r] - A) * decay + Math.sqrt(D * (1 - decay * decay) / K) * gaussian(random);
+      }
+    }
+    EntryAlignment a = out.alignment().getEntries(0);
+    System.out.printf("OU ensemble, step 150: W1 %.2e, mean error %.2e, variance error %.2e%n", a.getW1(), a.getMeanError(), a.getVarianceError());
+    // the ensemble's own sampling noise: W1 of an empirical sample of this size from a smooth
+    // law is about 0.5 * sd / sqrt(n) (sd of the stationary-bound transient here about 0.05)
+    double floor = 0.5 * 0.05 / Math.sqrt(REPLICAS);
+    assertTrue(a.getW1() < 2 * floor + 2e-3,
+        "W1 " + a.getW1() + " after 150 steps of a transient moving the mean by 0.3; floor " + floor);
+    assertTrue(Math.abs(a.getMeanError()) < 0.01, "mean error " + a.getMeanError());
+    EntryDensity d = out.densities().getEntries(0);
+    double mass = 0;
+    for (int i = 0; i < d.getTheoryCount(); i++) {
+      assertTrue(d.getTheory(i) >= 0, "density never negative");
+      mass += d.getTheory(i) * (d.getEdges(i + 1) - d.getEdges(i));
+    }
+    assertEquals(1.0, mass, 1e-9, "mass conserved through grid moves");
+  }
+
+  private static EnsembleStep step(long step, double[] w) {
+    float[] values = new float[w.length];
+    for (int r = 0; r < w.length; r++) {
+      values[r] = (float) w[r];
+    }
+    return new EnsembleStep("run", "layer", step, new int[] {1, 1}, IntStream.range(0, w.length).toArray(), values,
+        0.01, 32, 0);
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+}
