@@ -63,6 +63,14 @@ public final class ReplicaBatcher {
             for (int k = 0; k < d; k++) dst[offset + k * batchSize + b] = data.get(idx[b], k);
     }
 
+    /** Next minibatch, feature-major: {@code rows[k][b]} is element k of sample b. */
+    public void nextFeatureMajor(float[][] rows) {
+        int d = data.dim();
+        int[] idx = nextIndices();
+        for (int b = 0; b < batchSize; b++)
+            for (int k = 0; k < d; k++) rows[k][b] = data.get(idx[b], k);
+    }
+
     public int batchSize() {
         return batchSize;
     }
