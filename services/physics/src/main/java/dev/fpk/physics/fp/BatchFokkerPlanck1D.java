@@ -13,8 +13,10 @@ import dev.fpk.physics.grid.Grid1D;
  * units squared per step in the convention {@code dW = mu dt + sqrt(2D) dB}; {@code p} is the
  * density per unit weight (cell averages). Finite volumes with zero-flux walls and
  * Scharfetter-Gummel / Chang-Cooper exponentially fitted face fluxes {@code J = (D/h) (Bern(-x) p_i
- * - Bern(x) p_{i+1})}, {@code x = A h / D}, {@code A = mu - dD/dw}, face values of {@code mu, D}
- * by averaging the two centres and {@code dD/dw} by their difference. Faces with {@code D = 0} use
+ * - Bern(x) p_{i+1})}, {@code x = A h / D}, {@code A = mu - dD/dw}; the face {@code A} is its mean
+ * between the two centres ({@code mu} by the fourth-order rule {@code (-1, 13, 13, -1) / 24}, the
+ * plain average next to walls; {@code dD/dw} by the difference of the centres) and the face {@code
+ * D} the average of the centres. Faces with {@code D = 0} use
  * the upwind limit. Implicit steps ({@link TimeScheme}) need one tridiagonal (Thomas) solve per
  * stage, {@code O(cells)}; the LU factors are kept per entry and reused as long as the entry's
  * fields and the substep length are unchanged.

@@ -45,8 +45,9 @@ public final class FokkerPlanck1D {
   }
 
   /**
-   * Sets drift {@code mu} and diffusion {@code D >= 0} from their values at the cell centres; face
-   * values are averages of the neighbouring centres, {@code dD/dw} their difference over {@code h}.
+   * Sets drift {@code mu} and diffusion {@code D >= 0} from their values at the cell centres; the
+   * face drift is its mean between the two centres (4-point rule), {@code dD/dw} the difference of
+   * the centres over {@code h}, the face {@code D} their average.
    *
    * @throws IllegalArgumentException on wrong lengths, non-finite values or negative diffusion
    */

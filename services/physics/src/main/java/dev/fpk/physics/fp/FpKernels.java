@@ -48,7 +48,13 @@ final class FpKernels {
     return x / (Math.exp(x) - 1);
   }
 
-  /** Face coefficients from drift and diffusion at the cell centres (face values by averaging). */
+  /**
+   * Face coefficients from drift and diffusion at the cell centres. The exponential fitting treats
+   * {@code A} as constant between two centres, so the face uses its mean over that interval: {@code
+   * (-mu[f-1] + 13 mu[f] + 13 mu[f+1] - mu[f+2]) / 24} (fourth order; the plain average next to the
+   * walls) minus {@code (D[f+1] - D[f]) / h}, which is the exact mean of {@code dD/dw}; the face
+   * diffusion is the average of the two centres.
+   */
   static void facesFromFields(
       double[] mu, double[] d, int off, int n, double h, double[] a, double[] b, int abOff) {
     double invH = 1 / h;
@@ -56,8 +62,13 @@ final class FpKernels {
       double d0 = d[off + f];
       double d1 = d[off + f + 1];
       double df = 0.5 * (d0 + d1);
-      double af = 0.5 * (mu[off + f] + mu[off + f + 1]) - (d1 - d0) * invH;
-      setFace(af, df, invH, a, b, abOff + f);
+      double m0 = mu[off + f];
+      double m1 = mu[off + f + 1];
+      double muf =
+          f == 0 || f == n - 2
+              ? 0.5 * (m0 + m1)
+              : (13 * (m0 + m1) - mu[off + f - 1] - mu[off + f + 2]) * (1.0 / 24);
+      setFace(muf - (d1 - d0) * invH, df, invH, a, b, abOff + f);
     }
     a[abOff + n - 1] = 0;
     b[abOff + n - 1] = 0;
