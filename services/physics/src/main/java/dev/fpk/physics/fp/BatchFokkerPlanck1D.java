@@ -41,16 +41,15 @@ public final class BatchFokkerPlanck1D {
   private final double[] h;
   private final double[] a;
   private final double[] b;
-  private final double[] wl;
-  private final double[] up;
+  private final double[] wn;
+  private final double[] gn;
   private final double[] dp;
   private final double[] ip;
   private final boolean[] dirty;
   private double factorTau = Double.NaN;
   private final double[] s1;
-  private final double[] s2;
-  private final double[] fwl;
-  private final double[] fup;
+  private final double[] fwn;
+  private final double[] fgn;
   private final double[] fdp;
   private final double[] fip;
   private long clipped;
@@ -76,15 +75,14 @@ public final class BatchFokkerPlanck1D {
     int size = Math.multiplyExact(entries, n);
     this.a = new double[size];
     this.b = new double[size];
-    this.wl = new double[size];
-    this.up = new double[size];
+    this.wn = new double[size];
+    this.gn = new double[size];
     this.dp = new double[size];
     this.ip = new double[size];
     this.dirty = new boolean[entries];
     this.s1 = new double[n];
-    this.s2 = new double[n];
-    this.fwl = new double[n];
-    this.fup = new double[n];
+    this.fwn = new double[n];
+    this.fgn = new double[n];
     this.fdp = new double[n];
     this.fip = new double[n];
     for (int e = 0; e < entries; e++) {
@@ -216,14 +214,14 @@ public final class BatchFokkerPlanck1D {
     for (int e = 0; e < entries; e++) {
       int off = e * n;
       if (dirty[e]) {
-        FpKernels.factorise(a, b, off, n, c / h[e], wl, up, dp, ip, off);
+        FpKernels.factorise(a, b, off, n, c / h[e], wn, gn, dp, ip, off);
         dirty[e] = false;
       }
       for (int s = 0; s < substeps; s++) {
         if (scheme == TimeScheme.TR_BDF2) {
           trBdf2(density, e, off, tau);
         } else {
-          FpKernels.solve(density, off, wl, up, ip, off, n);
+          FpKernels.solve(density, off, wn, gn, ip, off, n);
         }
       }
     }
@@ -231,19 +229,7 @@ public final class BatchFokkerPlanck1D {
 
   private void trBdf2(double[] p, int e, int off, double tau) {
     double[] r = s1;
-    FpKernels.explicitPart(p, off, wl, up, dp, off, n, r, 0);
-    FpKernels.solve(r, 0, wl, up, ip, off, n);
-    double negative = 0;
-    for (int i = 0; i < n; i++) {
-      r[i] = FpKernels.W1 * r[i] - FpKernels.W0 * p[off + i];
-    }
-    FpKernels.solve(r, 0, wl, up, ip, off, n);
-    for (int i = 0; i < n; i++) {
-      double v = r[i];
-      if (v < 0) {
-        negative -= v;
-      }
-    }
+    double negative = -FpKernels.trBdf2(p, off, wn, gn, dp, ip, off, n, r);
     if (negative == 0) {
       System.arraycopy(r, 0, p, off, n);
       return;
@@ -264,10 +250,8 @@ public final class BatchFokkerPlanck1D {
       return;
     }
     fallbacks++;
-    FpKernels.factorise(a, b, off, n, tau / h[e], fwl, fup, fdp, fip, 0);
-    System.arraycopy(p, off, s2, 0, n);
-    FpKernels.solve(s2, 0, fwl, fup, fip, 0, n);
-    System.arraycopy(s2, 0, p, off, n);
+    FpKernels.factorise(a, b, off, n, tau / h[e], fwn, fgn, fdp, fip, 0);
+    FpKernels.solve(p, off, fwn, fgn, fip, 0, n);
   }
 
   /** Mass {@code h * sum p} of entry {@code e} in a flat density array. */

@@ -114,9 +114,11 @@ final class FpKernels {
   }
 
   /**
-   * LU factors of {@code M = I - c L} ({@code ch = c / h}): lower multipliers {@code wl}, upper
-   * {@code up}, pivots {@code dp} and their inverses {@code ip}. M is an M-matrix with unit column
-   * sums, so the pivots are positive and the multipliers non-positive. Reads faces at {@code off},
+   * LU factors of {@code M = I - c L} ({@code ch = c / h}) in the form the sweeps use: {@code wn[i] =
+   * -l[i] / piv[i-1]} (minus the lower multiplier), {@code gn[i] = -u[i] / piv[i]} (minus the scaled
+   * upper entry), the pivots {@code dp} and their inverses {@code ip}. M is an M-matrix with unit
+   * column sums, so pivots are positive and {@code wn, gn >= 0}: the sweeps add non-negative terms
+   * only, which keeps backward Euler positive in floating point too. Reads faces at {@code off},
    * writes factors at {@code ooff}.
    */
   static void factorise(
@@ -125,57 +127,84 @@ final class FpKernels {
       int off,
       int n,
       double ch,
-      double[] wl,
-      double[] up,
+      double[] wn,
+      double[] gn,
       double[] dp,
       double[] ip,
       int ooff) {
-    double bPrev = 0;
-    double uPrev = 0;
+    double cbPrev = 0; // ch * b[i-1]
+    double caPrev = 0; // ch * a[i-1]
     double ipPrev = 0;
     for (int i = 0; i < n; i++) {
-      double ai = a[off + i];
-      double bi = b[off + i];
-      double diag = 1 + ch * (bPrev + ai);
-      double w = i == 0 ? 0 : -ch * a[off + i - 1] * ipPrev;
-      double piv = diag - w * uPrev;
+      double ca = ch * a[off + i];
+      double cb = ch * b[off + i];
+      double w = caPrev * ipPrev;
+      double piv = 1 + cbPrev + ca - w * cbPrev;
       double inv = 1 / piv;
-      double u = -ch * bi;
-      wl[ooff + i] = w;
-      up[ooff + i] = u;
+      wn[ooff + i] = w;
+      gn[ooff + i] = cb * inv;
       dp[ooff + i] = piv;
       ip[ooff + i] = inv;
-      bPrev = bi;
-      uPrev = u;
+      cbPrev = cb;
+      caPrev = ca;
       ipPrev = inv;
     }
   }
 
   /** Solves {@code M x = r} in place in {@code r}. */
-  static void solve(double[] r, int roff, double[] wl, double[] up, double[] ip, int off, int n) {
-    double y = r[roff];
-    for (int i = 1; i < n; i++) {
-      y = r[roff + i] - wl[off + i] * y;
-      r[roff + i] = y;
+  static void solve(double[] r, int roff, double[] wn, double[] gn, double[] ip, int off, int n) {
+    double y = 0;
+    for (int i = 0; i < n; i++) {
+      y = Math.fma(wn[off + i], y, r[roff + i]);
+      r[roff + i] = y * ip[off + i];
     }
-    double x = y * ip[off + n - 1];
-    r[roff + n - 1] = x;
-    for (int i = n - 2; i >= 0; i--) {
-      x = (r[roff + i] - up[off + i] * x) * ip[off + i];
+    double x = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      x = Math.fma(gn[off + i], x, r[roff + i]);
       r[roff + i] = x;
     }
   }
 
-  /** {@code out = (2I - M) p = (I + c L) p}, using {@code M = L U} from the factors. */
-  static void explicitPart(
-      double[] p, int poff, double[] wl, double[] up, double[] dp, int off, int n, double[] out, int ooff) {
+  /**
+   * One TR-BDF2 substep for the line {@code p[poff ..]}, result in {@code out[0 .. n)}: stage 1 solves
+   * {@code M p* = (2I - M) p} (the trapezoidal rule to {@code gamma tau}), stage 2 {@code M p' = W1 p*
+   * - W0 p} (BDF2), the right-hand sides fused into the forward sweeps. Returns the sum of the
+   * negative values of the result (0 if none).
+   */
+  static double trBdf2(
+      double[] p, int poff, double[] wn, double[] gn, double[] dp, double[] ip, int off, int n, double[] out) {
+    // stage 1: r = 2p - L U p with q = U p = dp (p_i - gn_i p_{i+1}), (L q)_i = q_i - wn_i q_{i-1}
+    double y = 0;
     double qPrev = 0;
     for (int i = 0; i < n; i++) {
       double pi = p[poff + i];
-      double q = dp[off + i] * pi + (i < n - 1 ? up[off + i] * p[poff + i + 1] : 0);
-      out[ooff + i] = 2 * pi - (q + wl[off + i] * qPrev);
+      double pn = i < n - 1 ? p[poff + i + 1] : 0;
+      double q = dp[off + i] * (pi - gn[off + i] * pn);
+      double r = 2 * pi - q + wn[off + i] * qPrev;
       qPrev = q;
+      y = Math.fma(wn[off + i], y, r);
+      out[i] = y * ip[off + i];
     }
+    double x = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      x = Math.fma(gn[off + i], x, out[i]);
+      out[i] = x;
+    }
+    // stage 2
+    y = 0;
+    for (int i = 0; i < n; i++) {
+      double r = W1 * out[i] - W0 * p[poff + i];
+      y = Math.fma(wn[off + i], y, r);
+      out[i] = y * ip[off + i];
+    }
+    x = 0;
+    double negative = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      x = Math.fma(gn[off + i], x, out[i]);
+      out[i] = x;
+      negative += Math.min(x, 0);
+    }
+    return negative;
   }
 
   /** {@code (L p)_i h = J_{i-1} - J_i}, i.e. {@code h dp/dt}, into {@code out}. */
