@@ -1,0 +1,39 @@
+package dev.fpk.physics.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The numerics import no actors, Kafka, metrics or ND4J (CONVENTIONS.md, Build). */
+class LayeringTest {
+  static final JavaClasses PHYSICS =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.fpk.physics");
+
+  @Test
+  void shouldNotDependOnPekkoKafkaMicrometerOrNd4j() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.fpk.physics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko..", "org.apache.kafka..", "io.micrometer..", "org.nd4j..")
+        .check(PHYSICS);
+  }
+
+  @Test
+  void shouldKeepInternalPackageOutOfPublicSignaturesOfOtherModules() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.fpk.physics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.fpk.physics.internal..")
+        .allowEmptyShould(true)
+        .check(PHYSICS);
+  }
+}
