@@ -45,6 +45,10 @@ class DeadLetterIT {
               .setValues(1, Float.NaN).build().toByteArray()));
           producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, ou.snapshots().get(0).toBuilder()
               .clearShape().addShape(2).build().toByteArray()));
+          ProducerRecord<String, byte[]> future = new ProducerRecord<>(Topics.SNAPSHOTS, key,
+              ou.snapshots().get(1).toByteArray());
+          future.headers().add(Topics.SCHEMA_HEADER, "fpk.v2.WeightSnapshot".getBytes(StandardCharsets.UTF_8));
+          producer.send(future);
         }
         ou.advance();
       }
@@ -56,6 +60,7 @@ class DeadLetterIT {
       assertTrue(records.contains("\"unparseable\":1"), records);
       assertTrue(records.contains("\"non_finite\":1"), records);
       assertTrue(records.contains("\"bad_shape\":1"), records);
+      assertTrue(records.contains("\"unknown_version\":1"), records);
       AlignmentUpdate last = pipeline.collector().latestAlignment().stream()
           .filter(a -> a.getRunId().equals(runId)).findFirst().orElseThrow();
       assertEquals(19, last.getStep(), "every step after the bad records was analysed");

@@ -11,7 +11,6 @@ import dev.fpk.protocol.v1.EntryEstimate;
 import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    TrainerSettings settings = TrainerSettings.defaults().withReplicas(replicas).withSeed(seed);
+    // one trainer thread: the other core is the analysis's
+    TrainerSettings settings = TrainerSettings.defaults().withReplicas(replicas).withSeed(seed).withThreads(1);
     try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap == null ? "" : bootstrap);
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
       out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s, metrics http://%s/metrics%n",
@@ -66,17 +66,16 @@ public final class DemoCommand implements Callable<Integer> {
       long start = System.nanoTime();
       CompletableFuture<?> training = publisher.run(pipeline.node().system(), pipeline.bootstrapServers(), steps)
           .toCompletableFuture();
-      while (!training.isDone()) {
+      // one status line a second until the trainer is done and the analysis has caught up
+      boolean done = false;
+      while (!done) {
         Thread.sleep(1000);
+        done = training.isDone() && pipeline.isCaughtUp();
         if (!quiet) {
           out.println(progress(publisher, pipeline.collector(), start));
         }
       }
       training.join();
-      pipeline.awaitCaughtUp(Duration.ofMinutes(5));
-      if (!quiet) {
-        out.println(progress(publisher, pipeline.collector(), start));
-      }
       printSummary(out, pipeline.collector(), runId);
     }
     return 0;

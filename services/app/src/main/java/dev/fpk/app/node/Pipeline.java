@@ -7,6 +7,7 @@ import dev.fpk.app.report.OutputFollower;
 import dev.fpk.app.report.ReportCollector;
 import dev.fpk.protocol.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -68,25 +69,29 @@ public final class Pipeline implements AutoCloseable {
    */
   public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-      while (admin.lag(group, Topics.SNAPSHOTS) > 0) {
-        pause(deadline, "the analysis to consume every snapshot");
+    while (!isCaughtUp()) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("timed out after " + timeout + " waiting for the analysis to catch up");
       }
-      Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-      for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
-        ends.putAll(admin.endOffsets(t));
-      }
-      while (!collector.caughtUpWith(ends)) {
-        pause(deadline, "the report to read every output");
-      }
+      Thread.sleep(100);
     }
   }
 
-  private static void pause(long deadline, String what) throws TimeoutException, InterruptedException {
-    if (System.nanoTime() > deadline) {
-      throw new TimeoutException("timed out waiting for " + what);
+  /**
+   * True when the analysis has committed every snapshot published so far and the report has read
+   * every output that produced.
+   */
+  public boolean isCaughtUp() {
+    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+      if (admin.lag(group, Topics.SNAPSHOTS) > 0) {
+        return false;
+      }
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
+        ends.putAll(admin.endOffsets(t));
+      }
+      return collector.caughtUpWith(ends);
     }
-    Thread.sleep(100);
   }
 
   @Override

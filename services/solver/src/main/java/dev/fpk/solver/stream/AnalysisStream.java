@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -106,7 +107,8 @@ public final class AnalysisStream {
 
   private InFlight validate(CommittableMessage<String, byte[]> message) {
     InFlight f = new InFlight(message);
-    Validation<WeightSnapshot> v = validator.parse(message.record().value());
+    Header schema = message.record().headers().lastHeader(Topics.SCHEMA_HEADER);
+    Validation<WeightSnapshot> v = validator.parse(message.record().value(), schema == null ? null : schema.value());
     if (v instanceof Validation.Accepted<WeightSnapshot> a) {
       f.snapshot = a.value();
     } else {
