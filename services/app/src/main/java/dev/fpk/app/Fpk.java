@@ -1,5 +1,6 @@
 package dev.fpk.app;
 
+import dev.fpk.app.cli.BenchCommand;
 import dev.fpk.app.cli.BrokerCommand;
 import dev.fpk.app.cli.DemoCommand;
 import dev.fpk.app.cli.ReplayCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
-    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class})
+    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class})
 public final class Fpk implements Runnable {
 
   @CommandLine.Spec

@@ -1,6 +1,7 @@
 package dev.fpk.estimator;
 
 import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.grid.GridFollower;
 import dev.fpk.physics.km.BinnedKramersMoyal;
 import dev.fpk.physics.km.KramersMoyalEstimate;
 import dev.fpk.physics.km.OuFit;
@@ -25,6 +26,8 @@ import java.util.Map;
  */
 public final class EnsembleEstimator {
   private final EstimatorSettings settings;
+  // no coarsening cap here: an estimator that outgrows 4x its bins starts afresh instead
+  private final GridFollower follower = Grids.follower(Integer.MAX_VALUE);
   private BinnedKramersMoyal[] entries;
   private EnsembleStep previous;
 
@@ -68,7 +71,7 @@ public final class EnsembleEstimator {
 
   private BinnedKramersMoyal follow(BinnedKramersMoyal km, double[] samples) {
     Grid1D grid = km.grid();
-    Grid1D next = Grids.following(grid, samples);
+    Grid1D next = Grids.following(follower, grid, samples);
     if (next == grid) {
       return km;
     }

@@ -1,15 +1,15 @@
 package dev.fpk.estimator;
 
 import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.grid.GridFollower;
 
 /**
  * The rule that places a grid around an ensemble sample and moves it with the weights, shared by
  * the estimators (bins) and the solvers (cells) so both see the same support.
  *
  * <p>Initial grid: the sample range widened by its own width on each side (three times the
- * range in all), or by a small absolute span when every sample is equal. The grid follows the
- * data: once a sample comes within one cell of a wall it grows by whole cells to cover the
- * sample range plus half its width on that side.
+ * range in all), or by a small absolute span when every sample is equal. The grid then follows
+ * the data ({@link #follower}).
  */
 public final class Grids {
   /** Smallest span of a grid, in weight units, for an ensemble whose values all coincide. */
@@ -24,15 +24,18 @@ public final class Grids {
     return Grid1D.of(min - span, max + span, cells);
   }
 
-  /** The grid widened to keep the samples a cell away from the walls, or the same grid. */
-  public static Grid1D following(Grid1D grid, double[] samples) {
-    double min = min(samples);
-    double max = max(samples);
-    double h = grid.width();
-    if (min > grid.lo() + h && max < grid.hi() - h) {
-      return grid;
-    }
-    return grid.extendedToCover(min, max, 0.5);
+  /**
+   * The policy that moves a grid with the samples: grow by whole cells (keeping the old edges, so
+   * remapping is exact) once the samples come within 2% of the width of a wall, with a margin of a
+   * quarter of the width, and coarsen by merging pairs of cells above {@code maxCells}.
+   */
+  public static GridFollower follower(int maxCells) {
+    return new GridFollower(0.02, 0.25, maxCells);
+  }
+
+  /** The grid {@code follower} gives for these samples (the same grid if they keep clear of the walls). */
+  public static Grid1D following(GridFollower follower, Grid1D grid, double[] samples) {
+    return follower.follow(grid, min(samples), max(samples));
   }
 
   static double min(double[] xs) {

@@ -7,6 +7,7 @@ import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.grid.GridFollower;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -31,12 +32,14 @@ import dev.fpk.protocol.v1.EntryEstimate;
  */
 public final class EnsembleSolver {
   private final SolverSettings settings;
+  private final GridFollower follower;
   private EntrySolver[] entries;
   private long lastStep;
   private DriftDiffusionEstimate fields;
 
   public EnsembleSolver(SolverSettings settings) {
     this.settings = settings;
+    this.follower = Grids.follower(2 * settings.cells());
   }
 
   /** What one step produced: the alignment figures and the densities. */
@@ -122,10 +125,7 @@ public final class EnsembleSolver {
     }
 
     private void follow(double[] samples) {
-      Grid1D next = Grids.following(grid, samples);
-      while (next.cells() > 2 * settings.cells()) {
-        next = next.coarsened();
-      }
+      Grid1D next = Grids.following(follower, grid, samples);
       if (next != grid) {
         density = Grid1D.remap(grid, density, next);
         grid = next;

@@ -45,25 +45,13 @@ import dev.fpk.physics.grid.Grid1D;
  *
  * <p>Thread-safety: not thread-safe; confine to one thread (or shard and {@link #merge}).
  */
-public final class BinnedKramersMoyal {
-  // per-bin layout, stride S
-  private static final int C = 0; // sum c
-  private static final int C2 = 1; // sum c^2
-  private static final int U = 2; // sum c dt
-  private static final int V2 = 3; // sum c^2 dt
-  private static final int IDT = 4; // sum c / dt
-  private static final int M = 5; // weighted mean of x (weights u = c dt)
-  private static final int M2 = 6; // sum u (x - m)^2
-  private static final int M3 = 7; // sum u (x - m)^3
-  private static final int M4 = 8; // sum u (x - m)^4
-  private static final int S = 9;
-
+public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKramersMoyal> {
   private final Grid1D grid;
   private final double halfLife;
   private final double lo;
   private final double invH;
   private final int bins;
-  private final double[] st;
+  private final BinStats stats;
   private final OuAccumulator ou = new OuAccumulator();
   private long count;
 
@@ -76,6 +64,10 @@ public final class BinnedKramersMoyal {
    * @throws IllegalArgumentException if the half-life is not positive
    */
   public BinnedKramersMoyal(Grid1D grid, double halfLifeSteps) {
+    this(grid, halfLifeSteps, new BinStats(grid.cells()));
+  }
+
+  private BinnedKramersMoyal(Grid1D grid, double halfLifeSteps, BinStats stats) {
     if (!(halfLifeSteps > 0)) {
       throw new IllegalArgumentException("need halfLifeSteps > 0, got " + halfLifeSteps);
     }
@@ -84,10 +76,10 @@ public final class BinnedKramersMoyal {
     this.lo = grid.lo();
     this.invH = 1.0 / grid.width();
     this.bins = grid.cells();
-    this.st = new double[bins * S];
+    this.stats = stats;
   }
 
-  /** The bins. */
+  @Override
   public Grid1D grid() {
     return grid;
   }
@@ -97,7 +89,7 @@ public final class BinnedKramersMoyal {
     return halfLife;
   }
 
-  /** Number of increments accepted so far (not decayed). */
+  @Override
   public long count() {
     return count;
   }
@@ -109,6 +101,7 @@ public final class BinnedKramersMoyal {
    * @param dw increment {@code W(t + dt) - W(t)}
    * @param dt gap in optimiser steps ({@code > 0})
    */
+  @Override
   public void increment(double w, double dw, double dt) {
     if (!(dt > 0) || !Double.isFinite(w) || !Double.isFinite(dw) || dt == Double.POSITIVE_INFINITY) {
       return;
@@ -116,44 +109,9 @@ public final class BinnedKramersMoyal {
     double s = (w - lo) * invH;
     int b = s >= 0 ? (s < bins ? (int) s : bins - 1) : 0;
     double x = dw / dt;
-    addToBin(b * S, x, dt);
+    stats.add(b, x, dt, 1.0);
     ou.add(w, x, dt);
     count++;
-  }
-
-  /**
-   * Adds the increments {@code after[i] - before[i]} from {@code before[i]} over {@code dt} steps for
-   * every {@code i}: one snapshot pair of an ensemble (replicas of one entry) or of a pooled matrix
-   * (its entries as samples of one scalar weight).
-   */
-  public void incrementAll(double[] before, double[] after, double dt) {
-    if (before.length != after.length) {
-      throw new IllegalArgumentException("before and after differ in length");
-    }
-    for (int i = 0; i < before.length; i++) {
-      increment(before[i], after[i] - before[i], dt);
-    }
-  }
-
-  /** Pebay's update of weighted central moments by one sample of weight u = dt (c = 1). */
-  private void addToBin(int o, double x, double dt) {
-    double[] a = st;
-    a[o + C] += 1;
-    a[o + C2] += 1;
-    a[o + V2] += dt;
-    a[o + IDT] += 1 / dt;
-    double wa = a[o + U];
-    double wn = wa + dt;
-    a[o + U] = wn;
-    double d = x - a[o + M];
-    double dn = d * (dt / wn); // delta * u / W
-    a[o + M] += dn;
-    double m2 = a[o + M2];
-    double m3 = a[o + M3];
-    double t = d * dn * wa; // delta^2 wa u / W
-    a[o + M4] += t * dn * dn * (wa * wa - wa * dt + dt * dt) / (dt * dt) + 6 * dn * dn * m2 - 4 * dn * m3;
-    a[o + M3] += t * dn * (wa - dt) / dt - 3 * dn * m2;
-    a[o + M2] = m2 + t;
   }
 
   /**
@@ -161,33 +119,18 @@ public final class BinnedKramersMoyal {
    * it with the number of steps that passed (e.g. once per snapshot). No effect with an infinite
    * half-life.
    */
+  @Override
   public void decay(double steps) {
-    if (halfLife == Double.POSITIVE_INFINITY || steps == 0) {
-      return;
+    double f = Forgetting.factor(halfLife, steps);
+    if (f != 1) {
+      stats.scale(f);
+      ou.scale(f);
     }
-    if (!(steps > 0)) {
-      throw new IllegalArgumentException("need steps >= 0, got " + steps);
-    }
-    double f = Math.pow(0.5, steps / halfLife);
-    double f2 = f * f;
-    double[] a = st;
-    for (int o = 0; o < a.length; o += S) {
-      a[o + C] *= f;
-      a[o + C2] *= f2;
-      a[o + U] *= f;
-      a[o + V2] *= f2;
-      a[o + IDT] *= f;
-      a[o + M2] *= f;
-      a[o + M3] *= f;
-      a[o + M4] *= f;
-    }
-    ou.scale(f);
   }
 
-  /** A deep copy. */
+  @Override
   public BinnedKramersMoyal copy() {
-    BinnedKramersMoyal c = new BinnedKramersMoyal(grid, halfLife);
-    System.arraycopy(st, 0, c.st, 0, st.length);
+    BinnedKramersMoyal c = new BinnedKramersMoyal(grid, halfLife, stats.copy());
     c.ou.copyFrom(ou);
     c.count = count;
     return c;
@@ -200,48 +143,14 @@ public final class BinnedKramersMoyal {
    *
    * @throws IllegalArgumentException if the grids differ
    */
+  @Override
   public void merge(BinnedKramersMoyal other) {
     if (!grid.equals(other.grid)) {
       throw new IllegalArgumentException("cannot merge " + other.grid + " into " + grid);
     }
-    mergeBins(other.st, 0, 0, bins);
+    stats.merge(other.stats, 0, 0, bins);
     ou.merge(other.ou);
     count += other.count;
-  }
-
-  /** Chan / Pebay combination of weighted central moments, bin by bin. */
-  private void mergeBins(double[] src, int srcBin, int dstBin, int n) {
-    double[] a = st;
-    for (int k = 0; k < n; k++) {
-      int p = (dstBin + k) * S;
-      int q = (srcBin + k) * S;
-      double wb = src[q + U];
-      if (wb == 0) {
-        continue;
-      }
-      double wa = a[p + U];
-      double w = wa + wb;
-      double d = src[q + M] - a[p + M];
-      double r = d / w;
-      double m2a = a[p + M2];
-      double m2b = src[q + M2];
-      double m3a = a[p + M3];
-      double m3b = src[q + M3];
-      double wab = wa * wb;
-      a[p + M4] +=
-          src[q + M4]
-              + d * d * d * r * wab * (wa * wa - wab + wb * wb) / (w * w)
-              + 6 * r * r * (wa * wa * m2b + wb * wb * m2a)
-              + 4 * r * (wa * m3b - wb * m3a);
-      a[p + M3] += m3b + d * d * r * wab * (wa - wb) / w + 3 * r * (wa * m2b - wb * m2a);
-      a[p + M2] = m2a + m2b + d * r * wab;
-      a[p + M] += r * wb;
-      a[p + U] = w;
-      a[p + C] += src[q + C];
-      a[p + C2] += src[q + C2];
-      a[p + V2] += src[q + V2];
-      a[p + IDT] += src[q + IDT];
-    }
   }
 
   /**
@@ -261,58 +170,15 @@ public final class BinnedKramersMoyal {
       throw new IllegalArgumentException(wider + " does not extend " + grid + " by whole cells");
     }
     BinnedKramersMoyal r = new BinnedKramersMoyal(wider, halfLife);
-    System.arraycopy(st, 0, r.st, (int) k * S, st.length);
+    r.stats.merge(stats, 0, (int) k, bins);
     r.ou.copyFrom(ou);
     r.count = count;
     return r;
   }
 
   /** The current estimate (a snapshot; later increments do not change it). */
+  @Override
   public KramersMoyalEstimate result() {
-    double[] drift = new double[bins];
-    double[] driftSe = new double[bins];
-    double[] diff = new double[bins];
-    double[] diffSe = new double[bins];
-    double[] counts = new double[bins];
-    double[] fourth = new double[bins];
-    double[] pawula = new double[bins];
-    double sumC = 0;
-    double sumM2 = 0;
-    double sumZ4 = 0;
-    for (int b = 0; b < bins; b++) {
-      int o = b * S;
-      double c = st[o + C];
-      double u = st[o + U];
-      double neff = c > 0 ? c * c / st[o + C2] : 0;
-      counts[b] = neff;
-      if (!(u > 0)) {
-        drift[b] = driftSe[b] = diff[b] = diffSe[b] = fourth[b] = pawula[b] = Double.NaN;
-        continue;
-      }
-      double m = st[o + M];
-      double m2sum = Math.max(0, st[o + M2]);
-      double z4sum = Math.max(0, st[o + M4]) * (c / st[o + IDT]); // c * estimate of E z^4
-      drift[b] = m;
-      double dof = c - st[o + V2] / u;
-      double d = dof > 0 ? m2sum / (2 * dof) : Double.NaN;
-      diff[b] = d;
-      driftSe[b] = Math.sqrt(2 * d * st[o + V2]) / u;
-      double mu2 = m2sum / c;
-      double mu4 = z4sum / c;
-      diffSe[b] = dof > 0 && neff > 1 ? 0.5 * Math.sqrt(Math.max(0, mu4 - mu2 * mu2) / neff) : Double.NaN;
-      double excess = mu4 / (mu2 * mu2) - 3;
-      pawula[b] = dof > 0 && mu2 > 0 ? excess / 6 : Double.NaN;
-      fourth[b] = pawula[b] * d * d * (u / c);
-      if (dof > 0) {
-        sumC += c;
-        sumM2 += m2sum;
-        sumZ4 += z4sum;
-      }
-    }
-    double mu2 = sumM2 / sumC;
-    double pooledPawula = sumC > 0 && mu2 > 0 ? ((sumZ4 / sumC) / (mu2 * mu2) - 3) / 6 : Double.NaN;
-    return new KramersMoyalEstimate(
-        grid, drift, driftSe, diff, diffSe, counts, fourth, pawula, ou.fit(), pooledPawula);
+    return stats.result(grid, ou.fit());
   }
-
 }
