@@ -285,4 +285,49 @@ class BinnedKramersMoyalTest {
     assertEquals(Math.sqrt(2 * fit.diffusion() / cww), fit.slopeStdErr(), 1e-12);
     assertEquals(0.3 / 0.2, fit.fixedPoint(), 0.1);
   }
+
+  /** Double well U = c (w^4/4 - w^2/2): mu = -U' = -c (w^3 - w); Euler-Maruyama with 10 substeps per step. */
+  @Test
+  void shouldRecoverDoubleWellDriftWithin10PercentOfMaxForceOnMillionIncrements() {
+    double c = 0.02;
+    double d = 2e-3;
+    Grid1D g = Grid1D.of(-2, 2, 40);
+    BinnedKramersMoyal binned = new BinnedKramersMoyal(g, Double.POSITIVE_INFINITY);
+    KernelKramersMoyal kernel = new KernelKramersMoyal(g, Double.POSITIVE_INFINITY, 0.05);
+    SplittableRandom rnd = new SplittableRandom(9);
+    int replicas = 1000;
+    double[] w = new double[replicas];
+    for (int r = 0; r < replicas; r++) {
+      w[r] = (r % 2 == 0 ? 1 : -1) + 0.2 * rnd.nextGaussian();
+    }
+    double sub = 0.1;
+    double noise = Math.sqrt(2 * d * sub);
+    for (int t = 0; t < 1000; t++) {
+      for (int r = 0; r < replicas; r++) {
+        double x = w[r];
+        for (int k = 0; k < 10; k++) {
+          x += -c * (x * x * x - x) * sub + noise * rnd.nextGaussian();
+        }
+        binned.increment(w[r], x - w[r], 1);
+        kernel.increment(w[r], x - w[r], 1);
+        w[r] = x;
+      }
+    }
+    double maxForce = c * (8 - 2); // max |U'| on [-2, 2]
+    for (KramersMoyalEstimator<?> km : new KramersMoyalEstimator<?>[] {binned, kernel}) {
+      KramersMoyalEstimate e = km.result();
+      double[] n = e.counts();
+      double peak = java.util.Arrays.stream(n).max().orElseThrow();
+      double worst = 0;
+      for (int i = 0; i < g.cells(); i++) {
+        if (n[i] >= 0.05 * peak) {
+          double x = g.centre(i);
+          worst = Math.max(worst, Math.abs(e.drift()[i] + c * (x * x * x - x)));
+        }
+      }
+      System.out.printf("double-well stream, %s: max drift error %.2e = %.3f of max|U'|%n",
+          km.getClass().getSimpleName(), worst, worst / maxForce);
+      assertTrue(worst <= 0.1 * maxForce, "drift error " + worst);
+    }
+  }
 }
