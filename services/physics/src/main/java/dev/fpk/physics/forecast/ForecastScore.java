@@ -1,0 +1,31 @@
+package dev.fpk.physics.forecast;
+
+import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.grid.Grid1D;
+
+/**
+ * How well a forecast density on a grid matches the samples that arrived: exact Wasserstein-1
+ * (weight units), Jensen-Shannon (nats) and Hellinger against the samples' histogram on the same
+ * grid, and the errors forecast-minus-data of mean and variance. Every forecast and baseline is
+ * scored by this same function. NaN fields for empty samples or a zero-mass forecast.
+ *
+ * @param wasserstein1 exact 1-D W1 between forecast and samples
+ * @param jensenShannon JS divergence to the samples' histogram
+ * @param hellinger Hellinger distance to the samples' histogram
+ * @param meanError forecast mean minus sample mean
+ * @param varianceError forecast variance minus sample (population) variance
+ */
+public record ForecastScore(
+    double wasserstein1, double jensenShannon, double hellinger, double meanError, double varianceError) {
+
+  /** Scores {@code forecast} (density on {@code g}) against {@code samples}. */
+  public static ForecastScore of(Grid1D g, double[] forecast, double[] samples) {
+    double[] hist = Alignment.histogram(g, samples);
+    return new ForecastScore(
+        Alignment.wasserstein1(g, forecast, samples),
+        Alignment.jensenShannon(g, forecast, hist),
+        Alignment.hellinger(g, forecast, hist),
+        Alignment.mean(g, forecast) - Alignment.sampleMean(samples),
+        Alignment.variance(g, forecast) - Alignment.sampleVariance(samples));
+  }
+}

@@ -1,0 +1,107 @@
+package dev.fpk.physics.forecast;
+
+import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.fp.FokkerPlanck1D;
+import dev.fpk.physics.fp.TimeScheme;
+import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.internal.Normal;
+
+/**
+ * Forecasts of a density {@code k} optimiser steps ahead with the current drift and diffusion
+ * fields (at the cell centres; weight units per step, {@code D} in {@code dW = mu dt + sqrt(2D)
+ * dB}), and the two baselines a Fokker-Planck forecast must beat (PHYSICS.md section 4). The input
+ * density is never modified. Score each with {@link ForecastScore#of}. Stateless, thread-safe.
+ */
+public final class Forecasts {
+  /** Quadrature nodes of the Gaussian expectations: trapezoid on +-7 sd (spectrally accurate). */
+  private static final int NODES = 57;
+
+  private Forecasts() {}
+
+  /** A copy of {@code density} advanced {@code steps} steps by the Fokker-Planck solver (TR-BDF2). */
+  public static double[] fokkerPlanck(
+      Grid1D g, double[] density, double[] drift, double[] diffusion, double steps, int substeps) {
+    FokkerPlanck1D fp = new FokkerPlanck1D(g, TimeScheme.TR_BDF2);
+    fp.setFields(drift, diffusion);
+    double[] p = density.clone();
+    fp.advance(p, steps, substeps);
+    return p;
+  }
+
+  /** Baseline "nothing changes": the density as it is now. */
+  public static double[] persistence(double[] density) {
+    return density.clone();
+  }
+
+  /**
+   * Baseline "Gaussian moment propagation": the density is replaced by the Gaussian of its mean
+   * {@code m} and variance {@code v}, whose moments follow {@code dm/dt = E[mu]}, {@code dv/dt = 2
+   * Cov(w, mu) + 2 E[D]} with expectations under {@code N(m, v)} (fields linearly interpolated between
+   * centres, constant beyond the end centres), integrated by RK4 with one step per optimiser step
+   * (at most); the result is that Gaussian's cell averages on the grid, tails folded into the end
+   * cells. Exact for an OU process. A zero-mass density gives NaN.
+   */
+  public static double[] gaussianMoments(
+      Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
+    double m = Alignment.mean(g, density);
+    double v = Alignment.variance(g, density);
+    double[] out = new double[g.cells()];
+    if (Double.isNaN(m)) {
+      java.util.Arrays.fill(out, Double.NaN);
+      return out;
+    }
+    int n = Math.max(1, (int) Math.ceil(steps));
+    double h = steps / n;
+    double[] y = {m, v};
+    for (int s = 0; s < n; s++) {
+      double[] k1 = rates(g, drift, diffusion, y[0], y[1]);
+      double[] k2 = rates(g, drift, diffusion, y[0] + 0.5 * h * k1[0], y[1] + 0.5 * h * k1[1]);
+      double[] k3 = rates(g, drift, diffusion, y[0] + 0.5 * h * k2[0], y[1] + 0.5 * h * k2[1]);
+      double[] k4 = rates(g, drift, diffusion, y[0] + h * k3[0], y[1] + h * k3[1]);
+      y[0] += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
+      y[1] = Math.max(1e-300, y[1] + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]));
+    }
+    double sd = Math.sqrt(y[1]);
+    double prev = 0;
+    for (int i = 0; i < out.length; i++) {
+      double next = i == out.length - 1 ? 1 : Normal.cdf((g.edge(i + 1) - y[0]) / sd);
+      out[i] = (next - prev) / g.width();
+      prev = next;
+    }
+    return out;
+  }
+
+  /** {dm/dt, dv/dt} under N(m, v). */
+  private static double[] rates(Grid1D g, double[] mu, double[] d, double m, double v) {
+    double sd = Math.sqrt(Math.max(v, 0));
+    double eMu = 0;
+    double eWMu = 0;
+    double eD = 0;
+    double wsum = 0;
+    double dz = 14.0 / (NODES - 1);
+    for (int k = 0; k < NODES; k++) {
+      double z = -7 + k * dz;
+      double wt = Math.exp(-0.5 * z * z) * (k == 0 || k == NODES - 1 ? 0.5 : 1);
+      double w = m + sd * z;
+      double f = interpolate(g, mu, w);
+      eMu += wt * f;
+      eWMu += wt * (w - m) * f;
+      eD += wt * interpolate(g, d, w);
+      wsum += wt;
+    }
+    return new double[] {eMu / wsum, 2 * eWMu / wsum + 2 * eD / wsum};
+  }
+
+  private static double interpolate(Grid1D g, double[] f, double w) {
+    double s = (w - g.lo()) / g.width() - 0.5;
+    if (s <= 0) {
+      return f[0];
+    }
+    if (s >= f.length - 1) {
+      return f[f.length - 1];
+    }
+    int i = (int) s;
+    double t = s - i;
+    return f[i] + t * (f[i + 1] - f[i]);
+  }
+}
