@@ -35,7 +35,9 @@ public final class Forecasts {
 
   /**
    * Baseline "Gaussian moment propagation": the density is replaced by the Gaussian of its mean
-   * {@code m} and variance {@code v}, whose moments follow {@code dm/dt = E[mu]}, {@code dv/dt = 2
+   * {@code m} and variance {@code v} of the smooth density behind the cell averages (the variance of
+   * the piecewise-constant density minus {@code h^2/6}: Sheppard's {@code h^2/12} for grouping plus
+   * {@code h^2/12} within cells), whose moments follow {@code dm/dt = E[mu]}, {@code dv/dt = 2
    * Cov(w, mu) + 2 E[D]} with expectations under {@code N(m, v)} (fields linearly interpolated between
    * centres, constant beyond the end centres), integrated by RK4 with one step per optimiser step
    * (at most); the result is that Gaussian's cell averages on the grid, tails folded into the end
@@ -44,7 +46,7 @@ public final class Forecasts {
   public static double[] gaussianMoments(
       Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
     double m = Alignment.mean(g, density);
-    double v = Alignment.variance(g, density);
+    double v = Math.max(Alignment.variance(g, density) - g.width() * g.width() / 6, 1e-300);
     double[] out = new double[g.cells()];
     if (Double.isNaN(m)) {
       java.util.Arrays.fill(out, Double.NaN);
