@@ -11,12 +11,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Running drift and diffusion of every entry of one (run, layer) in ensemble mode: the entry's
- * value across replicas is the random variable (PHYSICS.md §2).
+ * Running drift and diffusion of one (run, layer) (PHYSICS.md §2), per entry across replicas in
+ * ensemble mode, or one for all entries pooled when the run has a single replica ({@link Mode}).
  *
  * <p>Between consecutive complete steps {@code t} and {@code t + dt}, each replica present at
- * both contributes the increment {@code dW = W(t+dt) - W(t)} at {@code w = W(t)} to the entry's
- * binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units per step),
+ * both contributes, for every entry, the increment {@code dW = W(t+dt) - W(t)} at
+ * {@code w = W(t)} to its variable's binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units per step),
  * diffusion {@code D(w) = Var[dW | w] / (2 dt)} (weight units^2 per step, dW = mu dt + sqrt(2D) dB).
  * The bins follow the weights ({@link Grids}); if they would grow past four times their
  * configured number, the entry starts afresh on a new grid (its history is forgotten, on
@@ -28,7 +28,8 @@ public final class EnsembleEstimator {
   private final EstimatorSettings settings;
   // no coarsening cap here: an estimator that outgrows 4x its bins starts afresh instead
   private final GridFollower follower = Grids.follower(Integer.MAX_VALUE);
-  private BinnedKramersMoyal[] entries;
+  private Mode mode;
+  private BinnedKramersMoyal[] variables;
   private EnsembleStep previous;
 
   public EnsembleEstimator(EstimatorSettings settings) {
@@ -37,10 +38,11 @@ public final class EnsembleEstimator {
 
   /** Adds the increments that lead to {@code step} and returns the estimate as of {@code step}. */
   public DriftDiffusionEstimate update(EnsembleStep step) {
-    if (entries == null || entries.length != step.entries()) {
-      entries = new BinnedKramersMoyal[step.entries()];
-      for (int e = 0; e < entries.length; e++) {
-        entries[e] = new BinnedKramersMoyal(Grids.around(step.samples(e), settings.bins()), settings.halfLifeSteps());
+    if (variables == null) {
+      mode = Mode.of(step);
+      variables = new BinnedKramersMoyal[mode.variables(step)];
+      for (int v = 0; v < variables.length; v++) {
+        variables[v] = new BinnedKramersMoyal(Grids.around(mode.samples(step, v), settings.bins()), settings.halfLifeSteps());
       }
     } else {
       addIncrements(step);
@@ -52,9 +54,9 @@ public final class EnsembleEstimator {
   private void addIncrements(EnsembleStep step) {
     double dt = step.step() - previous.step();
     Map<Integer, Integer> before = positions(previous.replicas());
-    for (int e = 0; e < entries.length; e++) {
-      entries[e] = follow(entries[e], step.samples(e));
-      entries[e].decay(dt);
+    for (int v = 0; v < variables.length; v++) {
+      variables[v] = follow(variables[v], mode.samples(step, v));
+      variables[v].decay(dt);
     }
     int n = step.entries();
     for (int k = 0; k < step.size(); k++) {
@@ -64,7 +66,7 @@ public final class EnsembleEstimator {
       }
       for (int e = 0; e < n; e++) {
         double w = previous.value(p, e);
-        entries[e].increment(w, step.value(k, e) - w, dt);
+        variables[mode.variableOf(e)].increment(w, step.value(k, e) - w, dt);
       }
     }
   }
@@ -83,9 +85,9 @@ public final class EnsembleEstimator {
 
   private DriftDiffusionEstimate estimate(EnsembleStep step) {
     DriftDiffusionEstimate.Builder out = DriftDiffusionEstimate.newBuilder()
-        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode("ensemble");
-    for (int e = 0; e < entries.length; e++) {
-      out.addEntries(entry(step.index(e), entries[e].result()));
+        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode(mode.wireName());
+    for (int v = 0; v < variables.length; v++) {
+      out.addEntries(entry(mode.index(step, v), variables[v].result()));
     }
     return out.build();
   }

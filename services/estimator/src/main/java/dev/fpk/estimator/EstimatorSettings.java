@@ -11,9 +11,18 @@ import com.typesafe.config.Config;
  * @param minBinCount bins with fewer effective increments use the Ornstein-Uhlenbeck fit
  * @param replicaTimeoutMillis silence after which a replica is declared gone
  * @param maxPendingSteps incomplete steps kept per (run, layer)
+ * @param maxChunkBytes bytes of incompletely received chunked matrices kept per (run, layer)
  */
 public record EstimatorSettings(
-    int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps) {
+    int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps,
+    long maxChunkBytes) {
+
+  /** Chunk buffers of 64 MiB per (run, layer): four 2048x2048 float matrices. */
+  public static final long DEFAULT_MAX_CHUNK_BYTES = 64L << 20;
+
+  public EstimatorSettings(int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps) {
+    this(bins, halfLifeSteps, minBinCount, replicaTimeoutMillis, maxPendingSteps, DEFAULT_MAX_CHUNK_BYTES);
+  }
 
   public EstimatorSettings {
     require(bins >= 4, "fpk.estimator.bins", bins, "must be >= 4");
@@ -21,6 +30,7 @@ public record EstimatorSettings(
     require(minBinCount >= 1, "fpk.estimator.min-bin-count", minBinCount, "must be >= 1");
     require(replicaTimeoutMillis > 0, "fpk.estimator.replica-timeout", replicaTimeoutMillis + " ms", "must be > 0");
     require(maxPendingSteps >= 1, "fpk.estimator.max-pending-steps", maxPendingSteps, "must be >= 1");
+    require(maxChunkBytes >= 4, "fpk.estimator.max-chunk-bytes", maxChunkBytes, "must be >= 4");
   }
 
   public static EstimatorSettings fromConfig(Config root) {
@@ -33,11 +43,11 @@ public record EstimatorSettings(
       throw new IllegalArgumentException("fpk.estimator.half-life-steps = " + halfLife + ": not a number or inf");
     }
     return new EstimatorSettings(c.getInt("bins"), halfLifeSteps, c.getInt("min-bin-count"),
-        c.getDuration("replica-timeout").toMillis(), c.getInt("max-pending-steps"));
+        c.getDuration("replica-timeout").toMillis(), c.getInt("max-pending-steps"), c.getBytes("max-chunk-bytes"));
   }
 
   public EstimatorSettings withHalfLifeSteps(double steps) {
-    return new EstimatorSettings(bins, steps, minBinCount, replicaTimeoutMillis, maxPendingSteps);
+    return new EstimatorSettings(bins, steps, minBinCount, replicaTimeoutMillis, maxPendingSteps, maxChunkBytes);
   }
 
   static void require(boolean ok, String key, Object value, String rule) {

@@ -2,6 +2,7 @@ package dev.fpk.solver;
 
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.Grids;
+import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.density.KernelDensity;
@@ -16,8 +17,9 @@ import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 
 /**
- * The Fokker-Planck densities of every entry of one (run, layer) in ensemble mode, advanced step
- * by step and scored against the replicas (PHYSICS.md §3-4).
+ * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
+ * pooled entries of a single replica ({@link Mode}), advanced step by step and scored against the
+ * data (PHYSICS.md §3-4).
  *
  * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
  * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
@@ -33,6 +35,7 @@ import dev.fpk.protocol.v1.EntryEstimate;
 public final class EnsembleSolver {
   private final SolverSettings settings;
   private final GridFollower follower;
+  private Mode mode;
   private EntrySolver[] entries;
   private long lastStep;
   private DriftDiffusionEstimate fields;
@@ -47,17 +50,18 @@ public final class EnsembleSolver {
 
   public Output advance(StepEstimate current) {
     EnsembleStep step = current.step();
-    if (entries == null || entries.length != step.entries()) {
-      entries = new EntrySolver[step.entries()];
+    if (entries == null) {
+      mode = Mode.of(step);
+      entries = new EntrySolver[mode.variables(step)];
       for (int e = 0; e < entries.length; e++) {
-        entries[e] = new EntrySolver(step.samples(e));
+        entries[e] = new EntrySolver(mode.samples(step, e));
       }
     } else {
       DriftDiffusionEstimate use = hasData(fields) ? fields : current.estimate();
       double dt = step.step() - lastStep;
       int substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
       for (int e = 0; e < entries.length; e++) {
-        entries[e].advance(step.samples(e), use.getEntries(e), dt, substeps);
+        entries[e].advance(mode.samples(step, e), use.getEntries(e), dt, substeps);
       }
     }
     lastStep = step.step();
@@ -71,12 +75,13 @@ public final class EnsembleSolver {
 
   private Output score(EnsembleStep step) {
     AlignmentUpdate.Builder align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
-        .setStep(step.step()).setSamples(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
+        .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
+        .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
     DensityUpdate.Builder dens = DensityUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
         .setStep(step.step());
     for (int e = 0; e < entries.length; e++) {
-      int[] index = step.index(e);
-      double[] samples = step.samples(e);
+      int[] index = mode.index(step, e);
+      double[] samples = mode.samples(step, e);
       EntrySolver s = entries[e];
       double[] hist = Alignment.histogram(s.grid, samples);
       EntryAlignment.Builder a = EntryAlignment.newBuilder()

@@ -131,7 +131,7 @@ public final class ReportCollector {
     ObjectNode toJson(ObjectMapper mapper, String name) {
       ObjectNode layer = mapper.createObjectNode().put("layer", name)
           .put("mode", estimate == null ? "ensemble" : estimate.getMode())
-          .put("replicas", alignment.isEmpty() ? 0 : alignment.get(alignment.size() - 1).getSamples())
+          .put("replicas", alignment.isEmpty() ? 0 : alignment.get(alignment.size() - 1).getReplicas())
           .put("lastStep", alignment.isEmpty() ? -1 : alignment.get(alignment.size() - 1).getStep());
       ArrayNode entries = layer.putArray("entries");
       int count = estimate != null ? estimate.getEntriesCount() : density == null ? 0 : density.getEntriesCount();

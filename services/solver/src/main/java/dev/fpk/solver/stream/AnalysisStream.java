@@ -1,10 +1,8 @@
 package dev.fpk.solver.stream;
 
 import dev.fpk.estimator.EstimatorEntity;
-import dev.fpk.estimator.StepAssembler;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.protocol.DeadLetters;
-import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.SnapshotValidator;
 import dev.fpk.protocol.Topics;
@@ -142,8 +140,8 @@ public final class AnalysisStream {
       case ACCEPTED -> metrics.accepted(run, layer);
       case DUPLICATE -> metrics.duplicate(run, layer);
       case LATE -> metrics.late(run, layer);
-      case SHAPE_MISMATCH -> reject(f, new Validation.Rejected<>(RejectReason.BAD_SHAPE,
-          "shape = " + f.snapshot.getShapeList() + ": differs from the shape earlier snapshots of " + run + "/" + layer + " have"));
+      case CHUNK_PENDING -> { }
+      case REJECTED -> reject(f, observed.rejection());
     }
     f.completed = observed.completed();
     return f;
