@@ -31,7 +31,7 @@ import dev.fpk.physics.grid.Grid1D;
  * <p>Before fields are set every entry has {@code mu = D = 0} (nothing moves). Thread-safety: not
  * thread-safe (scratch buffers are reused); use one instance per thread.
  */
-public final class BatchFokkerPlanck1D {
+public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
   private static final double CLIP_TOLERANCE = 1e-9;
 
   private final int entries;
@@ -102,7 +102,14 @@ public final class BatchFokkerPlanck1D {
     return n;
   }
 
+  /** {@code entries * cells}. */
+  @Override
+  public int size() {
+    return entries * n;
+  }
+
   /** The time scheme. */
+  @Override
   public TimeScheme scheme() {
     return scheme;
   }
@@ -197,6 +204,7 @@ public final class BatchFokkerPlanck1D {
    * Advances every entry of {@code density} ({@code entries * cells} values, per unit weight) in
    * place by {@code steps} optimiser steps in {@code substeps} equal implicit substeps.
    */
+  @Override
   public void advance(double[] density, double steps, int substeps) {
     checkFlat(density);
     if (substeps < 1 || !(steps >= 0) || steps == Double.POSITIVE_INFINITY) {
@@ -252,6 +260,17 @@ public final class BatchFokkerPlanck1D {
     fallbacks++;
     FpKernels.factorise(a, b, off, n, tau / h[e], fwn, fgn, fdp, fip, 0);
     FpKernels.solve(p, off, fwn, fgn, fip, 0, n);
+  }
+
+  /** Total mass of all entries, {@code sum_e h_e * sum p_e}. */
+  @Override
+  public double mass(double[] density) {
+    checkFlat(density);
+    double m = 0;
+    for (int e = 0; e < entries; e++) {
+      m += mass(e, density);
+    }
+    return m;
   }
 
   /** Mass {@code h * sum p} of entry {@code e} in a flat density array. */

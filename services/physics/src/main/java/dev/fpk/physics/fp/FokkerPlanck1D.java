@@ -19,7 +19,7 @@ import dev.fpk.physics.grid.Grid1D;
  *
  * <p>Thread-safety: not thread-safe; one instance per thread.
  */
-public final class FokkerPlanck1D {
+public final class FokkerPlanck1D implements FokkerPlanckSolver {
   private final Grid1D grid;
   private final BatchFokkerPlanck1D batch;
 
@@ -39,7 +39,13 @@ public final class FokkerPlanck1D {
     return grid;
   }
 
+  @Override
+  public int size() {
+    return grid.cells();
+  }
+
   /** The time scheme. */
+  @Override
   public TimeScheme scheme() {
     return batch.scheme();
   }
@@ -72,12 +78,14 @@ public final class FokkerPlanck1D {
    * Advances {@code density} (per unit weight at the cell centres) in place by {@code steps}
    * optimiser steps in {@code substeps} equal implicit substeps.
    */
+  @Override
   public void advance(double[] density, double steps, int substeps) {
     checkLength(density);
     batch.advance(density, steps, substeps);
   }
 
   /** Total mass {@code h * sum p}. */
+  @Override
   public double mass(double[] density) {
     checkLength(density);
     return batch.mass(0, density);

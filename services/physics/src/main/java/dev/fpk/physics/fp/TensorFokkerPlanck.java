@@ -22,7 +22,7 @@ import java.util.Arrays;
  * conserved to round-off and the density stays non-negative (see {@link BatchFokkerPlanck1D}). Until
  * fields are set an axis does not move. Thread-safety: not thread-safe.
  */
-public final class TensorFokkerPlanck {
+public final class TensorFokkerPlanck implements FokkerPlanckSolver {
   private final Grid1D[] axes;
   private final int size;
   private final int[] stride;
@@ -63,8 +63,14 @@ public final class TensorFokkerPlanck {
   }
 
   /** Number of cells, the product of the axes' cell counts. */
+  @Override
   public int size() {
     return size;
+  }
+
+  @Override
+  public TimeScheme scheme() {
+    return lines[0].scheme();
   }
 
   /** What the splitting does and neglects, for reports. */
@@ -95,6 +101,7 @@ public final class TensorFokkerPlanck {
   }
 
   /** Advances the density (flat, row-major, per unit volume) in place by Strang splitting. */
+  @Override
   public void advance(double[] density, double steps, int substeps) {
     checkSize(density);
     if (substeps < 1 || !(steps >= 0)) {
@@ -114,6 +121,7 @@ public final class TensorFokkerPlanck {
   }
 
   /** Mass: cell volume times the sum. */
+  @Override
   public double mass(double[] density) {
     checkSize(density);
     double v = 1;
