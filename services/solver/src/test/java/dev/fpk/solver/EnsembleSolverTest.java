@@ -22,7 +22,7 @@ class EnsembleSolverTest {
   private static final double D = 1e-4;
 
   @Test
-  void shouldTrackAnExactOrnsteinUhlenbeckEnsembleWithinTwiceTheSamplingFloor() {
+  void shouldTrackAnExactOrnsteinUhlenbeckEnsembleWithinThreeTimesTheSamplingFloor() {
     EstimatorSettings est = new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16);
     EnsembleEstimator estimator = new EnsembleEstimator(est);
     EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1));
@@ -39,11 +39,13 @@ class EnsembleSolverTest {
     }
     EntryAlignment a = out.alignment().getEntries(0);
     System.out.printf("OU ensemble, step 150: W1 %.2e, mean error %.2e, variance error %.2e%n", a.getW1(), a.getMeanError(), a.getVarianceError());
-    // the ensemble's own sampling noise: W1 of an empirical sample of this size from a smooth
-    // law is about 0.5 * sd / sqrt(n) (sd of the stationary-bound transient here about 0.05)
-    double floor = 0.5 * 0.05 / Math.sqrt(REPLICAS);
-    assertTrue(a.getW1() < 2 * floor + 2e-3,
-        "W1 " + a.getW1() + " after 150 steps of a transient moving the mean by 0.3; floor " + floor);
+    // The ensemble's own sampling noise: a finite ensemble's mean alone wanders by about
+    // sd / sqrt(R) around the law's (sd = sqrt(D/k) once the transient has relaxed), and W1
+    // between R samples and their law is of the same order. The theory may not be further
+    // from the data than three times that.
+    double floor = Math.sqrt(D / K) / Math.sqrt(REPLICAS);
+    assertTrue(a.getW1() < 3 * floor,
+        "W1 " + a.getW1() + " after 150 steps of a transient moving the mean by 0.3; sampling floor " + floor);
     assertTrue(Math.abs(a.getMeanError()) < 0.01, "mean error " + a.getMeanError());
     EntryDensity d = out.densities().getEntries(0);
     double mass = 0;
