@@ -4,6 +4,7 @@ import dev.fpk.app.cli.BenchCommand;
 import dev.fpk.app.cli.BrokerCommand;
 import dev.fpk.app.cli.DemoCommand;
 import dev.fpk.app.cli.ReplayCommand;
+import dev.fpk.app.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
-    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
+        TrainCommand.class})
 public final class Fpk implements Runnable {
 
   @CommandLine.Spec
