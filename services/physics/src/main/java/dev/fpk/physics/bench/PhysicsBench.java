@@ -14,7 +14,7 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Speed benchmarks of the physics kernels, one JSON object per line, each figure the median of
- * repeated warm runs on the calling thread (one core):
+ * 15 runs after at least 0.4 s of warm-up runs, on the calling thread (one core):
  *
  * <ul>
  *   <li>{@code fp-ou-1d}: OU transient ({@code mu = -0.02 w}, {@code D = 1e-3}, start N(1, 0.1^2))
@@ -31,8 +31,9 @@ import java.util.function.DoubleSupplier;
  * Not thread-safe (run one at a time); takes a few seconds.
  */
 public final class PhysicsBench {
-  private static final int WARMUP = 5;
-  private static final int RUNS = 9;
+  private static final int MIN_WARMUP = 5;
+  private static final long WARMUP_NANOS = 400_000_000L;
+  private static final int RUNS = 15;
 
   private PhysicsBench() {}
 
@@ -51,9 +52,10 @@ public final class PhysicsBench {
     run(System.out);
   }
 
-  /** Median wall time in nanoseconds of {@code RUNS} calls after {@code WARMUP} calls. */
+  /** Median wall time in nanoseconds of {@code RUNS} calls after at least 0.4 s of warm-up calls. */
   private static double medianNanos(Runnable r) {
-    for (int i = 0; i < WARMUP; i++) {
+    long start = System.nanoTime();
+    for (int i = 0; i < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
       r.run();
     }
     double[] t = new double[RUNS];
@@ -133,8 +135,8 @@ public final class PhysicsBench {
     out.println(
         String.format(
             Locale.ROOT,
-            "{\"name\":\"fp-batch\",\"entries\":%d,\"cells\":%d,\"scheme\":\"%s\",\"fieldsChangeEachStep\":%b,\"cellUpdatesPerSecond\":%.4e,\"millis\":%.3f}",
-            entries, cells, scheme, fieldsChange, rate, nanos / 1e6));
+            "{\"name\":\"fp-batch\",\"entries\":%d,\"cells\":%d,\"scheme\":\"%s\",\"fieldsChangeEachStep\":%b,\"cellUpdatesPerSecond\":%.4e,\"millis\":%.3f,\"clippedSubsteps\":%d,\"fallbackSubsteps\":%d}",
+            entries, cells, scheme, fieldsChange, rate, nanos / 1e6, batch.clippedSubsteps(), batch.fallbackSubsteps()));
   }
 
   private static void kmBinned(PrintStream out) {

@@ -48,6 +48,8 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
   private final boolean[] dirty;
   private double factorTau = Double.NaN;
   private final double[] s1;
+  private final double[] s1b;
+  private final double[] neg = new double[2];
   private final double[] fwn;
   private final double[] fgn;
   private final double[] fdp;
@@ -81,6 +83,7 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
     this.ip = new double[size];
     this.dirty = new boolean[entries];
     this.s1 = new double[n];
+    this.s1b = new double[n];
     this.fwn = new double[n];
     this.fgn = new double[n];
     this.fdp = new double[n];
@@ -219,15 +222,34 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
       factorTau = tau;
     }
     double c = scheme == TimeScheme.TR_BDF2 ? FpKernels.ALPHA * tau : tau;
-    for (int e = 0; e < entries; e++) {
-      int off = e * n;
-      if (dirty[e]) {
-        FpKernels.factorise(a, b, off, n, c / h[e], wn, gn, dp, ip, off);
-        dirty[e] = false;
+    int e = 0;
+    for (; e + 1 < entries; e += 2) { // pairs of lines: two independent FMA chains
+      int oa = e * n;
+      int ob = oa + n;
+      if (dirty[e] && dirty[e + 1]) {
+        FpPairKernels.factorise(a, b, oa, ob, n, c / h[e], c / h[e + 1], wn, gn, dp, ip);
+      } else {
+        factoriseIfDirty(e, c);
+        factoriseIfDirty(e + 1, c);
       }
+      dirty[e] = false;
+      dirty[e + 1] = false;
       for (int s = 0; s < substeps; s++) {
         if (scheme == TimeScheme.TR_BDF2) {
-          trBdf2(density, e, off, tau);
+          FpPairKernels.trBdf2(density, oa, ob, wn, gn, dp, ip, n, s1, s1b, neg);
+          accept(density, e, oa, s1, -neg[0], tau);
+          accept(density, e + 1, ob, s1b, -neg[1], tau);
+        } else {
+          FpPairKernels.solve(density, oa, ob, wn, gn, ip, n);
+        }
+      }
+    }
+    if (e < entries) {
+      int off = e * n;
+      factoriseIfDirty(e, c);
+      for (int s = 0; s < substeps; s++) {
+        if (scheme == TimeScheme.TR_BDF2) {
+          accept(density, e, off, s1, -FpKernels.trBdf2(density, off, wn, gn, dp, ip, off, n, s1), tau);
         } else {
           FpKernels.solve(density, off, wn, gn, ip, off, n);
         }
@@ -235,9 +257,18 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
     }
   }
 
-  private void trBdf2(double[] p, int e, int off, double tau) {
-    double[] r = s1;
-    double negative = -FpKernels.trBdf2(p, off, wn, gn, dp, ip, off, n, r);
+  private void factoriseIfDirty(int e, double c) {
+    if (dirty[e]) {
+      FpKernels.factorise(a, b, e * n, n, c / h[e], wn, gn, dp, ip, e * n);
+      dirty[e] = false;
+    }
+  }
+
+  /**
+   * Takes the TR-BDF2 result {@code r} of entry {@code e}: as is, clipped with its mass restored
+   * (tiny undershoot), or replaced by a backward-Euler substep (large undershoot).
+   */
+  private void accept(double[] p, int e, int off, double[] r, double negative, double tau) {
     if (negative == 0) {
       System.arraycopy(r, 0, p, off, n);
       return;
