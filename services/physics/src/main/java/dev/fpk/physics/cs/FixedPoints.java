@@ -53,6 +53,103 @@ public final class FixedPoints {
     return out;
   }
 
+  /**
+   * Fixed points of a 2-D drift {@code (mu_x, mu_y)} given at the centres of a tensor grid (flat,
+   * row-major, {@code y} fastest: cell {@code (i, j)} at {@code i * ny + j}): in every square of four
+   * neighbouring centres the field is interpolated bilinearly and its zero found by Newton's method
+   * from the square's centre; zeros inside the square (edges included, duplicates within 1e-9 of a
+   * cell removed) are reported with the bilinear Jacobian there and its eigenvalues. Squares with a
+   * NaN corner are skipped. Exact for fields linear in each coordinate.
+   */
+  public static List<FixedPoint2D> of2d(double[] cx, double[] cy, double[] muX, double[] muY) {
+    int nx = cx.length;
+    int ny = cy.length;
+    if (muX.length != nx * ny || muY.length != nx * ny) {
+      throw new IllegalArgumentException("fields need " + nx * ny + " values");
+    }
+    List<FixedPoint2D> out = new ArrayList<>();
+    for (int i = 0; i + 1 < nx; i++) {
+      for (int j = 0; j + 1 < ny; j++) {
+        double[] fx = corners(muX, i, j, ny);
+        double[] fy = corners(muY, i, j, ny);
+        if (fx == null || fy == null || !signChangePossible(fx) || !signChangePossible(fy)) {
+          continue;
+        }
+        double hx = cx[i + 1] - cx[i];
+        double hy = cy[j + 1] - cy[j];
+        double u = 0.5;
+        double v = 0.5;
+        for (int it = 0; it < 50; it++) {
+          double[] gx = bilinear(fx, u, v);
+          double[] gy = bilinear(fy, u, v);
+          double det = gx[1] * gy[2] - gx[2] * gy[1];
+          if (det == 0) {
+            break;
+          }
+          double du = (gx[0] * gy[2] - gx[2] * gy[0]) / det;
+          double dv = (gx[1] * gy[0] - gx[0] * gy[1]) / det;
+          u -= du;
+          v -= dv;
+          if (Math.abs(du) + Math.abs(dv) < 1e-15) {
+            break;
+          }
+        }
+        double eps = 1e-9;
+        if (u < -eps || u > 1 + eps || v < -eps || v > 1 + eps) {
+          continue;
+        }
+        double[] gx = bilinear(fx, u, v);
+        double[] gy = bilinear(fy, u, v);
+        if (Math.abs(gx[0]) + Math.abs(gy[0]) > 1e-9 * (Math.abs(fx[0]) + Math.abs(fy[0]) + 1e-300)) {
+          continue;
+        }
+        double x = cx[i] + u * hx;
+        double y = cy[j] + v * hy;
+        if (isDuplicate(out, x, y, 1e-9 * Math.max(hx, hy))) {
+          continue;
+        }
+        double[][] jac = {{gx[1] / hx, gx[2] / hy}, {gy[1] / hx, gy[2] / hy}};
+        out.add(new FixedPoint2D(x, y, jac, Jacobians.eigenvalues(jac)));
+      }
+    }
+    return out;
+  }
+
+  /** f00, f10, f01, f11 of the square (i, j) - (i+1, j+1), or null with a NaN. */
+  private static double[] corners(double[] f, int i, int j, int ny) {
+    double[] c = {f[i * ny + j], f[(i + 1) * ny + j], f[i * ny + j + 1], f[(i + 1) * ny + j + 1]};
+    for (double v : c) {
+      if (Double.isNaN(v)) {
+        return null;
+      }
+    }
+    return c;
+  }
+
+  private static boolean signChangePossible(double[] c) {
+    double min = Math.min(Math.min(c[0], c[1]), Math.min(c[2], c[3]));
+    double max = Math.max(Math.max(c[0], c[1]), Math.max(c[2], c[3]));
+    return min <= 0 && max >= 0;
+  }
+
+  /** Value and derivatives in u and v of the bilinear interpolant at (u, v). */
+  private static double[] bilinear(double[] c, double u, double v) {
+    double a = c[0];
+    double b = c[1] - c[0];
+    double d = c[2] - c[0];
+    double e = c[3] - c[1] - c[2] + c[0];
+    return new double[] {a + b * u + d * v + e * u * v, b + e * v, d + e * u};
+  }
+
+  private static boolean isDuplicate(List<FixedPoint2D> found, double x, double y, double tol) {
+    for (FixedPoint2D f : found) {
+      if (Math.abs(f.x() - x) <= tol && Math.abs(f.y() - y) <= tol) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static double derivative(double[] c, double[] f, int[] idx, int n, int k) {
     int a = idx[Math.max(k - 1, 0)];
     int b = idx[Math.min(k + 1, n - 1)];

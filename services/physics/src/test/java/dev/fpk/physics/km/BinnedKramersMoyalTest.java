@@ -330,4 +330,19 @@ class BinnedKramersMoyalTest {
       assertTrue(worst <= 0.1 * maxForce, "drift error " + worst);
     }
   }
+
+  @Test
+  void shouldAgreeWithTheGradientRouteOnAnOuStream() {
+    // SGD on L = k w^2 / (2 eta): mean gradient k w / eta, so mu = -k w; D from the minibatch variance
+    double eta = 0.1, k = 0.02, d = 2e-4;
+    BinnedKramersMoyal km = new BinnedKramersMoyal(Grid1D.of(-1, 1, 10), Double.POSITIVE_INFINITY);
+    feedOu(km, 21, k, 0, d, 256, 600);
+    OuFit fit = km.result().ouFit();
+    double routeD = GradientRoute.diffusionFromMinibatchVariance(eta, 2 * d / (eta * eta));
+    assertEquals(d, routeD, 1e-18);
+    assertEquals(-0.5 * 0.3, GradientRoute.drift(eta, 1.5), 1e-15);
+    assertEquals(routeD, GradientRoute.diffusionFromPerSampleVariance(eta, 64 * 2 * d / (eta * eta), 64), 1e-18);
+    double z = GradientRoute.disagreement(fit.diffusion(), fit.diffusionStdErr(), discreteD(k, d));
+    assertTrue(Math.abs(z) < 4, "disagreement " + z + " standard errors");
+  }
 }
