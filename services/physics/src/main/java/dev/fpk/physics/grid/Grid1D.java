@@ -46,7 +46,16 @@ public final class Grid1D {
     return new Grid1D(lo, (hi - lo) / cells, cells);
   }
 
-  private static Grid1D ofWidth(double lo, double h, int cells) {
+  /**
+   * The grid with exactly this left wall, cell width and cell count: restores a grid bit for bit
+   * (e.g. from a checkpoint), where {@link #of} would recompute the width from {@code hi}.
+   *
+   * @throws IllegalArgumentException if lo or h is not finite, {@code h <= 0} or {@code cells < 1}
+   */
+  public static Grid1D ofWidth(double lo, double h, int cells) {
+    if (!Double.isFinite(lo) || !Double.isFinite(h) || !(h > 0) || cells < 1) {
+      throw new IllegalArgumentException("need finite lo, h > 0, cells >= 1, got " + lo + ", " + h + ", " + cells);
+    }
     return new Grid1D(lo, h, cells);
   }
 

@@ -176,6 +176,47 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
     return r;
   }
 
+  /**
+   * The complete running state as one array (the per-bin sums, then the OU accumulator): with
+   * {@link #grid()}, {@link #halfLifeSteps()} and {@link #count()} it restores this estimator bit
+   * for bit through {@link #restore}, e.g. from a checkpoint. A copy; layout internal to this class.
+   */
+  public double[] state() {
+    double[] s = new double[stats.st.length + 10];
+    System.arraycopy(stats.st, 0, s, 0, stats.st.length);
+    int o = stats.st.length;
+    double[] ouState = {ou.c, ou.c2, ou.u, ou.v2, ou.mw, ou.mx, ou.cww, ou.cwx, ou.cxx, ou.rss};
+    System.arraycopy(ouState, 0, s, o, ouState.length);
+    return s;
+  }
+
+  /**
+   * The estimator whose {@link #state()} was {@code state}, on the same grid, half-life and count.
+   *
+   * @throws IllegalArgumentException if the state does not fit the grid
+   */
+  public static BinnedKramersMoyal restore(Grid1D grid, double halfLifeSteps, long count, double[] state) {
+    BinnedKramersMoyal km = new BinnedKramersMoyal(grid, halfLifeSteps);
+    int n = km.stats.st.length;
+    if (state.length != n + 10) {
+      throw new IllegalArgumentException("state of " + state.length + " values does not fit " + grid);
+    }
+    System.arraycopy(state, 0, km.stats.st, 0, n);
+    OuAccumulator a = km.ou;
+    a.c = state[n];
+    a.c2 = state[n + 1];
+    a.u = state[n + 2];
+    a.v2 = state[n + 3];
+    a.mw = state[n + 4];
+    a.mx = state[n + 5];
+    a.cww = state[n + 6];
+    a.cwx = state[n + 7];
+    a.cxx = state[n + 8];
+    a.rss = state[n + 9];
+    km.count = count;
+    return km;
+  }
+
   /** The current estimate (a snapshot; later increments do not change it). */
   @Override
   public KramersMoyalEstimate result() {
