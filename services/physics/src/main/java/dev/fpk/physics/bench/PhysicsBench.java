@@ -4,7 +4,7 @@ import dev.fpk.physics.fp.BatchFokkerPlanck1D;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.internal.Normal;
+import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.km.BinnedKramersMoyal;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -168,13 +168,6 @@ public final class PhysicsBench {
   }
 
   private static double[] gaussianCells(Grid1D g, double mean, double sd) {
-    double[] out = new double[g.cells()];
-    double prev = Normal.cdf((g.lo() - mean) / sd);
-    for (int i = 0; i < out.length; i++) {
-      double next = Normal.cdf((g.edge(i + 1) - mean) / sd);
-      out[i] = (next - prev) / g.width();
-      prev = next;
-    }
-    return out;
+    return Gaussians.cellAverages(g, mean, sd, false);
   }
 }

@@ -4,7 +4,7 @@ import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.internal.Normal;
+import dev.fpk.physics.density.Gaussians;
 
 /**
  * Forecasts of a density {@code k} optimiser steps ahead with the current drift and diffusion
@@ -47,8 +47,8 @@ public final class Forecasts {
       Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
     double m = Alignment.mean(g, density);
     double v = Math.max(Alignment.variance(g, density) - g.width() * g.width() / 6, 1e-300);
-    double[] out = new double[g.cells()];
     if (Double.isNaN(m)) {
+      double[] out = new double[g.cells()];
       java.util.Arrays.fill(out, Double.NaN);
       return out;
     }
@@ -63,14 +63,7 @@ public final class Forecasts {
       y[0] += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
       y[1] = Math.max(1e-300, y[1] + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]));
     }
-    double sd = Math.sqrt(y[1]);
-    double prev = 0;
-    for (int i = 0; i < out.length; i++) {
-      double next = i == out.length - 1 ? 1 : Normal.cdf((g.edge(i + 1) - y[0]) / sd);
-      out[i] = (next - prev) / g.width();
-      prev = next;
-    }
-    return out;
+    return Gaussians.cellAverages(g, y[0], Math.sqrt(y[1]), true);
   }
 
   /** {dm/dt, dv/dt} under N(m, v). */

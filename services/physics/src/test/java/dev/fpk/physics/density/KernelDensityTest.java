@@ -48,4 +48,29 @@ class KernelDensityTest {
     assertEquals(1, Exact.mass(g, p), 1e-14);
     assertTrue(Double.isNaN(KernelDensity.estimate(g, new double[0])[0]));
   }
+
+  @Test
+  void shouldMatchExactKernelSumsWhenManySamplesAreBinnedFirst() {
+    Grid1D g = Grid1D.of(-4, 4, 20);
+    double bw = 0.3;
+    SplittableRandom rnd = new SplittableRandom(8);
+    double[] s = new double[20_000];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = rnd.nextGaussian();
+    }
+    double[] binned = KernelDensity.estimate(g, s, bw);
+    double[] exact = new double[20];
+    for (double x : s) {
+      double prev = 0;
+      for (int i = 0; i < 20; i++) {
+        double f = i == 19 ? 1 : dev.fpk.physics.internal.Normal.cdf((g.edge(i + 1) - x) / bw);
+        exact[i] += (f - prev) / (s.length * g.width());
+        prev = f;
+      }
+    }
+    assertEquals(1, Exact.mass(g, binned), 1e-12);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(exact[i], binned[i], 2e-3 * Math.max(exact[i], 1e-3), "cell " + i);
+    }
+  }
 }

@@ -1,22 +1,15 @@
 package dev.fpk.physics.testing;
 
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.internal.Normal;
+import dev.fpk.physics.density.Gaussians;
 
 /** Analytic reference solutions, as cell averages on a grid. */
 public final class Exact {
   private Exact() {}
 
-  /** Cell averages of the N(mean, sd^2) density. */
+  /** Exact cell averages of the N(mean, sd^2) density (tails beyond the grid dropped). */
   public static double[] gaussianCells(Grid1D g, double mean, double sd) {
-    double[] out = new double[g.cells()];
-    double prev = Normal.cdf((g.lo() - mean) / sd);
-    for (int i = 0; i < out.length; i++) {
-      double next = Normal.cdf((g.edge(i + 1) - mean) / sd);
-      out[i] = (next - prev) / g.width();
-      prev = next;
-    }
-    return out;
+    return Gaussians.cellAverages(g, mean, sd, false);
   }
 
   /** OU mean at time t for drift -k (w - a). */
