@@ -30,6 +30,14 @@ public final class Topics {
   public static final String DEAD_LETTER = "fpk.deadletter.v1";
 
   /**
+   * Internal to fpk, not a message of the wire contract: the analysis checkpoints each (run, layer)'s
+   * estimator and solver state here, with the snapshot offsets it covers (compacted; key
+   * {@code <consumer group>|<run_id>/<layer>}; value fpk's own versioned state encoding). Not in
+   * {@link #all()}, which lists the contract's topics; created compacted by fpk itself.
+   */
+  public static final String CHECKPOINTS = "fpk.checkpoints.v1";
+
+  /**
    * Optional record header naming the value's message type, e.g. {@code "fpk.v1.WeightSnapshot"}.
    * A consumer that finds another value here rejects the record as {@link
    * RejectReason#UNKNOWN_VERSION}; a record without the header is read as this version.
