@@ -2,7 +2,7 @@ package dev.fpk.physics.cs;
 
 /**
  * A zero {@code w*} of the drift (beta function) with the slope {@code beta'(w*)} there (per step):
- * negative = attractive (stable), positive = repulsive.
+ * negative = attractive (stable), positive = repulsive. Immutable, thread-safe.
  *
  * @param w location in weight units
  * @param slope {@code d mu / dw} at {@code w}

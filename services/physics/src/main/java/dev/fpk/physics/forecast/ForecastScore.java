@@ -7,7 +7,8 @@ import dev.fpk.physics.grid.Grid1D;
  * How well a forecast density on a grid matches the samples that arrived: exact Wasserstein-1
  * (weight units), Jensen-Shannon (nats) and Hellinger against the samples' histogram on the same
  * grid, and the errors forecast-minus-data of mean and variance. Every forecast and baseline is
- * scored by this same function. NaN fields for empty samples or a zero-mass forecast.
+ * scored by this same function. NaN fields for empty samples or a zero-mass forecast. Immutable,
+ * thread-safe.
  *
  * @param wasserstein1 exact 1-D W1 between forecast and samples
  * @param jensenShannon JS divergence to the samples' histogram

@@ -1,6 +1,9 @@
 package dev.fpk.physics.fp;
 
-/** Implicit time steppers of the Fokker-Planck solvers. */
+/**
+ * Implicit time steppers of the Fokker-Planck solvers, for the semi-discrete system {@code dp/dt = L
+ * p} over a substep {@code tau} (optimiser steps). The default is {@link #TR_BDF2}.
+ */
 public enum TimeScheme {
   /**
    * Backward Euler {@code (I - tau L) p' = p}: first order, L-stable; with the exponential-fitting

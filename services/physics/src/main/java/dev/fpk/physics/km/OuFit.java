@@ -7,7 +7,7 @@ package dev.fpk.physics.km;
  * {@code -k (w - a)} has {@code slope = -k}, {@code intercept = k a}.
  *
  * <p>All fields are NaN when there were too few increments to fit (fewer than three, or no spread
- * of {@code w}).
+ * of {@code w}). Immutable, thread-safe.
  *
  * @param slope drift slope {@code d mu / dw} (per step)
  * @param intercept drift at {@code w = 0} (weight units per step)
