@@ -60,4 +60,27 @@ class ForecastsTest {
     assertTrue(fp.wasserstein1() < 0.2 * gauss.wasserstein1());
     assertTrue(fp.jensenShannon() < gauss.jensenShannon() && fp.jensenShannon() < still.jensenShannon());
   }
+
+  @Test
+  void shouldScoreForecastsWhenTheirTargetStepArrives() {
+    double c = 0.05, d = 3e-3;
+    Grid1D fine = Grid1D.of(-2, 2, 1600);
+    Grid1D g = Grid1D.of(-2, 2, 200);
+    double[] start = Exact.gaussianCells(fine, 0.15, 0.25);
+    double[][] ff = doubleWellFields(fine, c, d);
+    double[] truth = Forecasts.fokkerPlanck(fine, start, ff[0], ff[1], 50, 200);
+    double[][] fields = doubleWellFields(g, c, d);
+    ForecastTracker tracker = new ForecastTracker(1);
+    tracker.issue(1000, 50, g, Grid1D.remap(fine, start, g), fields[0], fields[1]);
+    tracker.issue(1000, 80, g, Grid1D.remap(fine, start, g), fields[0], fields[1]);
+    assertEquals(2, tracker.pending());
+    assertTrue(tracker.onData(1020, new double[] {0}).isEmpty());
+    java.util.List<ScoredForecast> scored = tracker.onData(1050, DensitySampler.quantiles(fine, truth, 10_000));
+    assertEquals(1, scored.size());
+    assertEquals(1050, scored.get(0).target());
+    assertTrue(scored.get(0).beatsBaselines());
+    assertEquals(1, tracker.pending());
+    assertTrue(tracker.onData(1100, new double[] {0}).isEmpty(), "missed target is dropped");
+    assertEquals(0, tracker.pending());
+  }
 }

@@ -1,0 +1,72 @@
+package dev.fpk.physics.forecast;
+
+import dev.fpk.physics.grid.Grid1D;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Keeps forecasts until training reaches their target step, then scores them (PHYSICS.md section
+ * 4): {@link #issue} runs the Fokker-Planck forecast and both baselines {@code k} steps ahead from
+ * the current density and fields; {@link #onData} scores every forecast aimed at that step against
+ * the samples that arrived (with {@link ForecastScore#of}) and forgets it. Forecasts whose target
+ * passes without data are dropped by {@link #onData} for a later step. Steps are optimiser steps;
+ * units as in {@link Forecasts}.
+ *
+ * <p>Not thread-safe: drive it from one thread (it is a plain processing step, testable by hand).
+ */
+public final class ForecastTracker {
+  private record Pending(long issuedAt, long target, Grid1D grid, double[] fp, double[] still, double[] gauss) {}
+
+  private final int substepsPerStep;
+  private final List<Pending> pending = new ArrayList<>();
+
+  /** @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1}) */
+  public ForecastTracker(int substepsPerStep) {
+    if (substepsPerStep < 1) {
+      throw new IllegalArgumentException("need substepsPerStep >= 1, got " + substepsPerStep);
+    }
+    this.substepsPerStep = substepsPerStep;
+  }
+
+  /** Issues a forecast from step {@code now} for step {@code now + k} ({@code k >= 1}). */
+  public void issue(long now, int k, Grid1D grid, double[] density, double[] drift, double[] diffusion) {
+    if (k < 1) {
+      throw new IllegalArgumentException("need k >= 1, got " + k);
+    }
+    pending.add(
+        new Pending(
+            now,
+            now + k,
+            grid,
+            Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep),
+            Forecasts.persistence(density),
+            Forecasts.gaussianMoments(grid, density, drift, diffusion, k)));
+  }
+
+  /** Scores (and forgets) the forecasts for {@code step}; drops those whose target has passed. */
+  public List<ScoredForecast> onData(long step, double[] samples) {
+    List<ScoredForecast> out = new ArrayList<>();
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.target() == step) {
+        out.add(
+            new ScoredForecast(
+                p.issuedAt(),
+                p.target(),
+                ForecastScore.of(p.grid(), p.fp(), samples),
+                ForecastScore.of(p.grid(), p.still(), samples),
+                ForecastScore.of(p.grid(), p.gauss(), samples)));
+        it.remove();
+      } else if (p.target() < step) {
+        it.remove();
+      }
+    }
+    return out;
+  }
+
+  /** Number of forecasts waiting for their target step. */
+  public int pending() {
+    return pending.size();
+  }
+}
