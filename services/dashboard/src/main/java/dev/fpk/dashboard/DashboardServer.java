@@ -1,0 +1,181 @@
+package dev.fpk.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.dashboard.live.EventFeed;
+import dev.fpk.dashboard.live.LayerView;
+import dev.fpk.dashboard.live.LiveJson;
+import dev.fpk.dashboard.live.RunStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live page and its API over a {@link RunStore}:
+ *
+ * <ul>
+ *   <li>{@code /} the page; {@code /app.js}, {@code /style.css}, {@code /vendor/chart.js} its files
+ *   <li>{@code GET /api/runs}: runs seen with their layers; {@code /api/runs/{run}}: one run;
+ *       {@code /api/runs/{run}/layers/{layer}}: one layer's summary (entries listed in order);
+ *       {@code /api/runs/{run}/layers/{layer}/entries/{n}}: everything drawn for entry n (0-based)
+ *   <li>{@code GET /api/events?run=&layer=&entry=}: server-sent events, {@code runs} whenever
+ *       anything changed and {@code entry} whenever the chosen layer did
+ *   <li>{@code /metrics} and {@code /health} when given a registry
+ * </ul>
+ *
+ * Errors are JSON {@code {"error": "..."}}: 400 for a malformed parameter, 404 for an unknown run,
+ * layer, entry or path.
+ */
+public final class DashboardServer extends AllDirectives {
+  private static final ContentType JS = ContentTypes.parse("text/javascript; charset=utf-8");
+  private static final ContentType CSS = ContentTypes.parse("text/css; charset=utf-8");
+
+  private final RunStore store;
+  private final DashboardSettings settings;
+  private final @Nullable PrometheusMeterRegistry registry;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final LiveJson json = new LiveJson(mapper);
+  private final WebAssets assets = WebAssets.get();
+  private final byte[] appJs = assets.appJs().getBytes(StandardCharsets.UTF_8);
+  private final byte[] styleCss = assets.styleCss().getBytes(StandardCharsets.UTF_8);
+  private final byte[] chartJs = assets.chartJs().getBytes(StandardCharsets.UTF_8);
+
+  public DashboardServer(RunStore store, DashboardSettings settings, @Nullable PrometheusMeterRegistry registry) {
+    this.store = store;
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  public CompletionStage<ServerBinding> bind(ActorSystem<?> system) {
+    return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route());
+  }
+
+  public Route route() {
+    Route pages = concat(
+        pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, assets.indexHtml())))),
+        path("app.js", () -> get(() -> complete(HttpEntities.create(JS, appJs)))),
+        path("style.css", () -> get(() -> complete(HttpEntities.create(CSS, styleCss)))),
+        path(PathMatchers.segment("vendor").slash("chart.js"),
+            () -> get(() -> complete(HttpEntities.create(JS, chartJs)))));
+    Route api = pathPrefix("api", () -> concat(
+        path("events", () -> get(this::events)),
+        pathPrefix("runs", () -> concat(
+            pathEnd(() -> get(() -> ok(json.runs(store)))),
+            pathPrefix(PathMatchers.segment(), this::runRoutes))),
+        error(StatusCodes.NOT_FOUND, "no such API path; try /api/runs")));
+    Route metrics = registry == null ? reject() : new MetricsServer(registry).route();
+    return concat(pages, api, metrics);
+  }
+
+  private Route runRoutes(String run) {
+    return concat(
+        pathEnd(() -> get(() -> knownRun(run, layers -> ok(json.run(run, layers))))),
+        pathPrefix(PathMatchers.segment("layers").slash(PathMatchers.segment()), layer -> concat(
+            pathEnd(() -> get(() -> knownLayer(run, layer, view -> ok(json.layerSummary(view))))),
+            path(PathMatchers.segment("entries").slash(PathMatchers.segment()),
+                entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))))));
+  }
+
+  private Route entry(LayerView view, String entryText) {
+    int entry;
+    try {
+      entry = Integer.parseInt(entryText);
+    } catch (NumberFormatException e) {
+      return error(StatusCodes.BAD_REQUEST, "entry must be a whole number >= 0, got '" + entryText + "'");
+    }
+    if (entry < 0) {
+      return error(StatusCodes.BAD_REQUEST, "entry must be >= 0, got " + entry);
+    }
+    if (entry >= view.entryCount()) {
+      return error(StatusCodes.NOT_FOUND, "layer '" + view.layer() + "' of run '" + view.run() + "' has "
+          + view.entryCount() + " entries (0.." + (view.entryCount() - 1) + "), no entry " + entry);
+    }
+    return ok(json.entry(view, entry));
+  }
+
+  private Route events() {
+    return parameterOptional("run", run -> parameterOptional("layer", layer -> parameterOptional("entry", entryText -> {
+      int entry = 0;
+      if (entryText.isPresent()) {
+        try {
+          entry = Integer.parseInt(entryText.get());
+        } catch (NumberFormatException e) {
+          return error(StatusCodes.BAD_REQUEST, "entry must be a whole number >= 0, got '" + entryText.get() + "'");
+        }
+        if (entry < 0) {
+          return error(StatusCodes.BAD_REQUEST, "entry must be >= 0, got " + entry);
+        }
+      }
+      if (run.isPresent() != layer.isPresent()) {
+        return error(StatusCodes.BAD_REQUEST, "give both run and layer, or neither");
+      }
+      // the run may not have published yet: the stream waits for it rather than failing
+      EventFeed feed = new EventFeed(store, mapper, run.orElse(null), layer.orElse(null), entry);
+      Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, settings.pushInterval(), "tick")
+          .mapConcat(tick -> feed.poll())
+          .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat)
+          .mapMaterializedValue(cancellable -> NotUsed.getInstance());
+      return completeOK(events, EventStreamMarshalling.toEventStream());
+    })));
+  }
+
+  private Route knownRun(String run, Function<List<LayerView>, Route> then) {
+    List<LayerView> layers = store.layers(run);
+    if (layers.isEmpty()) {
+      return error(StatusCodes.NOT_FOUND, "unknown run '" + run + "'; runs seen: " + store.runIds());
+    }
+    return then.apply(layers);
+  }
+
+  private Route knownLayer(String run, String layer, Function<LayerView, Route> then) {
+    return knownRun(run, layers -> {
+      Optional<LayerView> view = store.layer(run, layer);
+      if (view.isEmpty()) {
+        return error(StatusCodes.NOT_FOUND, "run '" + run + "' has no layer '" + layer + "'; layers: "
+            + layers.stream().map(LayerView::layer).toList());
+      }
+      return then.apply(view.get());
+    });
+  }
+
+  private Route ok(ObjectNode body) {
+    return complete(HttpResponse.create().withStatus(StatusCodes.OK)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body))));
+  }
+
+  private Route error(StatusCode status, String message) {
+    ObjectNode body = mapper.createObjectNode().put("error", message).put("status", status.intValue());
+    return complete(HttpResponse.create().withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body))));
+  }
+
+  private byte[] write(ObjectNode body) {
+    try {
+      return mapper.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.fpk.dashboard.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.physics.cs.FixedPoints;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.EntryEstimate;
+import java.util.List;
+
+/**
+ * The JSON the page and the API speak. An entry has the shape of an entry of the replay report
+ * (README, "The replay report") plus per-bin standard errors and counts, the flow share and the
+ * output comparison (null until probe inputs are published), so one page script draws both the
+ * live page and the static HTML report. NaN and infinities become null (JSON has neither).
+ */
+public final class LiveJson {
+  private final ObjectMapper mapper;
+
+  public LiveJson(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** {"runs":[{"runId":..,"layers":[layer summary, ...]}, ...]}. */
+  public ObjectNode runs(RunStore store) {
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode runs = root.putArray("runs");
+    for (String run : store.runIds()) {
+      runs.add(run(run, store.layers(run)));
+    }
+    return root.put("version", store.version());
+  }
+
+  public ObjectNode run(String run, List<LayerView> layers) {
+    ObjectNode out = mapper.createObjectNode().put("runId", run);
+    ArrayNode array = out.putArray("layers");
+    layers.forEach(l -> array.add(layerSummary(l)));
+    return out;
+  }
+
+  /** Name, mode, replicas, last step and the entries' indices (position in the list = entry number). */
+  public ObjectNode layerSummary(LayerView l) {
+    AlignmentUpdate latest = l.latestAlignment();
+    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer())
+        .put("mode", l.estimate() == null ? "ensemble" : l.estimate().getMode())
+        .put("replicas", latest == null ? 0 : latest.getReplicas())
+        .put("lastStep", l.lastStep())
+        .put("version", l.version());
+    ArrayNode entries = out.putArray("entries");
+    for (int e = 0; e < l.entryCount(); e++) {
+      entries.add(ints(l.index(e)));
+    }
+    return out;
+  }
+
+  /** Everything the page draws for one entry; {@code entry} must be below {@link LayerView#entryCount()}. */
+  public ObjectNode entry(LayerView l, int entry) {
+    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer())
+        .put("entry", entry).put("lastStep", l.lastStep()).put("version", l.version());
+    out.set("index", ints(l.index(entry)));
+    if (l.estimate() != null && entry < l.estimate().getEntriesCount()) {
+      EntryEstimate est = l.estimate().getEntries(entry);
+      out.put("estimateStep", l.estimate().getStep());
+      ObjectNode drift = out.putObject("drift");
+      number(drift, "slope", est.getDriftSlope());
+      number(drift, "slopeStdErr", est.getDriftSlopeStderr());
+      number(drift, "intercept", est.getDriftIntercept());
+      drift.put("unit", "weight units per step");
+      drift.set("grid", doubles(est.getGridList()));
+      drift.set("values", doubles(est.getDriftList()));
+      drift.set("stdErr", doubles(est.getDriftStderrList()));
+      ObjectNode diffusion = out.putObject("diffusion");
+      number(diffusion, "mean", est.getDiffusionMean());
+      number(diffusion, "meanStdErr", est.getDiffusionMeanStderr());
+      diffusion.put("unit", "weight units^2 per step, dW = mu dt + sqrt(2D) dB");
+      diffusion.set("grid", doubles(est.getGridList()));
+      diffusion.set("values", doubles(est.getDiffusionList()));
+      diffusion.set("stdErr", doubles(est.getDiffusionStderrList()));
+      out.set("counts", doubles(est.getCountList()));
+      number(out, "pawulaRatio", est.getPawulaRatio());
+      ArrayNode fixed = out.putArray("fixedPoints");
+      double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();
+      double[] mu = est.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();
+      FixedPoints.of(grid, mu).forEach(fp -> {
+        ObjectNode p = fixed.addObject();
+        number(p, "w", fp.w());
+        number(p, "slope", fp.slope());
+      });
+    }
+    number(out, "flowShare", entry < l.flowShare().length ? l.flowShare()[entry] : Double.NaN);
+    ArrayNode history = out.putArray("alignment");
+    for (AlignmentUpdate a : l.alignment()) {
+      if (entry >= a.getEntriesCount()) {
+        continue;
+      }
+      EntryAlignment ea = a.getEntries(entry);
+      ObjectNode p = history.addObject().put("step", a.getStep());
+      number(p, "w1", ea.getW1());
+      number(p, "js", ea.getJs());
+      number(p, "hellinger", ea.getHellinger());
+      number(p, "meanError", ea.getMeanError());
+      number(p, "varianceError", ea.getVarianceError());
+    }
+    AlignmentUpdate latest = l.latestAlignment();
+    if (latest != null) {
+      out.put("replicas", latest.getReplicas()).put("sourceTimeMillis", latest.getSourceTimeUnixMillis());
+    }
+    if (l.density() != null && entry < l.density().getEntriesCount()) {
+      EntryDensity d = l.density().getEntries(entry);
+      ObjectNode density = out.putObject("density").put("step", l.density().getStep());
+      density.set("edges", doubles(d.getEdgesList()));
+      density.set("theory", doubles(d.getTheoryList()));
+      density.set("empirical", doubles(d.getEmpiricalList()));
+    }
+    // filled once trainers publish probe inputs and the solver compares output distributions
+    out.putNull("outputComparison");
+    return out;
+  }
+
+  private ArrayNode ints(List<Integer> xs) {
+    ArrayNode a = mapper.createArrayNode();
+    xs.forEach(a::add);
+    return a;
+  }
+
+  private ArrayNode doubles(List<Double> xs) {
+    ArrayNode a = mapper.createArrayNode();
+    for (double x : xs) {
+      if (Double.isFinite(x)) {
+        a.add(x);
+      } else {
+        a.addNull();
+      }
+    }
+    return a;
+  }
+
+  private static void number(ObjectNode node, String field, double x) {
+    if (Double.isFinite(x)) {
+      node.put(field, x);
+    } else {
+      node.putNull(field);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.fpk.dashboard.live;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.DensityUpdate;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the live page shows, folded from the output topics (estimates, densities, alignment): per
+ * run and layer the newest estimate and density, the alignment history and the flow share per
+ * entry. Unparseable records are counted and skipped. Every change bumps a global
+ * {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder, any
+ * number of readers); readers get immutable {@link LayerView}s.
+ */
+public final class RunStore {
+  /** Longest alignment history kept per layer; beyond it every other point is dropped. */
+  public static final int MAX_HISTORY = 2000;
+
+  private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
+  private final AtomicLong version = new AtomicLong();
+  private final @Nullable OutputMetrics metrics;
+  private long unparseable;
+
+  public RunStore() {
+    this(null);
+  }
+
+  /** A store that also feeds the given meters. */
+  public RunStore(@Nullable OutputMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Takes one record value of an output topic; other topics are ignored. */
+  public void accept(String topic, byte[] value) {
+    try {
+      switch (topic) {
+        case Topics.ESTIMATES -> onEstimate(DriftDiffusionEstimate.parseFrom(value));
+        case Topics.DENSITIES -> onDensity(DensityUpdate.parseFrom(value));
+        case Topics.ALIGNMENT -> onAlignment(AlignmentUpdate.parseFrom(value));
+        default -> { }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      synchronized (this) {
+        unparseable++;
+      }
+    }
+  }
+
+  public void onEstimate(DriftDiffusionEstimate e) {
+    synchronized (this) {
+      LayerState s = state(e.getRunId(), e.getLayer());
+      s.estimate = e;
+      s.updateFlowShare();
+      s.version = version.incrementAndGet();
+    }
+    if (metrics != null) {
+      metrics.estimated(e);
+    }
+  }
+
+  public void onDensity(DensityUpdate d) {
+    double[] shares;
+    synchronized (this) {
+      LayerState s = state(d.getRunId(), d.getLayer());
+      s.density = d;
+      s.updateFlowShare();
+      shares = s.flowShare.clone();
+      s.version = version.incrementAndGet();
+    }
+    if (metrics != null) {
+      metrics.flowShares(d, shares);
+    }
+  }
+
+  public void onAlignment(AlignmentUpdate a) {
+    synchronized (this) {
+      LayerState s = state(a.getRunId(), a.getLayer());
+      s.alignment.add(a);
+      if (s.alignment.size() > MAX_HISTORY) {
+        thin(s.alignment);
+      }
+      s.version = version.incrementAndGet();
+    }
+    if (metrics != null) {
+      metrics.aligned(a);
+    }
+  }
+
+  /** Grows with every change of any layer. */
+  public long version() {
+    return version.get();
+  }
+
+  public synchronized long unparseable() {
+    return unparseable;
+  }
+
+  /** Run ids seen, sorted. */
+  public synchronized List<String> runIds() {
+    return List.copyOf(runs.keySet());
+  }
+
+  /** Every layer of the run, by name; empty if the run is unknown. */
+  public synchronized List<LayerView> layers(String run) {
+    Map<String, LayerState> layers = runs.get(run);
+    List<LayerView> out = new ArrayList<>();
+    if (layers != null) {
+      layers.forEach((name, s) -> out.add(s.view(run, name)));
+    }
+    return out;
+  }
+
+  public synchronized Optional<LayerView> layer(String run, String layer) {
+    Map<String, LayerState> layers = runs.get(run);
+    LayerState s = layers == null ? null : layers.get(layer);
+    return s == null ? Optional.empty() : Optional.of(s.view(run, layer));
+  }
+
+  /** The layer's version, -1 if unknown: cheaper than a view when only change matters. */
+  public synchronized long layerVersion(String run, String layer) {
+    Map<String, LayerState> layers = runs.get(run);
+    LayerState s = layers == null ? null : layers.get(layer);
+    return s == null ? -1 : s.version;
+  }
+
+  private LayerState state(String run, String layer) {
+    return runs.computeIfAbsent(run, r -> new TreeMap<>()).computeIfAbsent(layer, l -> new LayerState());
+  }
+
+  /** Keeps the first, every other point, and the last: history stays bounded, its span whole. */
+  private static void thin(List<AlignmentUpdate> history) {
+    AlignmentUpdate last = history.get(history.size() - 1);
+    List<AlignmentUpdate> kept = new ArrayList<>(history.size() / 2 + 1);
+    for (int i = 0; i < history.size() - 1; i += 2) {
+      kept.add(history.get(i));
+    }
+    kept.add(last);
+    history.clear();
+    history.addAll(kept);
+  }
+
+  /** Mutable state of one (run, layer), guarded by the store's lock. */
+  private static final class LayerState {
+    @Nullable DriftDiffusionEstimate estimate;
+    @Nullable DensityUpdate density;
+    final List<AlignmentUpdate> alignment = new ArrayList<>();
+    double[] flowShare = new double[0];
+    long version;
+
+    void updateFlowShare() {
+      if (estimate == null || density == null || estimate.getEntriesCount() != density.getEntriesCount()) {
+        return;
+      }
+      double[] shares = new double[density.getEntriesCount()];
+      Arrays.fill(shares, Double.NaN);
+      for (int e = 0; e < shares.length; e++) {
+        shares[e] = FlowShares.of(estimate.getEntries(e), density.getEntries(e));
+      }
+      flowShare = shares;
+    }
+
+    LayerView view(String run, String layer) {
+      return new LayerView(run, layer, version, estimate, density, List.copyOf(alignment), flowShare.clone());
+    }
+  }
+}

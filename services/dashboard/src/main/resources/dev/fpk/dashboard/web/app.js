@@ -1,0 +1,361 @@
+// fpk live page: draws one (run, layer, entry) with Chart.js. Live mode follows the server's
+// event stream (api/events); static mode (the HTML report) draws window.FPK_REPORT, no network.
+// Units: x in weight units or steps; drift in weight units per step; D in weight units^2 per step
+// (dW = mu dt + sqrt(2D) dB); densities per unit weight.
+(function () {
+  'use strict';
+  var report = window.FPK_REPORT || null;
+  // read by the browser test and handy in the console
+  var state = window.fpkState = {
+    mode: report ? 'static' : 'live', updates: 0, lastStep: -1, points: {}, latencyMs: null,
+    latencies: [], selection: null, error: null
+  };
+  var COLORS = {
+    theory: '#d62728', data: 'rgba(31,119,180,0.35)', dataLine: '#1f77b4', band: 'rgba(44,160,44,0.18)',
+    line: '#2ca02c', fit: '#555', w1: '#1f77b4', js: '#ff7f0e', hellinger: '#9467bd', zero: '#999'
+  };
+  var catalog = [];
+  var selection = readHash();
+  var source = null;
+  var charts = {};
+
+  function $(id) { return document.getElementById(id); }
+
+  function axis(title, extra) {
+    var a = { type: 'linear', title: { display: true, text: title } };
+    for (var k in extra || {}) { a[k] = extra[k]; }
+    return a;
+  }
+
+  function makeChart(id, xTitle, yTitle, scalesExtra) {
+    var scales = { x: axis(xTitle), y: axis(yTitle) };
+    for (var k in scalesExtra || {}) { scales[k] = scalesExtra[k]; }
+    return new Chart($(id), {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, normalized: true,
+        interaction: { mode: 'nearest', intersect: false },
+        elements: { point: { radius: 0 }, line: { borderWidth: 2 } },
+        scales: scales,
+        plugins: {
+          legend: { labels: { boxWidth: 12, filter: function (item) { return item.text.charAt(0) !== '_'; } } },
+          tooltip: { callbacks: { label: function (c) {
+            var unit = c.dataset.unit ? ' ' + c.dataset.unit : '';
+            return (c.dataset.label || '').replace(/^_/, '') + ': ' + fmt(c.parsed.y) + unit;
+          } } }
+        }
+      }
+    });
+  }
+
+  function fmt(x) {
+    if (x === null || x === undefined || !isFinite(x)) { return 'n/a'; }
+    var a = Math.abs(x);
+    return (a !== 0 && (a < 1e-3 || a >= 1e4)) ? x.toExponential(3) : x.toPrecision(4);
+  }
+
+  function initCharts() {
+    charts.density = makeChart('density', 'w (weight units)', 'density (per unit weight)');
+    charts.drift = makeChart('drift', 'w (weight units)', 'mu (weight units / step)');
+    charts.diffusion = makeChart('diffusion', 'w (weight units)', 'D (weight units^2 / step)');
+    charts.beta = makeChart('beta', 'w (weight units)', 'beta = mu (weight units / step)');
+    charts.alignment = makeChart('alignment', 'step', 'W1 (weight units)',
+      { y1: axis('JS (nats), Hellinger', { position: 'right', grid: { drawOnChartArea: false } }) });
+  }
+
+  function pts(xs, ys) {
+    var out = [];
+    if (!xs || !ys) { return out; }
+    for (var i = 0; i < xs.length && i < ys.length; i++) { out.push({ x: xs[i], y: ys[i] }); }
+    return out;
+  }
+
+  function shifted(xs, ys, errs, sign) {
+    var out = [];
+    if (!xs || !ys || !errs) { return out; }
+    for (var i = 0; i < xs.length; i++) {
+      var ok = ys[i] !== null && errs[i] !== null;
+      out.push({ x: xs[i], y: ok ? ys[i] + sign * errs[i] : null });
+    }
+    return out;
+  }
+
+  function counted(data) {
+    var n = 0;
+    data.forEach(function (p) { if (p.y !== null && p.y !== undefined && isFinite(p.y)) { n++; } });
+    return n;
+  }
+
+  function line(label, data, color, unit, extra) {
+    var d = { label: label, data: data, borderColor: color, backgroundColor: color, fill: false, unit: unit, pointRadius: 0 };
+    for (var k in extra || {}) { d[k] = extra[k]; }
+    return d;
+  }
+
+  function band(field, unit) {
+    return [
+      line('_+1 se', shifted(field.grid, field.values, field.stdErr, 1), 'rgba(0,0,0,0)', unit, { borderWidth: 0 }),
+      line('_-1 se', shifted(field.grid, field.values, field.stdErr, -1), 'rgba(0,0,0,0)', unit,
+        { borderWidth: 0, fill: '-1', backgroundColor: COLORS.band })
+    ];
+  }
+
+  function drawDensity(e) {
+    var d = e.density;
+    var hist = [];
+    var theory = [];
+    if (d && d.edges && d.edges.length > 1) {
+      for (var i = 0; i + 1 < d.edges.length; i++) {
+        hist.push({ x: d.edges[i], y: d.empirical[i] });
+        theory.push({ x: 0.5 * (d.edges[i] + d.edges[i + 1]), y: d.theory[i] });
+      }
+      hist.push({ x: d.edges[d.edges.length - 1], y: d.empirical[d.empirical.length - 1] });
+    }
+    charts.density.data.datasets = [
+      line('replicas (histogram)', hist, COLORS.dataLine, 'per unit weight',
+        { stepped: 'after', fill: 'origin', backgroundColor: COLORS.data, borderWidth: 1 }),
+      line('Fokker-Planck', theory, COLORS.theory, 'per unit weight')
+    ];
+    charts.density.options.plugins.title = { display: !!d, text: d ? 'step ' + d.step : '' };
+    state.points.density = Math.min(counted(hist), counted(theory));
+  }
+
+  function drawField(chart, field, unit, label, fit) {
+    var data = field ? pts(field.grid, field.values) : [];
+    var sets = field ? band(field, unit) : [];
+    sets.push(line(label, data, COLORS.line, unit));
+    if (fit) { sets.push(line(fit.label, fit.data, COLORS.fit, unit, { borderDash: [6, 4], borderWidth: 1 })); }
+    chart.data.datasets = sets;
+    return counted(data);
+  }
+
+  function drawDrift(e) {
+    var f = e.drift;
+    var fit = null;
+    if (f && f.grid && f.grid.length && f.slope !== null) {
+      var g = f.grid;
+      fit = { label: 'OU fit ' + fmt(f.slope) + '·w + ' + fmt(f.intercept),
+        data: [g[0], g[g.length - 1]].map(function (w) { return { x: w, y: f.slope * w + f.intercept }; }) };
+    }
+    state.points.drift = drawField(charts.drift, f, 'weight units / step', 'drift mu', fit);
+  }
+
+  function drawDiffusion(e) {
+    var f = e.diffusion;
+    var fit = null;
+    if (f && f.grid && f.grid.length && f.mean !== null) {
+      var g = f.grid;
+      fit = { label: 'mean D ' + fmt(f.mean), data: [{ x: g[0], y: f.mean }, { x: g[g.length - 1], y: f.mean }] };
+    }
+    state.points.diffusion = drawField(charts.diffusion, f, 'weight units^2 / step', 'diffusion D', fit);
+  }
+
+  function drawBeta(e) {
+    var f = e.drift;
+    var data = f ? pts(f.grid, f.values) : [];
+    var fixed = (e.fixedPoints || []).map(function (p) { return { x: p.w, y: 0, slope: p.slope }; });
+    var sets = [line('beta(w) = mu(w)', data, COLORS.line, 'weight units / step')];
+    if (data.length) {
+      sets.push(line('_zero', [{ x: data[0].x, y: 0 }, { x: data[data.length - 1].x, y: 0 }], COLORS.zero, '',
+        { borderDash: [2, 3], borderWidth: 1 }));
+    }
+    sets.push(line('fixed points', fixed, COLORS.theory, 'weight units', {
+      showLine: false, pointRadius: 7, pointHoverRadius: 8, borderWidth: 2,
+      pointBackgroundColor: fixed.map(function (p) { return p.slope < 0 ? COLORS.theory : '#fff'; })
+    }));
+    charts.beta.data.datasets = sets;
+    state.points.beta = counted(data);
+    state.points.fixedPoints = fixed.length;
+  }
+
+  function drawAlignment(e) {
+    var h = e.alignment || [];
+    function series(key) { return h.map(function (a) { return { x: a.step, y: a[key] }; }); }
+    charts.alignment.data.datasets = [
+      line('W1', series('w1'), COLORS.w1, 'weight units', { yAxisID: 'y' }),
+      line('Jensen-Shannon', series('js'), COLORS.js, 'nats', { yAxisID: 'y1' }),
+      line('Hellinger', series('hellinger'), COLORS.hellinger, '', { yAxisID: 'y1' })
+    ];
+    state.points.alignment = h.length;
+  }
+
+  function drawOutputs(e) {
+    var el = $('outputs');
+    if (e.outputComparison) {
+      el.textContent = 'output comparison at step ' + e.outputComparison.step;
+    } else {
+      el.textContent = 'no probe inputs yet: trainers that publish probe inputs get this comparison';
+    }
+  }
+
+  function drawFigures(e) {
+    var parts = [];
+    if (e.drift) { parts.push('drift slope ' + fmt(e.drift.slope) + ' ± ' + fmt(e.drift.slopeStdErr) + ' per step'); }
+    if (e.diffusion) { parts.push('mean D ' + fmt(e.diffusion.mean) + ' ± ' + fmt(e.diffusion.meanStdErr) + ' weight units² per step'); }
+    if (e.flowShare !== undefined) { parts.push('flow share ' + fmt(e.flowShare)); }
+    if (e.pawulaRatio !== undefined) { parts.push('Pawula ratio ' + fmt(e.pawulaRatio)); }
+    var last = (e.alignment || [])[(e.alignment || []).length - 1];
+    if (last) { parts.push('W1 ' + fmt(last.w1) + ' weight units at step ' + last.step); }
+    $('figures').textContent = parts.join(' · ');
+  }
+
+  function render(e) {
+    drawDensity(e);
+    drawDrift(e);
+    drawDiffusion(e);
+    drawBeta(e);
+    drawAlignment(e);
+    drawOutputs(e);
+    drawFigures(e);
+    Object.keys(charts).forEach(function (k) { charts[k].update('none'); });
+    state.updates++;
+    state.lastStep = e.lastStep !== undefined ? e.lastStep : (e.density ? e.density.step : -1);
+    if (state.mode === 'live' && e.sourceTimeMillis) {
+      state.latencyMs = Date.now() - e.sourceTimeMillis;
+      state.latencies.push(state.latencyMs);
+    }
+    var label = '#' + selection.entry + ' [' + (e.index || []).join(',') + ']';
+    var text = 'run ' + selection.run + ' · layer ' + selection.layer + ' · entry ' + label
+      + ' · step ' + state.lastStep + (e.replicas ? ' · ' + e.replicas + ' replicas' : '');
+    if (state.mode === 'live') {
+      text += ' · updated ' + new Date().toLocaleTimeString()
+        + (state.latencyMs !== null ? ' · ' + (state.latencyMs / 1000).toFixed(2) + ' s after the snapshot' : '');
+    } else {
+      text += ' · static report';
+    }
+    status(text, 'live');
+  }
+
+  function status(text, cls) {
+    var el = $('status');
+    el.textContent = text;
+    el.className = 'status ' + (cls || '');
+  }
+
+  function readHash() {
+    var sel = { run: null, layer: null, entry: 0 };
+    (location.hash || '').replace(/^#/, '').split('&').forEach(function (kv) {
+      var i = kv.indexOf('=');
+      if (i < 0) { return; }
+      var k = kv.slice(0, i);
+      var v = decodeURIComponent(kv.slice(i + 1));
+      if (k === 'run' || k === 'layer') { sel[k] = v; }
+      if (k === 'entry') { sel.entry = parseInt(v, 10) || 0; }
+    });
+    return sel;
+  }
+
+  function writeHash() {
+    history.replaceState(null, '', '#run=' + encodeURIComponent(selection.run) + '&layer='
+      + encodeURIComponent(selection.layer) + '&entry=' + selection.entry);
+  }
+
+  function fill(select, values, labels, current) {
+    var same = select.options.length === values.length;
+    for (var i = 0; same && i < values.length; i++) { same = select.options[i].value === String(values[i]); }
+    if (!same) {
+      select.innerHTML = '';
+      values.forEach(function (v, i) {
+        var o = document.createElement('option');
+        o.value = String(v);
+        o.textContent = labels[i];
+        select.appendChild(o);
+      });
+    }
+    select.value = String(current);
+  }
+
+  // keeps the selection valid against the catalog; returns true when it changed
+  function reconcile() {
+    var before = JSON.stringify(selection);
+    var run = catalog.filter(function (r) { return r.runId === selection.run; })[0] || catalog[0];
+    if (!run) { return false; }
+    selection.run = run.runId;
+    var layer = run.layers.filter(function (l) { return l.layer === selection.layer; })[0] || run.layers[0];
+    if (!layer) { return false; }
+    selection.layer = layer.layer;
+    if (selection.entry >= layer.entries.length) { selection.entry = 0; }
+    fill($('run'), catalog.map(function (r) { return r.runId; }), catalog.map(function (r) { return r.runId; }), selection.run);
+    var layerNames = run.layers.map(function (l) { return l.layer; });
+    fill($('layer'), layerNames, layerNames, selection.layer);
+    fill($('entry'), layer.entries.map(function (_, i) { return i; }),
+      layer.entries.map(function (idx, i) { return '#' + i + ' [' + idx.join(',') + ']'; }), selection.entry);
+    state.selection = { run: selection.run, layer: selection.layer, entry: selection.entry };
+    return JSON.stringify(selection) !== before;
+  }
+
+  function onPick() {
+    selection.run = $('run').value;
+    selection.layer = $('layer').value;
+    selection.entry = parseInt($('entry').value, 10) || 0;
+    reconcile();
+    writeHash();
+    show();
+  }
+
+  // ---- live mode: server-sent events ----
+  function openStream() {
+    if (source) { source.close(); }
+    var url = 'api/events';
+    if (selection.run && selection.layer) {
+      url += '?run=' + encodeURIComponent(selection.run) + '&layer=' + encodeURIComponent(selection.layer)
+        + '&entry=' + selection.entry;
+    }
+    source = new EventSource(url);
+    source.addEventListener('runs', function (m) {
+      catalog = JSON.parse(m.data).runs;
+      var hadSelection = !!(selection.run && selection.layer);
+      if (reconcile() || !hadSelection) {
+        if (selection.run && selection.layer) { writeHash(); openStream(); }
+      }
+      if (!catalog.length) { status('waiting for the first outputs…', 'live'); }
+    });
+    source.addEventListener('entry', function (m) { render(JSON.parse(m.data)); });
+    source.onerror = function () { status('connection lost, retrying…', 'down'); };
+  }
+
+  // ---- static mode: the report embedded in the page ----
+  function staticCatalog() {
+    return report.runs.map(function (r) {
+      return { runId: r.runId, layers: r.layers.map(function (l) {
+        return { layer: l.layer, lastStep: l.lastStep, entries: l.entries.map(function (e) { return e.index || []; }) };
+      }) };
+    });
+  }
+
+  function staticEntry() {
+    var run = report.runs.filter(function (r) { return r.runId === selection.run; })[0];
+    var layer = run.layers.filter(function (l) { return l.layer === selection.layer; })[0];
+    var e = Object.assign({}, layer.entries[selection.entry]);
+    e.lastStep = layer.lastStep;
+    e.replicas = layer.replicas;
+    return e;
+  }
+
+  function show() {
+    if (report) {
+      if (selection.run) { render(staticEntry()); }
+    } else {
+      openStream();
+    }
+  }
+
+  function start() {
+    initCharts();
+    ['run', 'layer', 'entry'].forEach(function (id) { $(id).addEventListener('change', onPick); });
+    if (report) {
+      catalog = staticCatalog();
+      reconcile();
+      if (!catalog.length) { status('the report holds no runs', 'down'); }
+    }
+    show();
+  }
+
+  try {
+    start();
+  } catch (err) {
+    state.error = String(err);
+    status('page error: ' + err, 'down');
+  }
+})();

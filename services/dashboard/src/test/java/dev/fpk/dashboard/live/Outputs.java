@@ -1,0 +1,60 @@
+package dev.fpk.dashboard.live;
+
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.DensityUpdate;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.EntryEstimate;
+
+/** Output messages of an Ornstein-Uhlenbeck entry (mu = -0.5 w, D = 0.01) for tests. */
+public final class Outputs {
+  private Outputs() {}
+
+  public static DriftDiffusionEstimate estimate(String run, String layer, long step, int entries) {
+    DriftDiffusionEstimate.Builder b = DriftDiffusionEstimate.newBuilder().setRunId(run).setLayer(layer).setStep(step)
+        .setMode("ensemble");
+    for (int e = 0; e < entries; e++) {
+      EntryEstimate.Builder entry = EntryEstimate.newBuilder().addIndex(0).addIndex(e)
+          .setDriftSlope(-0.5).setDriftSlopeStderr(0.05).setDriftIntercept(0.0)
+          .setDiffusionMean(0.01).setDiffusionMeanStderr(0.001).setPawulaRatio(3.0);
+      for (int i = 0; i < 9; i++) {
+        double w = -1 + 0.25 * i;
+        entry.addGrid(w).addDrift(-0.5 * w).addDriftStderr(0.02).addDiffusion(0.01).addDiffusionStderr(0.001).addCount(50);
+      }
+      b.addEntries(entry);
+    }
+    return b.build();
+  }
+
+  public static DensityUpdate density(String run, String layer, long step, int entries) {
+    DensityUpdate.Builder b = DensityUpdate.newBuilder().setRunId(run).setLayer(layer).setStep(step);
+    for (int e = 0; e < entries; e++) {
+      EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(0).addIndex(e);
+      int cells = 20;
+      double lo = -1;
+      double h = 0.1;
+      for (int i = 0; i <= cells; i++) {
+        d.addEdges(lo + i * h);
+      }
+      double sigma2 = 0.02; // D / |slope|
+      for (int i = 0; i < cells; i++) {
+        double w = lo + (i + 0.5) * h;
+        double p = Math.exp(-w * w / (2 * sigma2)) / Math.sqrt(2 * Math.PI * sigma2);
+        d.addTheory(p).addEmpirical(p * (1 + 0.1 * Math.sin(i)));
+      }
+      b.addEntries(d);
+    }
+    return b.build();
+  }
+
+  public static AlignmentUpdate alignment(String run, String layer, long step, int entries, long sourceMillis) {
+    AlignmentUpdate.Builder b = AlignmentUpdate.newBuilder().setRunId(run).setLayer(layer).setStep(step)
+        .setSamples(16).setReplicas(16).setSourceTimeUnixMillis(sourceMillis);
+    for (int e = 0; e < entries; e++) {
+      b.addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(e).setW1(0.01 * step).setJs(0.001).setHellinger(0.02)
+          .setMeanError(0.001).setVarianceError(0.0001));
+    }
+    return b.build();
+  }
+}
