@@ -345,4 +345,19 @@ class BinnedKramersMoyalTest {
     double z = GradientRoute.disagreement(fit.diffusion(), fit.diffusionStdErr(), discreteD(k, d));
     assertTrue(Math.abs(z) < 4, "disagreement " + z + " standard errors");
   }
+
+  @Test
+  void shouldRestoreFromStateBitForBit() {
+    Grid1D g = Grid1D.of(-1, 1, 20);
+    BinnedKramersMoyal km = mixedStream(new BinnedKramersMoyal(g, 30), 12, 3000);
+    km.decay(4);
+    Grid1D restoredGrid = Grid1D.ofWidth(g.lo(), g.width(), g.cells());
+    assertEquals(g, restoredGrid);
+    BinnedKramersMoyal back = BinnedKramersMoyal.restore(restoredGrid, km.halfLifeSteps(), km.count(), km.state());
+    assertSameEstimate(km.result(), back.result(), 0);
+    mixedStream(km, 13, 500);
+    mixedStream(back, 13, 500);
+    assertSameEstimate(km.result(), back.result(), 0);
+    assertThrows(IllegalArgumentException.class, () -> BinnedKramersMoyal.restore(g, 30, 0, new double[3]));
+  }
 }
