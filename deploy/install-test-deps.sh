@@ -3,7 +3,7 @@
 # (idempotent; quiet when everything is there): protoc and the Python protobuf/Kafka clients
 # for the external-trainer protocol tests.
 set -euo pipefail
-packages=(protobuf-compiler python3-protobuf python3-confluent-kafka python3-torch python3-numpy)
+packages=(protobuf-compiler python3-protobuf python3-confluent-kafka python3-torch python3-numpy chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
