@@ -1,5 +1,6 @@
 package dev.fpk.estimator;
 
+import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
 import dev.fpk.physics.km.BinnedKramersMoyal;
@@ -7,6 +8,9 @@ import dev.fpk.physics.km.KramersMoyalEstimate;
 import dev.fpk.physics.km.OuFit;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryEstimate;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,7 +26,8 @@ import java.util.Map;
  * configured number, the entry starts afresh on a new grid (its history is forgotten, on
  * purpose: the landscape has moved far).
  *
- * <p>Not thread-safe: one instance belongs to one estimator entity.
+ * <p>Not thread-safe: one instance belongs to one estimator entity. {@link #writeTo} /
+ * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
  */
 public final class EnsembleEstimator {
   private final EstimatorSettings settings;
@@ -49,6 +54,43 @@ public final class EnsembleEstimator {
     }
     previous = step;
     return estimate(step);
+  }
+
+  /** Entries held by the previous step (the bulk of a checkpoint besides the bins, 4 bytes each). */
+  public long heldValues() {
+    return previous == null ? 0 : previous.values().length;
+  }
+
+  /** Writes the state: mode, every variable's grid and sums, the previous step. */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(mode == null ? -1 : mode.ordinal());
+    out.writeInt(variables == null ? -1 : variables.length);
+    if (variables != null) {
+      for (BinnedKramersMoyal km : variables) {
+        StateIo.writeGrid(out, km.grid());
+        out.writeLong(km.count());
+        StateIo.writeDoubles(out, km.state());
+      }
+    }
+    StateIo.writeStep(out, previous);
+  }
+
+  /** The estimator {@link #writeTo} wrote, with these settings. */
+  public static EnsembleEstimator readFrom(DataInput in, EstimatorSettings settings) throws IOException {
+    EnsembleEstimator e = new EnsembleEstimator(settings);
+    int mode = in.readInt();
+    e.mode = mode < 0 ? null : Mode.values()[mode];
+    int n = in.readInt();
+    if (n >= 0) {
+      e.variables = new BinnedKramersMoyal[n];
+      for (int v = 0; v < n; v++) {
+        Grid1D grid = StateIo.readGrid(in);
+        long count = in.readLong();
+        e.variables[v] = BinnedKramersMoyal.restore(grid, settings.halfLifeSteps(), count, StateIo.readDoubles(in));
+      }
+    }
+    e.previous = StateIo.readStep(in);
+    return e;
   }
 
   private void addIncrements(EnsembleStep step) {

@@ -1,42 +1,78 @@
 package dev.fpk.estimator;
 
+import dev.fpk.estimator.checkpoint.CheckpointLoader;
+import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The estimator of one (run, layer), a sharded entity whose id is the snapshot key: it assembles
  * complete ensemble steps from the snapshots ({@link StepAssembler}) and keeps the running drift
  * and diffusion of every entry ({@link EnsembleEstimator}).
+ *
+ * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile) and from
+ * then on skips snapshots at or below the offset the checkpoint covers: replayed records are not
+ * counted twice. A timer checks every quarter of the replica timeout for silent replicas, so a
+ * step completes even when no snapshot arrives; steps completed that way are handed out with the
+ * next reply (an {@link Observed} or a {@link Checkpoint}). Chunk buffers of large matrices are
+ * not part of the checkpoint.
  */
 public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Command> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-estimator");
 
-  public sealed interface Command {}
+  private static final int STASH_CAPACITY = 10_000;
 
-  /** One validated snapshot of this entity's (run, layer); the reply says what became of it. */
-  public record Observe(WeightSnapshot snapshot, ActorRef<Observed> replyTo) implements Command {}
+  public sealed interface Command extends CborSerializable {}
 
   /**
-   * The reply: the snapshot's outcome, the steps it completed, replicas declared gone, and for a
-   * rejected snapshot why (else null).
+   * One validated snapshot of this entity's (run, layer) read at {@code offset} of its partition
+   * (-1: not from Kafka, never skipped); the reply says what became of it.
+   */
+  public record Observe(WeightSnapshot snapshot, long offset, ActorRef<Observed> replyTo) implements Command {}
+
+  /**
+   * The reply: the snapshot's outcome, the steps completed since the last reply (oldest first),
+   * replicas declared gone, and for a rejected snapshot why (else null).
    */
   public record Observed(Outcome outcome, List<StepEstimate> completed, List<Integer> gone,
-      Validation.@Nullable Rejected<?> rejection) {}
+      Validation.@Nullable Rejected<?> rejection) implements CborSerializable {}
+
+  /** Asks for the state (for the checkpoint topic) if it changed since the last one and fits {@code maxBytes}. */
+  public record TakeCheckpoint(long maxBytes, ActorRef<Checkpoint> replyTo) implements Command {}
+
+  /**
+   * The state as of every command received before the request ({@code changed} false: unchanged
+   * since the last checkpoint, state empty; state null: larger than asked, not taken), with the
+   * steps completed by the timer since the last reply and replicas it declared gone.
+   */
+  public record Checkpoint(boolean changed, byte @Nullable [] state, long sizeBytes, List<StepEstimate> completed,
+      List<Integer> gone) implements CborSerializable {}
 
   /** What became of one observed snapshot. */
   public enum Outcome {
@@ -45,41 +81,109 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     LATE,
     /** A chunk of a large matrix whose other chunks have not all arrived yet. */
     CHUNK_PENDING,
-    REJECTED
+    REJECTED,
+    /** At or below the offset the restored checkpoint covers: already counted. */
+    SKIPPED
   }
 
+  private enum Tick implements Command { INSTANCE }
+
+  private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
+
+  private record RestoreFailed(Throwable cause) implements Command {}
+
+  private final EstimatorSettings settings;
+  private final String entityId;
   private final StepAssembler assembler;
   private final ChunkAssembler chunks;
   private final EnsembleEstimator estimator;
+  private final List<StepEstimate> ready = new ArrayList<>();
+  private final List<Integer> goneSinceReply = new ArrayList<>();
+  private long appliedOffset;
+  private boolean changed;
 
-  private EstimatorEntity(ActorContext<Command> ctx, EstimatorSettings settings) {
+  private EstimatorEntity(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
+      byte @Nullable [] state, TimerScheduler<Command> timers) {
     super(ctx);
-    this.assembler = new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
+    this.settings = settings;
+    this.entityId = entityId;
     this.chunks = new ChunkAssembler(settings.maxChunkBytes());
-    this.estimator = new EnsembleEstimator(settings);
+    if (state == null || state.length == 0) {
+      this.appliedOffset = -1;
+      this.assembler = new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
+      this.estimator = new EnsembleEstimator(settings);
+    } else {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+        this.appliedOffset = in.readLong();
+        this.assembler = StepAssembler.readFrom(in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(),
+            System.currentTimeMillis());
+        this.estimator = EnsembleEstimator.readFrom(in, settings);
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable estimator checkpoint of " + entityId, e);
+      }
+      ctx.getLog().info("{}: estimator restored from its checkpoint, at offset {}, watermark step {}", entityId,
+          appliedOffset, assembler.watermark());
+    }
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval(settings));
   }
 
-  public static Behavior<Command> create(EstimatorSettings settings) {
-    return Behaviors.setup(ctx -> new EstimatorEntity(ctx, settings));
+  /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
+  public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints) {
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
+      return restoring(settings, entityId, stash, timers);
+    })));
+  }
+
+  private static Behavior<Command> restoring(EstimatorSettings settings, String entityId, StashBuffer<Command> stash,
+      TimerScheduler<Command> timers) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Restored.class, r -> Behaviors.setup(ctx -> stash.unstashAll(new EstimatorEntity(ctx, settings,
+            entityId, r.checkpoint().map(EntityCheckpoint::estimator).orElse(null), timers))))
+        .onMessage(RestoreFailed.class, f -> {
+          throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
   }
 
   /** Registers the entity type with sharding; shards follow the Kafka partitions of the key. */
-  public static void init(ClusterSharding sharding, EstimatorSettings settings, int partitions) {
-    sharding.init(Entity.of(TYPE_KEY, ctx -> create(settings))
-        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions)));
+  public static void init(ActorSystem<?> system, EstimatorSettings settings, int partitions, CheckpointLoader checkpoints) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(settings, ctx.getEntityId(), checkpoints))
+        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
+        .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
+  }
+
+  /** How often silent replicas are looked for: a quarter of the timeout, at least 100 ms. */
+  static Duration tickInterval(EstimatorSettings settings) {
+    return Duration.ofMillis(Math.max(100, settings.replicaTimeoutMillis() / 4));
   }
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(Observe.class, this::onObserve).build();
+    return newReceiveBuilder()
+        .onMessage(Observe.class, this::onObserve)
+        .onMessage(TakeCheckpoint.class, this::onTakeCheckpoint)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .build();
   }
 
   private Behavior<Command> onObserve(Observe msg) {
+    if (msg.offset() >= 0 && msg.offset() <= appliedOffset) {
+      msg.replyTo().tell(new Observed(Outcome.SKIPPED, takeReady(), takeGone(), null));
+      return this;
+    }
+    appliedOffset = Math.max(appliedOffset, msg.offset());
+    changed = true;
     ChunkAssembler.Outcome whole = chunks.add(msg.snapshot());
     if (whole instanceof ChunkAssembler.Outcome.Pending) {
-      msg.replyTo().tell(new Observed(Outcome.CHUNK_PENDING, List.of(), List.of(), null));
+      msg.replyTo().tell(new Observed(Outcome.CHUNK_PENDING, takeReady(), takeGone(), null));
     } else if (whole instanceof ChunkAssembler.Outcome.Rejected r) {
-      reject(msg, new Validation.Rejected<>(r.reason(), r.detail()));
+      msg.replyTo().tell(new Observed(Outcome.REJECTED, takeReady(), takeGone(),
+          new Validation.Rejected<>(r.reason(), r.detail())));
     } else {
       observe(((ChunkAssembler.Outcome.Complete) whole).snapshot(), msg.replyTo());
     }
@@ -88,14 +192,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   private void observe(WeightSnapshot snapshot, ActorRef<Observed> replyTo) {
     StepAssembler.Offer offer = assembler.offer(snapshot, System.currentTimeMillis());
-    for (Integer replica : offer.gone()) {
-      getContext().getLog().warn("{}/{}: replica {} silent too long, declared gone; the watermark moves on without it",
-          snapshot.getRunId(), snapshot.getLayer(), replica);
-    }
-    List<StepEstimate> completed = new ArrayList<>(offer.completed().size());
-    for (EnsembleStep step : offer.completed()) {
-      completed.add(new StepEstimate(step, estimator.update(step)));
-    }
+    complete(offer);
     Outcome outcome = switch (offer.outcome()) {
       case ACCEPTED -> Outcome.ACCEPTED;
       case DUPLICATE -> Outcome.DUPLICATE;
@@ -105,10 +202,76 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     Validation.@Nullable Rejected<?> rejection = outcome != Outcome.REJECTED ? null : new Validation.Rejected<>(
         RejectReason.BAD_SHAPE, "shape = " + snapshot.getShapeList() + ": differs from the shape earlier snapshots of "
             + snapshot.getRunId() + "/" + snapshot.getLayer() + " have");
-    replyTo.tell(new Observed(outcome, completed, offer.gone(), rejection));
+    replyTo.tell(new Observed(outcome, takeReady(), takeGone(), rejection));
   }
 
-  private void reject(Observe msg, Validation.Rejected<?> rejection) {
-    msg.replyTo().tell(new Observed(Outcome.REJECTED, List.of(), List.of(), rejection));
+  private Behavior<Command> onTick() {
+    StepAssembler.Offer offer = assembler.tick(System.currentTimeMillis());
+    if (!offer.completed().isEmpty() || !offer.gone().isEmpty()) {
+      changed = true;
+      complete(offer);
+    }
+    return this;
+  }
+
+  /** Estimates the completed steps into {@link #ready} and logs the replicas declared gone. */
+  private void complete(StepAssembler.Offer offer) {
+    for (Integer replica : offer.gone()) {
+      getContext().getLog().warn("{}: replica {} silent for more than {} ms, declared gone; the watermark moves on without it",
+          entityId, replica, settings.replicaTimeoutMillis());
+    }
+    goneSinceReply.addAll(offer.gone());
+    for (EnsembleStep step : offer.completed()) {
+      ready.add(new StepEstimate(step, estimator.update(step)));
+    }
+  }
+
+  private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    List<StepEstimate> completed = takeReady();
+    List<Integer> gone = takeGone();
+    if (!changed) {
+      msg.replyTo().tell(new Checkpoint(false, new byte[0], 0, completed, gone));
+      return this;
+    }
+    // pending snapshots and the previous step dominate the size: skip the encoding when they alone exceed the limit
+    long estimate = 4 * (assembler.pendingValues() + estimator.heldValues());
+    byte[] state = estimate > msg.maxBytes() ? null : encode();
+    long size = state == null ? estimate : state.length;
+    if (state != null && state.length > msg.maxBytes()) {
+      state = null;
+    }
+    changed = state == null; // stays changed until a checkpoint is actually taken
+    msg.replyTo().tell(new Checkpoint(true, state, size, completed, gone));
+    return this;
+  }
+
+  private byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeLong(appliedOffset);
+      assembler.writeTo(out);
+      estimator.writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private List<StepEstimate> takeReady() {
+    if (ready.isEmpty()) {
+      return List.of();
+    }
+    List<StepEstimate> out = List.copyOf(ready);
+    ready.clear();
+    return out;
+  }
+
+  private List<Integer> takeGone() {
+    if (goneSinceReply.isEmpty()) {
+      return List.of();
+    }
+    List<Integer> out = List.copyOf(goneSinceReply);
+    goneSinceReply.clear();
+    return out;
   }
 }

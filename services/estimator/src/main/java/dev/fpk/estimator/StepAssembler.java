@@ -1,6 +1,10 @@
 package dev.fpk.estimator;
 
+import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.protocol.v1.WeightSnapshot;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,7 +30,8 @@ import java.util.TreeSet;
  * oldest completes with the replicas it has, so memory stays bounded.
  *
  * <p>Not thread-safe: one instance belongs to one entity. Wall-clock time is passed in, so a
- * test drives it by hand.
+ * test drives it by hand. {@link #writeTo} / {@link #readFrom} snapshot and restore the whole
+ * state (for checkpoints); a restore restarts every replica's silence clock.
  */
 public final class StepAssembler {
 
@@ -105,6 +110,76 @@ public final class StepAssembler {
   public Offer tick(long nowMillis) {
     List<Integer> gone = expire(nowMillis);
     return new Offer(Outcome.ACCEPTED, drain(), gone);
+  }
+
+  /** Number of matrix entries held in pending snapshots (the bulk of a checkpoint, 4 bytes each). */
+  public long pendingValues() {
+    long n = 0;
+    for (Map<Integer, WeightSnapshot> atStep : pending.values()) {
+      for (WeightSnapshot s : atStep.values()) {
+        n += s.getValuesCount();
+      }
+    }
+    return n;
+  }
+
+  /** Writes the state: shape, declared size, watermark, pending snapshots, replicas (without wall-clock times). */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeBoolean(shape != null);
+    if (shape != null) {
+      StateIo.writeInts(out, shape);
+    }
+    out.writeInt(declaredSize);
+    out.writeLong(watermark);
+    out.writeInt(pending.size());
+    for (Map.Entry<Long, Map<Integer, WeightSnapshot>> e : pending.entrySet()) {
+      out.writeLong(e.getKey());
+      out.writeInt(e.getValue().size());
+      for (WeightSnapshot s : new TreeMap<>(e.getValue()).values()) {
+        StateIo.writeMessage(out, s);
+      }
+    }
+    out.writeInt(replicas.size());
+    for (Map.Entry<Integer, Replica> e : new TreeMap<>(replicas).entrySet()) {
+      out.writeInt(e.getKey());
+      out.writeBoolean(e.getValue().live);
+      out.writeLong(e.getValue().latestStep);
+      StateIo.writeLongs(out, e.getValue().recent.stream().mapToLong(Long::longValue).toArray());
+    }
+  }
+
+  /**
+   * The assembler {@link #writeTo} wrote. Wall-clock times were not kept: every replica counts as
+   * last heard at {@code nowMillis}, so a restart does not declare the whole ensemble gone.
+   */
+  public static StepAssembler readFrom(DataInput in, long replicaTimeoutMillis, int maxPendingSteps, long nowMillis)
+      throws IOException {
+    StepAssembler a = new StepAssembler(replicaTimeoutMillis, maxPendingSteps);
+    if (in.readBoolean()) {
+      a.shape = StateIo.readInts(in);
+    }
+    a.declaredSize = in.readInt();
+    a.watermark = in.readLong();
+    for (int n = in.readInt(); n > 0; n--) {
+      Map<Integer, WeightSnapshot> atStep = new HashMap<>();
+      long step = in.readLong();
+      for (int k = in.readInt(); k > 0; k--) {
+        WeightSnapshot s = StateIo.readMessage(in, WeightSnapshot.parser());
+        atStep.put(s.getReplica(), s);
+      }
+      a.pending.put(step, atStep);
+    }
+    for (int n = in.readInt(); n > 0; n--) {
+      int id = in.readInt();
+      Replica r = new Replica(nowMillis);
+      r.live = in.readBoolean();
+      r.latestStep = in.readLong();
+      for (long step : StateIo.readLongs(in)) {
+        r.recent.add(step);
+      }
+      a.replicas.put(id, r);
+    }
+    return a;
   }
 
   private List<Integer> expire(long nowMillis) {

@@ -4,6 +4,7 @@ import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.Grids;
 import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.fp.FokkerPlanck1D;
@@ -15,6 +16,9 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
@@ -30,7 +34,8 @@ import dev.fpk.protocol.v1.EntryEstimate;
  * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
  * mean and variance.
  *
- * <p>Not thread-safe: one instance belongs to one solver entity.
+ * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} /
+ * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
  */
 public final class EnsembleSolver {
   private final SolverSettings settings;
@@ -67,6 +72,42 @@ public final class EnsembleSolver {
     lastStep = step.step();
     fields = current.estimate();
     return score(step);
+  }
+
+  /** The last step advanced to; -1 before the first. */
+  public long lastStep() {
+    return entries == null ? -1 : lastStep;
+  }
+
+  /** Writes the state: mode, each entry's grid and density, the last step, the fields to use next. */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(mode == null ? -1 : mode.ordinal());
+    out.writeInt(entries == null ? -1 : entries.length);
+    if (entries != null) {
+      for (EntrySolver e : entries) {
+        StateIo.writeGrid(out, e.grid);
+        StateIo.writeDoubles(out, e.density);
+      }
+    }
+    out.writeLong(lastStep);
+    StateIo.writeMessage(out, fields);
+  }
+
+  /** The solver {@link #writeTo} wrote, with these settings. */
+  public static EnsembleSolver readFrom(DataInput in, SolverSettings settings) throws IOException {
+    EnsembleSolver s = new EnsembleSolver(settings);
+    int mode = in.readInt();
+    s.mode = mode < 0 ? null : Mode.values()[mode];
+    int n = in.readInt();
+    if (n >= 0) {
+      s.entries = new EntrySolver[n];
+      for (int e = 0; e < n; e++) {
+        s.entries[e] = s.new EntrySolver(StateIo.readGrid(in), StateIo.readDoubles(in));
+      }
+    }
+    s.lastStep = in.readLong();
+    s.fields = StateIo.readMessage(in, DriftDiffusionEstimate.parser());
+    return s;
   }
 
   private static boolean hasData(DriftDiffusionEstimate estimate) {
@@ -117,6 +158,12 @@ public final class EnsembleSolver {
       grid = Grids.around(samples, settings.cells());
       density = KernelDensity.estimate(grid, samples);
       fp = new FokkerPlanck1D(grid, settings.scheme());
+    }
+
+    EntrySolver(Grid1D grid, double[] density) {
+      this.grid = grid;
+      this.density = density;
+      this.fp = new FokkerPlanck1D(grid, settings.scheme());
     }
 
     void advance(double[] samples, EntryEstimate field, double dt, int substeps) {

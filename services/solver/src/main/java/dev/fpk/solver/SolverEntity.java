@@ -1,64 +1,140 @@
 package dev.fpk.solver;
 
+import dev.fpk.estimator.CborSerializable;
 import dev.fpk.estimator.KafkaPartitionExtractor;
+import dev.fpk.estimator.KafkaShardAlignment;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.checkpoint.CheckpointLoader;
+import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The solver of one (run, layer), a sharded entity whose id is the snapshot key: it advances the
  * Fokker-Planck density of every entry through the completed steps it is given, in step order,
  * and answers with the alignment and density figures of each ({@link EnsembleSolver}).
+ *
+ * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile); a step at
+ * or behind the last one it advanced to is skipped (a replay after a restart), so none is
+ * applied twice.
  */
 public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-solver");
 
-  public sealed interface Command {}
+  private static final int STASH_CAPACITY = 10_000;
+
+  public sealed interface Command extends CborSerializable {}
 
   /** Completed steps of this entity's (run, layer), oldest first. */
   public record Advance(List<StepEstimate> steps, ActorRef<Advanced> replyTo) implements Command {}
 
-  /** The reply: one output per step given. */
-  public record Advanced(List<EnsembleSolver.Output> outputs) {}
+  /** The reply: one output per step advanced to (skipped steps have none), with the steps they belong to. */
+  public record Advanced(List<StepEstimate> steps, List<EnsembleSolver.Output> outputs) implements CborSerializable {}
+
+  /** Asks for the whole state, for the checkpoint topic. */
+  public record TakeCheckpoint(ActorRef<Checkpoint> replyTo) implements Command {}
+
+  /** The state as of every command received before the request. */
+  public record Checkpoint(byte[] state) implements CborSerializable {}
+
+  private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
+
+  private record RestoreFailed(Throwable cause) implements Command {}
 
   private final EnsembleSolver solver;
 
-  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings) {
+  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, String entityId, byte @Nullable [] state) {
     super(ctx);
-    this.solver = new EnsembleSolver(settings);
+    if (state == null || state.length == 0) {
+      this.solver = new EnsembleSolver(settings);
+    } else {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+        this.solver = EnsembleSolver.readFrom(in, settings);
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable solver checkpoint of " + entityId, e);
+      }
+      ctx.getLog().info("{}: solver restored from its checkpoint at step {}", entityId, solver.lastStep());
+    }
   }
 
-  public static Behavior<Command> create(SolverSettings settings) {
-    return Behaviors.setup(ctx -> new SolverEntity(ctx, settings));
+  /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
+  public static Behavior<Command> create(SolverSettings settings, String entityId, CheckpointLoader checkpoints) {
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> {
+      ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
+      return restoring(settings, entityId, stash);
+    }));
+  }
+
+  private static Behavior<Command> restoring(SolverSettings settings, String entityId, StashBuffer<Command> stash) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Restored.class, r -> Behaviors.setup(ctx -> stash.unstashAll(new SolverEntity(ctx, settings,
+            entityId, r.checkpoint().map(EntityCheckpoint::solver).orElse(null)))))
+        .onMessage(RestoreFailed.class, f -> {
+          throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
+        })
+        .onAnyMessage(m -> {
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
   }
 
   /** Registers the entity type with sharding; shards follow the Kafka partitions of the key. */
-  public static void init(ClusterSharding sharding, SolverSettings settings, int partitions) {
-    sharding.init(Entity.of(TYPE_KEY, ctx -> create(settings))
-        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions)));
+  public static void init(ActorSystem<?> system, SolverSettings settings, int partitions, CheckpointLoader checkpoints) {
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(settings, ctx.getEntityId(), checkpoints))
+        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
+        .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
   }
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(Advance.class, this::onAdvance).build();
+    return newReceiveBuilder()
+        .onMessage(Advance.class, this::onAdvance)
+        .onMessage(TakeCheckpoint.class, this::onTakeCheckpoint)
+        .build();
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
+    List<StepEstimate> done = new ArrayList<>(msg.steps().size());
     List<EnsembleSolver.Output> outputs = new ArrayList<>(msg.steps().size());
     for (StepEstimate step : msg.steps()) {
-      outputs.add(solver.advance(step));
+      if (step.step().step() > solver.lastStep()) {
+        done.add(step);
+        outputs.add(solver.advance(step));
+      }
     }
-    msg.replyTo().tell(new Advanced(outputs));
+    msg.replyTo().tell(new Advanced(done, outputs));
+    return this;
+  }
+
+  private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      solver.writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    msg.replyTo().tell(new Checkpoint(bytes.toByteArray()));
     return this;
   }
 }

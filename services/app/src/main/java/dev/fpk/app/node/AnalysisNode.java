@@ -4,8 +4,11 @@ import com.typesafe.config.Config;
 import dev.fpk.dashboard.MetricsServer;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.EstimatorSettings;
+import dev.fpk.estimator.checkpoint.CheckpointLoader;
+import dev.fpk.estimator.checkpoint.KafkaCheckpointLoader;
 import dev.fpk.protocol.Limits;
 import dev.fpk.protocol.SnapshotValidator;
+import dev.fpk.protocol.Topics;
 import dev.fpk.solver.SolverEntity;
 import dev.fpk.solver.SolverSettings;
 import dev.fpk.solver.stream.AnalysisStream;
@@ -17,12 +20,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -30,34 +33,46 @@ import org.apache.pekko.kafka.javadsl.Consumer;
 
 /**
  * One analysis process: an actor system that joins its Pekko cluster (alone, unless seed nodes
- * are configured), the sharded estimator and solver entities, the Kafka stream that feeds them,
- * and the metrics endpoint. {@link #close()} drains the stream (committing what was processed)
- * and stops everything.
+ * are configured: {@code fpk.seed-nodes}, {@code FPK_SEED_NODES}), the sharded estimator and
+ * solver entities (restored from their checkpoints where they start), the Kafka stream that feeds
+ * them, and the metrics endpoint. {@link #close()} drains the stream (checkpointing and committing
+ * what was processed) and stops everything.
  */
 public final class AnalysisNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Consumer.DrainingControl<Done> stream;
   private final ServerBinding http;
   private final PrometheusMeterRegistry registry;
+  private final ExecutorService loads;
 
   private AnalysisNode(ActorSystem<Void> system, Consumer.DrainingControl<Done> stream, ServerBinding http,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, ExecutorService loads) {
     this.system = system;
     this.stream = stream;
     this.http = http;
     this.registry = registry;
+    this.loads = loads;
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {
+    config = ClusterSeeds.apply(config);
+    int partitions;
+    try (KafkaAdmin admin = new KafkaAdmin(bootstrapServers)) {
+      admin.ensureTopics(config.getInt("fpk.partitions"), (short) 1);
+      // shards and checkpoints follow the topic as it is, whatever this node's config says
+      partitions = admin.partitions(Topics.SNAPSHOTS);
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fpk", config);
     Cluster cluster = Cluster.get(system);
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    int partitions = config.getInt("fpk.partitions");
-    ClusterSharding sharding = ClusterSharding.get(system);
-    EstimatorEntity.init(sharding, EstimatorSettings.fromConfig(config), partitions);
-    SolverEntity.init(sharding, SolverSettings.fromConfig(config), partitions);
+    String group = config.getString("fpk.group");
+    ExecutorService loads = Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
+    CheckpointLoader checkpoints = new KafkaCheckpointLoader(bootstrapServers, group, partitions, loads);
+    EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
+    EstimatorEntity.init(system, estimatorSettings, partitions, checkpoints);
+    SolverEntity.init(system, SolverSettings.fromConfig(config), partitions, checkpoints);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -67,14 +82,29 @@ public final class AnalysisNode implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
 
-    AnalysisStream.Settings settings = new AnalysisStream.Settings(bootstrapServers, config.getString("fpk.group"),
-        config.getInt("fpk.parallelism"), config.getDuration("fpk.ask-timeout"));
-    Consumer.DrainingControl<Done> stream =
-        new AnalysisStream(system, settings, new SnapshotValidator(Limits.DEFAULT), metrics).run();
+    Consumer.DrainingControl<Done> stream = new AnalysisStream(system,
+        streamSettings(config, bootstrapServers, partitions, estimatorSettings), new SnapshotValidator(Limits.DEFAULT),
+        metrics).run();
     ServerBinding http = new MetricsServer(registry)
         .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
         .toCompletableFuture().join();
-    return new AnalysisNode(system, stream, http, registry);
+    return new AnalysisNode(system, stream, http, registry, loads);
+  }
+
+  /** The stream's settings from the {@code fpk} section, validated. */
+  static AnalysisStream.Settings streamSettings(Config config, String bootstrap, int partitions, EstimatorSettings est) {
+    Duration interval = config.getDuration("fpk.checkpoint.interval");
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("fpk.checkpoint.interval = " + interval + ": must be > 0");
+    }
+    long maxBytes = config.getBytes("fpk.checkpoint.max-bytes");
+    if (maxBytes < 1024) {
+      throw new IllegalArgumentException("fpk.checkpoint.max-bytes = " + maxBytes + ": must be >= 1KiB");
+    }
+    // an entity is asked at barriers while its timer may still complete steps: twice the replica timeout
+    Duration keep = Duration.ofMillis(2 * est.replicaTimeoutMillis()).plus(interval);
+    return new AnalysisStream.Settings(bootstrap, config.getString("fpk.group"), config.getInt("fpk.parallelism"),
+        config.getDuration("fpk.ask-timeout"), partitions, interval, maxBytes, keep);
   }
 
   /** The metrics endpoint's address, "host:port". */
@@ -90,18 +120,23 @@ public final class AnalysisNode implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Stops consuming, lets the records in flight and the last checkpoint barrier through (their
+   * offsets committed), then leaves the cluster: shards hand off while this node's consumer still
+   * holds its partitions, so no other node feeds an entity here after its last checkpoint.
+   */
   @Override
   public void close() {
-    var executor = Executors.newSingleThreadExecutor();
     try {
-      stream.drainAndShutdown(executor).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       system.log().warn("stream did not drain cleanly: {}", e.toString());
     } finally {
-      executor.shutdown();
       http.terminate(Duration.ofSeconds(2));
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().join();
+      loads.shutdownNow();
     }
   }
 }

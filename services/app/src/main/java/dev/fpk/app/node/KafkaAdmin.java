@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The few admin operations fpk needs: create its topics, and tell how far a group has come. */
 public final class KafkaAdmin implements AutoCloseable {
@@ -25,20 +27,47 @@ public final class KafkaAdmin implements AutoCloseable {
     this.admin = Admin.create(p);
   }
 
-  /** Creates every fpk topic that does not exist yet, with this many partitions. */
+  /**
+   * Creates every fpk topic that does not exist yet, with this many partitions, and the compacted
+   * checkpoint topic with as many partitions as the snapshot topic has (checkpoints go to their
+   * entity's snapshot partition).
+   */
   public void ensureTopics(int partitions, short replication) {
     Set<String> existing = get(admin.listTopics().names(), "list topics");
     List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
         .map(t -> new NewTopic(t, partitions, replication)).toList();
     if (!missing.isEmpty()) {
-      get(admin.createTopics(missing).all(), "create topics " + missing);
+      create(missing);
     }
+    if (!existing.contains(Topics.CHECKPOINTS)) {
+      create(List.of(new NewTopic(Topics.CHECKPOINTS, partitions(Topics.SNAPSHOTS), replication)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+    }
+  }
+
+  private void create(List<NewTopic> topics) {
+    try {
+      admin.createTopics(topics).all().get();
+    } catch (ExecutionException e) {
+      // another node may have created it in the meantime
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Kafka: could not create topics " + topics + ": " + e.getCause().getMessage(),
+            e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics " + topics, e);
+    }
+  }
+
+  /** Number of partitions of a topic. */
+  public int partitions(String topic) {
+    return get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic).partitions().size();
   }
 
   /** End offsets of every partition of a topic. */
   public Map<TopicPartition, Long> endOffsets(String topic) {
-    int partitions = get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
-        .get(topic).partitions().size();
+    int partitions = partitions(topic);
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       request.put(new TopicPartition(topic, p), OffsetSpec.latest());

@@ -1,7 +1,10 @@
 package dev.fpk.solver.stream;
 
 import dev.fpk.estimator.EstimatorEntity;
+import dev.fpk.estimator.KafkaPartitionExtractor;
+import dev.fpk.estimator.KafkaShardAlignment;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.DeadLetters;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.SnapshotValidator;
@@ -24,11 +27,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
@@ -36,20 +45,42 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The analysis pipeline: snapshots from Kafka, validated at the edge (rejects to the dead-letter
  * topic), through the estimator entity and then the solver entity of their (run, layer), and
- * their outputs back to Kafka; offsets are committed only once those outputs are written.
+ * their outputs back to Kafka.
  *
  * <p>Both entities are asked (not told), in stream order, so a slow entity back-pressures the
  * consumer instead of filling a mailbox; asks to one entity are issued in record order, which
  * keeps each (run, layer) in order.
+ *
+ * <p><b>Nothing lost, nothing counted twice.</b> {@link Barriers} puts checkpoint barriers into
+ * the stream. A barrier passes the same stages as the records: in the estimator stage it asks
+ * each of its entities for its state, in the solver stage it advances the solver through the
+ * steps the estimator's timer completed and asks for its state, so both states hold exactly the
+ * records before the barrier. They are written to {@link Topics#CHECKPOINTS} ({@link
+ * EntityCheckpoint}), and only then are the offsets of those records committed. A restarted (or
+ * moved) entity restores its checkpoint and skips records it already holds; the consumer resumes at
+ * the committed offsets, which the checkpoints cover. Consumer group = {@code groupId}, one for
+ * the combined estimator-solver stream (the stream asks both, so they are consumed together).
+ *
+ * <p>Shards follow the partitions: the consumer's rebalance listener places the shards of the
+ * partitions this node is assigned here ({@link KafkaShardAlignment}).
  */
 public final class AnalysisStream {
 
-  /** Where the stream reads and how hard it pushes. */
-  public record Settings(String bootstrapServers, String groupId, int parallelism, Duration askTimeout) {}
+  /**
+   * Where the stream reads and how hard it pushes.
+   *
+   * @param partitions partitions of the snapshot topic (= of the checkpoint topic)
+   * @param checkpointInterval at most one checkpoint barrier per interval (also the commit cadence)
+   * @param maxCheckpointBytes an entity state above this is not checkpointed (logged and counted)
+   * @param keepKeys how long after its last record an entity is still asked at barriers
+   */
+  public record Settings(String bootstrapServers, String groupId, int parallelism, Duration askTimeout,
+      int partitions, Duration checkpointInterval, long maxCheckpointBytes, Duration keepKeys) {}
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -65,7 +96,7 @@ public final class AnalysisStream {
     this.sharding = ClusterSharding.get(system);
   }
 
-  /** Starts consuming; the control drains and stops it. */
+  /** Starts consuming; the control drains and stops it (the last barrier is written on the way). */
   public Consumer.DrainingControl<Done> run() {
     ConsumerSettings<String, byte[]> consumer = ConsumerSettings
         .create(system, new StringDeserializer(), new ByteArrayDeserializer())
@@ -76,19 +107,35 @@ public final class AnalysisStream {
     ProducerSettings<String, byte[]> producer = ProducerSettings
         .create(system, new StringSerializer(), new ByteArraySerializer())
         .withBootstrapServers(settings.bootstrapServers());
-    return Consumer.committableSource(consumer, Subscriptions.topics(Topics.SNAPSHOTS))
-        .map(this::validate)
+    ActorRef<ConsumerRebalanceEvent> listener = system.systemActorOf(
+        KafkaShardAlignment.rebalanceListener(List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY)),
+        "fpk-rebalance-listener", Props.empty());
+    long interval = settings.checkpointInterval().toNanos();
+    return Consumer.committableSource(consumer,
+            Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener)))
+        .map(m -> (Element) validate(m))
+        .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Tick.INSTANCE), true)
+        .statefulMap(() -> new Barriers(interval, settings.keepKeys().toNanos(), System.nanoTime()),
+            (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
+            barriers -> barriers.finish(System.nanoTime()).map(b -> List.<Element>of(new AtBarrier(b))))
+        .mapConcat(elements -> elements)
         .mapAsync(settings.parallelism(), this::observe)
         .mapAsync(settings.parallelism(), this::solve)
         .map(this::envelope)
         .via(Producer.flexiFlow(producer))
         .map(ProducerMessage.Results::passThrough)
+        .filter(offsets -> offsets.batchSize() > 0)
         .toMat(Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
         .run(system);
   }
 
+  /** What flows: records, ticks of the barrier clock (dropped once seen), and barriers. */
+  private sealed interface Element permits InFlight, Tick, AtBarrier {}
+
+  private enum Tick implements Element { INSTANCE }
+
   /** A record on its way through the pipeline, gathering what it produces. */
-  private static final class InFlight {
+  private static final class InFlight implements Element {
     final CommittableMessage<String, byte[]> message;
     final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     WeightSnapshot snapshot;
@@ -101,6 +148,27 @@ public final class AnalysisStream {
     String key() {
       return SnapshotKey.of(snapshot.getRunId(), snapshot.getLayer());
     }
+  }
+
+  /** A barrier on its way, gathering the estimator checkpoints, then everything to write. */
+  private static final class AtBarrier implements Element {
+    final Barriers.Barrier barrier;
+    final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    List<EstimatorEntity.Checkpoint> estimators = List.of();
+
+    AtBarrier(Barriers.Barrier barrier) {
+      this.barrier = barrier;
+    }
+  }
+
+  private List<Element> withBarrier(Barriers barriers, Element e) {
+    long now = System.nanoTime();
+    if (e instanceof InFlight f) {
+      ConsumerRecord<String, byte[]> r = f.message.record();
+      return barriers.record(r.partition(), f.message.committableOffset(), f.snapshot == null ? null : f.key(), now)
+          .map(b -> List.<Element>of(f, new AtBarrier(b))).orElse(List.of(f));
+    }
+    return barriers.tick(now).map(b -> List.<Element>of(new AtBarrier(b))).orElse(List.of());
   }
 
   private InFlight validate(CommittableMessage<String, byte[]> message) {
@@ -124,55 +192,134 @@ public final class AnalysisStream {
     f.snapshot = null;
   }
 
-  private CompletionStage<InFlight> observe(InFlight f) {
+  private CompletionStage<Element> observe(Element e) {
+    if (e instanceof AtBarrier b) {
+      return checkpointEstimators(b);
+    }
+    InFlight f = (InFlight) e;
     if (f.snapshot == null) {
       return CompletableFuture.completedFuture(f);
     }
+    long offset = f.message.record().offset();
     return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, f.key())
-        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(f.snapshot, replyTo), settings.askTimeout())
+        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(f.snapshot, offset, replyTo),
+            settings.askTimeout())
         .thenApply(observed -> afterObserve(f, observed));
   }
 
-  private InFlight afterObserve(InFlight f, EstimatorEntity.Observed observed) {
+  private Element afterObserve(InFlight f, EstimatorEntity.Observed observed) {
     String run = f.snapshot.getRunId();
     String layer = f.snapshot.getLayer();
     switch (observed.outcome()) {
       case ACCEPTED -> metrics.accepted(run, layer);
       case DUPLICATE -> metrics.duplicate(run, layer);
       case LATE -> metrics.late(run, layer);
+      case SKIPPED -> metrics.replayed(run, layer);
       case CHUNK_PENDING -> { }
       case REJECTED -> reject(f, observed.rejection());
     }
+    metrics.replicasGone(run, layer, observed.gone().size());
     f.completed = observed.completed();
     return f;
   }
 
-  private CompletionStage<InFlight> solve(InFlight f) {
+  /** Asks every entity of the barrier for its state; the asks queue behind the records before the barrier. */
+  private CompletionStage<Element> checkpointEstimators(AtBarrier b) {
+    List<CompletableFuture<EstimatorEntity.Checkpoint>> asks = new ArrayList<>();
+    for (String key : b.barrier.keys()) {
+      asks.add(sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
+          .<EstimatorEntity.Checkpoint>ask(replyTo -> new EstimatorEntity.TakeCheckpoint(settings.maxCheckpointBytes(),
+              replyTo), settings.askTimeout()).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      b.estimators = asks.stream().map(CompletableFuture::join).toList();
+      return b;
+    });
+  }
+
+  private CompletionStage<Element> solve(Element e) {
+    if (e instanceof AtBarrier b) {
+      return checkpointSolvers(b);
+    }
+    InFlight f = (InFlight) e;
     if (f.completed.isEmpty()) {
       return CompletableFuture.completedFuture(f);
     }
-    String key = SnapshotKey.of(f.completed.get(0).step().runId(), f.completed.get(0).step().layer());
+    return advance(f.completed, f.out).thenApply(done -> f);
+  }
+
+  /** Advances the solver of the steps' (run, layer) and adds what that produced to {@code out}. */
+  private CompletionStage<Void> advance(List<StepEstimate> steps, List<ProducerRecord<String, byte[]>> out) {
+    String key = SnapshotKey.of(steps.get(0).step().runId(), steps.get(0).step().layer());
     long start = System.nanoTime();
     return sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
-        .<SolverEntity.Advanced>ask(replyTo -> new SolverEntity.Advance(f.completed, replyTo), settings.askTimeout())
-        .thenApply(advanced -> {
-          metrics.solved(System.nanoTime() - start, f.completed.size());
-          addOutputs(f, key, advanced.outputs());
-          return f;
+        .<SolverEntity.Advanced>ask(replyTo -> new SolverEntity.Advance(steps, replyTo), settings.askTimeout())
+        .thenAccept(advanced -> {
+          metrics.solved(System.nanoTime() - start, advanced.outputs().size());
+          for (int i = 0; i < advanced.outputs().size(); i++) {
+            EnsembleSolver.Output o = advanced.outputs().get(i);
+            out.add(new ProducerRecord<>(Topics.ESTIMATES, key, advanced.steps().get(i).estimate().toByteArray()));
+            out.add(new ProducerRecord<>(Topics.DENSITIES, key, o.densities().toByteArray()));
+            out.add(new ProducerRecord<>(Topics.ALIGNMENT, key, o.alignment().toByteArray()));
+            metrics.aligned(o.alignment());
+          }
         });
   }
 
-  private void addOutputs(InFlight f, String key, List<EnsembleSolver.Output> outputs) {
-    for (int i = 0; i < outputs.size(); i++) {
-      EnsembleSolver.Output o = outputs.get(i);
-      f.out.add(new ProducerRecord<>(Topics.ESTIMATES, key, f.completed.get(i).estimate().toByteArray()));
-      f.out.add(new ProducerRecord<>(Topics.DENSITIES, key, o.densities().toByteArray()));
-      f.out.add(new ProducerRecord<>(Topics.ALIGNMENT, key, o.alignment().toByteArray()));
-      metrics.aligned(o.alignment());
+  /**
+   * For every entity of the barrier that changed: advances its solver through the steps the
+   * estimator's timer completed, takes the solver's state (both asks sent at once, so they queue
+   * ahead of any record after the barrier) and writes the pair as one checkpoint record.
+   */
+  private CompletionStage<Element> checkpointSolvers(AtBarrier b) {
+    List<CompletableFuture<?>> work = new ArrayList<>();
+    List<String> keys = b.barrier.keys();
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      EstimatorEntity.Checkpoint est = b.estimators.get(i);
+      metrics.replicasGone(SnapshotKey.parse(key).runId(), SnapshotKey.parse(key).layer(), est.gone().size());
+      if (!est.changed()) {
+        continue;
+      }
+      List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+      CompletionStage<Void> advanced = est.completed().isEmpty() ? CompletableFuture.completedFuture(null)
+          : advance(est.completed(), out);
+      CompletionStage<SolverEntity.Checkpoint> solver = sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
+          .ask(SolverEntity.TakeCheckpoint::new, settings.askTimeout());
+      work.add(advanced.thenCombine(solver, (done, sol) -> {
+        out.add(checkpointRecord(key, est, sol));
+        return out;
+      }).toCompletableFuture());
     }
+    return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      for (CompletableFuture<?> w : work) {
+        @SuppressWarnings("unchecked")
+        List<ProducerRecord<String, byte[]>> out = (List<ProducerRecord<String, byte[]>>) w.join();
+        out.stream().filter(r -> r != null).forEach(b.out::add);
+      }
+      return b;
+    });
   }
 
-  private ProducerMessage.Envelope<String, byte[], CommittableOffset> envelope(InFlight f) {
-    return ProducerMessage.multi(f.out, f.message.committableOffset());
+  /** The checkpoint record of one entity, or null (logged, counted) when its state was too large to take. */
+  private ProducerRecord<String, byte[]> checkpointRecord(String key, EstimatorEntity.Checkpoint est,
+      SolverEntity.Checkpoint sol) {
+    if (est.state() == null) {
+      metrics.checkpointTooLarge();
+      system.log().warn("{}: estimator state of about {} bytes exceeds fpk.checkpoint.max-bytes = {}: not checkpointed;"
+          + " a restart of this entity starts it afresh", key, est.sizeBytes(), settings.maxCheckpointBytes());
+      return null;
+    }
+    byte[] value = new EntityCheckpoint(est.state(), sol.state()).encode();
+    metrics.checkpointed(value.length);
+    return new ProducerRecord<>(Topics.CHECKPOINTS, KafkaPartitionExtractor.partitionOf(key, settings.partitions()),
+        EntityCheckpoint.key(settings.groupId(), key), value);
+  }
+
+  private ProducerMessage.Envelope<String, byte[], CommittableOffsetBatch> envelope(Element e) {
+    if (e instanceof AtBarrier b) {
+      return ProducerMessage.multi(b.out, b.barrier.offsets());
+    }
+    return ProducerMessage.multi(((InFlight) e).out, ConsumerMessage.emptyCommittableOffsetBatch());
   }
 }

@@ -45,6 +45,32 @@ public final class PipelineMetrics implements MeterBinder {
     counter("fpk.snapshots.late", "snapshots behind the step watermark", Tags.of("run", run, "layer", layer));
   }
 
+  void replayed(String run, String layer) {
+    counter("fpk.snapshots.replayed", "snapshots skipped as already held by a restored checkpoint",
+        Tags.of("run", run, "layer", layer));
+  }
+
+  void replicasGone(String run, String layer, int replicas) {
+    if (registry != null && replicas > 0) {
+      Counter.builder("fpk.replicas.gone").description("replicas declared gone after the replica timeout")
+          .baseUnit("replicas").tags(Tags.of("run", run, "layer", layer)).register(registry).increment(replicas);
+    }
+  }
+
+  void checkpointed(long bytes) {
+    if (registry != null) {
+      io.micrometer.core.instrument.DistributionSummary.builder("fpk.checkpoint.size")
+          .description("size of one entity checkpoint record").baseUnit("bytes").register(registry).record(bytes);
+    }
+  }
+
+  void checkpointTooLarge() {
+    if (registry != null) {
+      Counter.builder("fpk.checkpoint.skipped").description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
+          .baseUnit("checkpoints").register(registry).increment();
+    }
+  }
+
   void solved(long nanos, int steps) {
     if (registry != null && steps > 0) {
       Timer.builder("fpk.solver.step.time").description("time to advance and score one (run, layer) step")

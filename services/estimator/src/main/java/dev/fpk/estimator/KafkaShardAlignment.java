@@ -1,0 +1,80 @@
+package dev.fpk.estimator;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
+import org.apache.pekko.kafka.TopicPartitionsAssigned;
+import org.apache.pekko.kafka.TopicPartitionsRevoked;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The kafka-to-sharding glue (what {@code pekko-connectors-kafka-cluster-sharding} provides, not
+ * served here): shard id = Kafka partition of the entity key ({@link KafkaPartitionExtractor}),
+ * shards placed by an {@link ExternalShardAllocationStrategy}, and a consumer rebalance listener
+ * that, when this node's consumer is assigned partitions, records this node as the location of
+ * the shards with those numbers for every entity type given. So an entity lives where its
+ * snapshots are consumed, and asks from the stream stay on the node.
+ */
+public final class KafkaShardAlignment {
+  /** How long the strategy waits for the shard-location store when allocating. */
+  private static final Duration ALLOCATION_TIMEOUT = Duration.ofSeconds(5);
+
+  private KafkaShardAlignment() {}
+
+  /** The allocation strategy of one entity type, reading the locations the listener writes. */
+  public static ShardCoordinator.ShardAllocationStrategy strategy(ActorSystem<?> system, EntityTypeKey<?> type) {
+    return ExternalShardAllocationStrategy.create(system, type.name(), ALLOCATION_TIMEOUT);
+  }
+
+  /**
+   * The listener to hand the consumer's subscription ({@code withRebalanceListener}, adapted to a
+   * classic ref): on assignment it moves the shards of the assigned partitions of every type here.
+   */
+  public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types) {
+    return Behaviors.setup(ctx -> {
+      Address self = Cluster.get(ctx.getSystem()).selfMember().address();
+      ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
+      return Behaviors.receive(ConsumerRebalanceEvent.class)
+          .onMessage(TopicPartitionsAssigned.class, a -> {
+            Set<Integer> partitions = partitions(CollectionConverters.asJava(a.topicPartitions()));
+            Map<String, Address> locations = new HashMap<>();
+            partitions.forEach(p -> locations.put(Integer.toString(p), self));
+            for (EntityTypeKey<?> type : types) {
+              allocation.getClient(type.name()).setShardLocations(locations).whenComplete((done, e) -> {
+                if (e != null) {
+                  ctx.getLog().warn("could not move shards {} of {} to {}: {}", partitions, type.name(), self, e.toString());
+                }
+              });
+            }
+            ctx.getLog().info("partitions {} assigned to {}: shards {} of {} placed here", partitions, self, partitions,
+                types.stream().map(EntityTypeKey::name).toList());
+            return Behaviors.same();
+          })
+          .onMessage(TopicPartitionsRevoked.class, r -> {
+            ctx.getLog().info("partitions {} revoked from {}", partitions(CollectionConverters.asJava(r.topicPartitions())), self);
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static Set<Integer> partitions(Set<TopicPartition> tps) {
+    Set<Integer> out = new TreeSet<>();
+    tps.forEach(tp -> out.add(tp.partition()));
+    return out;
+  }
+}

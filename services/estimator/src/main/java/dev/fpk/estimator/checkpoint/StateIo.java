@@ -1,0 +1,152 @@
+package dev.fpk.estimator.checkpoint;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.physics.grid.Grid1D;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The few encodings entity state snapshots are made of, on {@link DataOutput}: length-prefixed
+ * primitive arrays (doubles as their IEEE bits, so a restore is bit for bit), nullable protobuf
+ * messages as their bytes, grids as (left wall, cell width, cells), ensemble steps.
+ */
+public final class StateIo {
+  private StateIo() {}
+
+  public static void writeInts(DataOutput out, int[] xs) throws IOException {
+    out.writeInt(xs.length);
+    for (int x : xs) {
+      out.writeInt(x);
+    }
+  }
+
+  public static int[] readInts(DataInput in) throws IOException {
+    int[] xs = new int[length(in)];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = in.readInt();
+    }
+    return xs;
+  }
+
+  public static void writeLongs(DataOutput out, long[] xs) throws IOException {
+    out.writeInt(xs.length);
+    for (long x : xs) {
+      out.writeLong(x);
+    }
+  }
+
+  public static long[] readLongs(DataInput in) throws IOException {
+    long[] xs = new long[length(in)];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = in.readLong();
+    }
+    return xs;
+  }
+
+  public static void writeFloats(DataOutput out, float[] xs) throws IOException {
+    out.writeInt(xs.length);
+    for (float x : xs) {
+      out.writeFloat(x);
+    }
+  }
+
+  public static float[] readFloats(DataInput in) throws IOException {
+    float[] xs = new float[length(in)];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = in.readFloat();
+    }
+    return xs;
+  }
+
+  public static void writeDoubles(DataOutput out, double[] xs) throws IOException {
+    out.writeInt(xs.length);
+    for (double x : xs) {
+      out.writeDouble(x);
+    }
+  }
+
+  public static double[] readDoubles(DataInput in) throws IOException {
+    double[] xs = new double[length(in)];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = in.readDouble();
+    }
+    return xs;
+  }
+
+  public static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  public static byte[] readBytes(DataInput in) throws IOException {
+    byte[] b = new byte[length(in)];
+    in.readFully(b);
+    return b;
+  }
+
+  /** A protobuf message or null (length -1). */
+  public static void writeMessage(DataOutput out, @Nullable Message m) throws IOException {
+    if (m == null) {
+      out.writeInt(-1);
+    } else {
+      writeBytes(out, m.toByteArray());
+    }
+  }
+
+  public static <T extends Message> @Nullable T readMessage(DataInput in, Parser<T> parser) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return parser.parseFrom(b);
+  }
+
+  public static void writeGrid(DataOutput out, Grid1D g) throws IOException {
+    out.writeDouble(g.lo());
+    out.writeDouble(g.width());
+    out.writeInt(g.cells());
+  }
+
+  public static Grid1D readGrid(DataInput in) throws IOException {
+    return Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
+  }
+
+  /** A step or null. */
+  public static void writeStep(DataOutput out, @Nullable EnsembleStep s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s == null) {
+      return;
+    }
+    out.writeUTF(s.runId());
+    out.writeUTF(s.layer());
+    out.writeLong(s.step());
+    writeInts(out, s.shape());
+    writeInts(out, s.replicas());
+    writeFloats(out, s.values());
+    out.writeDouble(s.learningRate());
+    out.writeInt(s.batchSize());
+    out.writeLong(s.sourceTimeMillis());
+  }
+
+  public static @Nullable EnsembleStep readStep(DataInput in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    return new EnsembleStep(in.readUTF(), in.readUTF(), in.readLong(), readInts(in), readInts(in), readFloats(in),
+        in.readDouble(), in.readInt(), in.readLong());
+  }
+
+  private static int length(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("negative array length " + n + " in a state snapshot");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.fpk.solver.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.kafka.ConsumerMessage;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
+
+/**
+ * Decides where checkpoint barriers go in the record stream (the Flink idea, on one stream): at
+ * most one per {@code interval}, after a record or a tick, once records came since the last or
+ * entities are still recent. A barrier names the entity keys to checkpoint (every key seen within
+ * {@code keep}: besides those with new records, entities whose timer may have completed steps)
+ * and carries the offsets of the last records before it, committed once the checkpoints are
+ * written. Everything before a barrier is in its checkpoints; nothing after it is.
+ *
+ * <p>Not thread-safe: one instance per stream materialisation; time is passed in.
+ */
+final class Barriers {
+  /** A checkpoint barrier: entity keys to checkpoint and the offsets that become safe to commit. */
+  record Barrier(List<String> keys, CommittableOffsetBatch offsets) {}
+
+  private final long intervalNanos;
+  private final long keepNanos;
+  private final Map<Integer, CommittableOffset> uncommitted = new LinkedHashMap<>();
+  private final Map<String, Long> recentKeys = new LinkedHashMap<>();
+  private long lastBarrierNanos;
+
+  Barriers(long intervalNanos, long keepNanos, long nowNanos) {
+    this.intervalNanos = intervalNanos;
+    this.keepNanos = keepNanos;
+    this.lastBarrierNanos = nowNanos;
+  }
+
+  /** A record at {@code partition} passed (key null: it touched no entity); the barrier due after it, if any. */
+  Optional<Barrier> record(int partition, CommittableOffset offset, String key, long nowNanos) {
+    uncommitted.put(partition, offset);
+    if (key != null) {
+      recentKeys.remove(key);
+      recentKeys.put(key, nowNanos);
+    }
+    return tick(nowNanos);
+  }
+
+  /** Time passed; the barrier due now, if any. */
+  Optional<Barrier> tick(long nowNanos) {
+    if (nowNanos - lastBarrierNanos < intervalNanos) {
+      return Optional.empty();
+    }
+    return barrier(nowNanos);
+  }
+
+  /** The stream ends: a last barrier if anything is unsaved. */
+  Optional<Barrier> finish(long nowNanos) {
+    return barrier(nowNanos);
+  }
+
+  private Optional<Barrier> barrier(long nowNanos) {
+    // keys in insertion order of their last record: the stale ones are at the front
+    recentKeys.values().removeIf(seen -> nowNanos - seen > keepNanos);
+    if (uncommitted.isEmpty() && recentKeys.isEmpty()) {
+      return Optional.empty();
+    }
+    lastBarrierNanos = nowNanos;
+    CommittableOffsetBatch batch = uncommitted.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
+        : ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(uncommitted.values()));
+    uncommitted.clear();
+    return Optional.of(new Barrier(List.copyOf(recentKeys.keySet()), batch));
+  }
+}
