@@ -2,6 +2,7 @@ package dev.fpk.app;
 
 import dev.fpk.app.cli.BenchCommand;
 import dev.fpk.app.cli.BrokerCommand;
+import dev.fpk.app.cli.DashboardCommand;
 import dev.fpk.app.cli.DemoCommand;
 import dev.fpk.app.cli.ReplayCommand;
 import dev.fpk.app.cli.TrainCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
-    subcommands = {DemoCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, DashboardCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
         TrainCommand.class})
 public final class Fpk implements Runnable {
 

@@ -1,30 +1,41 @@
 package dev.fpk.app.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.ReportCollector;
 import dev.fpk.app.train.TrainerPublisher;
+import dev.fpk.dashboard.DashboardSettings;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryEstimate;
 import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Everything in one JVM: the embedded broker, the built-in autoencoder ensemble, estimators,
- * solvers and the metrics endpoint; a progress line a second, a summary table at the end.
+ * solvers, the metrics endpoint and the live page; a status line a second (rate and ETA of the
+ * analysis in steps), a summary table at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Train the built-in 2-bottleneck autoencoder ensemble and check Fokker-Planck against it live.")
 public final class DemoCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--steps", defaultValue = "400", description = "Optimiser steps to train (default ${DEFAULT-VALUE})")
   int steps;
@@ -49,21 +60,39 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP, else an embedded broker)")
   String bootstrap;
 
-  @Option(names = "--quiet", description = "No progress lines")
+  @Option(names = "--dashboard-port", defaultValue = "-1",
+      description = "Port of the live page on 127.0.0.1 (default: fpk.dashboard.port = $FPK_DASHBOARD_PORT or 8765; "
+          + "a free one if taken; 0 = any free port)")
+  int dashboardPort;
+
+  @Option(names = "--linger", defaultValue = "PT0S",
+      description = "Keep the live page up this long after the summary (ISO-8601, e.g. PT10M; default ${DEFAULT-VALUE}; Ctrl-C ends it)")
+  Duration linger;
+
+  @Option(names = "--quiet", description = "No progress lines (the summary still prints)")
   boolean quiet;
+
+  @Option(names = "--json", description = "Machine-readable output: one JSON object a line (start, progress, summary)")
+  boolean json;
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = System.out;
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    Progress progress = new Progress(Progress.style(quiet, json), out, "demo");
+    Config config = ConfigFactory.load();
+    DashboardSettings dashboardSettings = DashboardSettings.fromConfig(config);
+    if (dashboardPort >= 0) {
+      dashboardSettings = dashboardSettings.withPort(dashboardPort);
+    }
     // one trainer thread: the other core is the analysis's
     TrainerSettings settings = TrainerSettings.defaults().withReplicas(replicas).withSeed(seed).withThreads(1);
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap == null ? "" : bootstrap);
+    try (Pipeline pipeline = Pipeline.start(config, bootstrap == null ? "" : bootstrap);
+        LiveDashboard dashboard = LiveDashboard.start(pipeline.node().system(), pipeline.bootstrapServers(),
+            dashboardSettings, pipeline.node().registry(), config.getString("fpk.group"), true);
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
-      out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s, metrics http://%s/metrics%n",
-          replicas, steps, layers, pipeline.bootstrapServers(), pipeline.embedded() ? " (embedded)" : "",
-          pipeline.node().httpAddress());
+      printStart(out, pipeline, dashboard);
       TrainerPublisher publisher = new TrainerPublisher(trainer, runId, layers, every);
-      long start = System.nanoTime();
       CompletableFuture<?> training = publisher.run(pipeline.node().system(), pipeline.bootstrapServers(), steps)
           .toCompletableFuture();
       // one status line a second until the trainer is done and the analysis has caught up
@@ -71,35 +100,120 @@ public final class DemoCommand implements Callable<Integer> {
       while (!done) {
         Thread.sleep(1000);
         done = training.isDone() && pipeline.isCaughtUp();
-        if (!quiet) {
-          out.println(progress(publisher, pipeline.collector(), start));
-        }
+        report(progress, publisher, pipeline.collector());
       }
       training.join();
-      printSummary(out, pipeline.collector(), runId);
+      if (json) {
+        out.println(Progress.write(summaryJson(pipeline.collector())));
+      } else {
+        printSummary(out, pipeline.collector(), runId);
+      }
+      out.flush();
+      lingerOn(out, dashboard);
     }
     return 0;
   }
 
-  private String progress(TrainerPublisher publisher, ReportCollector collector, long startNanos) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-        "step %d/%d  replicas %d  %.0f snapshots/s", publisher.step(), steps, replicas, publisher.published() / seconds));
+  /** Keeps the page up after the run so it can still be looked at; an interrupt ends the wait early. */
+  private void lingerOn(PrintWriter out, LiveDashboard dashboard) {
+    if (linger.isZero()) {
+      return;
+    }
+    if (!json) {
+      out.printf("live page stays up for %s at %s%n", linger, dashboard.url());
+      out.flush();
+    }
+    try {
+      Thread.sleep(linger.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void validate() {
+    String problem = steps < 1 ? "--steps must be >= 1, got " + steps
+        : replicas < 2 ? "--replicas must be >= 2 (an ensemble), got " + replicas
+        : every < 1 ? "--every must be >= 1, got " + every
+        : dashboardPort > 65535 ? "--dashboard-port must be 0..65535, got " + dashboardPort
+        : linger.isNegative() ? "--linger must not be negative, got " + linger
+        : null;
+    if (problem != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), problem);
+    }
+  }
+
+  private void printStart(PrintWriter out, Pipeline pipeline, LiveDashboard dashboard) {
+    String metrics = "http://" + pipeline.node().httpAddress() + "/metrics";
+    if (json) {
+      ObjectNode start = Progress.object().put("event", "start").put("task", "demo").put("runId", runId)
+          .put("replicas", replicas).put("steps", steps).put("broker", pipeline.bootstrapServers())
+          .put("embeddedBroker", pipeline.embedded()).put("dashboard", dashboard.url()).put("metrics", metrics);
+      out.println(Progress.write(start));
+      out.flush();
+      return;
+    }
+    out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s%n", replicas, steps, layers,
+        pipeline.bootstrapServers(), pipeline.embedded() ? " (embedded)" : "");
+    out.printf("live page %s   metrics %s%n", dashboard.url(), metrics);
+    out.flush();
+  }
+
+  private void report(Progress progress, TrainerPublisher publisher, ReportCollector collector) {
+    double seconds = progress.elapsedSeconds();
+    long analysed = Long.MAX_VALUE;
+    StringBuilder detail = new StringBuilder(String.format(Locale.ROOT, "trained to step %d, %d replicas, %.0f snapshots/s",
+        publisher.step(), replicas, seconds > 0 ? publisher.published() / seconds : 0.0));
+    ObjectNode fields = Progress.object().put("trainedStep", publisher.step()).put("published", publisher.published());
+    ArrayNode layerArray = fields.putArray("layers");
+    int seen = 0;
     for (AlignmentUpdate a : collector.latestAlignment()) {
       if (!a.getRunId().equals(runId)) {
         continue;
       }
+      seen++;
+      analysed = Math.min(analysed, a.getStep());
       double w1 = a.getEntriesList().stream().mapToDouble(EntryAlignment::getW1).average().orElse(Double.NaN);
-      line.append(String.format(Locale.ROOT, "  %s: analysed to step %d, mean W1 %.3g", a.getLayer(), a.getStep(), w1));
+      detail.append(String.format(Locale.ROOT, "  %s: analysed to step %d, mean W1 %.3g", a.getLayer(), a.getStep(), w1));
+      ObjectNode l = layerArray.addObject().put("layer", a.getLayer()).put("analysedStep", a.getStep());
+      if (Double.isFinite(w1)) {
+        l.put("meanW1", w1);
+      }
     }
-    return line.toString();
+    // the user waits for the slowest layer's analysis, so that is what the rate and ETA count
+    long done = seen < layers.size() ? 0 : analysed;
+    progress.report("step", done, steps, "steps", detail.toString(), fields);
   }
 
-  private static void printSummary(PrintStream out, ReportCollector collector, String runId) {
+  private ObjectNode summaryJson(ReportCollector collector) {
+    ObjectNode summary = Progress.object().put("event", "summary").put("task", "demo").put("runId", runId);
+    ArrayNode rows = summary.putArray("entries");
+    forEachEntry(collector, runId, (est, entry, w1) -> {
+      ObjectNode row = rows.addObject().put("layer", est.getLayer());
+      entry.getIndexList().forEach(row.putArray("index")::add);
+      row.put("driftSlope", entry.getDriftSlope()).put("driftSlopeStdErr", entry.getDriftSlopeStderr())
+          .put("diffusionMean", entry.getDiffusionMean()).put("diffusionMeanStdErr", entry.getDiffusionMeanStderr());
+      if (Double.isFinite(w1)) {
+        row.put("w1", w1);
+      }
+    });
+    return summary;
+  }
+
+  private static void printSummary(PrintWriter out, ReportCollector collector, String runId) {
     out.println();
     out.println("Summary (time in optimiser steps; drift mu(w) = slope*w + intercept per step;"
         + " D per step in dW = mu dt + sqrt(2D) dB; W1 in weight units at the last step)");
     out.printf("%-12s %-8s %22s %22s %11s%n", "layer", "entry", "drift slope (+-se)", "diffusion D (+-se)", "W1");
+    forEachEntry(collector, runId, (est, entry, w1) -> out.printf(Locale.ROOT, "%-12s %-8s %11.3e (%.1e) %11.3e (%.1e) %11.3e%n",
+        est.getLayer(), entry.getIndexList().toString().replace(" ", ""), entry.getDriftSlope(), entry.getDriftSlopeStderr(),
+        entry.getDiffusionMean(), entry.getDiffusionMeanStderr(), w1));
+  }
+
+  private interface EntryRow {
+    void accept(DriftDiffusionEstimate estimate, EntryEstimate entry, double w1);
+  }
+
+  private static void forEachEntry(ReportCollector collector, String runId, EntryRow row) {
     List<AlignmentUpdate> alignments = collector.latestAlignment();
     for (DriftDiffusionEstimate est : collector.latestEstimates()) {
       if (!est.getRunId().equals(runId)) {
@@ -108,11 +222,8 @@ public final class DemoCommand implements Callable<Integer> {
       AlignmentUpdate a = alignments.stream().filter(x -> x.getRunId().equals(est.getRunId()) && x.getLayer().equals(est.getLayer()))
           .findFirst().orElse(null);
       for (int e = 0; e < est.getEntriesCount(); e++) {
-        EntryEstimate entry = est.getEntries(e);
-        double w1 = a == null ? Double.NaN : a.getEntries(e).getW1();
-        out.printf(Locale.ROOT, "%-12s %-8s %11.3e (%.1e) %11.3e (%.1e) %11.3e%n", est.getLayer(),
-            entry.getIndexList().toString().replace(" ", ""), entry.getDriftSlope(), entry.getDriftSlopeStderr(),
-            entry.getDiffusionMean(), entry.getDiffusionMeanStderr(), w1);
+        double w1 = a == null || e >= a.getEntriesCount() ? Double.NaN : a.getEntries(e).getW1();
+        row.accept(est, est.getEntries(e), w1);
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.fpk.protocol.Topics;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -12,11 +13,17 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.stream.javadsl.Sink;
 
-/** Follows the output topics from their beginning into a {@link ReportCollector}. */
+/** Follows the output topics from their beginning into a {@link ReportCollector} or any other sink. */
 public final class OutputFollower {
   private OutputFollower() {}
 
   public static Consumer.Control start(ActorSystem<?> system, String bootstrapServers, ReportCollector collector) {
+    return start(system, bootstrapServers, collector::accept);
+  }
+
+  /** Hands every record of the output topics, from their beginning, to {@code sink} (one at a time). */
+  public static Consumer.Control start(ActorSystem<?> system, String bootstrapServers,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
     ConsumerSettings<String, byte[]> settings = ConsumerSettings
         .create(system, new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(bootstrapServers)
@@ -26,7 +33,7 @@ public final class OutputFollower {
         .withStopTimeout(Duration.ZERO);
     return Consumer.plainSource(settings,
             Subscriptions.topics(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER))
-        .to(Sink.foreach(collector::accept))
+        .to(Sink.foreach(sink::accept))
         .run(system);
   }
 }

@@ -149,11 +149,13 @@ public final class ReportCollector {
         out.putObject("drift").put("slope", est.getDriftSlope()).put("slopeStdErr", est.getDriftSlopeStderr())
             .put("intercept", est.getDriftIntercept()).put("unit", "weight units per step")
             .<ObjectNode>set("grid", doubles(mapper, est.getGridList()))
-            .set("values", doubles(mapper, est.getDriftList()));
+            .<ObjectNode>set("values", doubles(mapper, est.getDriftList()))
+            .set("stdErr", doubles(mapper, est.getDriftStderrList()));
         out.putObject("diffusion").put("mean", est.getDiffusionMean()).put("meanStdErr", est.getDiffusionMeanStderr())
             .put("unit", "weight units^2 per step, dW = mu dt + sqrt(2D) dB")
             .<ObjectNode>set("grid", doubles(mapper, est.getGridList()))
-            .set("values", doubles(mapper, est.getDiffusionList()));
+            .<ObjectNode>set("values", doubles(mapper, est.getDiffusionList()))
+            .set("stdErr", doubles(mapper, est.getDiffusionStderrList()));
         out.put("pawulaRatio", est.getPawulaRatio());
         ArrayNode fixed = out.putArray("fixedPoints");
         double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();

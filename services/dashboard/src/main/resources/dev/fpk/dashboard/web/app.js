@@ -211,6 +211,10 @@
     Object.keys(charts).forEach(function (k) { charts[k].update('none'); });
     state.updates++;
     state.lastStep = e.lastStep !== undefined ? e.lastStep : (e.density ? e.density.step : -1);
+    // the same facts on the DOM, for tools that read a dumped page (chromium --dump-dom)
+    document.body.setAttribute('data-fpk-updates', String(state.updates));
+    document.body.setAttribute('data-fpk-step', String(state.lastStep));
+    document.body.setAttribute('data-fpk-points', JSON.stringify(state.points));
     if (state.mode === 'live' && e.sourceTimeMillis) {
       state.latencyMs = Date.now() - e.sourceTimeMillis;
       state.latencies.push(state.latencyMs);

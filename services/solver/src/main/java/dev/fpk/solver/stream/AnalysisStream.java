@@ -211,7 +211,10 @@ public final class AnalysisStream {
     String run = f.snapshot.getRunId();
     String layer = f.snapshot.getLayer();
     switch (observed.outcome()) {
-      case ACCEPTED -> metrics.accepted(run, layer);
+      case ACCEPTED -> {
+        metrics.accepted(run, layer);
+        metrics.observed(run, layer, f.snapshot.getStep(), f.snapshot.getTimeUnixMillis());
+      }
       case DUPLICATE -> metrics.duplicate(run, layer);
       case LATE -> metrics.late(run, layer);
       case SKIPPED -> metrics.replayed(run, layer);

@@ -22,11 +22,18 @@ public final class PipelineMetrics implements MeterBinder {
   private volatile MeterRegistry registry;
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
   private final AtomicLong watermark = new AtomicLong(-1);
+  private final WatermarkLag lag = new WatermarkLag();
 
   @Override
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
     registry.gauge("fpk.watermark.step", Tags.empty(), watermark, AtomicLong::doubleValue);
+    lag.bindTo(registry);
+  }
+
+  /** A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered its estimator: for the watermark lag. */
+  void observed(String run, String layer, long step, long timeMillis) {
+    lag.observed(run, layer, step, timeMillis);
   }
 
   void accepted(String run, String layer) {
@@ -80,6 +87,7 @@ public final class PipelineMetrics implements MeterBinder {
 
   void aligned(AlignmentUpdate update) {
     watermark.accumulateAndGet(update.getStep(), Math::max);
+    lag.aligned(update.getRunId(), update.getLayer(), update.getStep(), update.getSourceTimeUnixMillis());
     for (EntryAlignment e : update.getEntriesList()) {
       String entry = e.getIndexList().toString().replace(" ", "");
       Tags tags = Tags.of("run", update.getRunId(), "layer", update.getLayer(), "entry", entry);
