@@ -45,12 +45,19 @@ public final class KafkaShardAlignment {
    * classic ref): on assignment it moves the shards of the assigned partitions of every type here.
    */
   public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types) {
+    return rebalanceListener(types, p -> { }, p -> { });
+  }
+
+  /** As {@link #rebalanceListener(List)}, also telling the caller which partitions come and go. */
+  public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types,
+      java.util.function.Consumer<Set<Integer>> assigned, java.util.function.Consumer<Set<Integer>> revoked) {
     return Behaviors.setup(ctx -> {
       Address self = Cluster.get(ctx.getSystem()).selfMember().address();
       ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
       return Behaviors.receive(ConsumerRebalanceEvent.class)
           .onMessage(TopicPartitionsAssigned.class, a -> {
             Set<Integer> partitions = partitions(CollectionConverters.asJava(a.topicPartitions()));
+            assigned.accept(partitions);
             Map<String, Address> locations = new HashMap<>();
             partitions.forEach(p -> locations.put(Integer.toString(p), self));
             for (EntityTypeKey<?> type : types) {
@@ -65,7 +72,9 @@ public final class KafkaShardAlignment {
             return Behaviors.same();
           })
           .onMessage(TopicPartitionsRevoked.class, r -> {
-            ctx.getLog().info("partitions {} revoked from {}", partitions(CollectionConverters.asJava(r.topicPartitions())), self);
+            Set<Integer> partitions = partitions(CollectionConverters.asJava(r.topicPartitions()));
+            revoked.accept(partitions);
+            ctx.getLog().info("partitions {} revoked from {}", partitions, self);
             return Behaviors.same();
           })
           .build();

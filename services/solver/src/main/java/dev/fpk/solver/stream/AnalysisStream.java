@@ -16,6 +16,9 @@ import dev.fpk.solver.SolverEntity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -87,6 +90,8 @@ public final class AnalysisStream {
   private final SnapshotValidator validator;
   private final PipelineMetrics metrics;
   private final ClusterSharding sharding;
+  /** Entities already warned about an uncheckpointable state (warned once, counted always). */
+  private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
   public AnalysisStream(ActorSystem<?> system, Settings settings, SnapshotValidator validator, PipelineMetrics metrics) {
     this.system = system;
@@ -107,15 +112,18 @@ public final class AnalysisStream {
     ProducerSettings<String, byte[]> producer = ProducerSettings
         .create(system, new StringSerializer(), new ByteArraySerializer())
         .withBootstrapServers(settings.bootstrapServers());
+    Map<Integer, Long> revokedAt = new ConcurrentHashMap<>();
     ActorRef<ConsumerRebalanceEvent> listener = system.systemActorOf(
-        KafkaShardAlignment.rebalanceListener(List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY)),
+        KafkaShardAlignment.rebalanceListener(List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY),
+            assigned -> { }, revoked -> revoked.forEach(p -> revokedAt.put(p, System.nanoTime()))),
         "fpk-rebalance-listener", Props.empty());
     long interval = settings.checkpointInterval().toNanos();
     return Consumer.committableSource(consumer,
             Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener)))
         .map(m -> (Element) validate(m))
         .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Tick.INSTANCE), true)
-        .statefulMap(() -> new Barriers(interval, settings.keepKeys().toNanos(), System.nanoTime()),
+        .statefulMap(() -> new Barriers(interval, settings.keepKeys().toNanos(), System.nanoTime(),
+                p -> revokedAt.getOrDefault(p, Long.MIN_VALUE)),
             (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
             barriers -> barriers.finish(System.nanoTime()).map(b -> List.<Element>of(new AtBarrier(b))))
         .mapConcat(elements -> elements)
@@ -309,8 +317,10 @@ public final class AnalysisStream {
       SolverEntity.Checkpoint sol) {
     if (est.state() == null) {
       metrics.checkpointTooLarge();
-      system.log().warn("{}: estimator state of about {} bytes exceeds fpk.checkpoint.max-bytes = {}: not checkpointed;"
-          + " a restart of this entity starts it afresh", key, est.sizeBytes(), settings.maxCheckpointBytes());
+      if (tooLarge.add(key)) {
+        system.log().warn("{}: estimator state of about {} bytes exceeds fpk.checkpoint.max-bytes = {}: not checkpointed;"
+            + " a restart of this entity starts it afresh", key, est.sizeBytes(), settings.maxCheckpointBytes());
+      }
       return null;
     }
     byte[] value = new EntityCheckpoint(est.state(), sol.state()).encode();

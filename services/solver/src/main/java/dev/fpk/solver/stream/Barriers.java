@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntToLongFunction;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
@@ -27,9 +28,16 @@ final class Barriers {
   private final long keepNanos;
   private final Map<Integer, CommittableOffset> uncommitted = new LinkedHashMap<>();
   private final Map<String, Long> recentKeys = new LinkedHashMap<>();
+  private final Map<String, Integer> partitionOfKey = new java.util.HashMap<>();
+  private final IntToLongFunction revokedAt;
   private long lastBarrierNanos;
 
-  Barriers(long intervalNanos, long keepNanos, long nowNanos) {
+  /**
+   * {@code revokedAt}: when this node's consumer last lost a partition (nanos, Long.MIN_VALUE:
+   * never); an entity whose partition was revoked after its last record here is the new owner's.
+   */
+  Barriers(long intervalNanos, long keepNanos, long nowNanos, IntToLongFunction revokedAt) {
+    this.revokedAt = revokedAt;
     this.intervalNanos = intervalNanos;
     this.keepNanos = keepNanos;
     this.lastBarrierNanos = nowNanos;
@@ -41,6 +49,7 @@ final class Barriers {
     if (key != null) {
       recentKeys.remove(key);
       recentKeys.put(key, nowNanos);
+      partitionOfKey.put(key, partition);
     }
     return tick(nowNanos);
   }
@@ -60,7 +69,10 @@ final class Barriers {
 
   private Optional<Barrier> barrier(long nowNanos) {
     // keys in insertion order of their last record: the stale ones are at the front
-    recentKeys.values().removeIf(seen -> nowNanos - seen > keepNanos);
+    // an entity whose partition moved to another node is that node's to checkpoint
+    recentKeys.entrySet().removeIf(e -> nowNanos - e.getValue() > keepNanos
+        || revokedAt.applyAsLong(partitionOfKey.get(e.getKey())) > e.getValue());
+    partitionOfKey.keySet().retainAll(recentKeys.keySet());
     if (uncommitted.isEmpty() && recentKeys.isEmpty()) {
       return Optional.empty();
     }

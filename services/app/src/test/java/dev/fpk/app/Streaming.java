@@ -1,0 +1,238 @@
+package dev.fpk.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.fpk.app.loadgen.OuEnsemble;
+import dev.fpk.app.node.AnalysisNode;
+import dev.fpk.app.node.KafkaAdmin;
+import dev.fpk.app.node.OutputTopics;
+import dev.fpk.app.report.ReportCollector;
+import dev.fpk.estimator.KafkaPartitionExtractor;
+import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.WeightSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the streaming tests share: OU runs, publishing, nodes, progress and report comparison. */
+final class Streaming {
+  static final double[] RATES = {0.02, 0.05};
+  static final double[] MEANS = {0.1, -0.1};
+
+  private Streaming() {}
+
+  /** The snapshots of one run, step by step, every layer's replicas in turn; each layer its own seed. */
+  static List<WeightSnapshot> ouRun(String runId, List<String> layers, int replicas, int steps) {
+    List<OuEnsemble> ensembles = new ArrayList<>();
+    for (String layer : layers) {
+      ensembles.add(new OuEnsemble(runId, layer, new int[] {1, 2}, RATES, MEANS, 1e-4, replicas, 0.3, 0.05,
+          layer.hashCode()));
+    }
+    List<WeightSnapshot> out = new ArrayList<>();
+    for (int step = 0; step <= steps; step++) {
+      for (OuEnsemble ou : ensembles) {
+        out.addAll(ou.snapshots());
+        ou.advance();
+      }
+    }
+    return out;
+  }
+
+  /** {@code n} layer names whose keys in this run land on one partition (of {@code partitions}). */
+  static List<String> layersOnOnePartition(String runId, int n, int partitions) {
+    List<String> out = new ArrayList<>();
+    int target = KafkaPartitionExtractor.partitionOf(SnapshotKey.of(runId, "w0"), partitions);
+    for (int i = 0; out.size() < n; i++) {
+      if (KafkaPartitionExtractor.partitionOf(SnapshotKey.of(runId, "w" + i), partitions) == target) {
+        out.add("w" + i);
+      }
+    }
+    return out;
+  }
+
+  /** Publishes in order; returns, per partition written, the offset one past the run's last record. */
+  static Map<TopicPartition, Long> publish(String bootstrap, List<WeightSnapshot> snapshots) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (WeightSnapshot s : snapshots) {
+        sent.add(producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()),
+            s.toByteArray())));
+      }
+      for (Future<RecordMetadata> f : sent) {
+        RecordMetadata m = f.get();
+        ends.merge(new TopicPartition(m.topic(), m.partition()), m.offset() + 1, Math::max);
+      }
+    }
+    return ends;
+  }
+
+  /** Config of an analysis node in its own consumer group, with extra keys. */
+  static Config nodeConfig(String group, Map<String, Object> extra) {
+    Map<String, Object> keys = new HashMap<>(extra);
+    keys.put("fpk.group", group);
+    keys.put("fpk.checkpoint.interval", "300ms");
+    return ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load());
+  }
+
+  /** Makes a new group start at the current end of the snapshot topic (what earlier tests left there is not its business). */
+  static void startGroupAtEnd(String bootstrap, String group) throws Exception {
+    try (KafkaAdmin fpk = new KafkaAdmin(bootstrap)) {
+      fpk.ensureTopics(ConfigFactory.load().getInt("fpk.partitions"), (short) 1);
+    }
+    try (Admin admin = admin(bootstrap)) {
+      int partitions = admin.describeTopics(List.of(Topics.SNAPSHOTS)).allTopicNames().get().get(Topics.SNAPSHOTS)
+          .partitions().size();
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int i = 0; i < partitions; i++) {
+        request.put(new TopicPartition(Topics.SNAPSHOTS, i), OffsetSpec.latest());
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+      admin.alterConsumerGroupOffsets(group, offsets).all().get();
+    }
+  }
+
+  /** Fraction of the records up to {@code ends} (from {@code starts}) the group has committed. */
+  static double committed(String bootstrap, String group, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends)
+      throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      long done = 0;
+      long all = 0;
+      for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+        long start = starts.getOrDefault(e.getKey(), 0L);
+        OffsetAndMetadata o = c.get(e.getKey());
+        done += Math.max(0, Math.min(e.getValue(), o == null ? 0 : o.offset()) - start);
+        all += e.getValue() - start;
+      }
+      return all == 0 ? 1 : (double) done / all;
+    }
+  }
+
+  static void awaitCommitted(String bootstrap, String group, Map<TopicPartition, Long> starts,
+      Map<TopicPartition, Long> ends, double fraction, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (committed(bootstrap, group, starts, ends) < fraction) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(group + " committed " + committed(bootstrap, group, starts, ends) + " < " + fraction
+            + " after " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** End offsets of every partition of the snapshot topic now. */
+  static Map<TopicPartition, Long> snapshotEnds(String bootstrap) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      int partitions = admin.describeTopics(List.of(Topics.SNAPSHOTS)).allTopicNames().get().get(Topics.SNAPSHOTS)
+          .partitions().size();
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int i = 0; i < partitions; i++) {
+        request.put(new TopicPartition(Topics.SNAPSHOTS, i), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
+    }
+  }
+
+  /** The layers of one run in the report of everything published so far. */
+  static JsonNode layers(String bootstrap, String runId) {
+    ReportCollector collector = new ReportCollector();
+    OutputTopics.readInto(bootstrap, collector);
+    ObjectMapper mapper = new ObjectMapper();
+    return collector.toJson(mapper, Set.of(runId)).at("/runs/0/layers");
+  }
+
+  /**
+   * The largest difference between two reports' numbers, relative to max(1, |x|); anything else
+   * (structure, text, array lengths) must be equal.
+   */
+  static double maxDifference(JsonNode a, JsonNode b, String path) {
+    if (a.isNumber() && b.isNumber()) {
+      double x = a.asDouble();
+      double y = b.asDouble();
+      if (Double.isNaN(x) && Double.isNaN(y)) {
+        return 0;
+      }
+      return Math.abs(x - y) / Math.max(1, Math.abs(x));
+    }
+    if (a.isTextual() && b.isNumber() || a.isNumber() && b.isTextual()) {
+      throw new AssertionError(path + ": " + a + " vs " + b);
+    }
+    if (a.getNodeType() != b.getNodeType() || a.size() != b.size()) {
+      throw new AssertionError(path + ": " + abbreviate(a) + " vs " + abbreviate(b));
+    }
+    double max = 0;
+    if (a.isArray()) {
+      for (int i = 0; i < a.size(); i++) {
+        max = Math.max(max, maxDifference(a.get(i), b.get(i), path + "[" + i + "]"));
+      }
+    } else if (a.isObject()) {
+      for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!b.has(f)) {
+          throw new AssertionError(path + "." + f + " missing in the second report");
+        }
+        max = Math.max(max, maxDifference(a.get(f), b.get(f), path + "." + f));
+      }
+    } else if (!a.equals(b)) {
+      throw new AssertionError(path + ": " + a + " vs " + b);
+    }
+    return max;
+  }
+
+  private static String abbreviate(JsonNode n) {
+    String s = n.toString();
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  static AnalysisNode start(String bootstrap, Config config) {
+    return AnalysisNode.start(config, bootstrap);
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Admin admin(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return Admin.create(p);
+  }
+
+}
