@@ -62,7 +62,8 @@ public final class LiveDashboard implements AutoCloseable {
       system.log().warn("port {} is taken ({}); the dashboard takes a free one", settings.port(), e.getCause().toString());
       binding = new DashboardServer(store, settings.withPort(0), registry).bind(system).toCompletableFuture().join();
     }
-    Consumer.Control follower = OutputFollower.start(system, bootstrapServers, r -> store.accept(r.topic(), r.value()));
+    Consumer.Control follower = OutputFollower.start(system, bootstrapServers,
+        r -> store.accept(r.topic(), r.value(), r.timestamp()));
     return new LiveDashboard(store, follower, binding, lag);
   }
 

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * points) and the flow share per entry (NaN where not computable yet).
  *
  * @param version grows every time anything of this layer changes; clients compare it to skip work
+ * @param alignmentPublishedMillis Kafka timestamp of the newest alignment update, 0 = unknown
  */
 public record LayerView(
     String run,
@@ -20,7 +21,8 @@ public record LayerView(
     @Nullable DriftDiffusionEstimate estimate,
     @Nullable DensityUpdate density,
     List<AlignmentUpdate> alignment,
-    double[] flowShare) {
+    double[] flowShare,
+    long alignmentPublishedMillis) {
 
   /** Entries of the layer: the estimate's, else the density's, else the alignment's. */
   public int entryCount() {

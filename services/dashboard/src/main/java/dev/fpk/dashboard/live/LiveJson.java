@@ -105,7 +105,8 @@ public final class LiveJson {
     }
     AlignmentUpdate latest = l.latestAlignment();
     if (latest != null) {
-      out.put("replicas", latest.getReplicas()).put("sourceTimeMillis", latest.getSourceTimeUnixMillis());
+      out.put("replicas", latest.getReplicas()).put("sourceTimeMillis", latest.getSourceTimeUnixMillis())
+          .put("publishedMillis", l.alignmentPublishedMillis());
     }
     if (l.density() != null && entry < l.density().getEntriesCount()) {
       EntryDensity d = l.density().getEntries(entry);

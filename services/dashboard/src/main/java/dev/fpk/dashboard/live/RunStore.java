@@ -41,11 +41,19 @@ public final class RunStore {
 
   /** Takes one record value of an output topic; other topics are ignored. */
   public void accept(String topic, byte[] value) {
+    accept(topic, value, 0);
+  }
+
+  /**
+   * As {@link #accept(String, byte[])}, with the record's Kafka timestamp (ms since the epoch,
+   * 0 = unknown): the page tells from it how long after the analysis published it drew.
+   */
+  public void accept(String topic, byte[] value, long timestampMillis) {
     try {
       switch (topic) {
         case Topics.ESTIMATES -> onEstimate(DriftDiffusionEstimate.parseFrom(value));
         case Topics.DENSITIES -> onDensity(DensityUpdate.parseFrom(value));
-        case Topics.ALIGNMENT -> onAlignment(AlignmentUpdate.parseFrom(value));
+        case Topics.ALIGNMENT -> onAlignment(AlignmentUpdate.parseFrom(value), timestampMillis);
         default -> { }
       }
     } catch (InvalidProtocolBufferException e) {
@@ -82,9 +90,15 @@ public final class RunStore {
   }
 
   public void onAlignment(AlignmentUpdate a) {
+    onAlignment(a, 0);
+  }
+
+  /** An alignment update the analysis published at {@code publishedMillis} (0 = unknown). */
+  public void onAlignment(AlignmentUpdate a, long publishedMillis) {
     synchronized (this) {
       LayerState s = state(a.getRunId(), a.getLayer());
       s.alignment.add(a);
+      s.alignmentPublishedMillis = publishedMillis;
       if (s.alignment.size() > MAX_HISTORY) {
         thin(s.alignment);
       }
@@ -154,6 +168,7 @@ public final class RunStore {
     @Nullable DensityUpdate density;
     final List<AlignmentUpdate> alignment = new ArrayList<>();
     double[] flowShare = new double[0];
+    long alignmentPublishedMillis;
     long version;
 
     void updateFlowShare() {
@@ -169,7 +184,8 @@ public final class RunStore {
     }
 
     LayerView view(String run, String layer) {
-      return new LayerView(run, layer, version, estimate, density, List.copyOf(alignment), flowShare.clone());
+      return new LayerView(run, layer, version, estimate, density, List.copyOf(alignment), flowShare.clone(),
+          alignmentPublishedMillis);
     }
   }
 }

@@ -8,7 +8,7 @@
   // read by the browser test and handy in the console
   var state = window.fpkState = {
     mode: report ? 'static' : 'live', updates: 0, lastStep: -1, points: {}, latencyMs: null,
-    latencies: [], selection: null, error: null
+    latencies: [], pageLatencyMs: null, pageLatencies: [], selection: null, error: null
   };
   var COLORS = {
     theory: '#d62728', data: 'rgba(31,119,180,0.35)', dataLine: '#1f77b4', band: 'rgba(44,160,44,0.18)',
@@ -22,7 +22,8 @@
   function $(id) { return document.getElementById(id); }
 
   function axis(title, extra) {
-    var a = { type: 'linear', title: { display: true, text: title } };
+    var a = { type: 'linear', title: { display: true, text: title },
+      ticks: { callback: function (v) { return fmt(v); } } };
     for (var k in extra || {}) { a[k] = extra[k]; }
     return a;
   }
@@ -49,10 +50,12 @@
     });
   }
 
+  // short numbers for ticks and labels: 3 significant digits, exponent form outside [1e-3, 1e4)
   function fmt(x) {
     if (x === null || x === undefined || !isFinite(x)) { return 'n/a'; }
     var a = Math.abs(x);
-    return (a !== 0 && (a < 1e-3 || a >= 1e4)) ? x.toExponential(3) : x.toPrecision(4);
+    if (a === 0) { return '0'; }
+    return (a < 1e-3 || a >= 1e4) ? x.toExponential(2) : String(parseFloat(x.toPrecision(3)));
   }
 
   function initCharts() {
@@ -216,15 +219,22 @@
     document.body.setAttribute('data-fpk-step', String(state.lastStep));
     document.body.setAttribute('data-fpk-points', JSON.stringify(state.points));
     if (state.mode === 'live' && e.sourceTimeMillis) {
+      // from the snapshot's production (includes any backlog of the analysis)
       state.latencyMs = Date.now() - e.sourceTimeMillis;
       state.latencies.push(state.latencyMs);
+    }
+    if (state.mode === 'live' && e.publishedMillis) {
+      // from the analysis publishing the alignment: what the page itself adds
+      state.pageLatencyMs = Date.now() - e.publishedMillis;
+      state.pageLatencies.push(state.pageLatencyMs);
     }
     var label = '#' + selection.entry + ' [' + (e.index || []).join(',') + ']';
     var text = 'run ' + selection.run + ' · layer ' + selection.layer + ' · entry ' + label
       + ' · step ' + state.lastStep + (e.replicas ? ' · ' + e.replicas + ' replicas' : '');
     if (state.mode === 'live') {
       text += ' · updated ' + new Date().toLocaleTimeString()
-        + (state.latencyMs !== null ? ' · ' + (state.latencyMs / 1000).toFixed(2) + ' s after the snapshot' : '');
+        + (state.pageLatencyMs !== null ? ' · ' + (state.pageLatencyMs / 1000).toFixed(2) + ' s after the analysis' : '')
+        + (state.latencyMs !== null ? ', ' + (state.latencyMs / 1000).toFixed(2) + ' s after the snapshot' : '');
     } else {
       text += ' · static report';
     }

@@ -1,0 +1,144 @@
+package dev.fpk.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fpk.app.browser.Chromium;
+import dev.fpk.app.browser.DevTools;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code fpk demo} with its live page open in headless Chromium (driven over the DevTools
+ * protocol): the page picks the run from its address, draws every plot with data, updates as the
+ * analysis advances, and reaches the last step; a screenshot goes to target/screenshots.
+ */
+@Timeout(120)
+class LivePageBrowserIT {
+  private static final int STEPS = 120;
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  @Test
+  void shouldDrawTheDemoLiveAndFollowItToTheLastStep() throws Exception {
+    Assumptions.assumeTrue(Chromium.available(), "no " + Chromium.EXECUTABLE + ": deploy/install-test-deps.sh installs it");
+    String runId = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    StringWriter output = new StringWriter();
+    AtomicInteger exit = new AtomicInteger(-1);
+    int port = freePort();
+    Thread demo = new Thread(() -> exit.set(Fpk.commandLine().setOut(new PrintWriter(output, true))
+        .setErr(new PrintWriter(output, true)).execute("demo", "--steps", String.valueOf(STEPS), "--replicas", "16",
+            "--bootstrap", TestKafka.bootstrap(), "--run-id", runId, "--dashboard-port", String.valueOf(port),
+            "--linger", "PT90S")), "demo");
+    demo.start();
+    try {
+      String url = await(() -> matchUrl(output.toString()), Duration.ofSeconds(60), "the demo's live page URL: " + output);
+      try (Chromium chromium = Chromium.start(url + "#run=" + runId + "&layer=bottleneck&entry=1", 1400, 1250,
+              Duration.ofSeconds(20));
+          DevTools page = DevTools.attach(chromium, Duration.ofSeconds(10))) {
+        JsonNode first = awaitState(page, s -> s.path("updates").asInt() > 0 && s.path("points").path("density").asInt() > 0
+            && s.path("points").path("drift").asInt() > 0 && s.path("points").path("diffusion").asInt() > 0
+            && s.path("points").path("beta").asInt() > 0 && s.path("points").path("alignment").asInt() > 0,
+            Duration.ofSeconds(60), "every plot drawn with data");
+        long firstStep = first.path("lastStep").asLong();
+        System.out.println("first drawing: " + first);
+        assertEquals(runId, first.path("selection").path("run").asText(), "the run from the page address");
+        assertEquals(1, first.path("selection").path("entry").asInt());
+        JsonNode runs = page.evaluate("Array.from(document.querySelectorAll('#run option')).map(o => o.value)");
+        assertTrue(runs.toString().contains(runId), "the run picker lists the run: " + runs);
+        JsonNode updated = awaitState(page, s -> s.path("lastStep").asLong() > firstStep,
+            Duration.ofSeconds(60), "an update after step " + firstStep);
+        assertTrue(updated.path("updates").asInt() > first.path("updates").asInt());
+        JsonNode last = awaitState(page, s -> s.path("lastStep").asLong() == STEPS,
+            Duration.ofSeconds(60), "the page at the last step " + STEPS);
+        assertTrue(last.path("points").path("alignment").asInt() >= STEPS / 2, "the alignment history: " + last);
+        String placeholder = page.evaluate("document.getElementById('outputs').textContent").asText();
+        assertTrue(placeholder.contains("no probe inputs yet"), placeholder);
+        Files.createDirectories(SCREENSHOTS);
+        byte[] png = page.screenshot();
+        Files.write(SCREENSHOTS.resolve("live-page.png"), png);
+        assertTrue(png.length > 20_000, "a screenshot with something drawn: " + png.length + " bytes");
+        double[] fromSnapshot = sorted(last.path("latencies"));
+        double[] fromAnalysis = sorted(last.path("pageLatencies"));
+        System.out.printf("live page: %d updates; from the analysis publishing to the page drawing: median %.0f ms,"
+            + " max %.0f ms; from the snapshot's production: median %.0f ms, max %.0f ms%n", last.path("updates").asInt(),
+            fromAnalysis[fromAnalysis.length / 2], fromAnalysis[fromAnalysis.length - 1],
+            fromSnapshot[fromSnapshot.length / 2], fromSnapshot[fromSnapshot.length - 1]);
+        assertTrue(fromAnalysis[fromAnalysis.length / 2] < 5_000, "the page follows within seconds");
+      }
+      // the demo has summarised and lingers; an interrupt ends the linger, not the run
+      await(() -> output.toString().contains("stays up") ? true : null, Duration.ofSeconds(60),
+          "the demo's summary: " + output);
+    } finally {
+      demo.interrupt(); // ends the linger
+      demo.join(30_000);
+    }
+    assertEquals(0, exit.get(), output.toString());
+    assertTrue(output.toString().contains("Summary"), output.toString());
+  }
+
+  private static JsonNode awaitState(DevTools page, Predicate<JsonNode> ready, Duration timeout, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode state = null;
+    while (System.nanoTime() < deadline) {
+      state = page.evaluate("JSON.stringify(window.fpkState || null)");
+      JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.asText("null"));
+      if (parsed != null && !parsed.isNull() && parsed.path("error").isNull() && ready.test(parsed)) {
+        return parsed;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; page state " + state);
+  }
+
+  private static String matchUrl(String out) {
+    Matcher m = Pattern.compile("live page (http://\\S+/)").matcher(out);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private interface Probe<T> {
+    T get() throws Exception;
+  }
+
+  private static <T> T await(Probe<T> probe, Duration timeout, String what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private static double[] sorted(JsonNode array) {
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asDouble();
+    }
+    Arrays.sort(out);
+    return out.length == 0 ? new double[] {Double.NaN} : out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
