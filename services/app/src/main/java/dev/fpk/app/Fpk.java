@@ -26,13 +26,28 @@ public final class Fpk implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line with fpk's error handling: bad options name the option, failures exit 1. */
+  /**
+   * The command line with fpk's error handling: bad options and values are usage errors that name
+   * the option (exit 2), failures print a one-line reason (exit 1), success exits 0.
+   */
   public static CommandLine commandLine() {
     return new CommandLine(new Fpk())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("fpk " + cmd.getCommandName() + ": " + e.getMessage());
+          cmd.getErr().println("fpk " + cmd.getCommandName() + ": " + reason(e));
+          cmd.getErr().flush();
           return 1;
         });
+  }
+
+  /** The first line of the innermost meaningful message (wrappers of async failures unwrapped). */
+  static String reason(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    return message.lines().findFirst().orElse(message).strip();
   }
 
   @Override

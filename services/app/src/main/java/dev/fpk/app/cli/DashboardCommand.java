@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +50,19 @@ public final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--for", description = "Serve this long, then exit (ISO-8601, e.g. PT10M; default: until Ctrl-C)")
   Duration serveFor;
 
+  /** Until Ctrl-C, the --for time, or an interrupt (how an embedding program stops it). */
+  private void awaitStop(CountDownLatch stop) {
+    try {
+      if (serveFor == null) {
+        stop.await();
+      } else {
+        stop.await(serveFor.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      // consumed on purpose: the interrupt means "stop serving", and the shutdown after it must run whole
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (bootstrap == null || bootstrap.isBlank()) {
@@ -77,14 +91,11 @@ public final class DashboardCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try (LiveDashboard dashboard = LiveDashboard.start(system, bootstrap, settings, registry,
         group != null ? group : config.getString("fpk.group"), false)) {
-      System.out.printf("fpk dashboard: following %s; live page %s   metrics %smetrics%n", bootstrap, dashboard.url(),
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("fpk dashboard: following %s%nlive page %s   metrics %smetrics%n", bootstrap, dashboard.url(),
           dashboard.url());
-      System.out.flush();
-      if (serveFor == null) {
-        stop.await();
-      } else {
-        stop.await(serveFor.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      out.flush();
+      awaitStop(stop);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -114,7 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Keeps the page up after the run so it can still be looked at; an interrupt ends the wait early. */
+  /**
+   * Keeps the page up after the run so it can still be looked at. An interrupt ends the wait early
+   * and is consumed: it means "stop lingering", and the shutdown after it must run whole.
+   */
   private void lingerOn(PrintWriter out, LiveDashboard dashboard) {
     if (linger.isZero()) {
       return;
@@ -126,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       Thread.sleep(linger.toMillis());
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // consumed on purpose, see above
     }
   }
 

@@ -78,11 +78,10 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
 
   @Override
   public void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
     try {
-      if (poller != null) {
-        poller.shutdownNow();
-        poller.awaitTermination(5, TimeUnit.SECONDS);
-      }
       resource.close();
     } catch (Exception e) {
       LOG.warn("closing the lag reader: {}", e.toString());
