@@ -110,7 +110,8 @@ class GrafanaDashboardTest {
         "fpk_snapshots_late_snapshots_total", "fpk_snapshots_duplicate_snapshots_total", "fpk_drift_slope_per_step",
         "fpk_diffusion_mean_weight2_per_step", "fpk_flow_share_ratio", "fpk_alignment_w1", "fpk_alignment_js",
         "fpk_alignment_hellinger", "fpk_solver_step_time_seconds_sum", "fpk_watermark_lag_steps",
-        "fpk_watermark_lag_time_seconds", "fpk_kafka_consumer_lag_records", "jvm_memory_used_bytes"}) {
+        "fpk_watermark_lag_time_seconds", "fpk_kafka_consumer_lag_records", "fpk_estimator_increments",
+        "jvm_memory_used_bytes"}) {
       assertTrue(all.contains(name), "a panel for " + name);
     }
   }

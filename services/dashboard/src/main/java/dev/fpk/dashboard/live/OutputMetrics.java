@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 /**
  * Meters of the theory as the outputs describe it, per (run, layer, entry): the Ornstein-Uhlenbeck
  * drift slope (per step), the mean diffusion D (weight units^2 per step, dW = mu dt + sqrt(2D) dB),
- * the Pawula ratio, the flow-versus-diffusion share of dp/dt; per (run, layer) the time from a
+ * the Pawula ratio, the estimator's effective sample count, the flow-versus-diffusion share of dp/dt; per (run, layer) the time from a
  * step's newest snapshot to its alignment reaching the dashboard. Tags: run, layer, entry (never a
  * step). Meters appear with the first output that carries them. Thread-safe.
  */
@@ -51,6 +51,8 @@ public final class OutputMetrics implements MeterBinder {
           "weight2.per.step", tags, entry.getDiffusionMean());
       gauge("fpk.pawula.ratio", "Pawula ratio K4/(D^2 dt); large values flag jumps, where a diffusion is the wrong model",
           "ratio", tags, entry.getPawulaRatio());
+      gauge("fpk.estimator.increments", "effective (forgetting-weighted) increments behind the estimate, summed over bins",
+          "increments", tags, entry.getCountList().stream().mapToDouble(Double::doubleValue).sum());
     }
   }
 

@@ -25,6 +25,7 @@ class OutputMetricsTest {
     assertNotNull(slope);
     assertEquals(-0.5, slope.value(), 1e-12);
     assertEquals(0.01, registry.get("fpk.diffusion.mean").tags("entry", "[0,0]").gauge().value(), 1e-12);
+    assertEquals(9 * 50, registry.get("fpk.estimator.increments").tags("entry", "[0,0]").gauge().value(), 1e-9);
     double share = registry.get("fpk.flow.share").tags("entry", "[0,0]").gauge().value();
     assertTrue(share > 0 && share < 1, "share " + share);
     for (Meter m : registry.getMeters()) {
