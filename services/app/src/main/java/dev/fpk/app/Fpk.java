@@ -4,7 +4,10 @@ import dev.fpk.app.cli.BenchCommand;
 import dev.fpk.app.cli.BrokerCommand;
 import dev.fpk.app.cli.DashboardCommand;
 import dev.fpk.app.cli.DemoCommand;
+import dev.fpk.app.cli.NodeCommand;
+import dev.fpk.app.cli.PublishCommand;
 import dev.fpk.app.cli.ReplayCommand;
+import dev.fpk.app.cli.ReportCommand;
 import dev.fpk.app.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
     subcommands = {DemoCommand.class, DashboardCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
-        TrainCommand.class})
+        TrainCommand.class,
+        NodeCommand.class, PublishCommand.class, ReportCommand.class})
 public final class Fpk implements Runnable {
 
   @CommandLine.Spec

@@ -52,9 +52,13 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   /**
    * One validated snapshot of this entity's (run, layer) read at {@code offset} of its partition
-   * (-1: not from Kafka, never skipped); the reply says what became of it.
+   * (-1: not from Kafka, never skipped); the reply says what became of it. {@code previous} is the
+   * offset of the record the sender gave this entity before (-1: none or unknown): if this entity
+   * has not applied it, it lost records (it was restarted from its checkpoint under a running
+   * stream), and answers {@link Outcome#LOST} without applying this one.
    */
-  public record Observe(WeightSnapshot snapshot, long offset, ActorRef<Observed> replyTo) implements Command {}
+  public record Observe(WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo)
+      implements Command {}
 
   /**
    * The reply: the snapshot's outcome, the steps completed since the last reply (oldest first),
@@ -63,16 +67,26 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   public record Observed(Outcome outcome, List<StepEstimate> completed, List<Integer> gone,
       Validation.@Nullable Rejected<?> rejection) implements CborSerializable {}
 
-  /** Asks for the state (for the checkpoint topic) if it changed since the last one and fits {@code maxBytes}. */
-  public record TakeCheckpoint(long maxBytes, ActorRef<Checkpoint> replyTo) implements Command {}
+  /**
+   * Asks for the state (for the checkpoint topic) if it changed since the last one and fits
+   * {@code maxBytes}; {@code previous} as in {@link Observe}.
+   */
+  public record TakeCheckpoint(long maxBytes, long previous, ActorRef<Checkpoint> replyTo) implements Command {}
 
   /**
    * The state as of every command received before the request ({@code changed} false: unchanged
    * since the last checkpoint, state empty; state null: larger than asked, not taken), with the
-   * steps completed by the timer since the last reply and replicas it declared gone.
+   * steps completed by the timer since the last reply and replicas it declared gone; {@code lost}:
+   * this entity does not hold every record the sender gave it (nothing else is set).
    */
-  public record Checkpoint(boolean changed, byte @Nullable [] state, long sizeBytes, List<StepEstimate> completed,
-      List<Integer> gone) implements CborSerializable {}
+  public record Checkpoint(boolean lost, boolean changed, byte @Nullable [] state, long sizeBytes,
+      List<StepEstimate> completed, List<Integer> gone) implements CborSerializable {}
+
+  /**
+   * Stops this entity, so that the next command finds it restored from its checkpoint: the sender
+   * rewinds an entity pair that lost records to their common checkpoint.
+   */
+  public enum Reload implements Command { INSTANCE }
 
   /** What became of one observed snapshot. */
   public enum Outcome {
@@ -83,7 +97,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     CHUNK_PENDING,
     REJECTED,
     /** At or below the offset the restored checkpoint covers: already counted. */
-    SKIPPED
+    SKIPPED,
+    /** Not applied: this entity lost records the sender gave it before (see {@link Observe}). */
+    LOST
   }
 
   private enum Tick implements Command { INSTANCE }
@@ -168,10 +184,15 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
         .onMessage(Observe.class, this::onObserve)
         .onMessage(TakeCheckpoint.class, this::onTakeCheckpoint)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Reload.INSTANCE, Behaviors::stopped)
         .build();
   }
 
   private Behavior<Command> onObserve(Observe msg) {
+    if (msg.previous() > appliedOffset) {
+      msg.replyTo().tell(new Observed(Outcome.LOST, List.of(), List.of(), null));
+      return this;
+    }
     if (msg.offset() >= 0 && msg.offset() <= appliedOffset) {
       msg.replyTo().tell(new Observed(Outcome.SKIPPED, takeReady(), takeGone(), null));
       return this;
@@ -227,10 +248,14 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    if (msg.previous() > appliedOffset) {
+      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], 0, List.of(), List.of()));
+      return this;
+    }
     List<StepEstimate> completed = takeReady();
     List<Integer> gone = takeGone();
     if (!changed) {
-      msg.replyTo().tell(new Checkpoint(false, new byte[0], 0, completed, gone));
+      msg.replyTo().tell(new Checkpoint(false, false, new byte[0], 0, completed, gone));
       return this;
     }
     // pending snapshots and the previous step dominate the size: skip the encoding when they alone exceed the limit
@@ -241,7 +266,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       state = null;
     }
     changed = state == null; // stays changed until a checkpoint is actually taken
-    msg.replyTo().tell(new Checkpoint(true, state, size, completed, gone));
+    msg.replyTo().tell(new Checkpoint(false, true, state, size, completed, gone));
     return this;
   }
 

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
@@ -80,6 +84,58 @@ public final class KafkaShardAlignment {
           .build();
     });
   }
+
+  /**
+   * Places the shards of these partitions here for every type, as the listener does, and blocks
+   * (up to {@code timeout}) until a majority of the cluster's replicas have it and the strategy's
+   * subscription has heard of it: so that the first records of newly assigned partitions do not
+   * allocate their shards at the old place (from where they would move, entities restarting under
+   * the stream). For a consumer's synchronous assignment callback (the listener hears of an
+   * assignment only after it); returns false on timeout (the stream then copes with moves).
+   */
+  public static boolean awaitLocations(ActorSystem<?> system, List<EntityTypeKey<?>> types, Set<Integer> partitions,
+      Duration timeout) {
+    Address self = Cluster.get(system).selfMember().address();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Address> wanted = new HashMap<>();
+    partitions.forEach(p -> wanted.put(Integer.toString(p), self));
+    try {
+      for (EntityTypeKey<?> type : types) {
+        var client = ExternalShardAllocation.get(system).getClient(type.name());
+        client.setShardLocations(wanted).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        while (!placedHere(client, partitions, self)) {
+          if (System.nanoTime() > deadline) {
+            return false;
+          }
+          Thread.sleep(50);
+        }
+      }
+      // the strategy reads the locations through a ddata subscription, notified every 500 ms
+      Thread.sleep(SUBSCRIBER_NOTIFY.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  /** Whether a majority read places every shard here (false also when the read fails: a member joining or leaving). */
+  private static boolean placedHere(ExternalShardAllocationClient client, Set<Integer> partitions, Address self)
+      throws InterruptedException {
+    try {
+      Map<String, ExternalShardAllocationStrategy.ShardLocation> locations = client.getShardLocations()
+          .toCompletableFuture().get(2, TimeUnit.SECONDS).getShardLocations();
+      return partitions.stream().allMatch(p -> locations.containsKey(Integer.toString(p))
+          && self.equals(locations.get(Integer.toString(p)).address()));
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  /** pekko.cluster.distributed-data.notify-subscribers-interval, default. */
+  private static final Duration SUBSCRIBER_NOTIFY = Duration.ofMillis(500);
 
   private static Set<Integer> partitions(Set<TopicPartition> tps) {
     Set<Integer> out = new TreeSet<>();

@@ -45,17 +45,28 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Completed steps of this entity's (run, layer), oldest first. */
-  public record Advance(List<StepEstimate> steps, ActorRef<Advanced> replyTo) implements Command {}
+  /**
+   * Completed steps of this entity's (run, layer), oldest first. {@code previous} is the last step
+   * the sender gave this entity before (-1: none or unknown): if this entity has not advanced to
+   * it, it lost steps (restarted from its checkpoint under a running stream) and answers lost.
+   */
+  public record Advance(List<StepEstimate> steps, long previous, ActorRef<Advanced> replyTo) implements Command {}
 
-  /** The reply: one output per step advanced to (skipped steps have none), with the steps they belong to. */
-  public record Advanced(List<StepEstimate> steps, List<EnsembleSolver.Output> outputs) implements CborSerializable {}
+  /**
+   * The reply: one output per step advanced to (skipped steps have none), with the steps they
+   * belong to; {@code lost}: nothing done, see {@link Advance}.
+   */
+  public record Advanced(boolean lost, List<StepEstimate> steps, List<EnsembleSolver.Output> outputs)
+      implements CborSerializable {}
 
-  /** Asks for the whole state, for the checkpoint topic. */
-  public record TakeCheckpoint(ActorRef<Checkpoint> replyTo) implements Command {}
+  /** Asks for the whole state, for the checkpoint topic; {@code previous} as in {@link Advance}. */
+  public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
 
-  /** The state as of every command received before the request. */
-  public record Checkpoint(byte[] state) implements CborSerializable {}
+  /** The state as of every command received before the request; {@code lost} as in {@link Advanced}. */
+  public record Checkpoint(boolean lost, byte[] state) implements CborSerializable {}
+
+  /** Stops this entity, so that the next command finds it restored from its checkpoint. */
+  public enum Reload implements Command { INSTANCE }
 
   private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
 
@@ -111,10 +122,15 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     return newReceiveBuilder()
         .onMessage(Advance.class, this::onAdvance)
         .onMessage(TakeCheckpoint.class, this::onTakeCheckpoint)
+        .onMessageEquals(Reload.INSTANCE, Behaviors::stopped)
         .build();
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
+    if (msg.previous() > solver.lastStep()) {
+      msg.replyTo().tell(new Advanced(true, List.of(), List.of()));
+      return this;
+    }
     List<StepEstimate> done = new ArrayList<>(msg.steps().size());
     List<EnsembleSolver.Output> outputs = new ArrayList<>(msg.steps().size());
     for (StepEstimate step : msg.steps()) {
@@ -123,18 +139,22 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
         outputs.add(solver.advance(step));
       }
     }
-    msg.replyTo().tell(new Advanced(done, outputs));
+    msg.replyTo().tell(new Advanced(false, done, outputs));
     return this;
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    if (msg.previous() > solver.lastStep()) {
+      msg.replyTo().tell(new Checkpoint(true, new byte[0]));
+      return this;
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       solver.writeTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    msg.replyTo().tell(new Checkpoint(bytes.toByteArray()));
+    msg.replyTo().tell(new Checkpoint(false, bytes.toByteArray()));
     return this;
   }
 }

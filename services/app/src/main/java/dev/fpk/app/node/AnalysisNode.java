@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -40,18 +42,39 @@ import org.apache.pekko.kafka.javadsl.Consumer;
  */
 public final class AnalysisNode implements AutoCloseable {
   private final ActorSystem<Void> system;
-  private final Consumer.DrainingControl<Done> stream;
+  private final Supplier<Consumer.DrainingControl<Done>> streams;
+  private volatile Consumer.DrainingControl<Done> stream;
   private final ServerBinding http;
   private final PrometheusMeterRegistry registry;
   private final ExecutorService loads;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private AnalysisNode(ActorSystem<Void> system, Consumer.DrainingControl<Done> stream, ServerBinding http,
+  private AnalysisNode(ActorSystem<Void> system, Supplier<Consumer.DrainingControl<Done>> streams, ServerBinding http,
       PrometheusMeterRegistry registry, ExecutorService loads) {
     this.system = system;
-    this.stream = stream;
+    this.streams = streams;
     this.http = http;
     this.registry = registry;
     this.loads = loads;
+    runStream();
+  }
+
+  /**
+   * Runs a stream and, should it fail (an entity lost records under it, a Kafka error), a new one
+   * from the committed offsets a second later; the checkpoints cover those offsets.
+   */
+  private void runStream() {
+    if (closed.get()) {
+      return;
+    }
+    Consumer.DrainingControl<Done> s = streams.get();
+    stream = s;
+    s.streamCompletion().whenComplete((done, e) -> {
+      if (e != null && !closed.get()) {
+        system.log().warn("analysis stream failed, restarting it from the committed offsets in 1 s: {}", e.toString());
+        system.scheduler().scheduleOnce(Duration.ofSeconds(1), this::runStream, system.executionContext());
+      }
+    });
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {
@@ -82,13 +105,13 @@ public final class AnalysisNode implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
 
-    Consumer.DrainingControl<Done> stream = new AnalysisStream(system,
-        streamSettings(config, bootstrapServers, partitions, estimatorSettings), new SnapshotValidator(Limits.DEFAULT),
-        metrics).run();
+    AnalysisStream.Settings settings = streamSettings(config, bootstrapServers, partitions, estimatorSettings);
+    SnapshotValidator validator = new SnapshotValidator(Limits.DEFAULT);
+    Supplier<Consumer.DrainingControl<Done>> streams = () -> new AnalysisStream(system, settings, validator, metrics).run();
     ServerBinding http = new MetricsServer(registry)
         .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
         .toCompletableFuture().join();
-    return new AnalysisNode(system, stream, http, registry, loads);
+    return new AnalysisNode(system, streams, http, registry, loads);
   }
 
   /** The stream's settings from the {@code fpk} section, validated. */
@@ -127,6 +150,9 @@ public final class AnalysisNode implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);

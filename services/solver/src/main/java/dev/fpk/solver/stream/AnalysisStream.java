@@ -15,15 +15,18 @@ import dev.fpk.solver.EnsembleSolver;
 import dev.fpk.solver.SolverEntity;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +38,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage;
@@ -44,9 +48,11 @@ import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.RestrictedConsumer;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.PartitionAssignmentHandler;
 import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -92,6 +98,10 @@ public final class AnalysisStream {
   private final ClusterSharding sharding;
   /** Entities already warned about an uncheckpointable state (warned once, counted always). */
   private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
+  // what this stream gave each entity last (offset to the estimator, step to the solver), so an
+  // entity restarted under it is caught; touched only by the stages' functions, one at a time
+  private final Map<String, Long> fedOffset = new HashMap<>();
+  private final Map<String, Long> fedStep = new HashMap<>();
 
   public AnalysisStream(ActorSystem<?> system, Settings settings, SnapshotValidator validator, PipelineMetrics metrics) {
     this.system = system;
@@ -101,7 +111,22 @@ public final class AnalysisStream {
     this.sharding = ClusterSharding.get(system);
   }
 
-  /** Starts consuming; the control drains and stops it (the last barrier is written on the way). */
+  /**
+   * Thrown (failing the stream) when an entity lost records this stream gave it: it was restarted
+   * from its checkpoint (moved to another node, or passivated) after them. Both entities of the
+   * key have been told to reload their common checkpoint; a new stream from the committed offsets,
+   * which the checkpoints cover, gives them the records again.
+   */
+  public static final class EntityLostRecords extends IllegalStateException {
+    EntityLostRecords(String key) {
+      super(key + ": entity restarted under the stream and lost records since its checkpoint; rewinding");
+    }
+  }
+
+  /**
+   * Starts consuming; the control drains and stops it (the last barrier is written on the way).
+   * Use an instance for one run: a failed stream is replaced by a new instance.
+   */
   public Consumer.DrainingControl<Done> run() {
     ConsumerSettings<String, byte[]> consumer = ConsumerSettings
         .create(system, new StringDeserializer(), new ByteArrayDeserializer())
@@ -114,12 +139,12 @@ public final class AnalysisStream {
         .withBootstrapServers(settings.bootstrapServers());
     Map<Integer, Long> revokedAt = new ConcurrentHashMap<>();
     ActorRef<ConsumerRebalanceEvent> listener = system.systemActorOf(
-        KafkaShardAlignment.rebalanceListener(List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY),
-            assigned -> { }, revoked -> revoked.forEach(p -> revokedAt.put(p, System.nanoTime()))),
-        "fpk-rebalance-listener", Props.empty());
+        KafkaShardAlignment.rebalanceListener(ENTITY_TYPES),
+        "fpk-rebalance-listener-" + RUNS.incrementAndGet(), Props.empty());
     long interval = settings.checkpointInterval().toNanos();
     return Consumer.committableSource(consumer,
-            Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener)))
+            Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener))
+                .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt)))
         .map(m -> (Element) validate(m))
         .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Tick.INSTANCE), true)
         .statefulMap(() -> new Barriers(interval, settings.keepKeys().toNanos(), System.nanoTime(),
@@ -135,6 +160,42 @@ public final class AnalysisStream {
         .filter(offsets -> offsets.batchSize() > 0)
         .toMat(Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
         .run(system);
+  }
+
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final List<EntityTypeKey<?>> ENTITY_TYPES = List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY);
+  /** Longest hold of a newly assigned partition's first fetch while its shards move here. */
+  private static final Duration LOCATION_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Synchronously in the consumer's rebalance callbacks: notes when partitions are revoked (before
+   * another node can consume them; barriers then leave their entities and offsets alone), and holds
+   * back the first fetch of newly assigned partitions until their shards are placed here.
+   */
+  private record Rebalancing(ActorSystem<?> system, Map<Integer, Long> revokedAt) implements PartitionAssignmentHandler {
+    @Override
+    public void onRevoke(Set<TopicPartition> revoked, RestrictedConsumer consumer) {
+      long now = System.nanoTime();
+      revoked.forEach(tp -> revokedAt.put(tp.partition(), now));
+    }
+
+    @Override
+    public void onAssign(Set<TopicPartition> assigned, RestrictedConsumer consumer) {
+      Set<Integer> partitions = new java.util.TreeSet<>();
+      assigned.forEach(tp -> partitions.add(tp.partition()));
+      if (!partitions.isEmpty() && !KafkaShardAlignment.awaitLocations(system, ENTITY_TYPES, partitions, LOCATION_WAIT)) {
+        system.log().warn("shards of partitions {} not placed here within {}; entities may move under the stream",
+            partitions, LOCATION_WAIT);
+      }
+    }
+
+    @Override
+    public void onLost(Set<TopicPartition> lost, RestrictedConsumer consumer) {
+      onRevoke(lost, consumer);
+    }
+
+    @Override
+    public void onStop(Set<TopicPartition> stopped, RestrictedConsumer consumer) {}
   }
 
   /** What flows: records, ticks of the barrier clock (dropped once seen), and barriers. */
@@ -209,9 +270,11 @@ public final class AnalysisStream {
       return CompletableFuture.completedFuture(f);
     }
     long offset = f.message.record().offset();
-    return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, f.key())
-        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(f.snapshot, offset, replyTo),
-            settings.askTimeout())
+    String key = f.key();
+    Long previous = fedOffset.put(key, offset);
+    return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
+        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(f.snapshot, offset,
+            previous == null ? -1 : previous, replyTo), settings.askTimeout())
         .thenApply(observed -> afterObserve(f, observed));
   }
 
@@ -228,6 +291,7 @@ public final class AnalysisStream {
       case SKIPPED -> metrics.replayed(run, layer);
       case CHUNK_PENDING -> { }
       case REJECTED -> reject(f, observed.rejection());
+      case LOST -> throw lost(f.key());
     }
     metrics.replicasGone(run, layer, observed.gone().size());
     f.completed = observed.completed();
@@ -238,12 +302,18 @@ public final class AnalysisStream {
   private CompletionStage<Element> checkpointEstimators(AtBarrier b) {
     List<CompletableFuture<EstimatorEntity.Checkpoint>> asks = new ArrayList<>();
     for (String key : b.barrier.keys()) {
+      long previous = fedOffset.getOrDefault(key, -1L);
       asks.add(sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
           .<EstimatorEntity.Checkpoint>ask(replyTo -> new EstimatorEntity.TakeCheckpoint(settings.maxCheckpointBytes(),
-              replyTo), settings.askTimeout()).toCompletableFuture());
+              previous, replyTo), settings.askTimeout()).toCompletableFuture());
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
       b.estimators = asks.stream().map(CompletableFuture::join).toList();
+      for (int i = 0; i < b.estimators.size(); i++) {
+        if (b.estimators.get(i).lost()) {
+          throw lost(b.barrier.keys().get(i));
+        }
+      }
       return b;
     });
   }
@@ -263,9 +333,14 @@ public final class AnalysisStream {
   private CompletionStage<Void> advance(List<StepEstimate> steps, List<ProducerRecord<String, byte[]>> out) {
     String key = SnapshotKey.of(steps.get(0).step().runId(), steps.get(0).step().layer());
     long start = System.nanoTime();
+    long previous = fedStep.getOrDefault(key, -1L);
+    fedStep.put(key, Math.max(previous, steps.get(steps.size() - 1).step().step()));
     return sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
-        .<SolverEntity.Advanced>ask(replyTo -> new SolverEntity.Advance(steps, replyTo), settings.askTimeout())
+        .<SolverEntity.Advanced>ask(replyTo -> new SolverEntity.Advance(steps, previous, replyTo), settings.askTimeout())
         .thenAccept(advanced -> {
+          if (advanced.lost()) {
+            throw lost(key);
+          }
           metrics.solved(System.nanoTime() - start, advanced.outputs().size());
           for (int i = 0; i < advanced.outputs().size(); i++) {
             EnsembleSolver.Output o = advanced.outputs().get(i);
@@ -295,9 +370,13 @@ public final class AnalysisStream {
       List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
       CompletionStage<Void> advanced = est.completed().isEmpty() ? CompletableFuture.completedFuture(null)
           : advance(est.completed(), out);
+      long previous = fedStep.getOrDefault(key, -1L);
       CompletionStage<SolverEntity.Checkpoint> solver = sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
-          .ask(SolverEntity.TakeCheckpoint::new, settings.askTimeout());
+          .ask(replyTo -> new SolverEntity.TakeCheckpoint(previous, replyTo), settings.askTimeout());
       work.add(advanced.thenCombine(solver, (done, sol) -> {
+        if (sol.lost()) {
+          throw lost(key);
+        }
         out.add(checkpointRecord(key, est, sol));
         return out;
       }).toCompletableFuture());
@@ -310,6 +389,13 @@ public final class AnalysisStream {
       }
       return b;
     });
+  }
+
+  /** Tells both entities of the key to reload their checkpoint; the exception that then fails the stream. */
+  private EntityLostRecords lost(String key) {
+    sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key).tell(EstimatorEntity.Reload.INSTANCE);
+    sharding.entityRefFor(SolverEntity.TYPE_KEY, key).tell(SolverEntity.Reload.INSTANCE);
+    return new EntityLostRecords(key);
   }
 
   /** The checkpoint record of one entity, or null (logged, counted) when its state was too large to take. */

@@ -1,6 +1,7 @@
 package dev.fpk.solver.stream;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,9 @@ final class Barriers {
   private final long intervalNanos;
   private final long keepNanos;
   private final Map<Integer, CommittableOffset> uncommitted = new LinkedHashMap<>();
+  private final Map<Integer, Long> uncommittedSince = new HashMap<>();
   private final Map<String, Long> recentKeys = new LinkedHashMap<>();
-  private final Map<String, Integer> partitionOfKey = new java.util.HashMap<>();
+  private final Map<String, Integer> partitionOfKey = new HashMap<>();
   private final IntToLongFunction revokedAt;
   private long lastBarrierNanos;
 
@@ -46,6 +48,7 @@ final class Barriers {
   /** A record at {@code partition} passed (key null: it touched no entity); the barrier due after it, if any. */
   Optional<Barrier> record(int partition, CommittableOffset offset, String key, long nowNanos) {
     uncommitted.put(partition, offset);
+    uncommittedSince.putIfAbsent(partition, nowNanos);
     if (key != null) {
       recentKeys.remove(key);
       recentKeys.put(key, nowNanos);
@@ -73,6 +76,8 @@ final class Barriers {
     recentKeys.entrySet().removeIf(e -> nowNanos - e.getValue() > keepNanos
         || revokedAt.applyAsLong(partitionOfKey.get(e.getKey())) > e.getValue());
     partitionOfKey.keySet().retainAll(recentKeys.keySet());
+    // nor are offsets of a partition revoked since its first uncheckpointed record ours to commit
+    uncommitted.keySet().removeIf(p -> revokedAt.applyAsLong(p) > uncommittedSince.get(p));
     if (uncommitted.isEmpty() && recentKeys.isEmpty()) {
       return Optional.empty();
     }
@@ -80,6 +85,7 @@ final class Barriers {
     CommittableOffsetBatch batch = uncommitted.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
         : ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(uncommitted.values()));
     uncommitted.clear();
+    uncommittedSince.clear();
     return Optional.of(new Barrier(List.copyOf(recentKeys.keySet()), batch));
   }
 }

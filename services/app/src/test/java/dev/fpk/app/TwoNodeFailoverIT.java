@@ -1,0 +1,202 @@
+package dev.fpk.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import dev.fpk.app.broker.EmbeddedKafka;
+import dev.fpk.app.node.AnalysisNode;
+import dev.fpk.app.node.KafkaAdmin;
+import dev.fpk.estimator.EstimatorEntity;
+import dev.fpk.estimator.KafkaPartitionExtractor;
+import dev.fpk.protocol.SnapshotKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two analysis nodes of one Pekko cluster on 127.0.0.1 consume an 8-partition snapshot topic:
+ * the entities spread over both (each where its partition is consumed); one node is stopped
+ * mid-stream; its entities come back on the survivor from their checkpoints, and the final report
+ * equals that of a single node. A broker of its own: the topic names are fixed and the shared
+ * test broker's snapshot topic has 4 partitions.
+ */
+@Timeout(300)
+class TwoNodeFailoverIT {
+  static final int PARTITIONS = 8;
+  static final int REPLICAS = 16;
+  static final int STEPS = 120;
+  static final Duration WAIT = Duration.ofSeconds(120);
+
+  @Test
+  void shouldSpreadEntitiesOverTwoNodesAndMoveTheStoppedNodesEntitiesToTheSurvivorFromTheirCheckpoints() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+      String bootstrap = broker.bootstrapServers();
+      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+        admin.ensureTopics(PARTITIONS, (short) 1);
+      }
+      String id = UUID.randomUUID().toString();
+      String run = "two-nodes-" + id;
+      String single = "one-node-" + id;
+      List<String> layers = layersOnEveryPartition(run);
+      Map<String, Object> eight = Map.of("fpk.partitions", PARTITIONS);
+
+      String groupOne = "it-one-node-" + id;
+      Streaming.startGroupAtEnd(bootstrap, groupOne);
+      Map<TopicPartition, Long> startOne = Streaming.snapshotEnds(bootstrap);
+      Map<TopicPartition, Long> endOne = Streaming.publish(bootstrap, Streaming.ouRun(single, layers, REPLICAS, STEPS));
+      try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(groupOne, eight))) {
+        Streaming.awaitCommitted(bootstrap, groupOne, startOne, endOne, 1.0, WAIT);
+      }
+
+      String group = "it-two-nodes-" + id;
+      Streaming.startGroupAtEnd(bootstrap, group);
+      int portA = Streaming.freePort();
+      int portB = Streaming.freePort();
+      long t0 = System.nanoTime();
+      AnalysisNode a = Streaming.start(bootstrap, clusterConfig(group, portA, portA));
+      AnalysisNode b = Streaming.start(bootstrap, clusterConfig(group, portB, portA));
+      try {
+        await("two members Up", () -> up(a.system()) == 2 && up(b.system()) == 2);
+        await("both consumers assigned", () -> assignedMembers(bootstrap, group) == 2);
+        double formSeconds = (System.nanoTime() - t0) / 1e9;
+
+        Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+        Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+        Streaming.awaitCommitted(bootstrap, group, start, end, 0.4, WAIT);
+        int onA = entities(a.system());
+        int onB = entities(b.system());
+        assertTrue(onA > 0 && onB > 0, "entities on both nodes: " + onA + " on A, " + onB + " on B");
+
+        long t1 = System.nanoTime();
+        double stoppedAt = Streaming.committed(bootstrap, group, start, end);
+        List<String> onBAtStop = entityIds(b.system());
+        b.close();
+        List<String> unfinished = unfinished(bootstrap, group, run, layers, end);
+        double leaveSeconds = (System.nanoTime() - t1) / 1e9;
+        Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
+        double takeoverSeconds = (System.nanoTime() - t1) / 1e9;
+        List<String> onAAtEnd = entityIds(a.system());
+        for (String key : onBAtStop) {
+          if (unfinished.contains(key)) {
+            assertTrue(onAAtEnd.contains(key), key + " was on B with records left; now on A: " + onAAtEnd);
+          }
+        }
+        long moved = onBAtStop.stream().filter(unfinished::contains).count();
+
+        JsonNode expected = Streaming.layers(bootstrap, single);
+        JsonNode actual = Streaming.layers(bootstrap, run);
+        assertEquals(layers.size(), actual.size());
+        for (JsonNode layer : actual) {
+          for (JsonNode entry : layer.get("entries")) {
+            assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+          }
+        }
+        double diff = Streaming.maxDifference(expected, actual, "layers");
+        System.out.printf("two nodes: cluster and group formed in %.1f s; entities %d on A, %d on B; B stopped at %.1f%%"
+            + " committed, left in %.1f s, %d of its entities with records left moved to A, survivor done %.1f s after"
+            + " the stop; max relative difference to one node %.3g%n",
+            formSeconds, onA, onB, 100 * stoppedAt, leaveSeconds, moved, takeoverSeconds, diff);
+        assertTrue(diff <= 1e-9, "reports differ by " + diff);
+      } finally {
+        b.close();
+        a.close();
+      }
+    }
+  }
+
+  /** One layer name per partition for this run's keys. */
+  private static List<String> layersOnEveryPartition(String run) {
+    String[] byPartition = new String[PARTITIONS];
+    int found = 0;
+    for (int i = 0; found < PARTITIONS; i++) {
+      int p = KafkaPartitionExtractor.partitionOf(SnapshotKey.of(run, "w" + i), PARTITIONS);
+      if (byPartition[p] == null) {
+        byPartition[p] = "w" + i;
+        found++;
+      }
+    }
+    return new ArrayList<>(List.of(byPartition));
+  }
+
+  private static Config clusterConfig(String group, int port, int seedPort) {
+    return Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS, "pekko.remote.artery.canonical.port", port,
+        "fpk.seed-nodes", "127.0.0.1:" + seedPort));
+  }
+
+  private static long up(ActorSystem<?> system) {
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up()).count();
+  }
+
+  private static int assignedMembers(String bootstrap, String group) {
+    try (Admin admin = Streaming.admin(bootstrap)) {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      return (int) d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Keys of the run whose partition the group has not committed to the end. */
+  private static List<String> unfinished(String bootstrap, String group, String run, List<String> layers,
+      Map<TopicPartition, Long> end) throws Exception {
+    try (Admin admin = Streaming.admin(bootstrap)) {
+      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      List<String> out = new ArrayList<>();
+      for (String layer : layers) {
+        String key = SnapshotKey.of(run, layer);
+        TopicPartition tp = new TopicPartition(dev.fpk.protocol.Topics.SNAPSHOTS,
+            KafkaPartitionExtractor.partitionOf(key, PARTITIONS));
+        var c = committed.get(tp);
+        if (c == null || c.offset() < end.get(tp)) {
+          out.add(key);
+        }
+      }
+      return out;
+    }
+  }
+
+  private static int entities(ActorSystem<?> system) throws Exception {
+    return entityIds(system).size();
+  }
+
+  /** Estimator entities this node hosts now. */
+  private static List<String> entityIds(ActorSystem<?> system) throws Exception {
+    ShardRegion.CurrentShardRegionState state = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+            ShardRegion.CurrentShardRegionState>ask(ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(EstimatorEntity.TYPE_KEY, replyTo), Duration.ofSeconds(5),
+            system.scheduler())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return state.getShards().stream().flatMap(s -> s.getEntityIds().stream()).sorted().toList();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
