@@ -29,6 +29,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final int START_ATTEMPTS = 5;
+  // not broker properties: they ask startOnce for a SCRAM listener and are removed before use
+  private static final String SCRAM_USER = "fpk.embedded.scram.user";
+  private static final String SCRAM_PASSWORD = "fpk.embedded.scram.password";
 
   private final KafkaRaftServer server;
   private final Path logDir;
@@ -60,6 +63,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public static EmbeddedKafka start() {
     return start(new Properties());
+  }
+
+  /**
+   * Starts a broker whose client listener requires SASL/SCRAM-SHA-256 authentication
+   * (SASL_PLAINTEXT), with one user; the credentials are written into the cluster metadata when
+   * the log directory is formatted, as {@code kafka-storage format --add-scram} does.
+   */
+  public static EmbeddedKafka startWithScram(String user, String password) {
+    Properties p = new Properties();
+    p.put(SCRAM_USER, user);
+    p.put(SCRAM_PASSWORD, password);
+    return start(p);
   }
 
   /** Bootstrap servers, "127.0.0.1:port". */
@@ -100,9 +115,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     // room for a 2048x2048 float matrix in one chunked stream of records (protocol/README.md)
     p.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
     p.put("replica.fetch.max.bytes", String.valueOf(8 * 1024 * 1024));
-    p.putAll(overrides);
+    Properties extra = (Properties) overrides.clone();
+    String scramUser = (String) extra.remove(SCRAM_USER);
+    String scramPassword = (String) extra.remove(SCRAM_PASSWORD);
+    List<String> scram = List.of();
+    if (scramUser != null) {
+      String listener = "SASL_PLAINTEXT://127.0.0.1:" + brokerPort;
+      p.put("listeners", listener + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      p.put("advertised.listeners", listener);
+      p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+      p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+      p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+      p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
+      p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + scramUser
+              + "\" password=\"" + scramPassword + "\";");
+      scram = List.of("SCRAM-SHA-256=[name=" + scramUser + ",password=" + scramPassword + "]");
+    }
+    p.putAll(extra);
     KafkaConfig config = KafkaConfig.fromProps(p, false);
-    format(config, dir);
+    format(config, dir, scram);
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       server.startup();
@@ -113,9 +145,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
   }
 
-  private static void format(KafkaConfig config, Path dir) {
+  private static void format(KafkaConfig config, Path dir, List<String> scramArguments) {
     try {
       new Formatter()
+          .setScramArguments(scramArguments)
           .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
           .setSupportedFeatures(Features.PRODUCTION_FEATURES)
           .setClusterId(Uuid.randomUuid().toString())
