@@ -6,6 +6,7 @@ import dev.fpk.app.cli.DashboardCommand;
 import dev.fpk.app.cli.DemoCommand;
 import dev.fpk.app.cli.NodeCommand;
 import dev.fpk.app.cli.PublishCommand;
+import dev.fpk.app.cli.LoadgenCommand;
 import dev.fpk.app.cli.ReplayCommand;
 import dev.fpk.app.cli.ReportCommand;
 import dev.fpk.app.cli.TrainCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
     subcommands = {DemoCommand.class, DashboardCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
-        TrainCommand.class,
+        TrainCommand.class, LoadgenCommand.class,
         NodeCommand.class, PublishCommand.class, ReportCommand.class})
 public final class Fpk implements Runnable {
 

@@ -21,6 +21,8 @@ public final class OuEnsemble {
   private final double[] rates;
   private final double[] means;
   private final double diffusion;
+  private final double[] decays;
+  private final double[] noiseScales;
   private final double[][] w;
   private final SplittableRandom random;
   private long step;
@@ -39,6 +41,14 @@ public final class OuEnsemble {
     this.rates = rates.clone();
     this.means = means.clone();
     this.diffusion = diffusion;
+    // the exact transition's factors, once per entry rather than once per entry and step
+    this.decays = new double[rates.length];
+    this.noiseScales = new double[rates.length];
+    for (int e = 0; e < rates.length; e++) {
+      double k = rates[e];
+      decays[e] = Math.exp(-k);
+      noiseScales[e] = Math.sqrt(diffusion * (1 - decays[e] * decays[e]) / k);
+    }
     this.random = new SplittableRandom(seed);
     this.w = new double[replicas][rates.length];
     for (double[] replica : w) {
@@ -78,10 +88,7 @@ public final class OuEnsemble {
   public void advance() {
     for (double[] replica : w) {
       for (int e = 0; e < replica.length; e++) {
-        double k = rates[e];
-        double decay = Math.exp(-k);
-        double sd = Math.sqrt(diffusion * (1 - decay * decay) / k);
-        replica[e] = means[e] + (replica[e] - means[e]) * decay + sd * gaussian();
+        replica[e] = means[e] + (replica[e] - means[e]) * decays[e] + noiseScales[e] * gaussian();
       }
     }
     step++;

@@ -1,0 +1,98 @@
+package dev.fpk.app.bench;
+
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows {@code fpk.alignment.v1} from its end on a thread of its own and keeps, per run, the
+ * newest step analysed and when its alignment was published, and per group of runs (the run id
+ * up to its last {@code "-r"}) a histogram of end-to-end latency: the alignment record's
+ * timestamp (when fpk published it) minus {@code source_time_unix_millis} (when the step's newest
+ * snapshot was produced), in ms.
+ */
+final class AlignmentReader implements AutoCloseable {
+  /** Newest step analysed of a run and the publish time of its alignment, ms since the epoch. */
+  record Progress(long step, long publishedMillis) {}
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> latencies = new HashMap<>();
+  private volatile boolean running = true;
+
+  AlignmentReader(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-alignment-reader");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALIGNMENT).stream()
+        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // resolve the end now, before any load is sent
+    this.thread = new Thread(this::follow, "e2e-alignment-reader");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The newest step analysed of the run, or null if none yet. */
+  Progress progress(String runId) {
+    return progress.get(runId);
+  }
+
+  /** A copy of the latency histogram (ms) of the runs whose id starts with {@code group + "-r"}. */
+  synchronized Histogram latencies(String group) {
+    Histogram h = latencies.get(group);
+    return h == null ? newHistogram() : h.copy();
+  }
+
+  private void follow() {
+    while (running) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        accept(r);
+      }
+    }
+  }
+
+  private void accept(ConsumerRecord<byte[], byte[]> record) {
+    AlignmentUpdate a;
+    try {
+      a = AlignmentUpdate.parseFrom(record.value());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return; // not ours to judge
+    }
+    progress.merge(a.getRunId(), new Progress(a.getStep(), record.timestamp()),
+        (old, now) -> now.step() >= old.step() ? now : old);
+    int cut = a.getRunId().lastIndexOf("-r");
+    if (cut > 0 && a.getSourceTimeUnixMillis() > 0) {
+      long latency = Math.min(3_600_000L, Math.max(0, record.timestamp() - a.getSourceTimeUnixMillis()));
+      synchronized (this) {
+        latencies.computeIfAbsent(a.getRunId().substring(0, cut), g -> newHistogram()).recordValue(latency);
+      }
+    }
+  }
+
+  private static Histogram newHistogram() {
+    return new Histogram(3_600_000L, 3);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5000);
+    consumer.close();
+  }
+}

@@ -1,0 +1,250 @@
+package dev.fpk.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import dev.fpk.app.loadgen.LoadGenerator;
+import dev.fpk.app.node.KafkaAdmin;
+import dev.fpk.app.node.Pipeline;
+import dev.fpk.protocol.Topics;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code fpk bench e2e}: the embedded broker and a {@link Pipeline} (estimators and solvers) in
+ * this JVM, driven by the {@link LoadGenerator} at increasing rates until the analysis no longer
+ * keeps up; the highest analysed rate is the sustained one. Then one level at half that rate
+ * for the latency percentiles; then a plain consumer reads the same records from the same broker
+ * (Kafka's own limit); heap after GC and allocation per value at the end.
+ *
+ * <p>A level's analysed rate is its values divided by the time from its first snapshot sent to
+ * the alignment of its last step published: past the sustainable rate the backlog is in it.
+ */
+public final class E2eBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A level keeps up when the analysis reaches this share of the rate actually sent. */
+  private static final double KEPT_UP = 0.9;
+
+  /**
+   * @param startValuesPerSecond offered rate of the first level, weight values per second
+   * @param factor each next level offers this many times the previous one
+   */
+  public record Settings(int runs, int replicas, int rows, int cols, double levelSeconds,
+      double startValuesPerSecond, double factor, int maxLevels) {
+    public Settings {
+      if (runs < 1 || replicas < 2 || rows < 1 || cols < 1 || !(levelSeconds > 0) || !(startValuesPerSecond > 0)
+          || !(factor > 1) || maxLevels < 1) {
+        throw new IllegalArgumentException("e2e: need runs >= 1, replicas >= 2, a shape, level seconds > 0, start"
+            + " rate > 0, factor > 1 and levels >= 1");
+      }
+    }
+
+    int valuesPerSnapshot() {
+      return rows * cols;
+    }
+  }
+
+  /** One level: what was offered and sent, what the analysis made of it. */
+  private record Level(String group, double offeredValuesPerSecond, LoadGenerator.Report sent,
+      double analysedValuesPerSecond, boolean complete, long maxLagRecords, Histogram latency) {
+    boolean keptUp() {
+      return complete && analysedValuesPerSecond >= KEPT_UP * sent.valuesPerSecond();
+    }
+
+    boolean loadgenLimited() {
+      return sent.valuesPerSecond() < KEPT_UP * offeredValuesPerSecond;
+    }
+  }
+
+  private final Settings settings;
+  private final PrintStream progress;
+  private final String benchId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+  private final ExecutorService loadgen = Executors.newSingleThreadExecutor(r -> new Thread(r, "loadgen"));
+  private int levelCount;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  private E2eBench(Settings settings, PrintStream progress) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  /** Runs the whole benchmark; progress lines go to {@code progress}; returns the figures. */
+  public static ObjectNode run(Settings settings, PrintStream progress) throws Exception {
+    return new E2eBench(settings, progress).run();
+  }
+
+  private ObjectNode run() throws Exception {
+    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), "", benchId);
+        KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers());
+        AlignmentReader alignments = new AlignmentReader(pipeline.bootstrapServers())) {
+      String bootstrap = pipeline.bootstrapServers();
+      producer = LoadGenerator.producer(bootstrap, "loadgen");
+      progress.printf("fpk bench e2e: embedded broker %s, %d runs x %d replicas of %dx%d, levels of %.1f s%n",
+          bootstrap, settings.runs(), settings.replicas(), settings.rows(), settings.cols(), settings.levelSeconds());
+      level(admin, alignments, settings.startValuesPerSecond() / 2, "warm-up");
+      long heapAfterWarmUp = heapAfterGc();
+
+      Map<TopicPartition, Long> from = admin.endOffsets(Topics.SNAPSHOTS);
+      AllocationMeter.Reading before = AllocationMeter.read();
+      ArrayNode levels = JSON.createArrayNode();
+      Level best = null;
+      double offered = settings.startValuesPerSecond();
+      for (int i = 0; i < settings.maxLevels(); i++, offered *= settings.factor()) {
+        Level level = level(admin, alignments, offered, "ladder");
+        levels.add(toJson(level));
+        if (best == null || level.analysedValuesPerSecond() > best.analysedValuesPerSecond()) {
+          best = level;
+        }
+        if (!level.keptUp() || level.loadgenLimited()) {
+          break;
+        }
+      }
+      if (!best.complete()) {
+        throw new IllegalStateException("e2e: not even the first level was analysed to its last step within "
+            + deadlineMillis() / 1000 + " s (see the log for the analysis's errors)");
+      }
+      double sustained = best.analysedValuesPerSecond();
+      Level half = level(admin, alignments, sustained / 2, "half the sustained rate");
+      levels.add(toJson(half));
+      AllocationMeter.Reading after = AllocationMeter.read();
+      long heapAtEnd = heapAfterGc();
+      Map<TopicPartition, Long> to = admin.endOffsets(Topics.SNAPSHOTS);
+      progress.println("raw: a plain consumer reads the same records");
+      RawConsumer.Result raw = RawConsumer.read(bootstrap, from, to);
+
+      long values = raw.records() * settings.valuesPerSnapshot();
+      double rawValuesPerSecond = values / raw.seconds();
+      ObjectNode out = JSON.createObjectNode().put("name", "e2e");
+      out.put("valuesPerSecond", round(sustained))
+          .put("rawValuesPerSecond", round(rawValuesPerSecond))
+          .put("shareOfRaw", round3(sustained / rawValuesPerSecond))
+          .put("snapshotsPerSecond", round(sustained / settings.valuesPerSnapshot()))
+          .put("sustainedLimitedBy", best.keptUp() ? "loadgen or levels (the analysis kept up at every level)"
+              : "analysis")
+          .put("latencyP50Millis", half.latency().getValueAtPercentile(50))
+          .put("latencyP99Millis", half.latency().getValueAtPercentile(99))
+          .put("latencyMaxMillis", half.latency().getMaxValue())
+          .put("latencySamples", half.latency().getTotalCount())
+          .put("latencyAtValuesPerSecond", round(half.sent().valuesPerSecond()))
+          .put("maxConsumerLagRecords", levels.findValues("maxLagRecords").stream().mapToLong(n -> n.asLong()).max()
+              .orElse(0))
+          .put("heapAfterGcBytes", heapAtEnd)
+          .put("heapAfterGcBytesAfterWarmUp", heapAfterWarmUp)
+          .put("bytesAllocatedPerValue", round3((double) after.since(before, n -> true) / values))
+          .put("analysisBytesAllocatedPerValue", round3((double) after.since(before, n -> n.startsWith("fpk-")) / values))
+          .put("loadgenBytesAllocatedPerValue", round3((double) after.since(before, n -> n.contains("loadgen")) / values))
+          .put("rawConsumerBytesAllocatedPerValue", round3((double) raw.allocatedBytes() / values))
+          .put("rawSeconds", round3(raw.seconds()))
+          .put("values", values)
+          .put("runs", settings.runs())
+          .put("replicas", settings.replicas())
+          .put("shape", settings.rows() + "x" + settings.cols())
+          .put("valuesPerSnapshot", settings.valuesPerSnapshot())
+          .put("processors", Runtime.getRuntime().availableProcessors())
+          .put("maxHeapBytes", Runtime.getRuntime().maxMemory())
+          .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      out.set("levels", levels);
+      return out;
+    } finally {
+      loadgen.shutdownNow();
+      if (producer != null) {
+        producer.close();
+      }
+    }
+  }
+
+  /** Publishes one level at the offered rate on the "loadgen" thread and waits for its analysis. */
+  private Level level(KafkaAdmin admin, AlignmentReader alignments, double offeredValuesPerSecond,
+      String purpose) throws Exception {
+    String group = benchId + "-L" + levelCount++;
+    double snapshotsPerSecond = offeredValuesPerSecond / settings.valuesPerSnapshot();
+    long stepsPlusOne = Math.max(3, Math.round(settings.levelSeconds() * snapshotsPerSecond
+        / (settings.runs() * settings.replicas())));
+    LoadGenerator.Settings load = new LoadGenerator.Settings(group, "w", settings.runs(), settings.replicas(),
+        settings.rows(), settings.cols(), snapshotsPerSecond, stepsPlusOne - 1, levelCount);
+    Future<LoadGenerator.Report> running = loadgen.submit(() -> LoadGenerator.run(load, producer));
+    long maxLag = 0;
+    LoadGenerator.Report sent = null;
+    while (sent == null) {
+      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+      try {
+        sent = running.get(250, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // still sending
+      }
+    }
+    long deadline = System.currentTimeMillis() + deadlineMillis();
+    long lastPublished = 0;
+    boolean complete = false;
+    while (!complete && System.currentTimeMillis() < deadline) {
+      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+      complete = true;
+      for (int run = 0; run < load.runs() && complete; run++) {
+        AlignmentReader.Progress p = alignments.progress(load.runId(run));
+        complete = p != null && p.step() >= load.steps();
+        lastPublished = complete ? Math.max(lastPublished, p.publishedMillis()) : lastPublished;
+      }
+      if (!complete) {
+        Thread.sleep(20);
+      }
+    }
+    double seconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
+    double analysed = complete ? sent.values() / seconds : 0;
+    Level level = new Level(group, offeredValuesPerSecond, sent, analysed, complete, maxLag,
+        alignments.latencies(group));
+    progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps 0..%d),"
+            + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms%n", purpose,
+        offeredValuesPerSecond, sent.valuesPerSecond(), sent.snapshotsPerSecond(), load.steps(), analysed,
+        !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
+        level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99));
+    return level;
+  }
+
+  /** How long after its last snapshot a level may take to be analysed to its last step. */
+  private long deadlineMillis() {
+    return (long) Math.max(30_000, 4_000 * settings.levelSeconds());
+  }
+
+  private static ObjectNode toJson(Level l) {
+    return JSON.createObjectNode()
+        .put("offeredValuesPerSecond", round(l.offeredValuesPerSecond()))
+        .put("sentValuesPerSecond", round(l.sent().valuesPerSecond()))
+        .put("sentSnapshotsPerSecond", round(l.sent().snapshotsPerSecond()))
+        .put("snapshots", l.sent().snapshots())
+        .put("analysedValuesPerSecond", round(l.analysedValuesPerSecond()))
+        .put("complete", l.complete())
+        .put("keptUp", l.keptUp())
+        .put("maxLagRecords", l.maxLagRecords())
+        .put("latencyP50Millis", l.latency().getValueAtPercentile(50))
+        .put("latencyP99Millis", l.latency().getValueAtPercentile(99));
+  }
+
+  /** Heap in use after two full collections, bytes. */
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 2; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double round(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  private static double round3(double x) {
+    return Math.round(x * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.fpk.app.loadgen;
+
+import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.WeightSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes synthetic ensembles with known Ornstein-Uhlenbeck dynamics ({@link OuEnsemble}) at a
+ * paced rate: {@code runs} runs of {@code replicas} replicas of one {@code rows x cols} matrix
+ * each, steps 0 to {@code steps}, step by step (every run's replicas of a step, then the next
+ * step). Entry e of every run mean-reverts to 0 at rate {@link #rate(int, int)} with diffusion
+ * {@link #DIFFUSION}, so what the estimators find can be checked under load too.
+ */
+public final class LoadGenerator {
+  /** D of every entry, weight units² per step. */
+  public static final double DIFFUSION = 1e-4;
+  /** Slowest and fastest mean-reversion rate k, per step, spread evenly over the entries. */
+  public static final double MIN_RATE = 0.01;
+  public static final double MAX_RATE = 0.1;
+
+  /**
+   * @param snapshotsPerSecond total snapshots per second over all runs and replicas
+   * @param steps the last step; every replica publishes steps 0..steps
+   */
+  public record Settings(String runIdPrefix, String layer, int runs, int replicas, int rows, int cols,
+      double snapshotsPerSecond, long steps, long seed) {
+    public Settings {
+      if (runs < 1 || replicas < 1 || rows < 1 || cols < 1 || steps < 0) {
+        throw new IllegalArgumentException("need runs, replicas, rows, cols >= 1 and steps >= 0, was runs " + runs
+            + ", replicas " + replicas + ", shape " + rows + "x" + cols + ", steps " + steps);
+      }
+      if (!(snapshotsPerSecond > 0) || Double.isInfinite(snapshotsPerSecond)) {
+        throw new IllegalArgumentException("rate = " + snapshotsPerSecond + " snapshots/s: must be finite and > 0");
+      }
+    }
+
+    public int valuesPerSnapshot() {
+      return rows * cols;
+    }
+
+    /** Snapshots the whole load publishes. */
+    public long snapshots() {
+      return (long) runs * replicas * (steps + 1);
+    }
+
+    public String runId(int run) {
+      return runIdPrefix + "-r" + run;
+    }
+  }
+
+  /** What was sent: counts, and the wall-clock times of the first and last send. */
+  public record Report(long snapshots, long values, long firstSendMillis, long lastSendMillis, double seconds) {
+    public double snapshotsPerSecond() {
+      return snapshots / seconds;
+    }
+
+    public double valuesPerSecond() {
+      return values / seconds;
+    }
+  }
+
+  private LoadGenerator() {}
+
+  /** k of entry {@code e} of {@code entries}, per step: evenly from {@link #MIN_RATE} to {@link #MAX_RATE}. */
+  public static double rate(int e, int entries) {
+    return entries == 1 ? MIN_RATE : MIN_RATE + (MAX_RATE - MIN_RATE) * e / (entries - 1);
+  }
+
+  /** A producer for snapshot bytes: batches of up to 1 MB, blocking (never dropping) when its buffer is full. */
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "1048576");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "8388608");
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "67108864");
+    p.put(ProducerConfig.ACKS_CONFIG, "1");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Publishes the whole load, paced to the rate (bursts of one run's step), then flushes. */
+  public static Report run(Settings s, Producer<byte[], byte[]> producer) {
+    List<OuEnsemble> ensembles = ensembles(s);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicLong acked = new AtomicLong();
+    double nanosPerSnapshot = 1e9 / s.snapshotsPerSecond();
+    long sent = 0;
+    long start = System.nanoTime();
+    long firstMillis = System.currentTimeMillis();
+    long lastMillis = firstMillis;
+    for (long step = 0; step <= s.steps(); step++) {
+      for (OuEnsemble ou : ensembles) {
+        waitUntil(start + (long) (sent * nanosPerSnapshot));
+        for (WeightSnapshot snapshot : ou.snapshots()) {
+          byte[] key = SnapshotKey.bytes(snapshot);
+          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()), (meta, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            } else {
+              acked.incrementAndGet();
+            }
+          });
+          sent++;
+        }
+        lastMillis = System.currentTimeMillis();
+        if (step < s.steps()) {
+          ou.advance();
+        }
+      }
+    }
+    producer.flush();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (failure.get() != null) {
+      throw new IllegalStateException("loadgen: the broker refused a snapshot (" + acked.get() + " of " + sent
+          + " acknowledged): " + failure.get().getMessage(), failure.get());
+    }
+    return new Report(sent, sent * s.valuesPerSnapshot(), firstMillis, lastMillis, seconds);
+  }
+
+  private static List<OuEnsemble> ensembles(Settings s) {
+    int entries = s.valuesPerSnapshot();
+    double[] rates = new double[entries];
+    for (int e = 0; e < entries; e++) {
+      rates[e] = rate(e, entries);
+    }
+    double[] means = new double[entries];
+    List<OuEnsemble> out = new ArrayList<>(s.runs());
+    for (int run = 0; run < s.runs(); run++) {
+      out.add(new OuEnsemble(s.runId(run), s.layer(), new int[] {s.rows(), s.cols()}, rates, means, DIFFUSION,
+          s.replicas(), 0.0, 0.05, s.seed() + run));
+    }
+    return out;
+  }
+
+  private static void waitUntil(long dueNanos) {
+    long wait;
+    while ((wait = dueNanos - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+}
