@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fpk.app.browser.Chromium;
 import dev.fpk.app.browser.DevTools;
+import dev.fpk.app.node.KafkaAdmin;
+import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.EntryAlignment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,19 +19,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code fpk demo} with its live page open in headless Chromium (driven over the DevTools
- * protocol): the page picks the run from its address, draws every plot with data, updates as the
- * analysis advances, and reaches the last step; a screenshot goes to target/screenshots.
+ * protocol): the page keeps to the run its address names (another run is listed first), draws
+ * every plot with data, updates as the analysis advances, reaches the last step, and draws the
+ * entry picked in the picker; a screenshot goes to target/screenshots.
  */
 @Timeout(120)
 class LivePageBrowserIT {
@@ -37,6 +49,8 @@ class LivePageBrowserIT {
   void shouldDrawTheDemoLiveAndFollowItToTheLastStep() throws Exception {
     Assumptions.assumeTrue(Chromium.available(), "no " + Chromium.EXECUTABLE + ": deploy/install-test-deps.sh installs it");
     String runId = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    // a run listed before ours: the page must keep to the run its address names, not take the first
+    publishDecoyRun(TestKafka.bootstrap(), "a-decoy-" + runId);
     StringWriter output = new StringWriter();
     AtomicInteger exit = new AtomicInteger(-1);
     int port = freePort();
@@ -66,6 +80,13 @@ class LivePageBrowserIT {
         JsonNode last = awaitState(page, s -> s.path("lastStep").asLong() == STEPS,
             Duration.ofSeconds(60), "the page at the last step " + STEPS);
         assertTrue(last.path("points").path("alignment").asInt() >= STEPS / 2, "the alignment history: " + last);
+        int updatesBefore = last.path("updates").asInt();
+        page.evaluate("(() => { const e = document.getElementById('entry'); e.value = '2';"
+            + " e.dispatchEvent(new Event('change')); return true; })()");
+        JsonNode picked = awaitState(page, s -> s.path("selection").path("entry").asInt() == 2
+            && s.path("updates").asInt() > updatesBefore, Duration.ofSeconds(20), "entry 2 drawn after picking it");
+        assertEquals(runId, picked.path("selection").path("run").asText());
+        assertTrue(page.evaluate("location.hash").asText().endsWith("entry=2"), "the address follows the pick");
         String placeholder = page.evaluate("document.getElementById('outputs').textContent").asText();
         assertTrue(placeholder.contains("no probe inputs yet"), placeholder);
         Files.createDirectories(SCREENSHOTS);
@@ -134,6 +155,20 @@ class LivePageBrowserIT {
     }
     Arrays.sort(out);
     return out.length == 0 ? new double[] {Double.NaN} : out;
+  }
+
+  private static void publishDecoyRun(String bootstrap, String run) {
+    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+      admin.ensureTopics(4, (short) 1);
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.ALIGNMENT, SnapshotKey.of(run, "other"), AlignmentUpdate.newBuilder()
+          .setRunId(run).setLayer("other").setStep(1).addEntries(EntryAlignment.newBuilder().addIndex(0).setW1(1))
+          .build().toByteArray()));
+      producer.flush();
+    }
   }
 
   private static int freePort() throws IOException {

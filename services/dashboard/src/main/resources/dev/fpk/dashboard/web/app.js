@@ -248,13 +248,13 @@
   }
 
   function readHash() {
-    var sel = { run: null, layer: null, entry: 0 };
+    var sel = { run: null, layer: null, entry: 0, pinned: false };
     (location.hash || '').replace(/^#/, '').split('&').forEach(function (kv) {
       var i = kv.indexOf('=');
       if (i < 0) { return; }
       var k = kv.slice(0, i);
       var v = decodeURIComponent(kv.slice(i + 1));
-      if (k === 'run' || k === 'layer') { sel[k] = v; }
+      if (k === 'run' || k === 'layer') { sel[k] = v; sel.pinned = true; }
       if (k === 'entry') { sel.entry = parseInt(v, 10) || 0; }
     });
     return sel;
@@ -280,13 +280,24 @@
     select.value = String(current);
   }
 
-  // keeps the selection valid against the catalog; returns true when it changed
+  // keeps the selection valid against the catalog; returns true when it changed. A run or layer
+  // asked for by name (page address, picker) is waited for rather than replaced by another.
   function reconcile() {
     var before = JSON.stringify(selection);
-    var run = catalog.filter(function (r) { return r.runId === selection.run; })[0] || catalog[0];
+    var run = catalog.filter(function (r) { return r.runId === selection.run; })[0];
+    if (!run && selection.pinned && selection.run) {
+      status('waiting for run ' + selection.run + ' to publish…', 'live');
+      return false;
+    }
+    run = run || catalog[0];
     if (!run) { return false; }
     selection.run = run.runId;
-    var layer = run.layers.filter(function (l) { return l.layer === selection.layer; })[0] || run.layers[0];
+    var layer = run.layers.filter(function (l) { return l.layer === selection.layer; })[0];
+    if (!layer && selection.pinned && selection.layer) {
+      status('waiting for layer ' + selection.layer + ' of run ' + selection.run + '…', 'live');
+      return false;
+    }
+    layer = layer || run.layers[0];
     if (!layer) { return false; }
     selection.layer = layer.layer;
     if (selection.entry >= layer.entries.length) { selection.entry = 0; }
@@ -299,10 +310,13 @@
     return JSON.stringify(selection) !== before;
   }
 
-  function onPick() {
+  function onPick(event) {
+    var changed = event && event.target ? event.target.id : '';
+    selection.pinned = true;
     selection.run = $('run').value;
-    selection.layer = $('layer').value;
-    selection.entry = parseInt($('entry').value, 10) || 0;
+    // a new run starts at its first layer and entry, a new layer at its first entry
+    selection.layer = changed === 'run' ? null : $('layer').value;
+    selection.entry = changed === 'entry' ? (parseInt($('entry').value, 10) || 0) : 0;
     reconcile();
     writeHash();
     show();
