@@ -43,6 +43,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
+import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
 import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
 import org.apache.pekko.kafka.ConsumerSettings;
@@ -147,7 +148,7 @@ public final class AnalysisStream {
                 .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt)))
         .map(m -> (Element) validate(m))
         .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Tick.INSTANCE), true)
-        .statefulMap(() -> new Barriers(interval, settings.keepKeys().toNanos(), System.nanoTime(),
+        .statefulMap(() -> new Barriers<CommittableOffset>(interval, settings.keepKeys().toNanos(), System.nanoTime(),
                 p -> revokedAt.getOrDefault(p, Long.MIN_VALUE)),
             (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
             barriers -> barriers.finish(System.nanoTime()).map(b -> List.<Element>of(new AtBarrier(b))))
@@ -221,16 +222,16 @@ public final class AnalysisStream {
 
   /** A barrier on its way, gathering the estimator checkpoints, then everything to write. */
   private static final class AtBarrier implements Element {
-    final Barriers.Barrier barrier;
+    final Barriers.Barrier<CommittableOffset> barrier;
     final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     List<EstimatorEntity.Checkpoint> estimators = List.of();
 
-    AtBarrier(Barriers.Barrier barrier) {
+    AtBarrier(Barriers.Barrier<CommittableOffset> barrier) {
       this.barrier = barrier;
     }
   }
 
-  private List<Element> withBarrier(Barriers barriers, Element e) {
+  private List<Element> withBarrier(Barriers<CommittableOffset> barriers, Element e) {
     long now = System.nanoTime();
     if (e instanceof InFlight f) {
       ConsumerRecord<String, byte[]> r = f.message.record();
@@ -417,7 +418,9 @@ public final class AnalysisStream {
 
   private ProducerMessage.Envelope<String, byte[], CommittableOffsetBatch> envelope(Element e) {
     if (e instanceof AtBarrier b) {
-      return ProducerMessage.multi(b.out, b.barrier.offsets());
+      List<CommittableOffset> offsets = b.barrier.offsets();
+      return ProducerMessage.multi(b.out, offsets.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
+          : ConsumerMessage.createCommittableOffsetBatch(offsets));
     }
     return ProducerMessage.multi(((InFlight) e).out, ConsumerMessage.emptyCommittableOffsetBatch());
   }

@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntToLongFunction;
-import org.apache.pekko.kafka.ConsumerMessage;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableOffset;
-import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
 
 /**
  * Decides where checkpoint barriers go in the record stream (the Flink idea, on one stream): at
@@ -20,14 +17,16 @@ import org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch;
  * written. Everything before a barrier is in its checkpoints; nothing after it is.
  *
  * <p>Not thread-safe: one instance per stream materialisation; time is passed in.
+ *
+ * @param <O> a record's committable offset
  */
-final class Barriers {
-  /** A checkpoint barrier: entity keys to checkpoint and the offsets that become safe to commit. */
-  record Barrier(List<String> keys, CommittableOffsetBatch offsets) {}
+final class Barriers<O> {
+  /** A checkpoint barrier: entity keys to checkpoint and the offsets (the last per partition) that become safe to commit. */
+  record Barrier<O>(List<String> keys, List<O> offsets) {}
 
   private final long intervalNanos;
   private final long keepNanos;
-  private final Map<Integer, CommittableOffset> uncommitted = new LinkedHashMap<>();
+  private final Map<Integer, O> uncommitted = new LinkedHashMap<>();
   private final Map<Integer, Long> uncommittedSince = new HashMap<>();
   private final Map<String, Long> recentKeys = new LinkedHashMap<>();
   private final Map<String, Integer> partitionOfKey = new HashMap<>();
@@ -46,7 +45,7 @@ final class Barriers {
   }
 
   /** A record at {@code partition} passed (key null: it touched no entity); the barrier due after it, if any. */
-  Optional<Barrier> record(int partition, CommittableOffset offset, String key, long nowNanos) {
+  Optional<Barrier<O>> record(int partition, O offset, String key, long nowNanos) {
     uncommitted.put(partition, offset);
     uncommittedSince.putIfAbsent(partition, nowNanos);
     if (key != null) {
@@ -58,7 +57,7 @@ final class Barriers {
   }
 
   /** Time passed; the barrier due now, if any. */
-  Optional<Barrier> tick(long nowNanos) {
+  Optional<Barrier<O>> tick(long nowNanos) {
     if (nowNanos - lastBarrierNanos < intervalNanos) {
       return Optional.empty();
     }
@@ -66,11 +65,11 @@ final class Barriers {
   }
 
   /** The stream ends: a last barrier if anything is unsaved. */
-  Optional<Barrier> finish(long nowNanos) {
+  Optional<Barrier<O>> finish(long nowNanos) {
     return barrier(nowNanos);
   }
 
-  private Optional<Barrier> barrier(long nowNanos) {
+  private Optional<Barrier<O>> barrier(long nowNanos) {
     // keys in insertion order of their last record: the stale ones are at the front
     // an entity whose partition moved to another node is that node's to checkpoint
     recentKeys.entrySet().removeIf(e -> nowNanos - e.getValue() > keepNanos
@@ -82,10 +81,9 @@ final class Barriers {
       return Optional.empty();
     }
     lastBarrierNanos = nowNanos;
-    CommittableOffsetBatch batch = uncommitted.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
-        : ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(uncommitted.values()));
+    List<O> offsets = new ArrayList<>(uncommitted.values());
     uncommitted.clear();
     uncommittedSince.clear();
-    return Optional.of(new Barrier(List.copyOf(recentKeys.keySet()), batch));
+    return Optional.of(new Barrier<>(List.copyOf(recentKeys.keySet()), offsets));
   }
 }
