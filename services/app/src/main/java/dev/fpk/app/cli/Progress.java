@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Status lines of long work: done of total (in the task's unit), rate since the start, and the
- * time left at that rate. Three styles: a human line, one JSON object a line (for scripts), or
+ * Status lines of long work: done of total (in the task's unit), the recent rate, and the time
+ * left at that rate. Three styles: a human line, one JSON object a line (for scripts), or
  * nothing. Callers decide when to report (once a second); this class only formats and prints.
  * Not thread-safe.
  */
@@ -18,12 +18,16 @@ public final class Progress {
   public enum Style { TEXT, JSON, QUIET }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Seconds of history the rate is measured over. */
+  static final double WINDOW_SECONDS = 10;
 
   private final Style style;
   private final PrintWriter out;
   private final String task;
   private final LongSupplier nanoClock;
   private final long startNanos;
+  // (seconds since start, done) of recent reports, oldest first
+  private final java.util.LinkedList<double[]> samples = new java.util.LinkedList<>();
 
   public Progress(Style style, PrintWriter out, String task) {
     this(style, out, task, System::nanoTime);
@@ -60,7 +64,7 @@ public final class Progress {
       return;
     }
     double seconds = elapsedSeconds();
-    double rate = seconds > 0 ? Math.max(0, done) / seconds : 0;
+    double rate = rate(done, seconds);
     double eta = rate > 0 && total > 0 ? Math.max(0, total - done) / rate : Double.NaN;
     if (style == Style.JSON) {
       ObjectNode line = JSON.createObjectNode().put("event", "progress").put("task", task).put("phase", phase)
@@ -79,6 +83,22 @@ public final class Progress {
       out.println(text(phase, done, total, unit, rate, eta) + (detail == null || detail.isEmpty() ? "" : "  " + detail));
     }
     out.flush();
+  }
+
+  /**
+   * Progress per second over the last {@link #WINDOW_SECONDS} (so a slow start, or a change of
+   * pace, does not skew the time left for long); over the whole run until the window has filled.
+   */
+  double rate(long done, double seconds) {
+    samples.addLast(new double[] {seconds, Math.max(0, done)});
+    while (samples.size() > 1 && seconds - samples.get(1)[0] >= WINDOW_SECONDS) {
+      samples.removeFirst();
+    }
+    double[] oldest = samples.getFirst();
+    if (seconds - oldest[0] >= WINDOW_SECONDS) {
+      return Math.max(0, done - oldest[1]) / (seconds - oldest[0]);
+    }
+    return seconds > 0 ? Math.max(0, done) / seconds : 0;
   }
 
   /** A machine-readable line of the given event (JSON style only). */

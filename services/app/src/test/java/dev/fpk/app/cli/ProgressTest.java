@@ -28,6 +28,20 @@ class ProgressTest {
   }
 
   @Test
+  void shouldEstimateTheTimeLeftFromTheRecentPaceOnceTheWindowHasFilled() {
+    Progress p = progress(Progress.Style.TEXT);
+    // a slow start: nothing for 20 s, then 10 steps a second
+    for (int s = 0; s <= 40; s++) {
+      nanos.set(s * 1_000_000_000L);
+      p.rate(s <= 20 ? 0 : (s - 20) * 10L, s);
+    }
+    nanos.set(41_000_000_000L);
+    p.report("step", 210, 1000, "steps", null, null);
+    // since the start it would be 210/41 = 5.1 steps/s and 2m34s left; the last 10 s say 10/s, 79 s
+    assertEquals("step 210/1000 (21%)  10.0 steps/s  ETA 1m19s", text.toString().strip());
+  }
+
+  @Test
   void shouldShowNoEstimateBeforeAnyProgress() {
     Progress p = progress(Progress.Style.TEXT);
     nanos.set(1_000_000_000L);
