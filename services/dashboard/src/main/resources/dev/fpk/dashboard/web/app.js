@@ -238,7 +238,7 @@
     } else {
       text += ' · static report';
     }
-    status(text, 'live');
+    status(text, state.mode === 'live' ? 'live' : '');
   }
 
   function status(text, cls) {
