@@ -108,8 +108,8 @@ class GrafanaDashboardTest {
     String all = dashboard.findValues("expr").toString();
     for (String name : new String[] {"fpk_snapshots_in_snapshots_total", "fpk_snapshots_rejected_snapshots_total",
         "fpk_snapshots_late_snapshots_total", "fpk_snapshots_duplicate_snapshots_total", "fpk_drift_slope_per_step",
-        "fpk_diffusion_mean_weight2_per_step", "fpk_flow_share_ratio", "fpk_alignment_w1", "fpk_alignment_js",
-        "fpk_alignment_hellinger", "fpk_solver_step_time_seconds_sum", "fpk_watermark_lag_steps",
+        "fpk_diffusion_mean_weight2_per_step", "fpk_flow_share_ratio", "fpk_alignment_w1_weight_units",
+        "fpk_alignment_js_nats", "fpk_alignment_hellinger_ratio", "fpk_solver_step_time_seconds_sum", "fpk_watermark_lag_steps",
         "fpk_watermark_lag_time_seconds", "fpk_kafka_consumer_lag_records", "fpk_estimator_increments",
         "jvm_memory_used_bytes"}) {
       assertTrue(all.contains(name), "a panel for " + name);

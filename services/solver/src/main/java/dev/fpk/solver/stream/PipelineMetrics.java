@@ -27,7 +27,8 @@ public final class PipelineMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
-    registry.gauge("fpk.watermark.step", Tags.empty(), watermark, AtomicLong::doubleValue);
+    Gauge.builder("fpk.watermark", watermark, AtomicLong::doubleValue).baseUnit("steps")
+        .description("newest step the solver has scored (the step watermark), over every run and layer").register(registry);
     lag.bindTo(registry);
   }
 
@@ -91,9 +92,10 @@ public final class PipelineMetrics implements MeterBinder {
     for (EntryAlignment e : update.getEntriesList()) {
       String entry = e.getIndexList().toString().replace(" ", "");
       Tags tags = Tags.of("run", update.getRunId(), "layer", update.getLayer(), "entry", entry);
-      gauge("fpk.alignment.w1", "Wasserstein-1 between FP density and replicas, weight units", tags, e.getW1());
-      gauge("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas, nats", tags, e.getJs());
-      gauge("fpk.alignment.hellinger", "Hellinger distance between FP density and replicas", tags, e.getHellinger());
+      gauge("fpk.alignment.w1", "Wasserstein-1 between FP density and replicas", "weight.units", tags, e.getW1());
+      gauge("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas", "nats", tags, e.getJs());
+      gauge("fpk.alignment.hellinger", "Hellinger distance between FP density and replicas, in [0, 1]", "ratio", tags,
+          e.getHellinger());
     }
   }
 
@@ -103,14 +105,14 @@ public final class PipelineMetrics implements MeterBinder {
     }
   }
 
-  private void gauge(String name, String description, Tags tags, double value) {
+  private void gauge(String name, String description, String baseUnit, Tags tags, double value) {
     if (registry == null) {
       return;
     }
     // the value travels as its bit pattern: an atomic double without a library for it
     gauges.computeIfAbsent(name + tags, k -> {
       AtomicLong bits = new AtomicLong();
-      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description)
+      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).baseUnit(baseUnit)
           .tags(tags).register(registry);
       return bits;
     }).set(Double.doubleToLongBits(value));
