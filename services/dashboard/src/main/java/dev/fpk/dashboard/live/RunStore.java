@@ -66,6 +66,9 @@ public final class RunStore {
   public void onEstimate(DriftDiffusionEstimate e) {
     synchronized (this) {
       LayerState s = state(e.getRunId(), e.getLayer());
+      if (s.estimate != null && e.getStep() < s.estimate.getStep()) {
+        return; // a late older estimate does not replace a newer one
+      }
       s.estimate = e;
       s.updateFlowShare();
       s.version = version.incrementAndGet();
@@ -79,6 +82,9 @@ public final class RunStore {
     double[] shares;
     synchronized (this) {
       LayerState s = state(d.getRunId(), d.getLayer());
+      if (s.density != null && d.getStep() < s.density.getStep()) {
+        return;
+      }
       s.density = d;
       s.updateFlowShare();
       shares = s.flowShare.clone();
@@ -95,16 +101,20 @@ public final class RunStore {
 
   /** An alignment update the analysis published at {@code publishedMillis} (0 = unknown). */
   public void onAlignment(AlignmentUpdate a, long publishedMillis) {
+    boolean newest;
     synchronized (this) {
       LayerState s = state(a.getRunId(), a.getLayer());
-      s.alignment.add(a);
-      s.alignmentPublishedMillis = publishedMillis;
+      newest = s.addAlignment(a);
+      if (newest) {
+        s.alignmentPublishedMillis = publishedMillis;
+      }
       if (s.alignment.size() > MAX_HISTORY) {
         thin(s.alignment);
       }
       s.version = version.incrementAndGet();
     }
-    if (metrics != null) {
+    // a step published again after a restore is not a new step: it says nothing of today's latency
+    if (metrics != null && newest) {
       metrics.aligned(a);
     }
   }
@@ -170,6 +180,29 @@ public final class RunStore {
     double[] flowShare = new double[0];
     long alignmentPublishedMillis;
     long version;
+
+    /**
+     * Keeps the history ordered with one point per step: a step published again (an analysis
+     * resumed from its checkpoints republishes what followed them) replaces its point; a step
+     * older than the newest is put in its place. True if it is a new newest step.
+     */
+    boolean addAlignment(AlignmentUpdate a) {
+      int n = alignment.size();
+      if (n == 0 || a.getStep() > alignment.get(n - 1).getStep()) {
+        alignment.add(a);
+        return true;
+      }
+      int i = n - 1;
+      while (i >= 0 && alignment.get(i).getStep() > a.getStep()) {
+        i--;
+      }
+      if (i >= 0 && alignment.get(i).getStep() == a.getStep()) {
+        alignment.set(i, a);
+      } else {
+        alignment.add(i + 1, a);
+      }
+      return false;
+    }
 
     void updateFlowShare() {
       if (estimate == null || density == null || estimate.getEntriesCount() != density.getEntriesCount()) {

@@ -36,6 +36,29 @@ class RunStoreTest {
   }
 
   @Test
+  void shouldKeepOnePointPerStepInOrderWhenOutputsArePublishedAgain() {
+    RunStore store = new RunStore();
+    for (long step : new long[] {1, 2, 3, 4, 2, 3, 4, 5}) { // resumed after step 1: 2..4 again
+      store.onAlignment(Outputs.alignment("r", "l", step, 1, 0));
+    }
+    store.onAlignment(Outputs.alignment("r", "l", 0, 1, 0)); // a late, older step
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L),
+        store.layer("r", "l").orElseThrow().alignment().stream().map(a -> a.getStep()).toList());
+  }
+
+  @Test
+  void shouldNotLetALateOlderEstimateOrDensityReplaceANewerOne() {
+    RunStore store = new RunStore();
+    store.onEstimate(Outputs.estimate("r", "l", 9, 1));
+    store.onEstimate(Outputs.estimate("r", "l", 4, 1));
+    store.onDensity(Outputs.density("r", "l", 9, 1));
+    store.onDensity(Outputs.density("r", "l", 4, 1));
+    LayerView view = store.layer("r", "l").orElseThrow();
+    assertEquals(9, view.estimate().getStep());
+    assertEquals(9, view.density().getStep());
+  }
+
+  @Test
   void shouldCountUnparseableRecordsAndGoOn() {
     RunStore store = new RunStore();
     store.accept(Topics.DENSITIES, new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
