@@ -41,7 +41,11 @@ public final class KafkaAdmin implements AutoCloseable {
     }
     if (!existing.contains(Topics.CHECKPOINTS)) {
       create(List.of(new NewTopic(Topics.CHECKPOINTS, partitions(Topics.SNAPSHOTS), replication)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+              // small segments rolled often, so that compaction keeps what a restoring entity reads short
+              TopicConfig.SEGMENT_MS_CONFIG, "60000",
+              TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(16 << 20),
+              TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"))));
     }
   }
 

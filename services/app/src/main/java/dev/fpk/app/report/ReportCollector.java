@@ -27,7 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  * run report: per run, layer and entry the latest drift and diffusion fields with their
  * Ornstein-Uhlenbeck fit, the alignment history, the latest density against the histogram, and
  * the fixed points of the drift. Units as on the wire: steps, weight units, drift per step,
- * D per step in dW = mu dt + sqrt(2D) dB. Thread-safe (one feeder, any number of readers).
+ * D per step in dW = mu dt + sqrt(2D) dB. Idempotent by step: outputs published again after an
+ * analysis resumed from its checkpoints (same values) do not count twice, and a late older one does
+ * not replace a newer one. Thread-safe (one feeder, any number of readers).
  */
 public final class ReportCollector {
   private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
@@ -42,15 +44,21 @@ public final class ReportCollector {
       switch (record.topic()) {
         case Topics.ESTIMATES -> {
           DriftDiffusionEstimate e = DriftDiffusionEstimate.parseFrom(record.value());
-          layer(e.getRunId(), e.getLayer()).estimate = e;
+          LayerState l = layer(e.getRunId(), e.getLayer());
+          if (l.estimate == null || e.getStep() >= l.estimate.getStep()) {
+            l.estimate = e;
+          }
         }
         case Topics.DENSITIES -> {
           DensityUpdate d = DensityUpdate.parseFrom(record.value());
-          layer(d.getRunId(), d.getLayer()).density = d;
+          LayerState l = layer(d.getRunId(), d.getLayer());
+          if (l.density == null || d.getStep() >= l.density.getStep()) {
+            l.density = d;
+          }
         }
         case Topics.ALIGNMENT -> {
           AlignmentUpdate a = AlignmentUpdate.parseFrom(record.value());
-          layer(a.getRunId(), a.getLayer()).alignment.add(a);
+          layer(a.getRunId(), a.getLayer()).addAlignment(a);
         }
         case Topics.DEAD_LETTER -> rejected(DeadLetter.parseFrom(record.value()).getReason(), 1);
         default -> { }
@@ -127,6 +135,19 @@ public final class ReportCollector {
     DriftDiffusionEstimate estimate;
     DensityUpdate density;
     final List<AlignmentUpdate> alignment = new ArrayList<>();
+
+    /** In step order, one per step: an update published again (a resumed stream replays) replaces its step's. */
+    void addAlignment(AlignmentUpdate a) {
+      int i = alignment.size();
+      while (i > 0 && alignment.get(i - 1).getStep() > a.getStep()) {
+        i--;
+      }
+      if (i > 0 && alignment.get(i - 1).getStep() == a.getStep()) {
+        alignment.set(i - 1, a);
+      } else {
+        alignment.add(i, a);
+      }
+    }
 
     ObjectNode toJson(ObjectMapper mapper, String name) {
       ObjectNode layer = mapper.createObjectNode().put("layer", name)
