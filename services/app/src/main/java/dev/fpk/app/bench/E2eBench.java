@@ -36,6 +36,8 @@ public final class E2eBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A level keeps up when the analysis reaches this share of the rate actually sent. */
   private static final double KEPT_UP = 0.9;
+  /** Rest between levels, ms. */
+  private static final long SETTLE_MILLIS = 1000;
 
   /**
    * @param startValuesPerSecond offered rate of the first level, weight values per second
@@ -200,6 +202,7 @@ public final class E2eBench {
         Thread.sleep(20);
       }
     }
+    settle(admin, deadline);
     double seconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
     double analysed = complete ? sent.values() / seconds : 0;
     Level level = new Level(group, offeredValuesPerSecond, sent, analysed, complete, maxLag,
@@ -210,6 +213,14 @@ public final class E2eBench {
         !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
         level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99));
     return level;
+  }
+
+  /** Lets the analysis finish what it still has (no lag), then rest a moment, so levels do not overlap. */
+  private void settle(KafkaAdmin admin, long deadlineMillis) throws InterruptedException {
+    while (admin.lag(benchId, Topics.SNAPSHOTS) > 0 && System.currentTimeMillis() < deadlineMillis) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(SETTLE_MILLIS);
   }
 
   /** How long after its last snapshot a level may take to be analysed to its last step. */

@@ -31,13 +31,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "4", description = "e2e: runs, each an ensemble of one matrix (default ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--shape", defaultValue = "64x64", description = "e2e: matrix shape AxB (default ${DEFAULT-VALUE})")
+  @Option(names = "--shape", defaultValue = "16x16", description = "e2e: matrix shape AxB (default ${DEFAULT-VALUE})")
   String shape;
 
   @Option(names = "--level-seconds", defaultValue = "8", description = "e2e: seconds of load per rate level (default ${DEFAULT-VALUE})")
   double levelSeconds;
 
-  @Option(names = "--start-rate", defaultValue = "1000000", description = "e2e: weight values/s offered at the first level (default ${DEFAULT-VALUE})")
+  @Option(names = "--start-rate", defaultValue = "40000", description = "e2e: weight values/s offered at the first level (default ${DEFAULT-VALUE})")
   double startRate;
 
   @Option(names = "--factor", defaultValue = "2", description = "e2e: each level offers this many times the last (default ${DEFAULT-VALUE})")
