@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Nothing lost, nothing counted twice: a replay whose analysis node is stopped at a random point
- * and replaced by a new one (restoring the entities from their checkpoints, resuming at the
- * committed offsets) reports what an uninterrupted replay of the same data reports.
+ * (drained, or aborted as a killed process would be) and replaced by a new one (restoring the
+ * entities from their checkpoints, resuming at the committed offsets) reports what an
+ * uninterrupted replay of the same data reports. After a crash the outputs since the last
+ * checkpoint are published again, with the same values; the report counts each step once.
  */
 @Timeout(240)
 class CheckpointRestartIT {
@@ -31,38 +33,55 @@ class CheckpointRestartIT {
 
   @Test
   void shouldReportTheSameAsAnUninterruptedRunWhenTheNodeIsStoppedAndReplacedMidStream() throws Exception {
+    interruptedRunReportsTheSame(false);
+  }
+
+  @Test
+  void shouldReportTheSameAsAnUninterruptedRunWhenTheNodeCrashesMidStream() throws Exception {
+    interruptedRunReportsTheSame(true);
+  }
+
+  /**
+   * Replays the same data twice, once uninterrupted and once with the analysis node stopped
+   * (drained, or aborted as in a crash) at a random point and a new one started in its place.
+   */
+  private static void interruptedRunReportsTheSame(boolean crash) throws Exception {
     String bootstrap = TestKafka.bootstrap();
     String id = UUID.randomUUID().toString();
     long seed = System.nanoTime();
     double stopAt = 0.2 + 0.6 * new Random(seed).nextDouble();
     Duration wait = Duration.ofSeconds(120);
+    String cut = cut(id);
+    // layers on one partition, so that both are in the middle of their records when the node stops
+    List<String> layers = Streaming.layersOnOnePartition(cut, 2, 4);
 
     String reference = "ckpt-ref-" + id;
-    List<String> referenceLayers = Streaming.layersOnOnePartition(cut(id), 2, 4);
     String groupRef = "it-ckpt-ref-" + id;
     Streaming.startGroupAtEnd(bootstrap, groupRef);
     Map<TopicPartition, Long> startRef = Streaming.snapshotEnds(bootstrap);
-    Map<TopicPartition, Long> endRef = Streaming.publish(bootstrap, Streaming.ouRun(reference, referenceLayers, REPLICAS, STEPS));
+    Map<TopicPartition, Long> endRef = Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
     long t0 = System.nanoTime();
     try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(groupRef, Map.of()))) {
       Streaming.awaitCommitted(bootstrap, groupRef, startRef, endRef, 1.0, wait);
     }
     double uninterruptedSeconds = (System.nanoTime() - t0) / 1e9;
 
-    String cut = cut(id);
-    // layers on one partition, so that both are in the middle of their records when the node stops
-    List<String> layers = Streaming.layersOnOnePartition(cut, 2, 4);
     String groupCut = "it-ckpt-cut-" + id;
     Streaming.startGroupAtEnd(bootstrap, groupCut);
     Map<TopicPartition, Long> startCut = Streaming.snapshotEnds(bootstrap);
     List<WeightSnapshot> data = Streaming.ouRun(cut, layers, REPLICAS, STEPS);
     Map<TopicPartition, Long> endCut = Streaming.publish(bootstrap, data);
-    double stoppedAt;
-    try (AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
+    AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
+    try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, stopAt, wait);
     } finally {
-      stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
+      if (crash) {
+        first.abort();
+      } else {
+        first.close();
+      }
     }
+    double stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
     assertTrue(stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
     long t1 = System.nanoTime();
     try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
@@ -79,9 +98,9 @@ class CheckpointRestartIT {
       }
     }
     double diff = Streaming.maxDifference(expected, actual, "layers");
-    System.out.printf("checkpoint restart (seed %d): stopped at %.1f%% committed (aimed %.1f%%), uninterrupted run %.1f s,"
-        + " second node %.1f s; max relative difference of the reports %.3g%n",
-        seed, 100 * stoppedAt, 100 * stopAt, uninterruptedSeconds, resumeSeconds, diff);
+    System.out.printf("checkpoint restart after a %s (seed %d): stopped at %.1f%% committed (aimed %.1f%%), uninterrupted"
+        + " run %.1f s, second node %.1f s; max relative difference of the reports %.3g%n",
+        crash ? "crash" : "drained stop", seed, 100 * stoppedAt, 100 * stopAt, uninterruptedSeconds, resumeSeconds, diff);
     assertTrue(diff <= 1e-9, "reports differ by " + diff);
   }
 }

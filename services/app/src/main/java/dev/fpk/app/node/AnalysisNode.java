@@ -144,6 +144,19 @@ public final class AnalysisNode implements AutoCloseable {
   }
 
   /**
+   * Stops at once, as a killed process would: no draining, no last checkpoint, records in flight
+   * abandoned (for tests of what follows a crash).
+   */
+  public void abort() {
+    if (closed.compareAndSet(false, true)) {
+      http.unbind();
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      loads.shutdownNow();
+    }
+  }
+
+  /**
    * Stops consuming, lets the records in flight and the last checkpoint barrier through (their
    * offsets committed), then leaves the cluster: shards hand off while this node's consumer still
    * holds its partitions, so no other node feeds an entity here after its last checkpoint.
