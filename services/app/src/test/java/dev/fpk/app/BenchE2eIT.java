@@ -23,7 +23,7 @@ class BenchE2eIT {
     int exit;
     try {
       exit = Fpk.commandLine().execute("bench", "e2e", "--json", "--runs", "1", "--replicas", "4", "--shape", "2x2",
-          "--level-seconds", "1", "--levels", "1", "--start-rate", "2000");
+          "--level-seconds", "0.5", "--levels", "1", "--start-rate", "2000");
     } finally {
       System.setOut(original);
     }

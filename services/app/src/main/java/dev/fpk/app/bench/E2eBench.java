@@ -36,6 +36,8 @@ public final class E2eBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A level keeps up when the analysis reaches this share of the rate actually sent. */
   private static final double KEPT_UP = 0.9;
+  /** The half-rate level lasts this many ladder levels. */
+  private static final int HALF_RATE_LENGTH = 3;
   /** Rest between levels, ms. */
   private static final long SETTLE_MILLIS = 1000;
 
@@ -95,16 +97,18 @@ public final class E2eBench {
       producer = LoadGenerator.producer(bootstrap, "loadgen");
       progress.printf("fpk bench e2e: embedded broker %s, %d runs x %d replicas of %dx%d, levels of %.1f s%n",
           bootstrap, settings.runs(), settings.replicas(), settings.rows(), settings.cols(), settings.levelSeconds());
-      level(admin, alignments, settings.startValuesPerSecond() / 2, "warm-up");
+      level(admin, alignments, settings.startValuesPerSecond() / 2, settings.levelSeconds(), "warm-up");
       long heapAfterWarmUp = heapAfterGc();
 
       Map<TopicPartition, Long> from = admin.endOffsets(Topics.SNAPSHOTS);
       AllocationMeter.Reading before = AllocationMeter.read();
       ArrayNode levels = JSON.createArrayNode();
       Level best = null;
+      Level last = null;
       double offered = settings.startValuesPerSecond();
       for (int i = 0; i < settings.maxLevels(); i++, offered *= settings.factor()) {
-        Level level = level(admin, alignments, offered, "ladder");
+        Level level = level(admin, alignments, offered, settings.levelSeconds(), "ladder");
+        last = level;
         levels.add(toJson(level));
         if (best == null || level.analysedValuesPerSecond() > best.analysedValuesPerSecond()) {
           best = level;
@@ -118,7 +122,9 @@ public final class E2eBench {
             + deadlineMillis() / 1000 + " s (see the log for the analysis's errors)");
       }
       double sustained = best.analysedValuesPerSecond();
-      Level half = level(admin, alignments, sustained / 2, "half the sustained rate");
+      // longer, for enough latency samples (one per run and step)
+      Level half = level(admin, alignments, sustained / 2, HALF_RATE_LENGTH * settings.levelSeconds(),
+          "half the sustained rate");
       levels.add(toJson(half));
       AllocationMeter.Reading after = AllocationMeter.read();
       long heapAtEnd = heapAfterGc();
@@ -133,8 +139,7 @@ public final class E2eBench {
           .put("rawValuesPerSecond", round(rawValuesPerSecond))
           .put("shareOfRaw", round3(sustained / rawValuesPerSecond))
           .put("snapshotsPerSecond", round(sustained / settings.valuesPerSnapshot()))
-          .put("sustainedLimitedBy", best.keptUp() ? "loadgen or levels (the analysis kept up at every level)"
-              : "analysis")
+          .put("sustainedLimitedBy", limitedBy(last))
           .put("latencyP50Millis", half.latency().getValueAtPercentile(50))
           .put("latencyP99Millis", half.latency().getValueAtPercentile(99))
           .put("latencyMaxMillis", half.latency().getMaxValue())
@@ -168,11 +173,11 @@ public final class E2eBench {
   }
 
   /** Publishes one level at the offered rate on the "loadgen" thread and waits for its analysis. */
-  private Level level(KafkaAdmin admin, AlignmentReader alignments, double offeredValuesPerSecond,
+  private Level level(KafkaAdmin admin, AlignmentReader alignments, double offeredValuesPerSecond, double seconds,
       String purpose) throws Exception {
     String group = benchId + "-L" + levelCount++;
     double snapshotsPerSecond = offeredValuesPerSecond / settings.valuesPerSnapshot();
-    long stepsPlusOne = Math.max(3, Math.round(settings.levelSeconds() * snapshotsPerSecond
+    long stepsPlusOne = Math.max(3, Math.round(seconds * snapshotsPerSecond
         / (settings.runs() * settings.replicas())));
     LoadGenerator.Settings load = new LoadGenerator.Settings(group, "w", settings.runs(), settings.replicas(),
         settings.rows(), settings.cols(), snapshotsPerSecond, stepsPlusOne - 1, levelCount);
@@ -203,8 +208,8 @@ public final class E2eBench {
       }
     }
     settle(admin, deadline);
-    double seconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
-    double analysed = complete ? sent.values() / seconds : 0;
+    double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
+    double analysed = complete ? sent.values() / analysedSeconds : 0;
     Level level = new Level(group, offeredValuesPerSecond, sent, analysed, complete, maxLag,
         alignments.latencies(group));
     progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps 0..%d),"
@@ -213,6 +218,14 @@ public final class E2eBench {
         !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
         level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99));
     return level;
+  }
+
+  /** Why the ladder stopped where it did, judged by its last level. */
+  private static String limitedBy(Level last) {
+    if (last.loadgenLimited()) {
+      return "loadgen (it could not send the offered rate)";
+    }
+    return last.keptUp() ? "levels (the analysis kept up at every level: raise --levels)" : "analysis";
   }
 
   /** Lets the analysis finish what it still has (no lag), then rest a moment, so levels do not overlap. */
