@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.dashboard.live.EventFeed;
+import dev.fpk.dashboard.live.LayerSummary;
 import dev.fpk.dashboard.live.LayerView;
 import dev.fpk.dashboard.live.LiveJson;
 import dev.fpk.dashboard.live.RunStore;
@@ -93,7 +94,7 @@ public final class DashboardServer extends AllDirectives {
     return concat(
         pathEnd(() -> get(() -> knownRun(run, layers -> ok(json.run(run, layers))))),
         pathPrefix(PathMatchers.segment("layers").slash(PathMatchers.segment()), layer -> concat(
-            pathEnd(() -> get(() -> knownLayer(run, layer, view -> ok(json.layerSummary(view))))),
+            pathEnd(() -> get(() -> knownLayer(run, layer, view -> ok(json.layerSummary(view.summary()))))),
             path(PathMatchers.segment("entries").slash(PathMatchers.segment()),
                 entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))))));
   }
@@ -141,8 +142,8 @@ public final class DashboardServer extends AllDirectives {
     })));
   }
 
-  private Route knownRun(String run, Function<List<LayerView>, Route> then) {
-    List<LayerView> layers = store.layers(run);
+  private Route knownRun(String run, Function<List<LayerSummary>, Route> then) {
+    List<LayerSummary> layers = store.summaries(run);
     if (layers.isEmpty()) {
       return error(StatusCodes.NOT_FOUND, "unknown run '" + run + "'; runs seen: " + store.runIds());
     }
@@ -154,7 +155,7 @@ public final class DashboardServer extends AllDirectives {
       Optional<LayerView> view = store.layer(run, layer);
       if (view.isEmpty()) {
         return error(StatusCodes.NOT_FOUND, "run '" + run + "' has no layer '" + layer + "'; layers: "
-            + layers.stream().map(LayerView::layer).toList());
+            + layers.stream().map(LayerSummary::layer).toList());
       }
       return then.apply(view.get());
     });

@@ -9,9 +9,10 @@ import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One client's view of the store as events: on every poll, a {@code runs} event if anything in
- * the store changed, and an {@code entry} event if the chosen (run, layer) changed and has the
- * chosen entry. The first poll sends both. Not thread-safe: one per event stream.
+ * One client's view of the store as events: on every poll, a {@code runs} event when runs, layers
+ * or entries appeared (what the pickers list; not every step), and an {@code entry} event if the
+ * chosen (run, layer) changed and has the chosen entry. The first poll sends both. Not
+ * thread-safe: one per event stream.
  */
 public final class EventFeed {
   private final RunStore store;
@@ -22,6 +23,7 @@ public final class EventFeed {
   private final int entry;
   private long seenStore = -1;
   private long seenLayer = -1;
+  private String seenCatalog = null;
 
   /** Follows the run list, and the given entry if run and layer are not null. */
   public EventFeed(RunStore store, ObjectMapper mapper, @Nullable String run, @Nullable String layer, int entry) {
@@ -41,7 +43,12 @@ public final class EventFeed {
       return out;
     }
     seenStore = storeVersion;
-    out.add(ServerSentEvent.create(write(json.runs(store)), "runs"));
+    List<LayerSummary> summaries = store.summaries();
+    String catalog = summaries.stream().map(LayerSummary::catalogKey).toList().toString();
+    if (!catalog.equals(seenCatalog)) {
+      seenCatalog = catalog;
+      out.add(ServerSentEvent.create(write(json.runs(summaries, storeVersion)), "runs"));
+    }
     if (run != null && layer != null && store.layerVersion(run, layer) != seenLayer) {
       Optional<LayerView> view = store.layer(run, layer);
       if (view.isPresent() && entry < view.get().entryCount()) {

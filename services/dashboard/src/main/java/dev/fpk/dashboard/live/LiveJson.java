@@ -23,17 +23,26 @@ public final class LiveJson {
     this.mapper = mapper;
   }
 
-  /** {"runs":[{"runId":..,"layers":[layer summary, ...]}, ...]}. */
-  public ObjectNode runs(RunStore store) {
+  /** {"runs":[{"runId":..,"layers":[layer summary, ...]}, ...]} of the given summaries (sorted by run, layer). */
+  public ObjectNode runs(List<LayerSummary> summaries, long version) {
     ObjectNode root = mapper.createObjectNode();
     ArrayNode runs = root.putArray("runs");
-    for (String run : store.runIds()) {
-      runs.add(run(run, store.layers(run)));
+    ObjectNode current = null;
+    for (LayerSummary l : summaries) {
+      if (current == null || !current.path("runId").asText().equals(l.run())) {
+        current = runs.addObject().put("runId", l.run());
+        current.putArray("layers");
+      }
+      ((ArrayNode) current.get("layers")).add(layerSummary(l));
     }
-    return root.put("version", store.version());
+    return root.put("version", version);
   }
 
-  public ObjectNode run(String run, List<LayerView> layers) {
+  public ObjectNode runs(RunStore store) {
+    return runs(store.summaries(), store.version());
+  }
+
+  public ObjectNode run(String run, List<LayerSummary> layers) {
     ObjectNode out = mapper.createObjectNode().put("runId", run);
     ArrayNode array = out.putArray("layers");
     layers.forEach(l -> array.add(layerSummary(l)));
@@ -41,17 +50,11 @@ public final class LiveJson {
   }
 
   /** Name, mode, replicas, last step and the entries' indices (position in the list = entry number). */
-  public ObjectNode layerSummary(LayerView l) {
-    AlignmentUpdate latest = l.latestAlignment();
-    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer())
-        .put("mode", l.estimate() == null ? "ensemble" : l.estimate().getMode())
-        .put("replicas", latest == null ? 0 : latest.getReplicas())
-        .put("lastStep", l.lastStep())
-        .put("version", l.version());
+  public ObjectNode layerSummary(LayerSummary l) {
+    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer()).put("mode", l.mode())
+        .put("replicas", l.replicas()).put("lastStep", l.lastStep()).put("version", l.version());
     ArrayNode entries = out.putArray("entries");
-    for (int e = 0; e < l.entryCount(); e++) {
-      entries.add(ints(l.index(e)));
-    }
+    l.entries().forEach(index -> entries.add(ints(index)));
     return out;
   }
 

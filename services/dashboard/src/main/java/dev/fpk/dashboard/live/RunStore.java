@@ -133,6 +133,23 @@ public final class RunStore {
     return List.copyOf(runs.keySet());
   }
 
+  /** Summaries of every layer of every run, by run and layer name: no histories copied. */
+  public synchronized List<LayerSummary> summaries() {
+    List<LayerSummary> out = new ArrayList<>();
+    runs.forEach((run, layers) -> layers.forEach((name, s) -> out.add(s.summary(run, name))));
+    return out;
+  }
+
+  /** Summaries of every layer of the run, by name; empty if the run is unknown. */
+  public synchronized List<LayerSummary> summaries(String run) {
+    Map<String, LayerState> layers = runs.get(run);
+    List<LayerSummary> out = new ArrayList<>();
+    if (layers != null) {
+      layers.forEach((name, s) -> out.add(s.summary(run, name)));
+    }
+    return out;
+  }
+
   /** Every layer of the run, by name; empty if the run is unknown. */
   public synchronized List<LayerView> layers(String run) {
     Map<String, LayerState> layers = runs.get(run);
@@ -214,6 +231,11 @@ public final class RunStore {
         shares[e] = FlowShares.of(estimate.getEntries(e), density.getEntries(e));
       }
       flowShare = shares;
+    }
+
+    LayerSummary summary(String run, String layer) {
+      return LayerView.summaryOf(run, layer, version, estimate, density,
+          alignment.isEmpty() ? null : alignment.get(alignment.size() - 1));
     }
 
     LayerView view(String run, String layer) {
