@@ -32,6 +32,8 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
   private final @Nullable ScheduledExecutorService poller;
   private final Duration interval;
   private final AutoCloseable resource;
+  // only the poller thread touches it
+  private String lastFailure;
 
   private ConsumerLagMetrics(String group, String topic, ToLongFunction<String> lagOfTopic, Duration interval,
       AutoCloseable resource, boolean background) {
@@ -71,8 +73,14 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
   void poll() {
     try {
       lag.set(lagOfTopic.applyAsLong(topic));
+      lastFailure = null;
     } catch (RuntimeException e) {
-      LOG.warn("could not read the consumer lag of group {} on {}: {}", group, topic, e.getMessage());
+      // said once per kind of failure, not every interval while it lasts
+      if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
+        LOG.warn("could not read the consumer lag of group {} on {} (retrying every {}): {}", group, topic, interval,
+            e.getMessage());
+      }
+      lastFailure = String.valueOf(e.getMessage());
     }
   }
 
