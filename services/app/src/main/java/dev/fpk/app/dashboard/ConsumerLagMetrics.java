@@ -33,7 +33,7 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
   private final Duration interval;
   private final AutoCloseable resource;
   // only the poller thread touches it
-  private String lastFailure;
+  private @Nullable String lastFailure;
 
   private ConsumerLagMetrics(String group, String topic, ToLongFunction<String> lagOfTopic, Duration interval,
       AutoCloseable resource, boolean background) {

@@ -23,7 +23,7 @@ public final class EventFeed {
   private final int entry;
   private long seenStore = -1;
   private long seenLayer = -1;
-  private String seenCatalog = null;
+  private @Nullable String seenCatalog;
 
   /** Follows the run list, and the given entry if run and layer are not null. */
   public EventFeed(RunStore store, ObjectMapper mapper, @Nullable String run, @Nullable String layer, int entry) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Meters of the theory as the outputs describe it, per (run, layer, entry): the Ornstein-Uhlenbeck
@@ -26,7 +27,7 @@ import java.util.function.LongSupplier;
 public final class OutputMetrics implements MeterBinder {
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
   private final LongSupplier clockMillis;
-  private volatile MeterRegistry registry;
+  private volatile @Nullable MeterRegistry registry;
 
   public OutputMetrics() {
     this(System::currentTimeMillis);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How far the analysis trails the data, per (run, layer): in steps, the newest snapshot step seen
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class WatermarkLag {
   private final Map<String, Layer> layers = new ConcurrentHashMap<>();
-  private volatile MeterRegistry registry;
+  private volatile @Nullable MeterRegistry registry;
 
   void bindTo(MeterRegistry registry) {
     this.registry = registry;
