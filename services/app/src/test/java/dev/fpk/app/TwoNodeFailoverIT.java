@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * Two analysis nodes of one Pekko cluster on 127.0.0.1 consume an 8-partition snapshot topic:
  * the entities spread over both (each where its partition is consumed); one node is stopped
  * mid-stream; its entities come back on the survivor from their checkpoints, and the final report
- * equals that of a single node. A broker of its own: the topic names are fixed and the shared
+ * equals that of a single node; likewise when a second node joins mid-stream (partitions and shards
+ * move under the running stream). A broker of its own: the topic names are fixed and the shared
  * test broker's snapshot topic has 4 partitions.
  */
 @Timeout(300)
@@ -58,15 +59,8 @@ class TwoNodeFailoverIT {
       String run = "two-nodes-" + id;
       String single = "one-node-" + id;
       List<String> layers = layersOnEveryPartition(run);
-      Map<String, Object> eight = Map.of("fpk.partitions", PARTITIONS);
 
-      String groupOne = "it-one-node-" + id;
-      Streaming.startGroupAtEnd(bootstrap, groupOne);
-      Map<TopicPartition, Long> startOne = Streaming.snapshotEnds(bootstrap);
-      Map<TopicPartition, Long> endOne = Streaming.publish(bootstrap, Streaming.ouRun(single, layers, REPLICAS, STEPS));
-      try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(groupOne, eight))) {
-        Streaming.awaitCommitted(bootstrap, groupOne, startOne, endOne, 1.0, WAIT);
-      }
+      singleNode(bootstrap, single, layers);
 
       String group = "it-two-nodes-" + id;
       Streaming.startGroupAtEnd(bootstrap, group);
@@ -124,6 +118,70 @@ class TwoNodeFailoverIT {
     }
   }
 
+  @Test
+  void shouldReportTheSameAsOneNodeWhenASecondNodeJoinsMidStream() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+      String bootstrap = broker.bootstrapServers();
+      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+        admin.ensureTopics(PARTITIONS, (short) 1);
+      }
+      String id = UUID.randomUUID().toString();
+      String run = "joined-" + id;
+      String single = "alone-" + id;
+      List<String> layers = layersOnEveryPartition(run);
+      singleNode(bootstrap, single, layers);
+
+      String group = "it-join-" + id;
+      Streaming.startGroupAtEnd(bootstrap, group);
+      int portA = Streaming.freePort();
+      int portB = Streaming.freePort();
+      AnalysisNode a = Streaming.start(bootstrap, clusterConfig(group, portA, portA));
+      AnalysisNode b = null;
+      try {
+        await("A consuming", () -> assignedMembers(bootstrap, group) == 1);
+        Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+        Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+        Streaming.awaitCommitted(bootstrap, group, start, end, 0.3, WAIT);
+        double joinedAt = Streaming.committed(bootstrap, group, start, end);
+        long t0 = System.nanoTime();
+        b = Streaming.start(bootstrap, clusterConfig(group, portB, portA));
+        AnalysisNode joined = b;
+        await("two members Up", () -> up(a.system()) == 2 && up(joined.system()) == 2);
+        Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
+        double doneSeconds = (System.nanoTime() - t0) / 1e9;
+        int onB = entities(b.system());
+
+        JsonNode expected = Streaming.layers(bootstrap, single);
+        JsonNode actual = Streaming.layers(bootstrap, run);
+        for (JsonNode layer : actual) {
+          for (JsonNode entry : layer.get("entries")) {
+            assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step");
+          }
+        }
+        double diff = Streaming.maxDifference(expected, actual, "layers");
+        System.out.printf("node joining: B joined at %.1f%% committed, %d entities on B at the end, done %.1f s after the"
+            + " join; max relative difference to one node %.3g%n", 100 * joinedAt, onB, doneSeconds, diff);
+        assertTrue(diff <= 1e-9, "reports differ by " + diff);
+      } finally {
+        if (b != null) {
+          b.close();
+        }
+        a.close();
+      }
+    }
+  }
+
+  /** The reference: one node analyses the same data (a run of its own) to the end. */
+  private static void singleNode(String bootstrap, String run, List<String> layers) throws Exception {
+    String group = "it-one-node-" + run;
+    Streaming.startGroupAtEnd(bootstrap, group);
+    Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+    Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+    try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS)))) {
+      Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
+    }
+  }
+
   /** One layer name per partition for this run's keys. */
   private static List<String> layersOnEveryPartition(String run) {
     String[] byPartition = new String[PARTITIONS];
@@ -139,8 +197,9 @@ class TwoNodeFailoverIT {
   }
 
   private static Config clusterConfig(String group, int port, int seedPort) {
+    // small fetches, so that the partitions advance together and the node stopped holds work on each
     return Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS, "pekko.remote.artery.canonical.port", port,
-        "fpk.seed-nodes", "127.0.0.1:" + seedPort));
+        "fpk.seed-nodes", "127.0.0.1:" + seedPort, "pekko.kafka.consumer.kafka-clients.max.partition.fetch.bytes", 16384));
   }
 
   private static long up(ActorSystem<?> system) {

@@ -14,7 +14,12 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
@@ -87,10 +92,11 @@ public final class KafkaShardAlignment {
 
   /**
    * Places the shards of these partitions here for every type, as the listener does, and blocks
-   * (up to {@code timeout}) until a majority of the cluster's replicas have it and the strategy's
-   * subscription has heard of it: so that the first records of newly assigned partitions do not
-   * allocate their shards at the old place (from where they would move, entities restarting under
-   * the stream). For a consumer's synchronous assignment callback (the listener hears of an
+   * (up to {@code timeout}) until a majority of the cluster's replicas have it, the strategy's
+   * subscription has heard of it and no other node hosts them any more: so that the first records
+   * of newly assigned partitions neither allocate their shards at the old place (from where they
+   * would move, entities restarting under the stream) nor reach a shard in hand-off (whose region
+   * drops them). For a consumer's synchronous assignment callback (the listener hears of an
    * assignment only after it); returns false on timeout (the stream then copes with moves).
    */
   public static boolean awaitLocations(ActorSystem<?> system, List<EntityTypeKey<?>> types, Set<Integer> partitions,
@@ -112,12 +118,45 @@ public final class KafkaShardAlignment {
       }
       // the strategy reads the locations through a ddata subscription, notified every 500 ms
       Thread.sleep(SUBSCRIBER_NOTIFY.toMillis());
+      // shards still on another node are handed off at the coordinator's next rebalance; messages
+      // sent to them meanwhile would be dropped, so wait for the move
+      for (EntityTypeKey<?> type : types) {
+        while (!hostedElsewhere(system, type, partitions, self).isEmpty()) {
+          if (System.nanoTime() > deadline) {
+            return false;
+          }
+          Thread.sleep(200);
+        }
+      }
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } catch (ExecutionException | TimeoutException e) {
       return false;
+    }
+  }
+
+  /** The shards of these partitions some other node's region hosts now (all of them if the query fails). */
+  private static Set<String> hostedElsewhere(ActorSystem<?> system, EntityTypeKey<?> type, Set<Integer> partitions,
+      Address self) throws InterruptedException {
+    Set<String> wanted = new TreeSet<>();
+    partitions.forEach(p -> wanted.add(Integer.toString(p)));
+    try {
+      ShardRegion.ClusterShardingStats stats = AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
+              ClusterSharding.get(system).shardState(),
+              replyTo -> new GetClusterShardingStats(type, Duration.ofSeconds(2), replyTo), Duration.ofSeconds(3),
+              system.scheduler())
+          .toCompletableFuture().get(4, TimeUnit.SECONDS);
+      Set<String> elsewhere = new TreeSet<>();
+      stats.getRegions().forEach((address, region) -> {
+        if (!address.equals(self)) {
+          region.getStats().keySet().stream().filter(wanted::contains).forEach(elsewhere::add);
+        }
+      });
+      return elsewhere;
+    } catch (ExecutionException | TimeoutException e) {
+      return wanted;
     }
   }
 

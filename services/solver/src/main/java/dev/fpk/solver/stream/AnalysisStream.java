@@ -103,6 +103,8 @@ public final class AnalysisStream {
   // entity restarted under it is caught; touched only by the stages' functions, one at a time
   private final Map<String, Long> fedOffset = new HashMap<>();
   private final Map<String, Long> fedStep = new HashMap<>();
+  /** Records of each partition between the source and the producer, so that a revocation can wait for them. */
+  private final Map<Integer, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   public AnalysisStream(ActorSystem<?> system, Settings settings, SnapshotValidator validator, PipelineMetrics metrics) {
     this.system = system;
@@ -145,7 +147,7 @@ public final class AnalysisStream {
     long interval = settings.checkpointInterval().toNanos();
     return Consumer.committableSource(consumer,
             Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener))
-                .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt)))
+                .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt, inFlight)))
         .map(m -> (Element) validate(m))
         .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Tick.INSTANCE), true)
         .statefulMap(() -> new Barriers<CommittableOffset>(interval, settings.keepKeys().toNanos(), System.nanoTime(),
@@ -157,13 +159,14 @@ public final class AnalysisStream {
         .mapAsync(settings.parallelism(), this::solve)
         .map(this::envelope)
         .via(Producer.flexiFlow(producer))
-        .map(ProducerMessage.Results::passThrough)
+        .map(results -> written(results.passThrough()))
         .filter(offsets -> offsets.batchSize() > 0)
         .toMat(Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
         .run(system);
   }
 
   private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final AtomicInteger ZERO = new AtomicInteger();
   private static final List<EntityTypeKey<?>> ENTITY_TYPES = List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY);
   /** Longest hold of a newly assigned partition's first fetch while its shards move here. */
   private static final Duration LOCATION_WAIT = Duration.ofSeconds(10);
@@ -173,11 +176,23 @@ public final class AnalysisStream {
    * another node can consume them; barriers then leave their entities and offsets alone), and holds
    * back the first fetch of newly assigned partitions until their shards are placed here.
    */
-  private record Rebalancing(ActorSystem<?> system, Map<Integer, Long> revokedAt) implements PartitionAssignmentHandler {
+  private record Rebalancing(ActorSystem<?> system, Map<Integer, Long> revokedAt, Map<Integer, AtomicInteger> inFlight)
+      implements PartitionAssignmentHandler {
     @Override
     public void onRevoke(Set<TopicPartition> revoked, RestrictedConsumer consumer) {
       long now = System.nanoTime();
       revoked.forEach(tp -> revokedAt.put(tp.partition(), now));
+      // let the records in flight reach their entities before the shards can be handed off
+      long deadline = now + LOCATION_WAIT.toNanos();
+      while (revoked.stream().anyMatch(tp -> inFlight.getOrDefault(tp.partition(), ZERO).get() > 0)
+          && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
 
     @Override
@@ -242,6 +257,7 @@ public final class AnalysisStream {
   }
 
   private InFlight validate(CommittableMessage<String, byte[]> message) {
+    inFlight.computeIfAbsent(message.record().partition(), p -> new AtomicInteger()).incrementAndGet();
     InFlight f = new InFlight(message);
     Header schema = message.record().headers().lastHeader(Topics.SCHEMA_HEADER);
     Validation<WeightSnapshot> v = validator.parse(message.record().value(), schema == null ? null : schema.value());
@@ -416,12 +432,18 @@ public final class AnalysisStream {
         EntityCheckpoint.key(settings.groupId(), key), value);
   }
 
-  private ProducerMessage.Envelope<String, byte[], CommittableOffsetBatch> envelope(Element e) {
-    if (e instanceof AtBarrier b) {
-      List<CommittableOffset> offsets = b.barrier.offsets();
-      return ProducerMessage.multi(b.out, offsets.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
-          : ConsumerMessage.createCommittableOffsetBatch(offsets));
+  private ProducerMessage.Envelope<String, byte[], Element> envelope(Element e) {
+    return ProducerMessage.multi(e instanceof AtBarrier b ? b.out : ((InFlight) e).out, e);
+  }
+
+  /** What an element's outputs being written makes safe to commit: a barrier's offsets (a record's: none). */
+  private CommittableOffsetBatch written(Element e) {
+    if (e instanceof InFlight f) {
+      inFlight.get(f.message.record().partition()).decrementAndGet();
+      return ConsumerMessage.emptyCommittableOffsetBatch();
     }
-    return ProducerMessage.multi(((InFlight) e).out, ConsumerMessage.emptyCommittableOffsetBatch());
+    List<CommittableOffset> offsets = ((AtBarrier) e).barrier.offsets();
+    return offsets.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
+        : ConsumerMessage.createCommittableOffsetBatch(offsets);
   }
 }
