@@ -36,7 +36,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * shards placed by an {@link ExternalShardAllocationStrategy}, and a consumer rebalance listener
  * that, when this node's consumer is assigned partitions, records this node as the location of
  * the shards with those numbers for every entity type given. So an entity lives where its
- * snapshots are consumed, and asks from the stream stay on the node.
+ * snapshots are consumed, and asks from the stream stay on the node. The listener hears of an
+ * assignment only after the consumer's synchronous callback, where {@link #awaitLocations} holds
+ * the first fetch of new partitions until their shards are placed here and have left the old node.
  */
 public final class KafkaShardAlignment {
   /** How long the strategy waits for the shard-location store when allocating. */
@@ -54,19 +56,12 @@ public final class KafkaShardAlignment {
    * classic ref): on assignment it moves the shards of the assigned partitions of every type here.
    */
   public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types) {
-    return rebalanceListener(types, p -> { }, p -> { });
-  }
-
-  /** As {@link #rebalanceListener(List)}, also telling the caller which partitions come and go. */
-  public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types,
-      java.util.function.Consumer<Set<Integer>> assigned, java.util.function.Consumer<Set<Integer>> revoked) {
     return Behaviors.setup(ctx -> {
       Address self = Cluster.get(ctx.getSystem()).selfMember().address();
       ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
       return Behaviors.receive(ConsumerRebalanceEvent.class)
           .onMessage(TopicPartitionsAssigned.class, a -> {
             Set<Integer> partitions = partitions(CollectionConverters.asJava(a.topicPartitions()));
-            assigned.accept(partitions);
             Map<String, Address> locations = new HashMap<>();
             partitions.forEach(p -> locations.put(Integer.toString(p), self));
             for (EntityTypeKey<?> type : types) {
@@ -82,7 +77,6 @@ public final class KafkaShardAlignment {
           })
           .onMessage(TopicPartitionsRevoked.class, r -> {
             Set<Integer> partitions = partitions(CollectionConverters.asJava(r.topicPartitions()));
-            revoked.accept(partitions);
             ctx.getLog().info("partitions {} revoked from {}", partitions, self);
             return Behaviors.same();
           })
