@@ -20,7 +20,6 @@ public final class OuEnsemble {
   private final int[] shape;
   private final double[] rates;
   private final double[] means;
-  private final double diffusion;
   private final double[] decays;
   private final double[] noiseScales;
   private final double[][] w;
@@ -40,7 +39,6 @@ public final class OuEnsemble {
     this.shape = shape.clone();
     this.rates = rates.clone();
     this.means = means.clone();
-    this.diffusion = diffusion;
     // the exact transition's factors, once per entry rather than once per entry and step
     this.decays = new double[rates.length];
     this.noiseScales = new double[rates.length];
