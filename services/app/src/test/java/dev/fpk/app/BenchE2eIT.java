@@ -44,6 +44,8 @@ class BenchE2eIT {
     assertEquals(4, json.get("valuesPerSnapshot").asInt(), "a 2x2 matrix");
     assertEquals(1.0, json.get("valuesPerSnapshot").asDouble() * json.get("snapshotsPerSecond").asDouble()
         / json.get("valuesPerSecond").asDouble(), 0.01, "snapshots/s = values/s / values per snapshot");
+    assertEquals(4, json.get("ouEntriesChecked").asInt(), "the estimates of the half-rate run checked against the OU truth");
+    assertTrue(json.get("ouDiffusionMedianRelativeError").asDouble() >= 0, out);
     assertTrue(json.get("levels").size() >= 2, "at least one ladder level and the half-rate level: " + out);
   }
 }

@@ -126,6 +126,7 @@ public final class E2eBench {
       Level half = level(admin, alignments, sustained / 2, HALF_RATE_LENGTH * settings.levelSeconds(),
           "half the sustained rate");
       levels.add(toJson(half));
+      OuCheck truth = OuCheck.of(pipeline.collector().latestEstimates(), half.group(), settings.rows(), settings.cols());
       AllocationMeter.Reading after = AllocationMeter.read();
       long heapAtEnd = heapAfterGc();
       Map<TopicPartition, Long> to = admin.endOffsets(Topics.SNAPSHOTS);
@@ -145,6 +146,9 @@ public final class E2eBench {
           .put("latencyMaxMillis", half.latency().getMaxValue())
           .put("latencySamples", half.latency().getTotalCount())
           .put("latencyAtValuesPerSecond", round(half.sent().valuesPerSecond()))
+          .put("ouEntriesChecked", truth.entries())
+          .put("ouDriftSlopeWithin3StdErr", round3(truth.slopeWithin3StdErr()))
+          .put("ouDiffusionMedianRelativeError", round3(truth.medianDiffusionRelativeError()))
           .put("maxConsumerLagRecords", levels.findValues("maxLagRecords").stream().mapToLong(n -> n.asLong()).max()
               .orElse(0))
           .put("heapAfterGcBytes", heapAtEnd)
