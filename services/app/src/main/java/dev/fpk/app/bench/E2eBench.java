@@ -46,10 +46,10 @@ public final class E2eBench {
    * @param factor each next level offers this many times the previous one
    */
   public record Settings(int runs, int replicas, int rows, int cols, double levelSeconds,
-      double startValuesPerSecond, double factor, int maxLevels) {
+      double startValuesPerSecond, double factor, int maxLevels, double soakMinutes) {
     public Settings {
       if (runs < 1 || replicas < 2 || rows < 1 || cols < 1 || !(levelSeconds > 0) || !(startValuesPerSecond > 0)
-          || !(factor > 1) || maxLevels < 1) {
+          || !(factor > 1) || maxLevels < 1 || !(soakMinutes >= 0)) {
         throw new IllegalArgumentException("e2e: need runs >= 1, replicas >= 2, a shape, level seconds > 0, start"
             + " rate > 0, factor > 1 and levels >= 1");
       }
@@ -167,6 +167,9 @@ public final class E2eBench {
           .put("maxHeapBytes", Runtime.getRuntime().maxMemory())
           .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       out.set("levels", levels);
+      if (settings.soakMinutes() > 0) {
+        out.set("soak", soak(admin, alignments, sustained / 2));
+      }
       return out;
     } finally {
       loadgen.shutdownNow();
@@ -222,6 +225,47 @@ public final class E2eBench {
         !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
         level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99));
     return level;
+  }
+
+  /**
+   * Memory over time: the same runs at the given rate for {@code soakMinutes}, heap after GC read
+   * every minute. State per (run, layer) bounded by the grid keeps the heap flat from minute 5 on.
+   */
+  private ObjectNode soak(KafkaAdmin admin, AlignmentReader alignments, double valuesPerSecond) throws Exception {
+    String group = benchId + "-soak";
+    double snapshotsPerSecond = valuesPerSecond / settings.valuesPerSnapshot();
+    long steps = Math.round(settings.soakMinutes() * 60 * snapshotsPerSecond / (settings.runs() * settings.replicas()));
+    LoadGenerator.Settings load = new LoadGenerator.Settings(group, "w", settings.runs(), settings.replicas(),
+        settings.rows(), settings.cols(), snapshotsPerSecond, steps, 7919);
+    progress.printf(Locale.ROOT, "soak: %.1f minutes at %.3g values/s (steps 0..%d), heap after GC every minute%n",
+        settings.soakMinutes(), valuesPerSecond, steps);
+    Future<LoadGenerator.Report> running = loadgen.submit(() -> LoadGenerator.run(load, producer));
+    ArrayNode heap = JSON.createArrayNode();
+    long start = System.nanoTime();
+    long maxLag = 0;
+    for (int minute = 1; !running.isDone(); ) {
+      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+      if (System.nanoTime() - start >= minute * 60_000_000_000L) {
+        long bytes = heapAfterGc();
+        heap.add(bytes);
+        progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag %d records%n", minute, bytes >> 20, maxLag);
+        minute++;
+      }
+      Thread.sleep(250);
+    }
+    LoadGenerator.Report sent = running.get();
+    Histogram latency = alignments.latencies(group);
+    ObjectNode out = JSON.createObjectNode()
+        .put("minutes", settings.soakMinutes())
+        .put("valuesPerSecond", round(sent.valuesPerSecond()))
+        .put("latencyP50Millis", latency.getValueAtPercentile(50))
+        .put("latencyP99Millis", latency.getValueAtPercentile(99))
+        .put("maxConsumerLagRecords", maxLag);
+    out.set("heapAfterGcBytesByMinute", heap);
+    if (heap.size() >= 5) {
+      out.put("heapGrowthSinceMinute5", round3((double) heap.get(heap.size() - 1).asLong() / heap.get(4).asLong() - 1));
+    }
+    return out;
   }
 
   /** Why the ladder stopped where it did, judged by its last level. */

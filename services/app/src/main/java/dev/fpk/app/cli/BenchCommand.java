@@ -46,6 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--levels", defaultValue = "6", description = "e2e: at most this many rate levels (default ${DEFAULT-VALUE})")
   int levels;
 
+  @Option(names = "--soak-minutes", defaultValue = "0",
+      description = "e2e: afterwards, this many minutes at half the sustained rate, heap after GC each minute (default ${DEFAULT-VALUE})")
+  double soakMinutes;
+
   @Override
   public Integer call() throws Exception {
     switch (target) {
@@ -54,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
       case e2e -> {
         int[] rowsCols = LoadgenCommand.parseShape(shape);
         System.out.println(E2eBench.run(new E2eBench.Settings(runs, replicas, rowsCols[0], rowsCols[1], levelSeconds,
-            startRate, factor, levels), System.err));
+            startRate, factor, levels, soakMinutes), System.err));
       }
     }
     return 0;
