@@ -10,6 +10,7 @@ import dev.fpk.app.cli.LoadgenCommand;
 import dev.fpk.app.cli.ReplayCommand;
 import dev.fpk.app.cli.ReportCommand;
 import dev.fpk.app.cli.TrainCommand;
+import dev.fpk.app.config.FpkConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,17 @@ public final class Fpk implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** Every command's Kafka clients read their security settings from this file. */
+  @CommandLine.Option(names = "--kafka-config", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Kafka client properties file (security.protocol, sasl.*, ssl.*) for every Kafka client;"
+          + " default: $" + FpkConfig.KAFKA_CONFIG_ENV)
+  void kafkaConfig(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isReadable(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--kafka-config = " + file + ": cannot read it");
+    }
+    System.setProperty(FpkConfig.KAFKA_CONFIG_PROPERTY, file.toString());
+  }
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

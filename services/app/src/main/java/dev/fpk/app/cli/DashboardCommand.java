@@ -1,7 +1,7 @@
 package dev.fpk.app.cli;
 
+import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.dashboard.DashboardSettings;
@@ -76,7 +76,7 @@ public final class DashboardCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--for must be positive, got " + serveFor);
     }
     // a plain local actor system: the page joins no cluster
-    Config config = ConfigFactory.load().withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"));
+    Config config = FpkConfig.load().withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("local"));
     DashboardSettings settings = DashboardSettings.fromConfig(config);
     settings = port >= 0 ? settings.withPort(port) : settings;
     settings = host != null ? settings.withHost(host) : settings;

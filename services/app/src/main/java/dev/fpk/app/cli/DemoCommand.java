@@ -1,9 +1,9 @@
 package dev.fpk.app.cli;
 
+import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.ReportCollector;
@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(Progress.style(quiet, json), out, "demo");
-    Config config = ConfigFactory.load();
+    Config config = FpkConfig.load();
     DashboardSettings dashboardSettings = DashboardSettings.fromConfig(config);
     if (dashboardPort >= 0) {
       dashboardSettings = dashboardSettings.withPort(dashboardPort);

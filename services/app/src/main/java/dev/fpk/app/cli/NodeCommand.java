@@ -1,7 +1,7 @@
 package dev.fpk.app.cli;
 
+import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.fpk.app.node.AnalysisNode;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class NodeCommand implements Callable<Integer> {
           + " (the stream asks both for each record and checkpoints both at once); train and dashboard are their own"
           + " commands");
     }
-    Config config = ConfigFactory.load();
+    Config config = FpkConfig.load();
     if (seedNodes != null) {
       config = config.withValue("fpk.seed-nodes", ConfigValueFactory.fromAnyRef(seedNodes));
     }

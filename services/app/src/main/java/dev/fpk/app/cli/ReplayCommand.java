@@ -1,9 +1,9 @@
 package dev.fpk.app.cli;
 
+import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.HtmlReport;
@@ -86,7 +86,7 @@ public final class ReplayCommand implements Callable<Integer> {
     Progress progress = new Progress(Progress.style(quiet, json), out, "replay");
     // a group of its own: a replay reads the topic from the start, whatever ran before
     String group = "fpk-replay-" + UUID.randomUUID();
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap == null ? "" : bootstrap, group)) {
+    try (Pipeline pipeline = Pipeline.start(FpkConfig.load(), bootstrap == null ? "" : bootstrap, group)) {
       Set<String> runIds = new TreeSet<>();
       long[] counts = publish(pipeline, fmt, runIds, progress);
       awaitAnalysis(pipeline, group, progress);
@@ -174,8 +174,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    java.util.Properties p = new java.util.Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    java.util.Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());

@@ -1,5 +1,6 @@
 package dev.fpk.app.cli;
 
+import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.node.KafkaAdmin;
@@ -79,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
         .withDataset(dataset).withThreads(threads);
     PrintStream out = System.out;
     try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-      admin.ensureTopics(ConfigFactory.load().getInt("fpk.partitions"), (short) 1);
+      admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fpk-train", localConfig());
     try (EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
@@ -121,6 +122,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** A plain local actor system: the publisher stream needs one, the cluster does not. */
   private static Config localConfig() {
-    return ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load());
+    return ConfigFactory.parseString("pekko.actor.provider = local").withFallback(FpkConfig.load());
   }
 }

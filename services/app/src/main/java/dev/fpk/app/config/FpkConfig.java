@@ -23,20 +23,35 @@ import java.util.Properties;
 public final class FpkConfig {
   /** Environment variable naming a Kafka client properties file. */
   public static final String KAFKA_CONFIG_ENV = "FPK_KAFKA_CONFIG";
+  /** System property naming it (set by {@code fpk --kafka-config}); wins over the variable. */
+  public static final String KAFKA_CONFIG_PROPERTY = "fpk.kafka.config";
 
   private FpkConfig() {}
 
-  /** The configuration, with the Kafka client file of {@code FPK_KAFKA_CONFIG} if set. */
+  /** The configuration, with the Kafka client file of {@code --kafka-config} or {@code FPK_KAFKA_CONFIG}. */
   public static Config load() {
-    String file = System.getenv(KAFKA_CONFIG_ENV);
+    String file = System.getProperty(KAFKA_CONFIG_PROPERTY, System.getenv(KAFKA_CONFIG_ENV));
     return load(file == null || file.isBlank() ? null : Path.of(file));
+  }
+
+  /** Properties for a plain Kafka client: the security settings of {@link #load()} and the bootstrap servers. */
+  public static Properties kafkaClient(String bootstrapServers) {
+    return kafkaClient(load(), bootstrapServers);
+  }
+
+  /** Properties for a plain Kafka client: the security settings of this config and the bootstrap servers. */
+  public static Properties kafkaClient(Config config, String bootstrapServers) {
+    Properties p = kafkaClient(config);
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
   }
 
   /** The configuration with the given Kafka client properties file (null: none). */
   public static Config load(Path kafkaClientFile) {
     ConfigFactory.invalidateCaches();
     Config file = kafkaClientFile == null ? ConfigFactory.empty() : readProperties(kafkaClientFile).atPath("fpk.kafka.client");
-    return ConfigFactory.defaultOverrides()
+    // the system properties fpk sets itself are not Typesafe config keys
+    return ConfigFactory.defaultOverrides().withoutPath("fpk.kafka.config")
         .withFallback(file)
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.defaultReference())

@@ -1,5 +1,6 @@
 package dev.fpk.app.node;
 
+import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
 import dev.fpk.dashboard.MetricsServer;
 import dev.fpk.estimator.EstimatorEntity;
@@ -92,7 +93,7 @@ public final class AnalysisNode implements AutoCloseable {
     }
     String group = config.getString("fpk.group");
     ExecutorService loads = Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
-    CheckpointLoader checkpoints = new KafkaCheckpointLoader(bootstrapServers, group, partitions, loads);
+    CheckpointLoader checkpoints = new KafkaCheckpointLoader(FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
     EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
     EstimatorEntity.init(system, estimatorSettings, partitions, checkpoints);
     SolverEntity.init(system, SolverSettings.fromConfig(config), partitions, checkpoints);

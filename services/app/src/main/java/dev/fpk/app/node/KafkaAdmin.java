@@ -1,5 +1,6 @@
 package dev.fpk.app.node;
 
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Topics;
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -22,8 +22,7 @@ public final class KafkaAdmin implements AutoCloseable {
   private final Admin admin;
 
   public KafkaAdmin(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties p = FpkConfig.kafkaClient(bootstrapServers);
     this.admin = Admin.create(p);
   }
 

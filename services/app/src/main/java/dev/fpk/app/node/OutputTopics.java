@@ -1,5 +1,6 @@
 package dev.fpk.app.node;
 
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.report.ReportCollector;
 import dev.fpk.protocol.Topics;
 import java.time.Duration;
@@ -27,8 +28,7 @@ public final class OutputTopics {
 
   /** Feeds every output record present now to the collector; returns the number of records read. */
   public static long readInto(String bootstrapServers, ReportCollector collector) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties p = FpkConfig.kafkaClient(bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
     long n = 0;

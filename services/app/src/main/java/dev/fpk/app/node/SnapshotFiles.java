@@ -1,5 +1,6 @@
 package dev.fpk.app.node;
 
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Limits;
 import dev.fpk.protocol.ReplayFiles;
 import dev.fpk.protocol.ReplayFormat;
@@ -34,8 +35,7 @@ public final class SnapshotFiles {
     long sent = 0;
     long rejected = 0;
     Set<String> runIds = new TreeSet<>();
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties p = FpkConfig.kafkaClient(bootstrapServers);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
     try (ReplayReader reader = ReplayFiles.open(input, format, Limits.DEFAULT);

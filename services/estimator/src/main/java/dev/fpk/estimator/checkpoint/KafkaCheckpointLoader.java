@@ -27,15 +27,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * no load is answered from a read older than itself.
  */
 public final class KafkaCheckpointLoader implements CheckpointLoader {
-  private final String bootstrapServers;
+  private final Properties client;
   private final String group;
   private final int partitions;
   private final Executor blocking;
   /** Loads waiting for the next read of their partition, by partition; guarded by itself. */
   private final Map<Integer, Map<String, CompletableFuture<Optional<EntityCheckpoint>>>> waiting = new HashMap<>();
 
-  public KafkaCheckpointLoader(String bootstrapServers, String group, int partitions, Executor blocking) {
-    this.bootstrapServers = bootstrapServers;
+  /**
+   * @param client Kafka client properties: bootstrap servers and any security settings
+   */
+  public KafkaCheckpointLoader(Properties client, String group, int partitions, Executor blocking) {
+    this.client = (Properties) client.clone();
     this.group = group;
     this.partitions = partitions;
     this.blocking = blocking;
@@ -75,8 +78,7 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
 
   private Map<String, byte[]> readPartition(int partition, java.util.Set<String> keys) {
     TopicPartition tp = new TopicPartition(Topics.CHECKPOINTS, partition);
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties p = (Properties) client.clone();
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 << 20));
     Map<String, byte[]> latest = new HashMap<>();
