@@ -86,8 +86,10 @@ public final class DashboardServer extends AllDirectives {
             pathEnd(() -> get(() -> ok(json.runs(store)))),
             pathPrefix(PathMatchers.segment(), this::runRoutes))),
         error(StatusCodes.NOT_FOUND, "no such API path; try /api/runs")));
+    // /metrics and /health stay open for scrapers and probes; the page and its API need the token
     Route metrics = registry == null ? reject() : new MetricsServer(registry).route();
-    return concat(pages, api, metrics);
+    Route page = concat(pages, api);
+    return concat(metrics, settings.token().isEmpty() ? page : new AccessToken(settings.token()).protect(() -> page));
   }
 
   private Route runRoutes(String run) {

@@ -1,6 +1,8 @@
 package dev.fpk.dashboard;
 
 import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -10,8 +12,11 @@ import java.time.Duration;
  * @param port port to bind, 0 = any free one
  * @param pushInterval how often the event stream looks for changes
  * @param heartbeat idle time after which the event stream sends a heartbeat
+ * @param token access token every request must carry ("" = none); required to bind beyond loopback
  */
-public record DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat) {
+public record DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token) {
+  /** Shortest token accepted: 128 bits as hex. */
+  static final int MIN_TOKEN_LENGTH = 32;
 
   public DashboardSettings {
     if (port < 0 || port > 65535) {
@@ -23,19 +28,49 @@ public record DashboardSettings(String host, int port, Duration pushInterval, Du
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("fpk.dashboard.heartbeat must be positive, got " + heartbeat);
     }
+    if (!token.isEmpty() && token.length() < MIN_TOKEN_LENGTH) {
+      throw new IllegalArgumentException("fpk.dashboard.token has " + token.length() + " characters: at least "
+          + MIN_TOKEN_LENGTH + " (e.g. openssl rand -hex 16)");
+    }
+    if (token.isEmpty() && !isLoopback(host)) {
+      throw new IllegalArgumentException("fpk.dashboard.host = " + host
+          + ": binding beyond loopback needs an access token, fpk.dashboard.token (FPK_DASHBOARD_TOKEN)");
+    }
+  }
+
+  /** Loopback, no token: the defaults for everything but the address. */
+  public DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat) {
+    this(host, port, pushInterval, heartbeat, "");
   }
 
   public static DashboardSettings fromConfig(Config config) {
     Config c = config.getConfig("fpk.dashboard");
     return new DashboardSettings(c.getString("host"), c.getInt("port"), c.getDuration("push-interval"),
-        c.getDuration("heartbeat"));
+        c.getDuration("heartbeat"), c.getString("token"));
   }
 
   public DashboardSettings withPort(int newPort) {
-    return new DashboardSettings(host, newPort, pushInterval, heartbeat);
+    return new DashboardSettings(host, newPort, pushInterval, heartbeat, token);
   }
 
   public DashboardSettings withHost(String newHost) {
-    return new DashboardSettings(newHost, port, pushInterval, heartbeat);
+    return new DashboardSettings(newHost, port, pushInterval, heartbeat, token);
+  }
+
+  public DashboardSettings withToken(String newToken) {
+    return new DashboardSettings(host, port, pushInterval, heartbeat, newToken);
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false; // an address nobody can resolve is no loopback: it needs the token too
+    }
   }
 }
