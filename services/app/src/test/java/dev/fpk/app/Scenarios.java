@@ -80,6 +80,7 @@ final class Scenarios {
           String.format("entry %d: D %.4e +- %.1e, truth %.4e (within %.0f SE)", e, d, dSe, trueD, SIGMAS));
       assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step");
       assertEquals(STEPS, entry.at("/density/step").asLong());
+      assertEquals("tr-bdf2", entry.at("/density/scheme").asText(), "the report says how the density was advanced");
       JsonNode fixed = entry.get("fixedPoints");
       assertTrue(fixed.size() >= 1, "the OU drift has a zero: " + fixed);
     }

@@ -119,7 +119,7 @@ public final class EnsembleSolver {
         .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
         .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
     DensityUpdate.Builder dens = DensityUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
-        .setStep(step.step());
+        .setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
     for (int e = 0; e < entries.length; e++) {
       int[] index = mode.index(step, e);
       double[] samples = mode.samples(step, e);

@@ -25,13 +25,15 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) 
 
   public static SolverSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.solver");
-    String scheme = c.getString("scheme");
-    TimeScheme parsed = switch (scheme.toLowerCase(Locale.ROOT)) {
-      case "tr-bdf2" -> TimeScheme.TR_BDF2;
-      case "backward-euler" -> TimeScheme.BACKWARD_EULER;
-      default -> throw new IllegalArgumentException(
-          "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler");
-    };
+    String scheme = c.getString("scheme").toLowerCase(Locale.ROOT);
+    TimeScheme parsed = java.util.Arrays.stream(TimeScheme.values()).filter(t -> schemeName(t).equals(scheme))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException(
+            "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
     return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"));
+  }
+
+  /** The scheme's name in config and output: "tr-bdf2", "backward-euler". */
+  public static String schemeName(TimeScheme scheme) {
+    return scheme.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -192,7 +192,7 @@ public final class ReportCollector {
       }
       if (density != null) {
         EntryDensity d = density.getEntries(e);
-        out.putObject("density").put("step", density.getStep())
+        out.putObject("density").put("step", density.getStep()).put("scheme", density.getScheme())
             .<ObjectNode>set("edges", doubles(mapper, d.getEdgesList()))
             .<ObjectNode>set("theory", doubles(mapper, d.getTheoryList()))
             .set("empirical", doubles(mapper, d.getEmpiricalList()));
