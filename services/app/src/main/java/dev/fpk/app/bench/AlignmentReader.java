@@ -26,10 +26,14 @@ final class AlignmentReader implements AutoCloseable {
   /** Newest step analysed of a run and the publish time of its alignment, ms since the epoch. */
   record Progress(long step, long publishedMillis) {}
 
+  /** Steps at the start of a run whose latency includes starting its entities. */
+  static final int RUN_START_STEPS = 5;
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final Map<String, Progress> progress = new ConcurrentHashMap<>();
   private final Map<String, Histogram> latencies = new HashMap<>();
+  private final Map<String, Histogram> steadyLatencies = new HashMap<>();
   private volatile boolean running = true;
 
   AlignmentReader(String bootstrap) {
@@ -59,6 +63,12 @@ final class AlignmentReader implements AutoCloseable {
     return h == null ? newHistogram() : h.copy();
   }
 
+  /** As {@link #latencies} without each run's first {@link #RUN_START_STEPS} steps (entity start-up). */
+  synchronized Histogram steadyLatencies(String group) {
+    Histogram h = steadyLatencies.get(group);
+    return h == null ? newHistogram() : h.copy();
+  }
+
   private void follow() {
     while (running) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -80,7 +90,11 @@ final class AlignmentReader implements AutoCloseable {
     if (cut > 0 && a.getSourceTimeUnixMillis() > 0) {
       long latency = Math.min(3_600_000L, Math.max(0, record.timestamp() - a.getSourceTimeUnixMillis()));
       synchronized (this) {
-        latencies.computeIfAbsent(a.getRunId().substring(0, cut), g -> newHistogram()).recordValue(latency);
+        String group = a.getRunId().substring(0, cut);
+        latencies.computeIfAbsent(group, g -> newHistogram()).recordValue(latency);
+        if (a.getStep() >= RUN_START_STEPS) {
+          steadyLatencies.computeIfAbsent(group, g -> newHistogram()).recordValue(latency);
+        }
       }
     }
   }

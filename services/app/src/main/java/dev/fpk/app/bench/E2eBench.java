@@ -62,7 +62,8 @@ public final class E2eBench {
 
   /** One level: what was offered and sent, what the analysis made of it. */
   private record Level(String group, double offeredValuesPerSecond, LoadGenerator.Report sent,
-      double analysedValuesPerSecond, boolean complete, long maxLagRecords, Histogram latency) {
+      double analysedValuesPerSecond, boolean complete, long maxLagRecords, Histogram latency,
+      Histogram steadyLatency) {
     boolean keptUp() {
       return complete && analysedValuesPerSecond >= KEPT_UP * sent.valuesPerSecond();
     }
@@ -141,10 +142,13 @@ public final class E2eBench {
           .put("shareOfRaw", round3(sustained / rawValuesPerSecond))
           .put("snapshotsPerSecond", round(sustained / settings.valuesPerSnapshot()))
           .put("sustainedLimitedBy", limitedBy(last))
-          .put("latencyP50Millis", half.latency().getValueAtPercentile(50))
-          .put("latencyP99Millis", half.latency().getValueAtPercentile(99))
-          .put("latencyMaxMillis", half.latency().getMaxValue())
-          .put("latencySamples", half.latency().getTotalCount())
+          .put("latencyP50Millis", half.steadyLatency().getValueAtPercentile(50))
+          .put("latencyP99Millis", half.steadyLatency().getValueAtPercentile(99))
+          .put("latencyMaxMillis", half.steadyLatency().getMaxValue())
+          .put("latencySamples", half.steadyLatency().getTotalCount())
+          .put("latencyExcludes", "each run's first " + AlignmentReader.RUN_START_STEPS + " steps (entity start-up)")
+          .put("latencyWithRunStartP50Millis", half.latency().getValueAtPercentile(50))
+          .put("latencyWithRunStartP99Millis", half.latency().getValueAtPercentile(99))
           .put("latencyAtValuesPerSecond", round(half.sent().valuesPerSecond()))
           .put("ouEntriesChecked", truth.entries())
           .put("ouDriftSlopeWithin3StdErr", round3(truth.slopeWithin3StdErr()))
@@ -218,12 +222,14 @@ public final class E2eBench {
     double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
     double analysed = complete ? sent.values() / analysedSeconds : 0;
     Level level = new Level(group, offeredValuesPerSecond, sent, analysed, complete, maxLag,
-        alignments.latencies(group));
+        alignments.latencies(group), alignments.steadyLatencies(group));
     progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps 0..%d),"
-            + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms%n", purpose,
+            + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms (after run start-up: p50"
+            + " %d ms p99 %d ms)%n", purpose,
         offeredValuesPerSecond, sent.valuesPerSecond(), sent.snapshotsPerSecond(), load.steps(), analysed,
         !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
-        level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99));
+        level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99),
+        level.steadyLatency().getValueAtPercentile(50), level.steadyLatency().getValueAtPercentile(99));
     return level;
   }
 
@@ -248,13 +254,14 @@ public final class E2eBench {
       if (System.nanoTime() - start >= minute * 60_000_000_000L) {
         long bytes = heapAfterGc();
         heap.add(bytes);
-        progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag %d records%n", minute, bytes >> 20, maxLag);
+        progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag up to %d records so far%n", minute,
+            bytes >> 20, maxLag);
         minute++;
       }
       Thread.sleep(250);
     }
     LoadGenerator.Report sent = running.get();
-    Histogram latency = alignments.latencies(group);
+    Histogram latency = alignments.steadyLatencies(group);
     ObjectNode out = JSON.createObjectNode()
         .put("minutes", settings.soakMinutes())
         .put("valuesPerSecond", round(sent.valuesPerSecond()))
@@ -299,8 +306,9 @@ public final class E2eBench {
         .put("complete", l.complete())
         .put("keptUp", l.keptUp())
         .put("maxLagRecords", l.maxLagRecords())
-        .put("latencyP50Millis", l.latency().getValueAtPercentile(50))
-        .put("latencyP99Millis", l.latency().getValueAtPercentile(99));
+        .put("latencyP50Millis", l.steadyLatency().getValueAtPercentile(50))
+        .put("latencyP99Millis", l.steadyLatency().getValueAtPercentile(99))
+        .put("latencyWithRunStartP99Millis", l.latency().getValueAtPercentile(99));
   }
 
   /** Heap in use after two full collections, bytes. */
