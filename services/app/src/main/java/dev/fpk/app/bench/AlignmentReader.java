@@ -1,5 +1,6 @@
 package dev.fpk.app.bench;
 
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import java.time.Duration;
@@ -37,8 +38,7 @@ final class AlignmentReader implements AutoCloseable {
   private volatile boolean running = true;
 
   AlignmentReader(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-alignment-reader");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

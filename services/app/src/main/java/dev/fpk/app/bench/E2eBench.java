@@ -1,9 +1,9 @@
 package dev.fpk.app.bench;
 
+import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.loadgen.LoadGenerator;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
@@ -91,7 +91,7 @@ public final class E2eBench {
   }
 
   private ObjectNode run() throws Exception {
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), "", benchId);
+    try (Pipeline pipeline = Pipeline.start(FpkConfig.load(), "", benchId);
         KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers());
         AlignmentReader alignments = new AlignmentReader(pipeline.bootstrapServers())) {
       String bootstrap = pipeline.bootstrapServers();

@@ -1,5 +1,6 @@
 package dev.fpk.app.bench;
 
+import dev.fpk.app.config.FpkConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,8 +44,7 @@ final class RawConsumer {
   }
 
   private static Result readHere(String bootstrap, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-raw-consumer");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // as fpk's analysis consumer (application.conf)

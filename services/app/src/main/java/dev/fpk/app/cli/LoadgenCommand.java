@@ -1,6 +1,6 @@
 package dev.fpk.app.cli;
 
-import com.typesafe.config.ConfigFactory;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.loadgen.LoadGenerator;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.KafkaAdmin;
@@ -51,7 +51,7 @@ public final class LoadgenCommand implements Callable<Integer> {
     LoadGenerator.Settings settings = new LoadGenerator.Settings(runIdPrefix, layer, runs, replicas, shape[0], shape[1],
         rate, steps, seed);
     try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-      admin.ensureTopics(ConfigFactory.load().getInt("fpk.partitions"), (short) 1);
+      admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
     }
     int entries = settings.valuesPerSnapshot();
     System.out.printf(Locale.ROOT, "fpk loadgen: %d runs x %d replicas of a %dx%d matrix, steps 0..%d, %.1f snapshots/s"

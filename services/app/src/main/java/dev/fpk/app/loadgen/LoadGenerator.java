@@ -1,5 +1,6 @@
 package dev.fpk.app.loadgen;
 
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.WeightSnapshot;
@@ -79,8 +80,7 @@ public final class LoadGenerator {
 
   /** A producer for snapshot bytes: batches of up to 1 MB, blocking (never dropping) when its buffer is full. */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "1048576");
