@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fpk's test suite needs beyond Java 17 and Maven, on a Debian machine
-# (idempotent; quiet when everything is there): protoc and the Python protobuf/Kafka clients
-# for the external-trainer protocol tests.
+# (idempotent; quiet when everything is there): protoc, the Python protobuf/Kafka clients and
+# PyTorch for the external-trainer tests, Chromium (and a font) for the live-page browser test.
 set -euo pipefail
 packages=(protobuf-compiler python3-protobuf python3-confluent-kafka python3-torch python3-numpy chromium fonts-dejavu-core)
 missing=()
