@@ -2,6 +2,7 @@ package dev.fpk.app.node;
 
 import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Topics;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,11 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The few admin operations fpk needs: create its topics, and tell how far a group has come. */
 public final class KafkaAdmin implements AutoCloseable {
+  private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(10);
   private final Admin admin;
 
   public KafkaAdmin(String bootstrapServers) {
@@ -51,6 +54,7 @@ public final class KafkaAdmin implements AutoCloseable {
   private void create(List<NewTopic> topics) {
     try {
       admin.createTopics(topics).all().get();
+      awaitVisible(topics.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
       // another node may have created it in the meantime
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -60,6 +64,32 @@ public final class KafkaAdmin implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics " + topics, e);
+    }
+  }
+
+  /**
+   * Waits until new topics can be described with a leader for every partition: a broker
+   * acknowledges a creation before its metadata has reached every listener, and a request in
+   * between fails with "does not host this topic-partition".
+   */
+  private void awaitVisible(List<String> topics) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        if (admin.describeTopics(topics).allTopicNames().get().values().stream()
+            .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka: topics " + topics + " created but not visible with leaders after "
+            + VISIBLE_TIMEOUT.toSeconds() + " s");
+      }
+      Thread.sleep(50);
     }
   }
 
