@@ -37,21 +37,8 @@ public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--steps", defaultValue = "400", description = "Optimiser steps to train (default ${DEFAULT-VALUE})")
-  int steps;
-
-  @Option(names = "--replicas", defaultValue = "64", description = "Replicas in the ensemble (default ${DEFAULT-VALUE})")
-  int replicas;
-
-  @Option(names = "--every", defaultValue = "1", description = "Publish a snapshot every N optimiser steps (default ${DEFAULT-VALUE})")
-  int every;
-
-  @Option(names = "--layers", defaultValue = "bottleneck", split = ",",
-      description = "Layers to watch, comma-separated (default ${DEFAULT-VALUE})")
-  List<String> layers;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the run (default ${DEFAULT-VALUE})")
-  long seed;
+  @CommandLine.Mixin
+  TrainingOptions training;
 
   @Option(names = "--run-id", defaultValue = "demo", description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
@@ -86,23 +73,23 @@ public final class DemoCommand implements Callable<Integer> {
       dashboardSettings = dashboardSettings.withPort(dashboardPort);
     }
     // one trainer thread: the other core is the analysis's
-    TrainerSettings settings = TrainerSettings.defaults().withReplicas(replicas).withSeed(seed).withThreads(1);
+    TrainerSettings settings = training.settings(1);
     try (Pipeline pipeline = Pipeline.start(config, bootstrap == null ? "" : bootstrap);
         LiveDashboard dashboard = LiveDashboard.start(pipeline.node().system(), pipeline.bootstrapServers(),
             dashboardSettings, pipeline.node().registry(), config.getString("fpk.group"), true);
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
       printStart(out, pipeline, dashboard);
-      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, layers, every);
-      CompletableFuture<?> training = publisher.run(pipeline.node().system(), pipeline.bootstrapServers(), steps)
+      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
+      CompletableFuture<?> trained = publisher.run(pipeline.node().system(), pipeline.bootstrapServers(), training.steps)
           .toCompletableFuture();
       // one status line a second until the trainer is done and the analysis has caught up
       boolean done = false;
       while (!done) {
         Thread.sleep(1000);
-        done = training.isDone() && pipeline.isCaughtUp();
+        done = trained.isDone() && pipeline.isCaughtUp();
         report(progress, publisher, pipeline.collector());
       }
-      training.join();
+      trained.join();
       if (json) {
         out.println(Progress.write(summaryJson(pipeline.collector())));
       } else {
@@ -134,9 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    String problem = steps < 1 ? "--steps must be >= 1, got " + steps
-        : replicas < 2 ? "--replicas must be >= 2 (an ensemble), got " + replicas
-        : every < 1 ? "--every must be >= 1, got " + every
+    String problem = training.steps < 1 ? "--steps must be >= 1, got " + training.steps
+        : training.replicas < 2 ? "--replicas must be >= 2 (an ensemble), got " + training.replicas
+        : training.every < 1 ? "--every must be >= 1, got " + training.every
         : dashboardPort > 65535 ? "--dashboard-port must be 0..65535, got " + dashboardPort
         : linger.isNegative() ? "--linger must not be negative, got " + linger
         : null;
@@ -149,13 +136,13 @@ public final class DemoCommand implements Callable<Integer> {
     String metrics = "http://" + pipeline.node().httpAddress() + "/metrics";
     if (json) {
       ObjectNode start = Progress.object().put("event", "start").put("task", "demo").put("runId", runId)
-          .put("replicas", replicas).put("steps", steps).put("broker", pipeline.bootstrapServers())
+          .put("replicas", training.replicas).put("steps", training.steps).put("broker", pipeline.bootstrapServers())
           .put("embeddedBroker", pipeline.embedded()).put("dashboard", dashboard.url()).put("metrics", metrics);
       out.println(Progress.write(start));
       out.flush();
       return;
     }
-    out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s%n", replicas, steps, layers,
+    out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s%n", training.replicas, training.steps, training.layers,
         pipeline.bootstrapServers(), pipeline.embedded() ? " (embedded)" : "");
     out.printf("live page %s   metrics %s%n", dashboard.url(), metrics);
     out.flush();
@@ -165,7 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
     double seconds = progress.elapsedSeconds();
     long analysed = Long.MAX_VALUE;
     StringBuilder detail = new StringBuilder(String.format(Locale.ROOT, "trained to step %d, %d replicas, %.0f snapshots/s",
-        publisher.step(), replicas, seconds > 0 ? publisher.published() / seconds : 0.0));
+        publisher.step(), training.replicas, seconds > 0 ? publisher.published() / seconds : 0.0));
     ObjectNode fields = Progress.object().put("trainedStep", publisher.step()).put("published", publisher.published());
     ArrayNode layerArray = fields.putArray("layers");
     int seen = 0;
@@ -183,8 +170,8 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     // the user waits for the slowest layer's analysis, so that is what the rate and ETA count
-    long done = seen < layers.size() ? 0 : analysed;
-    progress.report("step", done, steps, "steps", detail.toString(), fields);
+    long done = seen < training.layers.size() ? 0 : analysed;
+    progress.report("step", done, training.steps, "steps", detail.toString(), fields);
   }
 
   private ObjectNode summaryJson(ReportCollector collector) {

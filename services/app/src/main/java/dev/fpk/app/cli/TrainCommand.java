@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,40 +30,15 @@ import picocli.CommandLine.Option;
     description = "Train the built-in 2-bottleneck autoencoder ensemble and publish its weight snapshots to Kafka.")
 public final class TrainCommand implements Callable<Integer> {
 
+  @CommandLine.Mixin
+  TrainingOptions training;
+
   @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
       description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
   String bootstrap;
 
-  @Option(names = "--replicas", defaultValue = "64", description = "Replicas in the ensemble (default ${DEFAULT-VALUE})")
-  int replicas;
-
-  @Option(names = "--steps", defaultValue = "400", description = "Optimiser steps to train (default ${DEFAULT-VALUE})")
-  int steps;
-
-  @Option(names = "--every", defaultValue = "1", description = "Publish a snapshot every N optimiser steps (default ${DEFAULT-VALUE})")
-  int every;
-
-  @Option(names = "--layers", defaultValue = "bottleneck", split = ",",
-      description = "Layers to publish, comma-separated, of enc1,enc2,bottleneck,dec1,dec2 (default ${DEFAULT-VALUE})")
-  List<String> layers;
-
   @Option(names = "--run-id", defaultValue = "train", description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the run; replica r records seed + r (default ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate eta, per step (default ${DEFAULT-VALUE})")
-  double learningRate;
-
-  @Option(names = "--batch", defaultValue = "32", description = "Minibatch size B (default ${DEFAULT-VALUE})")
-  int batchSize;
-
-  @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, momentum or adam (default ${DEFAULT-VALUE})")
-  String optimizer;
-
-  @Option(names = "--dataset", defaultValue = "manifold", description = "manifold or mixture (default ${DEFAULT-VALUE})")
-  String dataset;
 
   @Option(names = "--threads", defaultValue = "0", description = "Trainer threads, 0 = all processors (default ${DEFAULT-VALUE})")
   int threads;
@@ -72,29 +48,27 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (steps < 0) {
-      throw new IllegalArgumentException("--steps " + steps + ": must be >= 0");
+    if (training.steps < 0) {
+      throw new IllegalArgumentException("--steps " + training.steps + ": must be >= 0");
     }
-    TrainerSettings settings = TrainerSettings.defaults().withReplicas(replicas)
-        .withSeed(seed).withLearningRate(learningRate).withBatchSize(batchSize).withOptimizer(optimizer)
-        .withDataset(dataset).withThreads(threads);
+    TrainerSettings settings = training.settings(threads);
     PrintStream out = System.out;
     try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
       admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fpk-train", localConfig());
     try (EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
-      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, layers, every);
+      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
       out.printf("fpk train: run %s, %d replicas, %d steps, a snapshot every %d steps, layers %s, broker %s%n",
-          runId, replicas, steps, every, layers, bootstrap);
+          runId, training.replicas, training.steps, training.every, training.layers, bootstrap);
       long start = System.nanoTime();
-      CompletableFuture<?> training = publisher.run(system, bootstrap, steps).toCompletableFuture();
-      while (!awaitDone(training)) {
+      CompletableFuture<?> trained = publisher.run(system, bootstrap, training.steps).toCompletableFuture();
+      while (!awaitDone(trained)) {
         if (!quiet) {
           out.println(progress(publisher, start));
         }
       }
-      training.join();
+      trained.join();
       out.println("done: " + progress(publisher, start));
     } finally {
       system.terminate();
@@ -103,9 +77,9 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static boolean awaitDone(CompletableFuture<?> training) throws InterruptedException {
+  private static boolean awaitDone(CompletableFuture<?> trained) throws InterruptedException {
     try {
-      training.get(1, TimeUnit.SECONDS);
+      trained.get(1, TimeUnit.SECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;
@@ -117,7 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
   private String progress(TrainerPublisher publisher, long startNanos) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     return String.format(Locale.ROOT, "step %d/%d  %d snapshots published  %.0f snapshots/s  %.1f s",
-        publisher.step(), steps, publisher.published(), publisher.published() / seconds, seconds);
+        publisher.step(), training.steps, publisher.published(), publisher.published() / seconds, seconds);
   }
 
   /** A plain local actor system: the publisher stream needs one, the cluster does not. */
