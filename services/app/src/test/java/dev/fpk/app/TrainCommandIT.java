@@ -70,6 +70,51 @@ class TrainCommandIT {
     assertTrue(received.stream().anyMatch(s -> s.getStep() == STEPS), "the last step is published");
   }
 
+  @Test
+  void shouldResumeARestartedRunWhereItStoppedWithTheSnapshotsAnUninterruptedRunPublishes() throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    String resumed = "resume-it-" + UUID.randomUUID();
+    String whole = "whole-it-" + UUID.randomUUID();
+    assertEquals(0, train(bootstrap, resumed, 10, "7"), "first part");
+    String second = captureTrain(bootstrap, resumed, STEPS, "7");
+    assertTrue(second.contains("is published to step 10") && second.contains("resuming there"), second);
+    assertEquals(0, train(bootstrap, whole, STEPS, "7"), "uninterrupted");
+
+    int perStep = REPLICAS * LAYERS.size();
+    List<WeightSnapshot> a = snapshotsOf(bootstrap, resumed, (STEPS / EVERY + 2) * perStep);
+    List<WeightSnapshot> b = snapshotsOf(bootstrap, whole, (STEPS / EVERY + 1) * perStep);
+    assertEquals((STEPS / EVERY + 2) * perStep, a.size(), "step 10 published again after the restart, the rest once");
+    for (WeightSnapshot s : b) {
+      WeightSnapshot twin = a.stream().filter(x -> x.getStep() == s.getStep() && x.getReplica() == s.getReplica()
+          && x.getLayer().equals(s.getLayer())).findFirst().orElseThrow();
+      assertEquals(s.getValuesList(), twin.getValuesList(), "bit-identical weights at step " + s.getStep());
+    }
+    String refused = captureTrain(bootstrap, resumed, STEPS + 10, "8");
+    assertTrue(refused.contains("cannot be resumed") && refused.contains("new --run-id"), refused);
+  }
+
+  private static int train(String bootstrap, String runId, int steps, String seed) {
+    return Fpk.commandLine().execute(args(bootstrap, runId, steps, seed));
+  }
+
+  private static String captureTrain(String bootstrap, String runId, int steps, String seed) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setOut(capture);
+    try {
+      Fpk.commandLine().setErr(new java.io.PrintWriter(capture, true)).execute(args(bootstrap, runId, steps, seed));
+    } finally {
+      System.setOut(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String[] args(String bootstrap, String runId, int steps, String seed) {
+    return new String[] {"train", "--bootstrap", bootstrap, "--replicas", "" + REPLICAS, "--steps", "" + steps,
+        "--every", "" + EVERY, "--layers", String.join(",", LAYERS), "--run-id", runId, "--seed", seed, "--quiet"};
+  }
+
   /** Reads the snapshot topic from the start until {@code expected} of the run's snapshots arrived, then 2 s more. */
   private static List<WeightSnapshot> snapshotsOf(String bootstrap, String runId, int expected) throws Exception {
     Properties p = new Properties();

@@ -1,9 +1,9 @@
 package dev.fpk.app.bench;
 
-import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.loadgen.LoadGenerator;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;

@@ -1,8 +1,8 @@
 package dev.fpk.app.cli;
 
-import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.dashboard.DashboardSettings;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -18,9 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The live page alone, following the output topics of a running cluster: no broker, no analysis.

@@ -1,9 +1,9 @@
 package dev.fpk.app.cli;
 
-import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.ReportCollector;
@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Everything in one JVM: the embedded broker, the built-in autoencoder ensemble, estimators,

@@ -1,8 +1,8 @@
 package dev.fpk.app.cli;
 
-import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.node.AnalysisNode;
 import java.util.List;
 import java.util.Set;

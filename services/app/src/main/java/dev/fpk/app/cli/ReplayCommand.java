@@ -1,9 +1,9 @@
 package dev.fpk.app.cli;
 
-import dev.fpk.app.config.FpkConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.HtmlReport;
@@ -32,9 +32,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Feeds a recorded snapshot file through Kafka and the same estimators and solvers as a live run,

@@ -1,7 +1,7 @@
 package dev.fpk.app.node;
 
-import dev.fpk.app.config.FpkConfig;
 import com.typesafe.config.Config;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.dashboard.MetricsServer;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.EstimatorSettings;

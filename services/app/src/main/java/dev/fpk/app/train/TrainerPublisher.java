@@ -41,10 +41,24 @@ public final class TrainerPublisher {
 
   /** Trains {@code steps} optimiser steps, publishing as it goes; completes when all are sent. */
   public CompletionStage<Done> run(ActorSystem<?> system, String bootstrapServers, long steps) {
+    return run(system, bootstrapServers, steps, 0);
+  }
+
+  /**
+   * As {@link #run(ActorSystem, String, long)}, resuming a run published up to step {@code from}
+   * (a multiple of {@code every}): the trainer is deterministic, so it retrains to {@code from}
+   * without publishing and goes on from there, publishing step {@code from} again in case a crash
+   * cut it short (the estimators drop the copies they already have).
+   */
+  public CompletionStage<Done> run(ActorSystem<?> system, String bootstrapServers, long steps, long from) {
+    if (from % every != 0 || from < 0 || from > steps) {
+      throw new IllegalArgumentException("resume step " + from + ": must be a multiple of every = " + every
+          + " in [0, " + steps + "]");
+    }
     ProducerSettings<String, byte[]> settings = ProducerSettings
         .create(system, new StringSerializer(), new ByteArraySerializer())
         .withBootstrapServers(bootstrapServers);
-    return Source.single(0L).concat(Source.range(1, (int) (steps / every)).map(i -> (long) i))
+    return Source.single(from / every).concat(Source.range((int) (from / every) + 1, (int) (steps / every)).map(i -> (long) i))
         .mapConcat(this::snapshotsAfter)
         .map(s -> new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()))
         .runWith(Producer.plainSink(settings), system);
@@ -61,9 +75,8 @@ public final class TrainerPublisher {
   }
 
   private List<WeightSnapshot> snapshotsAfter(long round) {
-    if (round > 0) {
-      trainer.steps(every);
-    }
+    long target = round * every;
+    trainer.steps((int) (target - trainer.currentStep()));
     List<WeightSnapshot> out = trainer.snapshots(runId, layers);
     published.addAndGet(out.size());
     return out;
