@@ -81,6 +81,20 @@ final class Scenarios {
       assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step");
       assertEquals(STEPS, entry.at("/density/step").asLong());
       assertEquals("tr-bdf2", entry.at("/density/scheme").asText(), "the report says how the density was advanced");
+      int forecasts = 0;
+      double forecastW1 = 0;
+      double staticW1 = 0;
+      for (JsonNode point : entry.get("alignment")) {
+        if (point.has("forecast")) {
+          forecasts++;
+          forecastW1 += point.at("/forecast/w1").asDouble();
+          staticW1 += point.at("/forecast/baselineStatic").asDouble();
+        }
+      }
+      System.out.printf("entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n", e, forecasts,
+          forecastW1 / forecasts, staticW1 / forecasts);
+      assertTrue(forecasts >= 25, "a forecast scored every 10 steps: " + forecasts);
+      assertTrue(forecastW1 < staticW1, "over an OU transient the FP forecast beats 'nothing changes'");
       JsonNode fixed = entry.get("fixedPoints");
       assertTrue(fixed.size() >= 1, "the OU drift has a zero: " + fixed);
     }

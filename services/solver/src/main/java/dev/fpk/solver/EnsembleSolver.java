@@ -7,6 +7,8 @@ import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.density.KernelDensity;
+import dev.fpk.physics.forecast.ForecastTracker;
+import dev.fpk.physics.forecast.ScoredForecast;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
@@ -32,7 +34,9 @@ import java.io.IOException;
  * of sample); only the very first interval, before any increment exists, uses the estimate that
  * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
  * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
- * mean and variance.
+ * mean and variance. With a forecast horizon {@code k}, each entry also keeps one forecast that
+ * restarts from the data (a copy, the main density is untouched), runs {@code k} steps ahead and
+ * is scored with its two baselines when the data of its target step arrive.
  *
  * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} /
  * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
@@ -71,7 +75,30 @@ public final class EnsembleSolver {
     }
     lastStep = step.step();
     fields = current.estimate();
-    return score(step);
+    Output out = score(step);
+    issueForecasts(step, current.estimate());
+    return out;
+  }
+
+  /**
+   * Starts a forecast from the data at this step for every entry whose last forecast has been
+   * scored: the replicas' kernel density estimate, run {@code forecastHorizon} steps ahead with
+   * the drift and diffusion estimated up to this step.
+   */
+  private void issueForecasts(EnsembleStep step, DriftDiffusionEstimate estimate) {
+    if (settings.forecastHorizon() == 0) {
+      return;
+    }
+    for (int e = 0; e < entries.length; e++) {
+      EntrySolver s = entries[e];
+      EntryEstimate field = estimate.getEntries(e);
+      if (s.forecasts.pending() == 0 && FieldOnGrid.usable(field)) {
+        double[] centres = s.grid.centres();
+        s.forecasts.issue(step.step(), settings.forecastHorizon(), s.grid,
+            KernelDensity.estimate(s.grid, mode.samples(step, e)),
+            FieldOnGrid.drift(field, centres), FieldOnGrid.diffusion(field, centres, s.grid.width()));
+      }
+    }
   }
 
   /** The last step advanced to; -1 before the first. */
@@ -87,6 +114,7 @@ public final class EnsembleSolver {
       for (EntrySolver e : entries) {
         StateIo.writeGrid(out, e.grid);
         StateIo.writeDoubles(out, e.density);
+        e.forecasts.writeTo(out);
       }
     }
     out.writeLong(lastStep);
@@ -102,7 +130,7 @@ public final class EnsembleSolver {
     if (n >= 0) {
       s.entries = new EntrySolver[n];
       for (int e = 0; e < n; e++) {
-        s.entries[e] = s.new EntrySolver(StateIo.readGrid(in), StateIo.readDoubles(in));
+        s.entries[e] = s.new EntrySolver(StateIo.readGrid(in), StateIo.readDoubles(in), ForecastTracker.readFrom(in));
       }
     }
     s.lastStep = in.readLong();
@@ -131,6 +159,11 @@ public final class EnsembleSolver {
           .setHellinger(Alignment.hellinger(s.grid, s.density, hist))
           .setMeanError(Alignment.mean(s.grid, s.density) - Alignment.mean(s.grid, hist))
           .setVarianceError(Alignment.variance(s.grid, s.density) - Alignment.variance(s.grid, hist));
+      for (ScoredForecast f : s.forecasts.onData(step.step(), samples)) {
+        a.setForecastW1(f.fokkerPlanck().wasserstein1()).setForecastStaticW1(f.nothingChanges().wasserstein1())
+            .setForecastGaussianW1(f.gaussianMoments().wasserstein1());
+        align.setForecastHorizon(settings.forecastHorizon());
+      }
       EntryDensity.Builder d = EntryDensity.newBuilder();
       for (int i : index) {
         a.addIndex(i);
@@ -153,17 +186,20 @@ public final class EnsembleSolver {
     Grid1D grid;
     double[] density;
     FokkerPlanck1D fp;
+    final ForecastTracker forecasts;
 
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());
       density = KernelDensity.estimate(grid, samples);
       fp = new FokkerPlanck1D(grid, settings.scheme());
+      forecasts = new ForecastTracker(settings.substepsPerStep());
     }
 
-    EntrySolver(Grid1D grid, double[] density) {
+    EntrySolver(Grid1D grid, double[] density, ForecastTracker forecasts) {
       this.grid = grid;
       this.density = density;
       this.fp = new FokkerPlanck1D(grid, settings.scheme());
+      this.forecasts = forecasts;
     }
 
     void advance(double[] samples, EntryEstimate field, double dt, int substeps) {

@@ -11,8 +11,14 @@ import java.util.Locale;
  * @param cells finite-volume cells per entry, >= 8
  * @param scheme implicit time scheme
  * @param substepsPerStep implicit substeps per optimiser step, >= 1
+ * @param forecastHorizon steps ahead of the forecasts scored against their baselines, 0 = none
  */
-public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
+public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, int forecastHorizon) {
+
+  /** No forecasts. */
+  public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
+    this(cells, scheme, substepsPerStep, 0);
+  }
 
   public SolverSettings {
     if (cells < 8) {
@@ -20,6 +26,9 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) 
     }
     if (substepsPerStep < 1) {
       throw new IllegalArgumentException("fpk.solver.substeps-per-step = " + substepsPerStep + ": must be >= 1");
+    }
+    if (forecastHorizon < 0) {
+      throw new IllegalArgumentException("fpk.solver.forecast-horizon-steps = " + forecastHorizon + ": must be >= 0");
     }
   }
 
@@ -29,7 +38,8 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) 
     TimeScheme parsed = java.util.Arrays.stream(TimeScheme.values()).filter(t -> schemeName(t).equals(scheme))
         .findFirst().orElseThrow(() -> new IllegalArgumentException(
             "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
-    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"));
+    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"),
+        c.getInt("forecast-horizon-steps"));
   }
 
   /** The scheme's name in config and output: "tr-bdf2", "backward-euler". */

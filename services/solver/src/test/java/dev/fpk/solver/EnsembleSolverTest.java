@@ -56,6 +56,46 @@ class EnsembleSolverTest {
     assertEquals(1.0, mass, 1e-9, "mass conserved through grid moves");
   }
 
+  @Test
+  void shouldScoreForecastsFromTheDataAgainstBothBaselinesAndRestoreThemBitForBit() throws Exception {
+    int horizon = 10;
+    EnsembleEstimator estimator = new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
+    EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizon));
+    EnsembleSolver restored = null;
+    SplittableRandom random = new SplittableRandom(5);
+    double[] w = IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();
+    int scored = 0;
+    double fp = 0;
+    double still = 0;
+    for (int step = 0; step <= 60; step++) {
+      StepEstimate s = new StepEstimate(step(step, w), estimator.update(step(step, w)));
+      EntryAlignment a = solver.advance(s).alignment().getEntries(0);
+      if (restored != null) {
+        assertEquals(a, restored.advance(s).alignment().getEntries(0), "a restored solver goes on bit for bit");
+      }
+      if (step == 15) { // a forecast issued at step 10 is pending
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        solver.writeTo(new java.io.DataOutputStream(bytes));
+        restored = EnsembleSolver.readFrom(new java.io.DataInputStream(
+            new java.io.ByteArrayInputStream(bytes.toByteArray())), new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizon));
+      }
+      if (a.hasForecastW1()) {
+        scored++;
+        fp += a.getForecastW1();
+        still += a.getForecastStaticW1();
+        assertEquals(1, step % horizon, "issued at step 1 (the first fields), then again as each is scored: " + step);
+      }
+      double decay = Math.exp(-K);
+      for (int r = 0; r < REPLICAS; r++) {
+        w[r] = A + (w[r] - A) * decay + Math.sqrt(D * (1 - decay * decay) / K) * gaussian(random);
+      }
+    }
+    System.out.printf("forecasts %d steps ahead: %d scored, mean W1 %.2e (nothing changes %.2e)%n", horizon, scored,
+        fp / scored, still / scored);
+    assertEquals(5, scored, "scored at steps 11, 21, 31, 41, 51");
+    assertTrue(fp < 0.5 * still, "during the transient the Fokker-Planck forecast beats 'nothing changes'");
+  }
+
   private static EnsembleStep step(long step, double[] w) {
     float[] values = new float[w.length];
     for (int r = 0; r < w.length; r++) {

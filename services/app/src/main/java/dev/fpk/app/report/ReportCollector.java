@@ -186,9 +186,13 @@ public final class ReportCollector {
       ArrayNode history = out.putArray("alignment");
       for (AlignmentUpdate a : alignment) {
         EntryAlignment ea = a.getEntries(e);
-        history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
+        ObjectNode point = history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
             .put("hellinger", ea.getHellinger()).put("meanError", ea.getMeanError())
             .put("varianceError", ea.getVarianceError());
+        if (ea.hasForecastW1()) {
+          point.putObject("forecast").put("horizon", a.getForecastHorizon()).put("w1", ea.getForecastW1())
+              .put("baselineStatic", ea.getForecastStaticW1()).put("baselineGaussian", ea.getForecastGaussianW1());
+        }
       }
       if (density != null) {
         EntryDensity d = density.getEntries(e);

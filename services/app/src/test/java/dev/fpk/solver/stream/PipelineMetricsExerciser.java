@@ -47,8 +47,9 @@ public final class PipelineMetricsExerciser {
     }
     if (type == AlignmentUpdate.class) {
       return AlignmentUpdate.newBuilder().setRunId("run").setLayer("layer").setStep(1).setSourceTimeUnixMillis(1_000)
-          .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0).setW1(0.1).setJs(0.01).setHellinger(0.1))
-          .build();
+          .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0).setW1(0.1).setJs(0.01).setHellinger(0.1)
+              .setForecastW1(0.01).setForecastStaticW1(0.1).setForecastGaussianW1(0.02))
+          .setForecastHorizon(10).build();
     }
     throw new IllegalArgumentException("no sample for a " + type + " argument: teach PipelineMetricsExerciser");
   }

@@ -1,6 +1,9 @@
 package dev.fpk.physics.forecast;
 
 import dev.fpk.physics.grid.Grid1D;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -68,5 +71,42 @@ public final class ForecastTracker {
   /** Number of forecasts waiting for their target step. */
   public int pending() {
     return pending.size();
+  }
+
+  /** Writes the pending forecasts, bit for bit (for checkpoints). */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(substepsPerStep);
+    out.writeInt(pending.size());
+    for (Pending p : pending) {
+      out.writeLong(p.issuedAt());
+      out.writeLong(p.target());
+      out.writeDouble(p.grid().lo());
+      out.writeDouble(p.grid().width());
+      out.writeInt(p.grid().cells());
+      for (double[] density : new double[][] {p.fp(), p.still(), p.gauss()}) {
+        for (double v : density) {
+          out.writeDouble(v);
+        }
+      }
+    }
+  }
+
+  /** The tracker {@link #writeTo} wrote. */
+  public static ForecastTracker readFrom(DataInput in) throws IOException {
+    ForecastTracker t = new ForecastTracker(in.readInt());
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      long issuedAt = in.readLong();
+      long target = in.readLong();
+      Grid1D grid = Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
+      double[][] densities = new double[3][grid.cells()];
+      for (double[] density : densities) {
+        for (int c = 0; c < density.length; c++) {
+          density[c] = in.readDouble();
+        }
+      }
+      t.pending.add(new Pending(issuedAt, target, grid, densities[0], densities[1], densities[2]));
+    }
+    return t;
   }
 }

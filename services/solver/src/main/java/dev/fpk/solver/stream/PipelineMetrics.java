@@ -96,7 +96,17 @@ public final class PipelineMetrics implements MeterBinder {
       gauge("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas", "nats", tags, e.getJs());
       gauge("fpk.alignment.hellinger", "Hellinger distance between FP density and replicas, in [0, 1]", "ratio", tags,
           e.getHellinger());
+      if (e.hasForecastW1()) {
+        forecastSkill(tags, "nothing_changes", e.getForecastW1(), e.getForecastStaticW1());
+        forecastSkill(tags, "gaussian_moments", e.getForecastW1(), e.getForecastGaussianW1());
+      }
     }
+  }
+
+  /** Skill 1 - W1(forecast) / W1(baseline): 1 perfect, 0 no better than the baseline, negative worse. */
+  private void forecastSkill(Tags tags, String baseline, double forecastW1, double baselineW1) {
+    gauge("fpk.forecast.skill", "skill of the Fokker-Planck forecast over a baseline, 1 - W1(forecast)/W1(baseline)",
+        "ratio", tags.and("baseline", baseline), 1 - forecastW1 / baselineW1);
   }
 
   private void counter(String name, String description, Tags tags) {
