@@ -8,7 +8,9 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fpk's configuration: system properties over an optional Kafka client properties file over
@@ -25,6 +27,9 @@ public final class FpkConfig {
   public static final String KAFKA_CONFIG_ENV = "FPK_KAFKA_CONFIG";
   /** System property naming it (set by {@code fpk --kafka-config}); wins over the variable. */
   public static final String KAFKA_CONFIG_PROPERTY = "fpk.kafka.config";
+
+  // every plain Kafka client asks for the settings: parse the files once, not per client
+  private static final Map<Optional<Path>, Config> LOADED = new ConcurrentHashMap<>();
 
   private FpkConfig() {}
 
@@ -46,8 +51,12 @@ public final class FpkConfig {
     return p;
   }
 
-  /** The configuration with the given Kafka client properties file (null: none). */
+  /** The configuration with the given Kafka client properties file (null: none), read once per file. */
   public static Config load(Path kafkaClientFile) {
+    return LOADED.computeIfAbsent(Optional.ofNullable(kafkaClientFile), f -> read(f.orElse(null)));
+  }
+
+  private static Config read(Path kafkaClientFile) {
     ConfigFactory.invalidateCaches();
     Config file = kafkaClientFile == null ? ConfigFactory.empty() : readProperties(kafkaClientFile).atPath("fpk.kafka.client");
     // the system properties fpk sets itself are not Typesafe config keys

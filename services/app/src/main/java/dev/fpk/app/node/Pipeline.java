@@ -25,15 +25,15 @@ public final class Pipeline implements AutoCloseable {
   private final ReportCollector collector = new ReportCollector();
   private final Consumer.Control follower;
   private final String group;
+  /** One admin client for the pipeline's life: the catch-up check polls it ten times a second. */
+  private final KafkaAdmin admin;
 
   private Pipeline(Config config, String bootstrapOrEmpty) {
     this.broker = bootstrapOrEmpty.isBlank() ? EmbeddedKafka.start() : null;
     this.bootstrap = broker != null ? broker.bootstrapServers() : bootstrapOrEmpty;
     this.group = config.getString("fpk.group");
-    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-      admin.ensureTopics(config.getInt("fpk.partitions"), (short) 1);
-    }
-    this.node = AnalysisNode.start(config, bootstrap);
+    this.admin = new KafkaAdmin(bootstrap);
+    this.node = AnalysisNode.start(config, bootstrap); // creates the topics
     this.follower = OutputFollower.start(node.system(), bootstrap, collector);
   }
 
@@ -82,22 +82,21 @@ public final class Pipeline implements AutoCloseable {
    * every output that produced.
    */
   public boolean isCaughtUp() {
-    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-      if (admin.lag(group, Topics.SNAPSHOTS) > 0) {
-        return false;
-      }
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
-        ends.putAll(admin.endOffsets(t));
-      }
-      return collector.caughtUpWith(ends);
+    if (admin.lag(group, Topics.SNAPSHOTS) > 0) {
+      return false;
     }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
+      ends.putAll(admin.endOffsets(t));
+    }
+    return collector.caughtUpWith(ends);
   }
 
   @Override
   public void close() {
     follower.shutdown().toCompletableFuture().join();
     node.close();
+    admin.close();
     if (broker != null) {
       broker.close();
     }
