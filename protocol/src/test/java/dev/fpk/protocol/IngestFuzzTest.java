@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +28,8 @@ class IngestFuzzTest {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+  private static final FuzzRecords RECORDS = FuzzRecords.standard();
+
   private final SnapshotValidator validator = new SnapshotValidator(Limits.DEFAULT);
 
   @Test
@@ -36,14 +37,16 @@ class IngestFuzzTest {
     SplittableRandom random = new SplittableRandom(SEED);
     int accepted = 0;
     int rejected = 0;
+    int determined = 0;
     for (int i = 0; i < CASES; i++) {
-      byte[] input = fuzzCase(random, i % 6);
+      FuzzRecords.Case c = RECORDS.next(random, i % FuzzRecords.KINDS);
+      byte[] input = c.bytes();
       long before = THREADS.getCurrentThreadAllocatedBytes();
       Validation<WeightSnapshot> v;
       try {
         v = validator.parse(input);
       } catch (RuntimeException e) {
-        throw new AssertionError("case " + i + " (kind " + i % 6 + ", " + input.length + " bytes) escaped: " + e, e);
+        throw new AssertionError("case " + i + " (kind " + c.kind() + ", " + input.length + " bytes) escaped: " + e, e);
       }
       long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
       assertTrue(allocated < 64L * input.length + (4 << 20),
@@ -57,8 +60,14 @@ class IngestFuzzTest {
         assertFalse(r.detail().isBlank(), "case " + i + ": a rejection names what is wrong");
         rejected++;
       }
+      if (c.expected().isPresent()) {
+        assertEquals(c.expected().get(), v instanceof Validation.Rejected<WeightSnapshot> r ? r.reason() : null,
+            "case " + i + " (" + c.kind() + ")");
+        determined++;
+      }
     }
-    System.out.printf("ingest fuzz: %d cases, %d accepted, %d rejected%n", CASES, accepted, rejected);
+    System.out.printf("ingest fuzz: %d cases, %d accepted, %d rejected (%d with the reason determined by construction)%n",
+        CASES, accepted, rejected, determined);
     assertTrue(accepted > 0 && rejected > 0, "the generator makes both kinds: " + accepted + "/" + rejected);
   }
 
@@ -74,18 +83,32 @@ class IngestFuzzTest {
         if (random.nextInt(4) == 0) {
           pb.write(record); // no length prefix: the stream loses its framing
         } else {
-          CodedOutputStream.newInstance(pb).writeUInt32NoTag(record.length);
+          writeLength(pb, record.length);
           pb.write(record);
         }
         jsonl.append(random.nextBoolean() ? JsonMapping.toJson(valid(random)) : new String(record, StandardCharsets.ISO_8859_1))
             .append('\n');
+      }
+      if (random.nextInt(4) == 0) {
+        // a length prefix up to the record limit (64 MiB) over a short tail: nothing that size may be allocated
+        writeLength(pb, random.nextInt(Limits.DEFAULT_MAX_RECORD_BYTES) + 1);
+        pb.write(fuzzCase(random, 5));
       }
       readAll(ReplayFormat.PB, pb.toByteArray(), file);
       readAll(ReplayFormat.JSONL, jsonl.toString().getBytes(StandardCharsets.UTF_8), file);
     }
   }
 
+  /** A varint length prefix (CodedOutputStream buffers: without the flush nothing reaches the file). */
+  private static void writeLength(ByteArrayOutputStream out, int length) throws IOException {
+    CodedOutputStream c = CodedOutputStream.newInstance(out);
+    c.writeUInt32NoTag(length);
+    c.flush();
+  }
+
+  /** Reads a whole fuzzed file; the reader allocates a bounded multiple of the file, whatever lengths it claims. */
   private void readAll(ReplayFormat format, byte[] content, int file) throws IOException {
+    long before = THREADS.getCurrentThreadAllocatedBytes();
     try (ReplayReader reader = ReplayFiles.open(new ByteArrayInputStream(content), format, Limits.DEFAULT, "fuzz-" + file)) {
       for (ReplayItem item : reader) {
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
@@ -97,6 +120,9 @@ class IngestFuzzTest {
     } catch (RuntimeException e) {
       fail(format + " file " + file + ": reading escaped with " + e, e);
     }
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 64L * content.length + (4 << 20),
+        format + " file " + file + ": " + allocated + " bytes allocated reading " + content.length + " bytes");
   }
 
   private void assertObeysEveryRule(WeightSnapshot s, int i) {
@@ -116,79 +142,11 @@ class IngestFuzzTest {
     }
   }
 
-  /** One fuzzed record of the given kind. */
   private static byte[] fuzzCase(SplittableRandom random, int kind) {
-    return switch (kind) {
-      case 0 -> randomBytes(random, random.nextInt(2_000));
-      case 1 -> truncated(random, valid(random).toByteArray());
-      case 2 -> bitFlipped(random, valid(random).toByteArray());
-      case 3 -> absurd(random).toByteArray();
-      case 4 -> withUnknownField(random, valid(random).toByteArray());
-      default -> valid(random).toByteArray();
-    };
+    return RECORDS.next(random, kind).bytes();
   }
 
   private static WeightSnapshot valid(SplittableRandom random) {
-    int rows = 1 + random.nextInt(8);
-    int cols = 1 + random.nextInt(8);
-    WeightSnapshot.Builder b = WeightSnapshot.newBuilder().setRunId("run-" + random.nextInt(5))
-        .setLayer("layer").setReplica(random.nextInt(64)).setStep(random.nextInt(10_000))
-        .addShape(rows).addShape(cols).setLearningRate(0.01).setBatchSize(32);
-    for (int k = 0; k < rows * cols; k++) {
-      b.addValues((float) random.nextGaussian());
-    }
-    return b.build();
-  }
-
-  /** A message that parses but breaks a rule, or claims something absurd. */
-  private static WeightSnapshot absurd(SplittableRandom random) {
-    WeightSnapshot.Builder b = valid(random).toBuilder();
-    Supplier<String> huge = () -> "x".repeat(257 + random.nextInt(100_000));
-    switch (random.nextInt(10)) {
-      case 0 -> b.setShape(0, -random.nextInt(1_000));
-      case 1 -> b.clearShape().addShape(1 << 16).addShape(1 << 15); // 2^31 elements claimed
-      case 2 -> b.setValues(0, random.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY);
-      case 3 -> b.setStep(-1 - random.nextInt(1_000_000));
-      case 4 -> b.setRunId(huge.get());
-      case 5 -> b.setLayer(random.nextBoolean() ? "" : huge.get());
-      case 6 -> b.setReplica(-1 - random.nextInt(10));
-      case 7 -> b.setChunkCount(2 + random.nextInt(5)).setChunkIndex(random.nextInt(10) - 2).setChunkOffset(random.nextLong());
-      case 8 -> b.setEnsembleSize(random.nextInt(3) - 1);
-      default -> b.addShape(0);
-    }
-    return b.build();
-  }
-
-  private static byte[] withUnknownField(SplittableRandom random, byte[] bytes) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.write(bytes);
-      CodedOutputStream c = CodedOutputStream.newInstance(out);
-      c.writeBytes(1000 + random.nextInt(1000), com.google.protobuf.ByteString.copyFrom(randomBytes(random, random.nextInt(64))));
-      c.flush();
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] truncated(SplittableRandom random, byte[] bytes) {
-    return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
-  }
-
-  private static byte[] bitFlipped(SplittableRandom random, byte[] bytes) {
-    byte[] out = bytes.clone();
-    for (int flips = 1 + random.nextInt(8); flips > 0 && out.length > 0; flips--) {
-      out[random.nextInt(out.length)] ^= (byte) (1 << random.nextInt(8));
-    }
-    return out;
-  }
-
-  private static byte[] randomBytes(SplittableRandom random, int n) {
-    byte[] out = new byte[n];
-    for (int k = 0; k < n; k++) {
-      out[k] = (byte) random.nextInt(256);
-    }
-    return out;
+    return RECORDS.valid(random);
   }
 }
