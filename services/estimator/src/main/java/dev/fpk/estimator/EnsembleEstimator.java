@@ -142,10 +142,14 @@ public final class EnsembleEstimator {
     double[] centres = km.grid().centres();
     double[] drift = km.smoothedDrift(settings.minBinCount());
     double[] diffusion = km.smoothedDiffusion(settings.minBinCount());
+    // each accessor returns a fresh copy: take them once, not once per bin
+    double[] driftStdErr = km.driftStdErr();
+    double[] diffusionStdErr = km.diffusionStdErr();
+    double[] counts = km.counts();
     for (int i = 0; i < centres.length; i++) {
       b.addGrid(centres[i]).addDrift(drift[i]).addDiffusion(diffusion[i])
-          .addDriftStderr(km.driftStdErr()[i]).addDiffusionStderr(km.diffusionStdErr()[i])
-          .addCount(km.counts()[i]);
+          .addDriftStderr(driftStdErr[i]).addDiffusionStderr(diffusionStdErr[i])
+          .addCount(counts[i]);
     }
     OuFit fit = km.ouFit();
     return b.setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,21 +52,46 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * One validated snapshot of this entity's (run, layer) read at {@code offset} of its partition
-   * (-1: not from Kafka, never skipped); the reply says what became of it. {@code previous} is the
-   * offset of the record the sender gave this entity before (-1: none or unknown): if this entity
-   * has not applied it, it lost records (it was restarted from its checkpoint under a running
-   * stream), and answers {@link Outcome#LOST} without applying this one.
+   * Validated snapshots of this entity's (run, layer), in record order, read at {@code offsets} of
+   * its partition (-1: not from Kafka, never skipped); the reply says what became of each. One
+   * command carries every record of the key between two checkpoint barriers that the stream had at
+   * hand, so a busy stream asks once per batch, not once per snapshot. {@code previous} is the
+   * offset of the record the sender gave this entity before the first (-1: none or unknown): if
+   * this entity has not applied it, it lost records (it was restarted from its checkpoint under a
+   * running stream), and answers {@link Outcome#LOST} for all of them without applying any.
    */
-  public record Observe(WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo)
-      implements Command {}
+  public record Observe(List<WeightSnapshot> snapshots, long[] offsets, long previous, ActorRef<Observed> replyTo)
+      implements Command {
+    public Observe {
+      if (snapshots.size() != offsets.length || snapshots.isEmpty()) {
+        throw new IllegalArgumentException("Observe: " + snapshots.size() + " snapshots but " + offsets.length
+            + " offsets: need one offset per snapshot, at least one");
+      }
+    }
+
+    /** One snapshot read at {@code offset}. */
+    public static Observe one(WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo) {
+      return new Observe(List.of(snapshot), new long[] {offset}, previous, replyTo);
+    }
+  }
 
   /**
-   * The reply: the snapshot's outcome, the steps completed since the last reply (oldest first),
-   * replicas declared gone, and for a rejected snapshot why (else null).
+   * The reply: each snapshot's outcome and, for a rejected one, why (else null), in the order of
+   * the command; the steps completed since the last reply (oldest first) and replicas declared gone.
    */
-  public record Observed(Outcome outcome, List<StepEstimate> completed, List<Integer> gone,
-      Validation.@Nullable Rejected<?> rejection) implements CborSerializable {}
+  public record Observed(List<Outcome> outcomes, List<Validation.@Nullable Rejected<?>> rejections,
+      List<StepEstimate> completed, List<Integer> gone) implements CborSerializable {
+
+    /** The outcome of the only (or first) snapshot. */
+    public Outcome outcome() {
+      return outcomes.get(0);
+    }
+
+    /** True when this entity lost records the sender gave it and applied none of these. */
+    public boolean lost() {
+      return outcomes.get(0) == Outcome.LOST;
+    }
+  }
 
   /**
    * Asks for the state (for the checkpoint topic) if it changed since the last one and fits
@@ -189,29 +215,44 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onObserve(Observe msg) {
+    int n = msg.snapshots().size();
     if (msg.previous() > appliedOffset) {
-      msg.replyTo().tell(new Observed(Outcome.LOST, List.of(), List.of(), null));
+      msg.replyTo().tell(new Observed(Collections.nCopies(n, Outcome.LOST), Collections.nCopies(n, null), List.of(),
+          List.of()));
       return this;
     }
-    if (msg.offset() >= 0 && msg.offset() <= appliedOffset) {
-      msg.replyTo().tell(new Observed(Outcome.SKIPPED, takeReady(), takeGone(), null));
-      return this;
+    List<Outcome> outcomes = new ArrayList<>(n);
+    List<Validation.@Nullable Rejected<?>> rejections = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      apply(msg.snapshots().get(i), msg.offsets()[i], outcomes, rejections);
     }
-    appliedOffset = Math.max(appliedOffset, msg.offset());
-    changed = true;
-    ChunkAssembler.Outcome whole = chunks.add(msg.snapshot());
-    if (whole instanceof ChunkAssembler.Outcome.Pending) {
-      msg.replyTo().tell(new Observed(Outcome.CHUNK_PENDING, takeReady(), takeGone(), null));
-    } else if (whole instanceof ChunkAssembler.Outcome.Rejected r) {
-      msg.replyTo().tell(new Observed(Outcome.REJECTED, takeReady(), takeGone(),
-          new Validation.Rejected<>(r.reason(), r.detail())));
-    } else {
-      observe(((ChunkAssembler.Outcome.Complete) whole).snapshot(), msg.replyTo());
-    }
+    msg.replyTo().tell(new Observed(outcomes, rejections, takeReady(), takeGone()));
     return this;
   }
 
-  private void observe(WeightSnapshot snapshot, ActorRef<Observed> replyTo) {
+  /** Applies one snapshot unless the checkpoint already holds it; adds its outcome and rejection (or null). */
+  private void apply(WeightSnapshot snapshot, long offset, List<Outcome> outcomes,
+      List<Validation.@Nullable Rejected<?>> rejections) {
+    if (offset >= 0 && offset <= appliedOffset) {
+      outcomes.add(Outcome.SKIPPED);
+      rejections.add(null);
+      return;
+    }
+    appliedOffset = Math.max(appliedOffset, offset);
+    changed = true;
+    ChunkAssembler.Outcome whole = chunks.add(snapshot);
+    if (whole instanceof ChunkAssembler.Outcome.Pending) {
+      outcomes.add(Outcome.CHUNK_PENDING);
+      rejections.add(null);
+    } else if (whole instanceof ChunkAssembler.Outcome.Rejected r) {
+      outcomes.add(Outcome.REJECTED);
+      rejections.add(new Validation.Rejected<>(r.reason(), r.detail()));
+    } else {
+      observe(((ChunkAssembler.Outcome.Complete) whole).snapshot(), outcomes, rejections);
+    }
+  }
+
+  private void observe(WeightSnapshot snapshot, List<Outcome> outcomes, List<Validation.@Nullable Rejected<?>> rejections) {
     StepAssembler.Offer offer = assembler.offer(snapshot, System.currentTimeMillis());
     complete(offer);
     Outcome outcome = switch (offer.outcome()) {
@@ -220,10 +261,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       case LATE -> Outcome.LATE;
       case SHAPE_MISMATCH -> Outcome.REJECTED;
     };
-    Validation.@Nullable Rejected<?> rejection = outcome != Outcome.REJECTED ? null : new Validation.Rejected<>(
+    outcomes.add(outcome);
+    rejections.add(outcome != Outcome.REJECTED ? null : new Validation.Rejected<>(
         RejectReason.BAD_SHAPE, "shape = " + snapshot.getShapeList() + ": differs from the shape earlier snapshots of "
-            + snapshot.getRunId() + "/" + snapshot.getLayer() + " have");
-    replyTo.tell(new Observed(outcome, takeReady(), takeGone(), rejection));
+            + snapshot.getRunId() + "/" + snapshot.getLayer() + " have"));
   }
 
   private Behavior<Command> onTick() {

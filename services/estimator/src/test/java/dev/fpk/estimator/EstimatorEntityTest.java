@@ -34,7 +34,7 @@ class EstimatorEntityTest {
 
   static EstimatorEntity.Observed observe(ActorRef<EstimatorEntity.Command> e, WeightSnapshot s, long offset, long previous) {
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
-    e.tell(new EstimatorEntity.Observe(s, offset, previous, probe.getRef()));
+    e.tell(EstimatorEntity.Observe.one(s, offset, previous, probe.getRef()));
     return probe.receiveMessage();
   }
 
@@ -78,6 +78,49 @@ class EstimatorEntityTest {
   }
 
   @Test
+  void shouldApplyABatchInOrderAndAnswerEachSnapshotAsItsOwnCommandWould() {
+    ActorRef<EstimatorEntity.Command> one = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    ActorRef<EstimatorEntity.Command> batched = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    List<WeightSnapshot> snapshots = List.of(snapshot(0, 0, 0.1f), snapshot(1, 0, 0.2f), snapshot(1, 0, 0.2f),
+        snapshot(0, 1, 0.15f), snapshot(1, 1, 0.25f), snapshot(0, 0, 0.1f));
+    List<EstimatorEntity.Outcome> singly = new java.util.ArrayList<>();
+    List<StepEstimate> completedSingly = new java.util.ArrayList<>();
+    for (int i = 0; i < snapshots.size(); i++) {
+      EstimatorEntity.Observed o = observe(one, snapshots.get(i), 20 + i, i == 0 ? -1 : 19 + i);
+      singly.add(o.outcome());
+      completedSingly.addAll(o.completed());
+    }
+    TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
+    batched.tell(new EstimatorEntity.Observe(snapshots, new long[] {20, 21, 22, 23, 24, 25}, -1, probe.getRef()));
+    EstimatorEntity.Observed all = probe.receiveMessage();
+    assertEquals(List.of(EstimatorEntity.Outcome.ACCEPTED, EstimatorEntity.Outcome.ACCEPTED,
+        EstimatorEntity.Outcome.DUPLICATE, EstimatorEntity.Outcome.ACCEPTED, EstimatorEntity.Outcome.ACCEPTED,
+        EstimatorEntity.Outcome.DUPLICATE), all.outcomes());
+    assertEquals(singly, all.outcomes(), "a batch answers as its snapshots one by one");
+    assertEquals(completedSingly.stream().map(c -> c.step().step()).toList(),
+        all.completed().stream().map(c -> c.step().step()).toList());
+    assertEquals(completedSingly.get(1).estimate(), all.completed().get(1).estimate(), "same estimate bit for bit");
+    assertArrayEquals(checkpoint(one, 25).state(), checkpoint(batched, 25).state(), "same state");
+
+    batched.tell(new EstimatorEntity.Observe(List.of(snapshot(0, 2, 0.1f), snapshot(1, 2, 0.1f)), new long[] {31, 32},
+        30, probe.getRef()));
+    EstimatorEntity.Observed lost = probe.receiveMessage();
+    assertTrue(lost.lost());
+    assertEquals(List.of(EstimatorEntity.Outcome.LOST, EstimatorEntity.Outcome.LOST), lost.outcomes(),
+        "offset 30 was never given to it: none of the batch applied");
+    EstimatorEntity.Checkpoint after = checkpoint(batched, 25);
+    assertTrue(!after.lost() && !after.changed(), "nothing of the lost batch was applied");
+  }
+
+  @Test
+  void shouldRefuseABatchWhoseOffsetsDoNotMatchItsSnapshots() {
+    TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new EstimatorEntity.Observe(List.of(snapshot(0, 0, 0.1f)), new long[] {1, 2}, -1, probe.getRef()));
+    assertTrue(e.getMessage().contains("1 snapshots but 2 offsets"), e.getMessage());
+  }
+
+  @Test
   void shouldSerializeEveryMessageBetweenNodes() {
     SerializationTestKit serialization = new SerializationTestKit(KIT.system());
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
@@ -87,7 +130,7 @@ class EstimatorEntityTest {
     EstimatorEntity.Observed back = (EstimatorEntity.Observed) serialization.verifySerialization(observed, false);
     assertEquals(observed.completed().get(0).estimate(), back.completed().get(0).estimate(), "protobuf field as bytes");
     assertArrayEquals(observed.completed().get(0).step().values(), back.completed().get(0).step().values());
-    serialization.verifySerialization(new EstimatorEntity.Observe(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), true);
+    serialization.verifySerialization(EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), false);
     EstimatorEntity.Checkpoint c = checkpoint(e, 1);
     EstimatorEntity.Checkpoint cBack = (EstimatorEntity.Checkpoint) serialization.verifySerialization(c, false);
     assertArrayEquals(c.state(), cBack.state());
