@@ -27,7 +27,10 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
@@ -69,8 +72,15 @@ public final class DashboardServer extends AllDirectives {
     this.registry = registry;
   }
 
+  /**
+   * Binds with the parser's limits ({@code fpk.dashboard.max-request-bytes} for bodies, Pekko's
+   * {@code pekko.http.parsing} limits for the URI and headers); what they refuse is answered in JSON.
+   */
   public CompletionStage<ServerBinding> bind(ActorSystem<?> system) {
-    return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route());
+    ServerSettings server = ServerSettings.create(system.classicSystem());
+    server = server.withParserSettings(server.getParserSettings().withMaxContentLength(settings.maxRequestBytes()))
+        .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
+    return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(server).bind(route());
   }
 
   public Route route() {
@@ -89,7 +99,26 @@ public final class DashboardServer extends AllDirectives {
     // /metrics and /health stay open for scrapers and probes; the page and its API need the token
     Route metrics = registry == null ? reject() : new MetricsServer(registry).route();
     Route page = concat(pages, api);
-    return concat(metrics, settings.token().isEmpty() ? page : new AccessToken(settings.token()).protect(() -> page));
+    Route all = concat(metrics, settings.token().isEmpty() ? page : new AccessToken(settings.token()).protect(() -> page));
+    // every refusal in the API's JSON shape: Pekko's rejections, and a 500 (logged) should a route throw
+    return handleExceptions(ExceptionHandler.newBuilder().match(RuntimeException.class, e -> extractLog(log -> {
+      log.error(e, "dashboard route failed");
+      return complete(JsonErrors.response(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e));
+    })).build(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(JsonErrors::fromPlainText),
+        () -> limitBody(all)));
+  }
+
+  /** A body above fpk.dashboard.max-request-bytes is refused (413) before it is read, whatever the route. */
+  private Route limitBody(Route inner) {
+    long max = settings.maxRequestBytes();
+    return extractRequestEntity(entity -> {
+      long length = entity.getContentLengthOption().orElse(0);
+      if (length > max) {
+        return error(StatusCodes.PAYLOAD_TOO_LARGE, "request body of " + length + " bytes; at most " + max
+            + " (fpk.dashboard.max-request-bytes); the API takes GET requests without a body");
+      }
+      return withSizeLimit(max, () -> inner);
+    });
   }
 
   private Route runRoutes(String run) {
@@ -169,9 +198,7 @@ public final class DashboardServer extends AllDirectives {
   }
 
   private Route error(StatusCode status, String message) {
-    ObjectNode body = mapper.createObjectNode().put("error", message).put("status", status.intValue());
-    return complete(HttpResponse.create().withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body))));
+    return complete(JsonErrors.response(status, message));
   }
 
   private byte[] write(ObjectNode body) {

@@ -13,10 +13,14 @@ import java.time.Duration;
  * @param pushInterval how often the event stream looks for changes
  * @param heartbeat idle time after which the event stream sends a heartbeat
  * @param token access token every request must carry ("" = none); required to bind beyond loopback
+ * @param maxRequestBytes largest request body accepted (the API reads none); a larger one gets 413
  */
-public record DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token) {
+public record DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token,
+    long maxRequestBytes) {
   /** Shortest token accepted: 128 bits as hex. */
   static final int MIN_TOKEN_LENGTH = 32;
+  /** Default of {@code fpk.dashboard.max-request-bytes}: the API takes GET requests only. */
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
 
   public DashboardSettings {
     if (port < 0 || port > 65535) {
@@ -32,6 +36,9 @@ public record DashboardSettings(String host, int port, Duration pushInterval, Du
       throw new IllegalArgumentException("fpk.dashboard.token has " + token.length() + " characters: at least "
           + MIN_TOKEN_LENGTH + " (e.g. openssl rand -hex 16)");
     }
+    if (maxRequestBytes < 0) {
+      throw new IllegalArgumentException("fpk.dashboard.max-request-bytes must be >= 0, got " + maxRequestBytes);
+    }
     if (token.isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException("fpk.dashboard.host = " + host
           + ": binding beyond loopback needs an access token, fpk.dashboard.token (FPK_DASHBOARD_TOKEN)");
@@ -43,22 +50,27 @@ public record DashboardSettings(String host, int port, Duration pushInterval, Du
     this(host, port, pushInterval, heartbeat, "");
   }
 
+  /** With a token, the default request size limit. */
+  public DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token) {
+    this(host, port, pushInterval, heartbeat, token, DEFAULT_MAX_REQUEST_BYTES);
+  }
+
   public static DashboardSettings fromConfig(Config config) {
     Config c = config.getConfig("fpk.dashboard");
     return new DashboardSettings(c.getString("host"), c.getInt("port"), c.getDuration("push-interval"),
-        c.getDuration("heartbeat"), c.getString("token"));
+        c.getDuration("heartbeat"), c.getString("token"), c.getBytes("max-request-bytes"));
   }
 
   public DashboardSettings withPort(int newPort) {
-    return new DashboardSettings(host, newPort, pushInterval, heartbeat, token);
+    return new DashboardSettings(host, newPort, pushInterval, heartbeat, token, maxRequestBytes);
   }
 
   public DashboardSettings withHost(String newHost) {
-    return new DashboardSettings(newHost, port, pushInterval, heartbeat, token);
+    return new DashboardSettings(newHost, port, pushInterval, heartbeat, token, maxRequestBytes);
   }
 
   public DashboardSettings withToken(String newToken) {
-    return new DashboardSettings(host, port, pushInterval, heartbeat, newToken);
+    return new DashboardSettings(host, port, pushInterval, heartbeat, newToken, maxRequestBytes);
   }
 
   private static boolean isLoopback(String host) {
