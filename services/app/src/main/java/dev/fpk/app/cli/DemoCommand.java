@@ -7,6 +7,7 @@ import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.ReportCollector;
+import dev.fpk.app.train.LiveTraining;
 import dev.fpk.app.train.TrainerPublisher;
 import dev.fpk.dashboard.DashboardSettings;
 import dev.fpk.protocol.v1.AlignmentUpdate;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -80,16 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
       printStart(out, pipeline, dashboard);
       TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
-      CompletableFuture<?> trained = publisher.run(pipeline.node().system(), pipeline.bootstrapServers(), training.steps)
-          .toCompletableFuture();
-      // one status line a second until the trainer is done and the analysis has caught up
-      boolean done = false;
-      while (!done) {
-        Thread.sleep(1000);
-        done = trained.isDone() && pipeline.isCaughtUp();
-        report(progress, publisher, pipeline.collector());
-      }
-      trained.join();
+      LiveTraining.trainUntilAnalysed(pipeline, List.of(new LiveTraining.Run(publisher, training.steps)),
+          () -> report(progress, publisher, pipeline.collector()));
       if (json) {
         out.println(Progress.write(summaryJson(pipeline.collector())));
       } else {

@@ -20,15 +20,20 @@ public final class HtmlReport {
   /** The page for a report of the shape {@link ReportCollector#toJson} writes. */
   public static String render(ObjectMapper mapper, ObjectNode report) throws JsonProcessingException {
     WebAssets assets = WebAssets.get();
-    String head = "<style>\n" + assets.styleCss() + "\n</style>\n"
-        + "<!-- Chart.js " + assets.chartJsVersion() + ", MIT licence, https://www.chartjs.org -->\n"
-        + "<script>\n" + scriptSafe(assets.chartJs()) + "\n</script>";
+    String head = "<style>\n" + assets.styleCss() + "\n</style>\n" + chartJs();
     String data = "<script>window.FPK_REPORT = " + scriptSafe(mapper.writeValueAsString(report)) + ";</script>";
     String script = "<script>\n" + scriptSafe(assets.appJs()) + "\n</script>";
     String page = replaceBlock(assets.indexHtml(), "head", head);
     page = replaceBlock(page, "data", data);
     page = replaceBlock(page, "script", script);
     return page.replace("<title>fpk: ", "<title>fpk report: ");
+  }
+
+  /** Chart.js inlined as a script element, for other self-contained pages (the experiment report). */
+  public static String chartJs() {
+    WebAssets assets = WebAssets.get();
+    return "<!-- Chart.js " + assets.chartJsVersion() + ", MIT licence, https://www.chartjs.org -->\n"
+        + "<script>\n" + scriptSafe(assets.chartJs()) + "\n</script>";
   }
 
   public static void write(Path file, ObjectMapper mapper, ObjectNode report) throws IOException {
@@ -48,7 +53,7 @@ public final class HtmlReport {
   }
 
   /** Inline script must not contain "</": the HTML parser would end the script there. */
-  private static String scriptSafe(String js) {
+  public static String scriptSafe(String js) {
     return js.replace("</", "<\\/");
   }
 }

@@ -24,6 +24,13 @@ public final class OutputFollower {
   /** Hands every record of the output topics, from their beginning, to {@code sink} (one at a time). */
   public static Consumer.Control start(ActorSystem<?> system, String bootstrapServers,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
+    return start(system, bootstrapServers, sink,
+        Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER);
+  }
+
+  /** Hands every record of the given topics, from their beginning, to {@code sink} (one at a time). */
+  public static Consumer.Control start(ActorSystem<?> system, String bootstrapServers,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink, String... topics) {
     ConsumerSettings<String, byte[]> settings = ConsumerSettings
         .create(system, new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(bootstrapServers)
@@ -31,8 +38,7 @@ public final class OutputFollower {
         .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
         .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
         .withStopTimeout(Duration.ZERO);
-    return Consumer.plainSource(settings,
-            Subscriptions.topics(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER))
+    return Consumer.plainSource(settings, Subscriptions.topics(topics))
         .to(Sink.foreach(sink::accept))
         .run(system);
   }
