@@ -85,10 +85,11 @@ final class Scenarios {
       double forecastW1 = 0;
       double staticW1 = 0;
       for (JsonNode point : entry.get("alignment")) {
-        if (point.has("forecast")) {
+        for (JsonNode f : point.path("forecasts")) {
+          assertEquals(10, f.get("horizon").asInt(), "the default horizon");
           forecasts++;
-          forecastW1 += point.at("/forecast/w1").asDouble();
-          staticW1 += point.at("/forecast/baselineStatic").asDouble();
+          forecastW1 += f.get("w1").asDouble();
+          staticW1 += f.get("baselineStatic").asDouble();
         }
       }
       System.out.printf("entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n", e, forecasts,

@@ -12,6 +12,9 @@ import java.util.Arrays;
  *
  * @param replicas the replica ids present, ascending
  * @param sourceTimeMillis wall-clock time the newest of its snapshots was taken (0 = unknown)
+ * @param probeInputs the layer's inputs h on the trainers' probe batch, replica-major like values:
+ *     replica k's {@code [probes(), inFeatures()]} block starts at {@code k * probes() * inFeatures()};
+ *     empty unless every present replica published the same number of them
  */
 public record EnsembleStep(
     String runId,
@@ -22,7 +25,24 @@ public record EnsembleStep(
     float[] values,
     double learningRate,
     int batchSize,
-    long sourceTimeMillis) {
+    long sourceTimeMillis,
+    float[] probeInputs) {
+
+  /** A step without probe inputs. */
+  public EnsembleStep(String runId, String layer, long step, int[] shape, int[] replicas, float[] values,
+      double learningRate, int batchSize, long sourceTimeMillis) {
+    this(runId, layer, step, shape, replicas, values, learningRate, batchSize, sourceTimeMillis, new float[0]);
+  }
+
+  /** Columns of the matrix, the length of an input h of y = W h: entries / shape[0]. */
+  public int inFeatures() {
+    return entries() / shape[0];
+  }
+
+  /** Probe inputs per replica; 0 without probe inputs. */
+  public int probes() {
+    return probeInputs.length / (replicas.length * inFeatures());
+  }
 
   /** Number of matrix entries (product of the shape). */
   public int entries() {

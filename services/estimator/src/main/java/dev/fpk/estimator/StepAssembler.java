@@ -253,7 +253,25 @@ public final class StepAssembler {
       newest = Math.max(newest, s.getTimeUnixMillis());
     }
     return new EnsembleStep(first.getRunId(), first.getLayer(), step, shape.clone(), ids, values,
-        first.getLearningRate(), first.getBatchSize(), newest);
+        first.getLearningRate(), first.getBatchSize(), newest, probeInputs(ids, atStep));
+  }
+
+  /** Every replica's probe inputs, replica-major; none unless all replicas sent as many. */
+  private static float[] probeInputs(int[] ids, Map<Integer, WeightSnapshot> atStep) {
+    int each = atStep.get(ids[0]).getProbeInputsCount();
+    for (int id : ids) {
+      if (atStep.get(id).getProbeInputsCount() != each) {
+        return new float[0];
+      }
+    }
+    float[] out = new float[ids.length * each];
+    for (int k = 0; k < ids.length; k++) {
+      WeightSnapshot s = atStep.get(ids[k]);
+      for (int i = 0; i < each; i++) {
+        out[k * each + i] = s.getProbeInputs(i);
+      }
+    }
+    return out;
   }
 
   /** What the assembler knows of one replica. */

@@ -102,4 +102,18 @@ class StepAssemblerTest {
     }
     assertEquals(6, completed, "replica 1 never speaks: all but the last 4 steps are forced out");
   }
+
+  @Test
+  void shouldKeepEveryReplicasProbeInputsReplicaMajorOnlyWhenAllCarryAsMany() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(snap(1, 0, 2, 1f, 2f).toBuilder().addAllProbeInputs(List.of(5f, 6f, 7f, 8f)).build(), 0);
+    EnsembleStep s = a.offer(snap(0, 0, 2, 3f, 4f).toBuilder().addAllProbeInputs(List.of(1f, 2f, 3f, 4f)).build(), 0)
+        .completed().get(0);
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, s.probeInputs(), "replica 0's [2 probes, 2 inputs] first");
+    assertEquals(2, s.probes());
+    a.offer(snap(1, 1, 2, 1f, 2f).toBuilder().addAllProbeInputs(List.of(5f, 6f)).build(), 0);
+    EnsembleStep uneven = a.offer(snap(0, 1, 2, 3f, 4f).toBuilder().addAllProbeInputs(List.of(1f, 2f, 3f, 4f)).build(), 0)
+        .completed().get(0);
+    assertEquals(0, uneven.probes(), "replicas with different probe counts: none kept");
+  }
 }

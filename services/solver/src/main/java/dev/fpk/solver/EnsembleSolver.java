@@ -6,6 +6,8 @@ import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.PointClouds;
+import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.forecast.ForecastTracker;
 import dev.fpk.physics.forecast.ScoredForecast;
@@ -18,9 +20,11 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.HorizonForecast;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.random.RandomGenerator;
 
 /**
  * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
@@ -34,9 +38,12 @@ import java.io.IOException;
  * of sample); only the very first interval, before any increment exists, uses the estimate that
  * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
  * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
- * mean and variance. With a forecast horizon {@code k}, each entry also keeps one forecast that
- * restarts from the data (a copy, the main density is untouched), runs {@code k} steps ahead and
- * is scored with its two baselines when the data of its target step arrive.
+ * mean and variance, beside the sampling floor (W1 between the two halves of the replicas). For
+ * each forecast horizon {@code k}, each entry also keeps one forecast that restarts from the data
+ * (a copy, the main density is untouched), runs {@code k} steps ahead and is scored with its two
+ * baselines when the data of its target step arrive. At steps with probe inputs it compares the
+ * layer's output distributions, theory against experiment ({@link OutputComparer}, model
+ * "entrywise": each entry drawn independently from its own density).
  *
  * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} /
  * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
@@ -44,6 +51,7 @@ import java.io.IOException;
 public final class EnsembleSolver {
   private final SolverSettings settings;
   private final GridFollower follower;
+  private final OutputComparer outputs;
   private Mode mode;
   private EntrySolver[] entries;
   private long lastStep;
@@ -52,6 +60,7 @@ public final class EnsembleSolver {
   public EnsembleSolver(SolverSettings settings) {
     this.settings = settings;
     this.follower = Grids.follower(2 * settings.cells());
+    this.outputs = new OutputComparer(settings.outputs());
   }
 
   /** What one step produced: the alignment figures and the densities. */
@@ -59,6 +68,7 @@ public final class EnsembleSolver {
 
   public Output advance(StepEstimate current) {
     EnsembleStep step = current.step();
+    long previous = lastStep();
     if (entries == null) {
       mode = Mode.of(step);
       entries = new EntrySolver[mode.variables(step)];
@@ -75,30 +85,63 @@ public final class EnsembleSolver {
     }
     lastStep = step.step();
     fields = current.estimate();
-    Output out = score(step);
+    Output out = score(step, previous);
     issueForecasts(step, current.estimate());
     return out;
   }
 
   /**
-   * Starts a forecast from the data at this step for every entry whose last forecast has been
-   * scored: the replicas' kernel density estimate, run {@code forecastHorizon} steps ahead with
-   * the drift and diffusion estimated up to this step.
+   * Starts a forecast from the data at this step for every entry and horizon {@code k} whose last
+   * forecast of that horizon has been scored: the replicas' kernel density estimate, run {@code k}
+   * steps ahead with the drift and diffusion estimated up to this step.
    */
   private void issueForecasts(EnsembleStep step, DriftDiffusionEstimate estimate) {
-    if (settings.forecastHorizon() == 0) {
+    if (settings.forecastHorizons().isEmpty()) {
       return;
     }
     for (int e = 0; e < entries.length; e++) {
       EntrySolver s = entries[e];
       EntryEstimate field = estimate.getEntries(e);
-      if (s.forecasts.pending() == 0 && FieldOnGrid.usable(field)) {
-        double[] centres = s.grid.centres();
-        s.forecasts.issue(step.step(), settings.forecastHorizon(), s.grid,
-            KernelDensity.estimate(s.grid, mode.samples(step, e)),
-            FieldOnGrid.drift(field, centres), FieldOnGrid.diffusion(field, centres, s.grid.width()));
+      if (!FieldOnGrid.usable(field)) {
+        continue;
+      }
+      double[] centres = s.grid.centres();
+      double[] start = null;
+      double[] drift = null;
+      double[] diffusion = null;
+      for (int k : settings.forecastHorizons()) {
+        if (s.forecasts.pending(k) == 0) {
+          if (start == null) {
+            start = KernelDensity.estimate(s.grid, mode.samples(step, e));
+            drift = FieldOnGrid.drift(field, centres);
+            diffusion = FieldOnGrid.diffusion(field, centres, s.grid.width());
+          }
+          s.forecasts.issue(step.step(), k, s.grid, start, drift, diffusion);
+        }
       }
     }
+  }
+
+  /** Draws matrices entry by entry, each entry independently from its own density. */
+  private double[][] drawEntrywise(int n, RandomGenerator random) {
+    double[][] out = new double[n][entries.length];
+    for (int e = 0; e < entries.length; e++) {
+      double[] w = DensitySampler.sample(entries[e].grid, entries[e].density, n, random);
+      for (int k = 0; k < n; k++) {
+        out[k][e] = w[k];
+      }
+    }
+    return out;
+  }
+
+  /** Exact W1 between the samples at even and at odd positions, weight units; NaN below 2 samples. */
+  static double samplingFloor(double[] samples) {
+    double[] even = new double[(samples.length + 1) / 2];
+    double[] odd = new double[samples.length / 2];
+    for (int i = 0; i < samples.length; i++) {
+      (i % 2 == 0 ? even : odd)[i / 2] = samples[i];
+    }
+    return PointClouds.wasserstein1(even, odd);
   }
 
   /** The last step advanced to; -1 before the first. */
@@ -142,7 +185,7 @@ public final class EnsembleSolver {
     return estimate != null && estimate.getEntriesCount() > 0 && FieldOnGrid.usable(estimate.getEntries(0));
   }
 
-  private Output score(EnsembleStep step) {
+  private Output score(EnsembleStep step, long previous) {
     AlignmentUpdate.Builder align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
         .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
         .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
@@ -158,11 +201,12 @@ public final class EnsembleSolver {
           .setJs(Alignment.jensenShannon(s.grid, s.density, hist))
           .setHellinger(Alignment.hellinger(s.grid, s.density, hist))
           .setMeanError(Alignment.mean(s.grid, s.density) - Alignment.mean(s.grid, hist))
-          .setVarianceError(Alignment.variance(s.grid, s.density) - Alignment.variance(s.grid, hist));
+          .setVarianceError(Alignment.variance(s.grid, s.density) - Alignment.variance(s.grid, hist))
+          .setSamplingFloorW1(samplingFloor(samples));
       for (ScoredForecast f : s.forecasts.onData(step.step(), samples)) {
-        a.setForecastW1(f.fokkerPlanck().wasserstein1()).setForecastStaticW1(f.nothingChanges().wasserstein1())
-            .setForecastGaussianW1(f.gaussianMoments().wasserstein1());
-        align.setForecastHorizon(settings.forecastHorizon());
+        a.addForecasts(HorizonForecast.newBuilder().setHorizon(f.horizon()).setIssuedStep(f.issuedAt())
+            .setW1(f.fokkerPlanck().wasserstein1()).setStaticW1(f.nothingChanges().wasserstein1())
+            .setGaussianW1(f.gaussianMoments().wasserstein1()));
       }
       EntryDensity.Builder d = EntryDensity.newBuilder();
       for (int i : index) {
@@ -177,6 +221,9 @@ public final class EnsembleSolver {
       }
       align.addEntries(a);
       dens.addEntries(d);
+    }
+    if (outputs.due(step, previous)) {
+      align.addOutputs(outputs.compare("entrywise", step, this::drawEntrywise));
     }
     return new Output(align.build(), dens.build());
   }

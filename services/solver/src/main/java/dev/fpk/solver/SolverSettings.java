@@ -1,7 +1,11 @@
 package dev.fpk.solver;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import dev.fpk.physics.fp.TimeScheme;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,24 +15,53 @@ import java.util.Locale;
  * @param cells finite-volume cells per entry, >= 8
  * @param scheme implicit time scheme
  * @param substepsPerStep implicit substeps per optimiser step, >= 1
- * @param forecastHorizon steps ahead of the forecasts scored against their baselines, 0 = none
+ * @param forecastHorizons steps ahead of the forecasts scored against their baselines, each >= 1,
+ *     distinct, ascending; empty = no forecasts
+ * @param outputs the output-distribution comparison
  */
-public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, int forecastHorizon) {
+public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons,
+    OutputSettings outputs) {
 
-  /** No forecasts. */
+  /**
+   * The output-distribution comparison ({@link OutputComparer}).
+   *
+   * @param maxEntries compare only layers of at most this many entries (the cost grows with
+   *     replicas x probes x entries), >= 0; 0 = never
+   * @param everySteps at most one comparison per window of this many optimiser steps, >= 1
+   * @param projections random directions of the sliced Wasserstein-1, >= 1
+   * @param maxPoints points per cloud the energy distance uses (it costs the square of the
+   *     points), an evenly spaced subset beyond, >= 2
+   */
+  public record OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
+    public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 64, 1024);
+
+    public OutputSettings {
+      atLeast("outputs.max-entries", maxEntries, 0);
+      atLeast("outputs.every-steps", everySteps, 1);
+      atLeast("outputs.projections", projections, 1);
+      atLeast("outputs.max-points", maxPoints, 2);
+    }
+  }
+
+  /** No forecasts, default output comparison. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
-    this(cells, scheme, substepsPerStep, 0);
+    this(cells, scheme, substepsPerStep, List.of(), OutputSettings.DEFAULTS);
+  }
+
+  /** Forecasts at these horizons, default output comparison. */
+  public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
+    this(cells, scheme, substepsPerStep, forecastHorizons, OutputSettings.DEFAULTS);
   }
 
   public SolverSettings {
-    if (cells < 8) {
-      throw new IllegalArgumentException("fpk.solver.cells = " + cells + ": must be >= 8");
-    }
-    if (substepsPerStep < 1) {
-      throw new IllegalArgumentException("fpk.solver.substeps-per-step = " + substepsPerStep + ": must be >= 1");
-    }
-    if (forecastHorizon < 0) {
-      throw new IllegalArgumentException("fpk.solver.forecast-horizon-steps = " + forecastHorizon + ": must be >= 0");
+    atLeast("cells", cells, 8);
+    atLeast("substeps-per-step", substepsPerStep, 1);
+    forecastHorizons = List.copyOf(forecastHorizons);
+    for (int i = 0; i < forecastHorizons.size(); i++) {
+      if (forecastHorizons.get(i) < 1 || (i > 0 && forecastHorizons.get(i) <= forecastHorizons.get(i - 1))) {
+        throw new IllegalArgumentException("fpk.solver.forecast-horizons-steps = " + forecastHorizons
+            + ": must be ascending, distinct and >= 1");
+      }
     }
   }
 
@@ -38,12 +71,51 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
     TimeScheme parsed = java.util.Arrays.stream(TimeScheme.values()).filter(t -> schemeName(t).equals(scheme))
         .findFirst().orElseThrow(() -> new IllegalArgumentException(
             "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
-    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"),
-        c.getInt("forecast-horizon-steps"));
+    Config o = c.getConfig("outputs");
+    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"), horizons(c),
+        new OutputSettings(o.getInt("max-entries"), o.getInt("every-steps"), o.getInt("projections"),
+            o.getInt("max-points")));
+  }
+
+  /**
+   * {@code forecast-horizons-steps}, a list or a comma-separated string (from an environment
+   * variable); the retired single {@code forecast-horizon-steps}, where still set, wins
+   * ({@code k} = [k], 0 = none).
+   */
+  private static List<Integer> horizons(Config c) {
+    if (c.hasPath("forecast-horizon-steps")) {
+      int k = c.getInt("forecast-horizon-steps");
+      return k == 0 ? List.of() : List.of(k);
+    }
+    String key = "forecast-horizons-steps";
+    ConfigValue v = c.getValue(key);
+    List<Integer> out = new ArrayList<>();
+    if (v.valueType() == ConfigValueType.LIST) {
+      out.addAll(c.getIntList(key));
+    } else {
+      for (String part : String.valueOf(v.unwrapped()).split("[,\\s]+")) {
+        if (part.isEmpty()) {
+          continue;
+        }
+        try {
+          out.add(Integer.parseInt(part));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("fpk.solver." + key + " = " + v.unwrapped()
+              + ": must be a list of steps, e.g. [10, 50, 200] or \"10,50,200\"", e);
+        }
+      }
+    }
+    return out;
   }
 
   /** The scheme's name in config and output: "tr-bdf2", "backward-euler". */
   public static String schemeName(TimeScheme scheme) {
     return scheme.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static void atLeast(String key, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException("fpk.solver." + key + " = " + value + ": must be >= " + min);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fpk.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.estimator.EnsembleEstimator;
 import dev.fpk.estimator.EnsembleStep;
@@ -20,11 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Snapshot and restore of the whole per-(run, layer) state: assembler, estimator and solver
- * restored mid-stream go on to give exactly (bit for bit) the outputs of the uninterrupted ones.
+ * restored mid-stream go on to give exactly (bit for bit) the outputs of the uninterrupted ones,
+ * forecasts of two horizons and output comparisons included.
  */
 class CheckpointRoundTripTest {
   static final EstimatorSettings EST = new EstimatorSettings(16, 500, 5, 30_000, 16);
-  static final SolverSettings SOL = new SolverSettings(32, TimeScheme.TR_BDF2, 1);
+  static final SolverSettings SOL = new SolverSettings(32, TimeScheme.TR_BDF2, 1, List.of(3, 7));
   static final int REPLICAS = 24;
 
   /** The whole chain of one (run, layer), as the two entities hold it. */
@@ -74,6 +76,11 @@ class CheckpointRoundTripTest {
       actual.addAll(interrupted.offer(stream.get(i)));
     }
     assertEquals(80 + 1, expected.size());
+    assertTrue(expected.get(80).alignment().getOutputsCount() == 1, "outputs compared at every step");
+    for (int k : SOL.forecastHorizons()) {
+      assertTrue(expected.stream().anyMatch(o -> o.alignment().getEntries(0).getForecastsList().stream()
+          .anyMatch(f -> f.getHorizon() == k)), "forecasts " + k + " steps ahead scored");
+    }
     assertEquals(expected, actual, "protobuf equality: every double identical");
   }
 
@@ -90,7 +97,8 @@ class CheckpointRoundTripTest {
       for (int k = 0; k < REPLICAS; k++) {
         int r = (k * 7) % REPLICAS;
         out.add(WeightSnapshot.newBuilder().setRunId("r").setLayer("w").setReplica(r).setStep(step).setEnsembleSize(REPLICAS)
-            .addShape(1).addShape(2).addValues((float) w[r][0]).addValues((float) w[r][1]).build());
+            .addShape(1).addShape(2).addValues((float) w[r][0]).addValues((float) w[r][1])
+            .addAllProbeInputs(List.of(1f, 0.5f * r / REPLICAS, 0.2f, 1f)).build());
       }
       for (double[] r : w) {
         r[0] += -0.05 * r[0] + 0.01 * random.nextGaussian();

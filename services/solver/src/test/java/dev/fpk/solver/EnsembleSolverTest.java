@@ -10,6 +10,11 @@ import dev.fpk.estimator.StepEstimate;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -20,6 +25,7 @@ class EnsembleSolverTest {
   private static final double K = 0.03;
   private static final double A = 0.2;
   private static final double D = 1e-4;
+  private static final int PROBES = 4;
 
   @Test
   void shouldTrackAnExactOrnsteinUhlenbeckEnsembleWithinThreeTimesTheSamplingFloor() {
@@ -47,6 +53,15 @@ class EnsembleSolverTest {
     assertTrue(a.getW1() < 3 * floor,
         "W1 " + a.getW1() + " after 150 steps of a transient moving the mean by 0.3; sampling floor " + floor);
     assertTrue(Math.abs(a.getMeanError()) < 0.01, "mean error " + a.getMeanError());
+    // issue 9: within 2x the floor measured by splitting the replicas in halves
+    assertTrue(a.getW1() < 2 * a.getSamplingFloorW1(), "W1 " + a.getW1() + ", floor " + a.getSamplingFloorW1());
+    OutputComparison o = out.alignment().getOutputs(0);
+    System.out.printf("outputs y = w h: sliced W1 %.2e (floor %.2e), energy %.2e (floor %.2e)%n", o.getSlicedW1(),
+        o.getSlicedW1Floor(), o.getEnergy(), o.getEnergyFloor());
+    assertEquals(PROBES, o.getProbes());
+    assertEquals(REPLICAS, o.getTheorySamples());
+    assertTrue(o.getSlicedW1() < 2 * o.getSlicedW1Floor(), o.toString());
+    assertTrue(o.getEnergy() < 2 * o.getEnergyFloor(), o.toString());
     EntryDensity d = out.densities().getEntries(0);
     double mass = 0;
     for (int i = 0; i < d.getTheoryCount(); i++) {
@@ -57,16 +72,16 @@ class EnsembleSolverTest {
   }
 
   @Test
-  void shouldScoreForecastsFromTheDataAgainstBothBaselinesAndRestoreThemBitForBit() throws Exception {
-    int horizon = 10;
+  void shouldScoreForecastsOfEveryHorizonAgainstBothBaselinesAndRestoreThemBitForBit() throws Exception {
+    List<Integer> horizons = List.of(10, 20);
     EnsembleEstimator estimator = new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
-    EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizon));
+    EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizons));
     EnsembleSolver restored = null;
     SplittableRandom random = new SplittableRandom(5);
     double[] w = IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();
-    int scored = 0;
-    double fp = 0;
-    double still = 0;
+    Map<Integer, Integer> scored = new TreeMap<>();
+    Map<Integer, Double> fp = new TreeMap<>();
+    Map<Integer, Double> still = new TreeMap<>();
     for (int step = 0; step <= 60; step++) {
       StepEstimate s = new StepEstimate(step(step, w), estimator.update(step(step, w)));
       EntryAlignment a = solver.advance(s).alignment().getEntries(0);
@@ -77,23 +92,27 @@ class EnsembleSolverTest {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         solver.writeTo(new java.io.DataOutputStream(bytes));
         restored = EnsembleSolver.readFrom(new java.io.DataInputStream(
-            new java.io.ByteArrayInputStream(bytes.toByteArray())), new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizon));
+            new java.io.ByteArrayInputStream(bytes.toByteArray())), new SolverSettings(128, TimeScheme.TR_BDF2, 1, horizons));
       }
-      if (a.hasForecastW1()) {
-        scored++;
-        fp += a.getForecastW1();
-        still += a.getForecastStaticW1();
-        assertEquals(1, step % horizon, "issued at step 1 (the first fields), then again as each is scored: " + step);
+      for (HorizonForecast f : a.getForecastsList()) {
+        int k = f.getHorizon();
+        scored.merge(k, 1, Integer::sum);
+        fp.merge(k, f.getW1(), Double::sum);
+        still.merge(k, f.getStaticW1(), Double::sum);
+        assertEquals(step - k, f.getIssuedStep());
+        assertEquals(1, step % k, "issued at step 1 (the first fields), then again as each is scored: " + step);
       }
       double decay = Math.exp(-K);
       for (int r = 0; r < REPLICAS; r++) {
         w[r] = A + (w[r] - A) * decay + Math.sqrt(D * (1 - decay * decay) / K) * gaussian(random);
       }
     }
-    System.out.printf("forecasts %d steps ahead: %d scored, mean W1 %.2e (nothing changes %.2e)%n", horizon, scored,
-        fp / scored, still / scored);
-    assertEquals(5, scored, "scored at steps 11, 21, 31, 41, 51");
-    assertTrue(fp < 0.5 * still, "during the transient the Fokker-Planck forecast beats 'nothing changes'");
+    for (int k : horizons) {
+      System.out.printf("forecasts %d steps ahead: %d scored, mean W1 %.2e (nothing changes %.2e)%n", k,
+          scored.get(k), fp.get(k) / scored.get(k), still.get(k) / scored.get(k));
+      assertTrue(fp.get(k) < 0.5 * still.get(k), "during the transient the Fokker-Planck forecast beats 'nothing changes'");
+    }
+    assertEquals(Map.of(10, 5, 20, 2), scored, "10 ahead scored at steps 11, 21, 31, 41, 51; 20 ahead at 21, 41");
   }
 
   private static EnsembleStep step(long step, double[] w) {
@@ -101,8 +120,13 @@ class EnsembleSolverTest {
     for (int r = 0; r < w.length; r++) {
       values[r] = (float) w[r];
     }
+    // probe inputs h in [0.5, 1.5], the same at every step, so that y = w h
+    float[] probes = new float[w.length * PROBES];
+    for (int i = 0; i < probes.length; i++) {
+      probes[i] = 0.5f + (float) ((i * 0.618034) % 1.0);
+    }
     return new EnsembleStep("run", "layer", step, new int[] {1, 1}, IntStream.range(0, w.length).toArray(), values,
-        0.01, 32, 0);
+        0.01, 32, 0, probes);
   }
 
   private static double gaussian(SplittableRandom random) {

@@ -13,6 +13,8 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -159,6 +161,14 @@ public final class ReportCollector {
       for (int e = 0; e < count; e++) {
         entries.add(entry(mapper, e));
       }
+      ArrayNode outputs = layer.putArray("outputs");
+      for (AlignmentUpdate a : alignment) {
+        for (OutputComparison o : a.getOutputsList()) {
+          outputs.addObject().put("step", a.getStep()).put("model", o.getModel()).put("probes", o.getProbes())
+              .put("theorySamples", o.getTheorySamples()).put("slicedW1", o.getSlicedW1()).put("energy", o.getEnergy())
+              .put("slicedW1Floor", o.getSlicedW1Floor()).put("energyFloor", o.getEnergyFloor());
+        }
+      }
       return layer;
     }
 
@@ -188,11 +198,17 @@ public final class ReportCollector {
         EntryAlignment ea = a.getEntries(e);
         ObjectNode point = history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
             .put("hellinger", ea.getHellinger()).put("meanError", ea.getMeanError())
-            .put("varianceError", ea.getVarianceError());
-        if (ea.hasForecastW1()) {
-          point.putObject("forecast").put("horizon", a.getForecastHorizon()).put("w1", ea.getForecastW1())
-              .put("baselineStatic", ea.getForecastStaticW1()).put("baselineGaussian", ea.getForecastGaussianW1());
+            .put("varianceError", ea.getVarianceError()).put("samplingFloorW1", ea.getSamplingFloorW1());
+        if (ea.getForecastsCount() > 0) {
+          ArrayNode forecasts = point.putArray("forecasts");
+          for (HorizonForecast f : ea.getForecastsList()) {
+            forecasts.addObject().put("horizon", f.getHorizon()).put("issuedStep", f.getIssuedStep())
+                .put("w1", f.getW1()).put("baselineStatic", f.getStaticW1()).put("baselineGaussian", f.getGaussianW1());
+          }
         }
+      }
+      if (!alignment.isEmpty()) {
+        out.put("samplingFloorW1", alignment.get(alignment.size() - 1).getEntries(e).getSamplingFloorW1());
       }
       if (density != null) {
         EntryDensity d = density.getEntries(e);

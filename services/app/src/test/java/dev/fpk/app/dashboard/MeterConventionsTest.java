@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * only from a small bounded set (never a step).
  */
 class MeterConventionsTest {
-  // "baseline" takes two values: nothing_changes, gaussian_moments
-  private static final Set<String> BOUNDED_TAGS = Set.of("run", "layer", "entry", "reason", "group", "topic", "baseline");
+  // "baseline" takes two values: nothing_changes, gaussian_moments; "horizon" the configured
+  // forecast horizons (fpk.solver.forecast-horizons-steps); "model" entrywise or joint
+  private static final Set<String> BOUNDED_TAGS =
+      Set.of("run", "layer", "entry", "reason", "group", "topic", "baseline", "horizon", "model");
 
   @Test
   void shouldNameDescribeAndUnitEveryMeterWithBoundedTags() throws Exception {

@@ -2,6 +2,8 @@ package dev.fpk.solver.stream;
 
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
@@ -48,8 +50,11 @@ public final class PipelineMetricsExerciser {
     if (type == AlignmentUpdate.class) {
       return AlignmentUpdate.newBuilder().setRunId("run").setLayer("layer").setStep(1).setSourceTimeUnixMillis(1_000)
           .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0).setW1(0.1).setJs(0.01).setHellinger(0.1)
-              .setForecastW1(0.01).setForecastStaticW1(0.1).setForecastGaussianW1(0.02))
-          .setForecastHorizon(10).build();
+              .setSamplingFloorW1(0.05).addForecasts(HorizonForecast.newBuilder().setHorizon(10).setIssuedStep(-9)
+                  .setW1(0.01).setStaticW1(0.1).setGaussianW1(0.02)))
+          .addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(4).setTheorySamples(8)
+              .setSlicedW1(0.2).setEnergy(0.1).setSlicedW1Floor(0.3).setEnergyFloor(0.15))
+          .build();
     }
     throw new IllegalArgumentException("no sample for a " + type + " argument: teach PipelineMetricsExerciser");
   }

@@ -117,7 +117,7 @@ public final class StateIo {
     return Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
   }
 
-  /** A step or null. */
+  /** A step or null, without its probe inputs (the estimator, its only user, does not keep them). */
   public static void writeStep(DataOutput out, @Nullable EnsembleStep s) throws IOException {
     out.writeBoolean(s != null);
     if (s == null) {

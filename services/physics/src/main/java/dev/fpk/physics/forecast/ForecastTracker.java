@@ -13,7 +13,8 @@ import java.util.List;
  * 4): {@link #issue} runs the Fokker-Planck forecast and both baselines {@code k} steps ahead from
  * the current density and fields; {@link #onData} scores every forecast aimed at that step against
  * the samples that arrived (with {@link ForecastScore#of}) and forgets it. Forecasts whose target
- * passes without data are dropped by {@link #onData} for a later step. Steps are optimiser steps;
+ * passes without data are dropped by {@link #onData} for a later step. Forecasts of several
+ * horizons may wait at once ({@link #pending(int)}). Steps are optimiser steps;
  * units as in {@link Forecasts}.
  *
  * <p>Not thread-safe: drive it from one thread (it is a plain processing step, testable by hand).
@@ -71,6 +72,11 @@ public final class ForecastTracker {
   /** Number of forecasts waiting for their target step. */
   public int pending() {
     return pending.size();
+  }
+
+  /** Number of forecasts {@code horizon} steps ahead waiting for their target step. */
+  public int pending(int horizon) {
+    return (int) pending.stream().filter(p -> p.target() - p.issuedAt() == horizon).count();
   }
 
   /** Writes the pending forecasts, bit for bit (for checkpoints). */

@@ -16,6 +16,11 @@ public record ScoredForecast(
     ForecastScore fokkerPlanck,
     ForecastScore nothingChanges,
     ForecastScore gaussianMoments) {
+  /** Optimiser steps ahead: {@code target - issuedAt}. */
+  public int horizon() {
+    return Math.toIntExact(target - issuedAt);
+  }
+
   /** True if the Fokker-Planck forecast has a smaller Wasserstein-1 than both baselines. */
   public boolean beatsBaselines() {
     double w = fokkerPlanck.wasserstein1();

@@ -2,6 +2,8 @@ package dev.fpk.solver.stream;
 
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The analysis pipeline's meters: snapshots in, rejected (by reason), duplicate and late;
- * completed steps and solver time; the latest alignment figures per (run, layer, entry).
- * Tags are bounded to run, layer, entry and reject reason, never a step. Thread-safe.
+ * completed steps and solver time; the latest alignment figures per (run, layer, entry), the
+ * forecast skill per baseline and horizon, and the output-distribution distances per (run, layer,
+ * model). Tags are bounded to run, layer, entry, reject reason, baseline, forecast horizon (the
+ * configured list) and theory model, never a step. Thread-safe.
  */
 public final class PipelineMetrics implements MeterBinder {
   private volatile MeterRegistry registry;
@@ -96,10 +100,23 @@ public final class PipelineMetrics implements MeterBinder {
       gauge("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas", "nats", tags, e.getJs());
       gauge("fpk.alignment.hellinger", "Hellinger distance between FP density and replicas, in [0, 1]", "ratio", tags,
           e.getHellinger());
-      if (e.hasForecastW1()) {
-        forecastSkill(tags, "nothing_changes", e.getForecastW1(), e.getForecastStaticW1());
-        forecastSkill(tags, "gaussian_moments", e.getForecastW1(), e.getForecastGaussianW1());
+      for (HorizonForecast f : e.getForecastsList()) {
+        Tags horizon = tags.and("horizon", Integer.toString(f.getHorizon()));
+        forecastSkill(horizon, "nothing_changes", f.getW1(), f.getStaticW1());
+        forecastSkill(horizon, "gaussian_moments", f.getW1(), f.getGaussianW1());
       }
+    }
+    for (OutputComparison o : update.getOutputsList()) {
+      Tags layer = Tags.of("run", update.getRunId(), "layer", update.getLayer());
+      Tags model = layer.and("model", o.getModel());
+      gauge("fpk.output.sliced.w1", "sliced Wasserstein-1 between the outputs y = W h on the probe inputs of "
+          + "theory-drawn and of the replicas' matrices", "output.units", model, o.getSlicedW1());
+      gauge("fpk.output.energy", "energy distance between the outputs y = W h of theory-drawn and of the replicas' "
+          + "matrices", "output.units", model, o.getEnergy());
+      gauge("fpk.output.sliced.w1.floor", "sliced Wasserstein-1 between the outputs of the two halves of the "
+          + "replicas: the sampling floor", "output.units", layer, o.getSlicedW1Floor());
+      gauge("fpk.output.energy.floor", "energy distance between the outputs of the two halves of the replicas: "
+          + "the sampling floor", "output.units", layer, o.getEnergyFloor());
     }
   }
 

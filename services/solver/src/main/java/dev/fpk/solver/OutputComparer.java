@@ -1,0 +1,129 @@
+package dev.fpk.solver;
+
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.estimator.Mode;
+import dev.fpk.physics.align.PointClouds;
+import dev.fpk.protocol.v1.OutputComparison;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Theory against experiment through the outputs {@code y = W h} of a layer on the probe inputs
+ * its trainers publish (issue 6, PHYSICS.md §4). Experiment: the points {@code W_r h_rp} of every
+ * replica {@code r} and probe {@code p}. Theory: the same probe inputs, replica by replica, with
+ * {@code W_r} replaced by a matrix drawn from a {@link TheorySampler} (one per replica), so the
+ * two clouds differ only in the law of W. Scored by sliced Wasserstein-1 and energy distance
+ * ({@link PointClouds}), with the same two distances between the outputs of the two halves of the
+ * replicas (even against odd position) as the sampling floor. Distances in output units.
+ *
+ * <p>Deterministic: the draws and the projections come from a seed of (run, layer, step), so a
+ * replay or a restart from a checkpoint gives the same figures bit for bit. Cost per comparison:
+ * {@code O(R P rows cols)} for the outputs, {@code O(projections R P log(R P))} for the sliced W1
+ * and {@code O(maxPoints^2 rows)} for the energy distance (on an evenly spaced subset of at most
+ * {@code maxPoints} points per cloud, the floor's halves included). Stateless, thread-safe.
+ */
+public final class OutputComparer {
+  /** Draws weight matrices from a theory model. */
+  @FunctionalInterface
+  public interface TheorySampler {
+    /** {@code n} matrices, row-major like the snapshots' values, weight units. */
+    double[][] draw(int n, RandomGenerator random);
+  }
+
+  private final SolverSettings.OutputSettings settings;
+
+  public OutputComparer(SolverSettings.OutputSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Whether {@code step} gets a comparison: ensemble mode with at least 2 replicas, probe inputs
+   * present, at most {@code max-entries} entries, and the first step of its {@code every-steps}
+   * window since {@code previousStep} (the step advanced from before, -1 for none).
+   */
+  public boolean due(EnsembleStep step, long previousStep) {
+    return Mode.of(step) == Mode.ENSEMBLE && step.size() >= 2 && step.probes() > 0
+        && step.entries() <= settings.maxEntries()
+        && (previousStep < 0 || Math.floorDiv(step.step(), settings.everySteps())
+            > Math.floorDiv(previousStep, settings.everySteps()));
+  }
+
+  /** Compares the step's outputs with those of matrices drawn from {@code theory}, tagged {@code model}. */
+  public OutputComparison compare(String model, EnsembleStep step, TheorySampler theory) {
+    long seed = seed(step);
+    double[][] drawn = theory.draw(step.size(), new SplittableRandom(seed));
+    double[][] experiment = outputs(step, k -> matrix(step, k));
+    double[][] predicted = outputs(step, k -> drawn[k]);
+    double[][][] halves = halves(experiment, step.size(), step.probes());
+    long projectionSeed = new SplittableRandom(seed).split().nextLong();
+    return OutputComparison.newBuilder()
+        .setModel(model)
+        .setProbes(step.probes())
+        .setTheorySamples(drawn.length)
+        .setSlicedW1(PointClouds.slicedWasserstein1(predicted, experiment, settings.projections(), projectionSeed))
+        .setEnergy(PointClouds.energyDistance(subset(predicted), subset(experiment)))
+        .setSlicedW1Floor(PointClouds.slicedWasserstein1(halves[0], halves[1], settings.projections(), projectionSeed))
+        .setEnergyFloor(PointClouds.energyDistance(subset(halves[0]), subset(halves[1])))
+        .build();
+  }
+
+  /** The seed of a step's draws: a hash of "run/layer" mixed with the step. */
+  static long seed(EnsembleStep step) {
+    long h = 1125899906842597L;
+    for (byte b : (step.runId() + "/" + step.layer()).getBytes(StandardCharsets.UTF_8)) {
+      h = 31 * h + b;
+    }
+    return new SplittableRandom(h ^ (step.step() * 0x9E3779B97F4A7C15L)).nextLong();
+  }
+
+  private interface MatrixOf {
+    double[] of(int replica);
+  }
+
+  /** {@code y = W_k h_kp}, replica-major: replica k's P points start at {@code k * P}. */
+  private static double[][] outputs(EnsembleStep step, MatrixOf matrices) {
+    int rows = step.shape()[0];
+    int cols = step.inFeatures();
+    int probes = step.probes();
+    double[][] out = new double[step.size() * probes][];
+    for (int k = 0; k < step.size(); k++) {
+      double[][] h = new double[probes][cols];
+      for (int p = 0; p < probes; p++) {
+        for (int c = 0; c < cols; c++) {
+          h[p][c] = step.probeInputs()[(k * probes + p) * cols + c];
+        }
+      }
+      double[][] y = PointClouds.linearOutputs(new double[][] {matrices.of(k)}, rows, cols, h);
+      System.arraycopy(y, 0, out, k * probes, probes);
+    }
+    return out;
+  }
+
+  private static double[] matrix(EnsembleStep step, int k) {
+    double[] w = new double[step.entries()];
+    for (int e = 0; e < w.length; e++) {
+      w[e] = step.value(k, e);
+    }
+    return w;
+  }
+
+  /** The points of the replicas at even and at odd positions. */
+  private static double[][][] halves(double[][] points, int replicas, int probes) {
+    double[][][] out = {new double[(replicas + 1) / 2 * probes][], new double[replicas / 2 * probes][]};
+    for (int k = 0; k < replicas; k++) {
+      System.arraycopy(points, k * probes, out[k % 2], k / 2 * probes, probes);
+    }
+    return out;
+  }
+
+  /** At most {@code maxPoints} of the points, evenly spaced. */
+  private double[][] subset(double[][] points) {
+    int n = Math.min(points.length, settings.maxPoints());
+    double[][] out = new double[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = points[(int) ((long) i * points.length / n)];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.fpk.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.protocol.v1.OutputComparison;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The output-distribution comparison against ensembles whose law is known: a 2x3 matrix whose
+ * entries are independent Gaussians (mean MEAN[e], sd SD), probe inputs uniform in [0, 1] (like the activations of a ReLU layer).
+ */
+class OutputComparerTest {
+  private static final int REPLICAS = 64;
+  private static final int PROBES = 32;
+  private static final int[] SHAPE = {2, 3};
+  private static final double[] MEAN = {0.5, -0.3, 0.1, 0.8, -0.6, 0.2};
+  private static final double SD = 0.1;
+  private static final SolverSettings.OutputSettings SETTINGS = new SolverSettings.OutputSettings(4096, 1, 64, 512);
+
+  @Test
+  void shouldScoreATheoryEqualInLawToTheReplicasNoHigherThanItsSamplingFloor() {
+    OutputComparer comparer = new OutputComparer(SETTINGS);
+    double sliced = 0;
+    double slicedFloor = 0;
+    double energy = 0;
+    double energyFloor = 0;
+    for (long step = 0; step < 10; step++) {
+      OutputComparison c = comparer.compare("entrywise", ensemble(step), OutputComparerTest::gaussianTheory);
+      sliced += c.getSlicedW1();
+      slicedFloor += c.getSlicedW1Floor();
+      energy += c.getEnergy();
+      energyFloor += c.getEnergyFloor();
+    }
+    System.out.printf("theory = law of the replicas, mean over 10 steps: sliced W1 %.4f (floor %.4f), energy %.4f "
+        + "(floor %.4f)%n", sliced / 10, slicedFloor / 10, energy / 10, energyFloor / 10);
+    // two clouds of R replicas each against two of R/2: sampling alone makes the first smaller
+    assertTrue(sliced < slicedFloor, "sliced W1 " + sliced / 10 + " vs floor " + slicedFloor / 10);
+    assertTrue(energy < energyFloor, "energy " + energy / 10 + " vs floor " + energyFloor / 10);
+  }
+
+  @Test
+  void shouldScoreATheoryShiftedByTwoStandardDeviationsWellAboveTheFloor() {
+    OutputComparison c = new OutputComparer(SETTINGS).compare("entrywise", ensemble(3), (n, random) -> {
+      double[][] w = gaussianTheory(n, random);
+      for (double[] m : w) {
+        for (int e = 0; e < m.length; e++) {
+          m[e] += 2 * SD;
+        }
+      }
+      return w;
+    });
+    System.out.printf("theory shifted by 2 sd: sliced W1 %.4f (floor %.4f), energy %.4f (floor %.4f)%n",
+        c.getSlicedW1(), c.getSlicedW1Floor(), c.getEnergy(), c.getEnergyFloor());
+    assertTrue(c.getSlicedW1() > 3 * c.getSlicedW1Floor(), c.toString());
+    assertTrue(c.getEnergy() > 3 * c.getEnergyFloor(), c.toString());
+    assertEquals(PROBES, c.getProbes());
+    assertEquals(REPLICAS, c.getTheorySamples());
+    assertEquals("entrywise", c.getModel());
+  }
+
+  @Test
+  void shouldGiveIdenticalFiguresForTheSameStepAndOthersForAnother() {
+    OutputComparer comparer = new OutputComparer(SETTINGS);
+    OutputComparison first = comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory);
+    assertEquals(first, comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory),
+        "a replay of a step draws the same matrices and directions");
+    assertNotEquals(first.getSlicedW1(), comparer.compare("entrywise", ensemble(8), OutputComparerTest::gaussianTheory)
+        .getSlicedW1(), "another step, other draws");
+  }
+
+  @Test
+  void shouldCompareOnlyEnsemblesWithProbeInputsWithinTheEntryLimitOncePerWindow() {
+    OutputComparer every5 = new OutputComparer(new SolverSettings.OutputSettings(6, 5, 8, 64));
+    assertTrue(every5.due(ensemble(3), -1), "the first step");
+    assertFalse(every5.due(ensemble(4), 3), "same window [0, 5)");
+    assertTrue(every5.due(ensemble(5), 4), "next window");
+    assertTrue(every5.due(ensemble(12), 5), "a gap spanning a window");
+    EnsembleStep s = ensemble(3);
+    EnsembleStep noProbes = new EnsembleStep(s.runId(), s.layer(), s.step(), s.shape(), s.replicas(), s.values(),
+        0.01, 32, 0);
+    assertFalse(every5.due(noProbes, -1), "no probe inputs");
+    assertFalse(new OutputComparer(new SolverSettings.OutputSettings(5, 1, 8, 64)).due(s, -1), "6 entries > 5");
+    EnsembleStep single = new EnsembleStep("run", "l", 3, SHAPE, new int[] {0}, new float[6], 0.01, 32, 0,
+        new float[3 * PROBES]);
+    assertFalse(every5.due(single, -1), "one replica: pooled mode");
+  }
+
+  /** R replicas at a step: entries N(MEAN[e], SD^2), probe inputs uniform; seeded by the step. */
+  static EnsembleStep ensemble(long step) {
+    SplittableRandom random = new SplittableRandom(1000 + step);
+    int entries = SHAPE[0] * SHAPE[1];
+    float[] values = new float[REPLICAS * entries];
+    for (int k = 0; k < REPLICAS; k++) {
+      for (int e = 0; e < entries; e++) {
+        values[k * entries + e] = (float) (MEAN[e] + SD * random.nextGaussian());
+      }
+    }
+    float[] probes = new float[REPLICAS * PROBES * SHAPE[1]];
+    for (int i = 0; i < probes.length; i++) {
+      probes[i] = (float) random.nextDouble();
+    }
+    return new EnsembleStep("run", "bottleneck", step, SHAPE, IntStream.range(0, REPLICAS).toArray(), values, 0.01,
+        32, 0, probes);
+  }
+
+  /** Exact draws from the replicas' law. */
+  static double[][] gaussianTheory(int n, java.util.random.RandomGenerator random) {
+    double[][] w = new double[n][MEAN.length];
+    for (double[] m : w) {
+      for (int e = 0; e < m.length; e++) {
+        m[e] = MEAN[e] + SD * random.nextGaussian();
+      }
+    }
+    return w;
+  }
+}
