@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code fpk demo} with its live page open in headless Chromium (driven over the DevTools
  * protocol): the page keeps to the run its address names (another run is listed first), draws
  * every plot with data, follows the analysis to the last step, takes one more step pushed to it
- * without a reload (whatever the demo's pace), and draws the entry picked in the picker; a
+ * without a reload (whatever the demo's pace), draws the output-distribution comparison the
+ * demo's probe inputs allow, and draws the entry picked in the picker; a
  * screenshot of the last step goes to target/screenshots.
  */
 @Timeout(120)
@@ -67,7 +68,8 @@ class LivePageBrowserIT {
           DevTools page = DevTools.attach(chromium, Duration.ofSeconds(10))) {
         JsonNode first = awaitState(page, s -> s.path("updates").asInt() > 0 && s.path("points").path("density").asInt() > 0
             && s.path("points").path("drift").asInt() > 0 && s.path("points").path("diffusion").asInt() > 0
-            && s.path("points").path("beta").asInt() > 0 && s.path("points").path("alignment").asInt() > 0,
+            && s.path("points").path("beta").asInt() > 0 && s.path("points").path("alignment").asInt() > 0
+            && s.path("points").path("outputs").asInt() > 0,
             Duration.ofSeconds(60), "every plot drawn with data");
         long firstStep = first.path("lastStep").asLong();
         System.out.println("first drawing: " + first);
@@ -78,6 +80,8 @@ class LivePageBrowserIT {
         JsonNode last = awaitState(page, s -> s.path("lastStep").asLong() == STEPS,
             Duration.ofSeconds(60), "the page at the last step " + STEPS);
         assertTrue(last.path("points").path("alignment").asInt() >= STEPS / 2, "the alignment history: " + last);
+        // the demo trainer publishes probe inputs: an output comparison at every step
+        assertTrue(last.path("points").path("outputs").asInt() >= STEPS / 2, "the output comparisons: " + last);
         if (firstStep < STEPS) {
           assertTrue(last.path("updates").asInt() > first.path("updates").asInt(), "redrawn on its way to the last step");
         }
@@ -97,8 +101,10 @@ class LivePageBrowserIT {
             && s.path("updates").asInt() > updatesBefore, Duration.ofSeconds(20), "entry 2 drawn after picking it");
         assertEquals(runId, picked.path("selection").path("run").asText());
         assertTrue(page.evaluate("location.hash").asText().endsWith("entry=2"), "the address follows the pick");
-        String placeholder = page.evaluate("document.getElementById('outputs').textContent").asText();
-        assertTrue(placeholder.contains("no probe inputs yet"), placeholder);
+        String outputs = page.evaluate("document.getElementById('outputs-note').textContent").asText();
+        assertTrue(outputs.contains("probe inputs per replica") && outputs.contains("sliced W1"), outputs);
+        JsonNode drawn = page.evaluate("Chart.getChart('outputs').data.datasets.map(d => d.data.length)");
+        assertTrue(drawn.size() >= 4 && drawn.get(0).asInt() >= STEPS / 2, "theory and floor lines drawn: " + drawn);
         double[] fromSnapshot = sorted(last.path("latencies"));
         double[] fromAnalysis = sorted(last.path("pageLatencies"));
         System.out.printf("live page: first drawn at step %d, %d updates to step %d; from the analysis publishing to the page drawing: median %.0f ms,"

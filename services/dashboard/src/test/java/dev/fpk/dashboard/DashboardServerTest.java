@@ -86,7 +86,12 @@ class DashboardServerTest {
     assertEquals(2, e.path("alignment").size());
     assertEquals(1, e.path("fixedPoints").size(), "mu = -w/2 has one zero");
     assertEquals(0.0, e.path("fixedPoints").get(0).path("w").asDouble(), 1e-9);
-    assertTrue(e.path("outputComparison").isNull());
+    assertEquals(0.005, e.path("alignment").get(1).path("samplingFloorW1").asDouble());
+    assertEquals(5, e.path("alignment").get(1).path("forecasts").get(0).path("horizon").asInt());
+    assertEquals(2, e.path("outputs").size(), "one output comparison per step of the layer");
+    assertEquals(7, e.path("outputs").get(1).path("step").asInt());
+    assertEquals(0.02, e.path("outputs").get(1).path("slicedW1").asDouble());
+    assertEquals(0.01, e.path("outputs").get(1).path("slicedW1Floor").asDouble());
   }
 
   @Test

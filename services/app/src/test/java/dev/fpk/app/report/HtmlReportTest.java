@@ -15,6 +15,7 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.OutputComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,9 @@ class HtmlReportTest {
     for (int step = 1; step <= 3; step++) {
       c.accept(record(Topics.ALIGNMENT, offset++, AlignmentUpdate.newBuilder().setRunId("run-a").setLayer("bottleneck")
           .setStep(step).setReplicas(16).addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0)
-              .setW1(0.01 * step).setJs(0.002).setHellinger(0.03)).build().toByteArray()));
+              .setW1(0.01 * step).setJs(0.002).setHellinger(0.03).setSamplingFloorW1(0.02))
+          .addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(8).setTheorySamples(16)
+              .setSlicedW1(0.03).setEnergy(0.01).setSlicedW1Floor(0.02).setEnergyFloor(0.005)).build().toByteArray()));
     }
     c.accept(record(Topics.ESTIMATES, offset++, DriftDiffusionEstimate.newBuilder().setRunId("run-a").setLayer("bottleneck")
         .setStep(3).setMode("ensemble").addEntries(est).build().toByteArray()));
@@ -97,6 +100,7 @@ class HtmlReportTest {
     assertEquals(9, drawn.path("drift").asInt(), drawn.toString());
     assertEquals(9, drawn.path("diffusion").asInt(), drawn.toString());
     assertEquals(3, drawn.path("alignment").asInt(), drawn.toString());
+    assertEquals(3, drawn.path("outputs").asInt(), "one output comparison per step: " + drawn);
     assertEquals(1, drawn.path("fixedPoints").asInt(), "mu = -w/2 has one zero: " + drawn);
     Matcher status = Pattern.compile("<div id=\"status\"[^>]*>([^<]*)</div>").matcher(dom);
     assertTrue(status.find());

@@ -8,13 +8,16 @@ import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
 import java.util.List;
 
 /**
  * The JSON the page and the API speak. An entry has the shape of an entry of the replay report
  * (README, "The replay report") plus per-bin standard errors and counts, the flow share and the
- * output comparison (null until probe inputs are published), so one page script draws both the
- * live page and the static HTML report. NaN and infinities become null (JSON has neither).
+ * layer's output-distribution comparisons over the steps ({@code outputs}, empty until trainers
+ * publish probe inputs), so one page script draws both the live page and the static HTML report.
+ * NaN and infinities become null (JSON has neither).
  */
 public final class LiveJson {
   private final ObjectMapper mapper;
@@ -105,6 +108,16 @@ public final class LiveJson {
       number(p, "hellinger", ea.getHellinger());
       number(p, "meanError", ea.getMeanError());
       number(p, "varianceError", ea.getVarianceError());
+      number(p, "samplingFloorW1", ea.getSamplingFloorW1());
+      if (ea.getForecastsCount() > 0) {
+        ArrayNode forecasts = p.putArray("forecasts");
+        for (HorizonForecast f : ea.getForecastsList()) {
+          ObjectNode fp = forecasts.addObject().put("horizon", f.getHorizon()).put("issuedStep", f.getIssuedStep());
+          number(fp, "w1", f.getW1());
+          number(fp, "baselineStatic", f.getStaticW1());
+          number(fp, "baselineGaussian", f.getGaussianW1());
+        }
+      }
     }
     AlignmentUpdate latest = l.latestAlignment();
     if (latest != null) {
@@ -118,8 +131,23 @@ public final class LiveJson {
       density.set("theory", doubles(d.getTheoryList()));
       density.set("empirical", doubles(d.getEmpiricalList()));
     }
-    // filled once trainers publish probe inputs and the solver compares output distributions
-    out.putNull("outputComparison");
+    out.set("outputs", outputs(l.alignment()));
+    return out;
+  }
+
+  /** The layer's output comparisons, oldest first: the report's {@code outputs}. */
+  private ArrayNode outputs(List<AlignmentUpdate> history) {
+    ArrayNode out = mapper.createArrayNode();
+    for (AlignmentUpdate a : history) {
+      for (OutputComparison o : a.getOutputsList()) {
+        ObjectNode p = out.addObject().put("step", a.getStep()).put("model", o.getModel()).put("probes", o.getProbes())
+            .put("theorySamples", o.getTheorySamples());
+        number(p, "slicedW1", o.getSlicedW1());
+        number(p, "energy", o.getEnergy());
+        number(p, "slicedW1Floor", o.getSlicedW1Floor());
+        number(p, "energyFloor", o.getEnergyFloor());
+      }
+    }
     return out;
   }
 

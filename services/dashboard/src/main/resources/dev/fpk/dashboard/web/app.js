@@ -1,7 +1,7 @@
 // fpk live page: draws one (run, layer, entry) with Chart.js. Live mode follows the server's
 // event stream (api/events); static mode (the HTML report) draws window.FPK_REPORT, no network.
 // Units: x in weight units or steps; drift in weight units per step; D in weight units^2 per step
-// (dW = mu dt + sqrt(2D) dB); densities per unit weight.
+// (dW = mu dt + sqrt(2D) dB); densities per unit weight; outputs y = W h in output units.
 (function () {
   'use strict';
   var report = window.FPK_REPORT || null;
@@ -12,7 +12,8 @@
   };
   var COLORS = {
     theory: '#d62728', data: 'rgba(31,119,180,0.35)', dataLine: '#1f77b4', band: 'rgba(44,160,44,0.18)',
-    line: '#2ca02c', fit: '#555', w1: '#1f77b4', js: '#ff7f0e', hellinger: '#9467bd', zero: '#999'
+    line: '#2ca02c', fit: '#555', w1: '#1f77b4', js: '#ff7f0e', hellinger: '#9467bd', zero: '#999',
+    floor: '#7f7f7f', energy: '#8c564b'
   };
   var catalog = [];
   var selection = readHash();
@@ -65,6 +66,8 @@
     charts.beta = makeChart('beta', 'w (weight units)', 'beta = mu (weight units / step)');
     charts.alignment = makeChart('alignment', 'step', 'W1 (weight units)',
       { y1: axis('JS (nats), Hellinger', { position: 'right', grid: { drawOnChartArea: false } }) });
+    charts.outputs = makeChart('outputs', 'step', 'sliced W1 (output units)',
+      { y1: axis('energy distance (output units)', { position: 'right', grid: { drawOnChartArea: false } }) });
   }
 
   function pts(xs, ys) {
@@ -177,19 +180,53 @@
     function series(key) { return h.map(function (a) { return { x: a.step, y: a[key] }; }); }
     charts.alignment.data.datasets = [
       line('W1', series('w1'), COLORS.w1, 'weight units', { yAxisID: 'y' }),
+      line('W1 sampling floor (replica halves)', series('samplingFloorW1'), COLORS.floor, 'weight units',
+        { yAxisID: 'y', borderDash: [6, 4], borderWidth: 1 }),
       line('Jensen-Shannon', series('js'), COLORS.js, 'nats', { yAxisID: 'y1' }),
       line('Hellinger', series('hellinger'), COLORS.hellinger, '', { yAxisID: 'y1' })
     ];
     state.points.alignment = h.length;
   }
 
+  // theory against experiment through y = W h on the probe inputs, one line per theory model
   function drawOutputs(e) {
-    var el = $('outputs');
-    if (e.outputComparison) {
-      el.textContent = 'output comparison at step ' + e.outputComparison.step;
-    } else {
-      el.textContent = 'no probe inputs yet: trainers that publish probe inputs get this comparison';
+    var all = e.outputs || [];
+    var models = [];
+    all.forEach(function (o) { if (models.indexOf(o.model) < 0) { models.push(o.model); } });
+    function series(key, model) {
+      return all.filter(function (o) { return o.model === model; }).map(function (o) { return { x: o.step, y: o[key] }; });
     }
+    var sets = [];
+    models.forEach(function (m, i) {
+      var dash = i === 0 ? [] : [2, 2];
+      sets.push(line('sliced W1, ' + m + ' theory', series('slicedW1', m), COLORS.theory, 'output units',
+        { yAxisID: 'y', borderDash: dash }));
+      sets.push(line('energy, ' + m + ' theory', series('energy', m), COLORS.energy, 'output units',
+        { yAxisID: 'y1', borderDash: dash }));
+    });
+    if (models.length) {
+      // the floor does not depend on the model: the first model's
+      sets.push(line('sliced W1 floor (replica halves)', series('slicedW1Floor', models[0]), COLORS.floor,
+        'output units', { yAxisID: 'y', borderDash: [6, 4], borderWidth: 1 }));
+      sets.push(line('energy floor (replica halves)', series('energyFloor', models[0]), COLORS.fit,
+        'output units', { yAxisID: 'y1', borderDash: [2, 3], borderWidth: 1 }));
+    }
+    charts.outputs.data.datasets = sets;
+    var last = all[all.length - 1];
+    $('outputs-note').textContent = last
+      ? 'step ' + last.step + ': ' + last.probes + ' probe inputs per replica, ' + last.theorySamples
+        + ' matrices drawn from the theory; sliced W1 ' + fmt(last.slicedW1) + ' against a floor of '
+        + fmt(last.slicedW1Floor) + ' output units'
+      : 'no probe inputs yet: trainers that publish probe inputs get this comparison';
+    state.points.outputs = all.length;
+  }
+
+  // the newest scored forecast of each horizon, by horizon
+  function latestForecasts(history) {
+    var byHorizon = {};
+    history.forEach(function (a) { (a.forecasts || []).forEach(function (f) { byHorizon[f.horizon] = f; }); });
+    return Object.keys(byHorizon).map(Number).sort(function (a, b) { return a - b; })
+      .map(function (k) { return byHorizon[k]; });
   }
 
   function drawFigures(e) {
@@ -199,7 +236,14 @@
     if (e.flowShare !== undefined) { parts.push('flow share ' + fmt(e.flowShare)); }
     if (e.pawulaRatio !== undefined) { parts.push('Pawula ratio ' + fmt(e.pawulaRatio)); }
     var last = (e.alignment || [])[(e.alignment || []).length - 1];
-    if (last) { parts.push('W1 ' + fmt(last.w1) + ' weight units at step ' + last.step); }
+    if (last) {
+      parts.push('W1 ' + fmt(last.w1) + ' weight units at step ' + last.step
+        + (last.samplingFloorW1 !== undefined ? ' (sampling floor ' + fmt(last.samplingFloorW1) + ')' : ''));
+    }
+    latestForecasts(e.alignment || []).forEach(function (f) {
+      parts.push('forecast ' + f.horizon + ' steps ahead W1 ' + fmt(f.w1) + ' (nothing changes ' + fmt(f.baselineStatic)
+        + ', Gaussian ' + fmt(f.baselineGaussian) + ')');
+    });
     $('figures').textContent = parts.join(' · ');
   }
 
@@ -358,6 +402,7 @@
     var e = Object.assign({}, layer.entries[selection.entry]);
     e.lastStep = layer.lastStep;
     e.replicas = layer.replicas;
+    e.outputs = layer.outputs || [];
     return e;
   }
 

@@ -6,6 +6,8 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.OutputComparison;
 
 /** Output messages of an Ornstein-Uhlenbeck entry (mu = -0.5 w, D = 0.01) for tests. */
 public final class Outputs {
@@ -53,8 +55,13 @@ public final class Outputs {
         .setSamples(16).setReplicas(16).setSourceTimeUnixMillis(sourceMillis);
     for (int e = 0; e < entries; e++) {
       b.addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(e).setW1(0.01 * step).setJs(0.001).setHellinger(0.02)
-          .setMeanError(0.001).setVarianceError(0.0001));
+          .setMeanError(0.001).setVarianceError(0.0001).setSamplingFloorW1(0.005)
+          .addForecasts(HorizonForecast.newBuilder().setHorizon(5).setIssuedStep(step - 5).setW1(0.01).setStaticW1(0.03)
+              .setGaussianW1(0.02)));
     }
+    // outputs y = W h in output units: theory twice the floor
+    b.addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(8).setTheorySamples(16)
+        .setSlicedW1(0.02).setEnergy(0.004).setSlicedW1Floor(0.01).setEnergyFloor(0.002));
     return b.build();
   }
 }
