@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,8 +71,17 @@ class CheckpointRestartIT {
     Streaming.startGroupAtEnd(bootstrap, groupCut);
     Map<TopicPartition, Long> startCut = Streaming.snapshotEnds(bootstrap);
     List<WeightSnapshot> data = Streaming.ouRun(cut, layers, REPLICAS, STEPS);
-    Map<TopicPartition, Long> endCut = Streaming.publish(bootstrap, data);
+    Map<TopicPartition, Long> endCut = Streaming.endsAfter(startCut, data);
     AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
+    // published while the node runs, over a few seconds: data published up front can be analysed
+    // (and drained) to the end before the node is stopped
+    CompletableFuture<Map<TopicPartition, Long>> publishing = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Streaming.publishPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
     try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, stopAt, wait);
     } finally {
@@ -82,6 +92,7 @@ class CheckpointRestartIT {
       }
     }
     double stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
+    assertEquals(endCut, publishing.get(), "published where expected");
     assertTrue(stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
     long t1 = System.nanoTime();
     try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {

@@ -78,20 +78,44 @@ final class Streaming {
 
   /** Publishes in order; returns, per partition written, the offset one past the run's last record. */
   static Map<TopicPartition, Long> publish(String bootstrap, List<WeightSnapshot> snapshots) throws Exception {
+    return publishPaced(bootstrap, snapshots, 1, Duration.ZERO);
+  }
+
+  /**
+   * Publishes in order, as a trainer would, in {@code slices} equal slices {@code pause} apart,
+   * so that a node can be stopped while the data still arrive; returns what {@link #publish} does.
+   */
+  static Map<TopicPartition, Long> publishPaced(String bootstrap, List<WeightSnapshot> snapshots, int slices,
+      Duration pause) throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     Map<TopicPartition, Long> ends = new HashMap<>();
+    int size = Math.max(1, (snapshots.size() + slices - 1) / slices);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (WeightSnapshot s : snapshots) {
-        sent.add(producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()),
-            s.toByteArray())));
+      for (int from = 0; from < snapshots.size(); from += size) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (WeightSnapshot s : snapshots.subList(from, Math.min(snapshots.size(), from + size))) {
+          sent.add(producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()),
+              s.toByteArray())));
+        }
+        for (Future<RecordMetadata> f : sent) {
+          RecordMetadata m = f.get();
+          ends.merge(new TopicPartition(m.topic(), m.partition()), m.offset() + 1, Math::max);
+        }
+        Thread.sleep(pause.toMillis());
       }
-      for (Future<RecordMetadata> f : sent) {
-        RecordMetadata m = f.get();
-        ends.merge(new TopicPartition(m.topic(), m.partition()), m.offset() + 1, Math::max);
-      }
+    }
+    return ends;
+  }
+
+  /** Where {@link #publish} of these snapshots will end, per partition, with the topic's ends now at {@code starts}. */
+  static Map<TopicPartition, Long> endsAfter(Map<TopicPartition, Long> starts, List<WeightSnapshot> snapshots) {
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    for (WeightSnapshot s : snapshots) {
+      TopicPartition tp = new TopicPartition(Topics.SNAPSHOTS,
+          KafkaPartitionExtractor.partitionOf(SnapshotKey.of(s.getRunId(), s.getLayer()), starts.size()));
+      ends.merge(tp, starts.get(tp) + 1, (a, b) -> a + 1);
     }
     return ends;
   }

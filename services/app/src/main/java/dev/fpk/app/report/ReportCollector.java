@@ -32,8 +32,19 @@ import org.apache.kafka.common.TopicPartition;
  * D per step in dW = mu dt + sqrt(2D) dB. Idempotent by step: outputs published again after an
  * analysis resumed from its checkpoints (same values) do not count twice, and a late older one does
  * not replace a newer one. Thread-safe (one feeder, any number of readers).
+ *
+ * <p><b>Bounded memory.</b> What it keeps per (run, layer) is bounded by the grid, not by the
+ * steps: the latest estimate and density, and an alignment history of at most
+ * {@link #MAX_HISTORY} + 1 steps. Up to {@link #MAX_HISTORY} steps every step is kept; beyond, the
+ * steps that are multiples of a stride (the smallest power of two that leaves at most
+ * {@link #MAX_HISTORY} of them up to the newest step) and the newest step. Which steps are kept
+ * depends only on the newest step, not on arrival order, so a run analysed with an interruption
+ * reports the same history as one analysed without.
  */
 public final class ReportCollector {
+  /** Alignment steps kept per (run, layer) besides the newest (see the class comment). */
+  public static final int MAX_HISTORY = 512;
+
   private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<String, Long> rejectedByReason = new TreeMap<>();
@@ -138,7 +149,10 @@ public final class ReportCollector {
     DensityUpdate density;
     final List<AlignmentUpdate> alignment = new ArrayList<>();
 
-    /** In step order, one per step: an update published again (a resumed stream replays) replaces its step's. */
+    /**
+     * In step order, one per step: an update published again (a resumed stream replays) replaces
+     * its step's; then thinned to the steps {@link #kept} keeps.
+     */
     void addAlignment(AlignmentUpdate a) {
       int i = alignment.size();
       while (i > 0 && alignment.get(i - 1).getStep() > a.getStep()) {
@@ -149,6 +163,22 @@ public final class ReportCollector {
       } else {
         alignment.add(i, a);
       }
+      long newest = alignment.get(alignment.size() - 1).getStep();
+      alignment.removeIf(u -> !kept(u.getStep(), newest));
+    }
+
+    /** Whether the history keeps {@code step} when the newest step is {@code newest}. */
+    static boolean kept(long step, long newest) {
+      return step == newest || step % stride(newest) == 0;
+    }
+
+    /** The smallest power of two that leaves at most MAX_HISTORY of its multiples in 0..newest-1. */
+    static long stride(long newest) {
+      long stride = 1;
+      while ((newest + stride - 1) / stride > MAX_HISTORY) {
+        stride *= 2;
+      }
+      return stride;
     }
 
     ObjectNode toJson(ObjectMapper mapper, String name) {

@@ -16,6 +16,7 @@ import dev.fpk.solver.SolverEntity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +65,12 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <p>Both entities are asked (not told), in stream order, so a slow entity back-pressures the
  * consumer instead of filling a mailbox; asks to one entity are issued in record order, which
- * keeps each (run, layer) in order.
+ * keeps each (run, layer) in order. <b>Batches</b>: while the entities are busy, the elements
+ * waiting for them are gathered into a {@link Batch} (at most 512 records, fewer when large:
+ * {@link #MAX_BATCH_VALUES}); a batch asks each entity once for all its records between two
+ * barriers (a record never shares an ask with one on the other side of a barrier), so a loaded
+ * stream asks once per (run, layer) and batch instead of once per snapshot, and an idle one still
+ * passes each record on at once.
  *
  * <p><b>Nothing lost, nothing counted twice.</b> {@link Barriers} puts checkpoint barriers into
  * the stream. A barrier passes the same stages as the records: in the estimator stage it asks
@@ -155,6 +161,7 @@ public final class AnalysisStream {
             (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
             barriers -> barriers.finish(System.nanoTime()).map(b -> List.<Element>of(new AtBarrier(b))))
         .mapConcat(elements -> elements)
+        .batchWeighted(MAX_BATCH_VALUES, AnalysisStream::weight, Batch::new, Batch::add)
         .mapAsync(settings.parallelism(), this::observe)
         .mapAsync(settings.parallelism(), this::solve)
         .map(this::envelope)
@@ -165,6 +172,14 @@ public final class AnalysisStream {
         .run(system);
   }
 
+  /**
+   * What one batch gathers at most, in weight values plus {@link #RECORD_COST} per element: 512
+   * small records, or 56 snapshots of a 256x256 matrix (16 MiB of floats at most). Bounds what
+   * one ask carries, and how many records one commit waits for.
+   */
+  static final long MAX_BATCH_VALUES = 1 << 22;
+  /** What an element costs in a batch besides its values: 1/512 of the batch. */
+  static final long RECORD_COST = MAX_BATCH_VALUES / 512;
   private static final AtomicInteger RUNS = new AtomicInteger();
   private static final AtomicInteger ZERO = new AtomicInteger();
   private static final List<EntityTypeKey<?>> ENTITY_TYPES = List.of(EstimatorEntity.TYPE_KEY, SolverEntity.TYPE_KEY);
@@ -235,6 +250,28 @@ public final class AnalysisStream {
     }
   }
 
+  /**
+   * Consecutive elements (records and barriers, in stream order) that travel together: their asks
+   * are issued in that order, per entity, and their outputs are written as one producer message.
+   */
+  private static final class Batch {
+    final List<Element> elements = new ArrayList<>();
+
+    Batch(Element first) {
+      elements.add(first);
+    }
+
+    Batch add(Element e) {
+      elements.add(e);
+      return this;
+    }
+  }
+
+  /** What an element weighs in a batch: its weight values plus the cost of a record. */
+  private static long weight(Element e) {
+    return RECORD_COST + (e instanceof InFlight f && f.snapshot != null ? f.snapshot.getValuesCount() : 0);
+  }
+
   /** A barrier on its way, gathering the estimator checkpoints, then everything to write. */
   private static final class AtBarrier implements Element {
     final Barriers.Barrier<CommittableOffset> barrier;
@@ -278,45 +315,70 @@ public final class AnalysisStream {
     f.snapshot = null;
   }
 
-  private CompletionStage<Element> observe(Element e) {
-    if (e instanceof AtBarrier b) {
-      return checkpointEstimators(b);
+  /**
+   * Asks the estimators, in element order: per stretch between barriers one ask per (run, layer)
+   * with all its records of the stretch, then each barrier's checkpoint asks.
+   */
+  private CompletionStage<Batch> observe(Batch batch) {
+    List<CompletableFuture<?>> asks = new ArrayList<>();
+    Map<String, List<InFlight>> stretch = new LinkedHashMap<>();
+    for (Element e : batch.elements) {
+      if (e instanceof AtBarrier b) {
+        stretch.forEach((key, records) -> asks.add(observe(key, records)));
+        stretch.clear();
+        asks.add(checkpointEstimators(b).toCompletableFuture());
+      } else if (e instanceof InFlight f && f.snapshot != null) {
+        stretch.computeIfAbsent(f.key(), k -> new ArrayList<>()).add(f);
+      }
     }
-    InFlight f = (InFlight) e;
-    if (f.snapshot == null) {
-      return CompletableFuture.completedFuture(f);
-    }
-    long offset = f.message.record().offset();
-    String key = f.key();
-    Long previous = fedOffset.put(key, offset);
-    return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
-        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(f.snapshot, offset,
-            previous == null ? -1 : previous, replyTo), settings.askTimeout())
-        .thenApply(observed -> afterObserve(f, observed));
+    stretch.forEach((key, records) -> asks.add(observe(key, records)));
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> batch);
   }
 
-  private Element afterObserve(InFlight f, EstimatorEntity.Observed observed) {
-    String run = f.snapshot.getRunId();
-    String layer = f.snapshot.getLayer();
-    switch (observed.outcome()) {
-      case ACCEPTED -> {
-        metrics.accepted(run, layer);
-        metrics.observed(run, layer, f.snapshot.getStep(), f.snapshot.getTimeUnixMillis());
-      }
-      case DUPLICATE -> metrics.duplicate(run, layer);
-      case LATE -> metrics.late(run, layer);
-      case SKIPPED -> metrics.replayed(run, layer);
-      case CHUNK_PENDING -> { }
-      case REJECTED -> reject(f, observed.rejection());
-      case LOST -> throw lost(f.key());
+  /** One ask to the estimator of {@code key} with its records, in record order. */
+  private CompletableFuture<Void> observe(String key, List<InFlight> records) {
+    List<WeightSnapshot> snapshots = new ArrayList<>(records.size());
+    long[] offsets = new long[records.size()];
+    for (int i = 0; i < offsets.length; i++) {
+      snapshots.add(records.get(i).snapshot);
+      offsets[i] = records.get(i).message.record().offset();
     }
-    metrics.replicasGone(run, layer, observed.gone().size());
-    f.completed = observed.completed();
-    return f;
+    Long previous = fedOffset.put(key, offsets[offsets.length - 1]);
+    return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
+        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(snapshots, offsets,
+            previous == null ? -1 : previous, replyTo), settings.askTimeout())
+        .thenAccept(observed -> afterObserve(key, records, observed)).toCompletableFuture();
+  }
+
+  /** Counts each record's outcome; the steps completed go with the last record, which asks the solver. */
+  private void afterObserve(String key, List<InFlight> records, EstimatorEntity.Observed observed) {
+    if (observed.lost()) {
+      throw lost(key);
+    }
+    for (int i = 0; i < records.size(); i++) {
+      InFlight f = records.get(i);
+      String run = f.snapshot.getRunId();
+      String layer = f.snapshot.getLayer();
+      switch (observed.outcomes().get(i)) {
+        case ACCEPTED -> {
+          metrics.accepted(run, layer);
+          metrics.observed(run, layer, f.snapshot.getStep(), f.snapshot.getTimeUnixMillis());
+        }
+        case DUPLICATE -> metrics.duplicate(run, layer);
+        case LATE -> metrics.late(run, layer);
+        case SKIPPED -> metrics.replayed(run, layer);
+        case CHUNK_PENDING -> { }
+        case REJECTED -> reject(f, observed.rejections().get(i));
+        case LOST -> throw lost(key);
+      }
+    }
+    InFlight last = records.get(records.size() - 1);
+    metrics.replicasGone(last.snapshot.getRunId(), last.snapshot.getLayer(), observed.gone().size());
+    last.completed = observed.completed();
   }
 
   /** Asks every entity of the barrier for its state; the asks queue behind the records before the barrier. */
-  private CompletionStage<Element> checkpointEstimators(AtBarrier b) {
+  private CompletionStage<AtBarrier> checkpointEstimators(AtBarrier b) {
     List<CompletableFuture<EstimatorEntity.Checkpoint>> asks = new ArrayList<>();
     for (String key : b.barrier.keys()) {
       long previous = fedOffset.getOrDefault(key, -1L);
@@ -335,15 +397,20 @@ public final class AnalysisStream {
     });
   }
 
-  private CompletionStage<Element> solve(Element e) {
-    if (e instanceof AtBarrier b) {
-      return checkpointSolvers(b);
+  /**
+   * Asks the solvers, in element order: the steps a record's estimator ask completed (one ask
+   * per (run, layer) and stretch), each barrier's advance and checkpoint asks.
+   */
+  private CompletionStage<Batch> solve(Batch batch) {
+    List<CompletableFuture<?>> asks = new ArrayList<>();
+    for (Element e : batch.elements) {
+      if (e instanceof AtBarrier b) {
+        asks.add(checkpointSolvers(b).toCompletableFuture());
+      } else if (e instanceof InFlight f && !f.completed.isEmpty()) {
+        asks.add(advance(f.completed, f.out).toCompletableFuture());
+      }
     }
-    InFlight f = (InFlight) e;
-    if (f.completed.isEmpty()) {
-      return CompletableFuture.completedFuture(f);
-    }
-    return advance(f.completed, f.out).thenApply(done -> f);
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> batch);
   }
 
   /** Advances the solver of the steps' (run, layer) and adds what that produced to {@code out}. */
@@ -374,7 +441,7 @@ public final class AnalysisStream {
    * estimator's timer completed, takes the solver's state (both asks sent at once, so they queue
    * ahead of any record after the barrier) and writes the pair as one checkpoint record.
    */
-  private CompletionStage<Element> checkpointSolvers(AtBarrier b) {
+  private CompletionStage<AtBarrier> checkpointSolvers(AtBarrier b) {
     List<CompletableFuture<?>> work = new ArrayList<>();
     List<String> keys = b.barrier.keys();
     for (int i = 0; i < keys.size(); i++) {
@@ -432,17 +499,25 @@ public final class AnalysisStream {
         EntityCheckpoint.key(settings.groupId(), key), value);
   }
 
-  private ProducerMessage.Envelope<String, byte[], Element> envelope(Element e) {
-    return ProducerMessage.multi(e instanceof AtBarrier b ? b.out : ((InFlight) e).out, e);
+  /** Everything the batch's elements produced, in element order, as one message to the producer. */
+  private ProducerMessage.Envelope<String, byte[], Batch> envelope(Batch batch) {
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    for (Element e : batch.elements) {
+      out.addAll(e instanceof AtBarrier b ? b.out : ((InFlight) e).out);
+    }
+    return ProducerMessage.multi(out, batch);
   }
 
-  /** What an element's outputs being written makes safe to commit: a barrier's offsets (a record's: none). */
-  private CommittableOffsetBatch written(Element e) {
-    if (e instanceof InFlight f) {
-      inFlight.get(f.message.record().partition()).decrementAndGet();
-      return ConsumerMessage.emptyCommittableOffsetBatch();
+  /** What a batch's outputs being written makes safe to commit: its barriers' offsets (a record's: none). */
+  private CommittableOffsetBatch written(Batch batch) {
+    List<CommittableOffset> offsets = new ArrayList<>();
+    for (Element e : batch.elements) {
+      if (e instanceof InFlight f) {
+        inFlight.get(f.message.record().partition()).decrementAndGet();
+      } else {
+        offsets.addAll(((AtBarrier) e).barrier.offsets());
+      }
     }
-    List<CommittableOffset> offsets = ((AtBarrier) e).barrier.offsets();
     return offsets.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
         : ConsumerMessage.createCommittableOffsetBatch(offsets);
   }
