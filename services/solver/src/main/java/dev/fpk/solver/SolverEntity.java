@@ -1,5 +1,6 @@
 package dev.fpk.solver;
 
+import com.typesafe.config.Config;
 import dev.fpk.estimator.CborSerializable;
 import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.estimator.KafkaShardAlignment;
@@ -31,7 +32,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The solver of one (run, layer), a sharded entity whose id is the snapshot key: it advances the
  * Fokker-Planck density of every entry through the completed steps it is given, in step order,
- * and answers with the alignment and density figures of each ({@link EnsembleSolver}).
+ * and answers with the alignment and density figures of each ({@link EnsembleSolver}); for an
+ * ensemble layer of 4 entries (2x2) with {@code fpk.solver.joint.enabled}, the joint 4-D model's
+ * figures are added to the alignment ({@link JointSolver}) and its state to the checkpoint.
  *
  * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile); a step at
  * or behind the last one it advanced to is skipped (a replay after a restart), so none is
@@ -73,14 +76,25 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   private record RestoreFailed(Throwable cause) implements Command {}
 
   private final EnsembleSolver solver;
+  private final SolverSettings settings;
+  private final JointSettings jointSettings;
+  /** The joint 4-D model, for ensemble layers of 4 entries when enabled; null otherwise. */
+  private @Nullable JointSolver joint;
 
   private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, String entityId, byte @Nullable [] state) {
     super(ctx);
+    this.settings = settings;
+    Config config = ctx.getSystem().settings().config();
+    this.jointSettings = config.hasPath("fpk.solver.joint") ? JointSettings.fromConfig(config) : JointSettings.DEFAULTS;
     if (state == null || state.length == 0) {
       this.solver = new EnsembleSolver(settings);
     } else {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.solver = EnsembleSolver.readFrom(in, settings);
+        // the joint solver's state follows the entry-wise one's (absent in checkpoints written before it)
+        if (in.available() > 0 && in.readBoolean()) {
+          this.joint = JointSolver.readFrom(in, settings, jointSettings);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable solver checkpoint of " + entityId, e);
       }
@@ -136,11 +150,22 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     for (StepEstimate step : msg.steps()) {
       if (step.step().step() > solver.lastStep()) {
         done.add(step);
-        outputs.add(solver.advance(step));
+        outputs.add(withJoint(step, solver.advance(step)));
       }
     }
     msg.replyTo().tell(new Advanced(false, done, outputs));
     return this;
+  }
+
+  /** The entry-wise output with the joint model's figures added, where the joint model applies. */
+  private EnsembleSolver.Output withJoint(StepEstimate step, EnsembleSolver.Output out) {
+    if (joint == null && jointSettings.enabled() && JointSolver.appliesTo(step.step())) {
+      joint = new JointSolver(settings, jointSettings);
+    }
+    if (joint == null) {
+      return out;
+    }
+    return new EnsembleSolver.Output(joint.advance(step).addTo(out.alignment()), out.densities());
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
@@ -151,6 +176,10 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       solver.writeTo(out);
+      out.writeBoolean(joint != null);
+      if (joint != null) {
+        joint.writeTo(out);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

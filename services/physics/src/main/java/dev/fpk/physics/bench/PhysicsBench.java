@@ -5,6 +5,8 @@ import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.density.Gaussians;
+import dev.fpk.physics.joint.JointDensity;
+import dev.fpk.physics.joint.JointFit;
 import dev.fpk.physics.km.BinnedKramersMoyal;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -25,7 +27,11 @@ import java.util.function.DoubleSupplier;
  *       fields unchanged since the last step (factorisations reused) and with new fields every step
  *       ({@code fieldsChangeEachStep}): {@code entries, cells, cellUpdatesPerSecond};
  *   <li>{@code km-binned}: 10^6 increments into a 300-bin {@link BinnedKramersMoyal}: {@code
- *       increments, bins, incrementsPerSecond}.
+ *       increments, bins, incrementsPerSecond};
+ *   <li>{@code fp-joint-4d}: one step of the joint 4-D density of a 2x2 layer ({@link JointDensity},
+ *       coupled linear drift, TR-BDF2 Strang splitting, one substep) with new fields, as in the
+ *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
+ *       cells, millis}.
  * </ul>
  *
  * Not thread-safe (run one at a time); takes a few seconds.
@@ -45,6 +51,8 @@ public final class PhysicsBench {
     fpBatch(out, TimeScheme.TR_BDF2, false);
     fpBatch(out, TimeScheme.TR_BDF2, true);
     kmBinned(out);
+    fpJoint4d(out, 16);
+    fpJoint4d(out, 24);
   }
 
   /** Command-line entry: prints the JSON lines to standard output. */
@@ -165,6 +173,31 @@ public final class PhysicsBench {
             Locale.ROOT,
             "{\"name\":\"km-binned\",\"increments\":%d,\"bins\":%d,\"incrementsPerSecond\":%.4e,\"millis\":%.3f}",
             n, bins, n / (nanos * 1e-9), nanos / 1e6));
+  }
+
+  private static void fpJoint4d(PrintStream out, int cells) {
+    int d = 4;
+    SplittableRandom rnd = new SplittableRandom(7);
+    double[][] w = new double[256][d];
+    for (double[] x : w) {
+      for (int k = 0; k < d; k++) {
+        x[k] = 0.1 * rnd.nextGaussian();
+      }
+    }
+    JointDensity p = JointDensity.fromSamples(w, cells, TimeScheme.TR_BDF2);
+    double[] a = {-0.05, 0.02, 0, 0, 0.01, -0.04, 0, 0.015, 0, -0.02, -0.06, 0, 0.01, 0, 0.02, -0.03};
+    double[] diffusion = new double[d * d];
+    for (int k = 0; k < d; k++) {
+      diffusion[k * d + k] = 1e-4;
+    }
+    double[] zero = new double[d];
+    JointFit fit = new JointFit(d, a, new double[d * d], zero, zero, diffusion, zero, 1);
+    double nanos = medianNanos(() -> p.advance(fit, null, null, 1, 1));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "{\"name\":\"fp-joint-4d\",\"cellsPerAxis\":%d,\"cells\":%d,\"scheme\":\"TR_BDF2\",\"fieldsChangeEachStep\":true,\"millis\":%.3f}",
+            cells, (int) Math.pow(cells, d), nanos / 1e6));
   }
 
   private static double[] gaussianCells(Grid1D g, double mean, double sd) {

@@ -46,6 +46,9 @@ public final class JointDensity {
   private double[] density;
   private TensorFokkerPlanck fp;
   private double[] centresByCell;
+  /** Field buffers of one axis, reused (the solver copies fields into its face coefficients). */
+  private double[] mu;
+  private double[] dd;
 
   /**
    * @param axes grid of each axis, 1 to 4, every one with the same number of cells (>= 2)
@@ -153,26 +156,46 @@ public final class JointDensity {
     if (fit.dimension() != d) {
       throw new IllegalArgumentException("fit of dimension " + fit.dimension() + " for " + d + " axes");
     }
-    int size = density.length;
-    double[] centres = centres();
-    double[] w = new double[d];
-    int[] stride = strides();
+    if (mu == null || mu.length != density.length) {
+      mu = new double[density.length];
+      dd = new double[density.length];
+    }
+    double[][] terms = new double[d][cells];
     for (int k = 0; k < d; k++) {
-      double floor = 1e-6 * axes[k].width() * axes[k].width();
-      double[] mu = new double[size];
-      double[] dd = new double[size];
-      for (int c = 0; c < size; c++) {
-        for (int j = 0; j < d; j++) {
-          w[j] = centres[c * d + j];
+      // drift: b_k + sum_j A_kj w_j + extra_k(w_k), an outer sum of one term per axis
+      for (int j = 0; j < d; j++) {
+        for (int i = 0; i < cells; i++) {
+          terms[j][i] = fit.aAt(k, j) * axes[j].centre(i) + (j == k && extraDrift != null ? extraDrift[k][i] : 0);
         }
-        int ik = (c / stride[k]) % cells;
-        mu[c] = fit.driftAt(k, w) + (extraDrift == null ? 0 : extraDrift[k][ik]);
-        double dk = diffusion == null ? fit.diffusionAt(k, k) : diffusion[k][ik];
-        dd[c] = Double.isFinite(dk) ? Math.max(dk, floor) : floor;
       }
+      outerSum(fit.b()[k], terms, mu);
+      double floor = 1e-6 * axes[k].width() * axes[k].width();
+      for (int j = 0; j < d; j++) {
+        for (int i = 0; i < cells; i++) {
+          double dk = diffusion == null ? fit.diffusionAt(k, k) : diffusion[k][i];
+          terms[j][i] = j != k ? 0 : (Double.isFinite(dk) ? Math.max(dk, floor) : floor);
+        }
+      }
+      outerSum(0, terms, dd);
       fp.setFields(k, mu, dd);
     }
     fp.advance(density, dt, substeps);
+  }
+
+  /** {@code out[(i_0, .., i_{d-1})] = base + sum_j terms[j][i_j]}, row-major, built axis by axis. */
+  private void outerSum(double base, double[][] terms, double[] out) {
+    out[0] = base;
+    int len = 1;
+    for (double[] t : terms) {
+      // expand from the back so the prefix still being read is not overwritten
+      for (int p = len - 1; p >= 0; p--) {
+        double v = out[p];
+        for (int i = cells - 1; i >= 0; i--) {
+          out[p * cells + i] = v + t[i];
+        }
+      }
+      len *= cells;
+    }
   }
 
   /** Marginal density of axis {@code k}, per unit weight on {@link #axis}(k). */
