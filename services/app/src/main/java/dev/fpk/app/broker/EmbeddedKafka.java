@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -26,18 +27,27 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>Kafka cannot report the real port of a port-0 listener, so free ports are picked first and
  * the start is retried when another process wins the race for them.
+ *
+ * <p>For fault tests the broker can be {@linkplain #stop() stopped} and {@linkplain #restart()
+ * started again} on the same log directory and ports: topics, records and committed offsets
+ * survive, and clients reconnect to the same address.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final int START_ATTEMPTS = 5;
   // not broker properties: they ask startOnce for a SCRAM listener and are removed before use
   private static final String SCRAM_USER = "fpk.embedded.scram.user";
   private static final String SCRAM_PASSWORD = "fpk.embedded.scram.password";
+  // the ports of a stopped broker may stay in use for a moment (connections closing)
+  private static final int RESTART_ATTEMPTS = 20;
+  private static final Duration RESTART_RETRY = Duration.ofMillis(500);
 
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
   private final Path logDir;
   private final String bootstrap;
+  private KafkaRaftServer server; // null while stopped
 
-  private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrap) {
+  private EmbeddedKafka(KafkaConfig config, KafkaRaftServer server, Path logDir, String bootstrap) {
+    this.config = config;
     this.server = server;
     this.logDir = logDir;
     this.bootstrap = bootstrap;
@@ -82,11 +92,42 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrap;
   }
 
+  /** Stops the broker (a controlled shutdown), keeping its log directory and ports for {@link #restart()}. */
+  public synchronized void stop() {
+    if (server != null) {
+      KafkaRaftServer s = server;
+      server = null;
+      s.shutdown();
+      s.awaitShutdown();
+    }
+  }
+
+  /** Starts a stopped broker again on its log directory and ports; clients reconnect to the same address. */
+  public synchronized void restart() {
+    if (server != null) {
+      throw new IllegalStateException("embedded Kafka at " + bootstrap + " is running: stop() it first");
+    }
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < RESTART_ATTEMPTS; attempt++) {
+      try {
+        server = launch(config);
+        return;
+      } catch (RuntimeException e) {
+        if (!isBindFailure(e)) {
+          throw e;
+        }
+        last = e;
+        sleep(RESTART_RETRY);
+      }
+    }
+    throw new IllegalStateException("embedded Kafka could not bind " + bootstrap + " again after " + RESTART_ATTEMPTS
+        + " attempts", last);
+  }
+
   @Override
   public void close() {
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      stop();
     } finally {
       deleteRecursively(logDir);
     }
@@ -135,6 +176,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.putAll(extra);
     KafkaConfig config = KafkaConfig.fromProps(p, false);
     format(config, dir, scram);
+    return new EmbeddedKafka(config, launch(config), dir, "127.0.0.1:" + brokerPort);
+  }
+
+  /** Starts a broker on an already formatted log directory. */
+  private static KafkaRaftServer launch(KafkaConfig config) {
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       server.startup();
@@ -142,7 +188,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       server.shutdown();
       throw e;
     }
-    return new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+    return server;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting embedded Kafka", e);
+    }
   }
 
   private static void format(KafkaConfig config, Path dir, List<String> scramArguments) {
