@@ -8,7 +8,6 @@ import com.typesafe.config.Config;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
 import dev.fpk.app.node.KafkaAdmin;
-import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
 import java.time.Duration;
@@ -16,20 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -182,38 +171,20 @@ class TwoNodeFailoverIT {
     }
   }
 
-  /** One layer name per partition for this run's keys. */
   private static List<String> layersOnEveryPartition(String run) {
-    String[] byPartition = new String[PARTITIONS];
-    int found = 0;
-    for (int i = 0; found < PARTITIONS; i++) {
-      int p = KafkaPartitionExtractor.partitionOf(SnapshotKey.of(run, "w" + i), PARTITIONS);
-      if (byPartition[p] == null) {
-        byPartition[p] = "w" + i;
-        found++;
-      }
-    }
-    return new ArrayList<>(List.of(byPartition));
+    return Clusters.layersOnEveryPartition(run, PARTITIONS);
   }
 
   private static Config clusterConfig(String group, int port, int seedPort) {
-    // small fetches, so that the partitions advance together and the node stopped holds work on each
-    return Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS, "pekko.remote.artery.canonical.port", port,
-        "fpk.seed-nodes", "127.0.0.1:" + seedPort, "pekko.kafka.consumer.kafka-clients.max.partition.fetch.bytes", 16384));
+    return Clusters.nodeConfig(group, PARTITIONS, port, seedPort);
   }
 
   private static long up(ActorSystem<?> system) {
-    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up()).count();
+    return Clusters.up(system);
   }
 
   private static int assignedMembers(String bootstrap, String group) {
-    try (Admin admin = Streaming.admin(bootstrap)) {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-      return (int) d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-    } catch (Exception e) {
-      return 0;
-    }
+    return Clusters.assignedMembers(bootstrap, group);
   }
 
   /** Keys of the run whose partition the group has not committed to the end. */
@@ -239,23 +210,11 @@ class TwoNodeFailoverIT {
     return entityIds(system).size();
   }
 
-  /** Estimator entities this node hosts now. */
   private static List<String> entityIds(ActorSystem<?> system) throws Exception {
-    ShardRegion.CurrentShardRegionState state = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-            ShardRegion.CurrentShardRegionState>ask(ClusterSharding.get(system).shardState(),
-            replyTo -> new GetShardRegionState(EstimatorEntity.TYPE_KEY, replyTo), Duration.ofSeconds(5),
-            system.scheduler())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return state.getShards().stream().flatMap(s -> s.getEntityIds().stream()).sorted().toList();
+    return Clusters.entityIds(system);
   }
 
   private static void await(String what, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Clusters.await(what, condition, WAIT);
   }
 }

@@ -1,0 +1,128 @@
+package dev.fpk.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fpk.app.broker.EmbeddedKafka;
+import dev.fpk.app.node.AnalysisNode;
+import dev.fpk.app.node.KafkaAdmin;
+import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A rebalance storm: during a replay, while one node keeps the cluster's seed, other nodes join
+ * and leave again and again (partitions and shards move under the running stream each time). At
+ * the end nothing is lost and nothing counted twice: the report equals the single-node report, no
+ * snapshot was counted as a duplicate or late, and each entry has one alignment figure per step.
+ *
+ * <p>{@code FPK_STORM_CYCLES} (default 3) sets how many join-and-leave cycles run; the CI run keeps
+ * to about a minute, {@code services/app/src/test/scripts/rebalance-storm.sh} runs a long one.
+ */
+@Timeout(600)
+class RebalanceStormIT {
+  static final int PARTITIONS = 8;
+  static final int REPLICAS = 16;
+  static final Duration WAIT = Duration.ofSeconds(120);
+  static final int CYCLES = Integer.parseInt(System.getenv().getOrDefault("FPK_STORM_CYCLES", "3"));
+  // enough steps that the stream still runs when the last cycle ends (each join and leave stalls it for seconds)
+  static final int STEPS = 60 * Math.max(2, CYCLES);
+
+  @Test
+  void shouldReportTheSameAsOneNodeWhileNodesJoinAndLeaveRepeatedly() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+      String bootstrap = broker.bootstrapServers();
+      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+        admin.ensureTopics(PARTITIONS, (short) 1);
+      }
+      String id = UUID.randomUUID().toString();
+      String run = "storm-" + id;
+      String single = "calm-" + id;
+      List<String> layers = Clusters.layersOnEveryPartition(run, PARTITIONS);
+      long seed = System.nanoTime();
+      SplittableRandom random = new SplittableRandom(seed);
+
+      String calmGroup = "it-calm-" + id;
+      Streaming.startGroupAtEnd(bootstrap, calmGroup);
+      Map<TopicPartition, Long> calmStart = Streaming.snapshotEnds(bootstrap);
+      Map<TopicPartition, Long> calmEnd = Streaming.publish(bootstrap, Streaming.ouRun(single, layers, REPLICAS, STEPS));
+      try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(calmGroup, Map.of("fpk.partitions", PARTITIONS)))) {
+        Streaming.awaitCommitted(bootstrap, calmGroup, calmStart, calmEnd, 1.0, WAIT);
+      }
+
+      String group = "it-storm-" + id;
+      Streaming.startGroupAtEnd(bootstrap, group);
+      int seedPort = Streaming.freePort();
+      List<AnalysisNode> nodes = new ArrayList<>();
+      AnalysisNode anchor = Streaming.start(bootstrap, Clusters.nodeConfig(group, PARTITIONS, seedPort, seedPort));
+      nodes.add(anchor);
+      try {
+        Clusters.await("the anchor consuming", () -> Clusters.assignedMembers(bootstrap, group) == 1, WAIT);
+        Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+        Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+        List<String> cycles = new ArrayList<>();
+        for (int c = 0; c < CYCLES; c++) {
+          double at = Streaming.committed(bootstrap, group, start, end);
+          if (at >= 1.0) {
+            break;
+          }
+          // one or two nodes join, stay a random while, and leave (drained) again
+          int joining = 1 + random.nextInt(2);
+          List<AnalysisNode> guests = new ArrayList<>();
+          for (int g = 0; g < joining; g++) {
+            AnalysisNode guest = Streaming.start(bootstrap, Clusters.nodeConfig(group, PARTITIONS, Streaming.freePort(), seedPort));
+            nodes.add(guest);
+            guests.add(guest);
+          }
+          Clusters.await(joining + " guests Up", () -> Clusters.up(anchor.system()) == 1 + joining, WAIT);
+          long stay = 1_000 + random.nextInt(3_000);
+          Thread.sleep(stay);
+          for (AnalysisNode guest : guests) {
+            guest.close();
+          }
+          Clusters.await("guests gone", () -> Clusters.up(anchor.system()) == 1, WAIT);
+          cycles.add(String.format("%d joined at %.0f%%, stayed %d ms, left at %.0f%%", joining, 100 * at, stay,
+              100 * Streaming.committed(bootstrap, group, start, end)));
+        }
+        Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
+
+        JsonNode expected = Streaming.layers(bootstrap, single);
+        JsonNode actual = Streaming.layers(bootstrap, run);
+        assertEquals(layers.size(), actual.size(), "layers in the report");
+        for (JsonNode layer : actual) {
+          for (JsonNode entry : layer.get("entries")) {
+            assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+          }
+        }
+        double duplicates = count(nodes, "fpk.snapshots.duplicate", run);
+        double late = count(nodes, "fpk.snapshots.late", run);
+        double diff = Streaming.maxDifference(expected, actual, "layers");
+        System.out.printf("rebalance storm (seed %d): %d cycles [%s]; %d nodes started; duplicates %.0f, late %.0f,"
+            + " replayed after hand-offs %.0f; max relative difference to one node %.3g%n", seed, cycles.size(),
+            String.join("; ", cycles), nodes.size(), duplicates, late, count(nodes, "fpk.snapshots.replayed", run), diff);
+        assertTrue(cycles.size() >= Math.min(CYCLES, 2), "the storm ran while the replay did: " + cycles);
+        assertEquals(0, duplicates, "no snapshot was fed twice to an estimator");
+        assertEquals(0, late, "no snapshot arrived behind its step's watermark");
+        assertTrue(diff <= 1e-9, "reports differ by " + diff);
+      } finally {
+        for (AnalysisNode n : nodes) {
+          n.close();
+        }
+      }
+    }
+  }
+
+  /** A counter of the run summed over every node that ran (a node's registry outlives it). */
+  private static double count(List<AnalysisNode> nodes, String name, String run) {
+    return nodes.stream().flatMap(n -> n.registry().find(name).tag("run", run).counters().stream())
+        .mapToDouble(Counter::count).sum();
+  }
+}
