@@ -4,6 +4,7 @@ import dev.fpk.app.cli.BenchCommand;
 import dev.fpk.app.cli.BrokerCommand;
 import dev.fpk.app.cli.DashboardCommand;
 import dev.fpk.app.cli.DemoCommand;
+import dev.fpk.app.cli.ExperimentCommand;
 import dev.fpk.app.cli.NodeCommand;
 import dev.fpk.app.cli.PublishCommand;
 import dev.fpk.app.cli.LoadgenCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fpk 0.1.0",
     description = "Watches a neural network while it trains and checks a Fokker-Planck theory of its weights live.",
-    subcommands = {DemoCommand.class, DashboardCommand.class, ReplayCommand.class, BrokerCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, ExperimentCommand.class, DashboardCommand.class, ReplayCommand.class, BrokerCommand.class,
+        BenchCommand.class,
         TrainCommand.class, LoadgenCommand.class,
         NodeCommand.class, PublishCommand.class, ReportCommand.class})
 public final class Fpk implements Runnable {

@@ -1,0 +1,125 @@
+package dev.fpk.app.experiment;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import dev.fpk.trainer.ReplicaSeeding;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code fpk experiment} runs: the main run (R replicas, T optimiser steps, a seed; replicas
+ * differ in initial weights and data order) and three short sensitivity runs of the same seed whose
+ * replicas start from the same weights and differ in data order only (as they are, learning rate x2,
+ * batch size x2), and the solver settings the experiment needs. Time in optimiser steps.
+ *
+ * @param replicas R, replicas per run, >= 8 (the sampling floor splits them in halves)
+ * @param steps T, optimiser steps of the main run, >= 100
+ * @param seed the run seed (replica r records seed + r)
+ * @param learningRate eta of the main run (the lr x2 run uses 2 eta)
+ * @param batchSize B of the main run (the batch x2 run uses 2B)
+ * @param sensitivitySteps optimiser steps of each sensitivity run, over which the diffusion is compared
+ */
+public record ExperimentSettings(int replicas, long steps, long seed, double learningRate, int batchSize,
+    long sensitivitySteps) {
+  /** Forecast horizons scored, optimiser steps (fpk.solver.forecast-horizons-steps). */
+  public static final List<Integer> HORIZONS = List.of(10, 50, 200);
+  /** Horizons at which "What must hold" asks the forecast to beat both baselines. */
+  public static final List<Integer> CHECKED_HORIZONS = List.of(50, 200);
+  /** One output-distribution comparison per this many steps: it costs more than the rest of a step. */
+  public static final int OUTPUTS_EVERY_STEPS = 10;
+  /** Estimates and densities are kept every this many steps (Pawula series, checkpoints). */
+  public static final int SAMPLE_EVERY_STEPS = 10;
+  /** Steps between the two densities of a KPZ residual. */
+  public static final int KPZ_DT_STEPS = 50;
+
+  public ExperimentSettings {
+    if (replicas < 8) {
+      throw new IllegalArgumentException("--replicas must be >= 8 (the sampling floor splits them in halves), got " + replicas);
+    }
+    if (steps < 100) {
+      throw new IllegalArgumentException("--steps must be >= 100, got " + steps);
+    }
+    if (sensitivitySteps < SAMPLE_EVERY_STEPS || sensitivitySteps > steps || sensitivitySteps % SAMPLE_EVERY_STEPS != 0) {
+      throw new IllegalArgumentException("--sensitivity-steps must be a multiple of " + SAMPLE_EVERY_STEPS
+          + " in [" + SAMPLE_EVERY_STEPS + ", --steps], got " + sensitivitySteps);
+    }
+    if (!(learningRate > 0) || batchSize < 1) {
+      throw new IllegalArgumentException("learning rate and batch size must be positive, got " + learningRate + ", " + batchSize);
+    }
+  }
+
+  /** The run id of the main run and of the two sensitivity runs. */
+  public String runId(Variant v) {
+    return "experiment-s" + seed + v.suffix;
+  }
+
+  /**
+   * The main run and the sensitivity runs; SGD theory predicts D ~ eta^2 / B per step. The
+   * sensitivity runs' replicas share their initial weights (ReplicaSeeding.DATA_ORDER): early on,
+   * the spread of an increment across them is the minibatch noise alone, whereas replicas of
+   * different initial weights add the spread of their drifts, which does not scale with 1/B.
+   */
+  public enum Variant {
+    MAIN("", ReplicaSeeding.BOTH, 1, 1, 1),
+    SENSITIVITY_BASE("-same-init", ReplicaSeeding.DATA_ORDER, 1, 1, 1),
+    LEARNING_RATE_X2("-same-init-lr2", ReplicaSeeding.DATA_ORDER, 2, 1, 4),
+    BATCH_X2("-same-init-batch2", ReplicaSeeding.DATA_ORDER, 1, 2, 0.5);
+
+    final String suffix;
+    final ReplicaSeeding seeding;
+    final double learningRateFactor;
+    final int batchFactor;
+    /** The factor SGD theory predicts for the diffusion against SENSITIVITY_BASE: (eta factor)^2 / (B factor). */
+    final double predictedDiffusionFactor;
+
+    Variant(String suffix, ReplicaSeeding seeding, double learningRateFactor, int batchFactor,
+        double predictedDiffusionFactor) {
+      this.suffix = suffix;
+      this.seeding = seeding;
+      this.learningRateFactor = learningRateFactor;
+      this.batchFactor = batchFactor;
+      this.predictedDiffusionFactor = predictedDiffusionFactor;
+    }
+
+    /**
+     * The first step published: the replicas of a sensitivity run are all equal at step 0, a
+     * degenerate ensemble, so they are published from step 1 on.
+     */
+    public long firstStep() {
+      return seeding.variesInit() ? 0 : 1;
+    }
+  }
+
+  /** Steps of a run. */
+  public long steps(Variant v) {
+    return v == Variant.MAIN ? steps : sensitivitySteps;
+  }
+
+  /**
+   * Steps at which the Callan-Symanzik and KPZ views are taken: five, spread over the run, each a
+   * multiple of the sampling interval and leaving room for the KPZ pair.
+   */
+  public List<Long> checkpoints() {
+    List<Long> out = new ArrayList<>();
+    long last = steps - KPZ_DT_STEPS;
+    for (double f : new double[] {0.05, 0.25, 0.5, 0.75, 1.0}) {
+      long s = Math.max(SAMPLE_EVERY_STEPS, Math.round(f * last / SAMPLE_EVERY_STEPS) * SAMPLE_EVERY_STEPS);
+      if (out.isEmpty() || s > out.get(out.size() - 1)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
+   * steps, the joint model of the 2x2 matrix on, one output comparison per
+   * {@link #OUTPUTS_EVERY_STEPS} steps.
+   */
+  public static Config solverConfig(Config base) {
+    return base.withoutPath("fpk.solver.forecast-horizon-steps") // the retired single horizon would win
+        .withValue("fpk.solver.forecast-horizons-steps", ConfigValueFactory.fromIterable(HORIZONS))
+        .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
+        .withValue("fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS));
+  }
+}

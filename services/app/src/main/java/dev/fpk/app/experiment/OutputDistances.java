@@ -1,0 +1,76 @@
+package dev.fpk.app.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.OutputComparison;
+import java.util.Collection;
+
+/**
+ * Theory against experiment through the outputs y = W h of the layer on the probe inputs
+ * (AlignmentUpdate.outputs): sliced W1 and energy distance per step and theory model, with their
+ * sampling floors (the experiment's two halves), in output units, and their means over the slow
+ * phase (from the transient end on).
+ */
+public final class OutputDistances {
+  public static final String ENTRYWISE = "entrywise";
+  public static final String JOINT = "joint";
+
+  private final Collection<AlignmentUpdate> alignment;
+  private final long fromStep;
+
+  public OutputDistances(Collection<AlignmentUpdate> alignment, long fromStep) {
+    this.alignment = alignment;
+    this.fromStep = fromStep;
+  }
+
+  /** The report's {@code outputs} array: one object per step and model. */
+  public void writeSeries(ArrayNode out) {
+    for (AlignmentUpdate a : alignment) {
+      for (OutputComparison c : a.getOutputsList()) {
+        ObjectNode o = out.addObject().put("step", a.getStep()).put("model", c.getModel());
+        Json.putNumber(o, "slicedW1", c.getSlicedW1());
+        Json.putNumber(o, "energy", c.getEnergy());
+        Json.putNumber(o, "slicedW1Floor", c.getSlicedW1Floor());
+        Json.putNumber(o, "energyFloor", c.getEnergyFloor());
+        o.put("probes", c.getProbes()).put("theorySamples", c.getTheorySamples());
+      }
+    }
+  }
+
+  /** Means of each model's distances and floors over the slow phase. */
+  public ObjectNode writeSummary(ObjectNode o) {
+    for (String model : new String[] {ENTRYWISE, JOINT}) {
+      double[] m = means(model);
+      ObjectNode x = o.putObject(model).put("steps", (int) m[4]);
+      Json.putNumber(x, "meanSlicedW1", m[0]);
+      Json.putNumber(x, "meanEnergy", m[1]);
+      Json.putNumber(x, "meanSlicedW1Floor", m[2]);
+      Json.putNumber(x, "meanEnergyFloor", m[3]);
+    }
+    return o;
+  }
+
+  /** Mean sliced W1, energy and their floors of {@code model} over the slow phase, and the steps averaged. */
+  private double[] means(String model) {
+    double[] s = new double[5];
+    for (AlignmentUpdate a : alignment) {
+      if (a.getStep() < fromStep) {
+        continue;
+      }
+      for (OutputComparison c : a.getOutputsList()) {
+        if (c.getModel().equals(model)) {
+          s[0] += c.getSlicedW1();
+          s[1] += c.getEnergy();
+          s[2] += c.getSlicedW1Floor();
+          s[3] += c.getEnergyFloor();
+          s[4]++;
+        }
+      }
+    }
+    for (int i = 0; i < 4; i++) {
+      s[i] = s[4] == 0 ? Double.NaN : s[i] / s[4];
+    }
+    return s;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.fpk.app.experiment;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.app.experiment.ExperimentSettings.Variant;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import java.util.Map;
+
+/**
+ * Diffusion against SGD theory: D = eta^2 Sigma / (2B) per step, so learning rate x2 should
+ * multiply the estimated diffusion by 4 and batch size x2 by 0.5. Compared on three runs of the same
+ * seed whose replicas all start from the same weights and differ in data order only, over their
+ * first {@code window} steps, while the replicas are still close: there the spread of an increment
+ * across replicas is the minibatch noise, not the spread of the drifts of replicas that started
+ * apart (which scales with eta^2 but not with 1/B, and dominates in the main run). The estimators'
+ * mean diffusion (weight units^2 per step) of each variant, entry by entry, against the base run's. The measured factor is the geometric mean over the entries; it
+ * holds when it is within a factor {@code 1 + }{@value #TOLERANCE} of the prediction.
+ */
+public final class Sensitivity {
+  /** Relative tolerance on the factor (as a ratio: within [1/(1+t), 1+t] times the prediction). */
+  public static final double TOLERANCE = 0.25;
+
+  /** The measured factor of one variant against the main run. */
+  public record Factor(double predicted, double measured, double[] perEntry) {
+    public boolean holds() {
+      double r = measured / predicted;
+      return r <= 1 + TOLERANCE && r >= 1 / (1 + TOLERANCE);
+    }
+  }
+
+  private Sensitivity() {}
+
+  /** The factor of {@code variant}'s diffusion over the base run's at the same step; NaN when either is missing. */
+  public static Factor factor(DriftDiffusionEstimate base, DriftDiffusionEstimate variant, Variant v) {
+    if (base == null || variant == null) {
+      return new Factor(v.predictedDiffusionFactor, Double.NaN, new double[0]);
+    }
+    int n = Math.min(base.getEntriesCount(), variant.getEntriesCount());
+    double[] per = new double[n];
+    double logSum = 0;
+    for (int e = 0; e < n; e++) {
+      per[e] = variant.getEntries(e).getDiffusionMean() / base.getEntries(e).getDiffusionMean();
+      logSum += Math.log(per[e]);
+    }
+    return new Factor(v.predictedDiffusionFactor, n == 0 ? Double.NaN : Math.exp(logSum / n), per);
+  }
+
+  /** The report's sensitivity section for the estimates of every run at the comparison step. */
+  public static ObjectNode write(ExperimentSettings s, Map<Variant, DriftDiffusionEstimate> atWindow, ObjectNode o) {
+    o.put("windowSteps", s.sensitivitySteps())
+        .put("where", "the pipeline's estimated mean diffusion over the first windowSteps steps of three runs of"
+            + " the same seed whose replicas start from the same weights and differ in data order only, so that"
+            + " the spread of an increment across replicas is minibatch noise; in the main run, whose replicas"
+            + " start apart, the spread of their drifts adds a part that scales with eta^2 but not with 1/B")
+        .put("tolerance", TOLERANCE);
+    ArrayNode runs = o.putArray("runs");
+    for (Variant v : new Variant[] {Variant.SENSITIVITY_BASE, Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
+      ObjectNode r = runs.addObject().put("runId", s.runId(v)).put("seeding", v.seeding.name()).put("learningRate", s.learningRate() * v.learningRateFactor)
+          .put("batchSize", s.batchSize() * v.batchFactor);
+      DriftDiffusionEstimate e = atWindow.get(v);
+      ArrayNode d = r.putArray("diffusionMean");
+      if (e != null) {
+        r.put("step", e.getStep());
+        e.getEntriesList().forEach(x -> Json.addNumber(d, x.getDiffusionMean()));
+      }
+    }
+    for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
+      Factor f = factor(atWindow.get(Variant.SENSITIVITY_BASE), atWindow.get(v), v);
+      ObjectNode x = o.putObject(v == Variant.LEARNING_RATE_X2 ? "learningRateX2" : "batchSizeX2")
+          .put("predicted", f.predicted());
+      Json.putNumber(x, "measured", f.measured());
+      Json.numbers(x.putArray("perEntry"), f.perEntry());
+      x.put("holds", f.holds());
+    }
+    return o;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.fpk.app.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.HorizonForecast;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForecastSkillTest {
+
+  /** An update at {@code step} whose entry e scored a forecast (w1, static, gaussian) = rows[e]. */
+  static AlignmentUpdate update(long step, int horizon, double[][] rows) {
+    AlignmentUpdate.Builder a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("bottleneck").setStep(step);
+    for (int e = 0; e < rows.length; e++) {
+      EntryAlignment.Builder ea = a.addEntriesBuilder().addIndex(e / 2).addIndex(e % 2).setW1(0.01 * (e + 1));
+      if (rows[e] != null) {
+        ea.addForecasts(HorizonForecast.newBuilder().setHorizon(horizon).setIssuedStep(step - horizon)
+            .setW1(rows[e][0]).setStaticW1(rows[e][1]).setGaussianW1(rows[e][2]));
+      }
+    }
+    return a.build();
+  }
+
+  @Test
+  void shouldAverageOnlyForecastsIssuedFromTheTransientEndOn() {
+    List<AlignmentUpdate> updates = new ArrayList<>();
+    double[][] early = {{9, 1, 1}, {9, 1, 1}, {9, 1, 1}, {9, 1, 1}};
+    updates.add(update(100, 50, early)); // issued at 50, before the transient end
+    updates.add(update(250, 50, new double[][] {{1, 2, 3}, {1, 2, 3}, {1, 2, 3}, {5, 2, 3}}));
+    updates.add(update(300, 50, new double[][] {{3, 4, 5}, {3, 4, 5}, {3, 4, 5}, {5, 4, 5}}));
+    ForecastSkill skill = ForecastSkill.of(updates, List.of(50, 200), 200);
+    ForecastSkill.Row first = skill.rows().get(0);
+    assertEquals(50, first.horizon());
+    assertEquals(List.of(0, 0), first.index());
+    assertEquals(2.0, first.w1(), 1e-12);
+    assertEquals(3.0, first.baselineStatic(), 1e-12);
+    assertEquals(4.0, first.baselineGaussian(), 1e-12);
+    assertEquals(2, first.scored());
+
+    ForecastSkill.Check c = skill.check(50);
+    assertEquals(3, c.entriesBeatingBoth()); // entry 3: W1 5 against static 3
+    assertEquals((2 + 2 + 2 + 5) / 4.0, c.meanW1(), 1e-12);
+    assertTrue(c.onAverage());
+    assertTrue(c.onEnoughEntries());
+    assertTrue(c.holds());
+  }
+
+  @Test
+  void shouldNotHoldWhereNothingWasScoredOrTooFewEntriesBeatTheBaselines() {
+    List<AlignmentUpdate> updates = List.of(
+        update(300, 50, new double[][] {{1, 2, 3}, {1, 2, 3}, {5, 2, 3}, {5, 2, 3}}));
+    ForecastSkill skill = ForecastSkill.of(updates, List.of(50, 200), 0);
+    ForecastSkill.Check at50 = skill.check(50);
+    assertEquals(2, at50.entriesBeatingBoth());
+    assertFalse(at50.onEnoughEntries());
+    assertFalse(at50.holds());
+    ForecastSkill.Check at200 = skill.check(200);
+    assertEquals(0, skill.rows().stream().filter(r -> r.horizon() == 200).mapToInt(ForecastSkill.Row::scored).sum());
+    assertTrue(Double.isNaN(at200.meanW1()));
+    assertFalse(at200.holds());
+  }
+}
