@@ -4,11 +4,11 @@ import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,10 +18,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows {@code fpk.alignment.v1} from its end on a thread of its own and keeps, per run, the
- * newest step analysed and when its alignment was published, and per group of runs (the run id
- * up to its last {@code "-r"}) a histogram of end-to-end latency: the alignment record's
- * timestamp (when fpk published it) minus {@code source_time_unix_millis} (when the step's newest
- * snapshot was produced), in ms.
+ * newest step analysed and when its alignment was published; and, while a {@link Window} is open,
+ * a histogram of end-to-end latency of every alignment read: the alignment record's timestamp
+ * (when fpk published it) minus {@code source_time_unix_millis} (when the step's newest snapshot
+ * was produced), in ms.
  */
 final class AlignmentReader implements AutoCloseable {
   /** Newest step analysed of a run and the publish time of its alignment, ms since the epoch. */
@@ -33,8 +33,7 @@ final class AlignmentReader implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final Map<String, Progress> progress = new ConcurrentHashMap<>();
-  private final Map<String, Histogram> latencies = new HashMap<>();
-  private final Map<String, Histogram> steadyLatencies = new HashMap<>();
+  private final List<Window> windows = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
 
   AlignmentReader(String bootstrap) {
@@ -57,16 +56,39 @@ final class AlignmentReader implements AutoCloseable {
     return progress.get(runId);
   }
 
-  /** A copy of the latency histogram (ms) of the runs whose id starts with {@code group + "-r"}. */
-  synchronized Histogram latencies(String group) {
-    Histogram h = latencies.get(group);
-    return h == null ? newHistogram() : h.copy();
+  /** Starts collecting latencies (ms) of the alignments read from now until the window is closed. */
+  Window window() {
+    Window w = new Window();
+    windows.add(w);
+    return w;
   }
 
-  /** As {@link #latencies} without each run's first {@link #RUN_START_STEPS} steps (entity start-up). */
-  synchronized Histogram steadyLatencies(String group) {
-    Histogram h = steadyLatencies.get(group);
-    return h == null ? newHistogram() : h.copy();
+  /** Latencies of the alignments read while it was open: all, and without each run's first steps. */
+  final class Window implements AutoCloseable {
+    private final Histogram all = newHistogram();
+    private final Histogram steady = newHistogram();
+
+    private synchronized void record(long step, long latencyMillis) {
+      all.recordValue(latencyMillis);
+      if (step >= RUN_START_STEPS) {
+        steady.recordValue(latencyMillis);
+      }
+    }
+
+    /** A copy of every latency recorded. */
+    synchronized Histogram latencies() {
+      return all.copy();
+    }
+
+    /** A copy of the latencies of steps from {@link #RUN_START_STEPS} on (after the entities started). */
+    synchronized Histogram steadyLatencies() {
+      return steady.copy();
+    }
+
+    @Override
+    public void close() {
+      windows.remove(this);
+    }
   }
 
   private void follow() {
@@ -86,16 +108,9 @@ final class AlignmentReader implements AutoCloseable {
     }
     progress.merge(a.getRunId(), new Progress(a.getStep(), record.timestamp()),
         (old, now) -> now.step() >= old.step() ? now : old);
-    int cut = a.getRunId().lastIndexOf("-r");
-    if (cut > 0 && a.getSourceTimeUnixMillis() > 0) {
+    if (a.getSourceTimeUnixMillis() > 0) {
       long latency = Math.min(3_600_000L, Math.max(0, record.timestamp() - a.getSourceTimeUnixMillis()));
-      synchronized (this) {
-        String group = a.getRunId().substring(0, cut);
-        latencies.computeIfAbsent(group, g -> newHistogram()).recordValue(latency);
-        if (a.getStep() >= RUN_START_STEPS) {
-          steadyLatencies.computeIfAbsent(group, g -> newHistogram()).recordValue(latency);
-        }
-      }
+      windows.forEach(w -> w.record(a.getStep(), latency));
     }
   }
 

@@ -29,6 +29,10 @@ import org.apache.kafka.common.TopicPartition;
  * for the latency percentiles; then a plain consumer reads the same records from the same broker
  * (Kafka's own limit); heap after GC and allocation per value at the end.
  *
+ * <p>The runs start in the warm-up (their entities start up there) and every later level, the
+ * soak included, goes on with the same runs from the step where the last level stopped, so the
+ * levels measure the analysis running, not entities starting.
+ *
  * <p>A level's analysed rate is its values divided by the time from its first snapshot sent to
  * the alignment of its last step published: past the sustainable rate the backlog is in it.
  */
@@ -38,6 +42,10 @@ public final class E2eBench {
   private static final double KEPT_UP = 0.9;
   /** The half-rate level lasts this many ladder levels. */
   private static final int HALF_RATE_LENGTH = 3;
+  /** Steps of the warm-up, in which the runs start: their start-up steps and as many again. */
+  private static final long WARM_UP_STEPS = 2L * AlignmentReader.RUN_START_STEPS;
+  /** Fewest steps of a level. */
+  private static final long MIN_LEVEL_STEPS = 3;
   /** Rest between levels, ms. */
   private static final long SETTLE_MILLIS = 1000;
 
@@ -61,7 +69,7 @@ public final class E2eBench {
   }
 
   /** One level: what was offered and sent, what the analysis made of it. */
-  private record Level(String group, double offeredValuesPerSecond, LoadGenerator.Report sent,
+  private record Level(double offeredValuesPerSecond, LoadGenerator.Report sent,
       double analysedValuesPerSecond, boolean complete, long maxLagRecords, Histogram latency,
       Histogram steadyLatency) {
     boolean keptUp() {
@@ -77,8 +85,8 @@ public final class E2eBench {
   private final PrintStream progress;
   private final String benchId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   private final ExecutorService loadgen = Executors.newSingleThreadExecutor(r -> new Thread(r, "loadgen"));
-  private int levelCount;
   private KafkaProducer<byte[], byte[]> producer;
+  private LoadGenerator.Load load;
 
   private E2eBench(Settings settings, PrintStream progress) {
     this.settings = settings;
@@ -98,7 +106,10 @@ public final class E2eBench {
       producer = LoadGenerator.producer(bootstrap, "loadgen");
       progress.printf("fpk bench e2e: embedded broker %s, %d runs x %d replicas of %dx%d, levels of %.1f s%n",
           bootstrap, settings.runs(), settings.replicas(), settings.rows(), settings.cols(), settings.levelSeconds());
-      level(admin, alignments, settings.startValuesPerSecond() / 2, settings.levelSeconds(), "warm-up");
+      load = new LoadGenerator.Load(new LoadGenerator.Settings(benchId, "w", settings.runs(), settings.replicas(),
+          settings.rows(), settings.cols(), settings.startValuesPerSecond() / settings.valuesPerSnapshot(), 0, 1));
+      Level warmUp = level(admin, alignments, settings.startValuesPerSecond() / 2, settings.levelSeconds(),
+          WARM_UP_STEPS, "warm-up (the runs start)");
       long heapAfterWarmUp = heapAfterGc();
 
       Map<TopicPartition, Long> from = admin.endOffsets(Topics.SNAPSHOTS);
@@ -108,7 +119,7 @@ public final class E2eBench {
       Level last = null;
       double offered = settings.startValuesPerSecond();
       for (int i = 0; i < settings.maxLevels(); i++, offered *= settings.factor()) {
-        Level level = level(admin, alignments, offered, settings.levelSeconds(), "ladder");
+        Level level = level(admin, alignments, offered, settings.levelSeconds(), MIN_LEVEL_STEPS, "ladder");
         last = level;
         levels.add(toJson(level));
         if (best == null || level.analysedValuesPerSecond() > best.analysedValuesPerSecond()) {
@@ -125,9 +136,9 @@ public final class E2eBench {
       double sustained = best.analysedValuesPerSecond();
       // longer, for enough latency samples (one per run and step)
       Level half = level(admin, alignments, sustained / 2, HALF_RATE_LENGTH * settings.levelSeconds(),
-          "half the sustained rate");
+          MIN_LEVEL_STEPS, "half the sustained rate");
       levels.add(toJson(half));
-      OuCheck truth = OuCheck.of(pipeline.collector().latestEstimates(), half.group(), settings.rows(), settings.cols());
+      OuCheck truth = OuCheck.of(pipeline.collector().latestEstimates(), benchId, settings.rows(), settings.cols());
       AllocationMeter.Reading after = AllocationMeter.read();
       long heapAtEnd = heapAfterGc();
       Map<TopicPartition, Long> to = admin.endOffsets(Topics.SNAPSHOTS);
@@ -146,9 +157,10 @@ public final class E2eBench {
           .put("latencyP99Millis", half.steadyLatency().getValueAtPercentile(99))
           .put("latencyMaxMillis", half.steadyLatency().getMaxValue())
           .put("latencySamples", half.steadyLatency().getTotalCount())
-          .put("latencyExcludes", "each run's first " + AlignmentReader.RUN_START_STEPS + " steps (entity start-up)")
-          .put("latencyWithRunStartP50Millis", half.latency().getValueAtPercentile(50))
-          .put("latencyWithRunStartP99Millis", half.latency().getValueAtPercentile(99))
+          .put("latencyExcludes", "the runs' start (their first " + AlignmentReader.RUN_START_STEPS
+              + " steps, in the warm-up)")
+          .put("latencyWithRunStartP50Millis", warmUp.latency().getValueAtPercentile(50))
+          .put("latencyWithRunStartP99Millis", warmUp.latency().getValueAtPercentile(99))
           .put("latencyAtValuesPerSecond", round(half.sent().valuesPerSecond()))
           .put("ouEntriesChecked", truth.entries())
           .put("ouDriftSlopeWithin3StdErr", round3(truth.slopeWithin3StdErr()))
@@ -183,54 +195,57 @@ public final class E2eBench {
     }
   }
 
-  /** Publishes one level at the offered rate on the "loadgen" thread and waits for its analysis. */
+  /**
+   * Publishes the next steps of the runs at the offered rate (about {@code seconds}, at least
+   * {@code minSteps} steps) on the "loadgen" thread and waits for their analysis.
+   */
   private Level level(KafkaAdmin admin, AlignmentReader alignments, double offeredValuesPerSecond, double seconds,
-      String purpose) throws Exception {
-    String group = benchId + "-L" + levelCount++;
+      long minSteps, String purpose) throws Exception {
     double snapshotsPerSecond = offeredValuesPerSecond / settings.valuesPerSnapshot();
-    long stepsPlusOne = Math.max(3, Math.round(seconds * snapshotsPerSecond
-        / (settings.runs() * settings.replicas())));
-    LoadGenerator.Settings load = new LoadGenerator.Settings(group, "w", settings.runs(), settings.replicas(),
-        settings.rows(), settings.cols(), snapshotsPerSecond, stepsPlusOne - 1, levelCount);
-    Future<LoadGenerator.Report> running = loadgen.submit(() -> LoadGenerator.run(load, producer));
+    long steps = Math.max(minSteps, Math.round(seconds * snapshotsPerSecond / (settings.runs() * settings.replicas())));
+    long firstStep = load.nextStep();
     long maxLag = 0;
     LoadGenerator.Report sent = null;
-    while (sent == null) {
-      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
-      try {
-        sent = running.get(250, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        // still sending
+    try (AlignmentReader.Window window = alignments.window()) {
+      Future<LoadGenerator.Report> running = loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
+      while (sent == null) {
+        maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+        try {
+          sent = running.get(250, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // still sending
+        }
       }
+      long lastStep = load.nextStep() - 1;
+      long deadline = System.currentTimeMillis() + deadlineMillis();
+      long lastPublished = 0;
+      boolean complete = false;
+      while (!complete && System.currentTimeMillis() < deadline) {
+        maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+        complete = true;
+        for (int run = 0; run < settings.runs() && complete; run++) {
+          AlignmentReader.Progress p = alignments.progress(benchId + "-r" + run);
+          complete = p != null && p.step() >= lastStep;
+          lastPublished = complete ? Math.max(lastPublished, p.publishedMillis()) : lastPublished;
+        }
+        if (!complete) {
+          Thread.sleep(20);
+        }
+      }
+      settle(admin, deadline);
+      double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
+      double analysed = complete ? sent.values() / analysedSeconds : 0;
+      Level level = new Level(offeredValuesPerSecond, sent, analysed, complete, maxLag, window.latencies(),
+          window.steadyLatencies());
+      progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps %d..%d),"
+              + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms (after run start-up: p50"
+              + " %d ms p99 %d ms)%n", purpose,
+          offeredValuesPerSecond, sent.valuesPerSecond(), sent.snapshotsPerSecond(), firstStep, lastStep, analysed,
+          !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
+          level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99),
+          level.steadyLatency().getValueAtPercentile(50), level.steadyLatency().getValueAtPercentile(99));
+      return level;
     }
-    long deadline = System.currentTimeMillis() + deadlineMillis();
-    long lastPublished = 0;
-    boolean complete = false;
-    while (!complete && System.currentTimeMillis() < deadline) {
-      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
-      complete = true;
-      for (int run = 0; run < load.runs() && complete; run++) {
-        AlignmentReader.Progress p = alignments.progress(load.runId(run));
-        complete = p != null && p.step() >= load.steps();
-        lastPublished = complete ? Math.max(lastPublished, p.publishedMillis()) : lastPublished;
-      }
-      if (!complete) {
-        Thread.sleep(20);
-      }
-    }
-    settle(admin, deadline);
-    double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
-    double analysed = complete ? sent.values() / analysedSeconds : 0;
-    Level level = new Level(group, offeredValuesPerSecond, sent, analysed, complete, maxLag,
-        alignments.latencies(group), alignments.steadyLatencies(group));
-    progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps 0..%d),"
-            + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms (after run start-up: p50"
-            + " %d ms p99 %d ms)%n", purpose,
-        offeredValuesPerSecond, sent.valuesPerSecond(), sent.snapshotsPerSecond(), load.steps(), analysed,
-        !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
-        level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99),
-        level.steadyLatency().getValueAtPercentile(50), level.steadyLatency().getValueAtPercentile(99));
-    return level;
   }
 
   /**
@@ -238,41 +253,45 @@ public final class E2eBench {
    * every minute. State per (run, layer) bounded by the grid keeps the heap flat from minute 5 on.
    */
   private ObjectNode soak(KafkaAdmin admin, AlignmentReader alignments, double valuesPerSecond) throws Exception {
-    String group = benchId + "-soak";
     double snapshotsPerSecond = valuesPerSecond / settings.valuesPerSnapshot();
     long steps = Math.round(settings.soakMinutes() * 60 * snapshotsPerSecond / (settings.runs() * settings.replicas()));
-    LoadGenerator.Settings load = new LoadGenerator.Settings(group, "w", settings.runs(), settings.replicas(),
-        settings.rows(), settings.cols(), snapshotsPerSecond, steps, 7919);
-    progress.printf(Locale.ROOT, "soak: %.1f minutes at %.3g values/s (steps 0..%d), heap after GC every minute%n",
-        settings.soakMinutes(), valuesPerSecond, steps);
-    Future<LoadGenerator.Report> running = loadgen.submit(() -> LoadGenerator.run(load, producer));
-    ArrayNode heap = JSON.createArrayNode();
-    long start = System.nanoTime();
-    long maxLag = 0;
-    for (int minute = 1; !running.isDone(); ) {
-      maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
-      if (System.nanoTime() - start >= minute * 60_000_000_000L) {
-        long bytes = heapAfterGc();
-        heap.add(bytes);
-        progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag up to %d records so far%n", minute,
-            bytes >> 20, maxLag);
-        minute++;
+    progress.printf(Locale.ROOT, "soak: %.1f minutes at %.3g values/s (steps %d..%d), heap after GC every minute%n",
+        settings.soakMinutes(), valuesPerSecond, load.nextStep(), load.nextStep() + steps - 1);
+    try (AlignmentReader.Window window = alignments.window()) {
+      Future<LoadGenerator.Report> running = loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
+      ArrayNode heap = JSON.createArrayNode();
+      long start = System.nanoTime();
+      long maxLag = 0;
+      for (int minute = 1; !running.isDone(); ) {
+        maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
+        if (System.nanoTime() - start >= minute * 60_000_000_000L) {
+          long bytes = heapAfterGc();
+          heap.add(bytes);
+          progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag up to %d records so far%n", minute,
+              bytes >> 20, maxLag);
+          minute++;
+        }
+        Thread.sleep(250);
       }
-      Thread.sleep(250);
+      LoadGenerator.Report sent = running.get();
+      Histogram latency = window.latencies();
+      ObjectNode out = JSON.createObjectNode()
+          .put("minutes", settings.soakMinutes())
+          .put("valuesPerSecond", round(sent.valuesPerSecond()))
+          .put("latencyP50Millis", latency.getValueAtPercentile(50))
+          .put("latencyP99Millis", latency.getValueAtPercentile(99))
+          .put("maxConsumerLagRecords", maxLag);
+      out.set("heapAfterGcBytesByMinute", heap);
+      long atEnd = heapAfterGc();
+      out.put("heapAfterGcBytesAtEnd", atEnd);
+      if (heap.size() >= 5) {
+        out.put("heapAfterGcBytesAtMinute5", heap.get(4).asLong())
+            .put("heapGrowthSinceMinute5", round3((double) atEnd / heap.get(4).asLong() - 1));
+      }
+      progress.printf(Locale.ROOT, "soak end: heap after GC %d MB%s%n", atEnd >> 20, heap.size() >= 5
+          ? String.format(Locale.ROOT, " (minute 5: %d MB)", heap.get(4).asLong() >> 20) : "");
+      return out;
     }
-    LoadGenerator.Report sent = running.get();
-    Histogram latency = alignments.steadyLatencies(group);
-    ObjectNode out = JSON.createObjectNode()
-        .put("minutes", settings.soakMinutes())
-        .put("valuesPerSecond", round(sent.valuesPerSecond()))
-        .put("latencyP50Millis", latency.getValueAtPercentile(50))
-        .put("latencyP99Millis", latency.getValueAtPercentile(99))
-        .put("maxConsumerLagRecords", maxLag);
-    out.set("heapAfterGcBytesByMinute", heap);
-    if (heap.size() >= 5) {
-      out.put("heapGrowthSinceMinute5", round3((double) heap.get(heap.size() - 1).asLong() / heap.get(4).asLong() - 1));
-    }
-    return out;
   }
 
   /** Why the ladder stopped where it did, judged by its last level. */

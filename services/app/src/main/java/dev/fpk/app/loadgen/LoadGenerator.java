@@ -92,41 +92,70 @@ public final class LoadGenerator {
 
   /** Publishes the whole load, paced to the rate (bursts of one run's step), then flushes. */
   public static Report run(Settings s, Producer<byte[], byte[]> producer) {
-    List<OuEnsemble> ensembles = ensembles(s);
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    AtomicLong acked = new AtomicLong();
-    double nanosPerSnapshot = 1e9 / s.snapshotsPerSecond();
-    long sent = 0;
-    long start = System.nanoTime();
-    long firstMillis = System.currentTimeMillis();
-    long lastMillis = firstMillis;
-    for (long step = 0; step <= s.steps(); step++) {
-      for (OuEnsemble ou : ensembles) {
-        waitUntil(start + (long) (sent * nanosPerSnapshot));
-        for (WeightSnapshot snapshot : ou.snapshots()) {
-          byte[] key = SnapshotKey.bytes(snapshot);
-          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()), (meta, e) -> {
-            if (e != null) {
-              failure.compareAndSet(null, e);
-            } else {
-              acked.incrementAndGet();
-            }
-          });
-          sent++;
-        }
-        lastMillis = System.currentTimeMillis();
-        if (step < s.steps()) {
-          ou.advance();
+    return new Load(s).publish(producer, s.snapshotsPerSecond(), s.steps() + 1);
+  }
+
+  /**
+   * The runs of a load that can be published in parts, each at its own rate, each part going on
+   * from the step where the last stopped (so a benchmark can change the rate without starting new
+   * runs, whose entities would start up again). Not thread-safe.
+   */
+  public static final class Load {
+    private final Settings settings;
+    private final List<OuEnsemble> ensembles;
+    private long nextStep;
+
+    public Load(Settings settings) {
+      this.settings = settings;
+      this.ensembles = ensembles(settings);
+    }
+
+    /** The next step to publish: every step before it has been published. */
+    public long nextStep() {
+      return nextStep;
+    }
+
+    /** Publishes the next {@code steps} steps of every run at {@code snapshotsPerSecond}, then flushes. */
+    public Report publish(Producer<byte[], byte[]> producer, double snapshotsPerSecond, long steps) {
+      if (!(snapshotsPerSecond > 0) || steps < 1) {
+        throw new IllegalArgumentException("rate = " + snapshotsPerSecond + " snapshots/s, steps = " + steps
+            + ": need a rate > 0 and steps >= 1");
+      }
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      AtomicLong acked = new AtomicLong();
+      double nanosPerSnapshot = 1e9 / snapshotsPerSecond;
+      long sent = 0;
+      long start = System.nanoTime();
+      long firstMillis = System.currentTimeMillis();
+      long lastMillis = firstMillis;
+      for (long end = nextStep + steps; nextStep < end; nextStep++) {
+        for (OuEnsemble ou : ensembles) {
+          if (nextStep > 0) {
+            ou.advance(); // from the step published last
+          }
+          waitUntil(start + (long) (sent * nanosPerSnapshot));
+          for (WeightSnapshot snapshot : ou.snapshots()) {
+            byte[] key = SnapshotKey.bytes(snapshot);
+            producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()), (meta, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
+            sent++;
+          }
+          lastMillis = System.currentTimeMillis();
         }
       }
+      producer.flush();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (failure.get() != null) {
+        throw new IllegalStateException("loadgen: the broker refused a snapshot (" + acked.get() + " of " + sent
+            + " acknowledged): " + failure.get().getMessage(), failure.get());
+      }
+      return new Report(sent, sent * settings.valuesPerSnapshot(), firstMillis, lastMillis, seconds);
     }
-    producer.flush();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (failure.get() != null) {
-      throw new IllegalStateException("loadgen: the broker refused a snapshot (" + acked.get() + " of " + sent
-          + " acknowledged): " + failure.get().getMessage(), failure.get());
-    }
-    return new Report(sent, sent * s.valuesPerSnapshot(), firstMillis, lastMillis, seconds);
   }
 
   private static List<OuEnsemble> ensembles(Settings s) {
