@@ -6,6 +6,8 @@ import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -114,6 +116,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
    */
   public enum Reload implements Command { INSTANCE }
 
+  /** Sharding's stop message: the entity is passivated or its shard handed off ({@link Passivation}). */
+  public enum Passivate implements Command { INSTANCE }
+
   /** What became of one observed snapshot. */
   public enum Outcome {
     ACCEPTED,
@@ -192,9 +197,16 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
         .build();
   }
 
-  /** Registers the entity type with sharding; shards follow the Kafka partitions of the key. */
-  public static void init(ActorSystem<?> system, EstimatorSettings settings, int partitions, CheckpointLoader checkpoints) {
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(settings, ctx.getEntityId(), checkpoints))
+  /**
+   * Registers the entity type with sharding; shards follow the Kafka partitions of the key;
+   * passivations are counted in {@code registry} ({@link Passivation}).
+   */
+  public static void init(ActorSystem<?> system, EstimatorSettings settings, int partitions, CheckpointLoader checkpoints,
+      MeterRegistry registry) {
+    Counter passivated = Passivation.counter(registry, "estimator");
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
+            create(settings, ctx.getEntityId(), checkpoints), Passivate.INSTANCE, Command.class, passivated))
+        .withStopMessage(Passivate.INSTANCE)
         .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
         .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
   }

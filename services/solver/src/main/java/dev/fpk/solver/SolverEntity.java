@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import dev.fpk.estimator.CborSerializable;
 import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.estimator.KafkaShardAlignment;
+import dev.fpk.estimator.Passivation;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -71,6 +74,9 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   /** Stops this entity, so that the next command finds it restored from its checkpoint. */
   public enum Reload implements Command { INSTANCE }
 
+  /** Sharding's stop message: the entity is passivated or its shard handed off ({@link Passivation}). */
+  public enum Passivate implements Command { INSTANCE }
+
   private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
 
   private record RestoreFailed(Throwable cause) implements Command {}
@@ -124,9 +130,16 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
         .build();
   }
 
-  /** Registers the entity type with sharding; shards follow the Kafka partitions of the key. */
-  public static void init(ActorSystem<?> system, SolverSettings settings, int partitions, CheckpointLoader checkpoints) {
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(settings, ctx.getEntityId(), checkpoints))
+  /**
+   * Registers the entity type with sharding; shards follow the Kafka partitions of the key;
+   * passivations are counted in {@code registry} ({@link Passivation}).
+   */
+  public static void init(ActorSystem<?> system, SolverSettings settings, int partitions, CheckpointLoader checkpoints,
+      MeterRegistry registry) {
+    Counter passivated = Passivation.counter(registry, "solver");
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
+            create(settings, ctx.getEntityId(), checkpoints), Passivate.INSTANCE, Command.class, passivated))
+        .withStopMessage(Passivate.INSTANCE)
         .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
         .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
   }

@@ -94,11 +94,11 @@ public final class AnalysisNode implements AutoCloseable {
     String group = config.getString("fpk.group");
     ExecutorService loads = Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
     CheckpointLoader checkpoints = new KafkaCheckpointLoader(FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
-    EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
-    EstimatorEntity.init(system, estimatorSettings, partitions, checkpoints);
-    SolverEntity.init(system, SolverSettings.fromConfig(config), partitions, checkpoints);
-
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
+    EstimatorEntity.init(system, estimatorSettings, partitions, checkpoints, registry);
+    SolverEntity.init(system, SolverSettings.fromConfig(config), partitions, checkpoints, registry);
+
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
