@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.dashboard.live.OutputMetrics;
+import dev.fpk.estimator.Passivation;
 import dev.fpk.dashboard.live.RunStore;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class MeterConventionsTest {
   // "baseline" takes two values: nothing_changes, gaussian_moments; "horizon" the configured
-  // forecast horizons (fpk.solver.forecast-horizons-steps); "model" entrywise or joint
+  // forecast horizons (fpk.solver.forecast-horizons-steps); "model" entrywise or joint; "type" the
+  // entity type, estimator or solver
   private static final Set<String> BOUNDED_TAGS =
-      Set.of("run", "layer", "entry", "reason", "group", "topic", "baseline", "horizon", "model");
+      Set.of("run", "layer", "entry", "reason", "group", "topic", "baseline", "horizon", "model", "type");
 
   @Test
   void shouldNameDescribeAndUnitEveryMeterWithBoundedTags() throws Exception {
@@ -37,6 +39,7 @@ class MeterConventionsTest {
     PipelineMetrics pipeline = new PipelineMetrics();
     pipeline.bindTo(registry);
     PipelineMetricsExerciser.exercise(pipeline);
+    Passivation.counter(registry, "estimator").increment();
     OutputMetrics outputs = new OutputMetrics();
     outputs.bindTo(registry);
     RunStore store = new RunStore(outputs);
