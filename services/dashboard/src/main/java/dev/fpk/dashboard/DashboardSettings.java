@@ -1,6 +1,7 @@
 package dev.fpk.dashboard;
 
 import com.typesafe.config.Config;
+import dev.fpk.dashboard.live.RunStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -14,9 +15,10 @@ import java.time.Duration;
  * @param heartbeat idle time after which the event stream sends a heartbeat
  * @param token access token every request must carry ("" = none); required to bind beyond loopback
  * @param maxRequestBytes largest request body accepted (the API reads none); a larger one gets 413
+ * @param maxLayers (run, layer) pairs the page keeps; beyond, the least recently updated is dropped
  */
 public record DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token,
-    long maxRequestBytes) {
+    long maxRequestBytes, int maxLayers) {
   /** Shortest token accepted: 128 bits as hex. */
   static final int MIN_TOKEN_LENGTH = 32;
   /** Default of {@code fpk.dashboard.max-request-bytes}: the API takes GET requests only. */
@@ -36,6 +38,9 @@ public record DashboardSettings(String host, int port, Duration pushInterval, Du
       throw new IllegalArgumentException("fpk.dashboard.token has " + token.length() + " characters: at least "
           + MIN_TOKEN_LENGTH + " (e.g. openssl rand -hex 16)");
     }
+    if (maxLayers < 1) {
+      throw new IllegalArgumentException("fpk.dashboard.max-layers must be >= 1, got " + maxLayers);
+    }
     if (maxRequestBytes < 0) {
       throw new IllegalArgumentException("fpk.dashboard.max-request-bytes must be >= 0, got " + maxRequestBytes);
     }
@@ -52,25 +57,26 @@ public record DashboardSettings(String host, int port, Duration pushInterval, Du
 
   /** With a token, the default request size limit. */
   public DashboardSettings(String host, int port, Duration pushInterval, Duration heartbeat, String token) {
-    this(host, port, pushInterval, heartbeat, token, DEFAULT_MAX_REQUEST_BYTES);
+    this(host, port, pushInterval, heartbeat, token, DEFAULT_MAX_REQUEST_BYTES, RunStore.DEFAULT_MAX_LAYERS);
   }
 
   public static DashboardSettings fromConfig(Config config) {
     Config c = config.getConfig("fpk.dashboard");
     return new DashboardSettings(c.getString("host"), c.getInt("port"), c.getDuration("push-interval"),
-        c.getDuration("heartbeat"), c.getString("token"), c.getBytes("max-request-bytes"));
+        c.getDuration("heartbeat"), c.getString("token"), c.getBytes("max-request-bytes"),
+        c.getInt("max-layers"));
   }
 
   public DashboardSettings withPort(int newPort) {
-    return new DashboardSettings(host, newPort, pushInterval, heartbeat, token, maxRequestBytes);
+    return new DashboardSettings(host, newPort, pushInterval, heartbeat, token, maxRequestBytes, maxLayers);
   }
 
   public DashboardSettings withHost(String newHost) {
-    return new DashboardSettings(newHost, port, pushInterval, heartbeat, token, maxRequestBytes);
+    return new DashboardSettings(newHost, port, pushInterval, heartbeat, token, maxRequestBytes, maxLayers);
   }
 
   public DashboardSettings withToken(String newToken) {
-    return new DashboardSettings(host, port, pushInterval, heartbeat, newToken, maxRequestBytes);
+    return new DashboardSettings(host, port, pushInterval, heartbeat, newToken, maxRequestBytes, maxLayers);
   }
 
   private static boolean isLoopback(String host) {

@@ -50,7 +50,10 @@ public final class LiveDashboard implements AutoCloseable {
         lag.bindTo(registry);
       }
     }
-    RunStore store = new RunStore(metrics);
+    RunStore store = new RunStore(metrics, settings.maxLayers());
+    if (registry != null) {
+      store.bindTo(registry);
+    }
     ServerBinding binding;
     try {
       binding = new DashboardServer(store, settings, registry).bind(system).toCompletableFuture().join();

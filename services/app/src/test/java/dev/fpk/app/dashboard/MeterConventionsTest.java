@@ -43,6 +43,7 @@ class MeterConventionsTest {
     OutputMetrics outputs = new OutputMetrics();
     outputs.bindTo(registry);
     RunStore store = new RunStore(outputs);
+    store.bindTo(registry);
     EntryEstimate.Builder est = EntryEstimate.newBuilder().addIndex(1).addIndex(2).setDriftSlope(-1).setDiffusionMean(1);
     EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(1).addIndex(2).addEdges(0);
     for (int i = 0; i < 4; i++) {

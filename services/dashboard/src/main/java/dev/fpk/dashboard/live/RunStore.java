@@ -5,6 +5,8 @@ import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,10 +26,15 @@ import org.jspecify.annotations.Nullable;
 public final class RunStore {
   /** Longest alignment history kept per layer; beyond it every other point is dropped. */
   public static final int MAX_HISTORY = 2000;
+  /** Default of {@code fpk.dashboard.max-layers}: (run, layer) pairs kept. */
+  public static final int DEFAULT_MAX_LAYERS = 1000;
 
   private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
   private final AtomicLong version = new AtomicLong();
   private final @Nullable OutputMetrics metrics;
+  private final int maxLayers;
+  private int layerCount;
+  private long evicted;
   private long unparseable;
 
   public RunStore() {
@@ -36,7 +43,31 @@ public final class RunStore {
 
   /** A store that also feeds the given meters. */
   public RunStore(@Nullable OutputMetrics metrics) {
+    this(metrics, DEFAULT_MAX_LAYERS);
+  }
+
+  /**
+   * A store that keeps at most {@code maxLayers} (run, layer) pairs: a new one beyond evicts the
+   * layer updated least recently (a run without layers goes with it), counted in {@link #evicted()}.
+   */
+  public RunStore(@Nullable OutputMetrics metrics, int maxLayers) {
+    if (maxLayers < 1) {
+      throw new IllegalArgumentException("fpk.dashboard.max-layers must be >= 1, got " + maxLayers);
+    }
     this.metrics = metrics;
+    this.maxLayers = maxLayers;
+  }
+
+  /** Exports the evictions as {@code fpk.dashboard.layers.evicted}. */
+  public void bindTo(MeterRegistry registry) {
+    FunctionCounter.builder("fpk.dashboard.layers.evicted", this, RunStore::evicted).baseUnit("layers")
+        .description("(run, layer) pairs the page dropped, least recently updated first, beyond fpk.dashboard.max-layers")
+        .register(registry);
+  }
+
+  /** (run, layer) pairs dropped so far to stay within the limit. */
+  public synchronized long evicted() {
+    return evicted;
   }
 
   /** Takes one record value of an output topic; other topics are ignored. */
@@ -174,7 +205,40 @@ public final class RunStore {
   }
 
   private LayerState state(String run, String layer) {
+    Map<String, LayerState> layers = runs.get(run);
+    LayerState s = layers == null ? null : layers.get(layer);
+    if (s != null) {
+      return s;
+    }
+    if (layerCount >= maxLayers) {
+      evictLeastRecentlyUpdated();
+    }
+    layerCount++;
     return runs.computeIfAbsent(run, r -> new TreeMap<>()).computeIfAbsent(layer, l -> new LayerState());
+  }
+
+  /** Drops the layer whose last change is oldest (smallest version); a scan, as it happens only when full. */
+  private void evictLeastRecentlyUpdated() {
+    String oldestRun = null;
+    String oldestLayer = null;
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<String, Map<String, LayerState>> run : runs.entrySet()) {
+      for (Map.Entry<String, LayerState> layer : run.getValue().entrySet()) {
+        if (layer.getValue().version < oldest) {
+          oldest = layer.getValue().version;
+          oldestRun = run.getKey();
+          oldestLayer = layer.getKey();
+        }
+      }
+    }
+    Map<String, LayerState> layers = runs.get(oldestRun);
+    layers.remove(oldestLayer);
+    if (layers.isEmpty()) {
+      runs.remove(oldestRun);
+    }
+    layerCount--;
+    evicted++;
+    version.incrementAndGet(); // the runs list changed
   }
 
   /** Keeps the first, every other point, and the last: history stays bounded, its span whole. */
