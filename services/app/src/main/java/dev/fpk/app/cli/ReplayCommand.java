@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.app.config.FpkConfig;
+import dev.fpk.app.config.IngestLimits;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.HtmlReport;
-import dev.fpk.protocol.Limits;
 import dev.fpk.protocol.ReplayFiles;
 import dev.fpk.protocol.ReplayFormat;
 import dev.fpk.protocol.ReplayItem;
@@ -121,7 +121,8 @@ public final class ReplayCommand implements Callable<Integer> {
     long size = Math.max(1, Files.size(input));
     long lastReport = System.nanoTime();
     CountingInputStream counting = new CountingInputStream(Files.newInputStream(input));
-    try (ReplayReader reader = ReplayFiles.open(counting, fmt, Limits.DEFAULT, input.toString());
+    try (ReplayReader reader = ReplayFiles.open(counting, fmt, IngestLimits.fromConfig(FpkConfig.load()),
+        input.toString());
         KafkaProducer<String, byte[]> producer = producer(pipeline.bootstrapServers())) {
       for (ReplayItem item : reader) {
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {

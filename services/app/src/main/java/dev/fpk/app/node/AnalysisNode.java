@@ -2,12 +2,12 @@ package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
 import dev.fpk.app.config.FpkConfig;
+import dev.fpk.app.config.IngestLimits;
 import dev.fpk.dashboard.MetricsServer;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.EstimatorSettings;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.KafkaCheckpointLoader;
-import dev.fpk.protocol.Limits;
 import dev.fpk.protocol.SnapshotValidator;
 import dev.fpk.protocol.Topics;
 import dev.fpk.solver.SolverEntity;
@@ -107,7 +107,7 @@ public final class AnalysisNode implements AutoCloseable {
     metrics.bindTo(registry);
 
     AnalysisStream.Settings settings = streamSettings(config, bootstrapServers, partitions, estimatorSettings);
-    SnapshotValidator validator = new SnapshotValidator(Limits.DEFAULT);
+    SnapshotValidator validator = new SnapshotValidator(IngestLimits.fromConfig(config));
     Supplier<Consumer.DrainingControl<Done>> streams = () -> new AnalysisStream(system, settings, validator, metrics).run();
     ServerBinding http = new MetricsServer(registry)
         .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
