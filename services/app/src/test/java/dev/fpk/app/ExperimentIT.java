@@ -1,0 +1,208 @@
+package dev.fpk.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fpk.app.experiment.SamplingFloorCheck;
+import dev.fpk.app.experiment.Sensitivity;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fpk experiment} at reduced size (64 replicas, 300 steps, sensitivity runs of 50) through a
+ * real broker: the report has every view, its numbers are present, finite and in range, and every
+ * check's boolean is what its own numbers give. Whether the physics holds at this size is not asserted.
+ */
+@Timeout(240)
+class ExperimentIT {
+  private static final int STEPS = 300;
+  @TempDir
+  static Path dir;
+  private static JsonNode report;
+  private static String stdout;
+
+  @BeforeAll
+  static void runTheExperiment() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = Fpk.commandLine().execute("experiment", "--out", dir.toString(), "--replicas", "64", "--steps",
+          String.valueOf(STEPS), "--sensitivity-steps", "50", "--seed", "3", "--bootstrap", TestKafka.bootstrap(), "--quiet");
+    } finally {
+      System.setOut(original);
+    }
+    stdout = captured.toString(StandardCharsets.UTF_8);
+    original.println(stdout);
+    assertEquals(0, exit, stdout);
+    report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+  }
+
+  @Test
+  void shouldCarryTheReplayReportOfTheMainRunAndTheTransient() {
+    JsonNode layer = report.at("/runs/0/layers/0");
+    assertEquals("experiment-s3", report.at("/runs/0/runId").asText());
+    assertEquals("bottleneck", layer.get("layer").asText());
+    assertEquals(64, layer.get("replicas").asInt());
+    assertEquals(STEPS, layer.get("lastStep").asInt());
+    assertEquals(4, layer.get("entries").size());
+    for (JsonNode e : layer.get("entries")) {
+      assertTrue(e.at("/diffusion/mean").asDouble() > 0, "diffusion of " + e.get("index"));
+      assertEquals(STEPS + 1, e.get("alignment").size(), "one alignment point a step");
+    }
+    long end = report.at("/transient/endStep").asLong();
+    assertTrue(end >= 100 && end <= STEPS, "transient end " + end);
+    assertTrue(List.of("loss-rate", "half-of-run").contains(report.at("/transient/rule").asText()));
+    assertEquals(STEPS / 10, report.at("/loss/steps").size(), "loss every 10 steps from 10");
+    report.at("/loss/meanLoss").forEach(l -> assertTrue(l.asDouble() > 0 && l.asDouble() < 10, "loss " + l));
+  }
+
+  @Test
+  void shouldReportSamplingFloorsForecastsAndOutputsWithFiniteNumbers() {
+    assertEquals(4, report.get("samplingFloorW1").size());
+    report.get("samplingFloorW1").forEach(f -> assertTrue(f.get("mean").asDouble() > 0, "floor " + f));
+    // forecasts: every horizon and entry has a row; the 10-step ones were scored in the slow phase
+    assertEquals(12, report.get("forecast").size());
+    for (JsonNode f : report.get("forecast")) {
+      assertTrue(List.of(10, 50, 200).contains(f.get("horizon").asInt()));
+      if (f.get("horizon").asInt() == 10) {
+        assertTrue(f.get("scored").asInt() > 0, "10-step forecasts scored: " + f);
+        for (String k : List.of("w1", "baselineStatic", "baselineGaussian")) {
+          assertTrue(f.get(k).asDouble() > 0 && f.get(k).asDouble() < 1, k + " of " + f);
+        }
+      }
+    }
+    // outputs y = W h: both models, distances and floors non-negative and finite
+    JsonNode outputs = report.get("outputs");
+    assertTrue(outputs.size() > 0, "output comparisons");
+    for (String model : List.of("entrywise", "joint")) {
+      assertTrue(containsModel(outputs, model), "outputs of the " + model + " model");
+    }
+    for (JsonNode o : outputs) {
+      for (String k : List.of("slicedW1", "energy", "slicedW1Floor", "energyFloor")) {
+        assertTrue(o.get(k).isNumber() && o.get(k).asDouble() >= 0, k + " of " + o);
+      }
+    }
+    assertTrue(report.at("/joint/available").asBoolean(), "joint model figures");
+    assertTrue(report.at("/joint/marginalW1Ratio").asDouble() > 0);
+  }
+
+  private static boolean containsModel(JsonNode outputs, String model) {
+    for (JsonNode o : outputs) {
+      if (o.get("model").asText().equals(model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void shouldReportTheCallanSymanzikKpzAndPawulaViews() {
+    JsonNode checkpoints = report.at("/callanSymanzik/checkpoints");
+    assertEquals(5, checkpoints.size());
+    for (JsonNode cp : checkpoints) {
+      assertEquals(4, cp.get("entries").size());
+      for (JsonNode e : cp.get("entries")) {
+        assertEquals(e.get("grid").size(), e.get("beta").size());
+        assertEquals(e.get("grid").size(), e.get("gamma").size());
+        e.get("fixedPoints").forEach(f -> assertTrue(Double.isFinite(f.get("exponent").asDouble())
+            && f.get("attractive").asBoolean() == f.get("exponent").asDouble() < 0, "fixed point " + f));
+      }
+    }
+    JsonNode kpz = report.at("/kpz/checkpoints");
+    assertTrue(kpz.size() > 0, "KPZ checkpoints");
+    for (JsonNode cp : kpz) {
+      for (JsonNode e : cp.get("entries")) {
+        assertTrue(e.get("nu").asDouble() > 0);
+        assertEquals(2 * e.get("nu").asDouble(), e.get("lambda").asDouble(), 0);
+        assertTrue(e.get("residualRms").asDouble() >= 0, "residual " + e);
+      }
+    }
+    assertEquals(4, report.get("pawula").size());
+    report.get("pawula").forEach(p -> {
+      assertEquals(p.get("steps").size(), p.get("ratio").size());
+      assertTrue(p.get("steps").size() >= STEPS / 10);
+    });
+    assertEquals(4, report.at("/densityCheckpoints/0/entries").size());
+  }
+
+  @Test
+  void shouldComputeEveryCheckFromItsOwnNumbers() {
+    JsonNode checks = report.get("checks");
+    boolean all = true;
+    // forecast checks against the forecast rows they summarise
+    for (JsonNode c : checks.get("forecastBeatsBaselines")) {
+      int h = c.get("horizon").asInt();
+      double w1 = 0;
+      double st = 0;
+      double ga = 0;
+      int beating = 0;
+      int n = 0;
+      for (JsonNode f : report.get("forecast")) {
+        if (f.get("horizon").asInt() == h && f.get("scored").asInt() > 0) {
+          w1 += f.get("w1").asDouble();
+          st += f.get("baselineStatic").asDouble();
+          ga += f.get("baselineGaussian").asDouble();
+          beating += f.get("w1").asDouble() < f.get("baselineStatic").asDouble()
+              && f.get("w1").asDouble() < f.get("baselineGaussian").asDouble() ? 1 : 0;
+          n++;
+        }
+      }
+      assertEquals(beating, c.get("entriesBeatingBoth").asInt(), "entries beating both at " + h);
+      boolean onAverage = n == 4 && w1 < st && w1 < ga;
+      assertEquals(onAverage, c.get("onAverage").asBoolean(), "on average at " + h);
+      assertEquals(onAverage && beating >= 3, c.get("holds").asBoolean(), "holds at " + h);
+      all &= c.get("holds").asBoolean();
+    }
+    JsonNode floors = checks.get("w1WithinTwiceSamplingFloor");
+    boolean floorsHold = true;
+    for (JsonNode e : floors.get("entries")) {
+      double ratio = e.get("meanW1").asDouble() / e.get("meanSamplingFloorW1").asDouble();
+      assertEquals(ratio, e.get("ratio").asDouble(), 1e-12 * ratio);
+      assertEquals(ratio <= SamplingFloorCheck.BAR, e.get("holds").asBoolean(), "floor check of " + e.get("index"));
+      double share = e.get("withinShare").asDouble();
+      assertTrue(share >= 0 && share <= 1);
+      floorsHold &= e.get("holds").asBoolean();
+    }
+    assertEquals(floorsHold, floors.get("holds").asBoolean());
+    all &= floorsHold;
+    for (String k : List.of("learningRateX2", "batchSizeX2")) {
+      JsonNode s = checks.at("/sensitivity/" + k);
+      double measured = s.get("measured").asDouble();
+      assertTrue(measured > 0 && Double.isFinite(measured), k + " factor " + measured);
+      double r = measured / s.get("predicted").asDouble();
+      assertEquals(r <= 1 + Sensitivity.TOLERANCE && r >= 1 / (1 + Sensitivity.TOLERANCE), s.get("holds").asBoolean(), k);
+      // the factor is the geometric mean of the per-entry ratios of the runs' diffusions
+      JsonNode runs = report.at("/sensitivity/runs");
+      JsonNode variant = runs.get(k.equals("learningRateX2") ? 1 : 2).get("diffusionMean");
+      double log = 0;
+      for (int e = 0; e < 4; e++) {
+        log += Math.log(variant.get(e).asDouble() / runs.get(0).get("diffusionMean").get(e).asDouble());
+      }
+      assertEquals(Math.exp(log / 4), measured, 1e-9 * measured);
+      all &= s.get("holds").asBoolean();
+    }
+    assertEquals(all, checks.get("allHold").asBoolean());
+    assertTrue(stdout.contains("all checks hold: " + all), stdout);
+  }
+
+  @Test
+  void shouldWriteASelfContainedHtmlReport() throws Exception {
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(html.contains("window.FPK_EXPERIMENT = {"), "report data embedded");
+    assertTrue(html.contains("Chart.js"), "chart library inlined");
+    assertFalse(html.contains("src=\"http"), "nothing fetched");
+  }
+}
