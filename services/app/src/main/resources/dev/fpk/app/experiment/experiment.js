@@ -96,17 +96,23 @@
   });
   chart(g, 'W1 and sampling floor', al, 'step', 'weight units', { wide: true });
 
-  // forecasts
-  g = section('Forecast skill per horizon', 'W1 against the data, averaged over the forecasts issued after the transient, per entry.');
-  ex.horizons.forEach(h => {
-    const at = R.forecast.filter(f => f.horizon === h);
-    const xs = at.map((f, i) => i);
-    chart(g, h + ' steps ahead (x = entry ' + at.map(f => idx(f.index)).join(' ') + ')', [
-      { label: 'Fokker-Planck', data: xy(xs, at.map(f => f.w1)), pointRadius: 4, showLine: false },
-      { label: 'nothing changes', data: xy(xs, at.map(f => f.baselineStatic)), pointRadius: 4, showLine: false },
-      { label: 'Gaussian moments', data: xy(xs, at.map(f => f.baselineGaussian)), pointRadius: 4, showLine: false }
-    ], 'entry', 'W1 (weight units)');
+  // forecasts: skill 1 - W1(forecast) / W1(baseline) per entry against the horizon
+  g = section('Forecast skill per horizon', 'Skill 1 - W1(Fokker-Planck forecast) / W1(baseline), W1 averaged over the forecasts issued after the transient'
+    + ' (1 perfect, 0 no better than the baseline, below 0 worse), per entry.');
+  [['baselineStatic', 'against "nothing changes"'], ['baselineGaussian', 'against Gaussian moment propagation']].forEach(b => {
+    const ds = R.alignmentSeries.map(e => {
+      const at = R.forecast.filter(f => idx(f.index) === idx(e.index));
+      return { label: idx(e.index), data: xy(at.map(f => f.horizon), at.map(f => f.w1 === null || f[b[0]] === null ? null : 1 - f.w1 / f[b[0]])),
+        pointRadius: 4 };
+    });
+    chart(g, 'skill ' + b[1], ds, 'horizon (steps)', 'skill');
   });
+  let ft = '<tr><th>horizon</th><th class="l">entry</th><th>W1 forecast</th><th>nothing changes</th><th>Gaussian</th><th>forecasts</th></tr>';
+  R.forecast.forEach(f => {
+    ft += '<tr><td>' + f.horizon + '</td><td class="l">' + idx(f.index) + '</td><td>' + fmt(f.w1) + '</td><td>' + fmt(f.baselineStatic)
+      + '</td><td>' + fmt(f.baselineGaussian) + '</td><td>' + f.scored + '</td></tr>';
+  });
+  main.appendChild(el('table', ft));
 
   // beta function
   g = section('Callan-Symanzik: beta function at the checkpoints', 'beta(w) = mu(w), weight units per step; fixed points are its zeros, exponent beta\'(w*) (negative = attractive).');
