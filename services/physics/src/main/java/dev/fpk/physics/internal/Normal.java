@@ -64,15 +64,27 @@ public final class Normal {
     return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
   }
 
-  /** erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), x > 3. */
+  /**
+   * erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), x > 3, with as
+   * many terms as {@link #fractionTerms} (60 at most; each is a dependent division, and kernel
+   * density estimates spend most of their time here).
+   */
   private static double erfcFraction(double x) {
     if (x > 27) {
       return 0;
     }
     double f = x;
-    for (int k = 60; k >= 1; k--) {
+    for (int k = fractionTerms(x); k >= 1; k--) {
       f = x + (k * 0.5) / f;
     }
     return Math.exp(-x * x) * ONE_OVER_SQRT_PI / f;
+  }
+
+  /**
+   * Terms of the continued fraction at x > 3: one more than the fewest that gave the 60-term
+   * value to the last bit at 600,000 points of [3, 27] (a few differ by one ulp, far below 1e-15).
+   */
+  static int fractionTerms(double x) {
+    return x < 3.5 ? 32 : x < 4 ? 26 : x < 5 ? 22 : x < 6 ? 18 : x < 8 ? 15 : 12;
   }
 }
