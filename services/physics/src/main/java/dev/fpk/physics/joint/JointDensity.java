@@ -16,9 +16,11 @@ import java.util.random.RandomGenerator;
  * how large it is). Layout and units as in {@link TensorFokkerPlanck}: flat row-major cells, density
  * per unit volume (weight units^-d), time in optimiser steps.
  *
- * <p>Start: {@link #fromSamples}, a Gaussian product-kernel density estimate of the points with
- * Scott's bandwidth per axis, {@code bw_k = sigma_k n^(-1/(d+4))} (one cell width for an axis
- * without spread), on grids that span the points' range plus a quarter of it on each side.
+ * <p>Start: {@link #fromSamples}, a Gaussian product-kernel density estimate of the points with each
+ * axis' own 1-D Silverman bandwidth ({@link KernelDensity#silvermanBandwidth}), so that every marginal
+ * is the 1-D estimate the entry-wise solver starts from (Scott's 4-D rule, {@code sigma n^(-1/8)},
+ * would widen each marginal's variance by a quarter at n = 256), on grids that span the points' range
+ * plus a quarter of it on each side.
  *
  * <p>The grid follows the weights with a fixed cell count (so the cost of a step stays {@code
  * cells^d}): {@link #follow} re-grids an axis when the support (the data's range together with the
@@ -361,8 +363,7 @@ public final class JointDensity {
     int cells = axes[0].cells();
     double[] bw = new double[d];
     for (int k = 0; k < d; k++) {
-      double sd = standardDeviation(column[k]);
-      bw[k] = sd > 0 ? sd * Math.pow(n, -1.0 / (d + 4)) : axes[k].width();
+      bw[k] = KernelDensity.silvermanBandwidth(axes[k], column[k]);
     }
     int size = 1;
     for (int k = 0; k < d; k++) {
@@ -391,22 +392,6 @@ public final class JointDensity {
         addProduct(p, kernel, cells, k + 1, base * cells + i, weight * f);
       }
     }
-  }
-
-  private static double standardDeviation(double[] xs) {
-    if (xs.length < 2) {
-      return 0;
-    }
-    double m = 0;
-    for (double x : xs) {
-      m += x;
-    }
-    m /= xs.length;
-    double ss = 0;
-    for (double x : xs) {
-      ss += (x - m) * (x - m);
-    }
-    return Math.sqrt(ss / (xs.length - 1));
   }
 
   private static double[] column(double[][] points, int k) {
