@@ -17,8 +17,11 @@ import java.util.random.RandomGenerator;
  * ({@link PointClouds}), with the same two distances between the outputs of the two halves of the
  * replicas (even against odd position) as the sampling floor. Distances in output units.
  *
- * <p>Deterministic: the draws and the projections come from a seed of (run, layer, step), so a
- * replay or a restart from a checkpoint gives the same figures bit for bit. Cost per comparison:
+ * <p>Deterministic: the draws and the projections come from a seed of (layer, step), so a replay
+ * or a restart from a checkpoint gives the same figures bit for bit. The run is left out on
+ * purpose: runs of the same data (a replay under another run id) give the same figures, and runs
+ * compared side by side (seeds, learning rates) share their Monte Carlo draws (common random
+ * numbers), so their figures differ by their data, not by the draws. Cost per comparison:
  * {@code O(R P rows cols)} for the outputs, {@code O(projections R P log(R P))} for the sliced W1
  * and {@code O(maxPoints^2 rows)} for the energy distance (on an evenly spaced subset of at most
  * {@code maxPoints} points per cloud, the floor's halves included). Stateless, thread-safe.
@@ -68,10 +71,10 @@ public final class OutputComparer {
         .build();
   }
 
-  /** The seed of a step's draws: a hash of "run/layer" mixed with the step. */
+  /** The seed of a step's draws: a hash of the layer's name mixed with the step. */
   static long seed(EnsembleStep step) {
     long h = 1125899906842597L;
-    for (byte b : (step.runId() + "/" + step.layer()).getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : step.layer().getBytes(StandardCharsets.UTF_8)) {
       h = 31 * h + b;
     }
     return new SplittableRandom(h ^ (step.step() * 0x9E3779B97F4A7C15L)).nextLong();

@@ -35,9 +35,19 @@ class EnsembleSolverTest {
     SplittableRandom random = new SplittableRandom(3);
     double[] w = IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();
     EnsembleSolver.Output out = null;
+    double[] outputs = new double[4]; // sliced W1, its floor, energy, its floor, summed over the last steps
     for (int step = 0; step <= 150; step++) {
       EnsembleStep s = step(step, w);
       out = solver.advance(new StepEstimate(s, estimator.update(s)));
+      if (step >= 130) {
+        OutputComparison o = out.alignment().getOutputs(0);
+        assertEquals(PROBES, o.getProbes());
+        assertEquals(REPLICAS, o.getTheorySamples());
+        outputs[0] += o.getSlicedW1();
+        outputs[1] += o.getSlicedW1Floor();
+        outputs[2] += o.getEnergy();
+        outputs[3] += o.getEnergyFloor();
+      }
       double decay = Math.exp(-K);
       for (int r = 0; r < REPLICAS; r++) {
         w[r] = A + (w[r] - A) * decay + Math.sqrt(D * (1 - decay * decay) / K) * gaussian(random);
@@ -55,13 +65,12 @@ class EnsembleSolverTest {
     assertTrue(Math.abs(a.getMeanError()) < 0.01, "mean error " + a.getMeanError());
     // issue 9: within 2x the floor measured by splitting the replicas in halves
     assertTrue(a.getW1() < 2 * a.getSamplingFloorW1(), "W1 " + a.getW1() + ", floor " + a.getSamplingFloorW1());
-    OutputComparison o = out.alignment().getOutputs(0);
-    System.out.printf("outputs y = w h: sliced W1 %.2e (floor %.2e), energy %.2e (floor %.2e)%n", o.getSlicedW1(),
-        o.getSlicedW1Floor(), o.getEnergy(), o.getEnergyFloor());
-    assertEquals(PROBES, o.getProbes());
-    assertEquals(REPLICAS, o.getTheorySamples());
-    assertTrue(o.getSlicedW1() < 2 * o.getSlicedW1Floor(), o.toString());
-    assertTrue(o.getEnergy() < 2 * o.getEnergyFloor(), o.toString());
+    // the same for the outputs y = w h, averaged over steps 130-150: one step's energy distance
+    // (on 1024 points per cloud) varies by a factor of a few from draw to draw
+    System.out.printf("outputs y = w h, steps 130-150: sliced W1 %.2e (floor %.2e), energy %.2e (floor %.2e)%n",
+        outputs[0] / 21, outputs[1] / 21, outputs[2] / 21, outputs[3] / 21);
+    assertTrue(outputs[0] < 2 * outputs[1], "sliced W1 " + outputs[0] / 21 + ", floor " + outputs[1] / 21);
+    assertTrue(outputs[2] < 2 * outputs[3], "energy " + outputs[2] / 21 + ", floor " + outputs[3] / 21);
     EntryDensity d = out.densities().getEntries(0);
     double mass = 0;
     for (int i = 0; i < d.getTheoryCount(); i++) {

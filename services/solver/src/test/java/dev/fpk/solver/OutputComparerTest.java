@@ -70,6 +70,11 @@ class OutputComparerTest {
     OutputComparison first = comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory);
     assertEquals(first, comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory),
         "a replay of a step draws the same matrices and directions");
+    EnsembleStep s = ensemble(7);
+    EnsembleStep otherRun = new EnsembleStep("another-run", s.layer(), s.step(), s.shape(), s.replicas(), s.values(),
+        s.learningRate(), s.batchSize(), s.sourceTimeMillis(), s.probeInputs());
+    assertEquals(first, comparer.compare("entrywise", otherRun, OutputComparerTest::gaussianTheory),
+        "the same data under another run id: the same draws (common random numbers)");
     assertNotEquals(first.getSlicedW1(), comparer.compare("entrywise", ensemble(8), OutputComparerTest::gaussianTheory)
         .getSlicedW1(), "another step, other draws");
   }

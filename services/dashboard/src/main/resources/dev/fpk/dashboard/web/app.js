@@ -213,9 +213,11 @@
     }
     charts.outputs.data.datasets = sets;
     var last = all[all.length - 1];
+    var newest = all.filter(function (o) { return last && o.step === last.step; });
     $('outputs-note').textContent = last
       ? 'step ' + last.step + ': ' + last.probes + ' probe inputs per replica, ' + last.theorySamples
-        + ' matrices drawn from the theory; sliced W1 ' + fmt(last.slicedW1) + ' against a floor of '
+        + ' matrices drawn from each theory; sliced W1 ' + newest.map(function (o) {
+          return fmt(o.slicedW1) + ' (' + o.model + ')'; }).join(', ') + ' against a floor of '
         + fmt(last.slicedW1Floor) + ' output units'
       : 'no probe inputs yet: trainers that publish probe inputs get this comparison';
     state.points.outputs = all.length;
