@@ -1,7 +1,6 @@
 package dev.fpk.physics.density;
 
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.internal.Normal;
 import java.util.Arrays;
 
 /**
@@ -93,7 +92,7 @@ public final class KernelDensity {
     int i1 = g.indexOf(x + CUT * bw);
     double fPrev = 0; // the far left tail (beyond the cut or the grid) goes to cell i0
     for (int i = i0; i <= i1; i++) {
-      double f = i + 1 == cells || i == i1 ? 1 : Normal.cdf((g.edge(i + 1) - x) / bw);
+      double f = i + 1 == cells || i == i1 ? 1 : NormalCdfTable.cdf((g.edge(i + 1) - x) / bw);
       mass[i] += weight * (f - fPrev);
       fPrev = f;
     }
