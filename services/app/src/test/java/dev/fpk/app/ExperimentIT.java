@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fpk experiment} at reduced size (64 replicas, 300 steps, sensitivity runs of 50) through a
+ * {@code fpk experiment} at reduced size (64 replicas, 300 steps, sensitivity runs of 60 steps) through a
  * real broker: the report has every view, its numbers are present, finite and in range, and every
  * check's boolean is what its own numbers give. Whether the physics holds at this size is not asserted.
  */
@@ -40,7 +40,7 @@ class ExperimentIT {
     int exit;
     try {
       exit = Fpk.commandLine().execute("experiment", "--out", dir.toString(), "--replicas", "64", "--steps",
-          String.valueOf(STEPS), "--sensitivity-steps", "50", "--seed", "3", "--bootstrap", TestKafka.bootstrap(), "--quiet");
+          String.valueOf(STEPS), "--sensitivity-steps", "60", "--seed", "3", "--bootstrap", TestKafka.bootstrap(), "--quiet");
     } finally {
       System.setOut(original);
     }

@@ -48,8 +48,8 @@ public final class ExperimentCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(names = "--sensitivity-steps", defaultValue = "100",
-      description = "Steps of the three sensitivity runs (same initial weights; as they are, lr x2, batch x2), over which"
-          + " their diffusion is compared (default ${DEFAULT-VALUE})")
+      description = "Steps of the sensitivity runs (same initial weights; as they are, lr x2, batch x2) over which"
+          + " their diffusion is compared, half of them for lr x2 (the same eta t); a multiple of 20 (default ${DEFAULT-VALUE})")
   long sensitivitySteps;
 
   @Option(names = "--bootstrap", defaultValue = "${env:FPK_BOOTSTRAP:-}",
@@ -73,11 +73,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Progress progress = new Progress(Progress.style(quiet, json), stdout, "experiment");
     if (!json) {
-      stdout.printf("fpk experiment: %d replicas x %d steps (seed %d), and three sensitivity runs of %d steps; report in %s%n",
+      stdout.printf("fpk experiment: %d replicas x %d steps (seed %d), and three sensitivity runs of up to %d steps; report in %s%n",
           replicas, steps, seed, settings.sensitivitySteps(), out);
       stdout.flush();
     }
-    long total = steps + 3 * settings.sensitivitySteps();
+    long total = java.util.Arrays.stream(Variant.values()).mapToLong(settings::steps).sum();
     ExperimentRunner.Result result = new ExperimentRunner(settings, FpkConfig.load(), bootstrap == null ? "" : bootstrap)
         .run(out, (trained, analysed) -> progress.report("step", analysed, steps, "steps", detail(trained, total), fields(trained)));
     if (json) {

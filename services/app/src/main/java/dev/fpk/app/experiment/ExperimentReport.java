@@ -38,7 +38,7 @@ public final class ExperimentReport {
     this.forecasts = ForecastSkill.of(alignment, ExperimentSettings.HORIZONS, transientEnd.step());
     this.floors = SamplingFloorCheck.of(alignment, transientEnd.step());
     for (Variant v : Variant.values()) {
-      DriftDiffusionEstimate e = recorder.run(settings.runId(v)).estimates().get(settings.sensitivitySteps());
+      DriftDiffusionEstimate e = recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
       if (e != null) {
         atWindow.put(v, e);
       }

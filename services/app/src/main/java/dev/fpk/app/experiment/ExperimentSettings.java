@@ -39,9 +39,11 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     if (steps < 100) {
       throw new IllegalArgumentException("--steps must be >= 100, got " + steps);
     }
-    if (sensitivitySteps < SAMPLE_EVERY_STEPS || sensitivitySteps > steps || sensitivitySteps % SAMPLE_EVERY_STEPS != 0) {
-      throw new IllegalArgumentException("--sensitivity-steps must be a multiple of " + SAMPLE_EVERY_STEPS
-          + " in [" + SAMPLE_EVERY_STEPS + ", --steps], got " + sensitivitySteps);
+    // the lr x2 run is compared after half the steps, which must be a kept step too
+    int unit = 2 * SAMPLE_EVERY_STEPS;
+    if (sensitivitySteps < unit || sensitivitySteps > steps || sensitivitySteps % unit != 0) {
+      throw new IllegalArgumentException("--sensitivity-steps must be a multiple of " + unit
+          + " in [" + unit + ", --steps], got " + sensitivitySteps);
     }
     if (!(learningRate > 0) || batchSize < 1) {
       throw new IllegalArgumentException("learning rate and batch size must be positive, got " + learningRate + ", " + batchSize);
@@ -90,9 +92,18 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     }
   }
 
-  /** Steps of a run. */
+  /** Steps of a run: the main run's, or a sensitivity run's up to its comparison step. */
   public long steps(Variant v) {
-    return v == Variant.MAIN ? steps : sensitivitySteps;
+    return v == Variant.MAIN ? steps : comparisonStep(v);
+  }
+
+  /**
+   * The step at which a sensitivity run's diffusion is compared: the same gradient-flow time
+   * {@code eta t} for all, so that the runs have come the same way through the landscape and see
+   * the same gradient-noise covariance: {@code sensitivitySteps / (eta factor)}.
+   */
+  public long comparisonStep(Variant v) {
+    return Math.round(sensitivitySteps / v.learningRateFactor);
   }
 
   /**
