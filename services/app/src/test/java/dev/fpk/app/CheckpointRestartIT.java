@@ -107,6 +107,8 @@ class CheckpointRestartIT {
       for (JsonNode entry : layer.get("entries")) {
         assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
       }
+      // the runs carry probe inputs: the seeded output comparisons must come out the same too
+      assertEquals(STEPS + 1, layer.get("outputs").size(), "one output comparison per step, none twice");
     }
     double diff = Streaming.maxDifference(expected, actual, "layers");
     System.out.printf("checkpoint restart after a %s (seed %d): stopped at %.1f%% committed (aimed %.1f%%), uninterrupted"

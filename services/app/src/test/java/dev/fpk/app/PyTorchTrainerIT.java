@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.OutputComparison;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,14 @@ class PyTorchTrainerIT {
         for (EntryAlignment e : a.getEntriesList()) {
           assertTrue(Double.isFinite(e.getW1()) && e.getW1() >= 0, layer.getKey() + " W1 " + e.getW1());
           assertTrue(e.getJs() >= 0 && e.getJs() <= Math.log(2) + 1e-9, layer.getKey() + " JS " + e.getJs());
+          assertTrue(e.getSamplingFloorW1() > 0, layer.getKey() + " sampling floor " + e.getSamplingFloorW1());
         }
+        // the example publishes probe inputs: the outputs y = W h are compared, theory against replicas
+        OutputComparison o = a.getOutputsList().stream().filter(c -> c.getModel().equals("entrywise")).findFirst()
+            .orElseThrow(() -> new AssertionError(layer.getKey() + ": no entrywise output comparison in " + a));
+        assertEquals(REPLICAS, o.getTheorySamples(), layer.getKey());
+        assertTrue(o.getProbes() > 0 && o.getSlicedW1() > 0 && o.getSlicedW1Floor() > 0 && o.getEnergyFloor() >= 0,
+            layer.getKey() + ": " + o);
       }
     }
   }

@@ -57,11 +57,20 @@ final class Streaming {
     List<WeightSnapshot> out = new ArrayList<>();
     for (int step = 0; step <= steps; step++) {
       for (OuEnsemble ou : ensembles) {
-        out.addAll(ou.snapshots());
+        ou.snapshots().forEach(s -> out.add(withProbeInputs(s)));
         ou.advance();
       }
     }
     return out;
+  }
+
+  /** The snapshot with 4 probe inputs h (2 features each, in [0, 1], per replica), so outputs y = W h are compared. */
+  private static WeightSnapshot withProbeInputs(WeightSnapshot s) {
+    WeightSnapshot.Builder b = s.toBuilder();
+    for (int i = 0; i < 8; i++) {
+      b.addProbeInputs(((s.getReplica() * 8 + i) * 0.618034f) % 1f);
+    }
+    return b.build();
   }
 
   /** {@code n} layer names whose keys in this run land on one partition (of {@code partitions}). */
