@@ -116,9 +116,6 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
    */
   public enum Reload implements Command { INSTANCE }
 
-  /** Sharding's stop message: the entity is passivated or its shard handed off ({@link Passivation}). */
-  public enum Passivate implements Command { INSTANCE }
-
   /** What became of one observed snapshot. */
   public enum Outcome {
     ACCEPTED,
@@ -205,8 +202,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       MeterRegistry registry) {
     Counter passivated = Passivation.counter(registry, "estimator");
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
-            create(settings, ctx.getEntityId(), checkpoints), Passivate.INSTANCE, Command.class, passivated))
-        .withStopMessage(Passivate.INSTANCE)
+            create(settings, ctx.getEntityId(), checkpoints), Reload.INSTANCE, Command.class, passivated))
         .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
         .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
   }

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -15,9 +17,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * recently used passivated first, and any idle for {@code idle-entity.timeout}); a passivated
  * entity's state is in its last checkpoint and comes back from there when its key is fed again.
  *
- * <p>Sharding tells an entity to stop with its stop message both when it passivates it and when it
- * hands its shard to another node; stops while the node shuts down are hand-offs and not counted,
- * a shard moving to a node that joins is (rare: partitions move only when nodes come or go).
+ * <p>An entity's stop is counted unless the stream asked it to reload its checkpoint or the node
+ * shuts down (its shards handed off); a shard moving to a node that joins counts too (rare:
+ * partitions move only when nodes come or go). The stop is seen as the PostStop signal, not as a
+ * sharding stop message ({@code Entity.withStopMessage}): with one, the reports after a hand-off
+ * differed from the single node's by 3-5% in TwoNodeFailoverIT; without, they are equal.
  */
 public final class Passivation {
   /** Name of the counter, tagged {@code type} = estimator or solver. */
@@ -33,20 +37,26 @@ public final class Passivation {
   }
 
   /**
-   * The entity's behaviour with sharding's stop message taken first, wherever the entity is (still
-   * restoring its checkpoint, or running): counted unless the node is shutting down, then stopped.
+   * The entity's behaviour with its stops counted: every stop but one after {@code reload} (the
+   * stream's request to reload the checkpoint) or during the node's shutdown.
    */
-  public static <T> Behavior<T> counted(Behavior<T> entity, T stopMessage, Class<T> type, Counter counter) {
+  public static <T> Behavior<T> counted(Behavior<T> entity, T reload, Class<T> type, Counter counter) {
     return Behaviors.intercept(() -> new BehaviorInterceptor<T, T>(type) {
+      private boolean reloading;
+
       @Override
       public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
-        if (!msg.equals(stopMessage)) {
-          return target.apply(ctx, msg);
-        }
-        if (CoordinatedShutdown.get(ctx.asJava().getSystem()).getShutdownReason().isEmpty()) {
+        reloading |= msg.equals(reload);
+        return target.apply(ctx, msg);
+      }
+
+      @Override
+      public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
+        if (signal instanceof PostStop && !reloading
+            && CoordinatedShutdown.get(ctx.asJava().getSystem()).getShutdownReason().isEmpty()) {
           counter.increment();
         }
-        return Behaviors.stopped();
+        return target.apply(ctx, signal);
       }
     }, entity);
   }

@@ -74,9 +74,6 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   /** Stops this entity, so that the next command finds it restored from its checkpoint. */
   public enum Reload implements Command { INSTANCE }
 
-  /** Sharding's stop message: the entity is passivated or its shard handed off ({@link Passivation}). */
-  public enum Passivate implements Command { INSTANCE }
-
   private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
 
   private record RestoreFailed(Throwable cause) implements Command {}
@@ -138,8 +135,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       MeterRegistry registry) {
     Counter passivated = Passivation.counter(registry, "solver");
     ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
-            create(settings, ctx.getEntityId(), checkpoints), Passivate.INSTANCE, Command.class, passivated))
-        .withStopMessage(Passivate.INSTANCE)
+            create(settings, ctx.getEntityId(), checkpoints), Reload.INSTANCE, Command.class, passivated))
         .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
         .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
   }
