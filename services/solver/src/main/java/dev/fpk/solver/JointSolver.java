@@ -42,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  * entry-wise W1 of the same step) and, at the steps {@link OutputComparer} takes, the outputs {@code y
  * = W h} with {@code W} drawn from the 4-D density (model "joint", same seed as the entry-wise draw).
  *
+ * <p>Resolution: the tensor grid has {@code fpk.solver.joint.cells} cells per axis (16 by default,
+ * against the entry-wise solver's 128), and the exponentially fitted fluxes are first order where drift
+ * dominates a cell ({@code |mu| h / D >> 1}, as in the slow phase of training, where {@code D} is tiny):
+ * there the scheme adds a numerical diffusion of about {@code |mu| h / 2}, which widens the joint
+ * density over hundreds of steps. {@link JointGain} shows it (marginal W1 against the entry-wise W1).
+ *
  * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link #readFrom}
  * snapshot and restore it bit for bit.
  */
