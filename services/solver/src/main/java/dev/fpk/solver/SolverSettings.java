@@ -33,7 +33,7 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
    *     points), an evenly spaced subset beyond, >= 2
    */
   public record OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
-    public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 64, 1024);
+    public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 32, 1024);
 
     public OutputSettings {
       atLeast("outputs.max-entries", maxEntries, 0);
