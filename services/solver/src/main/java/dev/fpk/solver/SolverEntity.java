@@ -94,8 +94,9 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     } else {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.solver = EnsembleSolver.readFrom(in, settings);
-        // the joint solver's state follows the entry-wise one's (absent in checkpoints written before it)
-        if (in.available() > 0 && in.readBoolean()) {
+        // the joint solver's state follows the entry-wise one's (absent in checkpoints written before
+        // it; dropped when the joint model has been disabled since)
+        if (jointSettings.enabled() && in.available() > 0 && in.readBoolean()) {
           this.joint = JointSolver.readFrom(in, settings, jointSettings);
         }
       } catch (IOException e) {
