@@ -19,11 +19,14 @@ class SensitivityTest {
   }
 
   @Test
-  void shouldMeasureTheFactorAsTheGeometricMeanOverTheEntries() {
-    Sensitivity.Factor f = Sensitivity.factor(estimate(1e-8, 2e-8), estimate(2e-8, 16e-8), Variant.LEARNING_RATE_X2);
+  void shouldMeasureTheFactorAsTheMedianOverTheEntries() {
+    // one entry far off (its D dominated by something else) does not move the median
+    Sensitivity.Factor f = Sensitivity.factor(estimate(1e-8, 2e-8, 1e-8, 1e-8), estimate(1e-8, 7e-8, 4.2e-8, 4e-8),
+        Variant.LEARNING_RATE_X2);
     assertEquals(4.0, f.predicted());
-    assertEquals(4.0, f.measured(), 1e-12); // sqrt(2 x 8)
-    assertEquals(2.0, f.perEntry()[0], 1e-12);
+    assertEquals(3.75, f.measured(), 1e-12); // median of 1, 3.5, 4, 4.2
+    assertEquals(Math.pow(1 * 3.5 * 4.2 * 4, 0.25), f.geometricMean(), 1e-12);
+    assertEquals(1.0, f.perEntry()[0], 1e-12);
     assertTrue(f.holds());
   }
 
