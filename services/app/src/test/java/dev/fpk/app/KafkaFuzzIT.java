@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fpk.app.node.Pipeline;
+import dev.fpk.estimator.Passivation;
 import dev.fpk.protocol.FuzzRecords;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.SnapshotKey;
@@ -132,6 +133,9 @@ class KafkaFuzzIT {
 
       JsonNode expected = Streaming.layers(bootstrap, clean);
       JsonNode actual = Streaming.layers(bootstrap, run);
+      System.out.printf("kafka fuzz: entities passivated %.0f; ensemble alignment steps %s%n",
+          registry.find(Passivation.METER).counters().stream().mapToDouble(Counter::count).sum(),
+          actual.at("/0/entries/0/alignment").findValuesAsText("step"));
       for (JsonNode entry : actual.at("/0/entries")) {
         assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step");
       }
