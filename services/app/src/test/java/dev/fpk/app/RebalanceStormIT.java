@@ -34,7 +34,7 @@ class RebalanceStormIT {
   static final Duration WAIT = Duration.ofSeconds(120);
   static final int CYCLES = Integer.parseInt(System.getenv().getOrDefault("FPK_STORM_CYCLES", "3"));
   // enough steps that the stream still runs when the last cycle ends (each join and leave stalls it for seconds)
-  static final int STEPS = 60 * Math.max(2, CYCLES);
+  static final int STEPS = 100 * Math.max(2, CYCLES);
 
   @Test
   void shouldReportTheSameAsOneNodeWhileNodesJoinAndLeaveRepeatedly() throws Exception {
@@ -108,6 +108,7 @@ class RebalanceStormIT {
             assertEquals(STEPS, previous, "the last step analysed");
           }
         }
+        printOutputDifferences(expected, actual);
         double duplicates = count(nodes, "fpk.snapshots.duplicate", run);
         double late = count(nodes, "fpk.snapshots.late", run);
         double diff = Streaming.maxDifference(expected, actual, "layers");
@@ -122,6 +123,18 @@ class RebalanceStormIT {
         for (AnalysisNode n : nodes) {
           n.close();
         }
+      }
+    }
+  }
+
+  /** Where a layer's output comparisons differ from one node's: the steps each has (for a failure's diagnosis). */
+  private static void printOutputDifferences(JsonNode expected, JsonNode actual) {
+    for (int l = 0; l < Math.min(expected.size(), actual.size()); l++) {
+      List<String> one = expected.get(l).path("outputs").findValuesAsText("step");
+      List<String> storm = actual.get(l).path("outputs").findValuesAsText("step");
+      if (!one.equals(storm)) {
+        System.out.printf("rebalance storm: layer %s output comparisons at steps %s (one node) vs %s (storm)%n",
+            actual.get(l).path("layer").asText(), one, storm);
       }
     }
   }
