@@ -51,6 +51,17 @@ public final class DensitySampler {
   }
 
   private static double invert(Grid1D g, double[] cum, double u) {
+    int lo = cellOf(cum, u);
+    double mass = cum[lo + 1] - cum[lo];
+    double t = mass > 0 ? (u - cum[lo]) / mass : 0.5;
+    return g.edge(lo) + t * g.width();
+  }
+
+  /**
+   * The cell {@code c} whose cumulative mass interval holds {@code u}: {@code cum[c] <= u < cum[c + 1]},
+   * for non-decreasing {@code cum} of length cells + 1 with {@code cum[0] <= u < cum[cells]} (binary search).
+   */
+  public static int cellOf(double[] cum, double u) {
     int lo = 0;
     int hi = cum.length - 1;
     while (hi - lo > 1) { // cum[lo] <= u < cum[hi]
@@ -61,8 +72,6 @@ public final class DensitySampler {
         hi = mid;
       }
     }
-    double mass = cum[lo + 1] - cum[lo];
-    double t = mass > 0 ? (u - cum[lo]) / mass : 0.5;
-    return g.edge(lo) + t * g.width();
+    return lo;
   }
 }

@@ -1,5 +1,6 @@
 package dev.fpk.physics.joint;
 
+import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.fp.TensorFokkerPlanck;
 import dev.fpk.physics.fp.TimeScheme;
@@ -277,17 +278,7 @@ public final class JointDensity {
         Arrays.fill(out[s], Double.NaN);
         continue;
       }
-      double target = rnd.nextDouble() * total;
-      int lo = 0;
-      int hi = density.length;
-      while (hi - lo > 1) { // cum[lo] <= target < cum[hi]
-        int mid = (lo + hi) >>> 1;
-        if (cum[mid] <= target) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
+      int lo = DensitySampler.cellOf(cum, rnd.nextDouble() * total);
       for (int k = 0; k < d; k++) {
         int ik = (lo / stride[k]) % cells;
         out[s][k] = axes[k].edge(ik) + rnd.nextDouble() * axes[k].width();
