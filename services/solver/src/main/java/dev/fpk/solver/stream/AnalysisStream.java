@@ -355,10 +355,11 @@ public final class AnalysisStream {
     if (observed.lost()) {
       throw lost(key);
     }
+    // from the key: a record rejected here loses its snapshot
+    String run = SnapshotKey.parse(key).runId();
+    String layer = SnapshotKey.parse(key).layer();
     for (int i = 0; i < records.size(); i++) {
       InFlight f = records.get(i);
-      String run = f.snapshot.getRunId();
-      String layer = f.snapshot.getLayer();
       switch (observed.outcomes().get(i)) {
         case ACCEPTED -> {
           metrics.accepted(run, layer);
@@ -372,9 +373,8 @@ public final class AnalysisStream {
         case LOST -> throw lost(key);
       }
     }
-    InFlight last = records.get(records.size() - 1);
-    metrics.replicasGone(last.snapshot.getRunId(), last.snapshot.getLayer(), observed.gone().size());
-    last.completed = observed.completed();
+    metrics.replicasGone(run, layer, observed.gone().size());
+    records.get(records.size() - 1).completed = observed.completed();
   }
 
   /** Asks every entity of the barrier for its state; the asks queue behind the records before the barrier. */
