@@ -44,6 +44,12 @@ import org.jspecify.annotations.Nullable;
  * step completes even when no snapshot arrives; steps completed that way are handed out with the
  * next reply (an {@link Observed} or a {@link Checkpoint}). Chunk buffers of large matrices are
  * not part of the checkpoint.
+ *
+ * <p>A stream that meets this entity for the first time ({@code previous} = -1) feeds it from the
+ * committed offsets, which only its stored checkpoint matches: an entity that has applied
+ * anything since it was restored (fed by an earlier stream of this or another node, which failed
+ * or lost the partition before it saved those records) reloads its checkpoint first, so that the
+ * new stream's records are applied again and their outputs produced again instead of skipped.
  */
 public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Command> {
 
@@ -143,14 +149,22 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final EnsembleEstimator estimator;
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
+  private final CheckpointLoader checkpoints;
+  private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
   private long appliedOffset;
   private boolean changed;
+  /** Applied something since restored: the state may be ahead of the stored checkpoint. */
+  private boolean aheadOfRestore;
 
   private EstimatorEntity(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
-      byte @Nullable [] state, TimerScheduler<Command> timers) {
+      byte @Nullable [] state, CheckpointLoader checkpoints, StashBuffer<Command> stash, TimerScheduler<Command> timers) {
     super(ctx);
     this.settings = settings;
     this.entityId = entityId;
+    this.checkpoints = checkpoints;
+    this.stash = stash;
+    this.timers = timers;
     this.chunks = new ChunkAssembler(settings.maxChunkBytes());
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
@@ -173,17 +187,17 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
   public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
-      return restoring(settings, entityId, stash, timers);
-    })));
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> restoring(ctx, settings, entityId, checkpoints, stash, timers))));
   }
 
-  private static Behavior<Command> restoring(EstimatorSettings settings, String entityId, StashBuffer<Command> stash,
-      TimerScheduler<Command> timers) {
+  /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
+  private static Behavior<Command> restoring(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
+      CheckpointLoader checkpoints, StashBuffer<Command> stash, TimerScheduler<Command> timers) {
+    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
     return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> Behaviors.setup(ctx -> stash.unstashAll(new EstimatorEntity(ctx, settings,
-            entityId, r.checkpoint().map(EntityCheckpoint::estimator).orElse(null), timers))))
+        .onMessage(Restored.class, r -> Behaviors.setup(c -> stash.unstashAll(new EstimatorEntity(c, settings,
+            entityId, r.checkpoint().map(EntityCheckpoint::estimator).orElse(null), checkpoints, stash, timers))))
         .onMessage(RestoreFailed.class, f -> {
           throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
         })
@@ -223,6 +237,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onObserve(Observe msg) {
+    if (msg.previous() < 0 && aheadOfRestore) {
+      return reloadThen(msg);
+    }
     int n = msg.snapshots().size();
     if (msg.previous() > appliedOffset) {
       msg.replyTo().tell(new Observed(Collections.nCopies(n, Outcome.LOST), Collections.nCopies(n, null), List.of(),
@@ -248,6 +265,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
     appliedOffset = Math.max(appliedOffset, offset);
     changed = true;
+    aheadOfRestore = true;
     ChunkAssembler.Outcome whole = chunks.add(snapshot);
     if (whole instanceof ChunkAssembler.Outcome.Pending) {
       outcomes.add(Outcome.CHUNK_PENDING);
@@ -279,6 +297,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     StepAssembler.Offer offer = assembler.tick(System.currentTimeMillis());
     if (!offer.completed().isEmpty() || !offer.gone().isEmpty()) {
       changed = true;
+      aheadOfRestore = true;
       complete(offer);
     }
     return this;
@@ -296,7 +315,21 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
   }
 
+  /**
+   * A stream's first command while this entity may hold records no checkpoint saved: back to the
+   * stored checkpoint, then the command.
+   */
+  private Behavior<Command> reloadThen(Command msg) {
+    getContext().getLog().info("{}: first fed by a stream while ahead of its checkpoint (at offset {}):"
+        + " reloading the checkpoint first", entityId, appliedOffset);
+    stash.stash(msg);
+    return restoring(getContext(), settings, entityId, checkpoints, stash, timers);
+  }
+
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    if (msg.previous() < 0 && aheadOfRestore) {
+      return reloadThen(msg);
+    }
     if (msg.previous() > appliedOffset) {
       msg.replyTo().tell(new Checkpoint(true, false, new byte[0], 0, List.of(), List.of()));
       return this;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -75,6 +76,31 @@ class EstimatorEntityTest {
         "the sender gave it offset 13, which it does not hold");
     assertEquals(EstimatorEntity.Outcome.ACCEPTED, observe(restored, snapshot(0, 1, 0.3f), 12, 11).outcome());
     assertTrue(checkpoint(restored, 13).lost());
+  }
+
+  @Test
+  void shouldReloadItsCheckpointWhenANewStreamMeetsItAheadOfTheCheckpoint() {
+    AtomicReference<byte[]> stored = new AtomicReference<>();
+    CheckpointLoader loader = key -> CompletableFuture.completedFuture(
+        Optional.ofNullable(stored.get()).map(state -> new EntityCheckpoint(state, new byte[0])));
+    ActorRef<EstimatorEntity.Command> e = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
+    observe(e, snapshot(0, 0, 0.1f), 10, -1);
+    observe(e, snapshot(1, 0, 0.2f), 11, 10);
+    stored.set(checkpoint(e, 11).state());
+    // the stream goes on past the checkpoint, then fails before the outputs of step 1 are written
+    observe(e, snapshot(0, 1, 0.3f), 12, 11);
+    List<StepEstimate> lost = observe(e, snapshot(1, 1, 0.5f), 13, 12).completed();
+    assertEquals(1, lost.size(), "step 1 completed under the failed stream");
+
+    // a new stream resumes at the committed offset 12 and meets the entity for the first time
+    assertEquals(EstimatorEntity.Outcome.ACCEPTED, observe(e, snapshot(0, 1, 0.3f), 12, -1).outcome(),
+        "applied again from the checkpoint, not skipped");
+    List<StepEstimate> again = observe(e, snapshot(1, 1, 0.5f), 13, 12).completed();
+    assertEquals(1, again.size(), "step 1 completed again, so its outputs are produced again");
+    assertEquals(lost.get(0).estimate(), again.get(0).estimate(), "the same estimate");
+    stored.set(checkpoint(e, 13).state());
+    assertEquals(EstimatorEntity.Outcome.SKIPPED, observe(e, snapshot(1, 1, 0.5f), 13, -1).outcome(),
+        "what the newest checkpoint holds is skipped by the next stream");
   }
 
   @Test

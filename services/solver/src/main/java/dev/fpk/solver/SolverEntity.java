@@ -41,7 +41,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile); a step at
  * or behind the last one it advanced to is skipped (a replay after a restart), so none is
- * applied twice.
+ * applied twice. Like the estimator, a solver that has advanced since it was restored reloads its
+ * checkpoint before the first command of a stream that meets it for the first time ({@code
+ * previous} = -1): that stream starts from the committed offsets, which only the stored checkpoint
+ * (the estimator's and this one's together) matches.
  */
 public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
@@ -83,10 +86,19 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   private final JointSettings jointSettings;
   /** The joint 4-D model, for ensemble layers of 4 entries when enabled; null otherwise. */
   private @Nullable JointSolver joint;
+  private final String entityId;
+  private final CheckpointLoader checkpoints;
+  private final StashBuffer<Command> stash;
+  /** Advanced since restored: the state may be ahead of the stored checkpoint. */
+  private boolean aheadOfRestore;
 
-  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, String entityId, byte @Nullable [] state) {
+  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, String entityId, byte @Nullable [] state,
+      CheckpointLoader checkpoints, StashBuffer<Command> stash) {
     super(ctx);
     this.settings = settings;
+    this.entityId = entityId;
+    this.checkpoints = checkpoints;
+    this.stash = stash;
     Config config = ctx.getSystem().settings().config();
     this.jointSettings = config.hasPath("fpk.solver.joint") ? JointSettings.fromConfig(config) : JointSettings.DEFAULTS;
     if (state == null || state.length == 0) {
@@ -108,16 +120,17 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
   /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
   public static Behavior<Command> create(SolverSettings settings, String entityId, CheckpointLoader checkpoints) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> {
-      ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
-      return restoring(settings, entityId, stash);
-    }));
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(
+        ctx -> restoring(ctx, settings, entityId, checkpoints, stash)));
   }
 
-  private static Behavior<Command> restoring(SolverSettings settings, String entityId, StashBuffer<Command> stash) {
+  /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
+  private static Behavior<Command> restoring(ActorContext<Command> ctx, SolverSettings settings, String entityId,
+      CheckpointLoader checkpoints, StashBuffer<Command> stash) {
+    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
     return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> Behaviors.setup(ctx -> stash.unstashAll(new SolverEntity(ctx, settings,
-            entityId, r.checkpoint().map(EntityCheckpoint::solver).orElse(null)))))
+        .onMessage(Restored.class, r -> Behaviors.setup(c -> stash.unstashAll(new SolverEntity(c, settings,
+            entityId, r.checkpoint().map(EntityCheckpoint::solver).orElse(null), checkpoints, stash))))
         .onMessage(RestoreFailed.class, f -> {
           throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
         })
@@ -151,6 +164,9 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
+    if (msg.previous() < 0 && aheadOfRestore) {
+      return reloadThen(msg);
+    }
     if (msg.previous() > solver.lastStep()) {
       msg.replyTo().tell(new Advanced(true, List.of(), List.of()));
       return this;
@@ -161,10 +177,22 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       if (step.step().step() > solver.lastStep()) {
         done.add(step);
         outputs.add(withJoint(step, solver.advance(step)));
+        aheadOfRestore = true;
       }
     }
     msg.replyTo().tell(new Advanced(false, done, outputs));
     return this;
+  }
+
+  /**
+   * A stream's first command while this solver may hold steps no checkpoint saved: back to the
+   * stored checkpoint, then the command.
+   */
+  private Behavior<Command> reloadThen(Command msg) {
+    getContext().getLog().info("{}: first fed by a stream while ahead of its checkpoint (at step {}):"
+        + " reloading the checkpoint first", entityId, solver.lastStep());
+    stash.stash(msg);
+    return restoring(getContext(), settings, entityId, checkpoints, stash);
   }
 
   /** The entry-wise output with the joint model's figures added, where the joint model applies. */
@@ -179,6 +207,9 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
+    if (msg.previous() < 0 && aheadOfRestore) {
+      return reloadThen(msg);
+    }
     if (msg.previous() > solver.lastStep()) {
       msg.replyTo().tell(new Checkpoint(true, new byte[0]));
       return this;
