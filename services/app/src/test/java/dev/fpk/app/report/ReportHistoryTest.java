@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
+import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.protocol.v1.EntryEstimate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +50,10 @@ class ReportHistoryTest {
   }
 
   private void feed(ReportCollector c, long from, long to) {
+    // the layer's entries come from its estimate
+    c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", DriftDiffusionEstimate.newBuilder()
+        .setRunId("r").setLayer("w").setStep(to).setMode("ensemble").addEntries(EntryEstimate.newBuilder().addIndex(0))
+        .build().toByteArray()));
     for (long step = from; step <= to; step++) {
       AlignmentUpdate a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("w").setStep(step).setReplicas(4)
           .addEntries(EntryAlignment.newBuilder().setW1(step)).build();
