@@ -20,7 +20,7 @@ java -jar "$jar" bench e2e --json --soak-minutes "$minutes" "$@" >"$out"
 echo "soak: load after: $(uptime)"
 python3 - "$out" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])  # the JSON is the last line
 s = r["soak"]
 mb = lambda b: "%.0f MB" % (b / 2**20)
 print("soak: sustained %.3g values/s, soak at %.3g values/s for %s min, latency p50 %d ms p99 %d ms"
