@@ -10,8 +10,10 @@ import dev.fpk.app.cli.PublishCommand;
 import dev.fpk.app.cli.LoadgenCommand;
 import dev.fpk.app.cli.ReplayCommand;
 import dev.fpk.app.cli.ReportCommand;
+import dev.fpk.app.cli.SignalStop;
 import dev.fpk.app.cli.TrainCommand;
 import dev.fpk.app.config.FpkConfig;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,16 +44,27 @@ public final class Fpk implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    Thread main = Thread.currentThread();
+    // a signal stops the command that runs, in order (SignalStop); help and usage errors need nothing
+    int exit = commandLine().setExecutionStrategy(parsed -> {
+      List<CommandLine> commands = parsed.asCommandLineList();
+      SignalStop.install(commands.get(commands.size() - 1).getCommandName(), main, System.err);
+      return new CommandLine.RunLast().execute(parsed);
+    }).execute(args);
+    System.exit(SignalStop.exitCode().orElse(exit));
   }
 
   /**
    * The command line with fpk's error handling: bad options and values are usage errors that name
-   * the option (exit 2), failures print a one-line reason (exit 1), success exits 0.
+   * the option (exit 2), failures print a one-line reason (exit 1), success exits 0; a command
+   * stopped by a signal exits 128 + its number ({@link SignalStop}, installed by {@link #main}).
    */
   public static CommandLine commandLine() {
     return new CommandLine(new Fpk())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          if (SignalStop.stopping()) {
+            return 1; // the signal's line said it all; main exits with the signal's code
+          }
           cmd.getErr().println("fpk " + cmd.getCommandName() + ": " + reason(e));
           cmd.getErr().flush();
           return 1;

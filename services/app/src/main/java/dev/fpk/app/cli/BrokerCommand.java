@@ -1,7 +1,6 @@
 package dev.fpk.app.cli;
 
 import dev.fpk.app.broker.EmbeddedKafka;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
 /** Runs the embedded broker alone, for local setups with several fpk processes. */
@@ -10,19 +9,11 @@ import picocli.CommandLine.Command;
 public final class BrokerCommand implements Runnable {
   @Override
   public void run() {
-    EmbeddedKafka broker = EmbeddedKafka.start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      broker.close();
-      stopped.countDown();
-    }));
-    System.out.println("bootstrap " + broker.bootstrapServers());
-    System.out.println("export FPK_BOOTSTRAP=" + broker.bootstrapServers());
-    System.out.flush();
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+      System.out.println("bootstrap " + broker.bootstrapServers());
+      System.out.println("export FPK_BOOTSTRAP=" + broker.bootstrapServers());
+      System.out.flush();
+      SignalStop.awaitSignal(); // then the broker stops and its log directory goes
     }
   }
 }

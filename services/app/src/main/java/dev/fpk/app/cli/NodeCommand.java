@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,16 +64,12 @@ public final class NodeCommand implements Callable<Integer> {
     if (httpPort != null) {
       config = config.withValue("fpk.http.port", ConfigValueFactory.fromAnyRef(httpPort));
     }
-    AnalysisNode node = AnalysisNode.start(config, bootstrap);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
-      stopped.countDown();
-    }));
-    spec.commandLine().getOut().printf("node %s up: roles %s, Kafka %s, metrics http://%s/metrics%n",
-        Cluster.get(node.system()).selfMember().address(), asked, bootstrap, node.httpAddress());
-    spec.commandLine().getOut().flush();
-    stopped.await();
+    try (AnalysisNode node = AnalysisNode.start(config, bootstrap)) {
+      spec.commandLine().getOut().printf("node %s up: roles %s, Kafka %s, metrics http://%s/metrics%n",
+          Cluster.get(node.system()).selfMember().address(), asked, bootstrap, node.httpAddress());
+      spec.commandLine().getOut().flush();
+      SignalStop.awaitSignal(); // then the node drains, checkpoints and leaves its cluster
+    }
     return 0;
   }
 }

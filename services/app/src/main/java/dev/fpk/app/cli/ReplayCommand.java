@@ -8,6 +8,7 @@ import dev.fpk.app.config.IngestLimits;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.HtmlReport;
+import dev.fpk.app.report.WholeFile;
 import dev.fpk.protocol.ReplayFiles;
 import dev.fpk.protocol.ReplayFormat;
 import dev.fpk.protocol.ReplayItem;
@@ -92,9 +93,9 @@ public final class ReplayCommand implements Callable<Integer> {
       awaitAnalysis(pipeline, group, progress);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       ObjectNode reportJson = pipeline.collector().toJson(mapper, runIds);
-      mapper.writeValue(report.toFile(), reportJson);
+      WholeFile.write(report, f -> mapper.writeValue(f.toFile(), reportJson));
       if (html != null) {
-        HtmlReport.write(html, new ObjectMapper(), reportJson);
+        WholeFile.write(html, f -> HtmlReport.write(f, new ObjectMapper(), reportJson));
       }
       spec.commandLine().getErr().printf("replay: %d records accepted, %d rejected; report written to %s%s%n",
           counts[0], counts[1], report, html == null ? "" : " and " + html);
@@ -115,7 +116,8 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   /** Publishes the file's valid snapshots; returns {accepted, rejected}. */
-  private long[] publish(Pipeline pipeline, ReplayFormat fmt, Set<String> runIds, Progress progress) throws IOException {
+  private long[] publish(Pipeline pipeline, ReplayFormat fmt, Set<String> runIds, Progress progress)
+      throws IOException, InterruptedException {
     long accepted = 0;
     long rejected = 0;
     long size = Math.max(1, Files.size(input));
@@ -125,6 +127,9 @@ public final class ReplayCommand implements Callable<Integer> {
         input.toString());
         KafkaProducer<String, byte[]> producer = producer(pipeline.bootstrapServers())) {
       for (ReplayItem item : reader) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("stopped while publishing " + input); // a signal (SignalStop)
+        }
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           WeightSnapshot s = a.value();
           runIds.add(s.getRunId());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fpk.app.node.OutputTopics;
 import dev.fpk.app.report.ReportCollector;
+import dev.fpk.app.report.WholeFile;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
       collector.latestAlignment().stream().map(AlignmentUpdate::getRunId).forEach(runIds::add);
     }
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    mapper.writeValue(out.toFile(), collector.toJson(mapper, runIds));
+    WholeFile.write(out, f -> mapper.writeValue(f.toFile(), collector.toJson(mapper, runIds)));
     spec.commandLine().getErr().printf("report: %d output records read, runs %s; written to %s%n", records, runIds, out);
     return 0;
   }

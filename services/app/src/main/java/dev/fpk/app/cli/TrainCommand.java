@@ -79,10 +79,15 @@ public final class TrainCommand implements Callable<Integer> {
           runId, training.replicas, training.steps, training.every, training.layers, bootstrap);
       long start = System.nanoTime();
       CompletableFuture<?> trained = publisher.run(system, bootstrap, training.steps, from).toCompletableFuture();
-      while (!awaitDone(trained)) {
-        if (!quiet) {
-          out.println(progress(publisher, start));
+      try {
+        while (!awaitDone(trained)) {
+          if (!quiet) {
+            out.println(progress(publisher, start));
+          }
         }
+      } catch (InterruptedException e) {
+        publisher.stop(); // before the trainer closes: its stream must have left it
+        throw e;
       }
       trained.join();
       out.println("done: " + progress(publisher, start));

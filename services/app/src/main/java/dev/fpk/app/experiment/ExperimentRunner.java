@@ -8,6 +8,7 @@ import dev.fpk.app.experiment.ExperimentSettings.Variant;
 import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.OutputFollower;
+import dev.fpk.app.report.WholeFile;
 import dev.fpk.app.train.LiveTraining;
 import dev.fpk.app.train.TrainerPublisher;
 import dev.fpk.protocol.Topics;
@@ -95,8 +96,8 @@ public final class ExperimentRunner {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode replay = pipeline.collector().toJson(mapper, Set.of(mainId));
         ObjectNode json = report.toJson(mapper, replay, (System.nanoTime() - start) / 1e9);
-        mapper.writeValue(out.resolve("report.json").toFile(), json);
-        ExperimentHtml.write(out.resolve("report.html"), mapper, json);
+        WholeFile.write(out.resolve("report.json"), f -> mapper.writeValue(f.toFile(), json));
+        WholeFile.write(out.resolve("report.html"), f -> ExperimentHtml.write(f, mapper, json));
         return new Result(json, report.summary(json));
       } finally {
         follower.shutdown().toCompletableFuture().join();

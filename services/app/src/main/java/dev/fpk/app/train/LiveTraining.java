@@ -24,7 +24,8 @@ public final class LiveTraining {
 
   /**
    * Trains every run and waits for the analysis; {@code eachSecond} is called once a second
-   * meanwhile and once at the end. A run that failed rethrows its failure here.
+   * meanwhile and once at the end. A run that failed rethrows its failure here. An interrupt stops
+   * every run's training (what was produced is sent) and is rethrown.
    */
   public static void trainUntilAnalysed(Pipeline pipeline, List<Run> runs, Runnable eachSecond)
       throws InterruptedException {
@@ -33,11 +34,17 @@ public final class LiveTraining {
         .toArray(CompletableFuture[]::new);
     CompletableFuture<Void> all = CompletableFuture.allOf(trained);
     boolean done = false;
-    while (!done) {
-      Thread.sleep(1000);
-      // a failed run ends the wait: its error is what the user must see
-      done = all.isCompletedExceptionally() || all.isDone() && pipeline.isCaughtUp();
-      eachSecond.run();
+    try {
+      while (!done) {
+        Thread.sleep(1000);
+        // a failed run ends the wait: its error is what the user must see
+        done = all.isCompletedExceptionally() || all.isDone() && pipeline.isCaughtUp();
+        eachSecond.run();
+      }
+    } catch (InterruptedException e) {
+      // stopped (a signal): the callers close the trainers next, so their streams must leave them first
+      runs.forEach(r -> r.publisher().stop());
+      throw e;
     }
     all.join();
   }

@@ -4,8 +4,13 @@ import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import dev.fpk.trainer.EnsembleTrainer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,11 +28,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * snapshot is ever dropped.
  */
 public final class TrainerPublisher {
+  private static final Duration LAST_ROUND_TIMEOUT = Duration.ofSeconds(5);
   private final EnsembleTrainer trainer;
   private final String runId;
   private final List<String> layers;
   private final int every;
   private final AtomicLong published = new AtomicLong();
+  /** Set by {@link #stop}: no further training round starts. */
+  private volatile boolean stopped;
+  private volatile CompletableFuture<Done> running = CompletableFuture.completedFuture(Done.getInstance());
 
   public TrainerPublisher(EnsembleTrainer trainer, String runId, List<String> layers, int every) {
     if (every < 1) {
@@ -58,10 +67,31 @@ public final class TrainerPublisher {
     ProducerSettings<String, byte[]> settings = ProducerSettings
         .create(system, new StringSerializer(), new ByteArraySerializer())
         .withBootstrapServers(bootstrapServers);
-    return Source.single(from / every).concat(Source.range((int) (from / every) + 1, (int) (steps / every)).map(i -> (long) i))
+    CompletableFuture<Done> done = Source.single(from / every)
+        .concat(Source.range((int) (from / every) + 1, (int) (steps / every)).map(i -> (long) i))
+        .takeWhile(round -> !stopped)
         .mapConcat(this::snapshotsAfter)
         .map(s -> new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()))
-        .runWith(Producer.plainSink(settings), system);
+        .runWith(Producer.plainSink(settings), system)
+        .toCompletableFuture();
+    running = done;
+    return done;
+  }
+
+  /**
+   * Stops training after the round in progress (at most {@code every} optimiser steps) and waits
+   * up to 5 s for what it produced to be sent: after this the trainer is no longer used and may be
+   * closed. For a signal's orderly stop; failures of the run are the caller's to see.
+   */
+  public void stop() {
+    stopped = true;
+    try {
+      running.get(LAST_ROUND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // stopping anyway: the run's own future reports its failure
+    }
   }
 
   /** The trainer's current optimiser step. */
