@@ -305,10 +305,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   /** Estimates the completed steps into {@link #ready} and logs the replicas declared gone. */
   private void complete(StepAssembler.Offer offer) {
-    for (Integer replica : offer.gone()) {
-      getContext().getLog().warn("{}: replica {} silent for more than {} ms, declared gone; the watermark moves on without it",
-          entityId, replica, settings.replicaTimeoutMillis());
-    }
+    SilentReplicas.log(getContext().getLog(), entityId, offer.gone(), assembler, settings.replicaTimeoutMillis());
     goneSinceReply.addAll(offer.gone());
     for (EnsembleStep step : offer.completed()) {
       ready.add(new StepEstimate(step, estimator.update(step)));

@@ -72,6 +72,12 @@ public final class StepAssembler {
     return watermark;
   }
 
+  /** The highest step {@code replica} has given, -1 if it never gave one (or is unknown). */
+  public long latestStep(int replica) {
+    Replica r = replicas.get(replica);
+    return r == null ? -1 : r.latestStep;
+  }
+
   /** Number of replicas currently counted as live. */
   public int liveReplicas() {
     return (int) replicas.values().stream().filter(r -> r.live).count();
