@@ -156,8 +156,17 @@ class EstimatorEntityTest {
     EstimatorEntity.Observed back = (EstimatorEntity.Observed) serialization.verifySerialization(observed, false);
     assertEquals(observed.completed().get(0).estimate(), back.completed().get(0).estimate(), "protobuf field as bytes");
     assertArrayEquals(observed.completed().get(0).step().values(), back.completed().get(0).step().values());
+    // a step with probe inputs keeps them: a solver on another node compares outputs with them
+    observe(e, snapshot(0, 1, 0.3f).toBuilder().addProbeInputs(0.25f).addProbeInputs(0.5f).build(), 2, 1);
+    EstimatorEntity.Observed probed = observe(e, snapshot(1, 1, 0.4f).toBuilder().addProbeInputs(0.75f)
+        .addProbeInputs(1f).build(), 3, 2);
+    EnsembleStep step = probed.completed().get(0).step();
+    assertEquals(2, step.probes());
+    EnsembleStep stepBack = ((EstimatorEntity.Observed) serialization.verifySerialization(probed, false)).completed()
+        .get(0).step();
+    assertArrayEquals(step.probeInputs(), stepBack.probeInputs(), "probe inputs between nodes");
     serialization.verifySerialization(EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), false);
-    EstimatorEntity.Checkpoint c = checkpoint(e, 1);
+    EstimatorEntity.Checkpoint c = checkpoint(e, 3);
     EstimatorEntity.Checkpoint cBack = (EstimatorEntity.Checkpoint) serialization.verifySerialization(c, false);
     assertArrayEquals(c.state(), cBack.state());
     serialization.verifySerialization(EstimatorEntity.Reload.INSTANCE, true);
