@@ -79,7 +79,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * records before the barrier. They are written to {@link Topics#CHECKPOINTS} ({@link
  * EntityCheckpoint}), and only then are the offsets of those records committed. A restarted (or
  * moved) entity restores its checkpoint and skips records it already holds; the consumer resumes at
- * the committed offsets, which the checkpoints cover. Consumer group = {@code groupId}, one for
+ * the committed offsets, which the checkpoints cover. A stream that replaces a failed one meets
+ * entities the failed stream fed past their checkpoints: each reloads its checkpoint at the new
+ * stream's first ask ({@code previous} = -1), so those records' outputs are produced again. Consumer group = {@code groupId}, one for
  * the combined estimator-solver stream (the stream asks both, so they are consumed together).
  *
  * <p>Shards follow the partitions: the consumer's rebalance listener places the shards of the
