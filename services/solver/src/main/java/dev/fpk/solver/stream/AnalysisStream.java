@@ -153,7 +153,7 @@ public final class AnalysisStream {
         KafkaShardAlignment.rebalanceListener(ENTITY_TYPES),
         "fpk-rebalance-listener-" + RUNS.incrementAndGet(), Props.empty());
     long interval = settings.checkpointInterval().toNanos();
-    return Consumer.committableSource(consumer,
+    Consumer.DrainingControl<Done> control = Consumer.committableSource(consumer,
             Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener))
                 .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt, inFlight)))
         .map(m -> (Element) validate(m))
@@ -172,6 +172,10 @@ public final class AnalysisStream {
         .filter(offsets -> offsets.batchSize() > 0)
         .toMat(Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
         .run(system);
+    // a failed stream's records in flight are abandoned: the consumer's revocation on its way out must not
+    // wait for them (it held the group, and so the stream replacing this one, for LOCATION_WAIT)
+    control.streamCompletion().whenComplete((done, e) -> inFlight.clear());
+    return control;
   }
 
   /**
@@ -515,7 +519,7 @@ public final class AnalysisStream {
     List<CommittableOffset> offsets = new ArrayList<>();
     for (Element e : batch.elements) {
       if (e instanceof InFlight f) {
-        inFlight.get(f.message.record().partition()).decrementAndGet();
+        inFlight.getOrDefault(f.message.record().partition(), new AtomicInteger()).decrementAndGet();
       } else {
         offsets.addAll(((AtBarrier) e).barrier.offsets());
       }
