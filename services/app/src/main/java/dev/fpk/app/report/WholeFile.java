@@ -19,7 +19,8 @@ public final class WholeFile {
 
   public static void write(Path file, Writer writer) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path partial = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+    // not Files.createTempFile: its owner-only permissions would become the report's
+    Path partial = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
     try {
       writer.write(partial);
       Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
