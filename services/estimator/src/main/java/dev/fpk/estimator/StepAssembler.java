@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * size, otherwise the replicas seen so far; in that case a step also waits until some replica
  * has moved past it, so that the first replica to report does not complete a step alone. A
  * replica silent for longer than the timeout is declared gone and the watermark moves on
- * without it; if it speaks again it is live again. A snapshot at or behind the watermark is
+ * without it; if it speaks again it is live again (and if every replica had been declared gone, a
+ * paused feed, all of them are: see {@link #resumeAll}). A snapshot at or behind the watermark is
  * late (or a duplicate, if the same replica already gave that step); a second copy of a pending
  * (replica, step) is a duplicate. At most {@code maxPendingSteps} steps wait; beyond that the
  * oldest completes with the replicas it has, so memory stays bounded.
@@ -93,6 +94,9 @@ public final class StepAssembler {
     }
     declaredSize = Math.max(declaredSize, s.getEnsembleSize());
     Replica replica = replicas.computeIfAbsent(s.getReplica(), id -> new Replica(nowMillis));
+    if (!replica.live && liveReplicas() == 0) {
+      resumeAll(nowMillis);
+    }
     replica.lastSeenMillis = nowMillis;
     replica.live = true;
     Outcome outcome;
@@ -186,6 +190,20 @@ public final class StepAssembler {
       a.replicas.put(id, r);
     }
     return a;
+  }
+
+  /**
+   * Every replica live again, its silence clock restarted: they all fell silent at once, so the
+   * layer's feed paused (its partition unfed while shards moved, a stalled stream, a paused run)
+   * rather than R trainers failing. Else the first replica heard after the pause would complete its
+   * step alone (one replica: no ensemble figures, no output comparison) and the others' snapshots
+   * of that step would be late. A replica really gone is declared gone again after the timeout.
+   */
+  private void resumeAll(long nowMillis) {
+    for (Replica r : replicas.values()) {
+      r.live = true;
+      r.lastSeenMillis = nowMillis;
+    }
   }
 
   private List<Integer> expire(long nowMillis) {

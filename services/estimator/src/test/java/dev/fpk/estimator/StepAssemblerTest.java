@@ -77,6 +77,43 @@ class StepAssemblerTest {
   }
 
   @Test
+  void shouldWaitForEveryReplicaAgainWhenTheFeedResumesAfterAllFellSilent() throws Exception {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    for (int r = 0; r < 3; r++) {
+      a.offer(probed(snap(r, 0, 3, 1f, 2f)), 0);
+    }
+    // the layer's partition goes unfed for longer than the timeout (shards moving): all declared gone
+    assertEquals(3, a.tick(TIMEOUT + 1).gone().size());
+    assertResumesWithEveryReplica(a, TIMEOUT + 2);
+    // the same from a checkpoint taken during the pause
+    StepAssembler paused = new StepAssembler(TIMEOUT, 16);
+    for (int r = 0; r < 3; r++) {
+      paused.offer(probed(snap(r, 0, 3, 1f, 2f)), 0);
+    }
+    paused.tick(TIMEOUT + 1);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    paused.writeTo(new java.io.DataOutputStream(bytes));
+    assertResumesWithEveryReplica(StepAssembler.readFrom(new java.io.DataInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray())), TIMEOUT, 16, 5 * TIMEOUT), 5 * TIMEOUT);
+  }
+
+  /** Step 1 of replicas 0-2 arrives at {@code now}: it completes once, with all three and their probe inputs. */
+  private static void assertResumesWithEveryReplica(StepAssembler a, long now) {
+    assertTrue(a.offer(probed(snap(0, 1, 3, 1f, 2f)), now).completed().isEmpty(),
+        "the first replica heard after the pause does not complete step 1 alone");
+    assertEquals(StepAssembler.Outcome.ACCEPTED, a.offer(probed(snap(1, 1, 3, 1f, 2f)), now).outcome(), "not late");
+    StepAssembler.Offer last = a.offer(probed(snap(2, 1, 3, 1f, 2f)), now);
+    assertEquals(StepAssembler.Outcome.ACCEPTED, last.outcome(), "not late");
+    assertEquals(1, last.completed().size());
+    assertEquals(3, last.completed().get(0).size(), "step 1 with every replica");
+    assertEquals(2, last.completed().get(0).probes(), "and so with probe inputs: its outputs are compared");
+  }
+
+  private static WeightSnapshot probed(WeightSnapshot s) {
+    return s.toBuilder().addAllProbeInputs(List.of(0.25f, 0.5f, 0.75f, 1f)).build();
+  }
+
+  @Test
   void shouldCompleteOutOfOrderStepsInStepOrder() {
     StepAssembler a = new StepAssembler(TIMEOUT, 16);
     a.offer(snap(0, 1, 2, 1f), 0);
