@@ -24,8 +24,10 @@ import java.util.TreeSet;
  * size, otherwise the replicas seen so far; in that case a step also waits until some replica
  * has moved past it, so that the first replica to report does not complete a step alone. A
  * replica silent for longer than the timeout is declared gone and the watermark moves on
- * without it; if it speaks again it is live again (and if every replica had been declared gone, a
- * paused feed, all of them are: see {@link #resumeAll}). A snapshot at or behind the watermark is
+ * without it; if it speaks again it is live again. When every replica is silent, the layer's feed
+ * paused: no step completes for want of live replicas, and the first snapshot after the pause makes
+ * them all live again ({@link #resumeAll}); so a run whose trainers stopped at different steps
+ * leaves its last incomplete steps pending. A snapshot at or behind the watermark is
  * late (or a duplicate, if the same replica already gave that step); a second copy of a pending
  * (replica, step) is a duplicate. At most {@code maxPendingSteps} steps wait; beyond that the
  * oldest completes with the replicas it has, so memory stays bounded.
@@ -245,12 +247,18 @@ public final class StepAssembler {
   private boolean isComplete(long n) {
     Map<Integer, WeightSnapshot> atStep = pending.get(n);
     boolean someoneMovedOn = false;
+    boolean someoneLive = false;
     for (Map.Entry<Integer, Replica> e : replicas.entrySet()) {
       Replica r = e.getValue();
       someoneMovedOn |= r.latestStep > n;
+      someoneLive |= r.live;
       if (r.live && !atStep.containsKey(e.getKey())) {
         return false;
       }
+    }
+    if (!someoneLive) {
+      // all silent: the feed paused (see resumeAll), so the snapshots the step lacks are still to come
+      return false;
     }
     if (declaredSize > 0) {
       for (int id = 0; id < declaredSize; id++) {

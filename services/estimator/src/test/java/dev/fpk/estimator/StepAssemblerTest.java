@@ -97,6 +97,24 @@ class StepAssemblerTest {
         new java.io.ByteArrayInputStream(bytes.toByteArray())), TIMEOUT, 16, 5 * TIMEOUT), 5 * TIMEOUT);
   }
 
+  @Test
+  void shouldNotCompleteAStepWithTheReplicasItHasWhenAllFallSilent() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    for (int r = 0; r < 3; r++) {
+      a.offer(probed(snap(r, 0, 3, 1f, 2f)), 0);
+    }
+    a.offer(probed(snap(0, 1, 3, 1f, 2f)), 0);
+    a.offer(probed(snap(1, 1, 3, 1f, 2f)), 0);
+    // the feed pauses between replica 1's and replica 2's snapshot of step 1
+    StepAssembler.Offer paused = a.tick(TIMEOUT + 1);
+    assertEquals(3, paused.gone().size());
+    assertTrue(paused.completed().isEmpty(), "step 1 waits for the feed, not completed without replica 2");
+    StepAssembler.Offer resumed = a.offer(probed(snap(2, 1, 3, 1f, 2f)), TIMEOUT + 2);
+    assertEquals(StepAssembler.Outcome.ACCEPTED, resumed.outcome(), "not late");
+    assertEquals(1, resumed.completed().size());
+    assertEquals(3, resumed.completed().get(0).size(), "step 1 with every replica");
+  }
+
   /** Step 1 of replicas 0-2 arrives at {@code now}: it completes once, with all three and their probe inputs. */
   private static void assertResumesWithEveryReplica(StepAssembler a, long now) {
     assertTrue(a.offer(probed(snap(0, 1, 3, 1f, 2f)), now).completed().isEmpty(),
