@@ -44,8 +44,11 @@ final class SilentReplicas {
     String since = last.getCount() == 0 ? "" : last.getMin() == last.getMax() ? " since step " + last.getMax()
         : " since steps " + last.getMin() + "-" + last.getMax();
     String never = mute == 0 ? "" : String.format(Locale.ROOT, " (%d never gave a step)", mute);
+    // with no replica live the feed counts as paused (StepAssembler): steps wait instead of moving on
+    String then = assembler.liveReplicas() == 0 ? "the feed paused: steps wait for them, watermark at step %d"
+        : "the watermark moves on without them, now at step %d";
     return new Line(true, String.format(Locale.ROOT, "%s: %d replicas silent%s%s for more than %d ms, declared gone (%s);"
-        + " %d live; the watermark moves on without them, now at step %d", entityId, gone.size(), since, never, timeoutMillis,
+        + " %d live; " + then, entityId, gone.size(), since, never, timeoutMillis,
         replicaList(gone), assembler.liveReplicas(), assembler.watermark()));
   }
 
