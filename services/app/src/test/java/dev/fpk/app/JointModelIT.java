@@ -81,21 +81,25 @@ class JointModelIT {
     Map<TopicPartition, Long> startCut = Streaming.snapshotEnds(bootstrap);
     List<WeightSnapshot> data = run(cut);
     Map<TopicPartition, Long> endCut = Streaming.endsAfter(startCut, data);
+    // the first node sees the first 60% arrive step by step and is stopped mid-stream; the rest is
+    // published only after it stopped, so the cut falls inside the run however fast the analysis is
+    List<WeightSnapshot> early = data.subList(0, data.size() * 3 / 5);
     AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
     CompletableFuture<Map<TopicPartition, Long>> publishing = CompletableFuture.supplyAsync(() -> {
       try {
-        return Streaming.publishPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
+        return Streaming.publishPaced(bootstrap, early, STEPS * 3 / 5, Duration.ofMillis(20));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
     try {
-      Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 0.5, wait);
+      Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 0.3, wait);
     } finally {
       first.close();
     }
     double stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
-    assertEquals(endCut, publishing.get(), "published where expected");
+    publishing.get();
+    assertEquals(endCut, Streaming.publish(bootstrap, data.subList(early.size(), data.size())), "published where expected");
     assertTrue(stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
     try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 1.0, wait);
