@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,11 +33,8 @@ class BrokerRestartIT {
 
   @Test
   void shouldCompleteTheRunAndReportTheSameWhenTheBrokerRestartsMidRun() throws Exception {
-    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+    try (EmbeddedKafka broker = Streaming.brokerWithTopics(4)) {
       String bootstrap = broker.bootstrapServers();
-      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-        admin.ensureTopics(4, (short) 1);
-      }
       String id = UUID.randomUUID().toString();
       String reference = "steady-" + id;
       String cut = "outage-" + id;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.app.node.KafkaAdmin;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,11 +37,8 @@ class RebalanceStormIT {
 
   @Test
   void shouldReportTheSameAsOneNodeWhileNodesJoinAndLeaveRepeatedly() throws Exception {
-    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+    try (EmbeddedKafka broker = Streaming.brokerWithTopics(PARTITIONS)) {
       String bootstrap = broker.bootstrapServers();
-      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-        admin.ensureTopics(PARTITIONS, (short) 1);
-      }
       String id = UUID.randomUUID().toString();
       String run = "storm-" + id;
       String single = "calm-" + id;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.AnalysisNode;
 import dev.fpk.app.node.KafkaAdmin;
@@ -127,6 +128,18 @@ final class Streaming {
       ends.merge(tp, starts.get(tp) + 1, (a, b) -> a + 1);
     }
     return ends;
+  }
+
+  /** A broker of its own (for tests that stop it or form a cluster on it) with fpk's topics in {@code partitions} partitions. */
+  static EmbeddedKafka brokerWithTopics(int partitions) throws Exception {
+    EmbeddedKafka broker = EmbeddedKafka.start();
+    try (KafkaAdmin admin = new KafkaAdmin(broker.bootstrapServers())) {
+      admin.ensureTopics(partitions, (short) 1);
+    } catch (Exception e) {
+      broker.close();
+      throw e;
+    }
+    return broker;
   }
 
   /** Config of an analysis node in its own consumer group, with extra keys. */

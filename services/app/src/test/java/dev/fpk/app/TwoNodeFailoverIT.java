@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.app.node.KafkaAdmin;
 import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
 import java.time.Duration;
@@ -39,11 +38,8 @@ class TwoNodeFailoverIT {
 
   @Test
   void shouldSpreadEntitiesOverTwoNodesAndMoveTheStoppedNodesEntitiesToTheSurvivorFromTheirCheckpoints() throws Exception {
-    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+    try (EmbeddedKafka broker = Streaming.brokerWithTopics(PARTITIONS)) {
       String bootstrap = broker.bootstrapServers();
-      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-        admin.ensureTopics(PARTITIONS, (short) 1);
-      }
       String id = UUID.randomUUID().toString();
       String run = "two-nodes-" + id;
       String single = "one-node-" + id;
@@ -109,11 +105,8 @@ class TwoNodeFailoverIT {
 
   @Test
   void shouldReportTheSameAsOneNodeWhenASecondNodeJoinsMidStream() throws Exception {
-    try (EmbeddedKafka broker = EmbeddedKafka.start()) {
+    try (EmbeddedKafka broker = Streaming.brokerWithTopics(PARTITIONS)) {
       String bootstrap = broker.bootstrapServers();
-      try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
-        admin.ensureTopics(PARTITIONS, (short) 1);
-      }
       String id = UUID.randomUUID().toString();
       String run = "joined-" + id;
       String single = "alone-" + id;
