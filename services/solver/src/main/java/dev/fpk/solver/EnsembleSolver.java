@@ -25,6 +25,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
@@ -63,8 +64,13 @@ public final class EnsembleSolver {
     this.outputs = new OutputComparer(settings.outputs());
   }
 
-  /** What one step produced: the alignment figures and the densities. */
-  public record Output(AlignmentUpdate alignment, DensityUpdate densities) {}
+  /**
+   * What one step produced: the alignment figures of every entry, and at steps whose curves are due
+   * ({@link SolverSettings.CurveSettings}) the densities and the fields (the estimate the step was
+   * scored with) of the entries published; null at other steps.
+   */
+  public record Output(AlignmentUpdate alignment, @Nullable DensityUpdate densities,
+      @Nullable DriftDiffusionEstimate fields) {}
 
   public Output advance(StepEstimate current) {
     EnsembleStep step = current.step();
@@ -85,7 +91,7 @@ public final class EnsembleSolver {
     }
     lastStep = step.step();
     fields = current.estimate();
-    Output out = score(step, previous);
+    Output out = score(step, previous, current.estimate());
     issueForecasts(step, current.estimate());
     return out;
   }
@@ -185,12 +191,14 @@ public final class EnsembleSolver {
     return estimate != null && estimate.getEntriesCount() > 0 && FieldOnGrid.usable(estimate.getEntries(0));
   }
 
-  private Output score(EnsembleStep step, long previous) {
+  private Output score(EnsembleStep step, long previous, DriftDiffusionEstimate estimate) {
     AlignmentUpdate.Builder align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
         .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
         .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
-    DensityUpdate.Builder dens = DensityUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
-        .setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
+    boolean curves = settings.curves().due(step.step(), previous);
+    int stride = settings.curves().stride(entries.length);
+    DensityUpdate.Builder dens = !curves ? null : DensityUpdate.newBuilder().setRunId(step.runId())
+        .setLayer(step.layer()).setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
     for (int e = 0; e < entries.length; e++) {
       int[] index = mode.index(step, e);
       double[] samples = mode.samples(step, e);
@@ -208,24 +216,45 @@ public final class EnsembleSolver {
             .setW1(f.fokkerPlanck().wasserstein1()).setStaticW1(f.nothingChanges().wasserstein1())
             .setGaussianW1(f.gaussianMoments().wasserstein1()));
       }
-      EntryDensity.Builder d = EntryDensity.newBuilder();
       for (int i : index) {
         a.addIndex(i);
-        d.addIndex(i);
-      }
-      for (double edge : s.grid.edges()) {
-        d.addEdges(edge);
-      }
-      for (int i = 0; i < s.density.length; i++) {
-        d.addTheory(s.density[i]).addEmpirical(hist[i]);
       }
       align.addEntries(a);
-      dens.addEntries(d);
+      if (dens != null && e % stride == 0) {
+        dens.addEntries(density(index, s, hist));
+      }
     }
     if (outputs.due(step, previous)) {
       align.addOutputs(outputs.compare("entrywise", step, this::drawEntrywise));
     }
-    return new Output(align.build(), dens.build());
+    return new Output(align.build(), dens == null ? null : dens.build(),
+        dens == null ? null : published(estimate, stride));
+  }
+
+  private static EntryDensity.Builder density(int[] index, EntrySolver s, double[] hist) {
+    EntryDensity.Builder d = EntryDensity.newBuilder();
+    for (int i : index) {
+      d.addIndex(i);
+    }
+    for (double edge : s.grid.edges()) {
+      d.addEdges(edge);
+    }
+    for (int i = 0; i < s.density.length; i++) {
+      d.addTheory(s.density[i]).addEmpirical(hist[i]);
+    }
+    return d;
+  }
+
+  /** The estimate's entries the curves publish: all, or every {@code stride}-th. */
+  private static DriftDiffusionEstimate published(DriftDiffusionEstimate estimate, int stride) {
+    if (stride == 1) {
+      return estimate;
+    }
+    DriftDiffusionEstimate.Builder b = estimate.toBuilder().clearEntries();
+    for (int e = 0; e < estimate.getEntriesCount(); e += stride) {
+      b.addEntries(estimate.getEntries(e));
+    }
+    return b.build();
   }
 
   /** One entry's grid, density and solver; the grid follows the replicas. */

@@ -203,7 +203,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     if (joint == null) {
       return out;
     }
-    return new EnsembleSolver.Output(joint.advance(step).addTo(out.alignment()), out.densities());
+    return new EnsembleSolver.Output(joint.advance(step).addTo(out.alignment()), out.densities(), out.fields());
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {

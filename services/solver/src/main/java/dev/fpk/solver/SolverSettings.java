@@ -18,9 +18,42 @@ import java.util.Locale;
  * @param forecastHorizons steps ahead of the forecasts scored against their baselines, each >= 1,
  *     distinct, ascending; empty = no forecasts
  * @param outputs the output-distribution comparison
+ * @param curves what of the per-entry curves (densities, fields) is published
  */
 public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons,
-    OutputSettings outputs) {
+    OutputSettings outputs, CurveSettings curves) {
+
+  /**
+   * The per-entry curves a step can publish: each entry's density and histogram on its grid
+   * ({@code DensityUpdate}, 3 x cells doubles per entry) and its drift and diffusion fields
+   * ({@code DriftDiffusionEstimate}). They cost far more bytes than the per-entry figures
+   * ({@code AlignmentUpdate}, published every step), and readers keep only the latest, so they go out
+   * once per window of {@code everySteps} optimiser steps, for at most {@code maxEntries} entries of a
+   * layer (every {@code ceil(entries / maxEntries)}-th flat index from 0).
+   *
+   * @param everySteps at most one publication per window of this many optimiser steps, >= 1
+   * @param maxEntries at most this many entries per layer, >= 1
+   */
+  public record CurveSettings(int everySteps, int maxEntries) {
+    public static final CurveSettings DEFAULTS = new CurveSettings(10, 256);
+    /** Every step, every entry: what replays of short runs and the experiment read. */
+    public static final CurveSettings ALL = new CurveSettings(1, Integer.MAX_VALUE);
+
+    public CurveSettings {
+      atLeast("curves.every-steps", everySteps, 1);
+      atLeast("curves.max-entries", maxEntries, 1);
+    }
+
+    /** Whether a step publishes its curves: the first step, and the first step of each later window. */
+    public boolean due(long step, long previousStep) {
+      return previousStep < 0 || Math.floorDiv(step, everySteps) > Math.floorDiv(previousStep, everySteps);
+    }
+
+    /** Distance between the flat entry indices published, for a layer of {@code entries} entries. */
+    public int stride(int entries) {
+      return Math.max(1, (int) ((entries + (long) maxEntries - 1) / maxEntries));
+    }
+  }
 
   /**
    * The output-distribution comparison ({@link OutputComparer}).
@@ -43,14 +76,14 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
     }
   }
 
-  /** No forecasts, default output comparison. */
+  /** No forecasts, default output comparison, every curve every step. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
-    this(cells, scheme, substepsPerStep, List.of(), OutputSettings.DEFAULTS);
+    this(cells, scheme, substepsPerStep, List.of(), OutputSettings.DEFAULTS, CurveSettings.ALL);
   }
 
-  /** Forecasts at these horizons, default output comparison. */
+  /** Forecasts at these horizons, default output comparison, every curve every step. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
-    this(cells, scheme, substepsPerStep, forecastHorizons, OutputSettings.DEFAULTS);
+    this(cells, scheme, substepsPerStep, forecastHorizons, OutputSettings.DEFAULTS, CurveSettings.ALL);
   }
 
   public SolverSettings {
@@ -72,9 +105,11 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
         .findFirst().orElseThrow(() -> new IllegalArgumentException(
             "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
     Config o = c.getConfig("outputs");
+    Config curves = c.getConfig("curves");
     return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"), horizons(c),
         new OutputSettings(o.getInt("max-entries"), o.getInt("every-steps"), o.getInt("projections"),
-            o.getInt("max-points")));
+            o.getInt("max-points")),
+        new CurveSettings(curves.getInt("every-steps"), curves.getInt("max-entries")));
   }
 
   /**

@@ -131,6 +131,9 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     return base.withoutPath("fpk.solver.forecast-horizon-steps") // the retired single horizon would win
         .withValue("fpk.solver.forecast-horizons-steps", ConfigValueFactory.fromIterable(HORIZONS))
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
-        .withValue("fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS));
+        .withValue("fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
+        // the report reads densities and fields at its checkpoint steps: every step, every entry
+        .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
+        .withValue("fpk.solver.curves.max-entries", ConfigValueFactory.fromAnyRef(Integer.MAX_VALUE));
   }
 }

@@ -434,8 +434,10 @@ public final class AnalysisStream {
           metrics.solved(System.nanoTime() - start, advanced.outputs().size());
           for (int i = 0; i < advanced.outputs().size(); i++) {
             EnsembleSolver.Output o = advanced.outputs().get(i);
-            out.add(new ProducerRecord<>(Topics.ESTIMATES, key, advanced.steps().get(i).estimate().toByteArray()));
-            out.add(new ProducerRecord<>(Topics.DENSITIES, key, o.densities().toByteArray()));
+            if (o.densities() != null) { // the per-entry curves, when due (SolverSettings.CurveSettings)
+              out.add(new ProducerRecord<>(Topics.ESTIMATES, key, o.fields().toByteArray()));
+              out.add(new ProducerRecord<>(Topics.DENSITIES, key, o.densities().toByteArray()));
+            }
             out.add(new ProducerRecord<>(Topics.ALIGNMENT, key, o.alignment().toByteArray()));
             metrics.aligned(o.alignment());
           }
