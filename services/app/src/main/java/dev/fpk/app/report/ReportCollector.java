@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fpk.physics.cs.FixedPoints;
+import dev.fpk.protocol.EntryPositions;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DeadLetter;
@@ -224,8 +225,16 @@ public final class ReportCollector {
         FixedPoints.of(grid, drift).forEach(fp -> fixed.addObject().put("w", fp.w()).put("slope", fp.slope()));
       }
       ArrayNode history = out.putArray("alignment");
+      List<Integer> index = estimate != null ? estimate.getEntries(e).getIndexList()
+          : density.getEntries(e).getIndexList();
+      int position = e; // in the alignment, which has every entry; the curves of a big layer have some
       for (AlignmentUpdate a : alignment) {
-        EntryAlignment ea = a.getEntries(e);
+        position = EntryPositions.find(a, index, position);
+        if (position < 0) {
+          position = e;
+          continue;
+        }
+        EntryAlignment ea = a.getEntries(position);
         ObjectNode point = history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
             .put("hellinger", ea.getHellinger()).put("meanError", ea.getMeanError())
             .put("varianceError", ea.getVarianceError()).put("samplingFloorW1", ea.getSamplingFloorW1());
@@ -237,8 +246,8 @@ public final class ReportCollector {
           }
         }
       }
-      if (!alignment.isEmpty()) {
-        out.put("samplingFloorW1", alignment.get(alignment.size() - 1).getEntries(e).getSamplingFloorW1());
+      if (!alignment.isEmpty() && position >= 0) {
+        out.put("samplingFloorW1", alignment.get(alignment.size() - 1).getEntries(position).getSamplingFloorW1());
       }
       if (density != null) {
         EntryDensity d = density.getEntries(e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.physics.cs.FixedPoints;
+import dev.fpk.protocol.EntryPositions;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
@@ -97,11 +98,15 @@ public final class LiveJson {
     }
     number(out, "flowShare", entry < l.flowShare().length ? l.flowShare()[entry] : Double.NaN);
     ArrayNode history = out.putArray("alignment");
+    List<Integer> index = l.index(entry);
+    int position = entry; // in the alignment, which has every entry; the curves of a big layer have some
     for (AlignmentUpdate a : l.alignment()) {
-      if (entry >= a.getEntriesCount()) {
+      position = EntryPositions.find(a, index, position);
+      if (position < 0) {
+        position = entry;
         continue;
       }
-      EntryAlignment ea = a.getEntries(entry);
+      EntryAlignment ea = a.getEntries(position);
       ObjectNode p = history.addObject().put("step", a.getStep());
       number(p, "w1", ea.getW1());
       number(p, "js", ea.getJs());
