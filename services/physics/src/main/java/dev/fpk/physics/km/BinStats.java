@@ -118,13 +118,21 @@ final class BinStats {
 
   /** The estimate per bin (formulas on {@link BinnedKramersMoyal}) with the given OU fit. */
   KramersMoyalEstimate result(Grid1D grid, OuFit fit) {
-    double[] drift = new double[bins];
-    double[] driftSe = new double[bins];
-    double[] diff = new double[bins];
-    double[] diffSe = new double[bins];
-    double[] counts = new double[bins];
-    double[] fourth = new double[bins];
-    double[] pawula = new double[bins];
+    KramersMoyalBins out = new KramersMoyalBins();
+    fill(grid, fit, out);
+    return out.toEstimate();
+  }
+
+  /** Writes the estimate per bin with the given OU fit into {@code out} (the one computation behind {@link #result}). */
+  void fill(Grid1D grid, OuFit fit, KramersMoyalBins out) {
+    out.reset(grid, bins, fit);
+    double[] drift = out.drift;
+    double[] driftSe = out.driftStdErr;
+    double[] diff = out.diffusion;
+    double[] diffSe = out.diffusionStdErr;
+    double[] counts = out.counts;
+    double[] fourth = out.fourth;
+    double[] pawula = out.pawula;
     double sumC = 0;
     double sumM2 = 0;
     double sumZ4 = 0;
@@ -157,7 +165,6 @@ final class BinStats {
       }
     }
     double mu2 = sumM2 / sumC;
-    double pooledPawula = sumC > 0 && mu2 > 0 ? ((sumZ4 / sumC) / (mu2 * mu2) - 3) / 6 : Double.NaN;
-    return new KramersMoyalEstimate(grid, drift, driftSe, diff, diffSe, counts, fourth, pawula, fit, pooledPawula);
+    out.pawulaRatio = sumC > 0 && mu2 > 0 ? ((sumZ4 / sumC) / (mu2 * mu2) - 3) / 6 : Double.NaN;
   }
 }

@@ -222,4 +222,12 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
   public KramersMoyalEstimate result() {
     return stats.result(grid, ou.fit());
   }
+
+  /**
+   * Writes the current estimate into {@code out}, the same numbers as {@link #result()} without
+   * allocating arrays for them (for callers that read many estimators every step).
+   */
+  public void resultInto(KramersMoyalBins out) {
+    stats.fill(grid, ou.fit(), out);
+  }
 }

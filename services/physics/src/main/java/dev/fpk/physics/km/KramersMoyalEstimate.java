@@ -114,22 +114,14 @@ public final class KramersMoyalEstimate {
   /** Drift per bin, replaced by the OU fit at the bin centre where fewer than {@code minCount} effective samples. */
   public double[] smoothedDrift(int minCount) {
     double[] out = drift.clone();
-    for (int i = 0; i < out.length; i++) {
-      if (!(counts[i] >= minCount) || Double.isNaN(out[i])) {
-        out[i] = ouFit.driftAt(grid.centre(i));
-      }
-    }
+    KramersMoyalBins.smoothDrift(out, counts, out.length, grid, ouFit, minCount);
     return out;
   }
 
   /** Diffusion per bin, replaced by the pooled OU diffusion where fewer than {@code minCount} effective samples. */
   public double[] smoothedDiffusion(int minCount) {
     double[] out = diffusion.clone();
-    for (int i = 0; i < out.length; i++) {
-      if (!(counts[i] >= minCount) || Double.isNaN(out[i])) {
-        out[i] = ouFit.diffusion();
-      }
-    }
+    KramersMoyalBins.smoothDiffusion(out, counts, out.length, ouFit, minCount);
     return out;
   }
 }
