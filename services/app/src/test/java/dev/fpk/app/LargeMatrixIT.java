@@ -3,6 +3,7 @@ package dev.fpk.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.Pipeline;
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.Timeout;
 class LargeMatrixIT {
   private static final int SIDE = 2048;
   private static final int STEPS = 4;
+  /** The last step's estimate is checked: curves (estimates, densities) published at every step. */
+  private static final Config EVERY_STEPS_CURVES =
+      ConfigFactory.parseString("fpk.solver.curves.every-steps = 1").withFallback(ConfigFactory.load());
 
   @Test
   void shouldReassembleChunked2048x2048MatrixAndAnalyseTheSingleRunPooled() throws Exception {
@@ -43,7 +47,7 @@ class LargeMatrixIT {
     OuEnsemble ou = new OuEnsemble(runId, "big", new int[] {SIDE, SIDE}, rates, new double[SIDE * SIDE], 1e-4, 1,
         0.0, 0.3, 5);
     int chunks = 0;
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap, "fpk-test-" + UUID.randomUUID());
+    try (Pipeline pipeline = Pipeline.start(EVERY_STEPS_CURVES, bootstrap, "fpk-test-" + UUID.randomUUID());
         KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
       for (int step = 0; step <= STEPS; step++) {
         WeightSnapshot whole = ou.snapshots().get(0).toBuilder().setEnsembleSize(1).build();

@@ -56,7 +56,7 @@ class ReportHistoryTest {
         .build().toByteArray()));
     for (long step = from; step <= to; step++) {
       AlignmentUpdate a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("w").setStep(step).setReplicas(4)
-          .addEntries(EntryAlignment.newBuilder().setW1(step)).build();
+          .addEntries(EntryAlignment.newBuilder().addIndex(0).setW1(step)).build();
       c.accept(new ConsumerRecord<>(Topics.ALIGNMENT, 0, offset++, "r/w", a.toByteArray()));
     }
   }

@@ -40,6 +40,6 @@ class ReportReplayTest {
 
   private static AlignmentUpdate alignment(long step) {
     return AlignmentUpdate.newBuilder().setRunId("r").setLayer("w").setStep(step).setReplicas(4)
-        .addEntries(EntryAlignment.newBuilder().setW1(step)).build();
+        .addEntries(EntryAlignment.newBuilder().addIndex(0).setW1(step)).build();
   }
 }
