@@ -13,6 +13,10 @@ import java.util.Arrays;
  * (Jensen-Shannon, KL). Stateless, thread-safe.
  */
 public final class Alignment {
+  private static final double LN2 = Math.log(2.0);
+  /** Smallest mass whose half is exact (normal), so that {@code x / (0.5 x) == 2} exactly. */
+  private static final double MIN_HALVABLE = 2 * Double.MIN_NORMAL;
+
   private Alignment() {}
 
   /**
@@ -28,7 +32,23 @@ public final class Alignment {
     if (cum == null || s.length == 0) {
       return Double.NaN;
     }
-    int n = s.length;
+    return wasserstein1Sorted(g, cum, s, s.length);
+  }
+
+  /**
+   * {@link #wasserstein1(Grid1D, double[], double[])} of a density prepared once ({@link
+   * CellMasses}) against samples prepared once ({@link PreparedSamples}): the same figure, bit for
+   * bit, without sorting the samples or normalising the density again.
+   */
+  public static double wasserstein1(CellMasses theory, PreparedSamples samples) {
+    if (!theory.valid() || samples.count() == 0) {
+      return Double.NaN;
+    }
+    return wasserstein1Sorted(theory.grid(), theory.cumulative(), samples.sorted(), samples.count());
+  }
+
+  /** W1 against the first n values of s (finite, ascending); cum the normalised CDF at the edges. */
+  private static double wasserstein1Sorted(Grid1D g, double[] cum, double[] s, int n) {
     int cells = g.cells();
     double x = Math.min(g.lo(), s[0]);
     double fPrev = theoryCdf(g, cum, x);
@@ -83,18 +103,27 @@ public final class Alignment {
   private static double[] cumulative(Grid1D g, double[] p) {
     checkLength(g, p);
     double[] cum = new double[p.length + 1];
-    for (int i = 0; i < p.length; i++) {
+    return cumulative(p, p.length, cum) ? cum : null;
+  }
+
+  /**
+   * The normalised CDF of the first n values of p at the n + 1 cell edges into cum; false (cum
+   * undefined) if their total is not positive and finite.
+   */
+  static boolean cumulative(double[] p, int n, double[] cum) {
+    cum[0] = 0;
+    for (int i = 0; i < n; i++) {
       cum[i + 1] = cum[i] + p[i];
     }
-    double total = cum[p.length];
+    double total = cum[n];
     if (!(total > 0) || !Double.isFinite(total)) {
-      return null;
+      return false;
     }
-    for (int i = 0; i <= p.length; i++) {
+    for (int i = 0; i <= n; i++) {
       cum[i] /= total;
     }
-    cum[p.length] = 1;
-    return cum;
+    cum[n] = 1;
+    return true;
   }
 
   private static double theoryCdf(Grid1D g, double[] cum, double x) {
@@ -130,6 +159,14 @@ public final class Alignment {
    */
   public static double[] histogram(Grid1D g, double[] samples) {
     double[] out = new double[g.cells()];
+    histogram(g, samples, out);
+    return out;
+  }
+
+  /** {@link #histogram(Grid1D, double[])} into the first {@code g.cells()} values of out. */
+  static void histogram(Grid1D g, double[] samples, double[] out) {
+    int cells = g.cells();
+    java.util.Arrays.fill(out, 0, cells, 0);
     int n = 0;
     for (double v : samples) {
       if (!Double.isNaN(v)) {
@@ -138,10 +175,9 @@ public final class Alignment {
       }
     }
     double scale = n == 0 ? Double.NaN : 1.0 / (n * g.width());
-    for (int i = 0; i < out.length; i++) {
+    for (int i = 0; i < cells; i++) {
       out[i] *= scale;
     }
-    return out;
   }
 
   /**
@@ -155,10 +191,28 @@ public final class Alignment {
     if (pm == null || qm == null) {
       return Double.NaN;
     }
+    return jensenShannon(pm, qm, pm.length);
+  }
+
+  /** {@link #jensenShannon(Grid1D, double[], double[])} of two densities prepared once, on the same grid. */
+  public static double jensenShannon(CellMasses p, CellMasses q) {
+    checkSameGrid(p, q);
+    return p.valid() && q.valid() ? jensenShannon(p.masses(), q.masses(), p.grid().cells()) : Double.NaN;
+  }
+
+  private static double jensenShannon(double[] pm, double[] qm, int n) {
     double js = 0;
-    for (int i = 0; i < pm.length; i++) {
-      double m = 0.5 * (pm[i] + qm[i]);
-      js += xlogxy(pm[i], m) + xlogxy(qm[i], m);
+    for (int i = 0; i < n; i++) {
+      double p = pm[i];
+      double q = qm[i];
+      if (q == 0 && p >= MIN_HALVABLE) {
+        js += p * LN2; // xlogxy(p, p / 2) + 0: p / (0.5 p) is exactly 2, so one logarithm less
+      } else if (p == 0 && q >= MIN_HALVABLE) {
+        js += q * LN2; // likewise: most cells of a 64-sample histogram are empty
+      } else {
+        double m = 0.5 * (p + q);
+        js += xlogxy(p, m) + xlogxy(q, m);
+      }
     }
     return Math.max(0, 0.5 * js);
   }
@@ -170,8 +224,18 @@ public final class Alignment {
     if (pm == null || qm == null) {
       return Double.NaN;
     }
+    return hellinger(pm, qm, pm.length);
+  }
+
+  /** {@link #hellinger(Grid1D, double[], double[])} of two densities prepared once, on the same grid. */
+  public static double hellinger(CellMasses p, CellMasses q) {
+    checkSameGrid(p, q);
+    return p.valid() && q.valid() ? hellinger(p.masses(), q.masses(), p.grid().cells()) : Double.NaN;
+  }
+
+  private static double hellinger(double[] pm, double[] qm, int n) {
     double bc = 0;
-    for (int i = 0; i < pm.length; i++) {
+    for (int i = 0; i < n; i++) {
       bc += Math.sqrt(pm[i] * qm[i]);
     }
     return Math.sqrt(Math.max(0, 1 - bc));
@@ -203,11 +267,13 @@ public final class Alignment {
   /** Mean of the piecewise-constant density, {@code sum_i P_i c_i} (exact for it). */
   public static double mean(Grid1D g, double[] density) {
     double[] m = masses(g, density);
-    if (m == null) {
-      return Double.NaN;
-    }
+    return m == null ? Double.NaN : meanOfMasses(g, m);
+  }
+
+  /** {@code sum_i m_i c_i} over the cells of g. */
+  static double meanOfMasses(Grid1D g, double[] m) {
     double mean = 0;
-    for (int i = 0; i < m.length; i++) {
+    for (int i = 0; i < g.cells(); i++) {
       mean += m[i] * g.centre(i);
     }
     return mean;
@@ -219,12 +285,13 @@ public final class Alignment {
    */
   public static double variance(Grid1D g, double[] density) {
     double[] m = masses(g, density);
-    if (m == null) {
-      return Double.NaN;
-    }
-    double mean = mean(g, density);
+    return m == null ? Double.NaN : varianceOfMasses(g, m, meanOfMasses(g, m));
+  }
+
+  /** {@code sum_i m_i (c_i - mean)^2 + h^2 / 12} over the cells of g. */
+  static double varianceOfMasses(Grid1D g, double[] m, double mean) {
     double v = 0;
-    for (int i = 0; i < m.length; i++) {
+    for (int i = 0; i < g.cells(); i++) {
       double d = g.centre(i) - mean;
       v += m[i] * d * d;
     }
@@ -262,25 +329,39 @@ public final class Alignment {
   /** Normalised cell masses, or null if the total is not positive. */
   static double[] masses(Grid1D g, double[] p) {
     checkLength(g, p);
+    double[] m = new double[p.length];
+    return masses(p, p.length, m) ? m : null;
+  }
+
+  /**
+   * The first n values of p divided by their total into m; false (m undefined) if the total is not
+   * positive and finite.
+   */
+  static boolean masses(double[] p, int n, double[] m) {
     double total = 0;
-    for (double v : p) {
-      total += v;
+    for (int i = 0; i < n; i++) {
+      total += p[i];
     }
     if (!(total > 0) || !Double.isFinite(total)) {
-      return null;
+      return false;
     }
-    double[] m = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
+    for (int i = 0; i < n; i++) {
       m[i] = p[i] / total;
     }
-    return m;
+    return true;
   }
 
   private static double xlogxy(double x, double y) {
     return x > 0 ? x * Math.log(x / y) : 0;
   }
 
-  private static void checkLength(Grid1D g, double[] p) {
+  private static void checkSameGrid(CellMasses p, CellMasses q) {
+    if (!p.grid().equals(q.grid())) {
+      throw new IllegalArgumentException("need densities on the same grid, got " + p.grid() + " and " + q.grid());
+    }
+  }
+
+  static void checkLength(Grid1D g, double[] p) {
     if (p.length != g.cells()) {
       throw new IllegalArgumentException("need " + g.cells() + " values, got " + p.length);
     }

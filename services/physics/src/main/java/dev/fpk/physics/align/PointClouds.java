@@ -52,15 +52,20 @@ public final class PointClouds {
     }
     Arrays.sort(a);
     Arrays.sort(b);
+    return wasserstein1Sorted(a, a.length, b, b.length);
+  }
+
+  /** W1 between the first na values of a and the first nb of b, both ascending, na, nb >= 1. */
+  static double wasserstein1Sorted(double[] a, int na, double[] b, int nb) {
     int i = 0;
     int j = 0;
     double x = Math.min(a[0], b[0]);
     double total = 0;
-    while (i < a.length || j < b.length) {
-      double next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-      total += Math.abs((double) i / a.length - (double) j / b.length) * (next - x);
+    while (i < na || j < nb) {
+      double next = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+      total += Math.abs((double) i / na - (double) j / nb) * (next - x);
       x = next;
-      if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+      if (j >= nb || (i < na && a[i] <= b[j])) {
         i++;
       } else {
         j++;

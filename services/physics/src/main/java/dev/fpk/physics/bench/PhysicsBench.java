@@ -32,6 +32,8 @@ import java.util.function.DoubleSupplier;
  *       coupled linear drift, TR-BDF2 Strang splitting, one substep) with new fields, as in the
  *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
  *       cells, millis}.
+ *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
+ *       forecast-score}, {@code kde}, {@code gaussian-moments}, in microseconds per entry.
  * </ul>
  *
  * Not thread-safe (run one at a time); takes a few seconds.
@@ -53,6 +55,7 @@ public final class PhysicsBench {
     kmBinned(out);
     fpJoint4d(out, 16);
     fpJoint4d(out, 24);
+    EntryBench.run(out);
   }
 
   /** Command-line entry: prints the JSON lines to standard output. */
@@ -61,7 +64,7 @@ public final class PhysicsBench {
   }
 
   /** Median wall time in nanoseconds of {@code RUNS} calls after at least 0.4 s of warm-up calls. */
-  private static double medianNanos(Runnable r) {
+  static double medianNanos(Runnable r) {
     long start = System.nanoTime();
     for (int i = 0; i < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
       r.run();

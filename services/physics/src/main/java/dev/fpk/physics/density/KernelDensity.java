@@ -1,5 +1,6 @@
 package dev.fpk.physics.density;
 
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.grid.Grid1D;
 import java.util.Arrays;
 
@@ -36,15 +37,32 @@ public final class KernelDensity {
     return estimate(g, s, silvermanBandwidth(g, s));
   }
 
+  /**
+   * The estimate with Silverman's bandwidth from samples prepared once ({@link PreparedSamples}:
+   * their finite values, sorted copy and moments), equal to {@link #estimate(Grid1D, double[])} on
+   * the raw samples bit for bit.
+   */
+  public static double[] estimate(Grid1D g, PreparedSamples samples) {
+    int n = samples.count();
+    double bw = n < 2 ? g.width()
+        : silverman(g, Math.sqrt(samples.squaredDeviations() / (n - 1)), samples.sorted(), n);
+    return estimate(g, samples.finite(), n, bw);
+  }
+
   /** The estimate with an explicit bandwidth (weight units, {@code > 0}). */
   public static double[] estimate(Grid1D g, double[] samples, double bandwidth) {
     if (!(bandwidth > 0)) {
       throw new IllegalArgumentException("need bandwidth > 0, got " + bandwidth);
     }
     double[] s = finite(samples);
+    return estimate(g, s, s.length, bandwidth);
+  }
+
+  /** The estimate from the first n values of s (finite). */
+  private static double[] estimate(Grid1D g, double[] s, int n, double bandwidth) {
     int cells = g.cells();
     double[] mass = new double[cells];
-    if (s.length == 0) {
+    if (n == 0) {
       Arrays.fill(mass, Double.NaN);
       return mass;
     }
@@ -52,10 +70,11 @@ public final class KernelDensity {
     double delta = Math.min(h, bandwidth) / SUB;
     double fineLo = g.lo() - CUT * bandwidth;
     long fine = (long) Math.ceil((g.hi() + CUT * bandwidth - fineLo) / delta) + 1;
-    if (s.length > 4 * fine) {
+    if (n > 4 * fine) {
       // linear binning onto points x_j = fineLo + j delta: mean-preserving, error O((delta/bw)^2)
       double[] weight = new double[(int) fine];
-      for (double x : s) {
+      for (int k = 0; k < n; k++) {
+        double x = s[k];
         double u = (x - fineLo) / delta;
         if (u <= 0) {
           weight[0] += 1;
@@ -74,11 +93,11 @@ public final class KernelDensity {
         }
       }
     } else {
-      for (double x : s) {
-        spread(g, x, 1, bandwidth, mass);
+      for (int k = 0; k < n; k++) {
+        spread(g, s[k], 1, bandwidth, mass);
       }
     }
-    double scale = 1.0 / (s.length * h);
+    double scale = 1.0 / (n * h);
     for (int i = 0; i < cells; i++) {
       mass[i] *= scale;
     }
@@ -114,9 +133,13 @@ public final class KernelDensity {
     for (double v : s) {
       ss += (v - mean) * (v - mean);
     }
-    double sigma = Math.sqrt(ss / (n - 1));
     Arrays.sort(s);
-    double iqr = quantile(s, 0.75) - quantile(s, 0.25);
+    return silverman(g, Math.sqrt(ss / (n - 1)), s, n);
+  }
+
+  /** Silverman's rule from the standard deviation and the first n >= 2 values of sorted. */
+  private static double silverman(Grid1D g, double sigma, double[] sorted, int n) {
+    double iqr = quantile(sorted, n, 0.75) - quantile(sorted, n, 0.25);
     double spread = iqr > 0 ? Math.min(sigma, iqr / 1.34) : sigma;
     if (!(spread > 0)) {
       return g.width();
@@ -124,10 +147,10 @@ public final class KernelDensity {
     return 0.9 * spread * Math.pow(n, -0.2);
   }
 
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
+  private static double quantile(double[] sorted, int n, double q) {
+    double pos = q * (n - 1);
     int i = (int) Math.floor(pos);
-    int j = Math.min(i + 1, sorted.length - 1);
+    int j = Math.min(i + 1, n - 1);
     return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
   }
 

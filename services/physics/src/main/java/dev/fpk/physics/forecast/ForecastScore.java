@@ -1,6 +1,8 @@
 package dev.fpk.physics.forecast;
 
 import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.CellMasses;
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.grid.Grid1D;
 
 /**
@@ -28,5 +30,20 @@ public record ForecastScore(
         Alignment.hellinger(g, forecast, hist),
         Alignment.mean(g, forecast) - Alignment.sampleMean(samples),
         Alignment.variance(g, forecast) - Alignment.sampleVariance(samples));
+  }
+
+  /**
+   * The same score against samples prepared once ({@link PreparedSamples}: no sort, histogram or
+   * sample moments of its own; equal to {@link #of(Grid1D, double[], double[])} bit for bit).
+   */
+  public static ForecastScore of(Grid1D g, double[] forecast, PreparedSamples samples) {
+    CellMasses hist = samples.histogram(g);
+    CellMasses f = samples.theory(g, forecast);
+    return new ForecastScore(
+        Alignment.wasserstein1(f, samples),
+        Alignment.jensenShannon(f, hist),
+        Alignment.hellinger(f, hist),
+        f.mean() - samples.mean(),
+        f.variance() - samples.variance());
   }
 }

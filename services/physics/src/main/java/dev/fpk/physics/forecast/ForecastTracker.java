@@ -1,5 +1,6 @@
 package dev.fpk.physics.forecast;
 
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.grid.Grid1D;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -50,6 +51,14 @@ public final class ForecastTracker {
 
   /** Scores (and forgets) the forecasts for {@code step}; drops those whose target has passed. */
   public List<ScoredForecast> onData(long step, double[] samples) {
+    return onData(step, PreparedSamples.of(samples));
+  }
+
+  /** {@link #onData(long, double[])} with samples prepared once for every score of the step. */
+  public List<ScoredForecast> onData(long step, PreparedSamples samples) {
+    if (pending.isEmpty()) {
+      return List.of();
+    }
     List<ScoredForecast> out = new ArrayList<>();
     for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
       Pending p = it.next();
@@ -76,7 +85,13 @@ public final class ForecastTracker {
 
   /** Number of forecasts {@code horizon} steps ahead waiting for their target step. */
   public int pending(int horizon) {
-    return (int) pending.stream().filter(p -> p.target() - p.issuedAt() == horizon).count();
+    int n = 0; // a loop, not a stream: asked per entry and step
+    for (Pending p : pending) {
+      if (p.target() - p.issuedAt() == horizon) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Writes the pending forecasts, bit for bit (for checkpoints). */

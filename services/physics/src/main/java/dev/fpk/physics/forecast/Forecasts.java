@@ -1,6 +1,6 @@
 package dev.fpk.physics.forecast;
 
-import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.CellMasses;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
@@ -15,6 +15,23 @@ import dev.fpk.physics.density.Gaussians;
 public final class Forecasts {
   /** Quadrature nodes of the Gaussian expectations: trapezoid on +-7 sd (spectrally accurate). */
   private static final int NODES = 57;
+  /** Node positions z_k = -7 + k dz. */
+  private static final double[] Z = new double[NODES];
+  /** Trapezoid weights exp(-z_k^2 / 2) (halved at the ends): computed once, not per RK stage. */
+  private static final double[] WEIGHT = new double[NODES];
+  /** Their sum, added in node order. */
+  private static final double WEIGHT_SUM;
+
+  static {
+    double dz = 14.0 / (NODES - 1);
+    double sum = 0;
+    for (int k = 0; k < NODES; k++) {
+      Z[k] = -7 + k * dz;
+      WEIGHT[k] = Math.exp(-0.5 * Z[k] * Z[k]) * (k == 0 || k == NODES - 1 ? 0.5 : 1);
+      sum += WEIGHT[k];
+    }
+    WEIGHT_SUM = sum;
+  }
 
   private Forecasts() {}
 
@@ -45,8 +62,9 @@ public final class Forecasts {
    */
   public static double[] gaussianMoments(
       Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
-    double m = Alignment.mean(g, density);
-    double v = Math.max(Alignment.variance(g, density) - g.width() * g.width() / 6, 1e-300);
+    CellMasses start = new CellMasses().set(g, density);
+    double m = start.mean();
+    double v = Math.max(start.variance() - g.width() * g.width() / 6, 1e-300);
     if (Double.isNaN(m)) {
       double[] out = new double[g.cells()];
       java.util.Arrays.fill(out, Double.NaN);
@@ -55,36 +73,37 @@ public final class Forecasts {
     int n = Math.max(1, (int) Math.ceil(steps));
     double h = steps / n;
     double[] y = {m, v};
+    double[] k1 = new double[2];
+    double[] k2 = new double[2];
+    double[] k3 = new double[2];
+    double[] k4 = new double[2];
     for (int s = 0; s < n; s++) {
-      double[] k1 = rates(g, drift, diffusion, y[0], y[1]);
-      double[] k2 = rates(g, drift, diffusion, y[0] + 0.5 * h * k1[0], y[1] + 0.5 * h * k1[1]);
-      double[] k3 = rates(g, drift, diffusion, y[0] + 0.5 * h * k2[0], y[1] + 0.5 * h * k2[1]);
-      double[] k4 = rates(g, drift, diffusion, y[0] + h * k3[0], y[1] + h * k3[1]);
+      rates(g, drift, diffusion, y[0], y[1], k1);
+      rates(g, drift, diffusion, y[0] + 0.5 * h * k1[0], y[1] + 0.5 * h * k1[1], k2);
+      rates(g, drift, diffusion, y[0] + 0.5 * h * k2[0], y[1] + 0.5 * h * k2[1], k3);
+      rates(g, drift, diffusion, y[0] + h * k3[0], y[1] + h * k3[1], k4);
       y[0] += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
       y[1] = Math.max(1e-300, y[1] + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]));
     }
     return Gaussians.cellAverages(g, y[0], Math.sqrt(y[1]), true);
   }
 
-  /** {dm/dt, dv/dt} under N(m, v). */
-  private static double[] rates(Grid1D g, double[] mu, double[] d, double m, double v) {
+  /** {dm/dt, dv/dt} under N(m, v) into out. */
+  private static void rates(Grid1D g, double[] mu, double[] d, double m, double v, double[] out) {
     double sd = Math.sqrt(Math.max(v, 0));
     double eMu = 0;
     double eWMu = 0;
     double eD = 0;
-    double wsum = 0;
-    double dz = 14.0 / (NODES - 1);
     for (int k = 0; k < NODES; k++) {
-      double z = -7 + k * dz;
-      double wt = Math.exp(-0.5 * z * z) * (k == 0 || k == NODES - 1 ? 0.5 : 1);
-      double w = m + sd * z;
+      double wt = WEIGHT[k];
+      double w = m + sd * Z[k];
       double f = interpolate(g, mu, w);
       eMu += wt * f;
       eWMu += wt * (w - m) * f;
       eD += wt * interpolate(g, d, w);
-      wsum += wt;
     }
-    return new double[] {eMu / wsum, 2 * eWMu / wsum + 2 * eD / wsum};
+    out[0] = eMu / WEIGHT_SUM;
+    out[1] = 2 * eWMu / WEIGHT_SUM + 2 * eD / WEIGHT_SUM;
   }
 
   private static double interpolate(Grid1D g, double[] f, double w) {
