@@ -6,12 +6,12 @@ import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
-import dev.fpk.physics.align.PointClouds;
+import dev.fpk.physics.align.CellMasses;
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.forecast.ForecastTracker;
 import dev.fpk.physics.forecast.ScoredForecast;
-import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
 import dev.fpk.protocol.v1.AlignmentUpdate;
@@ -24,6 +24,7 @@ import dev.fpk.protocol.v1.HorizonForecast;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -57,11 +58,17 @@ public final class EnsembleSolver {
   private EntrySolver[] entries;
   private long lastStep;
   private DriftDiffusionEstimate fields;
+  // scratch of the step's loop over entries (not state: never checkpointed)
+  private final PreparedSamples prepared = new PreparedSamples();
+  private final SharedFokkerPlanck solvers;
+  private double[] drift = new double[0];
+  private double[] diffusion = new double[0];
 
   public EnsembleSolver(SolverSettings settings) {
     this.settings = settings;
     this.follower = Grids.follower(2 * settings.cells());
     this.outputs = new OutputComparer(settings.outputs());
+    this.solvers = new SharedFokkerPlanck(settings.scheme());
   }
 
   /**
@@ -72,60 +79,83 @@ public final class EnsembleSolver {
   public record Output(AlignmentUpdate alignment, @Nullable DensityUpdate densities,
       @Nullable DriftDiffusionEstimate fields) {}
 
+  /**
+   * Advances every entry to this step, scores it and issues its forecasts, entry by entry: each
+   * entry's samples are copied and prepared ({@link PreparedSamples}: sorted, histogram, moments)
+   * once for all of that (entries are independent, so the order of the work does not change a
+   * figure).
+   */
   public Output advance(StepEstimate current) {
     EnsembleStep step = current.step();
     long previous = lastStep();
-    if (entries == null) {
+    boolean first = entries == null;
+    DriftDiffusionEstimate use = null;
+    double dt = 0;
+    int substeps = 0;
+    if (first) {
       mode = Mode.of(step);
       entries = new EntrySolver[mode.variables(step)];
-      for (int e = 0; e < entries.length; e++) {
-        entries[e] = new EntrySolver(mode.samples(step, e));
-      }
     } else {
-      DriftDiffusionEstimate use = hasData(fields) ? fields : current.estimate();
-      double dt = step.step() - lastStep;
-      int substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
-      for (int e = 0; e < entries.length; e++) {
-        entries[e].advance(mode.samples(step, e), use.getEntries(e), dt, substeps);
-      }
+      use = hasData(fields) ? fields : current.estimate();
+      dt = step.step() - lastStep;
+      substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
     }
     lastStep = step.step();
     fields = current.estimate();
-    Output out = score(step, previous, current.estimate());
-    issueForecasts(step, current.estimate());
-    return out;
+    Scores scores = new Scores(step, previous);
+    for (int e = 0; e < entries.length; e++) {
+      double[] samples = mode.samples(step, e);
+      if (first) {
+        entries[e] = new EntrySolver(samples);
+      } else {
+        entries[e].advance(samples, use.getEntries(e), dt, substeps);
+      }
+      prepared.prepare(samples);
+      scores.add(e, entries[e]);
+      issueForecasts(step, e, current.estimate().getEntries(e));
+    }
+    return scores.output(current.estimate());
   }
 
   /**
-   * Starts a forecast from the data at this step for every entry and horizon {@code k} whose last
-   * forecast of that horizon has been scored: the replicas' kernel density estimate, run {@code k}
-   * steps ahead with the drift and diffusion estimated up to this step.
+   * Starts a forecast from the data at this step for entry {@code e} and every horizon {@code k}
+   * whose last forecast of that horizon has been scored: the replicas' kernel density estimate,
+   * run {@code k} steps ahead with the drift and diffusion estimated up to this step.
    */
-  private void issueForecasts(EnsembleStep step, DriftDiffusionEstimate estimate) {
-    if (settings.forecastHorizons().isEmpty()) {
+  private void issueForecasts(EnsembleStep step, int e, EntryEstimate field) {
+    if (settings.forecastHorizons().isEmpty() || !FieldOnGrid.usable(field)) {
       return;
     }
-    for (int e = 0; e < entries.length; e++) {
-      EntrySolver s = entries[e];
-      EntryEstimate field = estimate.getEntries(e);
-      if (!FieldOnGrid.usable(field)) {
-        continue;
-      }
-      double[] centres = s.grid.centres();
-      double[] start = null;
-      double[] drift = null;
-      double[] diffusion = null;
-      for (int k : settings.forecastHorizons()) {
-        if (s.forecasts.pending(k) == 0) {
-          if (start == null) {
-            start = KernelDensity.estimate(s.grid, mode.samples(step, e));
-            drift = FieldOnGrid.drift(field, centres);
-            diffusion = FieldOnGrid.diffusion(field, centres, s.grid.width());
-          }
-          s.forecasts.issue(step.step(), k, s.grid, start, drift, diffusion);
+    EntrySolver s = entries[e];
+    int n = s.grid.cells();
+    double[] start = null;
+    double[] mu = null;
+    double[] d = null;
+    for (int k : settings.forecastHorizons()) {
+      if (s.forecasts.pending(k) == 0) {
+        if (start == null) {
+          start = KernelDensity.estimate(s.grid, prepared);
+          fieldsAt(field, s.grid);
+          // the forecasts want exactly one value per cell; the scratch may be longer
+          mu = drift.length == n ? drift : Arrays.copyOf(drift, n);
+          d = diffusion.length == n ? diffusion : Arrays.copyOf(diffusion, n);
         }
+        s.forecasts.issue(step.step(), k, s.grid, start, mu, d);
       }
     }
+  }
+
+  /**
+   * The field's drift and diffusion at the cell centres of {@code g}, into the first {@code
+   * g.cells()} values of the scratch arrays (grown to the largest grid seen).
+   */
+  private void fieldsAt(EntryEstimate field, Grid1D g) {
+    if (drift.length < g.cells()) {
+      drift = new double[g.cells()];
+      diffusion = new double[g.cells()];
+    }
+    FieldOnGrid.drift(field, g, drift);
+    FieldOnGrid.diffusion(field, g, diffusion);
   }
 
   /** Draws matrices entry by entry, each entry independently from its own density. */
@@ -138,16 +168,6 @@ public final class EnsembleSolver {
       }
     }
     return out;
-  }
-
-  /** Exact W1 between the samples at even and at odd positions, weight units; NaN below 2 samples. */
-  static double samplingFloor(double[] samples) {
-    double[] even = new double[(samples.length + 1) / 2];
-    double[] odd = new double[samples.length / 2];
-    for (int i = 0; i < samples.length; i++) {
-      (i % 2 == 0 ? even : odd)[i / 2] = samples[i];
-    }
-    return PointClouds.wasserstein1(even, odd);
   }
 
   /** The last step advanced to; -1 before the first. */
@@ -191,27 +211,42 @@ public final class EnsembleSolver {
     return estimate != null && estimate.getEntriesCount() > 0 && FieldOnGrid.usable(estimate.getEntries(0));
   }
 
-  private Output score(EnsembleStep step, long previous, DriftDiffusionEstimate estimate) {
-    AlignmentUpdate.Builder align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
-        .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
-        .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
-    boolean curves = settings.curves().due(step.step(), previous);
-    int stride = settings.curves().stride(entries.length);
-    DensityUpdate.Builder dens = !curves ? null : DensityUpdate.newBuilder().setRunId(step.runId())
-        .setLayer(step.layer()).setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
-    for (int e = 0; e < entries.length; e++) {
+  /** The alignment figures of a step, entry by entry, and its curves if due. */
+  private final class Scores {
+    private final EnsembleStep step;
+    private final long previous;
+    private final AlignmentUpdate.Builder align;
+    private final DensityUpdate.@Nullable Builder dens;
+    private final int stride;
+
+    Scores(EnsembleStep step, long previous) {
+      this.step = step;
+      this.previous = previous;
+      align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
+          .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
+          .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
+      boolean curves = settings.curves().due(step.step(), previous);
+      stride = settings.curves().stride(entries.length);
+      dens = !curves ? null : DensityUpdate.newBuilder().setRunId(step.runId())
+          .setLayer(step.layer()).setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
+    }
+
+    /**
+     * Scores entry {@code e} against the prepared samples: W1, JS, Hellinger, moment errors, the
+     * sampling floor, and the forecasts aimed at this step.
+     */
+    void add(int e, EntrySolver s) {
       int[] index = mode.index(step, e);
-      double[] samples = mode.samples(step, e);
-      EntrySolver s = entries[e];
-      double[] hist = Alignment.histogram(s.grid, samples);
+      CellMasses hist = prepared.histogram(s.grid);
+      CellMasses theory = prepared.theory(s.grid, s.density);
       EntryAlignment.Builder a = EntryAlignment.newBuilder()
-          .setW1(Alignment.wasserstein1(s.grid, s.density, samples))
-          .setJs(Alignment.jensenShannon(s.grid, s.density, hist))
-          .setHellinger(Alignment.hellinger(s.grid, s.density, hist))
-          .setMeanError(Alignment.mean(s.grid, s.density) - Alignment.mean(s.grid, hist))
-          .setVarianceError(Alignment.variance(s.grid, s.density) - Alignment.variance(s.grid, hist))
-          .setSamplingFloorW1(samplingFloor(samples));
-      for (ScoredForecast f : s.forecasts.onData(step.step(), samples)) {
+          .setW1(Alignment.wasserstein1(theory, prepared))
+          .setJs(Alignment.jensenShannon(theory, hist))
+          .setHellinger(Alignment.hellinger(theory, hist))
+          .setMeanError(theory.mean() - hist.mean())
+          .setVarianceError(theory.variance() - hist.variance())
+          .setSamplingFloorW1(prepared.samplingFloor());
+      for (ScoredForecast f : s.forecasts.onData(step.step(), prepared)) {
         a.addForecasts(HorizonForecast.newBuilder().setHorizon(f.horizon()).setIssuedStep(f.issuedAt())
             .setW1(f.fokkerPlanck().wasserstein1()).setStaticW1(f.nothingChanges().wasserstein1())
             .setGaussianW1(f.gaussianMoments().wasserstein1()));
@@ -221,14 +256,17 @@ public final class EnsembleSolver {
       }
       align.addEntries(a);
       if (dens != null && e % stride == 0) {
-        dens.addEntries(density(index, s, hist));
+        dens.addEntries(density(index, s, hist.values()));
       }
     }
-    if (outputs.due(step, previous)) {
-      align.addOutputs(outputs.compare("entrywise", step, this::drawEntrywise));
+
+    Output output(DriftDiffusionEstimate estimate) {
+      if (outputs.due(step, previous)) {
+        align.addOutputs(outputs.compare("entrywise", step, EnsembleSolver.this::drawEntrywise));
+      }
+      return new Output(align.build(), dens == null ? null : dens.build(),
+          dens == null ? null : published(estimate, stride));
     }
-    return new Output(align.build(), dens == null ? null : dens.build(),
-        dens == null ? null : published(estimate, stride));
   }
 
   private static EntryDensity.Builder density(int[] index, EntrySolver s, double[] hist) {
@@ -257,24 +295,24 @@ public final class EnsembleSolver {
     return b.build();
   }
 
-  /** One entry's grid, density and solver; the grid follows the replicas. */
+  /**
+   * One entry's grid, density and forecasts; the grid follows the replicas. Its Fokker-Planck
+   * solver is the layer's shared one for its cell count ({@link SharedFokkerPlanck}).
+   */
   private final class EntrySolver {
     Grid1D grid;
     double[] density;
-    FokkerPlanck1D fp;
     final ForecastTracker forecasts;
 
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());
       density = KernelDensity.estimate(grid, samples);
-      fp = new FokkerPlanck1D(grid, settings.scheme());
       forecasts = new ForecastTracker(settings.substepsPerStep());
     }
 
     EntrySolver(Grid1D grid, double[] density, ForecastTracker forecasts) {
       this.grid = grid;
       this.density = density;
-      this.fp = new FokkerPlanck1D(grid, settings.scheme());
       this.forecasts = forecasts;
     }
 
@@ -283,9 +321,8 @@ public final class EnsembleSolver {
       if (!FieldOnGrid.usable(field)) {
         return; // no increment seen yet: nothing moves the density
       }
-      double[] centres = grid.centres();
-      fp.setFields(FieldOnGrid.drift(field, centres), FieldOnGrid.diffusion(field, centres, grid.width()));
-      fp.advance(density, dt, substeps);
+      fieldsAt(field, grid);
+      solvers.advance(grid, density, drift, diffusion, dt, substeps);
     }
 
     private void follow(double[] samples) {
@@ -293,7 +330,6 @@ public final class EnsembleSolver {
       if (next != grid) {
         density = Grid1D.remap(grid, density, next);
         grid = next;
-        fp = new FokkerPlanck1D(grid, settings.scheme());
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.fpk.solver;
 
+import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.protocol.v1.EntryEstimate;
 
 /**
@@ -18,39 +19,83 @@ final class FieldOnGrid {
   }
 
   static double[] drift(EntryEstimate e, double[] at) {
+    Bins bins = new Bins(e);
     double[] out = new double[at.length];
     for (int i = 0; i < at.length; i++) {
-      double w = at[i];
-      out[i] = inside(e, w) ? interpolate(e, w, true) : e.getDriftSlope() * w + e.getDriftIntercept();
+      out[i] = bins.drift(at[i]);
     }
     return out;
   }
 
   static double[] diffusion(EntryEstimate e, double[] at, double cellWidth) {
-    double floor = 1e-6 * cellWidth * cellWidth;
+    Bins bins = new Bins(e);
+    double floor = floor(cellWidth);
     double[] out = new double[at.length];
     for (int i = 0; i < at.length; i++) {
-      double d = inside(e, at[i]) ? interpolate(e, at[i], false) : e.getDiffusionMean();
-      out[i] = Double.isFinite(d) ? Math.max(d, floor) : floor;
+      out[i] = bins.diffusion(at[i], floor);
     }
     return out;
   }
 
-  private static boolean inside(EntryEstimate e, double w) {
-    return w >= e.getGrid(0) && w <= e.getGrid(e.getGridCount() - 1);
+  /** The drift at the cell centres of {@code g} into the first {@code g.cells()} values of out. */
+  static void drift(EntryEstimate e, Grid1D g, double[] out) {
+    Bins bins = new Bins(e);
+    for (int i = 0; i < g.cells(); i++) {
+      out[i] = bins.drift(g.centre(i));
+    }
   }
 
-  private static double interpolate(EntryEstimate e, double w, boolean drift) {
-    int n = e.getGridCount();
-    if (n == 1) {
-      return drift ? e.getDrift(0) : e.getDiffusion(0);
+  /** The diffusion at the cell centres of {@code g} into the first {@code g.cells()} values of out. */
+  static void diffusion(EntryEstimate e, Grid1D g, double[] out) {
+    Bins bins = new Bins(e);
+    double floor = floor(g.width());
+    for (int i = 0; i < g.cells(); i++) {
+      out[i] = bins.diffusion(g.centre(i), floor);
     }
-    double lo = e.getGrid(0);
-    double h = (e.getGrid(n - 1) - lo) / (n - 1);
-    int i = Math.min((int) ((w - lo) / h), n - 2);
-    double t = (w - e.getGrid(i)) / h;
-    double a = drift ? e.getDrift(i) : e.getDiffusion(i);
-    double b = drift ? e.getDrift(i + 1) : e.getDiffusion(i + 1);
-    return a + t * (b - a);
+  }
+
+  private static double floor(double cellWidth) {
+    return 1e-6 * cellWidth * cellWidth;
+  }
+
+  /** The estimate's bin layout, read from the message once per field rather than once per cell. */
+  private static final class Bins {
+    private final EntryEstimate e;
+    private final int n;
+    private final double lo;
+    private final double hi;
+    private final double h;
+
+    Bins(EntryEstimate e) {
+      this.e = e;
+      this.n = e.getGridCount();
+      this.lo = e.getGrid(0);
+      this.hi = e.getGrid(n - 1);
+      this.h = n == 1 ? Double.NaN : (hi - lo) / (n - 1);
+    }
+
+    double drift(double w) {
+      return inside(w) ? interpolate(w, true) : e.getDriftSlope() * w + e.getDriftIntercept();
+    }
+
+    double diffusion(double w, double floor) {
+      double d = inside(w) ? interpolate(w, false) : e.getDiffusionMean();
+      return Double.isFinite(d) ? Math.max(d, floor) : floor;
+    }
+
+    private boolean inside(double w) {
+      return w >= lo && w <= hi;
+    }
+
+    private double interpolate(double w, boolean drift) {
+      if (n == 1) {
+        return drift ? e.getDrift(0) : e.getDiffusion(0);
+      }
+      int i = Math.min((int) ((w - lo) / h), n - 2);
+      double t = (w - e.getGrid(i)) / h;
+      double a = drift ? e.getDrift(i) : e.getDiffusion(i);
+      double b = drift ? e.getDrift(i + 1) : e.getDiffusion(i + 1);
+      return a + t * (b - a);
+    }
   }
 }
