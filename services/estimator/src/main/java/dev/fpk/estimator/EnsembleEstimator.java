@@ -4,15 +4,11 @@ import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
 import dev.fpk.physics.km.BinnedKramersMoyal;
-import dev.fpk.physics.km.KramersMoyalEstimate;
-import dev.fpk.physics.km.OuFit;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
-import dev.fpk.protocol.v1.EntryEstimate;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Running drift and diffusion of one (run, layer) (PHYSICS.md §2), per entry across replicas in
@@ -33,12 +29,19 @@ public final class EnsembleEstimator {
   private final EstimatorSettings settings;
   // no coarsening cap here: an estimator that outgrows 4x its bins starts afresh instead
   private final GridFollower follower = Grids.follower(Integer.MAX_VALUE);
+  private final EstimateWriter writer;
   private Mode mode;
   private BinnedKramersMoyal[] variables;
   private EnsembleStep previous;
+  /** Per step: each variable's smallest and largest sample; the offsets of the replicas present at both steps. */
+  private double[] min = new double[0];
+  private double[] max = new double[0];
+  private int[] fromOffsets = new int[0];
+  private int[] toOffsets = new int[0];
 
   public EnsembleEstimator(EstimatorSettings settings) {
     this.settings = settings;
+    this.writer = new EstimateWriter(settings.minBinCount());
   }
 
   /** Adds the increments that lead to {@code step} and returns the estimate as of {@code step}. */
@@ -46,14 +49,15 @@ public final class EnsembleEstimator {
     if (variables == null) {
       mode = Mode.of(step);
       variables = new BinnedKramersMoyal[mode.variables(step)];
+      ranges(step);
       for (int v = 0; v < variables.length; v++) {
-        variables[v] = new BinnedKramersMoyal(Grids.around(mode.samples(step, v), settings.bins()), settings.halfLifeSteps());
+        variables[v] = new BinnedKramersMoyal(Grids.around(min[v], max[v], settings.bins()), settings.halfLifeSteps());
       }
     } else {
       addIncrements(step);
     }
     previous = step;
-    return estimate(step);
+    return writer.write(step, mode, variables);
   }
 
   /** Entries held by the previous step (the bulk of a checkpoint besides the bins, 4 bytes each). */
@@ -95,73 +99,97 @@ public final class EnsembleEstimator {
 
   private void addIncrements(EnsembleStep step) {
     double dt = step.step() - previous.step();
-    Map<Integer, Integer> before = positions(previous.replicas());
+    ranges(step);
     for (int v = 0; v < variables.length; v++) {
-      variables[v] = follow(variables[v], mode.samples(step, v));
+      variables[v] = follow(variables[v], min[v], max[v]);
       variables[v].decay(dt);
     }
+    int pairs = pairReplicas(previous, step);
+    float[] from = previous.values();
+    float[] to = step.values();
     int n = step.entries();
-    for (int k = 0; k < step.size(); k++) {
-      Integer p = before.get(step.replicas()[k]);
-      if (p == null) {
-        continue;
-      }
+    // each variable takes its increments in replica order either way; entry by entry when each
+    // entry is its own variable, so that one variable's sums stay in cache for all its replicas
+    if (mode == Mode.ENSEMBLE) {
       for (int e = 0; e < n; e++) {
-        double w = previous.value(p, e);
-        variables[mode.variableOf(e)].increment(w, step.value(k, e) - w, dt);
+        BinnedKramersMoyal km = variables[e];
+        for (int j = 0; j < pairs; j++) {
+          double w = from[fromOffsets[j] + e];
+          km.increment(w, to[toOffsets[j] + e] - w, dt);
+        }
+      }
+    } else {
+      BinnedKramersMoyal km = variables[0];
+      for (int j = 0; j < pairs; j++) {
+        for (int e = 0; e < n; e++) {
+          double w = from[fromOffsets[j] + e];
+          km.increment(w, to[toOffsets[j] + e] - w, dt);
+        }
       }
     }
   }
 
-  private BinnedKramersMoyal follow(BinnedKramersMoyal km, double[] samples) {
+  /** Each variable's smallest and largest sample at {@code step} into {@link #min} and {@link #max}. */
+  private void ranges(EnsembleStep step) {
+    int vars = mode.variables(step);
+    if (min.length < vars) {
+      min = new double[vars];
+      max = new double[vars];
+    }
+    mode.ranges(step, min, max);
+  }
+
+  /**
+   * The replicas present at both steps, in the order of {@code to}: the j-th starts its values at
+   * {@code fromOffsets[j]} in {@code from} and {@code toOffsets[j]} in {@code to}. Returns how many.
+   */
+  private int pairReplicas(EnsembleStep from, EnsembleStep to) {
+    int[] before = from.replicas();
+    int[] now = to.replicas();
+    if (fromOffsets.length < now.length) {
+      fromOffsets = new int[now.length];
+      toOffsets = new int[now.length];
+    }
+    boolean ascending = ascending(before);
+    int pairs = 0;
+    for (int k = 0; k < now.length; k++) {
+      int p = ascending ? Arrays.binarySearch(before, now[k]) : lastIndexOf(before, now[k]);
+      if (p >= 0) {
+        fromOffsets[pairs] = p * from.entries();
+        toOffsets[pairs] = k * to.entries();
+        pairs++;
+      }
+    }
+    return pairs;
+  }
+
+  private static boolean ascending(int[] xs) {
+    for (int i = 1; i < xs.length; i++) {
+      if (xs[i] <= xs[i - 1]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int lastIndexOf(int[] xs, int x) {
+    for (int i = xs.length - 1; i >= 0; i--) {
+      if (xs[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private BinnedKramersMoyal follow(BinnedKramersMoyal km, double lo, double hi) {
     Grid1D grid = km.grid();
-    Grid1D next = Grids.following(follower, grid, samples);
+    Grid1D next = follower.follow(grid, lo, hi);
     if (next == grid) {
       return km;
     }
     if (next.cells() > 4 * settings.bins()) {
-      return new BinnedKramersMoyal(Grids.around(samples, settings.bins()), settings.halfLifeSteps());
+      return new BinnedKramersMoyal(Grids.around(lo, hi, settings.bins()), settings.halfLifeSteps());
     }
     return km.regridded(next);
-  }
-
-  private DriftDiffusionEstimate estimate(EnsembleStep step) {
-    DriftDiffusionEstimate.Builder out = DriftDiffusionEstimate.newBuilder()
-        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode(mode.wireName());
-    for (int v = 0; v < variables.length; v++) {
-      out.addEntries(entry(mode.index(step, v), variables[v].result()));
-    }
-    return out.build();
-  }
-
-  private EntryEstimate entry(int[] index, KramersMoyalEstimate km) {
-    EntryEstimate.Builder b = EntryEstimate.newBuilder();
-    for (int i : index) {
-      b.addIndex(i);
-    }
-    double[] centres = km.grid().centres();
-    double[] drift = km.smoothedDrift(settings.minBinCount());
-    double[] diffusion = km.smoothedDiffusion(settings.minBinCount());
-    // each accessor returns a fresh copy: take them once, not once per bin
-    double[] driftStdErr = km.driftStdErr();
-    double[] diffusionStdErr = km.diffusionStdErr();
-    double[] counts = km.counts();
-    for (int i = 0; i < centres.length; i++) {
-      b.addGrid(centres[i]).addDrift(drift[i]).addDiffusion(diffusion[i])
-          .addDriftStderr(driftStdErr[i]).addDiffusionStderr(diffusionStdErr[i])
-          .addCount(counts[i]);
-    }
-    OuFit fit = km.ouFit();
-    return b.setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
-        .setDiffusionMean(fit.diffusion()).setPawulaRatio(km.pawulaRatio())
-        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr()).build();
-  }
-
-  private static Map<Integer, Integer> positions(int[] replicas) {
-    Map<Integer, Integer> m = new HashMap<>();
-    for (int k = 0; k < replicas.length; k++) {
-      m.put(replicas[k], k);
-    }
-    return m;
   }
 }

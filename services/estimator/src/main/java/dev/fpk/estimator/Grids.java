@@ -18,8 +18,11 @@ public final class Grids {
   private Grids() {}
 
   public static Grid1D around(double[] samples, int cells) {
-    double min = min(samples);
-    double max = max(samples);
+    return around(min(samples), max(samples), cells);
+  }
+
+  /** The initial grid of a sample whose smallest value is {@code min} and largest {@code max}. */
+  public static Grid1D around(double min, double max, int cells) {
     double span = Math.max(max - min, MIN_SPAN * Math.max(1.0, Math.abs(min + max) / 2));
     return Grid1D.of(min - span, max + span, cells);
   }

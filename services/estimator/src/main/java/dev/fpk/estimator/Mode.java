@@ -45,6 +45,28 @@ public enum Mode {
     return all;
   }
 
+  /**
+   * The smallest and largest sample of every variable at this step, into {@code min} and
+   * {@code max} (one slot per variable): what {@link Grids} needs of {@link #samples}, without
+   * copying them.
+   */
+  public void ranges(EnsembleStep step, double[] min, double[] max) {
+    float[] values = step.values();
+    int vars = variables(step);
+    java.util.Arrays.fill(min, 0, vars, Double.POSITIVE_INFINITY);
+    java.util.Arrays.fill(max, 0, vars, Double.NEGATIVE_INFINITY);
+    int n = this == POOLED ? values.length : step.entries();
+    // replica-major: values[k * n + e] is a sample of variable e (of variable 0 when pooled, n = all values)
+    for (int base = 0; base < values.length; base += n) {
+      for (int e = 0; e < n; e++) {
+        double x = values[base + e];
+        int v = this == POOLED ? 0 : e;
+        min[v] = Math.min(min[v], x);
+        max[v] = Math.max(max[v], x);
+      }
+    }
+  }
+
   /** The index reported for a variable: the entry's multi-index, or empty when pooled. */
   public int[] index(EnsembleStep step, int variable) {
     return this == POOLED ? new int[0] : step.index(variable);

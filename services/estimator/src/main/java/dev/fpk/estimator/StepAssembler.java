@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Turns the snapshots of one (run, layer), as they arrive, into complete ensemble steps: the
@@ -58,6 +57,11 @@ public final class StepAssembler {
   private int[] shape;
   private int declaredSize;
   private long watermark = -1;
+  // replicas are never forgotten, so both of these only ever move one way:
+  /** The earliest first-seen time of any replica (Long.MAX_VALUE before the first). */
+  private long firstSeenMillis = Long.MAX_VALUE;
+  /** Replicas 0..knownPrefix-1 are all known. */
+  private int knownPrefix;
 
   public StepAssembler(long replicaTimeoutMillis, int maxPendingSteps) {
     if (replicaTimeoutMillis <= 0) {
@@ -88,14 +92,19 @@ public final class StepAssembler {
 
   /** Offers one validated snapshot received at wall-clock time {@code nowMillis}. */
   public Offer offer(WeightSnapshot s, long nowMillis) {
-    int[] sShape = s.getShapeList().stream().mapToInt(Integer::intValue).toArray();
     if (shape == null) {
-      shape = sShape;
-    } else if (!Arrays.equals(shape, sShape)) {
+      shape = shapeOf(s);
+    } else if (!sameShape(s)) {
       return new Offer(Outcome.SHAPE_MISMATCH, List.of(), List.of());
     }
     declaredSize = Math.max(declaredSize, s.getEnsembleSize());
-    Replica replica = replicas.computeIfAbsent(s.getReplica(), id -> new Replica(nowMillis));
+    Replica replica = replicas.get(s.getReplica());
+    if (replica == null) {
+      // computeIfAbsent links a new entry first in its bucket, put last: the map's order is the
+      // order replicas are declared gone in, kept as it was
+      replica = replicas.computeIfAbsent(s.getReplica(), id -> new Replica(nowMillis));
+      counted(replica);
+    }
     if (!replica.live && liveReplicas() == 0) {
       resumeAll(nowMillis);
     }
@@ -103,7 +112,7 @@ public final class StepAssembler {
     replica.live = true;
     Outcome outcome;
     if (s.getStep() <= watermark) {
-      outcome = replica.recent.contains(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
+      outcome = replica.remembers(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
     } else {
       Map<Integer, WeightSnapshot> atStep = pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
       outcome = atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
@@ -156,7 +165,7 @@ public final class StepAssembler {
       out.writeInt(e.getKey());
       out.writeBoolean(e.getValue().live);
       out.writeLong(e.getValue().latestStep);
-      StateIo.writeLongs(out, e.getValue().recent.stream().mapToLong(Long::longValue).toArray());
+      StateIo.writeLongs(out, e.getValue().recent());
     }
   }
 
@@ -185,11 +194,12 @@ public final class StepAssembler {
       int id = in.readInt();
       Replica r = new Replica(nowMillis);
       r.live = in.readBoolean();
-      r.latestStep = in.readLong();
+      long latestStep = in.readLong();
       for (long step : StateIo.readLongs(in)) {
-        r.recent.add(step);
+        r.remember(step);
       }
-      a.replicas.put(id, r);
+      r.latestStep = latestStep;
+      a.add(id, r);
     }
     return a;
   }
@@ -208,35 +218,60 @@ public final class StepAssembler {
     }
   }
 
+  /** The replicas silent for longer than the timeout, now declared gone (in the map's order, then the declared ones never heard). */
   private List<Integer> expire(long nowMillis) {
-    List<Integer> gone = new ArrayList<>();
-    replicas.forEach((id, r) -> {
+    List<Integer> gone = List.of();
+    for (Map.Entry<Integer, Replica> e : replicas.entrySet()) {
+      Replica r = e.getValue();
       if (r.live && nowMillis - r.lastSeenMillis > replicaTimeoutMillis) {
         r.live = false;
-        gone.add(id);
+        gone = added(gone, e.getKey());
       }
-    });
-    if (declaredSize > 0) {
-      // a declared replica that never spoke is as good as gone after the timeout
-      long firstSeen = replicas.values().stream().mapToLong(r -> r.firstSeenMillis).min().orElse(nowMillis);
-      for (int id = 0; id < declaredSize; id++) {
-        if (!replicas.containsKey(id) && nowMillis - firstSeen > replicaTimeoutMillis) {
+    }
+    // a declared replica that never spoke is as good as gone after the timeout
+    long firstSeen = replicas.isEmpty() ? nowMillis : firstSeenMillis;
+    if (knownPrefix < declaredSize && nowMillis - firstSeen > replicaTimeoutMillis) {
+      for (int id = knownPrefix; id < declaredSize; id++) {
+        if (!replicas.containsKey(id)) {
           Replica r = new Replica(firstSeen);
           r.live = false;
-          replicas.put(id, r);
-          gone.add(id);
+          add(id, r);
+          gone = added(gone, id);
         }
       }
     }
     return gone;
   }
 
+  private void add(int id, Replica r) {
+    replicas.put(id, r);
+    counted(r);
+  }
+
+  /** The running first-seen time and known prefix, after {@code r} was put in {@link #replicas}. */
+  private void counted(Replica r) {
+    firstSeenMillis = Math.min(firstSeenMillis, r.firstSeenMillis);
+    while (replicas.containsKey(knownPrefix)) {
+      knownPrefix++;
+    }
+  }
+
+  /** {@code list} with {@code id} appended; a fresh list is made only when something is added. */
+  private static List<Integer> added(List<Integer> list, int id) {
+    List<Integer> out = list.isEmpty() ? new ArrayList<>() : list;
+    out.add(id);
+    return out;
+  }
+
   private List<EnsembleStep> drain() {
-    List<EnsembleStep> done = new ArrayList<>();
+    List<EnsembleStep> done = List.of();
     while (!pending.isEmpty()) {
       long n = pending.firstKey();
       if (!isComplete(n) && pending.size() <= maxPendingSteps) {
         break;
+      }
+      if (done.isEmpty()) {
+        done = new ArrayList<>();
       }
       done.add(assemble(n, pending.pollFirstEntry().getValue()));
       watermark = n;
@@ -261,18 +296,18 @@ public final class StepAssembler {
       return false;
     }
     if (declaredSize > 0) {
-      for (int id = 0; id < declaredSize; id++) {
-        if (!replicas.containsKey(id)) {
-          return false;
-        }
-      }
-      return true;
+      return knownPrefix >= declaredSize;
     }
     return someoneMovedOn;
   }
 
   private EnsembleStep assemble(long step, Map<Integer, WeightSnapshot> atStep) {
-    int[] ids = new TreeSet<>(atStep.keySet()).stream().mapToInt(Integer::intValue).toArray();
+    int[] ids = new int[atStep.size()];
+    int i = 0;
+    for (int id : atStep.keySet()) {
+      ids[i++] = id;
+    }
+    Arrays.sort(ids);
     int entries = atStep.get(ids[0]).getValuesCount();
     float[] values = new float[ids.length * entries];
     long newest = 0;
@@ -306,10 +341,32 @@ public final class StepAssembler {
     return out;
   }
 
+  private static int[] shapeOf(WeightSnapshot s) {
+    int[] out = new int[s.getShapeCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = s.getShape(i);
+    }
+    return out;
+  }
+
+  private boolean sameShape(WeightSnapshot s) {
+    if (s.getShapeCount() != shape.length) {
+      return false;
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (s.getShape(i) != shape[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** What the assembler knows of one replica. */
   private static final class Replica {
     final long firstSeenMillis;
-    final TreeSet<Long> recent = new TreeSet<>();
+    /** The highest REMEMBERED_STEPS distinct steps accepted, ascending in recent[0..recentCount). */
+    private final long[] recent = new long[REMEMBERED_STEPS + 1];
+    private int recentCount;
     long lastSeenMillis;
     long latestStep = -1;
     boolean live = true;
@@ -321,10 +378,26 @@ public final class StepAssembler {
 
     void remember(long step) {
       latestStep = Math.max(latestStep, step);
-      recent.add(step);
-      if (recent.size() > REMEMBERED_STEPS) {
-        recent.pollFirst();
+      int at = Arrays.binarySearch(recent, 0, recentCount, step);
+      if (at >= 0) {
+        return;
       }
+      at = -at - 1;
+      System.arraycopy(recent, at, recent, at + 1, recentCount - at);
+      recent[at] = step;
+      recentCount++;
+      if (recentCount > REMEMBERED_STEPS) {
+        // forget the lowest (steps mostly arrive in order, so this is usually the oldest)
+        System.arraycopy(recent, 1, recent, 0, --recentCount);
+      }
+    }
+
+    boolean remembers(long step) {
+      return Arrays.binarySearch(recent, 0, recentCount, step) >= 0;
+    }
+
+    long[] recent() {
+      return Arrays.copyOf(recent, recentCount);
     }
   }
 }
