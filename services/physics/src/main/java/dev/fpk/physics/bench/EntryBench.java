@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
  * The solver's work per matrix entry and step, one JSON line per case with {@code micros} per
  * entry (median over {@link #ENTRIES} entries, see {@link PhysicsBench}): 64 replicas' samples
  * (N(0.1, 0.02^2)) on a 128-cell grid placed like the solver's (the sample range widened by
- * itself on each side), scored like {@code EnsembleSolver} does. Path {@code reference}: the
- * static methods on the raw samples, as the solver did before; {@code prepared}: samples prepared
+ * itself on each side), scored like {@code EnsembleSolver} does. Path {@code raw}: the
+ * static methods on the raw samples, as the solver scored before; {@code prepared}: samples prepared
  * once per entry and step ({@link PreparedSamples}), as it does now (the prepare is counted in
  * {@code score-entry} and {@code kde}, and again in {@code forecast-score}).
  *
@@ -66,13 +66,13 @@ final class EntryBench {
 
   static void run(PrintStream out) {
     EntryBench b = new EntryBench();
-    b.report(out, "score-entry", "reference", b::scoreReference);
+    b.report(out, "score-entry", "raw", b::scoreReference);
     b.report(out, "score-entry", "prepared", b::scorePrepared);
-    b.report(out, "forecast-score", "reference", b::forecastReference);
+    b.report(out, "forecast-score", "raw", b::forecastReference);
     b.report(out, "forecast-score", "prepared", b::forecastPrepared);
-    b.report(out, "kde", "reference", b::kdeReference);
+    b.report(out, "kde", "raw", b::kdeReference);
     b.report(out, "kde", "prepared", b::kdePrepared);
-    b.report(out, "gaussian-moments", "reference", b::gaussianMoments);
+    b.report(out, "gaussian-moments", "raw", b::gaussianMoments);
   }
 
   private void report(PrintStream out, String name, String path, Runnable allEntries) {

@@ -104,17 +104,24 @@ public final class KernelDensity {
     return mass;
   }
 
-  /** Adds the kernel at x with the given weight, integrated over the cells, tails to the window ends. */
+  /**
+   * Adds the kernel at x with the given weight, integrated over the cells, tails to the window ends.
+   * The kernel's argument at the right edge of cell i is {@code z0 + (i - i0) dz}: one multiply-add
+   * per cell rather than a division (it differs from {@code (edge - x) / bw} by a few ulps of 18,
+   * some 1e-15 in the CDF, the table's own accuracy).
+   */
   private static void spread(Grid1D g, double x, double weight, double bw, double[] mass) {
-    int cells = g.cells();
     int i0 = g.indexOf(x - CUT * bw);
-    int i1 = g.indexOf(x + CUT * bw);
+    int i1 = g.indexOf(x + CUT * bw); // <= cells - 1: the last cell takes the right tail
+    double z0 = (g.edge(i0 + 1) - x) / bw;
+    double dz = g.width() / bw;
     double fPrev = 0; // the far left tail (beyond the cut or the grid) goes to cell i0
-    for (int i = i0; i <= i1; i++) {
-      double f = i + 1 == cells || i == i1 ? 1 : NormalCdfTable.cdf((g.edge(i + 1) - x) / bw);
+    for (int i = i0; i < i1; i++) {
+      double f = NormalCdfTable.cdf(z0 + (i - i0) * dz);
       mass[i] += weight * (f - fPrev);
       fPrev = f;
     }
+    mass[i1] += weight * (1 - fPrev);
   }
 
   /** Silverman's bandwidth for the finite samples; one cell width when they have no spread. */
