@@ -85,7 +85,7 @@ public final class Forecasts {
       y[0] += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
       y[1] = Math.max(1e-300, y[1] + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]));
     }
-    return Gaussians.cellAverages(g, y[0], Math.sqrt(y[1]), true);
+    return Gaussians.cellAveragesTabulated(g, y[0], Math.sqrt(y[1]), true);
   }
 
   /** {dm/dt, dv/dt} under N(m, v) into out. */
@@ -94,28 +94,33 @@ public final class Forecasts {
     double eMu = 0;
     double eWMu = 0;
     double eD = 0;
+    double lo = g.lo();
+    double h = g.width();
+    int last = mu.length - 1;
     for (int k = 0; k < NODES; k++) {
       double wt = WEIGHT[k];
       double w = m + sd * Z[k];
-      double f = interpolate(g, mu, w);
+      // linear interpolation between centres, constant beyond the end ones; one position for both fields
+      double s = (w - lo) / h - 0.5;
+      double f;
+      double dd;
+      if (s <= 0) {
+        f = mu[0];
+        dd = d[0];
+      } else if (s >= last) {
+        f = mu[last];
+        dd = d[last];
+      } else {
+        int i = (int) s;
+        double t = s - i;
+        f = mu[i] + t * (mu[i + 1] - mu[i]);
+        dd = d[i] + t * (d[i + 1] - d[i]);
+      }
       eMu += wt * f;
       eWMu += wt * (w - m) * f;
-      eD += wt * interpolate(g, d, w);
+      eD += wt * dd;
     }
     out[0] = eMu / WEIGHT_SUM;
     out[1] = 2 * eWMu / WEIGHT_SUM + 2 * eD / WEIGHT_SUM;
-  }
-
-  private static double interpolate(Grid1D g, double[] f, double w) {
-    double s = (w - g.lo()) / g.width() - 0.5;
-    if (s <= 0) {
-      return f[0];
-    }
-    if (s >= f.length - 1) {
-      return f[f.length - 1];
-    }
-    int i = (int) s;
-    double t = s - i;
-    return f[i] + t * (f[i + 1] - f[i]);
   }
 }

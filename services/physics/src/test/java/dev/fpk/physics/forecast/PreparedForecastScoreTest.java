@@ -55,7 +55,11 @@ class PreparedForecastScoreTest {
     }
   }
 
-  /** Forecasts.gaussianMoments as it was: the Gaussian weights evaluated at every RK stage. */
+  /**
+   * Forecasts.gaussianMoments as it was, the Gaussian weights evaluated at every RK stage and each
+   * field interpolated on its own, but with the final cell averages from the CDF table as now
+   * (GaussiansTest compares those with Normal.cdf's).
+   */
   private static double[] reference(Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
     double m = Alignment.mean(g, density);
     double v = Math.max(Alignment.variance(g, density) - g.width() * g.width() / 6, 1e-300);
@@ -70,7 +74,7 @@ class PreparedForecastScoreTest {
       y[0] += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]);
       y[1] = Math.max(1e-300, y[1] + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]));
     }
-    return Gaussians.cellAverages(g, y[0], Math.sqrt(y[1]), true);
+    return Gaussians.cellAveragesTabulated(g, y[0], Math.sqrt(y[1]), true);
   }
 
   private static double[] rates(Grid1D g, double[] mu, double[] d, double m, double v) {
