@@ -48,7 +48,7 @@ final class BinStats {
     double m2 = a[o + M2];
     double m3 = a[o + M3];
     double t = d * dn * wa; // delta^2 wa u / W
-    double r = wa / u;
+    double r = u == 1 ? wa : wa / u; // exactly wa / u: divisions bound the cost of an increment
     a[o + M4] += t * dn * dn * (r * r - r + 1) + 6 * dn * dn * m2 - 4 * dn * m3;
     a[o + M3] += t * dn * (r - 1) - 3 * dn * m2;
     a[o + M2] = m2 + t;
