@@ -47,5 +47,7 @@ class BenchE2eIT {
     assertEquals(4, json.get("ouEntriesChecked").asInt(), "the estimates of the half-rate run checked against the OU truth");
     assertTrue(json.get("ouDiffusionMedianRelativeError").asDouble() >= 0, out);
     assertTrue(json.get("levels").size() >= 2, "at least one ladder level and the half-rate level: " + out);
+    // one per ask continuation when they ran on CompletableFuture's thread-per-task default (2 cores): about 1,000 here
+    assertTrue(json.get("threadsStartedPer1000Snapshots").asDouble() < 50, "threads started while analysing: " + out);
   }
 }

@@ -114,6 +114,7 @@ public final class E2eBench {
 
       Map<TopicPartition, Long> from = admin.endOffsets(Topics.SNAPSHOTS);
       AllocationMeter.Reading before = AllocationMeter.read();
+      long threadsBefore = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
       ArrayNode levels = JSON.createArrayNode();
       Level best = null;
       Level last = null;
@@ -147,6 +148,7 @@ public final class E2eBench {
       levels.add(toJson(half));
       OuCheck truth = OuCheck.of(pipeline.collector().latestEstimates(), benchId, settings.rows(), settings.cols());
       AllocationMeter.Reading after = AllocationMeter.read();
+      long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threadsBefore;
       long heapAtEnd = heapAfterGc();
       Map<TopicPartition, Long> to = admin.endOffsets(Topics.SNAPSHOTS);
       progress.println("raw: a plain consumer reads the same records");
@@ -180,6 +182,9 @@ public final class E2eBench {
           .put("analysisBytesAllocatedPerValue", round3((double) after.since(before, n -> n.startsWith("fpk-")) / values))
           .put("loadgenBytesAllocatedPerValue", round3((double) after.since(before, n -> n.contains("loadgen")) / values))
           .put("rawConsumerBytesAllocatedPerValue", round3((double) raw.allocatedBytes() / values))
+          // a thread per ask continuation once (19,365 in 139 s): none should start once the pipeline runs
+          .put("threadsStarted", threadsStarted)
+          .put("threadsStartedPer1000Snapshots", round3(1000.0 * threadsStarted / raw.records()))
           .put("rawSeconds", round3(raw.seconds()))
           .put("values", values)
           .put("runs", settings.runs())

@@ -73,12 +73,13 @@ public final class AnalysisNode implements AutoCloseable {
     }
     Consumer.DrainingControl<Done> s = streams.get();
     stream = s;
-    s.streamCompletion().whenComplete((done, e) -> {
+    // on the dispatcher: the stage Pekko returns runs a plain whenComplete on a thread of its own (see Replies)
+    s.streamCompletion().whenCompleteAsync((done, e) -> {
       if (e != null && !closed.get()) {
         system.log().warn("analysis stream failed, restarting it from the committed offsets in 1 s: {}", e.toString());
         system.scheduler().scheduleOnce(Duration.ofSeconds(1), this::runStream, system.executionContext());
       }
-    });
+    }, system.executionContext());
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {

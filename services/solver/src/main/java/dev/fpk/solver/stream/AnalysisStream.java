@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -105,6 +106,8 @@ public final class AnalysisStream {
   private final SnapshotValidator validator;
   private final PipelineMetrics metrics;
   private final ClusterSharding sharding;
+  /** Where the continuations of the entities' replies run: the actor system's dispatcher (see {@link Replies}). */
+  private final Executor replies;
   /** Entities already warned about an uncheckpointable state (warned once, counted always). */
   private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
   // what this stream gave each entity last (offset to the estimator, step to the solver), so an
@@ -120,6 +123,7 @@ public final class AnalysisStream {
     this.validator = validator;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
+    this.replies = system.executionContext();
   }
 
   /**
@@ -174,7 +178,7 @@ public final class AnalysisStream {
         .run(system);
     // a failed stream's records in flight are abandoned: the consumer's revocation on its way out must not
     // wait for them (it held the group, and so the stream replacing this one, for LOCATION_WAIT)
-    control.streamCompletion().whenComplete((done, e) -> inFlight.clear());
+    control.streamCompletion().whenCompleteAsync((done, e) -> inFlight.clear(), replies);
     return control;
   }
 
@@ -350,10 +354,9 @@ public final class AnalysisStream {
       offsets[i] = records.get(i).message.record().offset();
     }
     Long previous = fedOffset.put(key, offsets[offsets.length - 1]);
-    return sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
-        .<EstimatorEntity.Observed>ask(replyTo -> new EstimatorEntity.Observe(snapshots, offsets,
-            previous == null ? -1 : previous, replyTo), settings.askTimeout())
-        .thenAccept(observed -> afterObserve(key, records, observed)).toCompletableFuture();
+    return ask(EstimatorEntity.TYPE_KEY, key, (ActorRef<EstimatorEntity.Observed> replyTo) ->
+        new EstimatorEntity.Observe(snapshots, offsets, previous == null ? -1 : previous, replyTo))
+        .thenAccept(observed -> afterObserve(key, records, observed));
   }
 
   /** Counts each record's outcome; the steps completed go with the last record, which asks the solver. */
@@ -361,26 +364,29 @@ public final class AnalysisStream {
     if (observed.lost()) {
       throw lost(key);
     }
-    // from the key: a record rejected here loses its snapshot
-    String run = SnapshotKey.parse(key).runId();
-    String layer = SnapshotKey.parse(key).layer();
+    LayerMeters meters = meters(key); // from the key: a record rejected here loses its snapshot
     for (int i = 0; i < records.size(); i++) {
       InFlight f = records.get(i);
       switch (observed.outcomes().get(i)) {
         case ACCEPTED -> {
-          metrics.accepted(run, layer);
-          metrics.observed(run, layer, f.snapshot.getStep(), f.snapshot.getTimeUnixMillis());
+          meters.accepted();
+          meters.observed(f.snapshot.getStep(), f.snapshot.getTimeUnixMillis());
         }
-        case DUPLICATE -> metrics.duplicate(run, layer);
-        case LATE -> metrics.late(run, layer);
-        case SKIPPED -> metrics.replayed(run, layer);
+        case DUPLICATE -> meters.duplicate();
+        case LATE -> meters.late();
+        case SKIPPED -> meters.replayed();
         case CHUNK_PENDING -> { }
         case REJECTED -> reject(f, observed.rejections().get(i));
         case LOST -> throw lost(key);
       }
     }
-    metrics.replicasGone(run, layer, observed.gone().size());
+    meters.replicasGone(observed.gone().size());
     records.get(records.size() - 1).completed = observed.completed();
+  }
+
+  private LayerMeters meters(String key) {
+    SnapshotKey k = SnapshotKey.parse(key);
+    return metrics.layer(k.runId(), k.layer());
   }
 
   /** Asks every entity of the barrier for its state; the asks queue behind the records before the barrier. */
@@ -388,9 +394,8 @@ public final class AnalysisStream {
     List<CompletableFuture<EstimatorEntity.Checkpoint>> asks = new ArrayList<>();
     for (String key : b.barrier.keys()) {
       long previous = fedOffset.getOrDefault(key, -1L);
-      asks.add(sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key)
-          .<EstimatorEntity.Checkpoint>ask(replyTo -> new EstimatorEntity.TakeCheckpoint(settings.maxCheckpointBytes(),
-              previous, replyTo), settings.askTimeout()).toCompletableFuture());
+      asks.add(ask(EstimatorEntity.TYPE_KEY, key, (ActorRef<EstimatorEntity.Checkpoint> replyTo) ->
+          new EstimatorEntity.TakeCheckpoint(settings.maxCheckpointBytes(), previous, replyTo)));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
       b.estimators = asks.stream().map(CompletableFuture::join).toList();
@@ -422,11 +427,12 @@ public final class AnalysisStream {
   /** Advances the solver of the steps' (run, layer) and adds what that produced to {@code out}. */
   private CompletionStage<Void> advance(List<StepEstimate> steps, List<ProducerRecord<String, byte[]>> out) {
     String key = SnapshotKey.of(steps.get(0).step().runId(), steps.get(0).step().layer());
+    LayerMeters meters = metrics.layer(steps.get(0).step().runId(), steps.get(0).step().layer());
     long start = System.nanoTime();
     long previous = fedStep.getOrDefault(key, -1L);
     fedStep.put(key, Math.max(previous, steps.get(steps.size() - 1).step().step()));
-    return sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
-        .<SolverEntity.Advanced>ask(replyTo -> new SolverEntity.Advance(steps, previous, replyTo), settings.askTimeout())
+    return ask(SolverEntity.TYPE_KEY, key,
+        (ActorRef<SolverEntity.Advanced> replyTo) -> new SolverEntity.Advance(steps, previous, replyTo))
         .thenAccept(advanced -> {
           if (advanced.lost()) {
             throw lost(key);
@@ -439,7 +445,7 @@ public final class AnalysisStream {
               out.add(new ProducerRecord<>(Topics.DENSITIES, key, o.densities().toByteArray()));
             }
             out.add(new ProducerRecord<>(Topics.ALIGNMENT, key, o.alignment().toByteArray()));
-            metrics.aligned(o.alignment());
+            meters.aligned(o.alignment());
           }
         });
   }
@@ -455,7 +461,7 @@ public final class AnalysisStream {
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
       EstimatorEntity.Checkpoint est = b.estimators.get(i);
-      metrics.replicasGone(SnapshotKey.parse(key).runId(), SnapshotKey.parse(key).layer(), est.gone().size());
+      meters(key).replicasGone(est.gone().size());
       if (!est.changed()) {
         continue;
       }
@@ -463,8 +469,8 @@ public final class AnalysisStream {
       CompletionStage<Void> advanced = est.completed().isEmpty() ? CompletableFuture.completedFuture(null)
           : advance(est.completed(), out);
       long previous = fedStep.getOrDefault(key, -1L);
-      CompletionStage<SolverEntity.Checkpoint> solver = sharding.entityRefFor(SolverEntity.TYPE_KEY, key)
-          .ask(replyTo -> new SolverEntity.TakeCheckpoint(previous, replyTo), settings.askTimeout());
+      CompletionStage<SolverEntity.Checkpoint> solver = ask(SolverEntity.TYPE_KEY, key,
+          (ActorRef<SolverEntity.Checkpoint> replyTo) -> new SolverEntity.TakeCheckpoint(previous, replyTo));
       work.add(advanced.thenCombine(solver, (done, sol) -> {
         if (sol.lost()) {
           throw lost(key);
@@ -481,6 +487,15 @@ public final class AnalysisStream {
       }
       return b;
     });
+  }
+
+  /**
+   * Asks the entity of {@code key}; the reply comes as a plain future completed on the dispatcher,
+   * so whatever follows it runs there (not on a thread of its own: {@link Replies}).
+   */
+  private <M, R> CompletableFuture<R> ask(EntityTypeKey<M> type, String key,
+      org.apache.pekko.japi.function.Function<ActorRef<R>, M> message) {
+    return Replies.on(replies, sharding.entityRefFor(type, key).ask(message, settings.askTimeout()));
   }
 
   /** Tells both entities of the key to reload their checkpoint; the exception that then fails the stream. */

@@ -23,29 +23,8 @@ final class WatermarkLag {
     this.registry = registry;
   }
 
-  /** A snapshot of the (run, layer) at {@code step}, produced at {@code timeMillis} (0 = unknown), entered the estimator. */
-  void observed(String run, String layer, long step, long timeMillis) {
-    Layer l = layer(run, layer);
-    synchronized (l) {
-      if (step > l.newestStep) {
-        l.newestStep = step;
-        l.newestMillis = timeMillis;
-      }
-    }
-  }
-
-  /** The solver scored {@code step}, whose newest snapshot was produced at {@code sourceMillis} (0 = unknown). */
-  void aligned(String run, String layer, long step, long sourceMillis) {
-    Layer l = layer(run, layer);
-    synchronized (l) {
-      if (step >= l.watermark) {
-        l.watermark = step;
-        l.watermarkMillis = sourceMillis;
-      }
-    }
-  }
-
-  private Layer layer(String run, String layer) {
+  /** The lag of one (run, layer), its gauges registered on first use: to keep, rather than look up per record. */
+  Layer layer(String run, String layer) {
     return layers.computeIfAbsent(run + "/" + layer, k -> {
       Layer l = new Layer();
       MeterRegistry r = registry;
@@ -62,12 +41,28 @@ final class WatermarkLag {
     });
   }
 
-  /** Guarded by itself. */
-  private static final class Layer {
-    long newestStep = -1;
-    long newestMillis;
-    long watermark = -1;
-    long watermarkMillis;
+  /** One (run, layer)'s lag. Guarded by itself. */
+  static final class Layer {
+    private long newestStep = -1;
+    private long newestMillis;
+    private long watermark = -1;
+    private long watermarkMillis;
+
+    /** A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered the estimator. */
+    synchronized void observed(long step, long timeMillis) {
+      if (step > newestStep) {
+        newestStep = step;
+        newestMillis = timeMillis;
+      }
+    }
+
+    /** The solver scored {@code step}, whose newest snapshot was produced at {@code sourceMillis} (0 = unknown). */
+    synchronized void aligned(long step, long sourceMillis) {
+      if (step >= watermark) {
+        watermark = step;
+        watermarkMillis = sourceMillis;
+      }
+    }
 
     synchronized double steps() {
       return newestStep < 0 || watermark < 0 ? Double.NaN : Math.max(0, newestStep - watermark);
