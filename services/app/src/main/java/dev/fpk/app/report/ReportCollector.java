@@ -57,22 +57,22 @@ public final class ReportCollector {
     try {
       switch (record.topic()) {
         case Topics.ESTIMATES -> {
-          DriftDiffusionEstimate e = DriftDiffusionEstimate.parseFrom(record.value());
-          LayerState l = layer(e.getRunId(), e.getLayer());
-          if (l.estimate == null || e.getStep() >= l.estimate.getStep()) {
+          StoredOutput<DriftDiffusionEstimate> e = StoredOutput.of(record.value(), DriftDiffusionEstimate.parser());
+          LayerState l = layer(e.runId, e.layer);
+          if (l.estimate == null || e.step >= l.estimate.step) {
             l.estimate = e;
           }
         }
         case Topics.DENSITIES -> {
-          DensityUpdate d = DensityUpdate.parseFrom(record.value());
-          LayerState l = layer(d.getRunId(), d.getLayer());
-          if (l.density == null || d.getStep() >= l.density.getStep()) {
+          StoredOutput<DensityUpdate> d = StoredOutput.of(record.value(), DensityUpdate.parser());
+          LayerState l = layer(d.runId, d.layer);
+          if (l.density == null || d.step >= l.density.step) {
             l.density = d;
           }
         }
         case Topics.ALIGNMENT -> {
-          AlignmentUpdate a = AlignmentUpdate.parseFrom(record.value());
-          layer(a.getRunId(), a.getLayer()).addAlignment(a);
+          StoredOutput<AlignmentUpdate> a = StoredOutput.of(record.value(), AlignmentUpdate.parser());
+          layer(a.runId, a.layer).addAlignment(a);
         }
         case Topics.DEAD_LETTER -> rejected(DeadLetter.parseFrom(record.value()).getReason(), 1);
         default -> { }
@@ -102,8 +102,9 @@ public final class ReportCollector {
   public synchronized List<AlignmentUpdate> latestAlignment() {
     List<AlignmentUpdate> out = new ArrayList<>();
     runs.values().forEach(layers -> layers.values().forEach(l -> {
-      if (!l.alignment.isEmpty()) {
-        out.add(l.alignment.get(l.alignment.size() - 1));
+      AlignmentUpdate a = l.latestAlignment();
+      if (a != null) {
+        out.add(a);
       }
     }));
     return out;
@@ -113,8 +114,9 @@ public final class ReportCollector {
   public synchronized List<DriftDiffusionEstimate> latestEstimates() {
     List<DriftDiffusionEstimate> out = new ArrayList<>();
     runs.values().forEach(layers -> layers.values().forEach(l -> {
-      if (l.estimate != null) {
-        out.add(l.estimate);
+      DriftDiffusionEstimate e = l.estimate();
+      if (e != null) {
+        out.add(e);
       }
     }));
     return out;
@@ -144,28 +146,84 @@ public final class ReportCollector {
     return runs.computeIfAbsent(run, r -> new TreeMap<>()).computeIfAbsent(layer, l -> new LayerState());
   }
 
-  /** Everything known of one (run, layer). */
-  private static final class LayerState {
-    DriftDiffusionEstimate estimate;
-    DensityUpdate density;
-    final List<AlignmentUpdate> alignment = new ArrayList<>();
+  /**
+   * The whole message of a kept output, or null when it does not parse (only its run, layer and
+   * step were read on arrival): counted as unparseable then, and dropped by the caller.
+   */
+  private <T> T parsed(StoredOutput<T> o) {
+    try {
+      return o == null ? null : o.message();
+    } catch (InvalidProtocolBufferException e) {
+      rejected("unparseable_output", 1);
+      return null;
+    }
+  }
+
+  /**
+   * Everything known of one (run, layer): outputs as their bytes and step until read (see
+   * {@link StoredOutput}). Guarded by the collector.
+   */
+  private final class LayerState {
+    StoredOutput<DriftDiffusionEstimate> estimate;
+    StoredOutput<DensityUpdate> density;
+    /** In step order, one per step. */
+    final List<StoredOutput<AlignmentUpdate>> alignmentKept = new ArrayList<>();
 
     /**
      * In step order, one per step: an update published again (a resumed stream replays) replaces
      * its step's; then thinned to the steps {@link #kept} keeps.
      */
-    void addAlignment(AlignmentUpdate a) {
-      int i = alignment.size();
-      while (i > 0 && alignment.get(i - 1).getStep() > a.getStep()) {
+    void addAlignment(StoredOutput<AlignmentUpdate> a) {
+      List<StoredOutput<AlignmentUpdate>> history = alignmentKept;
+      int i = history.size();
+      while (i > 0 && history.get(i - 1).step > a.step) {
         i--;
       }
-      if (i > 0 && alignment.get(i - 1).getStep() == a.getStep()) {
-        alignment.set(i - 1, a);
+      if (i > 0 && history.get(i - 1).step == a.step) {
+        history.set(i - 1, a);
       } else {
-        alignment.add(i, a);
+        history.add(i, a);
       }
-      long newest = alignment.get(alignment.size() - 1).getStep();
-      alignment.removeIf(u -> !kept(u.getStep(), newest));
+      long newest = history.get(history.size() - 1).step;
+      history.removeIf(u -> !kept(u.step, newest));
+    }
+
+    DriftDiffusionEstimate estimate() {
+      DriftDiffusionEstimate e = parsed(estimate);
+      if (e == null) {
+        estimate = null;
+      }
+      return e;
+    }
+
+    DensityUpdate density() {
+      DensityUpdate d = parsed(density);
+      if (d == null) {
+        density = null;
+      }
+      return d;
+    }
+
+    /** The newest alignment update that parses (an unparseable one is dropped), or null. */
+    AlignmentUpdate latestAlignment() {
+      while (!alignmentKept.isEmpty()) {
+        AlignmentUpdate a = parsed(alignmentKept.get(alignmentKept.size() - 1));
+        if (a != null) {
+          return a;
+        }
+        alignmentKept.remove(alignmentKept.size() - 1);
+      }
+      return null;
+    }
+
+    /** The alignment history, parsed (an update that does not parse is dropped). */
+    List<AlignmentUpdate> alignment() {
+      alignmentKept.removeIf(a -> parsed(a) == null);
+      List<AlignmentUpdate> history = new ArrayList<>(alignmentKept.size());
+      for (StoredOutput<AlignmentUpdate> a : alignmentKept) {
+        history.add(parsed(a));
+      }
+      return history;
     }
 
     /** Whether the history keeps {@code step} when the newest step is {@code newest}. */
@@ -183,6 +241,9 @@ public final class ReportCollector {
     }
 
     ObjectNode toJson(ObjectMapper mapper, String name) {
+      List<AlignmentUpdate> alignment = alignment();
+      DriftDiffusionEstimate estimate = estimate();
+      DensityUpdate density = density();
       ObjectNode layer = mapper.createObjectNode().put("layer", name)
           .put("mode", estimate == null ? "ensemble" : estimate.getMode())
           .put("replicas", alignment.isEmpty() ? 0 : alignment.get(alignment.size() - 1).getReplicas())
@@ -190,7 +251,7 @@ public final class ReportCollector {
       ArrayNode entries = layer.putArray("entries");
       int count = estimate != null ? estimate.getEntriesCount() : density == null ? 0 : density.getEntriesCount();
       for (int e = 0; e < count; e++) {
-        entries.add(entry(mapper, e));
+        entries.add(entry(mapper, e, estimate, density, alignment));
       }
       ArrayNode outputs = layer.putArray("outputs");
       for (AlignmentUpdate a : alignment) {
@@ -203,7 +264,8 @@ public final class ReportCollector {
       return layer;
     }
 
-    private ObjectNode entry(ObjectMapper mapper, int e) {
+    private static ObjectNode entry(ObjectMapper mapper, int e, DriftDiffusionEstimate estimate, DensityUpdate density,
+        List<AlignmentUpdate> alignment) {
       ObjectNode out = mapper.createObjectNode();
       if (estimate != null) {
         EntryEstimate est = estimate.getEntries(e);
