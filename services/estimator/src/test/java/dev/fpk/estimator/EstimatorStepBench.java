@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * {@link EnsembleEstimator#update} of the completed step, and the estimate's encoding for the
  * estimates topic. Each replica's 16x16 entries follow independent OU processes. Prints one JSON
  * line: microseconds per step for each part, of the fastest of the measured blocks of steps (the
- * machine is shared: others only slow a block down), and bytes allocated per step (the mean).
+ * machine is shared: others only slow a block down), the mean thread CPU time per step of assembling
+ * and updating (which time slices lost to other processes do not inflate; measuring costs ~1 us),
+ * and bytes allocated per step (the mean).
  *
  * <p>Run (from the repository root):
  * <pre>
@@ -44,9 +46,12 @@ public final class EstimatorStepBench {
     long[][] nanos = new long[blocks][3];
     long[][] bytes = new long[blocks][3];
     long encoded = 0;
+    // thread CPU time of assembling and updating, over all measured steps: what contention does not inflate
+    long[] cpu = new long[2];
     for (int step = 0; step < warmup + blocks * blockSteps; step++) {
       int block = step < warmup ? -1 : (step - warmup) / blockSteps;
       WeightSnapshot[] snapshots = feed.next(step, rows, cols);
+      long c0 = THREADS.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       long a0 = THREADS.getCurrentThreadAllocatedBytes();
       List<EnsembleStep> done = List.of();
@@ -58,7 +63,9 @@ public final class EstimatorStepBench {
       }
       long t1 = System.nanoTime();
       long a1 = THREADS.getCurrentThreadAllocatedBytes();
+      long c1 = THREADS.getCurrentThreadCpuTime();
       DriftDiffusionEstimate estimate = estimator.update(done.get(0));
+      long c2 = THREADS.getCurrentThreadCpuTime();
       long t2 = System.nanoTime();
       long a2 = THREADS.getCurrentThreadAllocatedBytes();
       int size = estimate.toByteArray().length;
@@ -72,17 +79,21 @@ public final class EstimatorStepBench {
           bytes[block][i] += a[i];
         }
         encoded += size;
+        cpu[0] += c1 - c0;
+        cpu[1] += c2 - c1;
       }
     }
     int steps = blocks * blockSteps;
     System.out.printf(Locale.ROOT,
         "{\"replicas\":%d,\"entries\":%d,\"steps\":%d,\"assembleMicros\":%.1f,\"updateMicros\":%.1f,"
             + "\"encodeMicros\":%.1f,\"assembleBytes\":%d,\"updateBytes\":%d,\"encodeBytes\":%d,"
-            + "\"estimateBytes\":%d,\"microsPerEntryStep\":%.3f,\"bytesPerValue\":%.1f}%n",
+            + "\"estimateBytes\":%d,\"microsPerEntryStep\":%.3f,\"bytesPerValue\":%.1f,"
+            + "\"assembleCpuMicros\":%.1f,\"updateCpuMicros\":%.1f}%n",
         replicas, rows * cols, steps, best(nanos, 0) / 1e3 / blockSteps, best(nanos, 1) / 1e3 / blockSteps,
         best(nanos, 2) / 1e3 / blockSteps, total(bytes, 0) / steps, total(bytes, 1) / steps, total(bytes, 2) / steps,
         encoded / steps, (best(nanos, 0) + best(nanos, 1)) / 1e3 / blockSteps / (rows * cols),
-        (double) (total(bytes, 0) + total(bytes, 1)) / steps / ((long) replicas * rows * cols));
+        (double) (total(bytes, 0) + total(bytes, 1)) / steps / ((long) replicas * rows * cols),
+        cpu[0] / 1e3 / steps, cpu[1] / 1e3 / steps);
   }
 
   /** The fastest block's figure of part i: other processes on the machine only ever slow a block down. */
