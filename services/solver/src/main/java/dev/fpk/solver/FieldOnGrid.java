@@ -19,7 +19,7 @@ final class FieldOnGrid {
   }
 
   static double[] drift(EntryEstimate e, double[] at) {
-    Bins bins = new Bins(e);
+    Bins bins = new Bins(e, true);
     double[] out = new double[at.length];
     for (int i = 0; i < at.length; i++) {
       out[i] = bins.drift(at[i]);
@@ -28,7 +28,7 @@ final class FieldOnGrid {
   }
 
   static double[] diffusion(EntryEstimate e, double[] at, double cellWidth) {
-    Bins bins = new Bins(e);
+    Bins bins = new Bins(e, false);
     double floor = floor(cellWidth);
     double[] out = new double[at.length];
     for (int i = 0; i < at.length; i++) {
@@ -39,7 +39,7 @@ final class FieldOnGrid {
 
   /** The drift at the cell centres of {@code g} into the first {@code g.cells()} values of out. */
   static void drift(EntryEstimate e, Grid1D g, double[] out) {
-    Bins bins = new Bins(e);
+    Bins bins = new Bins(e, true);
     for (int i = 0; i < g.cells(); i++) {
       out[i] = bins.drift(g.centre(i));
     }
@@ -47,7 +47,7 @@ final class FieldOnGrid {
 
   /** The diffusion at the cell centres of {@code g} into the first {@code g.cells()} values of out. */
   static void diffusion(EntryEstimate e, Grid1D g, double[] out) {
-    Bins bins = new Bins(e);
+    Bins bins = new Bins(e, false);
     double floor = floor(g.width());
     for (int i = 0; i < g.cells(); i++) {
       out[i] = bins.diffusion(g.centre(i), floor);
@@ -58,16 +58,26 @@ final class FieldOnGrid {
     return 1e-6 * cellWidth * cellWidth;
   }
 
-  /** The estimate's bin layout, read from the message once per field rather than once per cell. */
+  /**
+   * The estimate's bin layout, read from the message once per field rather than once per cell, and
+   * the last bin's values (consecutive cells mostly fall in the same bin); of the drift or of the
+   * diffusion.
+   */
   private static final class Bins {
     private final EntryEstimate e;
+    private final boolean drift;
     private final int n;
     private final double lo;
     private final double hi;
     private final double h;
+    private int bin = -1;
+    private double left;
+    private double a;
+    private double b;
 
-    Bins(EntryEstimate e) {
+    Bins(EntryEstimate e, boolean drift) {
       this.e = e;
+      this.drift = drift;
       this.n = e.getGridCount();
       this.lo = e.getGrid(0);
       this.hi = e.getGrid(n - 1);
@@ -75,11 +85,11 @@ final class FieldOnGrid {
     }
 
     double drift(double w) {
-      return inside(w) ? interpolate(w, true) : e.getDriftSlope() * w + e.getDriftIntercept();
+      return inside(w) ? interpolate(w) : e.getDriftSlope() * w + e.getDriftIntercept();
     }
 
     double diffusion(double w, double floor) {
-      double d = inside(w) ? interpolate(w, false) : e.getDiffusionMean();
+      double d = inside(w) ? interpolate(w) : e.getDiffusionMean();
       return Double.isFinite(d) ? Math.max(d, floor) : floor;
     }
 
@@ -87,14 +97,18 @@ final class FieldOnGrid {
       return w >= lo && w <= hi;
     }
 
-    private double interpolate(double w, boolean drift) {
+    private double interpolate(double w) {
       if (n == 1) {
         return drift ? e.getDrift(0) : e.getDiffusion(0);
       }
       int i = Math.min((int) ((w - lo) / h), n - 2);
-      double t = (w - e.getGrid(i)) / h;
-      double a = drift ? e.getDrift(i) : e.getDiffusion(i);
-      double b = drift ? e.getDrift(i + 1) : e.getDiffusion(i + 1);
+      if (i != bin) {
+        bin = i;
+        left = e.getGrid(i);
+        a = drift ? e.getDrift(i) : e.getDiffusion(i);
+        b = drift ? e.getDrift(i + 1) : e.getDiffusion(i + 1);
+      }
+      double t = (w - left) / h;
       return a + t * (b - a);
     }
   }
