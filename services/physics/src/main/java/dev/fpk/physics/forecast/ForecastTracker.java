@@ -5,6 +5,7 @@ import dev.fpk.physics.grid.Grid1D;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -104,11 +105,14 @@ public final class ForecastTracker {
       out.writeDouble(p.grid().lo());
       out.writeDouble(p.grid().width());
       out.writeInt(p.grid().cells());
+      byte[] bytes = new byte[3 * 8 * p.grid().cells()];
+      ByteBuffer buffer = ByteBuffer.wrap(bytes); // big-endian, as DataOutput.writeDouble
       for (double[] density : new double[][] {p.fp(), p.still(), p.gauss()}) {
         for (double v : density) {
-          out.writeDouble(v);
+          buffer.putLong(Double.doubleToLongBits(v)); // the bytes writeDouble writes, in one write
         }
       }
+      out.write(bytes);
     }
   }
 
@@ -121,9 +125,12 @@ public final class ForecastTracker {
       long target = in.readLong();
       Grid1D grid = Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
       double[][] densities = new double[3][grid.cells()];
+      byte[] bytes = new byte[3 * 8 * grid.cells()];
+      in.readFully(bytes);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
       for (double[] density : densities) {
         for (int c = 0; c < density.length; c++) {
-          density[c] = in.readDouble();
+          density[c] = Double.longBitsToDouble(buffer.getLong()); // as DataInput.readDouble
         }
       }
       t.pending.add(new Pending(issuedAt, target, grid, densities[0], densities[1], densities[2]));
