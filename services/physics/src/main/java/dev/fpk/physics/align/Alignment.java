@@ -236,7 +236,10 @@ public final class Alignment {
   private static double hellinger(double[] pm, double[] qm, int n) {
     double bc = 0;
     for (int i = 0; i < n; i++) {
-      bc += Math.sqrt(pm[i] * qm[i]);
+      double q = qm[i];
+      if (q != 0) { // sqrt(p * 0) adds a zero: skip the square roots of a histogram's empty cells
+        bc += Math.sqrt(pm[i] * q);
+      }
     }
     return Math.sqrt(Math.max(0, 1 - bc));
   }

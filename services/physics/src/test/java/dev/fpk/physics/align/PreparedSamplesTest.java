@@ -147,6 +147,34 @@ class PreparedSamplesTest {
   }
 
   @Test
+  void shouldGiveHellingerOfThePlainFormulaWithEmptyCells() {
+    SplittableRandom rnd = new SplittableRandom(98);
+    for (int round = 0; round < 500; round++) {
+      int cells = 2 + rnd.nextInt(300);
+      Grid1D g = Grid1D.of(0, 1, cells);
+      double[] p = density(rnd, cells, false);
+      p[0] += 1e-300;
+      double[] q = Alignment.histogram(g, samples(rnd, 1 + rnd.nextInt(100), false));
+      double tp = 0;
+      double tq = 0;
+      for (int i = 0; i < cells; i++) {
+        tp += p[i];
+        tq += q[i];
+      }
+      double bc = 0;
+      for (int i = 0; i < cells; i++) {
+        bc += Math.sqrt(p[i] / tp * (q[i] / tq));
+      }
+      same(Math.sqrt(Math.max(0, 1 - bc)), Alignment.hellinger(g, p, q), "round " + round);
+      double cb = 0;
+      for (int i = 0; i < cells; i++) {
+        cb += Math.sqrt(q[i] / tq * (p[i] / tp));
+      }
+      same(Math.sqrt(Math.max(0, 1 - cb)), Alignment.hellinger(g, q, p), "round " + round + " swapped");
+    }
+  }
+
+  @Test
   void shouldGiveNaNFloorBelowTwoSamplesAndRefuseMixedGrids() {
     assertTrue(Double.isNaN(PreparedSamples.of(new double[] {0.3}).samplingFloor()));
     assertEquals(0.5, PreparedSamples.of(new double[] {0, 0.5}).samplingFloor(), 0);
