@@ -70,10 +70,16 @@ final class Barriers<O> {
   }
 
   private Optional<Barrier<O>> barrier(long nowNanos) {
-    // keys in insertion order of their last record: the stale ones are at the front
-    // an entity whose partition moved to another node is that node's to checkpoint
-    recentKeys.entrySet().removeIf(e -> nowNanos - e.getValue() > keepNanos
-        || revokedAt.applyAsLong(partitionOfKey.get(e.getKey())) > e.getValue());
+    // an entity whose partition moved to another node is that node's to checkpoint; one not seen
+    // within keep is forgotten, unless its last record is not yet committed: a stream held up for
+    // longer than keep (no barrier in between) would otherwise commit that record's offset without
+    // the entity's checkpoint, and a restart would lose the record
+    recentKeys.entrySet().removeIf(e -> {
+      int p = partitionOfKey.get(e.getKey());
+      Long since = uncommittedSince.get(p);
+      return revokedAt.applyAsLong(p) > e.getValue()
+          || nowNanos - e.getValue() > keepNanos && (since == null || since > e.getValue());
+    });
     partitionOfKey.keySet().retainAll(recentKeys.keySet());
     // nor are offsets of a partition revoked since its first uncheckpointed record ours to commit
     uncommitted.keySet().removeIf(p -> revokedAt.applyAsLong(p) > uncommittedSince.get(p));
