@@ -26,23 +26,34 @@ public final class PointClouds {
       return Double.NaN;
     }
     int d = dimension(a, b);
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double[] theta = new double[d];
+    double[][] theta = directions(d, projections, seed);
     double[] pa = new double[a.length];
     double[] pb = new double[b.length];
     double sum = 0;
     for (int p = 0; p < projections; p++) {
-      double norm = 0;
-      for (int k = 0; k < d; k++) {
-        theta[k] = rnd.nextGaussian();
-        norm += theta[k] * theta[k];
-      }
-      norm = Math.sqrt(norm);
-      project(a, theta, norm, pa);
-      project(b, theta, norm, pb);
+      project(a, theta[p], theta[p][d], pa);
+      project(b, theta[p], theta[p][d], pb);
       sum += wasserstein1(pa, pb);
     }
     return sum / projections;
+  }
+
+  /**
+   * The sliced W1's directions for a seed: {@code projections} rows of {@code d} Gaussian
+   * components and, last, their norm (the direction is the row over its norm).
+   */
+  static double[][] directions(int d, int projections, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[][] theta = new double[projections][d + 1];
+    for (int p = 0; p < projections; p++) {
+      double norm = 0;
+      for (int k = 0; k < d; k++) {
+        theta[p][k] = rnd.nextGaussian();
+        norm += theta[p][k] * theta[p][k];
+      }
+      theta[p][d] = Math.sqrt(norm);
+    }
+    return theta;
   }
 
   /** Exact 1-D W1 {@code integral |F_a - F_b|} between two empirical distributions (sorts in place). */
@@ -80,10 +91,21 @@ public final class PointClouds {
       return Double.NaN;
     }
     dimension(a, b);
+    return energyDistance(a, b, meanDistance(b, b));
+  }
+
+  /**
+   * {@link #energyDistance(double[][], double[][])} with {@code E|Y - Y'|} given ({@code
+   * meanDistance(b, b)}, e.g. of an experiment's cloud compared with several models' clouds).
+   */
+  public static double energyDistance(double[][] a, double[][] b, double meanDistanceOfB) {
+    if (a.length == 0 || b.length == 0) {
+      return Double.NaN;
+    }
+    dimension(a, b);
     double ab = meanDistance(a, b);
     double aa = meanDistance(a, a);
-    double bb = meanDistance(b, b);
-    return Math.max(0, 2 * ab - aa - bb);
+    return Math.max(0, 2 * ab - aa - meanDistanceOfB);
   }
 
   /**
@@ -115,7 +137,8 @@ public final class PointClouds {
     return out;
   }
 
-  private static double meanDistance(double[][] a, double[][] b) {
+  /** {@code E|X - Y|}: the mean Euclidean distance over all pairs of a point of a and one of b. */
+  public static double meanDistance(double[][] a, double[][] b) {
     double s = 0;
     for (double[] x : a) {
       for (double[] y : b) {
@@ -130,17 +153,17 @@ public final class PointClouds {
     return s / ((double) a.length * b.length);
   }
 
-  private static void project(double[][] pts, double[] theta, double norm, double[] out) {
+  static void project(double[][] pts, double[] theta, double norm, double[] out) {
     for (int i = 0; i < pts.length; i++) {
       double s = 0;
-      for (int k = 0; k < theta.length; k++) {
+      for (int k = 0; k < pts[i].length; k++) { // theta may be longer (a direction row ends with its norm)
         s += pts[i][k] * theta[k];
       }
       out[i] = s / norm;
     }
   }
 
-  private static int dimension(double[][] a, double[][] b) {
+  static int dimension(double[][] a, double[][] b) {
     int d = a[0].length;
     for (double[] x : a) {
       check(x, d);

@@ -56,6 +56,7 @@ public final class PhysicsBench {
     fpJoint4d(out, 16);
     fpJoint4d(out, 24);
     EntryBench.run(out);
+    SortBench.run(out);
   }
 
   /** Command-line entry: prints the JSON lines to standard output. */
