@@ -48,6 +48,8 @@ public final class E2eBench {
   private static final long MIN_LEVEL_STEPS = 10;
   /** Rest between levels, ms. */
   private static final long SETTLE_MILLIS = 1000;
+  /** Longest wait for a level's backlog after its deadline, before the next level starts. */
+  private static final long DRAIN_MILLIS = 300_000;
 
   /**
    * @param startValuesPerSecond offered rate of the first level, weight values per second
@@ -244,6 +246,10 @@ public final class E2eBench {
           Thread.sleep(20);
         }
       }
+      if (!complete) {
+        // the next level (above all the half-rate one, which measures latency) must not start behind this backlog
+        awaitAnalysed(alignments, lastStep, System.currentTimeMillis() + DRAIN_MILLIS);
+      }
       settle(admin, deadline);
       double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
       double analysed = complete ? sent.values() / analysedSeconds : 0;
@@ -315,6 +321,19 @@ public final class E2eBench {
   }
 
   /** Lets the analysis finish what it still has (no lag), then rest a moment, so levels do not overlap. */
+  /** Waits (at most until {@code deadlineMillis}) for every run's alignment to reach {@code lastStep}. */
+  private void awaitAnalysed(AlignmentReader alignments, long lastStep, long deadlineMillis)
+      throws InterruptedException {
+    for (int run = 0; run < settings.runs(); run++) {
+      AlignmentReader.Progress p = alignments.progress(benchId + "-r" + run);
+      while ((p == null || p.step() < lastStep) && System.currentTimeMillis() < deadlineMillis) {
+        Thread.sleep(100);
+        p = alignments.progress(benchId + "-r" + run);
+      }
+    }
+    progress.printf(Locale.ROOT, "  (waited for the backlog to be analysed before going on)%n");
+  }
+
   private void settle(KafkaAdmin admin, long deadlineMillis) throws InterruptedException {
     while (admin.lag(benchId, Topics.SNAPSHOTS) > 0 && System.currentTimeMillis() < deadlineMillis) {
       Thread.sleep(100);
