@@ -8,6 +8,7 @@ import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.align.CellMasses;
 import dev.fpk.physics.align.PreparedSamples;
+import dev.fpk.physics.align.ReplicaOrder;
 import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.forecast.ForecastTracker;
@@ -63,6 +64,9 @@ public final class EnsembleSolver {
   private final SharedFokkerPlanck solvers;
   private double[] drift = new double[0];
   private double[] diffusion = new double[0];
+  /** Whether to keep the output comparison's experiment side for {@link #takeExperiment}. */
+  private boolean keepExperiments;
+  private OutputComparer.@Nullable Experiment experiment;
 
   public EnsembleSolver(SolverSettings settings) {
     this.settings = settings;
@@ -110,7 +114,7 @@ public final class EnsembleSolver {
       } else {
         entries[e].advance(samples, use.getEntries(e), dt, substeps);
       }
-      prepared.prepare(samples);
+      prepared.prepare(samples, entries[e].order);
       scores.add(e, entries[e]);
       issueForecasts(step, e, current.estimate().getEntries(e));
     }
@@ -168,6 +172,24 @@ public final class EnsembleSolver {
       }
     }
     return out;
+  }
+
+  /**
+   * From the next step on, keep the experiment's side of each output comparison ({@link
+   * OutputComparer#experiment}) for another model's comparison of the same step ({@link
+   * #takeExperiment}); off by default, as it holds every output's projections (some MB for large
+   * layers) until taken or the next step.
+   */
+  public void keepExperiments(boolean keep) {
+    keepExperiments = keep;
+    experiment = null;
+  }
+
+  /** The experiment side of the last step's output comparison if kept (then forgotten here), else null. */
+  public OutputComparer.@Nullable Experiment takeExperiment() {
+    OutputComparer.Experiment e = experiment;
+    experiment = null;
+    return e;
   }
 
   /** The last step advanced to; -1 before the first. */
@@ -261,8 +283,11 @@ public final class EnsembleSolver {
     }
 
     Output output(DriftDiffusionEstimate estimate) {
+      experiment = null;
       if (outputs.due(step, previous)) {
-        align.addOutputs(outputs.compare("entrywise", step, EnsembleSolver.this::drawEntrywise));
+        OutputComparer.Experiment e = outputs.experiment(step);
+        align.addOutputs(outputs.compare("entrywise", e, EnsembleSolver.this::drawEntrywise));
+        experiment = keepExperiments ? e : null;
       }
       return new Output(align.build(), dens == null ? null : dens.build(),
           dens == null ? null : published(estimate, stride));
@@ -303,6 +328,11 @@ public final class EnsembleSolver {
     Grid1D grid;
     double[] density;
     final ForecastTracker forecasts;
+    /**
+     * The replicas' sorted order at the last step, so this step's sort is nearly done (a speed-up
+     * only, not checkpointed: a restored entry sorts in full once and gets the same figures).
+     */
+    final ReplicaOrder order = new ReplicaOrder();
 
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());

@@ -91,6 +91,15 @@ public final class JointSolver {
 
   /** Advances the joint density to this step and scores it (see the class comment). */
   public Result advance(StepEstimate current) {
+    return advance(current, null);
+  }
+
+  /**
+   * {@link #advance(StepEstimate)} with the experiment's side of the output comparison as the
+   * entry-wise comparison of the same step computed it ({@link EnsembleSolver#takeExperiment});
+   * null or another step's: computed here. The same figures either way.
+   */
+  public Result advance(StepEstimate current, OutputComparer.@Nullable Experiment experiment) {
     EnsembleStep step = current.step();
     if (!appliesTo(step)) {
       throw new IllegalArgumentException(step + ": the joint model needs ensemble mode with " + ENTRIES + " entries");
@@ -117,7 +126,8 @@ public final class JointSolver {
     entrywise = current.estimate();
     JointDensity p = density;
     OutputComparison output = comparer.due(step, previous)
-        ? comparer.compare("joint", step, (n, random) -> p.sample(n, random)) : null;
+        ? comparer.compare("joint", experiment != null && experiment.of(step) ? experiment : comparer.experiment(step),
+            (n, random) -> p.sample(n, random)) : null;
     return new Result(figures(points, estimator.fit()), output);
   }
 

@@ -3,6 +3,7 @@ package dev.fpk.solver;
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.Mode;
 import dev.fpk.physics.align.PointClouds;
+import dev.fpk.physics.align.SortedProjections;
 import dev.fpk.protocol.v1.OutputComparison;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -54,21 +55,71 @@ public final class OutputComparer {
 
   /** Compares the step's outputs with those of matrices drawn from {@code theory}, tagged {@code model}. */
   public OutputComparison compare(String model, EnsembleStep step, TheorySampler theory) {
-    long seed = seed(step);
-    double[][] drawn = theory.draw(step.size(), new SplittableRandom(seed));
-    double[][] experiment = outputs(step, k -> matrix(step, k));
+    return compare(model, experiment(step), theory);
+  }
+
+  /**
+   * {@link #compare(String, EnsembleStep, TheorySampler)} with the experiment's side computed
+   * before ({@link #experiment}, e.g. by another model's comparison of the same step): the same
+   * figures bit for bit. An experiment of other settings (projections, points) is computed anew.
+   */
+  public OutputComparison compare(String model, Experiment experiment, TheorySampler theory) {
+    Experiment e = experiment.settings.equals(settings) ? experiment : experiment(experiment.step);
+    EnsembleStep step = e.step;
+    double[][] drawn = theory.draw(step.size(), new SplittableRandom(e.seed));
     double[][] predicted = outputs(step, k -> drawn[k]);
-    double[][][] halves = halves(experiment, step.size(), step.probes());
-    long projectionSeed = new SplittableRandom(seed).split().nextLong();
     return OutputComparison.newBuilder()
         .setModel(model)
         .setProbes(step.probes())
         .setTheorySamples(drawn.length)
-        .setSlicedW1(PointClouds.slicedWasserstein1(predicted, experiment, settings.projections(), projectionSeed))
-        .setEnergy(PointClouds.energyDistance(subset(predicted), subset(experiment)))
-        .setSlicedW1Floor(PointClouds.slicedWasserstein1(halves[0], halves[1], settings.projections(), projectionSeed))
-        .setEnergyFloor(PointClouds.energyDistance(subset(halves[0]), subset(halves[1])))
+        .setSlicedW1(SortedProjections.slicedWasserstein1(predicted, e.projections))
+        .setEnergy(PointClouds.energyDistance(subset(predicted, settings), e.subset, e.subsetSelfDistance))
+        .setSlicedW1Floor(e.slicedW1Floor)
+        .setEnergyFloor(e.energyFloor)
         .build();
+  }
+
+  /**
+   * The experiment's side of a step's comparisons, the same for every model compared with it: its
+   * outputs' projections on the sliced W1's directions (sorted), its subset for the energy distance
+   * with that subset's mean inner distance, and the sampling floors.
+   */
+  public Experiment experiment(EnsembleStep step) {
+    return new Experiment(step, settings);
+  }
+
+  /** The experiment's side of one step's comparisons ({@link #experiment}); immutable. */
+  public static final class Experiment {
+    private final EnsembleStep step;
+    private final SolverSettings.OutputSettings settings;
+    private final long seed;
+    private final SortedProjections projections;
+    private final double[][] subset;
+    private final double subsetSelfDistance;
+    private final double slicedW1Floor;
+    private final double energyFloor;
+
+    private Experiment(EnsembleStep step, SolverSettings.OutputSettings settings) {
+      this.step = step;
+      this.settings = settings;
+      this.seed = seed(step);
+      double[][] points = outputs(step, k -> matrix(step, k));
+      double[][][] halves = halves(points, step.size(), step.probes());
+      long projectionSeed = new SplittableRandom(seed).split().nextLong();
+      // the halves' sorted projections make the whole's by a merge: one sort of every point per direction
+      SortedProjections even = SortedProjections.of(halves[0], settings.projections(), projectionSeed);
+      SortedProjections odd = SortedProjections.of(halves[1], settings.projections(), projectionSeed);
+      projections = SortedProjections.merge(even, odd);
+      subset = subset(points, settings);
+      subsetSelfDistance = PointClouds.meanDistance(subset, subset);
+      slicedW1Floor = SortedProjections.slicedWasserstein1(even, odd);
+      energyFloor = PointClouds.energyDistance(subset(halves[0], settings), subset(halves[1], settings));
+    }
+
+    /** Whether this is the experiment of {@code s} (the same step object). */
+    public boolean of(EnsembleStep s) {
+      return step == s;
+    }
   }
 
   /** The seed of a step's draws: a hash of the layer's name mixed with the step. */
@@ -121,7 +172,7 @@ public final class OutputComparer {
   }
 
   /** At most {@code maxPoints} of the points, evenly spaced. */
-  private double[][] subset(double[][] points) {
+  private static double[][] subset(double[][] points, SolverSettings.OutputSettings settings) {
     int n = Math.min(points.length, settings.maxPoints());
     double[][] out = new double[n][];
     for (int i = 0; i < n; i++) {

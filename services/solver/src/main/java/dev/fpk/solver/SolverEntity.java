@@ -203,7 +203,10 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     if (joint == null) {
       return out;
     }
-    return new EnsembleSolver.Output(joint.advance(step).addTo(out.alignment()), out.densities(), out.fields());
+    // the entry-wise comparison's experiment side serves the joint one (kept from the next step on)
+    JointSolver.Result r = joint.advance(step, solver.takeExperiment());
+    solver.keepExperiments(true);
+    return new EnsembleSolver.Output(r.addTo(out.alignment()), out.densities(), out.fields());
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {

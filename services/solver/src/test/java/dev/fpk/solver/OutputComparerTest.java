@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.physics.align.PointClouds;
 import dev.fpk.protocol.v1.OutputComparison;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -94,6 +95,85 @@ class OutputComparerTest {
     EnsembleStep single = new EnsembleStep("run", "l", 3, SHAPE, new int[] {0}, new float[6], 0.01, 32, 0,
         new float[3 * PROBES]);
     assertFalse(every5.due(single, -1), "one replica: pooled mode");
+  }
+
+  @Test
+  void shouldGiveThePlainDefinitionsBitForBitAlsoFromASharedExperiment() {
+    OutputComparer comparer = new OutputComparer(SETTINGS);
+    OutputComparer other = new OutputComparer(SETTINGS);
+    for (long step = 0; step < 6; step++) {
+      EnsembleStep s = ensemble(step);
+      if (step == 4) { // ties: every replica the same matrix and probes
+        s = new EnsembleStep("run", "bottleneck", step, SHAPE, s.replicas(), copies(s.values(), REPLICAS),
+            0.01, 32, 0, copies(s.probeInputs(), REPLICAS));
+      }
+      if (step == 5) { // an infinite weight
+        float[] v = s.values().clone();
+        v[7] = Float.POSITIVE_INFINITY;
+        s = new EnsembleStep("run", "bottleneck", step, SHAPE, s.replicas(), v, 0.01, 32, 0, s.probeInputs());
+      }
+      OutputComparison reference = reference(s, OutputComparerTest::gaussianTheory);
+      assertEquals(reference, comparer.compare("entrywise", s, OutputComparerTest::gaussianTheory));
+      OutputComparer.Experiment shared = comparer.experiment(s);
+      assertEquals(reference, other.compare("entrywise", shared, OutputComparerTest::gaussianTheory));
+      OutputComparer fewer = new OutputComparer(new SolverSettings.OutputSettings(4096, 1, 7, 100));
+      assertEquals(fewer.compare("entrywise", s, OutputComparerTest::gaussianTheory),
+          fewer.compare("entrywise", shared, OutputComparerTest::gaussianTheory), "other settings: computed anew");
+    }
+  }
+
+  /** The comparison as first defined: the plain clouds and the static distances. */
+  private static OutputComparison reference(EnsembleStep s, OutputComparer.TheorySampler theory) {
+    long seed = OutputComparer.seed(s);
+    double[][] drawn = theory.draw(s.size(), new SplittableRandom(seed));
+    double[][] experiment = new double[s.size() * PROBES][];
+    double[][] predicted = new double[s.size() * PROBES][];
+    double[][] even = new double[(s.size() + 1) / 2 * PROBES][];
+    double[][] odd = new double[s.size() / 2 * PROBES][];
+    for (int k = 0; k < s.size(); k++) {
+      double[][] h = new double[PROBES][SHAPE[1]];
+      for (int p = 0; p < PROBES; p++) {
+        for (int c = 0; c < SHAPE[1]; c++) {
+          h[p][c] = s.probeInputs()[(k * PROBES + p) * SHAPE[1] + c];
+        }
+      }
+      double[] w = new double[s.entries()];
+      for (int e = 0; e < w.length; e++) {
+        w[e] = s.value(k, e);
+      }
+      double[][] y = PointClouds.linearOutputs(new double[][] {w}, SHAPE[0], SHAPE[1], h);
+      System.arraycopy(y, 0, experiment, k * PROBES, PROBES);
+      System.arraycopy(y, 0, k % 2 == 0 ? even : odd, k / 2 * PROBES, PROBES);
+      System.arraycopy(PointClouds.linearOutputs(new double[][] {drawn[k]}, SHAPE[0], SHAPE[1], h), 0, predicted,
+          k * PROBES, PROBES);
+    }
+    long projectionSeed = new SplittableRandom(seed).split().nextLong();
+    int projections = SETTINGS.projections();
+    return OutputComparison.newBuilder().setModel("entrywise").setProbes(PROBES).setTheorySamples(drawn.length)
+        .setSlicedW1(PointClouds.slicedWasserstein1(predicted, experiment, projections, projectionSeed))
+        .setEnergy(PointClouds.energyDistance(subset(predicted), subset(experiment)))
+        .setSlicedW1Floor(PointClouds.slicedWasserstein1(even, odd, projections, projectionSeed))
+        .setEnergyFloor(PointClouds.energyDistance(subset(even), subset(odd)))
+        .build();
+  }
+
+  private static double[][] subset(double[][] points) {
+    int n = Math.min(points.length, SETTINGS.maxPoints());
+    double[][] out = new double[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = points[(int) ((long) i * points.length / n)];
+    }
+    return out;
+  }
+
+  /** The first replica's block repeated for every replica. */
+  private static float[] copies(float[] all, int replicas) {
+    int block = all.length / replicas;
+    float[] out = new float[all.length];
+    for (int k = 0; k < replicas; k++) {
+      System.arraycopy(all, 0, out, k * block, block);
+    }
+    return out;
   }
 
   /** R replicas at a step: entries N(MEAN[e], SD^2), probe inputs uniform; seeded by the step. */
