@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--factor", defaultValue = "2", description = "e2e: each level offers this many times the last (default ${DEFAULT-VALUE})")
   double factor;
 
-  @Option(names = "--levels", defaultValue = "6", description = "e2e: at most this many rate levels (default ${DEFAULT-VALUE})")
+  @Option(names = "--levels", defaultValue = "9", description = "e2e: at most this many rate levels (default ${DEFAULT-VALUE})")
   int levels;
 
   @Option(names = "--soak-minutes", defaultValue = "0",
