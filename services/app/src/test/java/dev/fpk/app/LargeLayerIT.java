@@ -8,22 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.Pipeline;
-import dev.fpk.protocol.SnapshotKey;
-import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,15 +44,13 @@ class LargeLayerIT {
     Arrays.fill(rates, 0.03);
     OuEnsemble ou = new OuEnsemble(runId, "wide", new int[] {SIDE, SIDE}, rates, new double[SIDE * SIDE], 1e-4,
         REPLICAS, 0.2, 0.05, 7);
-    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap, "fpk-test-" + UUID.randomUUID());
-        KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-      for (int step = 0; step <= STEPS; step++) {
-        for (WeightSnapshot s : ou.snapshots()) {
-          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(runId, "wide"), s.toByteArray()));
-        }
-        ou.advance();
-      }
-      producer.flush();
+    List<WeightSnapshot> snapshots = new ArrayList<>();
+    for (int step = 0; step <= STEPS; step++) {
+      snapshots.addAll(ou.snapshots());
+      ou.advance();
+    }
+    try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap, "fpk-test-" + UUID.randomUUID())) {
+      Streaming.publish(bootstrap, snapshots);
       pipeline.awaitCaughtUp(Duration.ofSeconds(150));
 
       AlignmentUpdate last = pipeline.collector().latestAlignment().stream()
@@ -90,12 +81,5 @@ class LargeLayerIT {
           + " at step %d; W1 of entry [0,0] at step %d: %.3e%n", REPLICAS, STEPS + 1, last.getEntriesCount(),
           fields.getEntriesCount(), fields.getStep(), STEPS, last.getEntries(0).getW1());
     }
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 }
