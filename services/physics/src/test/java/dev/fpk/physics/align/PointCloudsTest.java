@@ -50,4 +50,37 @@ class PointCloudsTest {
     assertArrayEquals(new double[] {1, 3}, y[0]);
     assertArrayEquals(new double[] {2, 4}, y[1]);
   }
+  @Test
+  void shouldGiveThePairByPairMeanDistanceBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(29);
+    double[] special = {0.0, -0.0, 1.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    for (int trial = 0; trial < 200; trial++) {
+      int d = rnd.nextInt(6);
+      double[][] a = new double[1 + rnd.nextInt(30)][d];
+      double[][] b = new double[1 + rnd.nextInt(30)][d];
+      for (double[][] c : new double[][][] {a, b}) {
+        for (double[] x : c) {
+          for (int k = 0; k < d; k++) {
+            x[k] = trial % 4 == 0 ? special[rnd.nextInt(special.length)] : rnd.nextGaussian();
+          }
+        }
+      }
+      double s = 0;
+      for (double[] x : a) {
+        for (double[] y : b) {
+          double d2 = 0;
+          for (int k = 0; k < d; k++) {
+            double e = x[k] - y[k];
+            d2 += e * e;
+          }
+          s += Math.sqrt(d2);
+        }
+      }
+      double expected = s / ((double) a.length * b.length);
+      // bit for bit, NaN for NaN (a NaN's sign and payload follow the operand order the JIT picks for
+      // an addition, which differs between interpreted and compiled code already)
+      assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(PointClouds.meanDistance(a, b)),
+          "trial " + trial);
+    }
+  }
 }
