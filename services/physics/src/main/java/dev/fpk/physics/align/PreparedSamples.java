@@ -33,6 +33,7 @@ public final class PreparedSamples {
   private CellMasses[] histograms = new CellMasses[0];
   private int histogramsUsed;
   private final CellMasses theory = new CellMasses();
+  private final ReplicaOrder.Scratch orderScratch = new ReplicaOrder.Scratch();
 
   /** Samples prepared once, e.g. for a test or a one-off score. */
   public static PreparedSamples of(double[] samples) {
@@ -75,7 +76,7 @@ public final class PreparedSamples {
     int ne = (n + 1) / 2;
     int no = n / 2;
     if (order != null && count == n && ReplicaOrder.fits(n)) {
-      order.sortHalves(samples, even, odd);
+      order.sortHalves(samples, even, odd, orderScratch);
     } else {
       if (order != null) {
         order.clear();

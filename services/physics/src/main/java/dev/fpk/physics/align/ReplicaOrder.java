@@ -31,9 +31,22 @@ public final class ReplicaOrder {
   private char[] odd = new char[0];
   /** Sample count the kept order is of; -1 for none. */
   private int count = -1;
-  // merge sort scratch (shared by the halves)
-  private double[] values = new double[0];
-  private char[] indices = new char[0];
+
+  /**
+   * The merge sort's buffers, owned by the caller ({@link PreparedSamples}) so that a solver's
+   * one order per entry holds only its indices (2 bytes a sample).
+   */
+  static final class Scratch {
+    private double[] values = new double[0];
+    private char[] indices = new char[0];
+
+    private void ensure(int m) {
+      if (values.length < m) {
+        values = new double[m];
+        indices = new char[m];
+      }
+    }
+  }
 
   /** Whether samples of this count can use an order (halves small enough to index). */
   static boolean fits(int n) {
@@ -50,22 +63,22 @@ public final class ReplicaOrder {
    * the first {@code n / 2} (odd) or {@code (n + 1) / 2} (even) values of the two outputs, and the
    * new order kept.
    */
-  void sortHalves(double[] samples, double[] evenOut, double[] oddOut) {
+  void sortHalves(double[] samples, double[] evenOut, double[] oddOut, Scratch scratch) {
     int n = samples.length;
     boolean reuse = count == n;
     if (even.length < (n + 1) / 2 || odd.length < n / 2) {
       even = new char[(n + 1) / 2];
       odd = new char[n / 2];
-      values = new double[(n + 1) / 2];
-      indices = new char[(n + 1) / 2];
     }
-    sortHalf(samples, 0, evenOut, even, reuse);
-    sortHalf(samples, 1, oddOut, odd, reuse);
+    scratch.ensure((n + 1) / 2);
+    sortHalf(samples, 0, evenOut, even, reuse, scratch);
+    sortHalf(samples, 1, oddOut, odd, reuse, scratch);
     count = n;
   }
 
   /** The samples at positions {@code parity + 2 k}, gathered in the kept order and sorted. */
-  private void sortHalf(double[] samples, int parity, double[] out, char[] order, boolean reuse) {
+  private static void sortHalf(double[] samples, int parity, double[] out, char[] order, boolean reuse,
+      Scratch scratch) {
     int m = (samples.length + 1 - parity) / 2;
     if (!reuse) {
       for (int k = 0; k < m; k++) {
@@ -90,7 +103,7 @@ public final class ReplicaOrder {
       order[j + 1] = c;
       moves += i - 1 - j;
       if (moves > budget) {
-        mergeSort(out, order, m);
+        mergeSort(out, order, m, scratch);
         return;
       }
     }
@@ -101,12 +114,12 @@ public final class ReplicaOrder {
    * runs of {@link #RUN} sorted by insertion, then merged bottom-up (a pair of runs already in
    * order is copied as is).
    */
-  private void mergeSort(double[] a, char[] ia, int m) {
+  private static void mergeSort(double[] a, char[] ia, int m, Scratch scratch) {
     for (int lo = 0; lo < m; lo += RUN) {
       insertionSort(a, ia, lo, Math.min(lo + RUN, m));
     }
-    double[] b = values;
-    char[] ib = indices;
+    double[] b = scratch.values;
+    char[] ib = scratch.indices;
     for (int width = RUN; width < m; width *= 2) {
       for (int lo = 0; lo < m; lo += 2 * width) {
         int mid = Math.min(lo + width, m);
@@ -135,9 +148,9 @@ public final class ReplicaOrder {
       ia = ib;
       ib = it;
     }
-    if (a == values) { // the last pass wrote the scratch: back into the caller's arrays (now b, ib)
-      System.arraycopy(values, 0, b, 0, m);
-      System.arraycopy(indices, 0, ib, 0, m);
+    if (a == scratch.values) { // the last pass wrote the scratch: back into the caller's arrays (now b, ib)
+      System.arraycopy(a, 0, b, 0, m);
+      System.arraycopy(ia, 0, ib, 0, m);
     }
   }
 
