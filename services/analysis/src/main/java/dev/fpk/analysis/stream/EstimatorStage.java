@@ -1,6 +1,7 @@
 package dev.fpk.analysis.stream;
 
 import dev.fpk.estimator.EstimatorEntity;
+import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +78,8 @@ final class EstimatorStage {
     if (observed.lost()) {
       throw rewind.lost(key);
     }
-    LayerMeters meters = metrics.layer(key); // from the key: a record rejected here loses its snapshot
+    SnapshotKey k = SnapshotKey.parse(key); // from the key: a record rejected here loses its snapshot
+    LayerMeters meters = metrics.layer(k.runId(), k.layer());
     for (int i = 0; i < records.size(); i++) {
       Element.InFlight f = records.get(i);
       switch (observed.outcomes().get(i)) {

@@ -1,6 +1,5 @@
 package dev.fpk.analysis.stream;
 
-import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -42,12 +41,6 @@ public final class PipelineMetrics implements MeterBinder {
     solverTime = Timer.builder("fpk.solver.step.time").description("time to advance and score one (run, layer) step")
         .register(registry);
     lag.bindTo(registry);
-  }
-
-  /** The meters of the (run, layer) of a snapshot key ({@link SnapshotKey}). */
-  LayerMeters layer(String key) {
-    SnapshotKey k = SnapshotKey.parse(key);
-    return layer(k.runId(), k.layer());
   }
 
   /** The meters of one (run, layer), registered on first use (none while no registry is bound). */

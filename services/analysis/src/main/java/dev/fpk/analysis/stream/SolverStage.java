@@ -92,7 +92,8 @@ final class SolverStage {
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
       EstimatorEntity.Checkpoint est = b.estimators.get(i);
-      metrics.layer(key).replicasGone(est.gone().size());
+      SnapshotKey k = SnapshotKey.parse(key);
+      metrics.layer(k.runId(), k.layer()).replicasGone(est.gone().size());
       if (!est.changed()) {
         continue;
       }
