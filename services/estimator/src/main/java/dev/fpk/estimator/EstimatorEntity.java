@@ -36,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On start it restores its latest checkpoint (commands wait meanwhile: {@link
  * CheckpointedEntity}) and from then on skips snapshots at or below the offset the checkpoint
- * covers: replayed records are not counted twice. A timer checks every quarter of the replica timeout for silent replicas, so a
- * step completes even when no snapshot arrives; steps completed that way are handed out with the
- * next reply (an {@link Observed} or a {@link Checkpoint}). Chunk buffers of large matrices are
- * not part of the checkpoint.
+ * covers: replayed records are not counted twice. A timer checks every quarter of the replica
+ * timeout for silent replicas, so a step completes even when no snapshot arrives; steps completed
+ * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). Chunk
+ * buffers of large matrices are not part of the checkpoint.
  *
  * <p>A stream that meets this entity for the first time ({@code previous} = -1) while it is ahead
  * of its stored checkpoint makes it reload the checkpoint first ({@link CheckpointedEntity}), so
