@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
+import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
 import java.time.Duration;
 import java.util.ArrayList;
