@@ -1,16 +1,12 @@
-package dev.fpk.app.report;
+package dev.fpk.dashboard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
-import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -18,19 +14,12 @@ import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** Reading only run id, layer and step of an output gives what parsing it whole gives, and the report the same figures. */
+/** Reading only run id, layer and step of an output gives what parsing it whole gives. */
 class StoredOutputTest {
   final Random random = new Random(11);
-  long offset;
 
   DriftDiffusionEstimate estimate(String run, String layer, long step) {
     DriftDiffusionEstimate.Builder b = DriftDiffusionEstimate.newBuilder().setMode("ensemble");
@@ -99,40 +88,5 @@ class StoredOutputTest {
     byte[] bytes = estimate("r", "w", 3).toByteArray();
     byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 5);
     assertThrows(InvalidProtocolBufferException.class, () -> StoredOutput.of(cut, DriftDiffusionEstimate.parser()));
-  }
-
-  @Test
-  void shouldKeepTheNewestEstimateAndDensityPerLayerAsParsingEveryRecordDid() {
-    ReportCollector c = new ReportCollector();
-    Map<String, DriftDiffusionEstimate> newest = new HashMap<>();
-    for (int i = 0; i < 400; i++) {
-      String layer = "l" + random.nextInt(3);
-      DriftDiffusionEstimate e = estimate("r", layer, random.nextInt(50)); // out of order, steps again
-      c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/" + layer, e.toByteArray()));
-      // the rule as it was: replace when the step is >= the kept one's
-      newest.merge(layer, e, (old, now) -> now.getStep() >= old.getStep() ? now : old);
-    }
-    List<DriftDiffusionEstimate> latest = new ArrayList<>(c.latestEstimates());
-    assertEquals(3, latest.size());
-    for (DriftDiffusionEstimate e : latest) {
-      assertEquals(newest.get(e.getLayer()), e);
-    }
-  }
-
-  @Test
-  void shouldCountAnOutputWhoseBodyDoesNotParseWhenTheReportReadsIt() {
-    ReportCollector c = new ReportCollector();
-    c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", estimate("r", "w", 1).toByteArray()));
-    // run, layer and step intact, then an entry (field 5) of one byte that is no field: a tag of wire type 7
-    byte[] head = DriftDiffusionEstimate.newBuilder().setRunId("r").setLayer("w").setStep(2).build().toByteArray();
-    byte[] broken = java.util.Arrays.copyOf(head, head.length + 3);
-    broken[head.length] = (byte) (5 << 3 | 2); // field 5 (entries), length-delimited
-    broken[head.length + 1] = 1; // of 1 byte
-    broken[head.length + 2] = (byte) (1 << 3 | 7); // field 1, wire type 7 (none)
-    assertThrows(InvalidProtocolBufferException.class, () -> DriftDiffusionEstimate.parseFrom(broken));
-    c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", broken));
-    assertEquals(List.of(), c.latestEstimates(), "the newest does not parse: no estimate rather than a wrong one");
-    assertEquals(1, c.toJson(new ObjectMapper(), Set.of("r")).at("/records/byReason/unparseable_output").asLong());
-    assertNull(c.toJson(new ObjectMapper(), Set.of("r")).at("/runs/0/layers/0/entries/0").get("drift"));
   }
 }

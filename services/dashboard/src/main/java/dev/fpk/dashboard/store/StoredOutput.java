@@ -1,17 +1,19 @@
-package dev.fpk.app.report;
+package dev.fpk.dashboard.store;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One output record (estimate, density or alignment) as its bytes, with what places it: run id,
  * layer and step, read without parsing the rest; the whole message is parsed at its first reading
  * and then kept parsed (its bytes dropped). The report keeps only the newest of most outputs, so
  * most are never parsed: parsing every DensityUpdate and estimate on arrival took 4.5% of the
- * CPU of {@code bench e2e}.
+ * CPU of {@code bench e2e}. An output that arrives parsed (the live page parses to draw it) is
+ * kept as it is.
  *
  * <p>The three output messages share their first fields: {@code string run_id = 1; string layer
  * = 2; int64 step = 3;}. A field met twice counts as parsing would count it (the last one), a
@@ -25,16 +27,23 @@ final class StoredOutput<T> {
   final String runId;
   final String layer;
   final long step;
-  private final Parser<T> parser;
-  private byte[] bytes;
-  private T parsed;
+  private final @Nullable Parser<T> parser;
+  private byte @Nullable [] bytes;
+  private @Nullable T parsed;
 
-  private StoredOutput(String runId, String layer, long step, byte[] bytes, Parser<T> parser) {
+  private StoredOutput(String runId, String layer, long step, byte @Nullable [] bytes, @Nullable Parser<T> parser,
+      @Nullable T parsed) {
     this.runId = runId;
     this.layer = layer;
     this.step = step;
     this.bytes = bytes;
     this.parser = parser;
+    this.parsed = parsed;
+  }
+
+  /** An output already parsed, with its run id, layer and step. */
+  static <T> StoredOutput<T> parsed(String runId, String layer, long step, T message) {
+    return new StoredOutput<>(runId, layer, step, null, null, message);
   }
 
   /** Reads the run id, layer and step of {@code bytes}, a record of {@code parser}'s message. */
@@ -60,7 +69,7 @@ final class StoredOutput<T> {
     } catch (IOException e) { // declared, but an array is never read past its end otherwise
       throw new InvalidProtocolBufferException(e);
     }
-    return new StoredOutput<>(runId, layer, step, bytes, parser);
+    return new StoredOutput<>(runId, layer, step, bytes, parser, null);
   }
 
   /** A field's tag on the wire: its number and wire type (WireFormat.makeTag is not public). */
