@@ -32,31 +32,23 @@ class ModuleGraphTest {
 
   @Test
   void physicsShouldUseNoActorsKafkaOrMetricsAndNoOtherModule() {
-    noClasses().that().resideInAPackage(PHYSICS)
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "org.apache.kafka..",
-            "io.micrometer..", PROTOCOL, TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(PHYSICS, "org.apache.pekko..", "org.apache.kafka..", "io.micrometer..",
+        PROTOCOL, TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
   void protocolShouldDependOnNoOtherModule() {
-    noClasses().that().resideInAPackage(PROTOCOL)
-        .should().dependOnClassesThat().resideInAnyPackage(PHYSICS, TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(PROTOCOL, PHYSICS, TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
   void estimatorShouldDependOnlyOnProtocolAndPhysicsOfOurModules() {
-    noClasses().that().resideInAPackage(ESTIMATOR)
-        .should().dependOnClassesThat().resideInAnyPackage(TRAINER, SOLVER, ANALYSIS, DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(ESTIMATOR, TRAINER, SOLVER, ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
   void solverShouldDependOnlyOnEstimatorProtocolAndPhysicsOfOurModules() {
-    noClasses().that().resideInAPackage(SOLVER)
-        .should().dependOnClassesThat().resideInAnyPackage(TRAINER, ANALYSIS, DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(SOLVER, TRAINER, ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
@@ -68,23 +60,17 @@ class ModuleGraphTest {
 
   @Test
   void analysisShouldNotDependOnDashboardOrApp() {
-    noClasses().that().resideInAPackage(ANALYSIS)
-        .should().dependOnClassesThat().resideInAnyPackage(DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
   void dashboardShouldNotDependOnAnalysisAppOrTrainer() {
-    noClasses().that().resideInAPackage(DASHBOARD)
-        .should().dependOnClassesThat().resideInAnyPackage(ANALYSIS, APP, TRAINER)
-        .check(FPK);
+    assertNoDependency(DASHBOARD, ANALYSIS, APP, TRAINER);
   }
 
   @Test
   void trainerShouldNotDependOnTheAnalysisModulesDashboardOrApp() {
-    noClasses().that().resideInAPackage(TRAINER)
-        .should().dependOnClassesThat().resideInAnyPackage(ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP)
-        .check(FPK);
+    assertNoDependency(TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP);
   }
 
   @Test
@@ -92,5 +78,10 @@ class ModuleGraphTest {
     noClasses().that().resideOutsideOfPackage(PHYSICS)
         .should().dependOnClassesThat().resideInAPackage("dev.fpk.physics.internal..")
         .check(FPK);
+  }
+
+  /** No class of {@code module} depends on one of the {@code forbidden} packages; fails if {@code module} is empty. */
+  private static void assertNoDependency(String module, String... forbidden) {
+    noClasses().that().resideInAPackage(module).should().dependOnClassesThat().resideInAnyPackage(forbidden).check(FPK);
   }
 }
