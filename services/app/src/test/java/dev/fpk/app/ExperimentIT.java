@@ -123,11 +123,20 @@ class ExperimentIT {
     }
     JsonNode kpz = report.at("/kpz/checkpoints");
     assertTrue(kpz.size() > 0, "KPZ checkpoints");
+    int cells = report.at("/kpz/cells").asInt();
     for (JsonNode cp : kpz) {
-      for (JsonNode e : cp.get("entries")) {
-        assertTrue(e.get("nu").asDouble() > 0);
+      // nu is the mean D of the estimate the Callan-Symanzik view read at the same checkpoint
+      JsonNode cs = estimateAtOrBefore(checkpoints, cp.get("step").asLong());
+      for (int i = 0; i < cp.get("entries").size(); i++) {
+        JsonNode e = cp.get("entries").get(i);
+        assertEquals(cs.get("entries").get(i).get("diffusionMean").asDouble(), e.get("nu").asDouble(), 0, "nu " + e);
         assertEquals(2 * e.get("nu").asDouble(), e.get("lambda").asDouble(), 0);
-        assertTrue(e.get("residualRms").asDouble() >= 0, "residual " + e);
+        // the residual needs both neighbours of a cell: the two end cells never count
+        assertTrue(e.get("cells").asInt() >= 1 && e.get("cells").asInt() <= cells - 2, "cells " + e);
+        double rms = e.get("residualRms").asDouble();
+        assertTrue(rms > 0 && Double.isFinite(rms), "64 replicas' histograms never satisfy the equation exactly: " + e);
+        assertEquals(rms, e.get("relativeResidual").asDouble() * e.get("dhdtRms").asDouble(), 1e-9 * rms,
+            "relative residual = residual RMS / RMS of dh/dt: " + e);
       }
     }
     assertEquals(4, report.get("pawula").size());
@@ -136,6 +145,18 @@ class ExperimentIT {
       assertTrue(p.get("steps").size() >= STEPS / 10);
     });
     assertEquals(4, report.at("/densityCheckpoints/0/entries").size());
+  }
+
+  /** The Callan-Symanzik checkpoint of the newest estimate at or before {@code step}. */
+  private static JsonNode estimateAtOrBefore(JsonNode checkpoints, long step) {
+    JsonNode best = null;
+    for (JsonNode cp : checkpoints) {
+      if (cp.get("step").asLong() <= step && (best == null || cp.get("step").asLong() > best.get("step").asLong())) {
+        best = cp;
+      }
+    }
+    assertTrue(best != null, "an estimate at or before step " + step);
+    return best;
   }
 
   @Test

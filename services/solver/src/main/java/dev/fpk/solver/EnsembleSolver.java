@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
  * pooled entries of a single replica ({@link Mode}), advanced step by step and scored against the
- * data (PHYSICS.md §3-4).
+ * data (services/physics/PHYSICS.md §3-4).
  *
  * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
  * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
