@@ -5,9 +5,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.fpk.physics.spectral.SingularValues;
 import org.junit.jupiter.api.Test;
 
-/** The numerics import no actors, Kafka, metrics or ND4J (CONVENTIONS.md, Build). */
+/**
+ * The numerics import no actors, Kafka, metrics or ND4J (CONVENTIONS.md, Build); native linear
+ * algebra (the OpenBLAS binding ND4J ships) only behind {@link SingularValues}.
+ */
 class LayeringTest {
   static final JavaClasses PHYSICS =
       new ClassFileImporter()
@@ -22,6 +26,21 @@ class LayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.apache.pekko..", "org.apache.kafka..", "io.micrometer..", "org.nd4j..")
+        .check(PHYSICS);
+  }
+
+  @Test
+  void shouldCallNativeLinearAlgebraOnlyFromSingularValues() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.fpk.physics..")
+        .and()
+        .doNotHaveFullyQualifiedName(SingularValues.class.getName())
+        .and()
+        .doNotHaveFullyQualifiedName(SingularValues.Route.class.getName())
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.bytedeco..")
         .check(PHYSICS);
   }
 
