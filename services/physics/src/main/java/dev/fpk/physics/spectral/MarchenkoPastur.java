@@ -19,6 +19,8 @@ public final class MarchenkoPastur {
   /** Candidate factors of the median start tried before refining: {@code 2^(i / 20)}, i in -20..20. */
   private static final int GRID_HALF = 20;
   private static final int GOLDEN_ITERATIONS = 40;
+  /** Most order statistics the fit's search reads. */
+  public static final int FIT_POINTS = 1024;
 
   private final double sigma2;
   private final double ratio;
@@ -119,7 +121,10 @@ public final class MarchenkoPastur {
    * Fits {@code s2} to the eigenvalues of a {@code [rows, cols]} matrix (or of several, pooled):
    * starts where the law's median meets the sample's, tries factors {@code 2^(i/20)}, {@code i}
    * in -20..20, of it, and refines the best by golden section on {@code log s2}; the fit is the
-   * {@code s2} of the smallest KS distance found.
+   * {@code s2} of the smallest KS distance found. The search reads at most {@link #FIT_POINTS}
+   * evenly spaced order statistics of the sample (their empirical CDF is within {@code 1 /
+   * FIT_POINTS} of the sample's; a pooled ensemble's 16,384 eigenvalues cost 300 ms of CDF
+   * evaluations otherwise); the reported KS distance is of the whole sample.
    *
    * @param sorted the eigenvalues, ascending (not modified)
    * @return NaN KS and zero variance and edge for an empty or all-zero spectrum
@@ -132,12 +137,13 @@ public final class MarchenkoPastur {
     if (!(start > 0) || Double.isInfinite(start)) {
       return new Fit(0, unit.ratio, Double.NaN, 0);
     }
+    double[] search = thinned(sorted, FIT_POINTS);
     double step = Math.log(2) / GRID_HALF;
     double bestLog = Math.log(start);
     double bestKs = Double.POSITIVE_INFINITY;
     for (int i = -GRID_HALF; i <= GRID_HALF; i++) {
       double l = Math.log(start) + i * step;
-      double ks = ksAt(unit, sorted, l);
+      double ks = ksAt(unit, search, l);
       if (ks < bestKs) {
         bestKs = ks;
         bestLog = l;
@@ -148,21 +154,21 @@ public final class MarchenkoPastur {
     double g = (Math.sqrt(5) - 1) / 2;
     double x1 = hi - g * (hi - lo);
     double x2 = lo + g * (hi - lo);
-    double f1 = ksAt(unit, sorted, x1);
-    double f2 = ksAt(unit, sorted, x2);
+    double f1 = ksAt(unit, search, x1);
+    double f2 = ksAt(unit, search, x2);
     for (int i = 0; i < GOLDEN_ITERATIONS; i++) {
       if (f1 <= f2) {
         hi = x2;
         x2 = x1;
         f2 = f1;
         x1 = hi - g * (hi - lo);
-        f1 = ksAt(unit, sorted, x1);
+        f1 = ksAt(unit, search, x1);
       } else {
         lo = x1;
         x1 = x2;
         f1 = f2;
         x2 = lo + g * (hi - lo);
-        f2 = ksAt(unit, sorted, x2);
+        f2 = ksAt(unit, search, x2);
       }
     }
     if (f1 < bestKs) {
@@ -174,7 +180,20 @@ public final class MarchenkoPastur {
       bestLog = x2;
     }
     double s2 = Math.exp(bestLog);
-    return new Fit(s2, unit.ratio, bestKs, s2 * unit.edge());
+    return new Fit(s2, unit.ratio, search == sorted ? bestKs : ksAt(unit, sorted, bestLog), s2 * unit.edge());
+  }
+
+  /** The sample itself if it has at most {@code max} values, else {@code max} evenly spaced order statistics (mid-ranks). */
+  private static double[] thinned(double[] sorted, int max) {
+    int n = sorted.length;
+    if (n <= max) {
+      return sorted;
+    }
+    double[] out = new double[max];
+    for (int k = 0; k < max; k++) {
+      out[k] = sorted[(int) ((k + 0.5) * n / max)];
+    }
+    return out;
   }
 
   /** KS distance to the law of variance {@code exp(logSigma2)}: F_s2(x) = F_1(x / s2). */

@@ -60,6 +60,22 @@ class MarchenkoPasturTest {
   }
 
   @Test
+  void shouldSearchOnOrderStatisticsOfAPooledSampleAndReportTheWholeSamplesKs() {
+    double s2 = 0.04;
+    MarchenkoPastur law = new MarchenkoPastur(s2, 256, 256);
+    int n = 16 * 256; // 16 replicas pooled: more than FIT_POINTS
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = law.quantile((i + 0.5) / n);
+    }
+    MarchenkoPastur.Fit fit = MarchenkoPastur.fit(x, 256, 256);
+    assertEquals(s2, fit.sigma2(), 1e-3 * s2);
+    // the search's order statistics are within 1 / FIT_POINTS of the sample in CDF
+    assertTrue(fit.ks() <= 1.0 / MarchenkoPastur.FIT_POINTS, "KS " + fit.ks());
+    assertTrue(fit.ks() >= 0.5 / n, "KS of the whole sample, at least half a step: " + fit.ks());
+  }
+
+  @Test
   void shouldFitGaussianMatricesWithinKs005() {
     for (int seed = 1; seed <= 5; seed++) {
       float[] w = Matrices.gaussian(new SplittableRandom(seed), 160, 320, 0.1);
