@@ -39,7 +39,7 @@ import java.util.function.DoubleSupplier;
  *       ({@link SpectralBench}), on one thread.
  * </ul>
  *
- * Not thread-safe (run one at a time); takes a few seconds.
+ * Not thread-safe (run one at a time); takes a few seconds, the spectral lines about 15 s more.
  */
 public final class PhysicsBench {
   private static final int MIN_WARMUP = 5;
