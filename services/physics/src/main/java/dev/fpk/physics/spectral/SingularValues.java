@@ -15,9 +15,9 @@ import org.bytedeco.openblas.global.openblas;
  * largest difference was 2e-6 of the largest eigenvalue at 512 x 512 and 1.3e-5 at 2048 x 2048
  * (uniform entries), about 3 % of a mean bulk spacing at 2048: an absolute error, so eigenvalues
  * near zero (the hard edge of a square matrix) lose their relative accuracy; roundoff below zero is
- * clamped to 0. On one core the route took 12 ms at 512 x 512 and 0.57 s at 2048 x 2048 (thread
- * CPU time); the other routes, 1.4 to 2.8 times as long, are there to be measured against it
- * ({@code bench physics}, entry {@code spectral}).
+ * clamped to 0. On one core the route took 11-14 ms at 512 x 512 and 0.57-0.69 s at 2048 x 2048
+ * (thread CPU time on a shared machine); the other routes, 1.4 to 2.8 times as long, are there
+ * to be measured against it ({@code bench physics}, entry {@code spectral}).
  *
  * <p>The routines are OpenBLAS's LAPACKE and CBLAS through the JavaCPP binding that ND4J's native
  * backend ({@code nd4j-native}) ships and calls itself (ND4J's own {@code Lapack} interface works on
@@ -26,7 +26,8 @@ import org.bytedeco.openblas.global.openblas;
  * #setBlasThreads}).
  *
  * <p>Empty input: a matrix without rows or columns has no singular values (an empty array).
- * Thread-safe: each call uses its own arrays.
+ * Stateless: each call uses its own arrays; concurrent calls rely on OpenBLAS being safe to call
+ * from several threads, as ND4J's own concurrent use of it does.
  */
 public final class SingularValues {
   /** How the values are computed; all give the same values to single (or double) precision. */
