@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  *       route (the default only, or every route with the argument {@code routes});
  *   <li>{@code statistics}: {@link SpectralTracker#analyse} of ready spectra (Marchenko-Pastur fit,
  *       tail, spacings, temperature) of {@code replicas} matrices;
- *   <li>{@code observe}: both, as the pipeline runs them per snapshot.
+ *   <li>{@code observe}: both, as the pipeline runs them per snapshot (one 512 or 2048 matrix, 64
+ *       replicas of 256).
  * </ul>
  *
  * Each line has the median wall time ({@code millis}) and the fastest ({@code minMillis}) of {@code
@@ -49,8 +50,9 @@ final class SpectralBench {
     b.statistics(out, 1, 512, 512);
     b.statistics(out, 1, 2048, 2048);
     b.statistics(out, 64, 256, 256);
-    b.observe(out, 512);
-    b.observe(out, 2048);
+    b.observe(out, 1, 512);
+    b.observe(out, 1, 2048);
+    b.observe(out, 64, 256);
   }
 
   /** Command-line entry: only these cases; argument {@code routes} times every route. */
@@ -76,12 +78,12 @@ final class SpectralBench {
     print(out, "statistics", String.format(Locale.ROOT, "\"replicas\":%d,\"rows\":%d,\"cols\":%d,\"eigenvalues\":%d", replicas, rows, cols, replicas * Math.min(rows, cols)), t);
   }
 
-  private void observe(PrintStream out, int n) {
-    float[] w = matrix(1, n, n);
+  private void observe(PrintStream out, int replicas, int n) {
+    float[] w = matrix(replicas, n, n);
     SpectralTracker tracker = new SpectralTracker();
     long[] step = {0};
-    double[][] t = time(() -> sink += tracker.observe(step[0]++, w, 1, n, n, 0.01).mp().ks());
-    print(out, "observe", String.format(Locale.ROOT, "\"replicas\":1,\"rows\":%d,\"cols\":%d", n, n), t);
+    double[][] t = time(() -> sink += tracker.observe(step[0]++, w, replicas, n, n, 0.01).mp().ks());
+    print(out, "observe", String.format(Locale.ROOT, "\"replicas\":%d,\"rows\":%d,\"cols\":%d", replicas, n, n), t);
   }
 
   private static float[] matrix(int replicas, int rows, int cols) {
