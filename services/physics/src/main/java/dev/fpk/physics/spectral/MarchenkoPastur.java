@@ -130,8 +130,8 @@ public final class MarchenkoPastur {
    * in -10..10, of it, and refines the best by golden section on {@code log s2}; the fit is the
    * {@code s2} of the smallest KS distance found. The search reads at most {@link #FIT_POINTS}
    * evenly spaced order statistics of the sample (their empirical CDF is within {@code 1 /
-   * FIT_POINTS} of the sample's; a pooled ensemble's 16,384 eigenvalues cost 300 ms of CDF
-   * evaluations otherwise); the reported KS distance is of the whole sample.
+   * FIT_POINTS} of the sample's; a pooled ensemble of 16,384 eigenvalues would cost 16 times the
+   * CDF evaluations otherwise); the reported KS distance is of the whole sample.
    *
    * @param sorted the eigenvalues, ascending (not modified)
    * @return NaN KS and zero variance and edge for an empty or all-zero spectrum
