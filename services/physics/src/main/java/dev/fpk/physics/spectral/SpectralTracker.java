@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Cost: one eigenvalue problem of size {@code min(rows, cols)} per replica (see {@code bench
  * physics}, entry {@code spectral}), then statistics linear to quadratic in the pooled spectrum's
- * size (the tail fit's {@code O(N * min(N, 1024))} dominates). Not thread-safe: one instance per
+ * size (the tail fit's {@code O(N * min(N, 512))} dominates). Not thread-safe: one instance per
  * (run, layer), fed in step order.
  */
 public final class SpectralTracker {
