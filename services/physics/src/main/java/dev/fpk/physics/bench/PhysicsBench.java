@@ -33,7 +33,8 @@ import java.util.function.DoubleSupplier;
  *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
  *       cells, millis}.
  *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
- *       forecast-score}, {@code kde}, {@code gaussian-moments}, in microseconds per entry.
+ *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds per
+ *       entry.
  * </ul>
  *
  * Not thread-safe (run one at a time); takes a few seconds.

@@ -35,11 +35,32 @@ final class EmpiricalProcess {
   private static final int CACHED = 16;
   private static final Map<Integer, EmpiricalProcess> CACHE = new ConcurrentHashMap<>();
 
+  /**
+   * Bounds of the bins of {@code u} the verdict gathers a density's CDF into: 0, then {@code logit u}
+   * in steps of 1 from -30 to -10, of {@value #FINE_STEP} from -9 to 9, of 1 from 9 to 30, then 1.
+   */
+  static final double[] BOUNDS = bounds();
+  /** Number of bins, {@code BOUNDS.length - 1}. */
+  static final int BINS = BOUNDS.length - 1;
+  static final double FINE_STEP = 0.25;
+  /** Correlation powers {@code rho^(2k)} of the verdict's series, see {@link W1Verdict}. */
+  static final int[] POWERS = {1, 2, 3, 4, 8};
+
   final int samples;
   /** Intervals between nodes, {@code K}. */
   final int nodes;
   /** Node j at {@code STRIDE * j}: {@code m(u_j), M(u_j), s(u_j), S(u_j)}. */
   final double[] table;
+  /** Per bin: the mean of {@code m} over the bin (uniform in u). */
+  final double[] binMean = new double[BINS];
+  /** Per bin: the mean of {@code s}. */
+  final double[] binSd = new double[BINS];
+  /**
+   * Per bin b > 0 and power k: {@code (odds_{b-1} / odds_b)^POWERS[k]} at {@code POWERS.length * b
+   * + k}, odds at the bins' s-weighted mean u: how much of a correlation carries over from bin to
+   * bin.
+   */
+  final double[] decay = new double[BINS * POWERS.length];
 
   private EmpiricalProcess(int n) {
     samples = n;
@@ -58,6 +79,47 @@ final class EmpiricalProcess {
       table[i + 1] = table[i - STRIDE + 1] + half * (table[i - STRIDE] + table[i]);
       table[i + 3] = table[i - STRIDE + 3] + half * (table[i - STRIDE + 2] + table[i + 2]);
     }
+    double oddsBefore = 0;
+    for (int b = 0; b < BINS; b++) {
+      double lo = BOUNDS[b];
+      double width = BOUNDS[b + 1] - lo;
+      binMean[b] = (meanIntegral(BOUNDS[b + 1]) - meanIntegral(lo)) / width;
+      binSd[b] = (sdIntegral(BOUNDS[b + 1]) - sdIntegral(lo)) / width;
+      double weight = 0;
+      double moment = 0;
+      for (int k = 0; k < CENTRE_POINTS; k++) { // the s-weighted mean u, midpoint rule
+        double u = lo + (k + 0.5) * width / CENTRE_POINTS;
+        weight += sd(u);
+        moment += sd(u) * u;
+      }
+      double centre = weight > 0 ? moment / weight : lo + 0.5 * width;
+      double odds = centre / (1 - centre);
+      for (int k = 0; k < POWERS.length; k++) {
+        decay[POWERS.length * b + k] = b == 0 ? 0 : Math.pow(oddsBefore / odds, POWERS[k]);
+      }
+      oddsBefore = odds;
+    }
+  }
+
+  private static final int CENTRE_POINTS = 64;
+
+  private static double[] bounds() {
+    java.util.List<Double> logits = new java.util.ArrayList<>();
+    for (int l = -30; l <= -10; l++) {
+      logits.add((double) l);
+    }
+    for (int k = 0; k < 18 / FINE_STEP; k++) {
+      logits.add(-9 + k * FINE_STEP);
+    }
+    for (int l = 9; l <= 30; l++) {
+      logits.add((double) l);
+    }
+    double[] b = new double[logits.size() + 2];
+    for (int k = 0; k < logits.size(); k++) {
+      b[k + 1] = 1 / (1 + Math.exp(-logits.get(k)));
+    }
+    b[b.length - 1] = 1;
+    return b;
   }
 
   /** The table of {@code n >= 1} samples. */
