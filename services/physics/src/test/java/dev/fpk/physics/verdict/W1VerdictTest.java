@@ -3,9 +3,7 @@ package dev.fpk.physics.verdict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.align.CellMasses;
-import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.grid.Grid1D;
 import java.util.ArrayList;
@@ -70,22 +68,11 @@ class W1VerdictTest {
   @ParameterizedTest(name = "{0}, n = {1}")
   @MethodSource("cases")
   void shouldMatchTheDrawnBootstrapAndBeCalibratedUnderTheNull(Shape shape, int n) {
-    SplittableRandom random = new SplittableRandom(1000L * n + shape.name().hashCode());
-    double[] drawn = new double[DRAWS];
-    for (int b = 0; b < DRAWS; b++) {
-      drawn[b] = Alignment.wasserstein1(shape.grid(), shape.density(),
-          DensitySampler.sample(shape.grid(), shape.density(), n, random));
-    }
-    double mean = 0;
-    for (double w : drawn) {
-      mean += w;
-    }
-    mean /= DRAWS;
-    double var = 0;
-    for (double w : drawn) {
-      var += (w - mean) * (w - mean);
-    }
-    double sd = Math.sqrt(var / (DRAWS - 1));
+    ReferenceBootstrap ref = ReferenceBootstrap.of(shape.grid(), shape.density(), n, DRAWS,
+        new SplittableRandom(1000L * n + shape.name().hashCode()));
+    double[] drawn = ref.draws();
+    double mean = ref.floor();
+    double sd = ref.sd();
 
     W1Verdict v = new W1Verdict().set(new CellMasses().set(shape.grid(), shape.density()), n);
     String where = String.format(Locale.ROOT, "%s n=%d: floor %.5f drawn %.5f, sd %.5f drawn %.5f",
