@@ -21,7 +21,11 @@ import java.util.List;
  * bootstrap floor of the forecasts (HorizonForecast.bootstrap_floor_w1: the W1 that as many samples
  * of the forecast itself would have), so that the sampling noise both W1 carry is not counted as
  * skill or its lack (PHYSICS.md §4). 1: the forecast is as close as its own draws would be; 0: no
- * closer than the baseline. NaN when nothing was scored or no floor was published (pre-v1.4).
+ * closer than the baseline. NaN when nothing was scored, no floor was published (pre-v1.4), or the
+ * baseline is not above the floor: then both distances are within sampling noise and the ratio
+ * would flip sign (in the paper's experiment both sit below the floor, as the data at the target
+ * step are the very replicas the forecasts' starting density was estimated from, not independent
+ * draws).
  */
 public final class ForecastSkill {
   /** Averages of one entry at one horizon (floor: of the forecasts' bootstrap floors); NaN when none was scored. */
@@ -55,9 +59,9 @@ public final class ForecastSkill {
     return 1 - w1 / baseline;
   }
 
-  /** Floor-corrected skill {@code 1 - (w1 - floor) / (baseline - floor)}. */
+  /** Floor-corrected skill {@code 1 - (w1 - floor) / (baseline - floor)}; NaN unless the baseline is above the floor. */
   static double floorCorrectedSkill(double w1, double baseline, double floor) {
-    return 1 - (w1 - floor) / (baseline - floor);
+    return baseline > floor ? 1 - (w1 - floor) / (baseline - floor) : Double.NaN;
   }
 
   private final List<Row> rows;

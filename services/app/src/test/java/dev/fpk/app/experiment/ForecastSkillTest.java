@@ -91,6 +91,14 @@ class ForecastSkillTest {
   }
 
   @Test
+  void shouldLeaveTheFloorCorrectedSkillUndefinedWhereTheBaselineIsNotAboveTheFloor() {
+    // both below the floor: (0.075 - 0.097) / (0.076 - 0.097) would give -0.05 for a closer forecast
+    assertTrue(Double.isNaN(ForecastSkill.floorCorrectedSkill(0.075, 0.076, 0.097)));
+    assertTrue(Double.isNaN(ForecastSkill.floorCorrectedSkill(0.05, 0.097, 0.097)));
+    assertEquals(1 - (0.05 - 0.04) / (0.06 - 0.04), ForecastSkill.floorCorrectedSkill(0.05, 0.06, 0.04), 1e-12);
+  }
+
+  @Test
   void shouldNotHoldWhereNothingWasScoredOrTooFewEntriesBeatTheBaselines() {
     List<AlignmentUpdate> updates = List.of(
         update(300, 50, new double[][] {{1, 2, 3}, {1, 2, 3}, {5, 2, 3}, {5, 2, 3}}));
