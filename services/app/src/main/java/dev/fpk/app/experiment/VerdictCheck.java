@@ -13,8 +13,7 @@ import java.util.List;
  * the share of (entry, step), from the transient end on, where the theory is rejected at
  * {@value #LEVEL}, that is where the parametric bootstrap's p-value of the entry's W1
  * (EntryAlignment.p_value) is below it. When the theory is right about {@value #LEVEL} of them
- * fall there by chance; the check holds when the share is at most {@value #BAR} (the bar of issue
- * 14). Per entry and over all entries together (each (entry, step) counts once). Steps without a
+ * fall there by chance; the check holds when the share is at most {@value #BAR}. Per entry and over all entries together (each (entry, step) counts once). Steps without a
  * verdict (a NaN p-value, or records written before v1.4, whose bootstrap floor is unset) are left
  * out; a share of nothing is NaN and does not hold.
  */

@@ -10,8 +10,8 @@ import dev.fpk.physics.grid.Grid1D;
  * mean of that null law ({@code bootstrapFloorW1}), {@link #pValue} the share of it at least as
  * large as an observed W1. {@link ReferenceBootstrap} computes both by drawing; this class gets
  * them from the one-point law of the empirical process ({@link EmpiricalProcess}) in one pass over
- * the cells and one over {@value EmpiricalProcess#BINS} bins of the CDF level (fpk bench physics,
- * {@code verdict}):
+ * the cells and one over 116 bins of the CDF level ({@link EmpiricalProcess#BOUNDS}; fpk bench
+ * physics, {@code verdict}):
  *
  * <ul>
  *   <li><b>Floor.</b> {@code W1 = integral |F_n(w) - F(w)| dw}, so its mean is {@code integral
