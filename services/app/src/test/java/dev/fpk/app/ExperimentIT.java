@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fpk.app.experiment.SamplingFloorCheck;
 import dev.fpk.app.experiment.Sensitivity;
+import dev.fpk.app.experiment.VerdictCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -199,6 +200,27 @@ class ExperimentIT {
     }
     assertEquals(floorsHold, floors.get("holds").asBoolean());
     all &= floorsHold;
+    // the verdict: the share of (entry, step) from the transient end on rejected at 5%, recomputed from
+    // the alignment points (every step is kept at this size)
+    long end = report.at("/transient/endStep").asLong();
+    int scored = 0;
+    int rejected = 0;
+    for (JsonNode e : report.at("/runs/0/layers/0/entries")) {
+      for (JsonNode point : e.get("alignment")) {
+        assertTrue(point.get("bootstrapFloorW1").asDouble() > 0, "bootstrap floor at " + point);
+        double p = point.get("pValue").asDouble();
+        assertTrue(p >= 0 && p <= 1, "p-value at " + point);
+        if (point.get("step").asLong() >= end) {
+          scored++;
+          rejected += p < VerdictCheck.LEVEL ? 1 : 0;
+        }
+      }
+    }
+    JsonNode verdict = checks.get("theoryNotRejected");
+    double share = (double) rejected / scored;
+    assertEquals(share, verdict.get("share").asDouble(), 1e-12);
+    assertEquals(share <= VerdictCheck.BAR, verdict.get("holds").asBoolean());
+    all &= verdict.get("holds").asBoolean();
     for (String k : List.of("learningRateX2", "batchSizeX2")) {
       JsonNode s = checks.at("/sensitivity/" + k);
       double measured = s.get("measured").asDouble();

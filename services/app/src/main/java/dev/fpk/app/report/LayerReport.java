@@ -85,12 +85,14 @@ final class LayerReport {
       EntryAlignment ea = a.getEntries(position);
       ObjectNode point = history.addObject().put("step", a.getStep()).put("w1", ea.getW1()).put("js", ea.getJs())
           .put("hellinger", ea.getHellinger()).put("meanError", ea.getMeanError())
-          .put("varianceError", ea.getVarianceError()).put("samplingFloorW1", ea.getSamplingFloorW1());
+          .put("varianceError", ea.getVarianceError()).put("samplingFloorW1", ea.getSamplingFloorW1())
+          .put("bootstrapFloorW1", ea.getBootstrapFloorW1()).put("pValue", ea.getPValue());
       if (ea.getForecastsCount() > 0) {
         ArrayNode forecasts = point.putArray("forecasts");
         for (HorizonForecast f : ea.getForecastsList()) {
           forecasts.addObject().put("horizon", f.getHorizon()).put("issuedStep", f.getIssuedStep())
-              .put("w1", f.getW1()).put("baselineStatic", f.getStaticW1()).put("baselineGaussian", f.getGaussianW1());
+              .put("w1", f.getW1()).put("baselineStatic", f.getStaticW1()).put("baselineGaussian", f.getGaussianW1())
+              .put("bootstrapFloorW1", f.getBootstrapFloorW1());
         }
       }
     }

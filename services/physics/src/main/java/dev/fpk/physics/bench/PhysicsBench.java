@@ -33,7 +33,8 @@ import java.util.function.DoubleSupplier;
  *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
  *       cells, millis}.
  *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
- *       forecast-score}, {@code kde}, {@code gaussian-moments}, in microseconds per entry;
+ *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds per
+ *       entry;
  *   <li>the sorts ({@link SortBench});
  *   <li>{@code spectral}: the spectral view's eigenvalues (512 to 2048 square), statistics and both
  *       ({@link SpectralBench}), on one thread.
