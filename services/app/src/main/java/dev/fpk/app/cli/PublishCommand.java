@@ -25,7 +25,8 @@ public final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path input = file.readableInput();
-    SnapshotFiles.Published p = SnapshotFiles.publish(input, file.format(), kafka.bootstrap, spec.commandLine().getErr());
+    SnapshotFiles.Published p =
+        SnapshotFiles.publish(input, file.format(), kafka.bootstrap, spec.commandLine().getErr());
     spec.commandLine().getErr().printf("publish: %d snapshots sent (runs %s), %d rejected%n", p.sent(), p.runIds(),
         p.rejected());
     return 0;

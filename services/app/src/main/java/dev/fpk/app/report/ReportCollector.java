@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -81,26 +81,12 @@ public final class ReportCollector {
 
   /** The latest alignment update of every (run, layer). */
   public synchronized List<AlignmentUpdate> latestAlignment() {
-    List<AlignmentUpdate> out = new ArrayList<>();
-    forEachLayer(l -> {
-      AlignmentUpdate a = l.latestAlignment();
-      if (a != null) {
-        out.add(a);
-      }
-    });
-    return out;
+    return fromEveryLayer(LayerOutputs::latestAlignment);
   }
 
   /** The latest estimate of every (run, layer). */
   public synchronized List<DriftDiffusionEstimate> latestEstimates() {
-    List<DriftDiffusionEstimate> out = new ArrayList<>();
-    forEachLayer(l -> {
-      DriftDiffusionEstimate e = l.estimate();
-      if (e != null) {
-        out.add(e);
-      }
-    });
-    return out;
+    return fromEveryLayer(LayerOutputs::estimate);
   }
 
   /** The report of the given runs as JSON (the shape documented in the README). */
@@ -126,7 +112,17 @@ public final class ReportCollector {
     return root;
   }
 
-  private void forEachLayer(Consumer<LayerOutputs<Void>> action) {
-    outputs.runIds().forEach(run -> outputs.layers(run).values().forEach(action));
+  /** What {@code read} gives of every (run, layer), by run and layer name, where it gives anything (not null). */
+  private <T> List<T> fromEveryLayer(Function<LayerOutputs<Void>, T> read) {
+    List<T> out = new ArrayList<>();
+    for (String run : outputs.runIds()) {
+      for (LayerOutputs<Void> layer : outputs.layers(run).values()) {
+        T t = read.apply(layer);
+        if (t != null) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -72,6 +72,7 @@ class OutputStoreTest {
       store.alignment(Outputs.alignment("r", "l", step, 1, 0));
     }
     // five points are one too many: 0, 2 and the last
-    assertEquals(List.of(0L, 2L, 4L), store.layer("r", "l").alignment().stream().map(AlignmentUpdate::getStep).toList());
+    assertEquals(List.of(0L, 2L, 4L),
+        store.layer("r", "l").alignment().stream().map(AlignmentUpdate::getStep).toList());
   }
 }
