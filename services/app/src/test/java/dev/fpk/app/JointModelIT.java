@@ -116,7 +116,7 @@ class JointModelIT {
       JointAlignment got = actual.get(step).getJoint();
       assertTrue(actual.get(step).hasJoint(), "joint figures at step " + step);
       assertEquals(4, got.getMarginalW1Count());
-      assertEquals(16, got.getCellsPerAxis());
+      assertEquals(4096, got.getParticles());
       maxDifference = Math.max(maxDifference, difference(want, got));
       OutputComparison joint = model(actual.get(step), "joint");
       assertNotNull(joint, "joint output comparison at step " + step);
@@ -149,7 +149,7 @@ class JointModelIT {
 
   private static List<Double> numbers(JointAlignment j) {
     List<Double> out = new ArrayList<>();
-    out.add((double) j.getCellsPerAxis());
+    out.add((double) j.getParticles());
     out.addAll(j.getMarginalW1List());
     out.addAll(j.getDriftMatrixList());
     out.addAll(j.getDriftMatrixStderrList());

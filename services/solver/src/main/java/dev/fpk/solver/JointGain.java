@@ -14,7 +14,7 @@ import dev.fpk.protocol.v1.OutputComparison;
  *   <li>{@code slicedW1Ratio}, {@code energyRatio}: the output comparisons {@code y = W h} (models
  *       "joint" and "entrywise" of the same steps); NaN without such steps;
  *   <li>{@code marginalW1Ratio}: the joint density's per-entry marginal W1 against the entry-wise W1,
- *       both averaged over entries and steps (the joint model's cost of a coarser grid per entry).
+ *       both averaged over entries and steps (what the joint fields do to each entry on its own).
  * </ul>
  *
  * Also the mean sampling floor of the sliced W1 (two halves of the replicas), to read the ratio

@@ -7,16 +7,19 @@ import com.typesafe.config.Config;
  * fpk.solver.joint} config section (reference.conf documents every key).
  *
  * @param enabled whether solver entities of layers with exactly 4 entries (ensemble mode) run it
- * @param cells cells per axis of the tensor grid, 4..40 (the cost of a step grows as cells^4)
+ * @param particles particles of the joint density, 64..1,000,000 (the cost of a step and the state
+ *     grow linearly; the Monte Carlo error falls as 1/sqrt(particles))
  * @param halfLifeSteps half-life of the joint drift fit's forgetting in optimiser steps (+infinity:
  *     none)
+ * @param entrywiseFields whether each entry's nonlinear drift and its diffusion from the entry-wise
+ *     estimate join the joint linear fit (false: the linear SDE of the fit alone)
  */
-public record JointSettings(boolean enabled, int cells, double halfLifeSteps) {
-  public static final JointSettings DEFAULTS = new JointSettings(true, 16, 1000);
+public record JointSettings(boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
+  public static final JointSettings DEFAULTS = new JointSettings(true, 4096, 1000, true);
 
   public JointSettings {
-    if (cells < 4 || cells > 40) {
-      throw new IllegalArgumentException("fpk.solver.joint.cells = " + cells + ": must be 4..40");
+    if (particles < 64 || particles > 1_000_000) {
+      throw new IllegalArgumentException("fpk.solver.joint.particles = " + particles + ": must be 64..1000000");
     }
     if (!(halfLifeSteps > 0)) {
       throw new IllegalArgumentException("fpk.solver.joint.half-life-steps = " + halfLifeSteps + ": must be > 0 (or inf)");
@@ -32,6 +35,6 @@ public record JointSettings(boolean enabled, int cells, double halfLifeSteps) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("fpk.solver.joint.half-life-steps = " + halfLife + ": not a number or inf", e);
     }
-    return new JointSettings(c.getBoolean("enabled"), c.getInt("cells"), steps);
+    return new JointSettings(c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
   }
 }

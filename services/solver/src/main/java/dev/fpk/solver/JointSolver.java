@@ -4,10 +4,11 @@ import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.StateIo;
-import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.PointClouds;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.joint.JointDensity;
 import dev.fpk.physics.joint.JointFit;
+import dev.fpk.physics.joint.JointParticles;
+import dev.fpk.physics.joint.JointSde;
 import dev.fpk.physics.joint.LinearDriftEstimator;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -17,36 +18,48 @@ import dev.fpk.protocol.v1.OutputComparison;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The joint model of a layer with exactly 4 entries (a 2x2 matrix, ensemble mode): one 4-D
- * Fokker-Planck density of all entries together on a tensor grid (services/physics/PHYSICS.md §3), beside the four
- * 1-D densities of {@link EnsembleSolver}, and under the same rules: it starts once, at the first
- * step seen, from a product-kernel density estimate of the replicas ({@link JointDensity#fromSamples})
- * and from then on moves only by the Fokker-Planck equation, never reset to the data. To advance from
- * step {@code t} to {@code t + dt} it uses the fields estimated from increments up to {@code t} (out
- * of sample; only the first interval, before any fit exists, uses the one that includes it).
+ * The joint model of a layer with exactly 4 entries (a 2x2 matrix, ensemble mode): the 4-D density of
+ * all entries together, beside the four 1-D densities of {@link EnsembleSolver} and under the same
+ * rules: it starts once, at the first step seen, from the replicas, and from then on moves only by the
+ * fitted stochastic dynamics, never reset to the data. To advance from step {@code t} to {@code t + dt}
+ * it uses the fields estimated from increments up to {@code t} (out of sample; only the first interval,
+ * before any fit exists, uses the one that includes it).
  *
- * <p>Fields: drift {@code mu_k(w) = (A w + b)_k + r_k(w_k)}, where {@code A w + b} is the joint linear
- * fit of every replica's increments on its four entries ({@link LinearDriftEstimator}, kept here,
- * forgetting with {@code fpk.solver.joint.half-life-steps}) and {@code r_k} is entry k's own nonlinear
- * remainder from the entry-wise estimate (its binned drift minus its Ornstein-Uhlenbeck line), so the
- * joint model contains the entry-wise one and adds the coupling between entries; diffusion {@code
- * D_k(w_k)} of the entry-wise estimate (the joint fit's {@code D_kk} where it has none), diagonal only:
- * the off-diagonal {@code D_ij} are measured and reported, not solved.
+ * <p>Representation: {@code fpk.solver.joint.particles} particles ({@link JointParticles}), started as
+ * copies of the replicas and moved by Euler-Maruyama in the SDE {@code dW = mu dt + sqrt(2D) dB}
+ * ({@link JointSde}). It replaced a 16-cells-per-axis tensor grid whose first-order fluxes added a
+ * numerical diffusion of about {@code |mu| h / 2} where drift dominates a cell (the slow phase of
+ * training), which left the joint model's outputs 1.6-1.9x further from the replicas' than the
+ * entry-wise model's on {@code fpk experiment}; particles have no such term, and their Monte Carlo error
+ * ({@code ~ 1/sqrt(N)}) is far below the replicas' own ({@code ~ 1/sqrt(R)}).
  *
- * <p>Scores per step: each entry's marginal against the replicas (Wasserstein-1, to compare with the
- * entry-wise W1 of the same step) and, at the steps {@link OutputComparer} takes, the outputs {@code y
- * = W h} with {@code W} drawn from the 4-D density (model "joint", same seed as the entry-wise draw).
+ * <p>Fields: drift {@code mu(w) = A w + b (+ r_k(w_k))} and diffusion {@code D_ij(w) = C_ij s_i(w_i)
+ * s_j(w_j)}. {@code A w + b} and the residual diffusion matrix {@code D} are the joint linear fit of
+ * every replica's increments ({@link LinearDriftEstimator}, kept here, forgetting with {@code
+ * fpk.solver.joint.half-life-steps}), {@code C} its residual correlations. With {@code
+ * fpk.solver.joint.entrywise-fields} (the default) each entry also brings its own nonlinear part from
+ * the entry-wise estimate: {@code r_k} its binned drift minus its Ornstein-Uhlenbeck line, {@code
+ * s_k^2} its binned diffusion, so the joint model contains the entry-wise one and adds the coupling
+ * between entries (drift and noise); without it, {@code r = 0} and {@code s_k^2 = D_kk} (the linear
+ * SDE of the fit alone).
  *
- * <p>Resolution: the tensor grid has {@code fpk.solver.joint.cells} cells per axis (16 by default,
- * against the entry-wise solver's 128), and the exponentially fitted fluxes are first order where drift
- * dominates a cell ({@code |mu| h / D >> 1}, as in the slow phase of training, where {@code D} is tiny):
- * there the scheme adds a numerical diffusion of about {@code |mu| h / 2}, which widens the joint
- * density over hundreds of steps. {@link JointGain} shows it (marginal W1 against the entry-wise W1).
+ * <p>Randomness: each interval's noise comes from a generator seeded by (layer, step) like {@link
+ * OutputComparer}'s draws (run left out for the same reason), so a replay or a restart from a
+ * checkpoint moves the particles bit for bit alike. Euler-Maruyama substeps: at least {@code
+ * substeps-per-step} per step, and enough that {@code h * rate <= 0.05} for the fit's fastest rate
+ * (Gershgorin bound of {@code A}).
+ *
+ * <p>Scores per step: each entry's marginal against the replicas (Wasserstein-1 between the particles'
+ * and the replicas' values, to compare with the entry-wise W1 of the same step) and, at the steps
+ * {@link OutputComparer} takes, the outputs {@code y = W h} with {@code W} drawn from the particles
+ * (model "joint", same seed as the entry-wise draw).
  *
  * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link #readFrom}
  * snapshot and restore it bit for bit.
@@ -55,10 +68,23 @@ public final class JointSolver {
   /** Entries of the layers it models. */
   public static final int ENTRIES = 4;
 
+  /** Noise stream salt: apart from the output comparison's draws of the same (layer, step). */
+  private static final long NOISE_SALT = 0x6A09E667F3BCC909L;
+  /** Largest {@code h * rate} of an Euler-Maruyama substep. */
+  private static final double MAX_RATE_STEP = 0.05;
+  /** At most this many substeps per interval (a fit with absurd rates costs no more). */
+  private static final int MAX_SUBSTEPS = 1000;
+  /** Cells of the tables that carry the entry-wise fields to the particles. */
+  private static final int TABLE_CELLS = 64;
+
+  /** State format tags (the former grid model wrote a boolean, 0 or 1, in their place). */
+  private static final byte FORMAT_EMPTY = 2;
+  private static final byte FORMAT_PARTICLES = 3;
+
   private final SolverSettings settings;
   private final JointSettings joint;
   private final OutputComparer comparer;
-  private @Nullable JointDensity density;
+  private @Nullable JointParticles particles;
   private LinearDriftEstimator estimator;
   private long lastStep = -1;
   private int[] lastReplicas = new int[0];
@@ -106,28 +132,28 @@ public final class JointSolver {
     }
     double[][] points = points(step);
     long previous = lastStep;
-    if (density == null) {
-      density = JointDensity.fromSamples(points, joint.cells(), settings.scheme());
+    if (particles == null) {
+      particles = JointParticles.fromSamples(points, joint.particles());
     } else {
       JointFit before = estimator.fit();
       addIncrements(step);
       JointFit use = before.usable() ? before : estimator.fit();
-      DriftDiffusionEstimate fields = hasData(entrywise) ? entrywise : current.estimate();
-      density.follow(points);
       if (use.usable()) {
         double dt = step.step() - lastStep;
-        int substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
-        density.advance(use, remainders(fields), diffusions(fields), dt, substeps);
+        JointSde sde = sde(use, hasData(entrywise) ? entrywise : current.estimate());
+        int substeps = (int) Math.min(MAX_SUBSTEPS, Math.max(Math.ceil(dt * settings.substepsPerStep()),
+            Math.ceil(dt * sde.fastestRate() / MAX_RATE_STEP)));
+        particles.advance(sde, dt, Math.max(1, substeps), new SplittableRandom(OutputComparer.seed(step) ^ NOISE_SALT));
       }
     }
     lastStep = step.step();
     lastReplicas = step.replicas();
     lastValues = step.values();
     entrywise = current.estimate();
-    JointDensity p = density;
+    JointParticles p = particles;
     OutputComparison output = comparer.due(step, previous)
         ? comparer.compare("joint", experiment != null && experiment.of(step) ? experiment : comparer.experiment(step),
-            (n, random) -> p.sample(n, random)) : null;
+            p::sample) : null;
     return new Result(figures(points, estimator.fit()), output);
   }
 
@@ -158,33 +184,31 @@ public final class JointSolver {
     }
   }
 
-  /** Entry k's binned drift minus its OU line on axis k's centres (null if no entry-wise data). */
-  private double[] @Nullable [] remainders(DriftDiffusionEstimate fields) {
-    if (!hasData(fields)) {
-      return null;
+  /**
+   * The SDE of the fit, with the entry-wise fields tabulated over the particles' range of each entry
+   * when {@code entrywise-fields} is on and they have data.
+   */
+  private JointSde sde(JointFit fit, @Nullable DriftDiffusionEstimate fields) {
+    if (!joint.entrywiseFields() || !hasData(fields)) {
+      return JointSde.linear(fit);
     }
-    double[][] r = new double[ENTRIES][];
+    Grid1D[] axes = new Grid1D[ENTRIES];
+    double[][] r = new double[ENTRIES][TABLE_CELLS];
+    double[][] d = new double[ENTRIES][TABLE_CELLS];
     for (int k = 0; k < ENTRIES; k++) {
+      double[] w = particles.coordinate(k);
+      double lo = Arrays.stream(w).min().orElseThrow();
+      double hi = Arrays.stream(w).max().orElseThrow();
+      double margin = Math.max(0.05 * (hi - lo), 1e-9 * Math.max(1, Math.abs(lo)));
+      axes[k] = Grid1D.of(lo - margin, hi + margin, TABLE_CELLS);
       EntryEstimate e = fields.getEntries(k);
-      double[] centres = density.axis(k).centres();
-      r[k] = FieldOnGrid.drift(e, centres);
-      for (int i = 0; i < centres.length; i++) {
-        r[k][i] -= e.getDriftSlope() * centres[i] + e.getDriftIntercept();
+      FieldOnGrid.drift(e, axes[k], r[k]);
+      for (int i = 0; i < TABLE_CELLS; i++) {
+        r[k][i] -= e.getDriftSlope() * axes[k].centre(i) + e.getDriftIntercept();
       }
+      FieldOnGrid.diffusion(e, axes[k], d[k]);
     }
-    return r;
-  }
-
-  /** Entry k's diffusion on axis k's centres (null: the joint fit's D_kk). */
-  private double[] @Nullable [] diffusions(DriftDiffusionEstimate fields) {
-    if (!hasData(fields)) {
-      return null;
-    }
-    double[][] d = new double[ENTRIES][];
-    for (int k = 0; k < ENTRIES; k++) {
-      d[k] = FieldOnGrid.diffusion(fields.getEntries(k), density.axis(k).centres(), density.axis(k).width());
-    }
-    return d;
+    return new JointSde(fit, axes, r, d);
   }
 
   private static boolean hasData(@Nullable DriftDiffusionEstimate e) {
@@ -200,7 +224,7 @@ public final class JointSolver {
   }
 
   private JointAlignment figures(double[][] points, JointFit fit) {
-    JointAlignment.Builder j = JointAlignment.newBuilder().setCellsPerAxis(density.cellsPerAxis())
+    JointAlignment.Builder j = JointAlignment.newBuilder().setParticles(particles.size())
         .setLargestNeglectedCorrelation(fit.largestNeglectedCorrelation())
         .setLargestCouplingZ(fit.largestCouplingZ()).setIncrements(fit.count());
     for (int k = 0; k < ENTRIES; k++) {
@@ -208,7 +232,7 @@ public final class JointSolver {
       for (int r = 0; r < points.length; r++) {
         samples[r] = points[r][k];
       }
-      j.addMarginalW1(Alignment.wasserstein1(density.axis(k), density.marginal(k), samples))
+      j.addMarginalW1(PointClouds.wasserstein1(particles.coordinate(k), samples))
           .addDriftOffset(fit.b()[k]).addDiffusionStderr(fit.diffusionStdErr()[k]);
     }
     for (int i = 0; i < ENTRIES * ENTRIES; i++) {
@@ -227,15 +251,15 @@ public final class JointSolver {
     return p;
   }
 
-  /** Writes the state: density and grids, the joint estimator, the last step's replicas, the entry-wise fields. */
+  /**
+   * Writes the state: a format tag, the particles, the joint estimator, the last step's replicas, the
+   * entry-wise fields.
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeLong(lastStep);
-    out.writeBoolean(density != null);
-    if (density != null) {
-      for (int k = 0; k < ENTRIES; k++) {
-        StateIo.writeGrid(out, density.axis(k));
-      }
-      StateIo.writeDoubles(out, density.values());
+    out.writeByte(particles == null ? FORMAT_EMPTY : FORMAT_PARTICLES);
+    if (particles != null) {
+      particles.writeTo(out);
     }
     estimator.writeTo(out);
     StateIo.writeInts(out, lastReplicas);
@@ -243,16 +267,20 @@ public final class JointSolver {
     StateIo.writeMessage(out, entrywise);
   }
 
-  /** The solver {@link #writeTo} wrote, with these settings. */
-  public static JointSolver readFrom(DataInput in, SolverSettings settings, JointSettings joint) throws IOException {
+  /**
+   * The solver {@link #writeTo} wrote, with these settings; null for the state of the former grid model
+   * (tags 0 and 1, a boolean there): the joint model then starts afresh from the next step's replicas.
+   */
+  public static @Nullable JointSolver readFrom(DataInput in, SolverSettings settings, JointSettings joint)
+      throws IOException {
     JointSolver s = new JointSolver(settings, joint);
     s.lastStep = in.readLong();
-    if (in.readBoolean()) {
-      Grid1D[] axes = new Grid1D[ENTRIES];
-      for (int k = 0; k < ENTRIES; k++) {
-        axes[k] = StateIo.readGrid(in);
-      }
-      s.density = new JointDensity(axes, StateIo.readDoubles(in), settings.scheme());
+    byte format = in.readByte();
+    if (format != FORMAT_EMPTY && format != FORMAT_PARTICLES) {
+      return null;
+    }
+    if (format == FORMAT_PARTICLES) {
+      s.particles = JointParticles.readFrom(in);
     }
     s.estimator = LinearDriftEstimator.readFrom(in);
     s.lastReplicas = StateIo.readInts(in);

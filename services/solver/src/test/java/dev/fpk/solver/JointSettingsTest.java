@@ -11,7 +11,7 @@ class JointSettingsTest {
   @Test
   void shouldReadTheReferenceDefaultsWithTheEstimatorsHalfLife() {
     JointSettings s = JointSettings.fromConfig(ConfigFactory.load());
-    assertEquals(new JointSettings(true, 16, 1000), s);
+    assertEquals(new JointSettings(true, 4096, 1000, true), s);
     JointSettings inf = JointSettings.fromConfig(ConfigFactory.parseString("fpk.estimator.half-life-steps = inf")
         .withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve());
     assertEquals(Double.POSITIVE_INFINITY, inf.halfLifeSteps(), "follows fpk.estimator.half-life-steps");
@@ -23,7 +23,7 @@ class JointSettingsTest {
         ConfigFactory.parseString("fpk.solver.joint.half-life-steps = soon").withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("fpk.solver.joint.half-life-steps = soon"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> JointSettings.fromConfig(
-        ConfigFactory.parseString("fpk.solver.joint.cells = 3").withFallback(ConfigFactory.load())));
-    assertTrue(e.getMessage().contains("fpk.solver.joint.cells = 3"), e.getMessage());
+        ConfigFactory.parseString("fpk.solver.joint.particles = 3").withFallback(ConfigFactory.load())));
+    assertTrue(e.getMessage().contains("fpk.solver.joint.particles = 3"), e.getMessage());
   }
 }

@@ -3,6 +3,7 @@ package dev.fpk.solver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.estimator.EnsembleEstimator;
@@ -40,7 +41,7 @@ class JointSolverTest {
   };
   private static final double D = 1e-4;
   private static final SolverSettings SETTINGS = new SolverSettings(64, TimeScheme.TR_BDF2, 1);
-  private static final JointSettings JOINT = new JointSettings(true, 16, Double.POSITIVE_INFINITY);
+  private static final JointSettings JOINT = new JointSettings(true, 4096, Double.POSITIVE_INFINITY, true);
 
   /** The coupled ensemble: R replicas x 4 entries, Euler-Maruyama with a step of one optimiser step. */
   private static final class Ensemble {
@@ -123,7 +124,7 @@ class JointSolverTest {
   @Test
   void shouldReportTheCouplingWithin4StdErrAndTheNeglectedDiffusionNearZero() {
     JointAlignment j = run(22, 80).get(80).getJoint();
-    assertEquals(16, j.getCellsPerAxis());
+    assertEquals(4096, j.getParticles());
     for (int i = 0; i < 16; i++) {
       double z = (j.getDriftMatrix(i) - A[i]) / j.getDriftMatrixStderr(i);
       assertTrue(Math.abs(z) < 4, "A[" + i + "] = " + j.getDriftMatrix(i) + ", z = " + z);
@@ -166,6 +167,16 @@ class JointSolverTest {
   }
 
   @Test
+  void shouldStartAfreshFromAStateOfTheFormerGridModel() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeLong(40);
+    out.writeBoolean(true); // the grid model's "density present", then its grids and values
+    out.writeDouble(-1);
+    assertNull(JointSolver.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), SETTINGS, JOINT));
+  }
+
+  @Test
   void shouldApplyOnlyToEnsembleLayersOfFourEntries() {
     Ensemble e = new Ensemble(1);
     assertTrue(JointSolver.appliesTo(e.at(0)));
@@ -179,7 +190,7 @@ class JointSolverTest {
   @Test
   void shouldRejectBadSettingsNamingTheKey() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new JointSettings(true, 64, 100));
-    assertTrue(e.getMessage().contains("fpk.solver.joint.cells = 64"), e.getMessage());
+        () -> new JointSettings(true, 10, 100, true));
+    assertTrue(e.getMessage().contains("fpk.solver.joint.particles = 10"), e.getMessage());
   }
 }

@@ -40,7 +40,7 @@ public final class JointView {
   }
 
   private static void writeFlow(JointAlignment j, ObjectNode o) {
-    o.put("cellsPerAxis", j.getCellsPerAxis());
+    o.put("particles", j.getParticles());
     Json.putNumber(o, "largestCouplingZ", j.getLargestCouplingZ());
     Json.putNumber(o, "largestNeglectedCorrelation", j.getLargestNeglectedCorrelation());
     int n = j.getDriftOffsetCount();

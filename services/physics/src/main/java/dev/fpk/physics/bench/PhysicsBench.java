@@ -5,8 +5,9 @@ import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.density.Gaussians;
-import dev.fpk.physics.joint.JointDensity;
 import dev.fpk.physics.joint.JointFit;
+import dev.fpk.physics.joint.JointParticles;
+import dev.fpk.physics.joint.JointSde;
 import dev.fpk.physics.km.BinnedKramersMoyal;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -28,10 +29,10 @@ import java.util.function.DoubleSupplier;
  *       ({@code fieldsChangeEachStep}): {@code entries, cells, cellUpdatesPerSecond};
  *   <li>{@code km-binned}: 10^6 increments into a 300-bin {@link BinnedKramersMoyal}: {@code
  *       increments, bins, incrementsPerSecond};
- *   <li>{@code fp-joint-4d}: one step of the joint 4-D density of a 2x2 layer ({@link JointDensity},
- *       coupled linear drift, TR-BDF2 Strang splitting, one substep) with new fields, as in the
- *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
- *       cells, millis}.
+ *   <li>{@code joint-particles-4d}: one 10-step interval of the joint 4-D density of a 2x2 layer
+ *       as 4,096 particles ({@link JointParticles}, coupled linear drift, correlated diffusion,
+ *       Euler-Maruyama with 10 substeps), as the solver moves it between snapshots 10 steps apart:
+ *       {@code particles, steps, substeps, millis}.
  *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
  *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds per
  *       entry;
@@ -57,8 +58,7 @@ public final class PhysicsBench {
     fpBatch(out, TimeScheme.TR_BDF2, false);
     fpBatch(out, TimeScheme.TR_BDF2, true);
     kmBinned(out);
-    fpJoint4d(out, 16);
-    fpJoint4d(out, 24);
+    jointParticles4d(out, 4096);
     EntryBench.run(out);
     SortBench.run(out);
     SpectralBench.run(out, false);
@@ -184,7 +184,7 @@ public final class PhysicsBench {
             n, bins, n / (nanos * 1e-9), nanos / 1e6));
   }
 
-  private static void fpJoint4d(PrintStream out, int cells) {
+  private static void jointParticles4d(PrintStream out, int particles) {
     int d = 4;
     SplittableRandom rnd = new SplittableRandom(7);
     double[][] w = new double[256][d];
@@ -193,20 +193,21 @@ public final class PhysicsBench {
         x[k] = 0.1 * rnd.nextGaussian();
       }
     }
-    JointDensity p = JointDensity.fromSamples(w, cells, TimeScheme.TR_BDF2);
+    JointParticles p = JointParticles.fromSamples(w, particles);
     double[] a = {-0.05, 0.02, 0, 0, 0.01, -0.04, 0, 0.015, 0, -0.02, -0.06, 0, 0.01, 0, 0.02, -0.03};
     double[] diffusion = new double[d * d];
     for (int k = 0; k < d; k++) {
       diffusion[k * d + k] = 1e-4;
     }
+    diffusion[1] = diffusion[4] = 0.3e-4;
     double[] zero = new double[d];
-    JointFit fit = new JointFit(d, a, new double[d * d], zero, zero, diffusion, zero, 1);
-    double nanos = medianNanos(() -> p.advance(fit, null, null, 1, 1));
+    JointSde sde = JointSde.linear(new JointFit(d, a, new double[d * d], zero, zero, diffusion, zero, 1));
+    double nanos = medianNanos(() -> p.advance(sde, 10, 10, rnd));
     out.println(
         String.format(
             Locale.ROOT,
-            "{\"name\":\"fp-joint-4d\",\"cellsPerAxis\":%d,\"cells\":%d,\"scheme\":\"TR_BDF2\",\"fieldsChangeEachStep\":true,\"millis\":%.3f}",
-            cells, (int) Math.pow(cells, d), nanos / 1e6));
+            "{\"name\":\"joint-particles-4d\",\"particles\":%d,\"steps\":10,\"substeps\":10,\"millis\":%.3f}",
+            particles, nanos / 1e6));
   }
 
   private static double[] gaussianCells(Grid1D g, double mean, double sd) {

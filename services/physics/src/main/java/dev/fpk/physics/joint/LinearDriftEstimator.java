@@ -288,7 +288,7 @@ public final class LinearDriftEstimator {
    * Lower Cholesky factor of a symmetric d x d matrix, or null if it is not positive definite to a
    * relative pivot of 1e-12 (replicas without spread in some direction).
    */
-  private static double[] cholesky(double[] m, int d) {
+  static double[] cholesky(double[] m, int d) {
     double[] l = new double[d * d];
     double scale = 0;
     for (int i = 0; i < d; i++) {
