@@ -103,6 +103,7 @@ final class LayerMeters {
         set(g.w1, e.getW1());
         set(g.js, e.getJs());
         set(g.hellinger, e.getHellinger());
+        g.verdict(update.getStep(), e);
         for (int f = 0; f < e.getForecastsCount(); f++) {
           HorizonForecast h = e.getForecasts(f);
           AtomicLong[] skill = g.skill(h.getHorizon());
@@ -156,13 +157,24 @@ final class LayerMeters {
             + "the sampling floor", "output.units", tags)};
   }
 
-  /** One entry's gauges: three distances, and the forecast skill per horizon over the two baselines. */
+  /**
+   * One entry's gauges: three distances, the bootstrap verdict (floor, p-value and the run of
+   * consecutive rejected steps), and the forecast skill per horizon over the two baselines.
+   */
   private final class EntryGauges {
+    /** The verdict's level: a step whose p-value is below it rejects the theory. */
+    static final double LEVEL = 0.05;
+
     final List<Integer> index;
     final Tags entryTags;
     final AtomicLong w1;
     final AtomicLong js;
     final AtomicLong hellinger;
+    final AtomicLong floor;
+    final AtomicLong pValue;
+    final AtomicLong rejectedStreak;
+    long streak;
+    long lastStep = Long.MIN_VALUE;
     /** Horizons seen so far (a handful, configured) and their skills {nothing_changes, gaussian_moments}. */
     int[] horizons = new int[0];
     AtomicLong[][] skills = new AtomicLong[0][];
@@ -175,6 +187,33 @@ final class LayerMeters {
           entryTags);
       this.hellinger = gauges.of("fpk.alignment.hellinger",
           "Hellinger distance between FP density and replicas, in [0, 1]", "ratio", entryTags);
+      this.floor = gauges.of("fpk.alignment.bootstrap.floor.w1",
+          "mean Wasserstein-1 between the FP density and as many draws from it as there are replicas", "weight.units",
+          entryTags);
+      this.pValue = gauges.of("fpk.alignment.p.value",
+          "share of the bootstrap's draws at least as far from the FP density as the replicas are", "ratio", entryTags);
+      this.rejectedStreak = gauges.of("fpk.theory.rejected.streak",
+          "consecutive analysed steps at which the replicas rejected the FP density (p-value below 0.05)", "steps",
+          entryTags);
+    }
+
+    /**
+     * The verdict of a step: a p-value below {@link #LEVEL} lengthens the streak, one at or above it
+     * ends it, none (NaN) leaves it; a step seen again (a resumed stream republishes) counts once.
+     */
+    void verdict(long step, EntryAlignment e) {
+      set(floor, e.getBootstrapFloorW1());
+      set(pValue, e.getPValue());
+      if (step <= lastStep) {
+        return;
+      }
+      lastStep = step;
+      if (e.getPValue() < LEVEL) {
+        streak++;
+      } else if (e.getPValue() >= LEVEL) {
+        streak = 0;
+      }
+      set(rejectedStreak, streak);
     }
 
     AtomicLong[] skill(int horizon) {

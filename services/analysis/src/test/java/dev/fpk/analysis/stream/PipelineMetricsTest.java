@@ -28,7 +28,8 @@ class PipelineMetricsTest {
     AlignmentUpdate.Builder u = AlignmentUpdate.newBuilder().setRunId(run).setLayer("fc1").setStep(step);
     for (int[] index : entries) {
       EntryAlignment.Builder e = EntryAlignment.newBuilder().addIndex(index[0]).addIndex(index[1])
-          .setW1(random.nextDouble()).setJs(random.nextDouble()).setHellinger(random.nextDouble());
+          .setW1(random.nextDouble()).setJs(random.nextDouble()).setHellinger(random.nextDouble())
+          .setBootstrapFloorW1(random.nextDouble()).setPValue(random.nextDouble());
       if (forecasts) {
         for (int h : new int[] {10, 200}) {
           e.addForecasts(HorizonForecast.newBuilder().setHorizon(h).setW1(random.nextDouble())
@@ -65,6 +66,8 @@ class PipelineMetricsTest {
       assertEquals(e.getW1(), gauge("fpk.alignment.w1", u.getRunId(), "entry", entry));
       assertEquals(e.getJs(), gauge("fpk.alignment.js", u.getRunId(), "entry", entry));
       assertEquals(e.getHellinger(), gauge("fpk.alignment.hellinger", u.getRunId(), "entry", entry));
+      assertEquals(e.getBootstrapFloorW1(), gauge("fpk.alignment.bootstrap.floor.w1", u.getRunId(), "entry", entry));
+      assertEquals(e.getPValue(), gauge("fpk.alignment.p.value", u.getRunId(), "entry", entry));
       for (HorizonForecast f : e.getForecastsList()) {
         String h = Integer.toString(f.getHorizon());
         assertEquals(1 - f.getW1() / f.getStaticW1(), gauge("fpk.forecast.skill", u.getRunId(), "entry", entry,
@@ -93,8 +96,9 @@ class PipelineMetricsTest {
       assertShows(a);
       assertShows(b);
     }
-    // 12 entries x (3 distances + 2 horizons x 2 baselines, run a only), 2 models x 2 and 2 floors per run
-    int expected = 12 * (3 + 4) + 6 + 12 * 3 + 6;
+    // 12 entries x (3 distances + the verdict's floor and p-value + 2 horizons x 2 baselines, run a
+    // only), 2 models x 2 and 2 floors per run
+    int expected = 12 * (3 + 2 + 4) + 6 + 12 * (3 + 2) + 6;
     assertEquals(expected, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("fpk.alignment")
         || m.getId().getName().startsWith("fpk.forecast") || m.getId().getName().startsWith("fpk.output")).count());
     assertEquals(24, registry.get("fpk.watermark").gauge().value());
@@ -118,6 +122,25 @@ class PipelineMetricsTest {
     long w1Gauges = registry.getMeters().stream().map(Meter::getId).filter(id -> id.getName().equals("fpk.alignment.w1"))
         .count();
     assertEquals(9, w1Gauges, "one gauge per entry, whatever the order it came in");
+  }
+
+  @Test
+  void shouldShowTheVerdictAndCountConsecutiveRejectedStepsOnce() {
+    double[] pValues = {0.5, 0.01, 0.04, Double.NaN, 0.001, 0.2, 0.03};
+    long[] streaks = {0, 1, 2, 2, 3, 0, 1};
+    for (int step = 0; step < pValues.length; step++) {
+      AlignmentUpdate u = AlignmentUpdate.newBuilder().setRunId("v").setLayer("fc1").setStep(step)
+          .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(1).setBootstrapFloorW1(0.01 * step)
+              .setPValue(pValues[step]))
+          .build();
+      metrics.aligned(u);
+      if (step == 4) {
+        metrics.aligned(u); // republished after a restart: the same step counts once
+      }
+      assertEquals(pValues[step], gauge("fpk.alignment.p.value", "v", "entry", "[0,1]"));
+      assertEquals(0.01 * step, gauge("fpk.alignment.bootstrap.floor.w1", "v", "entry", "[0,1]"));
+      assertEquals(streaks[step], gauge("fpk.theory.rejected.streak", "v", "entry", "[0,1]"), "step " + step);
+    }
   }
 
   @Test

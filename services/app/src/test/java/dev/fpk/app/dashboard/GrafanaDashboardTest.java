@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrafanaDashboardTest {
   private static final Path DASHBOARD = Path.of("../../deploy/grafana/dashboards/fpk.json");
+  private static final Path ALERTS = Path.of("../../deploy/prometheus/alerts.yml");
   private static final Pattern METRIC = Pattern.compile("\\b((?:fpk|jvm|process|system)_[a-z0-9_]+)\\b");
   private static final Set<String> EXPORTED = new TreeSet<>();
   private static JsonNode dashboard;
@@ -109,6 +110,18 @@ class GrafanaDashboardTest {
     }
     assertTrue(queried.size() >= 15, "the dashboard covers the meters: " + queried);
     assertEquals(Set.of(), missing, "queried but not exported; exported: " + EXPORTED);
+  }
+
+  @Test
+  void shouldAlertOnlyOnMetricsFpkExports() throws Exception {
+    Matcher m = METRIC.matcher(Files.readString(ALERTS));
+    Set<String> named = new TreeSet<>();
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    assertTrue(named.contains("fpk_theory_rejected_streak_steps"), "the theory alert: " + named);
+    named.removeAll(EXPORTED);
+    assertEquals(Set.of(), named, "alerted on but not exported; exported: " + EXPORTED);
   }
 
   @Test
