@@ -82,6 +82,11 @@ class LivePageBrowserIT {
         assertTrue(last.path("points").path("alignment").asInt() >= STEPS / 2, "the alignment history: " + last);
         // the demo trainer publishes probe inputs: an output comparison at every step
         assertTrue(last.path("points").path("outputs").asInt() >= STEPS / 2, "the output comparisons: " + last);
+        // the verdict badge judges the last 100 steps by their bootstrap p-values
+        assertEquals(100, last.path("verdict").path("steps").asInt(), "the verdict: " + last);
+        String badge = page.evaluate("document.getElementById('verdict').className").asText();
+        assertTrue(badge.matches("verdict (agrees|borderline|disagrees)")
+            && badge.endsWith(last.path("verdict").path("word").asText()), badge);
         if (firstStep < STEPS) {
           assertTrue(last.path("updates").asInt() > first.path("updates").asInt(), "redrawn on its way to the last step");
         }

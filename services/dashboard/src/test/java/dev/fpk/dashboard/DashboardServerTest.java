@@ -87,6 +87,8 @@ class DashboardServerTest {
     assertEquals(1, e.path("fixedPoints").size(), "mu = -w/2 has one zero");
     assertEquals(0.0, e.path("fixedPoints").get(0).path("w").asDouble(), 1e-9);
     assertEquals(0.005, e.path("alignment").get(1).path("samplingFloorW1").asDouble());
+    assertEquals(0.007, e.path("alignment").get(1).path("bootstrapFloorW1").asDouble());
+    assertEquals(0.3, e.path("alignment").get(1).path("pValue").asDouble());
     assertEquals(5, e.path("alignment").get(1).path("forecasts").get(0).path("horizon").asInt());
     assertEquals(2, e.path("outputs").size(), "one output comparison per step of the layer");
     assertEquals(7, e.path("outputs").get(1).path("step").asInt());

@@ -114,6 +114,8 @@ public final class LiveJson {
       number(p, "meanError", ea.getMeanError());
       number(p, "varianceError", ea.getVarianceError());
       number(p, "samplingFloorW1", ea.getSamplingFloorW1());
+      number(p, "bootstrapFloorW1", ea.getBootstrapFloorW1());
+      number(p, "pValue", ea.getPValue());
       if (ea.getForecastsCount() > 0) {
         ArrayNode forecasts = p.putArray("forecasts");
         for (HorizonForecast f : ea.getForecastsList()) {

@@ -182,10 +182,33 @@
       line('W1', series('w1'), COLORS.w1, 'weight units', { yAxisID: 'y' }),
       line('W1 sampling floor (replica halves)', series('samplingFloorW1'), COLORS.floor, 'weight units',
         { yAxisID: 'y', borderDash: [6, 4], borderWidth: 1 }),
+      line('W1 bootstrap floor (draws from the theory)', series('bootstrapFloorW1'), COLORS.floor, 'weight units',
+        { yAxisID: 'y', borderDash: [1, 3], borderWidth: 1 }),
       line('Jensen-Shannon', series('js'), COLORS.js, 'nats', { yAxisID: 'y1' }),
       line('Hellinger', series('hellinger'), COLORS.hellinger, '', { yAxisID: 'y1' })
     ];
     state.points.alignment = h.length;
+    drawVerdict(h);
+  }
+
+  // the verdict of the last VERDICT_STEPS steps: one step's p-value rejects a right theory 1 time in 20
+  var VERDICT_STEPS = 100;
+  function drawVerdict(h) {
+    var judged = h.slice(-VERDICT_STEPS).filter(function (a) { return typeof a.pValue === 'number'; });
+    var badge = $('verdict');
+    if (!judged.length) {
+      badge.textContent = 'no verdict yet';
+      badge.className = 'verdict';
+      state.verdict = null;
+      return;
+    }
+    var rejected = judged.filter(function (a) { return a.pValue < 0.05; }).length;
+    var share = rejected / judged.length;
+    var word = share <= 0.10 ? 'agrees' : share <= 0.25 ? 'borderline' : 'disagrees';
+    badge.textContent = 'theory ' + word + ': rejected at ' + rejected + ' of the last ' + judged.length
+      + ' steps (p < 0.05), last p = ' + fmt(judged[judged.length - 1].pValue);
+    badge.className = 'verdict ' + word;
+    state.verdict = { word: word, rejected: rejected, steps: judged.length };
   }
 
   // theory against experiment through y = W h on the probe inputs, one line per theory model

@@ -56,6 +56,7 @@ public final class Outputs {
     for (int e = 0; e < entries; e++) {
       b.addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(e).setW1(0.01 * step).setJs(0.001).setHellinger(0.02)
           .setMeanError(0.001).setVarianceError(0.0001).setSamplingFloorW1(0.005)
+          .setBootstrapFloorW1(0.007).setPValue(0.3)
           .addForecasts(HorizonForecast.newBuilder().setHorizon(5).setIssuedStep(step - 5).setW1(0.01).setStaticW1(0.03)
               .setGaussianW1(0.02)));
     }
