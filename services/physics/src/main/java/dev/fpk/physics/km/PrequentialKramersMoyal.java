@@ -54,6 +54,8 @@ import java.util.Arrays;
  * <p>Thread-safety: not thread-safe; confine to one thread.
  */
 public final class PrequentialKramersMoyal implements KramersMoyalEstimator<PrequentialKramersMoyal> {
+  /** Adjacent bins whose drift residuals are scored together (see the class comment). */
+  static final int GROUP_BINS = 8;
   private static final OuAccumulator NO_OU = new OuAccumulator();
   private final Grid1D grid;
   private final Memories memories;
@@ -79,9 +81,16 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   private final double[] mu;
   private final double[] d;
   private final double[] loglik;
+  private final double[] residual;
+  private final double[] variance;
+  private final double[] se2;
+  private final double[] neffBin;
+  private final double[] noise;
+  private final double[] refund;
   private final OuFit[] fits;
   private double lineMu;
   private double lineD;
+  private double lineLag;
 
   /** An empty estimator on {@code grid} keeping these memories. */
   public PrequentialKramersMoyal(Grid1D grid, Memories memories) {
@@ -106,6 +115,12 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     mu = new double[nc];
     d = new double[nc];
     loglik = new double[nc];
+    residual = new double[nc];
+    variance = new double[nc];
+    se2 = new double[nc];
+    neffBin = new double[nc];
+    noise = new double[nc];
+    refund = new double[nc];
     fits = new OuFit[m];
   }
 
@@ -211,27 +226,63 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     for (int m = 0; m < mem.length; m++) {
       fits[m] = mem[m].ou.fit();
     }
+    refunds();
     Arrays.fill(loglik, 0);
     double[] q = batch.st;
-    for (int b = 0; b < bins; b++) {
-      int o = b * BinStats.S;
-      double ub = q[o + BinStats.U];
-      if (ub == 0) {
-        continue;
+    for (int g = 0; g < bins; g += GROUP_BINS) {
+      Arrays.fill(residual, 0);
+      Arrays.fill(variance, 0);
+      Arrays.fill(noise, 0);
+      boolean any = false;
+      for (int b = g; b < Math.min(bins, g + GROUP_BINS); b++) {
+        int o = b * BinStats.S;
+        double ub = q[o + BinStats.U];
+        if (ub == 0 || !fields(b, s, grid.centre(b))) {
+          continue;
+        }
+        any = true;
+        double within = q[o + BinStats.C] - 1; // the increments' scatter about their bin mean: D alone
+        double sb = Math.max(0, q[o + BinStats.M2]);
+        double xb = q[o + BinStats.M];
+        for (int c = 0; c < loglik.length; c++) {
+          loglik[c] += -0.5 * within * Math.log(d[c]) - sb / (4 * d[c]);
+          if (neffBin[c] > 0) {
+            loglik[c] += refund[c] * within / (2 * neffBin[c]);
+          }
+          residual[c] += ub * (xb - mu[c]);
+          variance[c] += ub * 2 * d[c];
+          noise[c] += ub * ub * se2[c];
+        }
       }
-      if (!fields(b, s, grid.centre(b))) {
-        continue;
-      }
-      double nb = q[o + BinStats.C];
-      double xb = q[o + BinStats.M];
-      double sb = Math.max(0, q[o + BinStats.M2]);
-      for (int c = 0; c < loglik.length; c++) {
-        double e = xb - mu[c];
-        loglik[c] += -0.5 * nb * Math.log(d[c]) - (sb + ub * e * e) / (4 * d[c]);
+      if (any) {
+        for (int c = 0; c < loglik.length; c++) {
+          double v = variance[c];
+          loglik[c] += -0.5 * Math.log(v) - (residual[c] * residual[c] - refund[c] * noise[c]) / (2 * v);
+        }
       }
     }
     for (int c = 0; c < scores.length; c++) {
       scores[c] += loglik[c];
+    }
+  }
+
+  /**
+   * The share of each candidate's expected estimation-noise loss given back ({@link #refund}): {@code
+   * 1 - min(1, n_steps / (2 T))}, with {@code n_steps = (1 + q) / (1 - q)}, {@code q = 2^(-1/h)}, the
+   * memory's effective number of steps (its errors' correlation time) and {@code T = 1 / |slope|}
+   * the relaxation time of the longest memory's OU fit; none while that fit is undefined.
+   */
+  private void refunds() {
+    double slope = fits[0].slope();
+    double relax = Double.isFinite(slope) && slope != 0 ? 1 / Math.abs(slope) : Double.NaN;
+    int per = memories.trend() ? 2 : 1;
+    for (int m = 0; m < mem.length; m++) {
+      double q = Math.pow(0.5, 1 / memories.halfLifeSteps(m));
+      double steps = (1 + q) / (1 - q);
+      double share = relax > 0 ? 1 - Math.min(1, steps / (2 * relax)) : 0;
+      for (int k = m * per; k < (m + 1) * per; k++) {
+        refund[k] = share;
+      }
     }
   }
 
@@ -258,10 +309,15 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
       if (!(Double.isFinite(level) && dl > 0 && dl < Double.POSITIVE_INFINITY)) {
         return false;
       }
+      double v2 = enough ? st[o + BinStats.V2] / (u * u) : 0;
+      se2[k] = 2 * dl * v2;
+      neffBin[k] = dof > 0 ? neff : 0;
       if (per == 2) {
         boolean line = lineAt(m, b, s);
         mu[k + 1] = line ? lineMu : level;
         d[k + 1] = line ? lineD : dl;
+        neffBin[k + 1] = neffBin[k];
+        se2[k + 1] = line ? 2 * lineD * (v2 + lineLag * lineLag * st[o + BinStats.C2] / (c * css[m][b])) : se2[k];
       }
     }
     return true;
@@ -394,7 +450,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     if (!(line > 0)) {
       return false;
     }
-    lineMu = st[o + BinStats.M] + sx / ss * (s - sbar[m][b]);
+    lineLag = s - sbar[m][b];
+    lineMu = st[o + BinStats.M] + sx / ss * lineLag;
     lineD = line;
     return true;
   }
