@@ -25,18 +25,29 @@ import java.util.Arrays;
  *
  * <p><b>Prequential score.</b> The increments fed since the last {@link #decay} are one step's
  * batch. Before they enter any memory, each candidate's fields are evaluated at the batch's time and
- * the batch is scored by its Gaussian log-likelihood, per bin (dropping terms common to all
- * candidates): {@code l = sum_bins [-(n/2) ln D - (S + U (xbar_batch - mu)^2) / (4 D)]} with {@code
- * n}, {@code U}, {@code xbar_batch}, {@code S = sum dt (x - xbar_batch)^2} the batch's count, weight,
- * mean rate and scatter in the bin. A bin is scored only where every candidate has a finite drift and
- * a positive finite diffusion, so all are scored on the same increments. Scores are discounted
- * with half-life {@link Memories#scoreHalfLifeSteps()} ({@code S_c <- 2^(-dt / H) S_c + l_c}), and
- * the candidate with the largest score is chosen (ties: the longest memory, without the time term).
- * Picking one rather than weighting them: with a few hundred increments per step, the likelihood
- * ratios {@code exp(S_c - S_best)} of the others are negligible within a few steps, so the
- * Bayesian weights would pick anyway; a pick publishes one memory's estimate, whose standard errors
- * and counts are those of the weights actually used (Kish {@code n_eff = (sum c)^2 / sum c^2}), and
- * whose half-life is a number a reader can see ({@link #chosenHalfLifeSteps()}).
+ * the batch is scored by a Gaussian log-likelihood (terms common to all candidates dropped) of two
+ * statistics: per bin, the scatter {@code S = sum dt (x - xbar_b)^2} of its {@code n} increments
+ * about their mean, which depends on {@code D} alone: {@code -((n - 1)/2) ln D - S / (4D)}; and per
+ * group of {@value #GROUP_BINS} adjacent bins, the summed drift residual {@code r = sum_b U_b (xbar_b
+ * - mu_b)} (variance {@code V = sum_b U_b 2 D_b}): {@code -(1/2) ln V - r^2 / (2V)}. Residuals are
+ * summed over a group rather than scored bin by bin because the never-reset density responds to
+ * the drift averaged over its own width: bin by bin, each candidate's estimation noise would count
+ * in full against it, and a lagging long memory (a bias, which the density accumulates) would beat
+ * a short one whose noise the density averages away. For the same reason the expected loss from a
+ * candidate's own estimation noise ({@code sum_b U_b^2 se_b^2 / (2V)} for the drift, {@code (n - 1)
+ * / (2 n_eff)} per bin for {@code D}) is given back in the share {@code 1 - min(1, n_steps / (2T))}
+ * that the density averages away: {@code n_steps = (1 + q) / (1 - q)}, {@code q = 2^(-1/h)}, is the
+ * memory's effective number of steps (the correlation time of its errors) and {@code T = 1 /
+ * |slope|} the relaxation time of the longest memory's OU fit (nothing is given back while that fit
+ * is undefined). A bin is scored only where every candidate has a finite drift and a positive
+ * finite diffusion, so all are scored on the same increments. Scores are discounted with half-life
+ * {@link Memories#scoreHalfLifeSteps()} ({@code S_c <- 2^(-dt / H) S_c + l_c}), and the candidate
+ * with the largest score is chosen (ties: the longest memory, without the time term). Picking one
+ * rather than weighting them: with a few hundred increments per step, the likelihood ratios {@code
+ * exp(S_c - S_best)} of the others are negligible within a few steps, so Bayesian weights would
+ * pick anyway; a pick publishes one memory's estimate, whose standard errors and counts are those of
+ * the weights actually used (Kish {@code n_eff = (sum c)^2 / sum c^2}), and whose half-life is a
+ * number a reader can see ({@link #chosenHalfLifeSteps()}).
  *
  * <p><b>Published estimate</b> ({@link #result()}, {@link #resultInto}): the chosen memory's, as
  * {@link BinnedKramersMoyal} computes it; with the time term, the drift, its standard error
