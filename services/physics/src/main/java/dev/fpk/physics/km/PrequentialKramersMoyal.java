@@ -99,6 +99,10 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   private final double[] noise;
   private final double[] refund;
   private final OuFit[] fits;
+  /** Each memory's forgetting factor over one step, then the score's. */
+  private final double[] perStep;
+  /** Each memory's effective number of steps, (1 + q) / (1 - q), q its factor over one step. */
+  private final double[] effectiveSteps;
   private double lineMu;
   private double lineD;
   private double lineLag;
@@ -133,6 +137,13 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     noise = new double[nc];
     refund = new double[nc];
     fits = new OuFit[m];
+    perStep = new double[m + 1];
+    effectiveSteps = new double[m];
+    for (int i = 0; i < m; i++) {
+      perStep[i] = Forgetting.factor(memories.halfLifeSteps(i), 1);
+      effectiveSteps[i] = (1 + perStep[i]) / (1 - perStep[i]);
+    }
+    perStep[m] = Forgetting.factor(memories.scoreHalfLifeSteps(), 1);
   }
 
   private static BinnedKramersMoyal[] fresh(Grid1D grid, Memories memories) {
@@ -187,10 +198,18 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   @Override
   public void decay(double steps) {
     fold();
+    if (batch == null) {
+      mem[0].decay(steps);
+      return;
+    }
     for (int m = 0; m < mem.length; m++) {
-      mem[m].decay(steps);
+      // the usual gap of one step: the factor computed once (a pow per memory and step saved)
+      double f = steps == 1 ? perStep[m] : Forgetting.factor(memories.halfLifeSteps(m), steps);
+      if (f != 1) {
+        mem[m].stats.scale(f);
+        mem[m].ou.scale(f);
+      }
       if (memories.trend()) {
-        double f = Forgetting.factor(memories.halfLifeSteps(m), steps);
         double[] ss = css[m];
         double[] sx = csx[m];
         double[] sb = sbar[m];
@@ -201,11 +220,9 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
         }
       }
     }
-    if (batch != null) {
-      double f = Forgetting.factor(memories.scoreHalfLifeSteps(), steps);
-      for (int c = 0; c < scores.length; c++) {
-        scores[c] *= f;
-      }
+    double f = steps == 1 ? perStep[mem.length] : Forgetting.factor(memories.scoreHalfLifeSteps(), steps);
+    for (int c = 0; c < scores.length; c++) {
+      scores[c] *= f;
     }
   }
 
@@ -288,9 +305,7 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     double relax = Double.isFinite(slope) && slope != 0 ? 1 / Math.abs(slope) : Double.NaN;
     int per = memories.trend() ? 2 : 1;
     for (int m = 0; m < mem.length; m++) {
-      double q = Math.pow(0.5, 1 / memories.halfLifeSteps(m));
-      double steps = (1 + q) / (1 - q);
-      double share = relax > 0 ? 1 - Math.min(1, steps / (2 * relax)) : 0;
+      double share = relax > 0 ? 1 - Math.min(1, effectiveSteps[m] / (2 * relax)) : 0;
       for (int k = m * per; k < (m + 1) * per; k++) {
         refund[k] = share;
       }
@@ -311,7 +326,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
       double neff = c > 0 ? c * c / st[o + BinStats.C2] : 0;
       boolean enough = u > 0 && neff >= memories.minBinCount();
       double m2 = Math.max(0, st[o + BinStats.M2]);
-      double dof = enough ? c - st[o + BinStats.V2] / u : 0;
+      double v2u = enough ? st[o + BinStats.V2] / u : 0;
+      double dof = enough ? c - v2u : 0;
       double level = enough ? st[o + BinStats.M] : fits[m].driftAt(centre);
       double dl = dof > 0 ? m2 / (2 * dof) : fits[m].diffusion();
       int k = m * per;
@@ -320,11 +336,11 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
       if (!(Double.isFinite(level) && dl > 0 && dl < Double.POSITIVE_INFINITY)) {
         return false;
       }
-      double v2 = enough ? st[o + BinStats.V2] / (u * u) : 0;
+      double v2 = enough ? v2u / u : 0;
       se2[k] = 2 * dl * v2;
       neffBin[k] = dof > 0 ? neff : 0;
       if (per == 2) {
-        boolean line = lineAt(m, b, s);
+        boolean line = enough && lineAt(m, b, s, c - 2 * v2u);
         mu[k + 1] = line ? lineMu : level;
         d[k + 1] = line ? lineD : dl;
         neffBin[k + 1] = neffBin[k];
@@ -451,11 +467,17 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     int o = b * BinStats.S;
     double c = st[o + BinStats.C];
     double u = st[o + BinStats.U];
+    return u > 0 && c * c / st[o + BinStats.C2] >= memories.minBinCount() && lineAt(m, b, s, c - 2 * st[o + BinStats.V2] / u);
+  }
+
+  /** {@link #lineAt(int, int, double)} in a bin known to have enough increments, {@code dof} its degrees of freedom. */
+  private boolean lineAt(int m, int b, double s, double dof) {
     double ss = css[m][b];
-    if (!(u > 0) || !(ss > 0) || !(c * c / st[o + BinStats.C2] >= memories.minBinCount())) {
+    if (!(ss > 0)) {
       return false;
     }
-    double dof = c - 2 * st[o + BinStats.V2] / u;
+    double[] st = mem[m].stats.st;
+    int o = b * BinStats.S;
     double sx = csx[m][b];
     double line = dof > 0 ? Math.max(0, Math.max(0, st[o + BinStats.M2]) - sx * sx / ss) / (2 * dof) : 0;
     if (!(line > 0)) {
