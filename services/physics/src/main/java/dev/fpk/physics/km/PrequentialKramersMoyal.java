@@ -272,10 +272,15 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
         double within = q[o + BinStats.C] - 1; // the increments' scatter about their bin mean: D alone
         double sb = Math.max(0, q[o + BinStats.M2]);
         double xb = q[o + BinStats.M];
+        double logD = Double.NaN;
         for (int c = 0; c < loglik.length; c++) {
-          loglik[c] += -0.5 * within * Math.log(d[c]) - sb / (4 * d[c]);
-          if (neffBin[c] > 0) {
-            loglik[c] += refund[c] * within / (2 * neffBin[c]);
+          if (within > 0) { // one increment has no scatter about its own mean
+            // a memory's line without a diffusion of its own shares the memory's: one log fewer
+            logD = c > 0 && d[c] == d[c - 1] ? logD : Math.log(d[c]);
+            loglik[c] += -0.5 * within * logD - sb / (4 * d[c]);
+            if (neffBin[c] > 0) {
+              loglik[c] += refund[c] * within / (2 * neffBin[c]);
+            }
           }
           residual[c] += ub * (xb - mu[c]);
           variance[c] += ub * 2 * d[c];
