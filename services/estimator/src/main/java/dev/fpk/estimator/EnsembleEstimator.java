@@ -3,7 +3,8 @@ package dev.fpk.estimator;
 import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
-import dev.fpk.physics.km.BinnedKramersMoyal;
+import dev.fpk.physics.km.Memories;
+import dev.fpk.physics.km.PrequentialKramersMoyal;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,6 +19,9 @@ import java.util.Arrays;
  * both contributes, for every entry, the increment {@code dW = W(t+dt) - W(t)} at
  * {@code w = W(t)} to its variable's binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units per step),
  * diffusion {@code D(w) = Var[dW | w] / (2 dt)} (weight units^2 per step, dW = mu dt + sqrt(2D) dB).
+ * By default ({@link HalfLife#ADAPTIVE}) each variable keeps several memories and publishes the one
+ * that predicted its latest increments best, chosen online ({@link PrequentialKramersMoyal}); a fixed
+ * half-life keeps one.
  * The bins follow the weights ({@link Grids}); if they would grow past four times their
  * configured number, the entry starts afresh on a new grid (its history is forgotten, on
  * purpose: the landscape has moved far).
@@ -27,11 +31,12 @@ import java.util.Arrays;
  */
 public final class EnsembleEstimator {
   private final EstimatorSettings settings;
+  private final Memories memories;
   // no coarsening cap here: an estimator that outgrows 4x its bins starts afresh instead
   private final GridFollower follower = Grids.follower(Integer.MAX_VALUE);
   private final EstimateWriter writer;
   private Mode mode;
-  private BinnedKramersMoyal[] variables;
+  private PrequentialKramersMoyal[] variables;
   private EnsembleStep previous;
   /** Per step: each variable's smallest and largest sample; the offsets of the replicas present at both steps. */
   private double[] min = new double[0];
@@ -41,6 +46,7 @@ public final class EnsembleEstimator {
 
   public EnsembleEstimator(EstimatorSettings settings) {
     this.settings = settings;
+    this.memories = settings.memories();
     this.writer = new EstimateWriter(settings.minBinCount());
   }
 
@@ -48,10 +54,10 @@ public final class EnsembleEstimator {
   public DriftDiffusionEstimate update(EnsembleStep step) {
     if (variables == null) {
       mode = Mode.of(step);
-      variables = new BinnedKramersMoyal[mode.variables(step)];
+      variables = new PrequentialKramersMoyal[mode.variables(step)];
       ranges(step);
       for (int v = 0; v < variables.length; v++) {
-        variables[v] = new BinnedKramersMoyal(Grids.around(min[v], max[v], settings.bins()), settings.halfLifeSteps());
+        variables[v] = new PrequentialKramersMoyal(Grids.around(min[v], max[v], settings.bins()), memories);
       }
     } else {
       addIncrements(step);
@@ -65,12 +71,16 @@ public final class EnsembleEstimator {
     return previous == null ? 0 : previous.values().length;
   }
 
-  /** Writes the state: mode, every variable's grid and sums, the previous step. */
+  /**
+   * Writes the state: mode, every variable's grid and sums (each memory's, with the scores of the
+   * memory choice), the previous step. A state read back with other memories (the half-life setting
+   * changed) restores the mode and grids, and each variable starts afresh on its grid.
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(mode == null ? -1 : mode.ordinal());
     out.writeInt(variables == null ? -1 : variables.length);
     if (variables != null) {
-      for (BinnedKramersMoyal km : variables) {
+      for (PrequentialKramersMoyal km : variables) {
         StateIo.writeGrid(out, km.grid());
         out.writeLong(km.count());
         StateIo.writeDoubles(out, km.state());
@@ -86,11 +96,17 @@ public final class EnsembleEstimator {
     e.mode = mode < 0 ? null : Mode.values()[mode];
     int n = in.readInt();
     if (n >= 0) {
-      e.variables = new BinnedKramersMoyal[n];
+      e.variables = new PrequentialKramersMoyal[n];
       for (int v = 0; v < n; v++) {
         Grid1D grid = StateIo.readGrid(in);
         long count = in.readLong();
-        e.variables[v] = BinnedKramersMoyal.restore(grid, settings.halfLifeSteps(), count, StateIo.readDoubles(in));
+        double[] state = StateIo.readDoubles(in);
+        try {
+          e.variables[v] = PrequentialKramersMoyal.restore(grid, e.memories, count, state);
+        } catch (IllegalArgumentException written) {
+          // written with other memories (the half-life setting changed): this variable starts afresh
+          e.variables[v] = new PrequentialKramersMoyal(grid, e.memories);
+        }
       }
     }
     e.previous = StateIo.readStep(in);
@@ -112,14 +128,14 @@ public final class EnsembleEstimator {
     // entry is its own variable, so that one variable's sums stay in cache for all its replicas
     if (mode == Mode.ENSEMBLE) {
       for (int e = 0; e < n; e++) {
-        BinnedKramersMoyal km = variables[e];
+        PrequentialKramersMoyal km = variables[e];
         for (int j = 0; j < pairs; j++) {
           double w = from[fromOffsets[j] + e];
           km.increment(w, to[toOffsets[j] + e] - w, dt);
         }
       }
     } else {
-      BinnedKramersMoyal km = variables[0];
+      PrequentialKramersMoyal km = variables[0];
       for (int j = 0; j < pairs; j++) {
         for (int e = 0; e < n; e++) {
           double w = from[fromOffsets[j] + e];
@@ -181,14 +197,14 @@ public final class EnsembleEstimator {
     return -1;
   }
 
-  private BinnedKramersMoyal follow(BinnedKramersMoyal km, double lo, double hi) {
+  private PrequentialKramersMoyal follow(PrequentialKramersMoyal km, double lo, double hi) {
     Grid1D grid = km.grid();
     Grid1D next = follower.follow(grid, lo, hi);
     if (next == grid) {
       return km;
     }
     if (next.cells() > 4 * settings.bins()) {
-      return new BinnedKramersMoyal(Grids.around(lo, hi, settings.bins()), settings.halfLifeSteps());
+      return new PrequentialKramersMoyal(Grids.around(lo, hi, settings.bins()), memories);
     }
     return km.regridded(next);
   }

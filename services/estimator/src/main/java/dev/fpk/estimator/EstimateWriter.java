@@ -2,9 +2,9 @@ package dev.fpk.estimator;
 
 import com.google.protobuf.Internal;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.km.BinnedKramersMoyal;
 import dev.fpk.physics.km.KramersMoyalBins;
 import dev.fpk.physics.km.OuFit;
+import dev.fpk.physics.km.PrequentialKramersMoyal;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryEstimate;
 import java.util.ArrayList;
@@ -27,7 +27,8 @@ import java.util.List;
  * </ul>
  *
  * <p>The message equals, bit for bit, the one built value by value from
- * {@link BinnedKramersMoyal#result()} (EstimateWriterTest). Not thread-safe: one per estimator.
+ * {@link PrequentialKramersMoyal#result()} (EnsembleEstimatorReferenceTest), with the memory it comes
+ * from (v1.4). Not thread-safe: one per estimator.
  */
 final class EstimateWriter {
   private final int minBinCount;
@@ -43,7 +44,7 @@ final class EstimateWriter {
   }
 
   /** The estimate of {@code variables} as of {@code step}. */
-  DriftDiffusionEstimate write(EnsembleStep step, Mode mode, BinnedKramersMoyal[] variables) {
+  DriftDiffusionEstimate write(EnsembleStep step, Mode mode, PrequentialKramersMoyal[] variables) {
     if (prototypes.length != variables.length) {
       prototypes = new EntryEstimate[variables.length];
       prototypeGrids = new Grid1D[variables.length];
@@ -58,7 +59,7 @@ final class EstimateWriter {
     return out;
   }
 
-  private EntryEstimate entry(EnsembleStep step, Mode mode, int v, BinnedKramersMoyal km) {
+  private EntryEstimate entry(EnsembleStep step, Mode mode, int v, PrequentialKramersMoyal km) {
     km.resultInto(bins);
     bins.smooth(minBinCount);
     int n = bins.bins();
@@ -71,7 +72,9 @@ final class EstimateWriter {
         .addAllCount(scratch(bins.counts(), n))
         .setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
         .setDiffusionMean(fit.diffusion()).setPawulaRatio(bins.pawulaRatio())
-        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr()).build();
+        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr())
+        .setMemoryHalfLifeSteps(km.chosenHalfLifeSteps()).setDriftTimeTerm(km.trendChosen())
+        .setMemoryChosenOnline(km.memories().adaptive()).build();
   }
 
   /** Variable v's index and bin centres on {@code grid}; the shape, and so the index, never changes. */

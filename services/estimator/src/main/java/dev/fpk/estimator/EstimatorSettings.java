@@ -7,26 +7,32 @@ import com.typesafe.config.Config;
  * (reference.conf documents every key).
  *
  * @param bins bins of the conditioning grid per entry, >= 4
- * @param halfLifeSteps half-life of the forgetting in optimiser steps (+infinity: none)
+ * @param halfLife the memory of the drift and diffusion estimates: adaptive (chosen online per entry)
+ *     or a fixed half-life of the forgetting in optimiser steps
  * @param minBinCount bins with fewer effective increments use the Ornstein-Uhlenbeck fit
  * @param replicaTimeoutMillis silence after which a replica is declared gone
  * @param maxPendingSteps incomplete steps kept per (run, layer)
  * @param maxChunkBytes bytes of incompletely received chunked matrices kept per (run, layer)
  */
 public record EstimatorSettings(
-    int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps,
+    int bins, HalfLife halfLife, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps,
     long maxChunkBytes) {
 
   /** Chunk buffers of 64 MiB per (run, layer): four 2048x2048 float matrices. */
   public static final long DEFAULT_MAX_CHUNK_BYTES = 64L << 20;
 
+  public EstimatorSettings(int bins, HalfLife halfLife, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps) {
+    this(bins, halfLife, minBinCount, replicaTimeoutMillis, maxPendingSteps, DEFAULT_MAX_CHUNK_BYTES);
+  }
+
+  /** A fixed half-life of {@code halfLifeSteps} optimiser steps (+infinity: no forgetting). */
   public EstimatorSettings(int bins, double halfLifeSteps, int minBinCount, long replicaTimeoutMillis, int maxPendingSteps) {
-    this(bins, halfLifeSteps, minBinCount, replicaTimeoutMillis, maxPendingSteps, DEFAULT_MAX_CHUNK_BYTES);
+    this(bins, HalfLife.fixed(halfLifeSteps), minBinCount, replicaTimeoutMillis, maxPendingSteps);
   }
 
   public EstimatorSettings {
     require(bins >= 4, "fpk.estimator.bins", bins, "must be >= 4");
-    require(halfLifeSteps > 0, "fpk.estimator.half-life-steps", halfLifeSteps, "must be > 0 (or inf)");
+    require(halfLife != null, "fpk.estimator.half-life-steps", halfLife, "must be adaptive, > 0 or inf");
     require(minBinCount >= 1, "fpk.estimator.min-bin-count", minBinCount, "must be >= 1");
     require(replicaTimeoutMillis > 0, "fpk.estimator.replica-timeout", replicaTimeoutMillis + " ms", "must be > 0");
     require(maxPendingSteps >= 1, "fpk.estimator.max-pending-steps", maxPendingSteps, "must be >= 1");
@@ -35,19 +41,18 @@ public record EstimatorSettings(
 
   public static EstimatorSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.estimator");
-    String halfLife = c.getString("half-life-steps").trim();
-    double halfLifeSteps;
-    try {
-      halfLifeSteps = halfLife.equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(halfLife);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("fpk.estimator.half-life-steps = " + halfLife + ": not a number or inf");
-    }
-    return new EstimatorSettings(c.getInt("bins"), halfLifeSteps, c.getInt("min-bin-count"),
+    HalfLife halfLife = HalfLife.parse(c, "half-life-steps", "fpk.estimator.half-life-steps");
+    return new EstimatorSettings(c.getInt("bins"), halfLife, c.getInt("min-bin-count"),
         c.getDuration("replica-timeout").toMillis(), c.getInt("max-pending-steps"), c.getBytes("max-chunk-bytes"));
   }
 
-  public EstimatorSettings withHalfLifeSteps(double steps) {
-    return new EstimatorSettings(bins, steps, minBinCount, replicaTimeoutMillis, maxPendingSteps, maxChunkBytes);
+  public EstimatorSettings withHalfLife(HalfLife memory) {
+    return new EstimatorSettings(bins, memory, minBinCount, replicaTimeoutMillis, maxPendingSteps, maxChunkBytes);
+  }
+
+  /** The memories each variable's estimator keeps ({@link HalfLife#memories}). */
+  public dev.fpk.physics.km.Memories memories() {
+    return halfLife.memories(minBinCount);
   }
 
   static void require(boolean ok, String key, Object value, String rule) {

@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
  * mvn -q -o -pl services/estimator test-compile dependency:build-classpath \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * java -cp services/estimator/target/test-classes:services/estimator/target/classes:$(cat services/estimator/target/test-classpath.txt) \
- *     dev.fpk.estimator.EstimatorStepBench [replicas] [rows] [cols] [warmupSteps] [blocks] [stepsPerBlock]
+ *     dev.fpk.estimator.EstimatorStepBench [replicas] [rows] [cols] [warmupSteps] [blocks] [stepsPerBlock] [halfLife]
  * </pre>
+ * {@code halfLife}: "adaptive" (the default, as the estimators run by default) or a number of steps.
  */
 public final class EstimatorStepBench {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -38,7 +39,9 @@ public final class EstimatorStepBench {
     int warmup = arg(args, 3, 3000);
     int blocks = arg(args, 4, 10);
     int blockSteps = arg(args, 5, 300);
-    EstimatorSettings settings = new EstimatorSettings(32, 1000, 20, 30_000, 256);
+    HalfLife halfLife = args.length > 6 && !args[6].equals("adaptive")
+        ? HalfLife.fixed(Double.parseDouble(args[6])) : HalfLife.ADAPTIVE;
+    EstimatorSettings settings = new EstimatorSettings(32, halfLife, 20, 30_000, 256);
     Feed feed = new Feed(replicas, rows * cols, 7);
     StepAssembler assembler = new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
     EnsembleEstimator estimator = new EnsembleEstimator(settings);
@@ -85,11 +88,11 @@ public final class EstimatorStepBench {
     }
     int steps = blocks * blockSteps;
     System.out.printf(Locale.ROOT,
-        "{\"replicas\":%d,\"entries\":%d,\"steps\":%d,\"assembleMicros\":%.1f,\"updateMicros\":%.1f,"
+        "{\"halfLife\":\"%s\",\"replicas\":%d,\"entries\":%d,\"steps\":%d,\"assembleMicros\":%.1f,\"updateMicros\":%.1f,"
             + "\"encodeMicros\":%.1f,\"assembleBytes\":%d,\"updateBytes\":%d,\"encodeBytes\":%d,"
             + "\"estimateBytes\":%d,\"microsPerEntryStep\":%.3f,\"bytesPerValue\":%.1f,"
             + "\"assembleCpuMicros\":%.1f,\"updateCpuMicros\":%.1f}%n",
-        replicas, rows * cols, steps, best(nanos, 0) / 1e3 / blockSteps, best(nanos, 1) / 1e3 / blockSteps,
+        halfLife, replicas, rows * cols, steps, best(nanos, 0) / 1e3 / blockSteps, best(nanos, 1) / 1e3 / blockSteps,
         best(nanos, 2) / 1e3 / blockSteps, total(bytes, 0) / steps, total(bytes, 1) / steps, total(bytes, 2) / steps,
         encoded / steps, (best(nanos, 0) + best(nanos, 1)) / 1e3 / blockSteps / (rows * cols),
         (double) (total(bytes, 0) + total(bytes, 1)) / steps / ((long) replicas * rows * cols),

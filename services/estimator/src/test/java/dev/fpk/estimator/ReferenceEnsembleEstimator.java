@@ -32,7 +32,7 @@ final class ReferenceEnsembleEstimator {
       mode = Mode.of(step);
       variables = new BinnedKramersMoyal[mode.variables(step)];
       for (int v = 0; v < variables.length; v++) {
-        variables[v] = new BinnedKramersMoyal(Grids.around(mode.samples(step, v), settings.bins()), settings.halfLifeSteps());
+        variables[v] = new BinnedKramersMoyal(Grids.around(mode.samples(step, v), settings.bins()), settings.halfLife().steps());
       }
     } else {
       addIncrements(step);
@@ -71,7 +71,7 @@ final class ReferenceEnsembleEstimator {
       return km;
     }
     if (next.cells() > 4 * settings.bins()) {
-      return new BinnedKramersMoyal(Grids.around(samples, settings.bins()), settings.halfLifeSteps());
+      return new BinnedKramersMoyal(Grids.around(samples, settings.bins()), settings.halfLife().steps());
     }
     return km.regridded(next);
   }
@@ -104,6 +104,7 @@ final class ReferenceEnsembleEstimator {
     OuFit fit = km.ouFit();
     return b.setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
         .setDiffusionMean(fit.diffusion()).setPawulaRatio(km.pawulaRatio())
-        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr()).build();
+        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr())
+        .setMemoryHalfLifeSteps(settings.halfLife().steps()).build();
   }
 }

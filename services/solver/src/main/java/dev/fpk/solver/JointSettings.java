@@ -1,6 +1,7 @@
 package dev.fpk.solver;
 
 import com.typesafe.config.Config;
+import dev.fpk.estimator.HalfLife;
 
 /**
  * Settings of the joint 4-D model of 2x2 layers ({@link JointSolver}), built once from the {@code
@@ -28,13 +29,9 @@ public record JointSettings(boolean enabled, int particles, double halfLifeSteps
 
   public static JointSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.solver.joint");
-    String halfLife = c.getString("half-life-steps").trim();
-    double steps;
-    try {
-      steps = halfLife.equalsIgnoreCase("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(halfLife);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("fpk.solver.joint.half-life-steps = " + halfLife + ": not a number or inf", e);
-    }
+    // the joint drift fit has no memory choice of its own: "adaptive" (the estimators' default) keeps its former 1000 steps
+    double steps = HalfLife.parse(c, "half-life-steps", "fpk.solver.joint.half-life-steps")
+        .stepsOr(DEFAULTS.halfLifeSteps());
     return new JointSettings(c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fpk.estimator.EnsembleEstimator;
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.EstimatorSettings;
+import dev.fpk.estimator.HalfLife;
 import dev.fpk.estimator.StepAssembler;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.physics.fp.TimeScheme;
@@ -32,9 +33,15 @@ class CheckpointRoundTripTest {
 
   /** The whole chain of one (run, layer), as the two entities hold it. */
   private static final class Chain {
+    final EstimatorSettings est;
     StepAssembler assembler = new StepAssembler(EST.replicaTimeoutMillis(), EST.maxPendingSteps());
-    EnsembleEstimator estimator = new EnsembleEstimator(EST);
+    EnsembleEstimator estimator;
     EnsembleSolver solver = new EnsembleSolver(SOL);
+
+    Chain(EstimatorSettings est) {
+      this.est = est;
+      this.estimator = new EnsembleEstimator(est);
+    }
 
     List<EnsembleSolver.Output> offer(WeightSnapshot s) {
       List<EnsembleSolver.Output> out = new ArrayList<>();
@@ -51,10 +58,10 @@ class CheckpointRoundTripTest {
         estimator.writeTo(out);
         solver.writeTo(out);
       }
-      Chain c = new Chain();
+      Chain c = new Chain(est);
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
         c.assembler = StepAssembler.readFrom(in, EST.replicaTimeoutMillis(), EST.maxPendingSteps(), 0);
-        c.estimator = EnsembleEstimator.readFrom(in, EST);
+        c.estimator = EnsembleEstimator.readFrom(in, est);
         c.solver = EnsembleSolver.readFrom(in, SOL);
       }
       return c;
@@ -63,9 +70,18 @@ class CheckpointRoundTripTest {
 
   @Test
   void shouldContinueBitForBitAfterRestoringMidStepWithPendingSnapshots() throws Exception {
+    roundTrip(EST);
+  }
+
+  @Test
+  void shouldContinueBitForBitAfterRestoringTheAdaptiveMemoryWithItsScores() throws Exception {
+    roundTrip(EST.withHalfLife(HalfLife.ADAPTIVE));
+  }
+
+  private static void roundTrip(EstimatorSettings est) throws Exception {
     List<WeightSnapshot> stream = ou(80);
-    Chain uninterrupted = new Chain();
-    Chain interrupted = new Chain();
+    Chain uninterrupted = new Chain(est);
+    Chain interrupted = new Chain(est);
     int cut = stream.size() / 2 + REPLICAS / 3; // in the middle of a step: some of its snapshots pending
     List<EnsembleSolver.Output> expected = new ArrayList<>();
     List<EnsembleSolver.Output> actual = new ArrayList<>();

@@ -51,8 +51,8 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
   private final double lo;
   private final double invH;
   private final int bins;
-  private final BinStats stats;
-  private final OuAccumulator ou = new OuAccumulator();
+  final BinStats stats;
+  final OuAccumulator ou = new OuAccumulator();
   private long count;
 
   /**
@@ -161,20 +161,31 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
    * @throws IllegalArgumentException if {@code wider} is not such an extension
    */
   public BinnedKramersMoyal regridded(Grid1D wider) {
+    int k = offsetIn(grid, wider);
+    BinnedKramersMoyal r = new BinnedKramersMoyal(wider, halfLife);
+    r.stats.merge(stats, 0, k, bins);
+    r.ou.copyFrom(ou);
+    r.count = count;
+    return r;
+  }
+
+  /**
+   * How many whole cells {@code wider} extends {@code grid} by on the left.
+   *
+   * @throws IllegalArgumentException if {@code wider} does not extend {@code grid} by whole cells of
+   *     its width
+   */
+  static int offsetIn(Grid1D grid, Grid1D wider) {
     double h = grid.width();
     double off = (grid.lo() - wider.lo()) / h;
     long k = Math.round(off);
     if (Math.abs(wider.width() - h) > 1e-9 * h
         || Math.abs(off - k) > 1e-9 * Math.max(1, Math.abs(off))
         || k < 0
-        || k + bins > wider.cells()) {
+        || k + grid.cells() > wider.cells()) {
       throw new IllegalArgumentException(wider + " does not extend " + grid + " by whole cells");
     }
-    BinnedKramersMoyal r = new BinnedKramersMoyal(wider, halfLife);
-    r.stats.merge(stats, 0, (int) k, bins);
-    r.ou.copyFrom(ou);
-    r.count = count;
-    return r;
+    return (int) k;
   }
 
   /**
