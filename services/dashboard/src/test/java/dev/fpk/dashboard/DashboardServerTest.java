@@ -85,6 +85,8 @@ class DashboardServerTest {
     assertEquals(21, e.path("density").path("edges").size());
     assertEquals(2, e.path("alignment").size());
     assertEquals(1, e.path("fixedPoints").size(), "mu = -w/2 has one zero");
+    assertEquals(40, e.path("memory").path("halfLifeSteps").asDouble());
+    assertTrue(e.path("memory").path("driftTimeTerm").asBoolean() && e.path("memory").path("chosenOnline").asBoolean());
     assertEquals(0.0, e.path("fixedPoints").get(0).path("w").asDouble(), 1e-9);
     assertEquals(0.005, e.path("alignment").get(1).path("samplingFloorW1").asDouble());
     assertEquals(0.007, e.path("alignment").get(1).path("bootstrapFloorW1").asDouble());

@@ -67,6 +67,8 @@ final class LayerReport {
           .<ObjectNode>set("values", doubles(mapper, est.getDiffusionList()))
           .set("stdErr", doubles(mapper, est.getDiffusionStderrList()));
       out.put("pawulaRatio", est.getPawulaRatio());
+      out.putObject("memory").put("halfLifeSteps", est.getMemoryHalfLifeSteps())
+          .put("driftTimeTerm", est.getDriftTimeTerm()).put("chosenOnline", est.getMemoryChosenOnline());
       ArrayNode fixed = out.putArray("fixedPoints");
       double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();
       double[] drift = est.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();

@@ -50,6 +50,20 @@ class ReportParsingTest {
   }
 
   @Test
+  void shouldReportTheMemoryEachEntrysEstimateComesFrom() {
+    ReportCollector c = new ReportCollector();
+    DriftDiffusionEstimate e = estimate("r", "w", 3);
+    e = e.toBuilder().setEntries(1, e.getEntries(1).toBuilder().setMemoryHalfLifeSteps(40).setDriftTimeTerm(true)
+        .setMemoryChosenOnline(true)).build();
+    c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", e.toByteArray()));
+    com.fasterxml.jackson.databind.JsonNode entries = c.toJson(new ObjectMapper(), Set.of("r")).at("/runs/0/layers/0/entries");
+    assertEquals("{\"halfLifeSteps\":0.0,\"driftTimeTerm\":false,\"chosenOnline\":false}",
+        entries.get(0).get("memory").toString());
+    assertEquals("{\"halfLifeSteps\":40.0,\"driftTimeTerm\":true,\"chosenOnline\":true}",
+        entries.get(1).get("memory").toString());
+  }
+
+  @Test
   void shouldCountAnOutputWhoseBodyDoesNotParseWhenTheReportReadsIt() {
     ReportCollector c = new ReportCollector();
     c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", estimate("r", "w", 1).toByteArray()));

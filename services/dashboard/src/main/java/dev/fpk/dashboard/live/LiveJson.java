@@ -87,6 +87,9 @@ public final class LiveJson {
       diffusion.set("stdErr", doubles(est.getDiffusionStderrList()));
       out.set("counts", doubles(est.getCountList()));
       number(out, "pawulaRatio", est.getPawulaRatio());
+      ObjectNode memory = out.putObject("memory").put("driftTimeTerm", est.getDriftTimeTerm())
+          .put("chosenOnline", est.getMemoryChosenOnline());
+      number(memory, "halfLifeSteps", est.getMemoryHalfLifeSteps());
       ArrayNode fixed = out.putArray("fixedPoints");
       double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();
       double[] mu = est.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();

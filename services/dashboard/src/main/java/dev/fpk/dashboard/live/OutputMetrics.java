@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Meters of the theory as the outputs describe it, per (run, layer, entry): the Ornstein-Uhlenbeck
  * drift slope (per step), the mean diffusion D (weight units^2 per step, dW = mu dt + sqrt(2D) dB),
- * the Pawula ratio, the estimator's effective sample count, the flow-versus-diffusion share of dp/dt; per (run, layer) the time from a
+ * the Pawula ratio, the estimator's effective sample count and memory (half-life in steps, and
+ * whether its drift has a term linear in time), the flow-versus-diffusion share of dp/dt; per (run, layer) the time from a
  * step's newest snapshot to its alignment reaching the dashboard. Tags: run, layer, entry (never a
  * step). Meters appear with the first output that carries them. Thread-safe.
  */
@@ -54,6 +55,10 @@ public final class OutputMetrics implements MeterBinder {
           "ratio", tags, entry.getPawulaRatio());
       gauge("fpk.estimator.increments", "effective (forgetting-weighted) increments behind the estimate, summed over bins",
           "increments", tags, entry.getCountList().stream().mapToDouble(Double::doubleValue).sum());
+      gauge("fpk.estimator.memory", "half-life of the memory the estimate comes from (chosen online unless fixed)",
+          "steps", tags, entry.getMemoryHalfLifeSteps());
+      gauge("fpk.estimator.drift.time.term", "1 when the drift is the memory's line in time per bin, 0 when constant",
+          "ratio", tags, entry.getDriftTimeTerm() ? 1 : 0);
     }
   }
 

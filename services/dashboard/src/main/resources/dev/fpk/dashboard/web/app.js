@@ -260,6 +260,11 @@
     if (e.diffusion) { parts.push('mean D ' + fmt(e.diffusion.mean) + ' ± ' + fmt(e.diffusion.meanStdErr) + ' weight units² per step'); }
     if (e.flowShare !== undefined) { parts.push('flow share ' + fmt(e.flowShare)); }
     if (e.pawulaRatio !== undefined) { parts.push('Pawula ratio ' + fmt(e.pawulaRatio)); }
+    if (e.memory && e.memory.halfLifeSteps !== undefined) {
+      parts.push('memory: half-life ' + fmt(e.memory.halfLifeSteps) + ' steps'
+        + (e.memory.driftTimeTerm ? ', drift with a term linear in time' : '')
+        + (e.memory.chosenOnline ? ' (chosen online)' : ' (fixed)'));
+    }
     var last = (e.alignment || [])[(e.alignment || []).length - 1];
     if (last) {
       parts.push('W1 ' + fmt(last.w1) + ' weight units at step ' + last.step

@@ -19,7 +19,8 @@ public final class Outputs {
     for (int e = 0; e < entries; e++) {
       EntryEstimate.Builder entry = EntryEstimate.newBuilder().addIndex(0).addIndex(e)
           .setDriftSlope(-0.5).setDriftSlopeStderr(0.05).setDriftIntercept(0.0)
-          .setDiffusionMean(0.01).setDiffusionMeanStderr(0.001).setPawulaRatio(3.0);
+          .setDiffusionMean(0.01).setDiffusionMeanStderr(0.001).setPawulaRatio(3.0)
+          .setMemoryHalfLifeSteps(40).setDriftTimeTerm(true).setMemoryChosenOnline(true);
       for (int i = 0; i < 9; i++) {
         double w = -1 + 0.25 * i;
         entry.addGrid(w).addDrift(-0.5 * w).addDriftStderr(0.02).addDiffusion(0.01).addDiffusionStderr(0.001).addCount(50);
