@@ -124,6 +124,11 @@ class Watcher:
             raise ValueError("run_id is empty")
         self.run_id, self.every, self.topic = run_id, int(every), topic
         self.ensemble_size = int(ensemble_size)
+        for m in matrices:
+            for r in m.replicas:
+                if r < 0 or (self.ensemble_size and r >= self.ensemble_size):
+                    raise ValueError("replica = %d, ensemble_size = %d: need 0 <= replica < ensemble_size"
+                                     % (r, self.ensemble_size))
         self.batch_size = int(batch_size or 0)
         self._writer = RecordWriter(max_message_bytes)
         self._matrices = matrices
@@ -188,6 +193,11 @@ class Watcher:
         if self._delivery_errors:
             raise RuntimeError("fpk_client: the broker refused %d snapshot records, first: %s"
                                % (len(self._delivery_errors), self._delivery_errors[0]))
+
+    @property
+    def layers(self):
+        """The names of the watched layers, as fpk shows them, in publishing order."""
+        return list(dict.fromkeys(m.layer for m in self._matrices))
 
     def stats(self):
         """The statistics as a dict (see the class comment)."""
@@ -369,7 +379,9 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
     None for every 2-D parameter, else names of parameters ("fc1.weight") or modules ("fc1");
     the layer name fpk shows is the parameter's without ".weight". ``replica`` / ``ensemble_size``:
     this model's index among the ensemble's replicas when each replica trains in its own process
-    (0 / 0 for a single run, analysed in pooled mode). ``optimizer``: the torch optimiser, read at
+    (0 / 0 for a single run, analysed in pooled mode: ensemble_size 0 with replica 0 is sent as 1, so
+    fpk completes each step without waiting for other replicas; with replica > 0 it stays 0,
+    unknown, and fpk waits for the replicas it has seen). ``optimizer``: the torch optimiser, read at
     each published step for the learning rate of each matrix's parameter group and for its name
     (sgd, momentum, adam); ``learning_rate`` overrides it. ``batch_size``: the minibatch size B.
     ``seed``: the replica's seed, for the record. ``probes``: optional callable ``layer -> tensor
@@ -384,6 +396,8 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
     named = dict(model.named_parameters())
     chosen = _select(named, layers, lambda t: t.dim() == 2, "the model")
     matrices = [_Matrix(layer, tensor, [int(replica)], stacked=False) for layer, tensor in chosen]
+    if not ensemble_size and replica == 0:
+        ensemble_size = 1  # the whole run
     return Watcher(matrices, bootstrap=bootstrap, run_id=run_id, every=every, ensemble_size=ensemble_size,
                    optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                    probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,

@@ -201,6 +201,16 @@ class WatchTest(unittest.TestCase):
         self.assertNotIn("\n", message)
         self.assertIn("no Kafka broker reachable at 127.0.0.1:1 within 1 s", message)
 
+    def test_a_single_run_declares_itself_the_whole_ensemble_and_replicas_beyond_it_are_refused(self):
+        p = RecordingProducer()
+        fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", producer=p).close()
+        self.assertEqual(WeightSnapshot.FromString(p.sent[0][2]).ensemble_size, 1)
+        p = RecordingProducer()
+        fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", replica=3, producer=p).close()
+        self.assertEqual(WeightSnapshot.FromString(p.sent[0][2]).ensemble_size, 0)
+        with self.assertRaisesRegex(ValueError, "replica = 4, ensemble_size = 4"):
+            fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", replica=4, ensemble_size=4, producer=p)
+
     def test_rejects_every_below_one(self):
         with self.assertRaisesRegex(ValueError, "every = 0"):
             fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", every=0, producer=RecordingProducer())
