@@ -17,10 +17,8 @@ Needs fpk_client installed (or PYTHONPATH=protocol/python) and Debian's python3-
 python3-sklearn, python3-protobuf, python3-confluent-kafka. The last line printed is one JSON
 object: what was published, the last step published, the losses and the accuracies.
 """
-import argparse
 import collections
 import json
-import os
 import sys
 import time
 
@@ -28,6 +26,7 @@ import torch
 from sklearn.datasets import load_digits
 
 import fpk_client
+import training_args
 
 
 def digits(seed):
@@ -57,20 +56,9 @@ def accuracy(model, x, y):
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bootstrap", default=os.environ.get("FPK_BOOTSTRAP", "127.0.0.1:9092"),
-                    help="Kafka bootstrap servers (default: $FPK_BOOTSTRAP or 127.0.0.1:9092)")
-    ap.add_argument("--run-id", default="digits")
-    ap.add_argument("--steps", type=int, default=300, help="optimiser steps (default 300)")
-    ap.add_argument("--every", type=int, default=5, help="publish every N optimiser steps (default 5)")
-    ap.add_argument("--hidden", default="128,64", help="hidden widths (default 128,64)")
-    ap.add_argument("--lr", type=float, default=0.1, help="SGD learning rate per step (default 0.1)")
-    ap.add_argument("--batch", type=int, default=32, help="minibatch size B (default 32)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    ap = training_args.parser(__doc__, run_id="digits", hidden="128,64")
     args = ap.parse_args(argv)
-    if args.every < 1 or args.steps < 0 or args.batch < 1:
-        ap.error("need --every >= 1, --steps >= 0, --batch >= 1")
+    training_args.check(ap, args)
     return args
 
 

@@ -26,16 +26,15 @@ The last line printed is one JSON object with what was published and how fast (s
 The data and minibatch order come from torch's generator, so the numbers are not bit-identical
 to the Java trainer's for the same seed; the model, initialisation law and optimiser are the same.
 """
-import argparse
 import json
 import math
-import os
 import sys
 import time
 
 import torch
 
 import fpk_client
+import training_args
 
 
 def layer_names(hidden_count):
@@ -123,27 +122,18 @@ class AutoencoderEnsemble:
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bootstrap", default=os.environ.get("FPK_BOOTSTRAP", "127.0.0.1:9092"),
-                    help="Kafka bootstrap servers (default: $FPK_BOOTSTRAP or 127.0.0.1:9092)")
-    ap.add_argument("--run-id", default="torch")
+    ap = training_args.parser(__doc__, run_id="torch", hidden="16,2,2,16")
     ap.add_argument("--replicas", type=int, default=16, help="R, replicas trained together (default 16)")
-    ap.add_argument("--steps", type=int, default=300, help="optimiser steps (default 300)")
-    ap.add_argument("--every", type=int, default=5, help="publish every N optimiser steps (default 5)")
     ap.add_argument("--layers", default="bottleneck", help="comma-separated layers to publish (default bottleneck)")
     ap.add_argument("--dim", type=int, default=32, help="data dimension d (default 32)")
-    ap.add_argument("--hidden", default="16,2,2,16", help="hidden widths (default 16,2,2,16)")
-    ap.add_argument("--lr", type=float, default=0.1, help="SGD learning rate per step (default 0.1)")
-    ap.add_argument("--batch", type=int, default=32, help="minibatch size B (default 32)")
-    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data-size", type=int, default=4096, help="generated training samples (default 4096)")
     ap.add_argument("--noise", type=float, default=0.05, help="noise on the manifold (default 0.05)")
     ap.add_argument("--probe", type=int, default=64, help="rows of the fixed probe batch (default 64)")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = ap.parse_args(argv)
     args.layers = [s for s in args.layers.split(",") if s]
-    if args.every < 1 or args.steps < 0 or args.replicas < 1:
-        ap.error("need --every >= 1, --steps >= 0, --replicas >= 1")
+    training_args.check(ap, args)
+    if args.replicas < 1:
+        ap.error("need --replicas >= 1")
     return args
 
 

@@ -149,6 +149,7 @@ class Watcher:
         self._failure = None
         self._closed = False
         self._producer = producer if producer is not None else self._connect(bootstrap, connect_timeout, kafka_config)
+        self._on_cuda = any(m.tensor.is_cuda for m in matrices)
         self._free = queue.Queue()
         for _ in range(queue_size):
             self._free.put([self._buffer_like(m.tensor) for m in matrices])
@@ -222,8 +223,8 @@ class Watcher:
         with torch.no_grad():
             ready = None
             for buffer, m in zip(buffers, self._matrices):
-                buffer.copy_(m.tensor.detach(), non_blocking=buffer.is_pinned())
-            if any(b.is_pinned() for b in buffers):
+                buffer.copy_(m.tensor.detach(), non_blocking=m.tensor.is_cuda)  # into pinned memory from CUDA
+            if self._on_cuda:
                 ready = torch.cuda.Event()
                 ready.record()
             probes = self._probe_inputs()

@@ -248,6 +248,34 @@ class WatchEnsembleTest(unittest.TestCase):
         self.assertEqual({s.ensemble_size for s, _ in got.values()}, {8})
 
 
+class PackedBufferTest(unittest.TestCase):
+    def test_packed_buffer_encodes_as_protobuf_does_value_by_value(self):
+        import numpy as np
+        values = np.random.default_rng(1).standard_normal((7, 9)).astype(np.float32)
+        fast = fpk_client.build_snapshot("r", 1, 2, "l", values, learning_rate=0.5, probe_inputs=values[:2],
+                                         time_unix_millis=3)
+        slow = WeightSnapshot(run_id="r", replica=1, step=2, layer="l", learning_rate=0.5, time_unix_millis=3)
+        slow.shape.extend([7, 9])
+        slow.values.extend(values.reshape(-1).tolist())
+        slow.probe_inputs.extend(values[:2].reshape(-1).tolist())
+        self.assertEqual(fast, slow)
+
+    def test_record_writer_writes_the_bytes_of_encode_records(self):
+        import numpy as np
+        from fpk_client._wire import RecordWriter, encode_records
+        values = np.arange(5000, dtype=np.float32)
+        probes = np.ones(40, dtype=np.float32)
+
+        def header():
+            h = WeightSnapshot(run_id="r", step=4, layer="l", learning_rate=0.1)
+            h.shape.extend([50, 100])
+            return h
+
+        expected = encode_records(header(), values, probes, 3000)
+        self.assertGreater(len(expected), 1)
+        self.assertEqual([bytes(r) for r in RecordWriter(3000).records(header(), values, probes)], expected)
+
+
 class ShippedCodeTest(unittest.TestCase):
     def test_shipped_protobuf_code_and_version_match_the_proto(self):
         protoc = shutil.which("protoc") or ("/usr/bin/protoc" if os.path.exists("/usr/bin/protoc") else None)
