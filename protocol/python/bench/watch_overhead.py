@@ -7,9 +7,13 @@ CPU with one torch thread, timing ``--steps`` optimiser steps without ``watch`` 
 1024 x 1024 matrix in 5 chunks). The modes take turns ``--repeats`` times; each mode's best (the
 least disturbed by other work on the machine) is its figure, and overhead = best with / best
 without, for the training loop alone and with watch()'s set-up (connecting, step 0) and close()
-(the last snapshots delivered) spread over the pass's steps. Then it measures what the client sustains on its own: ``step()`` as fast as it goes with
+(the last snapshots delivered) spread over the pass's steps. Beside wall clock it reports CPU time
+per step of the training thread (what watch adds to it: the copies, the bookkeeping) and of the
+whole process (the sender thread too; the broker is another process): on a busy machine, where the
+sender and the broker compete with training for the cores, wall clock mixes in their CPU. Then it measures what the client sustains on its own: ``step()`` as fast as it goes with
 no training between, every=1, until ``close()`` has everything delivered: snapshots/s (one
-snapshot = one layer's matrix at one step) and MB/s.
+snapshot = one layer's matrix at one step) and MB/s, to the broker and, to tell the client's own
+limit from the broker's, to a producer that copies each record and drops it.
 
     java -jar services/app/target/fpk.jar broker       # prints the bootstrap address
     /usr/bin/python3 protocol/python/bench/watch_overhead.py --bootstrap 127.0.0.1:PORT
@@ -39,10 +43,11 @@ def mlp():
 
 
 def train(model, optimizer, data, labels, steps, batch, watcher=None):
-    """Seconds for ``steps`` optimiser steps (with the watcher's step() when given)."""
+    """Seconds for ``steps`` optimiser steps (with the watcher's step() when given): wall clock,
+    CPU of the training thread, CPU of the whole process (the sender thread too)."""
     loss_fn = torch.nn.CrossEntropyLoss()
     n = data.shape[0]
-    start = time.perf_counter()
+    start = time.perf_counter(), time.thread_time(), time.process_time()
     for s in range(steps):
         lo = (s * batch) % (n - batch)
         optimizer.zero_grad(set_to_none=True)
@@ -51,26 +56,44 @@ def train(model, optimizer, data, labels, steps, batch, watcher=None):
         optimizer.step()
         if watcher is not None:
             watcher.step(loss)
-    return time.perf_counter() - start
+    return time.perf_counter() - start[0], time.thread_time() - start[1], time.process_time() - start[2]
 
 
 def timed(args, model, optimizer, data, labels, every, run_id):
-    """(seconds per step of the training loop, seconds per step with watch()'s set-up and close()
-    included, the watcher's statistics); without watch the two times are the same."""
+    """Per step of one pass: {"loop": wall seconds of the training loop, "whole": wall seconds with
+    watch()'s set-up and close() included, "thread": CPU seconds of the training thread, "process":
+    CPU seconds of the process in the loop}, and the watcher's statistics (None without)."""
     if every is None:
-        s = train(model, optimizer, data, labels, args.steps, args.batch) / args.steps
-        return s, s, None
+        wall, thread, process = (x / args.steps for x in train(model, optimizer, data, labels, args.steps, args.batch))
+        return {"loop": wall, "whole": wall, "thread": thread, "process": process}, None
     start = time.perf_counter()
     w = fpk_client.watch(model, bootstrap=args.bootstrap, run_id=run_id, every=every, optimizer=optimizer,
                          batch_size=args.batch)
-    loop = train(model, optimizer, data, labels, args.steps, args.batch, w)
+    wall, thread, process = (x / args.steps for x in train(model, optimizer, data, labels, args.steps, args.batch, w))
     w.close()
-    return loop / args.steps, (time.perf_counter() - start) / args.steps, w.stats()
+    whole = (time.perf_counter() - start) / args.steps
+    return {"loop": wall, "whole": whole, "thread": thread, "process": process}, w.stats()
 
 
-def sustained(args, model):
-    """Snapshots/s and MB/s the client delivers with step() called back to back, every=1."""
-    w = fpk_client.watch(model, bootstrap=args.bootstrap, run_id="bench-sustained-%d" % os.getpid(), every=1)
+class DiscardingProducer:
+    """confluent_kafka.Producer's produce/poll/flush without a broker: copies each record (as
+    librdkafka does) and drops it, to measure the client apart from the broker."""
+
+    def produce(self, topic, value=None, key=None, headers=None, on_delivery=None):
+        bytes(value)
+
+    def poll(self, timeout=0):
+        return 0
+
+    def flush(self, timeout=None):
+        return 0
+
+
+def sustained(args, model, producer=None):
+    """Snapshots/s and MB/s the client delivers with step() called back to back, every=1: to the
+    broker, or to ``producer``."""
+    w = fpk_client.watch(model, bootstrap=args.bootstrap, run_id="bench-sustained-%d" % os.getpid(), every=1,
+                         producer=producer)
     start = time.perf_counter()
     for _ in range(args.sustain_steps):
         w.step()
@@ -81,7 +104,8 @@ def sustained(args, model):
             "seconds": round(seconds, 3), "snapshotsPerSecond": round(st["snapshots"] / seconds, 1),
             "stepsPerSecond": round(st["published"] / seconds, 1),
             "megabytesPerSecond": round(st["bytes"] / seconds / 1e6, 1),
-            "senderBusySecondsPerSnapshot": round(st["sendSeconds"] / st["snapshots"], 6)}
+            "senderBusyMillisPerSnapshot": round(1e3 * st["sendSeconds"] / st["snapshots"], 3),
+            "senderCpuMillisPerSnapshot": round(1e3 * st["sendCpuSeconds"] / st["snapshots"], 3)}
 
 
 def main():
@@ -100,28 +124,31 @@ def main():
     labels = torch.randint(0, WIDTHS[-1], (4096,))
     train(model, optimizer, data, labels, 50, args.batch)  # warm-up
     modes = {"none": None, "every1": 1, "every10": 10}
-    loop = {m: [] for m in modes}
-    whole = {m: [] for m in modes}
+    figures = {m: {} for m in modes}
     stats = {}
     for r in range(args.repeats):
         for m, every in modes.items():
-            a, b, st = timed(args, model, optimizer, data, labels, every, "bench-%s-%d-%d" % (m, os.getpid(), r))
-            loop[m].append(a)
-            whole[m].append(b)
-            stats[m] = st
-    best = {m: min(v) for m, v in loop.items()}
-    best_whole = {m: min(v) for m, v in whole.items()}
+            per_step, stats[m] = timed(args, model, optimizer, data, labels, every,
+                                       "bench-%s-%d-%d" % (m, os.getpid(), r))
+            for kind, seconds in per_step.items():
+                figures[m].setdefault(kind, []).append(seconds)
+    best = {m: {kind: min(v) for kind, v in f.items()} for m, f in figures.items()}
+
+    def ratios(kind):
+        return {m: round(best[m][kind] / best["none"][kind], 3) for m in ("every1", "every10")}
+
     floats = sum(p.numel() for p in model.parameters() if p.dim() == 2)
     print(json.dumps({
         "model": "-".join(map(str, WIDTHS)), "batch": args.batch, "threads": torch.get_num_threads(),
         "watchedFloats": floats, "steps": args.steps, "repeats": args.repeats,
-        "bestMillisPerStep": {m: round(1e3 * v, 3) for m, v in best.items()},
-        "overhead": {m: round(best[m] / best["none"], 3) for m in ("every1", "every10")},
-        "overheadWithSetupAndClose": {m: round(best_whole[m] / best_whole["none"], 3) for m in ("every1", "every10")},
+        "bestMillisPerStep": {m: {kind: round(1e3 * v, 3) for kind, v in b.items()} for m, b in best.items()},
+        "overhead": ratios("loop"), "overheadWithSetupAndClose": ratios("whole"),
+        "trainingThreadCpuOverhead": ratios("thread"), "processCpuOverhead": ratios("process"),
         "targets": {"every1": 1.10, "every10": 1.02},
-        "allMillisPerStep": {m: [round(1e3 * x, 3) for x in v] for m, v in loop.items()},
+        "loopMillisPerStep": {m: [round(1e3 * x, 3) for x in f["loop"]] for m, f in figures.items()},
         "lastPassStats": {m: stats[m] for m in ("every1", "every10")},
         "sustained": sustained(args, model),
+        "sustainedWithoutBroker": sustained(args, model, DiscardingProducer()),
         "torch": torch.__version__, "fpkClient": fpk_client.__version__, "cpus": os.cpu_count(),
         "loadAverage": os.getloadavg()[0], "python": platform.python_version()}))
 

@@ -109,7 +109,8 @@ class Watcher:
     ``snapshots`` matrices sent (one per replica and layer per published step), ``records`` Kafka
     records (more than snapshots when chunked), ``bytes`` sent, ``dropped`` steps skipped because
     the queue was full (``drop_when_full``), ``non_finite`` snapshots withheld for a NaN or an
-    infinity, ``send_seconds`` the sender thread spent checking, serialising and producing."""
+    infinity, ``send_seconds`` the sender thread spent checking, serialising and producing (wall
+    clock) and ``send_cpu_seconds`` the CPU it used for that."""
 
     def __init__(self, matrices, *, bootstrap, run_id, every, ensemble_size, optimizer, learning_rate,
                  batch_size, seed, probes, queue_size, drop_when_full, max_message_bytes, topic, producer,
@@ -143,7 +144,7 @@ class Watcher:
         self._drop_when_full = drop_when_full
         self.steps = self.published = self.snapshots = self.records = self.bytes = 0
         self.dropped = self.non_finite = 0
-        self.send_seconds = 0.0
+        self.send_seconds = self.send_cpu_seconds = 0.0
         self._warned_non_finite = set()
         self._delivery_errors = []
         self._failure = None
@@ -204,7 +205,8 @@ class Watcher:
         """The statistics as a dict (see the class comment)."""
         return {"steps": self.steps, "published": self.published, "snapshots": self.snapshots,
                 "records": self.records, "bytes": self.bytes, "dropped": self.dropped,
-                "nonFinite": self.non_finite, "sendSeconds": round(self.send_seconds, 6)}
+                "nonFinite": self.non_finite, "sendSeconds": round(self.send_seconds, 6),
+                "sendCpuSeconds": round(self.send_cpu_seconds, 6)}
 
     def _raise_failure(self):
         if self._failure is not None:
@@ -299,7 +301,7 @@ class Watcher:
             job = self._jobs.get()
             if job is None:
                 return
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             try:
                 if self._failure is None:
                     self._send(job)
@@ -308,6 +310,7 @@ class Watcher:
             finally:
                 self._free.put(job["buffers"])
                 self.send_seconds += time.perf_counter() - started
+                self.send_cpu_seconds += time.thread_time() - cpu
 
     def _send(self, job):
         if job["ready"] is not None:
