@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fpk_client.watch}) trains against the embedded broker and an analysis node, and {@code fpk
  * report} shows every weight layer analysed, in pooled mode, to the last step published. Without a
  * broker, watch fails with one line. Skipped, with the reason, where Debian's python3-torch,
- * python3-sklearn, python3-protobuf, python3-confluent-kafka or python3-venv are missing.
+ * python3-sklearn, python3-protobuf, python3-confluent-kafka, python3-venv or python3-wheel are missing.
  */
 @Timeout(300)
 class PythonWatchIT {
@@ -44,7 +44,7 @@ class PythonWatchIT {
 
   @BeforeAll
   static void installTheClientIntoAFreshVenv() throws Exception {
-    PythonRuns.assumeModules("torch", "sklearn", "google.protobuf", "confluent_kafka", "numpy", "ensurepip");
+    PythonRuns.assumeModules("torch", "sklearn", "google.protobuf", "confluent_kafka", "numpy", "ensurepip", "wheel");
     Path root = PythonRuns.repositoryRoot();
     Path venv = dir.resolve("venv");
     PythonRuns.Result made = PythonRuns.run(root, Duration.ofSeconds(120), Map.of(), PythonRuns.PYTHON.toString(),
