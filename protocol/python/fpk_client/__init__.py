@@ -24,12 +24,10 @@ import json
 import os
 import time
 
-import numpy as np
-
 from ._generated.version import WIRE_VERSION, __version__
-from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, GRADIENT_MEAN_FIELD, GRADIENT_VARIANCE_FIELD,
-                    PROBE_INPUTS_FIELD, RECORD_HEADERS, SCHEMA_HEADER, SCHEMA_NAME, SNAPSHOTS_TOPIC,
-                    VALUES_FIELD, WeightSnapshot, as_float32, encode_records, first_non_finite,
+from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, GRADIENT_MEAN_FIELD, GRADIENT_VARIANCE_FIELD, MAX_ID_LENGTH,
+                    MAX_VALUES, PROBE_INPUTS_FIELD, RECORD_HEADERS, SCHEMA_HEADER, SCHEMA_NAME, SNAPSHOTS_TOPIC,
+                    VALUES_FIELD, WeightSnapshot, as_float32, check_header, encode_records, first_non_finite,
                     packed_floats, producer_config, snapshot_key, varint)
 from .watching import BrokerUnreachable, Watcher, watch, watch_ensemble
 
@@ -39,10 +37,6 @@ __all__ = [
     "split", "publish", "flush", "encode_delimited", "to_json_line", "write_replay", "watch",
     "watch_ensemble", "Watcher", "BrokerUnreachable",
 ]
-
-MAX_ID_LENGTH = 256
-MAX_VALUES = 2048 * 2048
-"""fpk's default limit on the entries of one matrix (all chunks together)."""
 
 _EXTRAS = {
     "ensemble_size", "time_unix_millis", "loss", "optimizer", "seed",
@@ -89,36 +83,6 @@ def _flatten(tensor, name):
     return shape, as_float32(values)
 
 
-def _check_header(msg):
-    """The rules fpk checks on a snapshot's header fields (protocol/README.md, "Validation")."""
-    for field in ("run_id", "layer"):
-        v = getattr(msg, field)
-        if not v:
-            raise ValueError("%s is empty" % field)
-        if len(v) > MAX_ID_LENGTH:
-            raise ValueError("%s has %d characters, at most %d" % (field, len(v), MAX_ID_LENGTH))
-        for i, c in enumerate(v):
-            if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f:
-                raise ValueError("%s contains control character U+%04X at index %d" % (field, ord(c), i))
-    if msg.step < 0:
-        raise ValueError("step = %d: must be >= 0" % msg.step)
-    if msg.replica < 0:
-        raise ValueError("replica = %d: must be >= 0" % msg.replica)
-    if msg.ensemble_size < 0 or (msg.ensemble_size > 0 and msg.replica >= msg.ensemble_size):
-        raise ValueError("replica = %d, ensemble_size = %d: need 0 <= replica < ensemble_size (or ensemble_size 0)"
-                         % (msg.replica, msg.ensemble_size))
-    if not msg.shape:
-        raise ValueError("shape is empty: at least one dimension is needed")
-    total = 1
-    for i, d in enumerate(msg.shape):
-        if d <= 0:
-            raise ValueError("shape[%d] = %d: every dimension must be >= 1" % (i, d))
-        total *= d
-    if total > MAX_VALUES:
-        raise ValueError("shape %s has %d elements, at most %d" % (list(msg.shape), total, MAX_VALUES))
-    return total
-
-
 def _check_arrays(total, arrays):
     """Lengths and finiteness of the float fields (name -> float32 array) of a snapshot of ``total`` values."""
     if total != arrays["values"].size:
@@ -155,7 +119,7 @@ def _parts(run_id, replica, step, layer, tensor, learning_rate, batch_size, vali
         if extras.get(field) is not None:
             arrays[field] = _flatten(extras[field], field)[1]
     if validate:
-        _check_arrays(_check_header(header), arrays)
+        _check_arrays(check_header(header), arrays)
     return header, arrays
 
 

@@ -22,6 +22,10 @@ RECORD_HEADERS = [(SCHEMA_HEADER, SCHEMA_NAME.encode("ascii"))]
 DEFAULT_MAX_MESSAGE_BYTES = 900_000
 """Serialized bytes per message, under Kafka's default limit of about 1 MB."""
 
+MAX_ID_LENGTH = 256
+MAX_VALUES = 2048 * 2048
+"""fpk's default limit on the entries of one matrix (all chunks together)."""
+
 VALUES_FIELD = 6
 PROBE_INPUTS_FIELD = 13
 GRADIENT_MEAN_FIELD = 14
@@ -130,6 +134,37 @@ class RecordWriter:
             record = self._buffer[:at].view()
             record.setflags(write=False)
             yield record
+
+
+def check_header(msg):
+    """Checks a snapshot's header fields by fpk's rules (protocol/README.md, "Validation"): raises
+    ValueError naming the field and the value; returns the number of values the shape holds."""
+    for field in ("run_id", "layer"):
+        v = getattr(msg, field)
+        if not v:
+            raise ValueError("%s is empty" % field)
+        if len(v) > MAX_ID_LENGTH:
+            raise ValueError("%s has %d characters, at most %d" % (field, len(v), MAX_ID_LENGTH))
+        for i, c in enumerate(v):
+            if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f:
+                raise ValueError("%s contains control character U+%04X at index %d" % (field, ord(c), i))
+    if msg.step < 0:
+        raise ValueError("step = %d: must be >= 0" % msg.step)
+    if msg.replica < 0:
+        raise ValueError("replica = %d: must be >= 0" % msg.replica)
+    if msg.ensemble_size < 0 or (msg.ensemble_size > 0 and msg.replica >= msg.ensemble_size):
+        raise ValueError("replica = %d, ensemble_size = %d: need 0 <= replica < ensemble_size (or ensemble_size 0)"
+                         % (msg.replica, msg.ensemble_size))
+    if not msg.shape:
+        raise ValueError("shape is empty: at least one dimension is needed")
+    total = 1
+    for i, d in enumerate(msg.shape):
+        if d <= 0:
+            raise ValueError("shape[%d] = %d: every dimension must be >= 1" % (i, d))
+        total *= d
+    if total > MAX_VALUES:
+        raise ValueError("shape %s has %d elements, at most %d" % (list(msg.shape), total, MAX_VALUES))
+    return total
 
 
 def producer_config(bootstrap, **overrides):

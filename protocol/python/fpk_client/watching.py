@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 
 from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, RECORD_HEADERS, SNAPSHOTS_TOPIC, RecordWriter, WeightSnapshot,
-                    as_float32, first_non_finite, producer_config, snapshot_key)
+                    as_float32, check_header, first_non_finite, producer_config, snapshot_key)
 
 __all__ = ["watch", "watch_ensemble", "Watcher", "BrokerUnreachable"]
 
@@ -96,10 +96,6 @@ def _optimizer_name(optimizer):
     return name
 
 
-def _float_or_none(x):
-    return None if x is None else float(x)
-
-
 class Watcher:
     """Publishes weight snapshots of a training run to fpk; made by :func:`watch` or
     :func:`watch_ensemble`. Use it as a context manager, call :meth:`step` after every optimiser
@@ -121,15 +117,16 @@ class Watcher:
             raise ValueError("every = %r: must be >= 1" % (every,))
         if queue_size < 1:
             raise ValueError("queue_size = %r: must be >= 1" % (queue_size,))
-        if not run_id:
-            raise ValueError("run_id is empty")
         self.run_id, self.every, self.topic = run_id, int(every), topic
         self.ensemble_size = int(ensemble_size)
-        for m in matrices:
+        for m in matrices:  # what fpk would reject is refused here, before training starts
             for r in m.replicas:
-                if r < 0 or (self.ensemble_size and r >= self.ensemble_size):
-                    raise ValueError("replica = %d, ensemble_size = %d: need 0 <= replica < ensemble_size"
-                                     % (r, self.ensemble_size))
+                header = WeightSnapshot(run_id=run_id, layer=m.layer, replica=r, ensemble_size=self.ensemble_size)
+                header.shape.extend(m.shape)
+                try:
+                    check_header(header)
+                except ValueError as e:
+                    raise ValueError("layer %s: %s" % (m.layer, e)) from None
         self.batch_size = int(batch_size or 0)
         self._writer = RecordWriter(max_message_bytes)
         self._matrices = matrices

@@ -208,8 +208,14 @@ class WatchTest(unittest.TestCase):
         p = RecordingProducer()
         fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", replica=3, producer=p).close()
         self.assertEqual(WeightSnapshot.FromString(p.sent[0][2]).ensemble_size, 0)
-        with self.assertRaisesRegex(ValueError, "replica = 4, ensemble_size = 4"):
+        with self.assertRaisesRegex(ValueError, "layer 0: replica = 4, ensemble_size = 4"):
             fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", replica=4, ensemble_size=4, producer=p)
+
+    def test_refuses_what_fpk_would_reject_before_training(self):
+        with self.assertRaisesRegex(ValueError, "layer 0: run_id has 300 characters, at most 256"):
+            fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="x" * 300, producer=RecordingProducer())
+        with self.assertRaisesRegex(ValueError, r"layer weight: shape \[4096, 1025\] has 4198400 elements, at most 4194304"):
+            fpk_client.watch(torch.nn.Linear(1025, 4096), bootstrap="unused", run_id="r", producer=RecordingProducer())
 
     def test_rejects_every_below_one(self):
         with self.assertRaisesRegex(ValueError, "every = 0"):
