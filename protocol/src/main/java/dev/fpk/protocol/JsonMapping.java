@@ -3,13 +3,15 @@ package dev.fpk.protocol;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import dev.fpk.protocol.internal.StrictJson;
 import dev.fpk.protocol.v1.WeightSnapshot;
 
 /**
  * The proto3 JSON mapping of fpk messages (protobuf-java-util {@link JsonFormat}): lowerCamelCase
  * field names ({@code runId}, {@code learningRate}), int64 as strings ({@code "step":"12"}; numbers
  * are accepted on input too), NaN and infinities as the strings {@code "NaN"}, {@code "Infinity"},
- * {@code "-Infinity"}, fields with default values omitted. Parsing ignores unknown fields (a newer
+ * {@code "-Infinity"}, fields with default values omitted. Parsing takes strict JSON only (RFC
+ * 8259, checked by {@link StrictJson} before the mapping) and ignores unknown fields (a newer
  * writer's additions).
  */
 public final class JsonMapping {
@@ -31,11 +33,13 @@ public final class JsonMapping {
   /**
    * Parses one proto3-JSON WeightSnapshot (no validation beyond syntax and types).
    *
-   * @throws IllegalArgumentException with the parser's message if it is not one
+   * @throws IllegalArgumentException with the parser's message if it is not one, or if the text
+   *     is not strict JSON
    */
   public static WeightSnapshot snapshotFromJson(String json) {
     WeightSnapshot.Builder b = WeightSnapshot.newBuilder();
     try {
+      StrictJson.check(json);
       PARSER.merge(json, b);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       // the JSON tokenizer reports some syntax errors as unchecked exceptions

@@ -5,6 +5,7 @@ import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DeadLetter;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ public final class Topics {
   public static final String DENSITIES = "fpk.densities.v1";
   /** Solvers write {@link AlignmentUpdate}s; the dashboard reads. */
   public static final String ALIGNMENT = "fpk.alignment.v1";
+  /** Solvers write {@link SpectrumUpdate}s (the spectral view, since v1.4); the dashboard reads. */
+  public static final String SPECTRUM = "fpk.spectrum.v1";
   /** Any consumer writes a {@link DeadLetter} for a record it rejected; operators read. */
   public static final String DEAD_LETTER = "fpk.deadletter.v1";
 
@@ -44,7 +47,7 @@ public final class Topics {
    */
   public static final String SCHEMA_HEADER = "fpk-schema";
 
-  private static final List<String> ALL = List.of(SNAPSHOTS, ESTIMATES, DENSITIES, ALIGNMENT, DEAD_LETTER);
+  private static final List<String> ALL = List.of(SNAPSHOTS, ESTIMATES, DENSITIES, ALIGNMENT, SPECTRUM, DEAD_LETTER);
 
   private static final Map<String, Descriptor> VALUE_TYPES =
       Map.of(
@@ -52,6 +55,7 @@ public final class Topics {
           ESTIMATES, DriftDiffusionEstimate.getDescriptor(),
           DENSITIES, DensityUpdate.getDescriptor(),
           ALIGNMENT, AlignmentUpdate.getDescriptor(),
+          SPECTRUM, SpectrumUpdate.getDescriptor(),
           DEAD_LETTER, DeadLetter.getDescriptor());
 
   private Topics() {}

@@ -15,12 +15,15 @@ class KeysAndTopicsTest {
   @Test
   void shouldListEveryTopicOnceWithVersionSuffix() {
     assertEquals(
-        List.of("fpk.snapshots.v1", "fpk.estimates.v1", "fpk.densities.v1", "fpk.alignment.v1", "fpk.deadletter.v1"),
+        List.of(
+            "fpk.snapshots.v1", "fpk.estimates.v1", "fpk.densities.v1", "fpk.alignment.v1", "fpk.spectrum.v1",
+            "fpk.deadletter.v1"),
         Topics.all());
     for (String t : Topics.all()) {
       assertTrue(Topics.schemaHeaderValue(t).startsWith("fpk.v1."), t);
     }
     assertEquals("fpk.v1.WeightSnapshot", Topics.schemaHeaderValue(Topics.SNAPSHOTS));
+    assertEquals("fpk.v1.SpectrumUpdate", Topics.schemaHeaderValue(Topics.SPECTRUM));
     assertThrows(IllegalArgumentException.class, () -> Topics.valueType("nope"));
   }
 

@@ -1,8 +1,8 @@
 package dev.fpk.app;
 
 import com.typesafe.config.Config;
+import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.estimator.EstimatorEntity;
-import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
 import java.time.Duration;
 import java.util.ArrayList;

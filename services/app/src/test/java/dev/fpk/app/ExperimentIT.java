@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fpk.app.experiment.SamplingFloorCheck;
 import dev.fpk.app.experiment.Sensitivity;
+import dev.fpk.app.experiment.VerdictCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +124,20 @@ class ExperimentIT {
     }
     JsonNode kpz = report.at("/kpz/checkpoints");
     assertTrue(kpz.size() > 0, "KPZ checkpoints");
+    int cells = report.at("/kpz/cells").asInt();
     for (JsonNode cp : kpz) {
-      for (JsonNode e : cp.get("entries")) {
-        assertTrue(e.get("nu").asDouble() > 0);
+      // nu is the mean D of the estimate the Callan-Symanzik view read at the same checkpoint
+      JsonNode cs = estimateAtOrBefore(checkpoints, cp.get("step").asLong());
+      for (int i = 0; i < cp.get("entries").size(); i++) {
+        JsonNode e = cp.get("entries").get(i);
+        assertEquals(cs.get("entries").get(i).get("diffusionMean").asDouble(), e.get("nu").asDouble(), 0, "nu " + e);
         assertEquals(2 * e.get("nu").asDouble(), e.get("lambda").asDouble(), 0);
-        assertTrue(e.get("residualRms").asDouble() >= 0, "residual " + e);
+        // the residual needs both neighbours of a cell: the two end cells never count
+        assertTrue(e.get("cells").asInt() >= 1 && e.get("cells").asInt() <= cells - 2, "cells " + e);
+        double rms = e.get("residualRms").asDouble();
+        assertTrue(rms > 0 && Double.isFinite(rms), "64 replicas' histograms never satisfy the equation exactly: " + e);
+        assertEquals(rms, e.get("relativeResidual").asDouble() * e.get("dhdtRms").asDouble(), 1e-9 * rms,
+            "relative residual = residual RMS / RMS of dh/dt: " + e);
       }
     }
     assertEquals(4, report.get("pawula").size());
@@ -136,6 +146,18 @@ class ExperimentIT {
       assertTrue(p.get("steps").size() >= STEPS / 10);
     });
     assertEquals(4, report.at("/densityCheckpoints/0/entries").size());
+  }
+
+  /** The Callan-Symanzik checkpoint of the newest estimate at or before {@code step}. */
+  private static JsonNode estimateAtOrBefore(JsonNode checkpoints, long step) {
+    JsonNode best = null;
+    for (JsonNode cp : checkpoints) {
+      if (cp.get("step").asLong() <= step && (best == null || cp.get("step").asLong() > best.get("step").asLong())) {
+        best = cp;
+      }
+    }
+    assertTrue(best != null, "an estimate at or before step " + step);
+    return best;
   }
 
   @Test
@@ -178,6 +200,27 @@ class ExperimentIT {
     }
     assertEquals(floorsHold, floors.get("holds").asBoolean());
     all &= floorsHold;
+    // the verdict: the share of (entry, step) from the transient end on rejected at 5%, recomputed from
+    // the alignment points (every step is kept at this size)
+    long end = report.at("/transient/endStep").asLong();
+    int scored = 0;
+    int rejected = 0;
+    for (JsonNode e : report.at("/runs/0/layers/0/entries")) {
+      for (JsonNode point : e.get("alignment")) {
+        assertTrue(point.get("bootstrapFloorW1").asDouble() > 0, "bootstrap floor at " + point);
+        double p = point.get("pValue").asDouble();
+        assertTrue(p >= 0 && p <= 1, "p-value at " + point);
+        if (point.get("step").asLong() >= end) {
+          scored++;
+          rejected += p < VerdictCheck.LEVEL ? 1 : 0;
+        }
+      }
+    }
+    JsonNode verdict = checks.get("theoryNotRejected");
+    double share = (double) rejected / scored;
+    assertEquals(share, verdict.get("share").asDouble(), 1e-12);
+    assertEquals(share <= VerdictCheck.BAR, verdict.get("holds").asBoolean());
+    all &= verdict.get("holds").asBoolean();
     for (String k : List.of("learningRateX2", "batchSizeX2")) {
       JsonNode s = checks.at("/sensitivity/" + k);
       double measured = s.get("measured").asDouble();

@@ -3,8 +3,8 @@ package dev.fpk.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fpk.analysis.sharding.Passivation;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.estimator.Passivation;
 import dev.fpk.protocol.SnapshotKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

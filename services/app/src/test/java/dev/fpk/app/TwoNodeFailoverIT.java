@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
+import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
-import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Timeout;
  * the entities spread over both (each where its partition is consumed); one node is stopped
  * mid-stream; its entities come back on the survivor from their checkpoints, and the final report
  * equals that of a single node; likewise when a second node joins mid-stream (partitions and shards
- * move under the running stream). A broker of its own: the topic names are fixed and the shared
+ * move under the running stream). The run's second half is published only after the stop (or once
+ * the joining node consumes), so the moving entities always have records left, however fast the
+ * machine: the tests assert that they moved. A broker of its own: the topic names are fixed and the shared
  * test broker's snapshot topic has 4 partitions.
  */
 @Timeout(300)
@@ -59,9 +62,12 @@ class TwoNodeFailoverIT {
         await("both consumers assigned", () -> assignedMembers(bootstrap, group) == 2);
         double formSeconds = (System.nanoTime() - t0) / 1e9;
 
+        // the first half of the steps before the stop, the second after it: B leaves with records of its own to come
         Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-        Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
-        Streaming.awaitCommitted(bootstrap, group, start, end, 0.4, WAIT);
+        List<WeightSnapshot> data = Streaming.ouRun(run, layers, REPLICAS, STEPS);
+        Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
+        Streaming.publish(bootstrap, firstHalf(data));
+        Streaming.awaitCommitted(bootstrap, group, start, end, 0.25, WAIT);
         int onA = entities(a.system());
         int onB = entities(b.system());
         assertTrue(onA > 0 && onB > 0, "entities on both nodes: " + onA + " on A, " + onB + " on B");
@@ -72,6 +78,7 @@ class TwoNodeFailoverIT {
         b.close();
         List<String> unfinished = unfinished(bootstrap, group, run, layers, end);
         double leaveSeconds = (System.nanoTime() - t1) / 1e9;
+        assertEquals(end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
         Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
         double takeoverSeconds = (System.nanoTime() - t1) / 1e9;
         List<String> onAAtEnd = entityIds(a.system());
@@ -81,6 +88,9 @@ class TwoNodeFailoverIT {
           }
         }
         long moved = onBAtStop.stream().filter(unfinished::contains).count();
+        assertTrue(stoppedAt < 1.0, "B stopped mid-stream, not after the end (" + stoppedAt + " committed)");
+        assertEquals(onBAtStop.size(), moved, "every entity of B had records left and moved to A: B had " + onBAtStop
+            + ", unfinished " + unfinished);
 
         JsonNode expected = Streaming.layers(bootstrap, single);
         JsonNode actual = Streaming.layers(bootstrap, run);
@@ -121,17 +131,24 @@ class TwoNodeFailoverIT {
       AnalysisNode b = null;
       try {
         await("A consuming", () -> assignedMembers(bootstrap, group) == 1);
+        // the first half of the steps before B joins, the second once B consumes: B must get records of its own
         Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-        Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
-        Streaming.awaitCommitted(bootstrap, group, start, end, 0.3, WAIT);
+        List<WeightSnapshot> data = Streaming.ouRun(run, layers, REPLICAS, STEPS);
+        Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
+        Streaming.publish(bootstrap, firstHalf(data));
+        Streaming.awaitCommitted(bootstrap, group, start, end, 0.25, WAIT);
         double joinedAt = Streaming.committed(bootstrap, group, start, end);
         long t0 = System.nanoTime();
         b = Streaming.start(bootstrap, clusterConfig(group, portB, portA));
         AnalysisNode joined = b;
         await("two members Up", () -> up(a.system()) == 2 && up(joined.system()) == 2);
+        await("both consumers assigned", () -> assignedMembers(bootstrap, group) == 2);
+        assertEquals(end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
         Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
         double doneSeconds = (System.nanoTime() - t0) / 1e9;
         int onB = entities(b.system());
+        assertTrue(joinedAt < 1.0, "B joined mid-stream, not after the end (" + joinedAt + " committed)");
+        assertTrue(onB > 0, "B owned entities after joining (a one-node run otherwise)");
 
         JsonNode expected = Streaming.layers(bootstrap, single);
         JsonNode actual = Streaming.layers(bootstrap, run);
@@ -162,6 +179,16 @@ class TwoNodeFailoverIT {
     try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS)))) {
       Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
     }
+  }
+
+  /** The snapshots of steps 0 to STEPS / 2, in order. */
+  private static List<WeightSnapshot> firstHalf(List<WeightSnapshot> data) {
+    return data.stream().filter(s -> s.getStep() <= STEPS / 2).toList();
+  }
+
+  /** The snapshots of the steps after STEPS / 2, in order. */
+  private static List<WeightSnapshot> secondHalf(List<WeightSnapshot> data) {
+    return data.stream().filter(s -> s.getStep() > STEPS / 2).toList();
   }
 
   private static List<String> layersOnEveryPartition(String run) {

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Running drift and diffusion of one (run, layer) (PHYSICS.md §2), per entry across replicas in
+ * Running drift and diffusion of one (run, layer) (services/physics/PHYSICS.md §2), per entry across replicas in
  * ensemble mode, or one for all entries pooled when the run has a single replica ({@link Mode}).
  *
  * <p>Between consecutive complete steps {@code t} and {@code t + dt}, each replica present at

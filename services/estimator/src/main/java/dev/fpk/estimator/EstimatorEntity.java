@@ -1,13 +1,12 @@
 package dev.fpk.estimator;
 
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
+import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,17 +18,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.jspecify.annotations.Nullable;
 
@@ -38,24 +34,21 @@ import org.jspecify.annotations.Nullable;
  * complete ensemble steps from the snapshots ({@link StepAssembler}) and keeps the running drift
  * and diffusion of every entry ({@link EnsembleEstimator}).
  *
- * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile) and from
- * then on skips snapshots at or below the offset the checkpoint covers: replayed records are not
- * counted twice. A timer checks every quarter of the replica timeout for silent replicas, so a
- * step completes even when no snapshot arrives; steps completed that way are handed out with the
- * next reply (an {@link Observed} or a {@link Checkpoint}). Chunk buffers of large matrices are
- * not part of the checkpoint.
+ * <p>On start it restores its latest checkpoint (commands wait meanwhile: {@link
+ * CheckpointedEntity}) and from then on skips snapshots at or below the offset the checkpoint
+ * covers: replayed records are not counted twice. A timer checks every quarter of the replica
+ * timeout for silent replicas, so a step completes even when no snapshot arrives; steps completed
+ * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). Chunk
+ * buffers of large matrices are not part of the checkpoint.
  *
- * <p>A stream that meets this entity for the first time ({@code previous} = -1) feeds it from the
- * committed offsets, which only its stored checkpoint matches: an entity that has applied
- * anything since it was restored (fed by an earlier stream of this or another node, which failed
- * or lost the partition before it saved those records) reloads its checkpoint first, so that the
- * new stream's records are applied again and their outputs produced again instead of skipped.
+ * <p>A stream that meets this entity for the first time ({@code previous} = -1) while it is ahead
+ * of its stored checkpoint makes it reload the checkpoint first ({@link CheckpointedEntity}), so
+ * that the new stream's records are applied again and their outputs produced again. Time (the
+ * replicas' silence) is read from the clock it is given: the wall clock in a node.
  */
 public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Command> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-estimator");
-
-  private static final int STASH_CAPACITY = 10_000;
 
   public sealed interface Command extends CborSerializable {}
 
@@ -138,9 +131,8 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
-
-  private record RestoreFailed(Throwable cause) implements Command {}
+  private record Restored(Optional<EntityCheckpoint> checkpoint, @Nullable Throwable failure)
+      implements Command, CheckpointedEntity.Restored {}
 
   private final EstimatorSettings settings;
   private final String entityId;
@@ -149,22 +141,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final EnsembleEstimator estimator;
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
-  private final CheckpointLoader checkpoints;
-  private final StashBuffer<Command> stash;
-  private final TimerScheduler<Command> timers;
+  private final CheckpointedEntity<Command> checkpointed;
+  /** Wall-clock milliseconds. */
+  private final LongSupplier clock;
   private long appliedOffset;
   private boolean changed;
-  /** Applied something since restored: the state may be ahead of the stored checkpoint. */
-  private boolean aheadOfRestore;
 
   private EstimatorEntity(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
-      byte @Nullable [] state, CheckpointLoader checkpoints, StashBuffer<Command> stash, TimerScheduler<Command> timers) {
+      byte @Nullable [] state, CheckpointedEntity<Command> checkpointed, TimerScheduler<Command> timers,
+      LongSupplier clock) {
     super(ctx);
     this.settings = settings;
     this.entityId = entityId;
-    this.checkpoints = checkpoints;
-    this.stash = stash;
-    this.timers = timers;
+    this.checkpointed = checkpointed;
+    this.clock = clock;
     this.chunks = new ChunkAssembler(settings.maxChunkBytes());
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
@@ -174,7 +164,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.appliedOffset = in.readLong();
         this.assembler = StepAssembler.readFrom(in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(),
-            System.currentTimeMillis());
+            clock.getAsLong());
         this.estimator = EnsembleEstimator.readFrom(in, settings);
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable estimator checkpoint of " + entityId, e);
@@ -185,40 +175,17 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval(settings));
   }
 
-  /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
+  /** The entity of one (run, layer) on the wall clock: restores its checkpoint first, then takes commands. */
   public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> restoring(ctx, settings, entityId, checkpoints, stash, timers))));
+    return create(settings, entityId, checkpoints, System::currentTimeMillis);
   }
 
-  /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
-  private static Behavior<Command> restoring(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
-      CheckpointLoader checkpoints, StashBuffer<Command> stash, TimerScheduler<Command> timers) {
-    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
-    return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> Behaviors.setup(c -> stash.unstashAll(new EstimatorEntity(c, settings,
-            entityId, r.checkpoint().map(EntityCheckpoint::estimator).orElse(null), checkpoints, stash, timers))))
-        .onMessage(RestoreFailed.class, f -> {
-          throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
-  }
-
-  /**
-   * Registers the entity type with sharding; shards follow the Kafka partitions of the key;
-   * passivations are counted in {@code registry} ({@link Passivation}).
-   */
-  public static void init(ActorSystem<?> system, EstimatorSettings settings, int partitions, CheckpointLoader checkpoints,
-      MeterRegistry registry) {
-    Counter passivated = Passivation.counter(registry, "estimator");
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
-            create(settings, ctx.getEntityId(), checkpoints), Reload.INSTANCE, Command.class, passivated))
-        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
-        .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
+  /** As {@link #create(EstimatorSettings, String, CheckpointLoader)}, reading the time in ms from {@code clock}. */
+  public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints,
+      LongSupplier clock) {
+    return Behaviors.withTimers(timers -> CheckpointedEntity.create(Command.class, entityId, checkpoints,
+        EntityCheckpoint::estimator, Restored::new,
+        (ctx, checkpointed, state) -> new EstimatorEntity(ctx, settings, entityId, state, checkpointed, timers, clock)));
   }
 
   /** How often silent replicas are looked for: a quarter of the timeout, at least 100 ms. */
@@ -237,8 +204,8 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onObserve(Observe msg) {
-    if (msg.previous() < 0 && aheadOfRestore) {
-      return reloadThen(msg);
+    if (checkpointed.mustReload(msg.previous())) {
+      return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
     int n = msg.snapshots().size();
     if (msg.previous() > appliedOffset) {
@@ -265,7 +232,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
     appliedOffset = Math.max(appliedOffset, offset);
     changed = true;
-    aheadOfRestore = true;
+    checkpointed.applied();
     ChunkAssembler.Outcome whole = chunks.add(snapshot);
     if (whole instanceof ChunkAssembler.Outcome.Pending) {
       outcomes.add(Outcome.CHUNK_PENDING);
@@ -279,7 +246,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private void observe(WeightSnapshot snapshot, List<Outcome> outcomes, List<Validation.@Nullable Rejected<?>> rejections) {
-    StepAssembler.Offer offer = assembler.offer(snapshot, System.currentTimeMillis());
+    StepAssembler.Offer offer = assembler.offer(snapshot, clock.getAsLong());
     complete(offer);
     Outcome outcome = switch (offer.outcome()) {
       case ACCEPTED -> Outcome.ACCEPTED;
@@ -294,10 +261,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onTick() {
-    StepAssembler.Offer offer = assembler.tick(System.currentTimeMillis());
+    StepAssembler.Offer offer = assembler.tick(clock.getAsLong());
     if (!offer.completed().isEmpty() || !offer.gone().isEmpty()) {
       changed = true;
-      aheadOfRestore = true;
+      checkpointed.applied();
       complete(offer);
     }
     return this;
@@ -312,20 +279,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
   }
 
-  /**
-   * A stream's first command while this entity may hold records no checkpoint saved: back to the
-   * stored checkpoint, then the command.
-   */
-  private Behavior<Command> reloadThen(Command msg) {
-    getContext().getLog().info("{}: first fed by a stream while ahead of its checkpoint (at offset {}):"
-        + " reloading the checkpoint first", entityId, appliedOffset);
-    stash.stash(msg);
-    return restoring(getContext(), settings, entityId, checkpoints, stash, timers);
-  }
-
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (msg.previous() < 0 && aheadOfRestore) {
-      return reloadThen(msg);
+    if (checkpointed.mustReload(msg.previous())) {
+      return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
     if (msg.previous() > appliedOffset) {
       msg.replyTo().tell(new Checkpoint(true, false, new byte[0], 0, List.of(), List.of()));

@@ -1,7 +1,7 @@
 package dev.fpk.estimator;
 
 /**
- * What the random variable of a (run, layer) is (PHYSICS.md §1).
+ * What the random variable of a (run, layer) is (services/physics/PHYSICS.md §1).
  *
  * <ul>
  *   <li>{@link #ENSEMBLE}: each matrix entry is its own variable, sampled across replicas.

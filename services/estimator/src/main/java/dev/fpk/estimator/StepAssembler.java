@@ -15,7 +15,7 @@ import java.util.TreeMap;
 
 /**
  * Turns the snapshots of one (run, layer), as they arrive, into complete ensemble steps: the
- * step watermark of ARCHITECTURE.md. Event time is the optimiser step.
+ * step watermark of services/README.md. Event time is the optimiser step.
  *
  * <p>Step {@code n} completes when every live replica has reported {@code n}; a replica may
  * deliver its steps out of order, so one that has moved past {@code n} is still waited for (until

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.v1.WeightSnapshot;
@@ -11,8 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,11 +24,15 @@ import org.junit.jupiter.api.Test;
 
 class EstimatorEntityTest {
   static final ActorTestKit KIT = ActorTestKit.create();
+  /** A system whose timers fire only when the test lets time pass. */
+  static final ActorTestKit MANUAL = ActorTestKit.create("manual-time",
+      ManualTime.config().withFallback(ConfigFactory.load()));
   static final EstimatorSettings SETTINGS = new EstimatorSettings(8, Double.POSITIVE_INFINITY, 5, 2000, 16);
 
   @AfterAll
   static void stop() {
     KIT.shutdownTestKit();
+    MANUAL.shutdownTestKit();
   }
 
   static WeightSnapshot snapshot(int replica, long step, float value) {
@@ -34,32 +41,51 @@ class EstimatorEntityTest {
   }
 
   static EstimatorEntity.Observed observe(ActorRef<EstimatorEntity.Command> e, WeightSnapshot s, long offset, long previous) {
-    TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
+    return observe(KIT, e, s, offset, previous);
+  }
+
+  static EstimatorEntity.Observed observe(ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, WeightSnapshot s,
+      long offset, long previous) {
+    TestProbe<EstimatorEntity.Observed> probe = kit.createTestProbe();
     e.tell(EstimatorEntity.Observe.one(s, offset, previous, probe.getRef()));
     return probe.receiveMessage();
   }
 
   static EstimatorEntity.Checkpoint checkpoint(ActorRef<EstimatorEntity.Command> e, long previous) {
-    TestProbe<EstimatorEntity.Checkpoint> probe = KIT.createTestProbe();
+    return checkpoint(KIT, e, previous);
+  }
+
+  static EstimatorEntity.Checkpoint checkpoint(ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
+    TestProbe<EstimatorEntity.Checkpoint> probe = kit.createTestProbe();
     e.tell(new EstimatorEntity.TakeCheckpoint(1 << 20, previous, probe.getRef()));
     return probe.receiveMessage();
   }
 
   @Test
-  void shouldCompleteAStepOnTheTimerWhenAReplicaFallsSilentWithoutAnotherSnapshot() throws Exception {
-    ActorRef<EstimatorEntity.Command> e = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
-    observe(e, snapshot(0, 0, 0.1f), 0, -1);
-    assertEquals(1, observe(e, snapshot(1, 0, 0.2f), 1, 0).completed().size(), "step 0: both replicas");
-    Thread.sleep(1200);
-    EstimatorEntity.Observed waiting = observe(e, snapshot(0, 1, 0.15f), 2, 1);
+  void shouldCompleteAStepOnTheTimerWhenAReplicaFallsSilentWithoutAnotherSnapshot() {
+    // the entity's clock and its timer both move only when the test says so
+    AtomicLong millis = new AtomicLong(1_000_000);
+    ManualTime time = ManualTime.get(MANUAL.system());
+    ActorRef<EstimatorEntity.Command> e = MANUAL.spawn(
+        EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE, millis::get));
+    observe(MANUAL, e, snapshot(0, 0, 0.1f), 0, -1);
+    assertEquals(1, observe(MANUAL, e, snapshot(1, 0, 0.2f), 1, 0).completed().size(), "step 0: both replicas");
+    pass(time, millis, Duration.ofMillis(1200));
+    EstimatorEntity.Observed waiting = observe(MANUAL, e, snapshot(0, 1, 0.15f), 2, 1);
     assertTrue(waiting.completed().isEmpty(), "step 1 waits for replica 1");
     // replica 1 silent 2.6 s (> 2 s timeout + a 0.5 s tick), replica 0 only 1.4 s
-    Thread.sleep(1400);
-    EstimatorEntity.Checkpoint c = checkpoint(e, 2);
+    pass(time, millis, Duration.ofMillis(1400));
+    EstimatorEntity.Checkpoint c = checkpoint(MANUAL, e, 2);
     assertEquals(List.of(1), c.gone(), "replica 1 declared gone by the timer");
     assertEquals(1, c.completed().size());
     assertEquals(1, c.completed().get(0).step().step());
     assertArrayEquals(new int[] {0}, c.completed().get(0).step().replicas());
+  }
+
+  /** Moves the entity's clock, then fires the timers due meanwhile (their ticks read the moved clock). */
+  static void pass(ManualTime time, AtomicLong millis, Duration d) {
+    millis.addAndGet(d.toMillis());
+    time.timePasses(d);
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.fpk.physics.forecast.ForecastTracker;
 import dev.fpk.physics.forecast.ScoredForecast;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
+import dev.fpk.physics.verdict.W1Verdict;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Fokker-Planck densities of one (run, layer), one per entry in ensemble mode or one for the
  * pooled entries of a single replica ({@link Mode}), advanced step by step and scored against the
- * data (PHYSICS.md §3-4).
+ * data (services/physics/PHYSICS.md §3-4).
  *
  * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
  * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
@@ -41,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * of sample); only the very first interval, before any increment exists, uses the estimate that
  * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
  * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
- * mean and variance, beside the sampling floor (W1 between the two halves of the replicas). For
+ * mean and variance, beside the sampling floor (W1 between the two halves of the replicas) and
+ * the verdict: the parametric bootstrap's floor of W1 for this density and this many samples and
+ * the p-value of the observed W1 under it ({@link W1Verdict}: no draws, so no random state; a
+ * pure function of the density and the sample count, hence restored with them). For
  * each forecast horizon {@code k}, each entry also keeps one forecast that restarts from the data
  * (a copy, the main density is untouched), runs {@code k} steps ahead and is scored with its two
  * baselines when the data of its target step arrive. At steps with probe inputs it compares the
@@ -61,6 +65,7 @@ public final class EnsembleSolver {
   private DriftDiffusionEstimate fields;
   // scratch of the step's loop over entries (not state: never checkpointed)
   private final PreparedSamples prepared = new PreparedSamples();
+  private final W1Verdict verdict = new W1Verdict();
   private final SharedFokkerPlanck solvers;
   private double[] drift = new double[0];
   private double[] diffusion = new double[0];
@@ -255,23 +260,29 @@ public final class EnsembleSolver {
 
     /**
      * Scores entry {@code e} against the prepared samples: W1, JS, Hellinger, moment errors, the
-     * sampling floor, and the forecasts aimed at this step.
+     * sampling floor, the verdict (bootstrap floor and p-value), and the forecasts aimed at this
+     * step with their floors.
      */
     void add(int e, EntrySolver s) {
       int[] index = mode.index(step, e);
       CellMasses hist = prepared.histogram(s.grid);
       CellMasses theory = prepared.theory(s.grid, s.density);
+      double w1 = Alignment.wasserstein1(theory, prepared);
+      verdict.set(theory, prepared.count());
       EntryAlignment.Builder a = EntryAlignment.newBuilder()
-          .setW1(Alignment.wasserstein1(theory, prepared))
+          .setW1(w1)
           .setJs(Alignment.jensenShannon(theory, hist))
           .setHellinger(Alignment.hellinger(theory, hist))
           .setMeanError(theory.mean() - hist.mean())
           .setVarianceError(theory.variance() - hist.variance())
-          .setSamplingFloorW1(prepared.samplingFloor());
+          .setSamplingFloorW1(prepared.samplingFloor())
+          .setBootstrapFloorW1(verdict.floor())
+          .setPValue(verdict.pValue(w1));
       for (ScoredForecast f : s.forecasts.onData(step.step(), prepared)) {
         a.addForecasts(HorizonForecast.newBuilder().setHorizon(f.horizon()).setIssuedStep(f.issuedAt())
             .setW1(f.fokkerPlanck().wasserstein1()).setStaticW1(f.nothingChanges().wasserstein1())
-            .setGaussianW1(f.gaussianMoments().wasserstein1()));
+            .setGaussianW1(f.gaussianMoments().wasserstein1())
+            .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1()));
       }
       for (int i : index) {
         a.addIndex(i);

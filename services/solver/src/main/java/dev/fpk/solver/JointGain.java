@@ -29,39 +29,36 @@ public record JointGain(int steps, int outputSteps, double slicedW1Ratio, double
   /** The gain over the records of one (run, layer) at steps {@code >= fromStep}. */
   public static JointGain of(Iterable<AlignmentUpdate> updates, long fromStep) {
     int steps = 0;
-    int outputSteps = 0;
-    double jointMarginal = 0;
-    double entrywiseW1 = 0;
-    double jointSliced = 0;
-    double entrySliced = 0;
-    double jointEnergy = 0;
-    double entryEnergy = 0;
-    double floor = 0;
+    Mean jointMarginal = new Mean(); // per entry, over the entries and steps
+    Mean entrywiseW1 = new Mean();
+    Mean jointSliced = new Mean(); // per step with both output comparisons
+    Mean entrySliced = new Mean();
+    Mean jointEnergy = new Mean();
+    Mean entryEnergy = new Mean();
+    Mean floor = new Mean();
     for (AlignmentUpdate u : updates) {
       if (u.getStep() < fromStep || !u.hasJoint() || u.getEntriesCount() != u.getJoint().getMarginalW1Count()) {
         continue;
       }
       steps++;
       for (int k = 0; k < u.getEntriesCount(); k++) {
-        jointMarginal += u.getJoint().getMarginalW1(k) / u.getEntriesCount();
+        jointMarginal.add(u.getJoint().getMarginalW1(k) / u.getEntriesCount());
       }
       for (EntryAlignment e : u.getEntriesList()) {
-        entrywiseW1 += e.getW1() / u.getEntriesCount();
+        entrywiseW1.add(e.getW1() / u.getEntriesCount());
       }
       OutputComparison joint = output(u, "joint");
       OutputComparison entrywise = output(u, "entrywise");
       if (joint != null && entrywise != null) {
-        outputSteps++;
-        jointSliced += joint.getSlicedW1();
-        entrySliced += entrywise.getSlicedW1();
-        jointEnergy += joint.getEnergy();
-        entryEnergy += entrywise.getEnergy();
-        floor += joint.getSlicedW1Floor();
+        jointSliced.add(joint.getSlicedW1());
+        entrySliced.add(entrywise.getSlicedW1());
+        jointEnergy.add(joint.getEnergy());
+        entryEnergy.add(entrywise.getEnergy());
+        floor.add(joint.getSlicedW1Floor());
       }
     }
-    double n = outputSteps;
-    return new JointGain(steps, outputSteps, jointSliced / entrySliced, jointEnergy / entryEnergy,
-        jointMarginal / entrywiseW1, jointSliced / n, entrySliced / n, floor / n);
+    return new JointGain(steps, floor.count(), jointSliced.ratioTo(entrySliced), jointEnergy.ratioTo(entryEnergy),
+        jointMarginal.ratioTo(entrywiseW1), jointSliced.mean(), entrySliced.mean(), floor.mean());
   }
 
   /** The gain over the second half of the steps seen (a plain rule for "after the transient"). */

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The joint model of a layer with exactly 4 entries (a 2x2 matrix, ensemble mode): one 4-D
- * Fokker-Planck density of all entries together on a tensor grid (PHYSICS.md §3), beside the four
+ * Fokker-Planck density of all entries together on a tensor grid (services/physics/PHYSICS.md §3), beside the four
  * 1-D densities of {@link EnsembleSolver}, and under the same rules: it starts once, at the first
  * step seen, from a product-kernel density estimate of the replicas ({@link JointDensity#fromSamples})
  * and from then on moves only by the Fokker-Planck equation, never reset to the data. To advance from

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Theory against experiment through the outputs {@code y = W h} of a layer on the probe inputs
- * its trainers publish (issue 6, PHYSICS.md §4). Experiment: the points {@code W_r h_rp} of every
+ * its trainers publish (issue 6, services/physics/PHYSICS.md §4). Experiment: the points {@code W_r h_rp} of every
  * replica {@code r} and probe {@code p}. Theory: the same probe inputs, replica by replica, with
  * {@code W_r} replaced by a matrix drawn from a {@link TheorySampler} (one per replica), so the
  * two clouds differ only in the law of W. Scored by sliced Wasserstein-1 and energy distance

@@ -1,15 +1,10 @@
 package dev.fpk.solver;
 
-import com.typesafe.config.Config;
 import dev.fpk.estimator.CborSerializable;
-import dev.fpk.estimator.KafkaPartitionExtractor;
-import dev.fpk.estimator.KafkaShardAlignment;
-import dev.fpk.estimator.Passivation;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
+import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,15 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.jspecify.annotations.Nullable;
 
@@ -36,21 +27,20 @@ import org.jspecify.annotations.Nullable;
  * The solver of one (run, layer), a sharded entity whose id is the snapshot key: it advances the
  * Fokker-Planck density of every entry through the completed steps it is given, in step order,
  * and answers with the alignment and density figures of each ({@link EnsembleSolver}); for an
- * ensemble layer of 4 entries (2x2) with {@code fpk.solver.joint.enabled}, the joint 4-D model's
- * figures are added to the alignment ({@link JointSolver}) and its state to the checkpoint.
+ * ensemble layer of 4 entries (2x2) with the joint model enabled ({@link JointSettings}, handed
+ * in), the joint 4-D model's figures are added to the alignment ({@link JointSolver}) and its
+ * state to the checkpoint.
  *
- * <p>On start it restores its latest checkpoint (commands wait in a stash meanwhile); a step at
- * or behind the last one it advanced to is skipped (a replay after a restart), so none is
- * applied twice. Like the estimator, a solver that has advanced since it was restored reloads its
- * checkpoint before the first command of a stream that meets it for the first time ({@code
- * previous} = -1): that stream starts from the committed offsets, which only the stored checkpoint
- * (the estimator's and this one's together) matches.
+ * <p>On start it restores its latest checkpoint (commands wait meanwhile: {@link
+ * CheckpointedEntity}); a step at or behind the last one it advanced to is skipped (a replay after
+ * a restart), so none is applied twice. Like the estimator, a solver that has advanced since it
+ * was restored reloads its checkpoint before the first command of a stream that meets it for the
+ * first time ({@code previous} = -1): that stream starts from the committed offsets, which only
+ * the stored checkpoint (the estimator's and this one's together) matches.
  */
 public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-solver");
-
-  private static final int STASH_CAPACITY = 10_000;
 
   public sealed interface Command extends CborSerializable {}
 
@@ -77,30 +67,22 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   /** Stops this entity, so that the next command finds it restored from its checkpoint. */
   public enum Reload implements Command { INSTANCE }
 
-  private record Restored(Optional<EntityCheckpoint> checkpoint) implements Command {}
-
-  private record RestoreFailed(Throwable cause) implements Command {}
+  private record Restored(Optional<EntityCheckpoint> checkpoint, @Nullable Throwable failure)
+      implements Command, CheckpointedEntity.Restored {}
 
   private final EnsembleSolver solver;
   private final SolverSettings settings;
   private final JointSettings jointSettings;
   /** The joint 4-D model, for ensemble layers of 4 entries when enabled; null otherwise. */
   private @Nullable JointSolver joint;
-  private final String entityId;
-  private final CheckpointLoader checkpoints;
-  private final StashBuffer<Command> stash;
-  /** Advanced since restored: the state may be ahead of the stored checkpoint. */
-  private boolean aheadOfRestore;
+  private final CheckpointedEntity<Command> checkpointed;
 
-  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, String entityId, byte @Nullable [] state,
-      CheckpointLoader checkpoints, StashBuffer<Command> stash) {
+  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, JointSettings jointSettings, String entityId,
+      byte @Nullable [] state, CheckpointedEntity<Command> checkpointed) {
     super(ctx);
     this.settings = settings;
-    this.entityId = entityId;
-    this.checkpoints = checkpoints;
-    this.stash = stash;
-    Config config = ctx.getSystem().settings().config();
-    this.jointSettings = config.hasPath("fpk.solver.joint") ? JointSettings.fromConfig(config) : JointSettings.DEFAULTS;
+    this.jointSettings = jointSettings;
+    this.checkpointed = checkpointed;
     if (state == null || state.length == 0) {
       this.solver = new EnsembleSolver(settings);
     } else {
@@ -119,39 +101,10 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
-  public static Behavior<Command> create(SolverSettings settings, String entityId, CheckpointLoader checkpoints) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(
-        ctx -> restoring(ctx, settings, entityId, checkpoints, stash)));
-  }
-
-  /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
-  private static Behavior<Command> restoring(ActorContext<Command> ctx, SolverSettings settings, String entityId,
-      CheckpointLoader checkpoints, StashBuffer<Command> stash) {
-    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> e == null ? new Restored(cp) : new RestoreFailed(e));
-    return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, r -> Behaviors.setup(c -> stash.unstashAll(new SolverEntity(c, settings,
-            entityId, r.checkpoint().map(EntityCheckpoint::solver).orElse(null), checkpoints, stash))))
-        .onMessage(RestoreFailed.class, f -> {
-          throw new IllegalStateException("could not load the checkpoint of " + entityId, f.cause());
-        })
-        .onAnyMessage(m -> {
-          stash.stash(m);
-          return Behaviors.same();
-        })
-        .build();
-  }
-
-  /**
-   * Registers the entity type with sharding; shards follow the Kafka partitions of the key;
-   * passivations are counted in {@code registry} ({@link Passivation}).
-   */
-  public static void init(ActorSystem<?> system, SolverSettings settings, int partitions, CheckpointLoader checkpoints,
-      MeterRegistry registry) {
-    Counter passivated = Passivation.counter(registry, "solver");
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> Passivation.counted(
-            create(settings, ctx.getEntityId(), checkpoints), Reload.INSTANCE, Command.class, passivated))
-        .withMessageExtractor(new KafkaPartitionExtractor<>(partitions))
-        .withAllocationStrategy(KafkaShardAlignment.strategy(system, TYPE_KEY)));
+  public static Behavior<Command> create(SolverSettings settings, JointSettings jointSettings, String entityId,
+      CheckpointLoader checkpoints) {
+    return CheckpointedEntity.create(Command.class, entityId, checkpoints, EntityCheckpoint::solver, Restored::new,
+        (ctx, checkpointed, state) -> new SolverEntity(ctx, settings, jointSettings, entityId, state, checkpointed));
   }
 
   @Override
@@ -164,8 +117,8 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
-    if (msg.previous() < 0 && aheadOfRestore) {
-      return reloadThen(msg);
+    if (checkpointed.mustReload(msg.previous())) {
+      return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
     }
     if (msg.previous() > solver.lastStep()) {
       msg.replyTo().tell(new Advanced(true, List.of(), List.of()));
@@ -177,22 +130,11 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       if (step.step().step() > solver.lastStep()) {
         done.add(step);
         outputs.add(withJoint(step, solver.advance(step)));
-        aheadOfRestore = true;
+        checkpointed.applied();
       }
     }
     msg.replyTo().tell(new Advanced(false, done, outputs));
     return this;
-  }
-
-  /**
-   * A stream's first command while this solver may hold steps no checkpoint saved: back to the
-   * stored checkpoint, then the command.
-   */
-  private Behavior<Command> reloadThen(Command msg) {
-    getContext().getLog().info("{}: first fed by a stream while ahead of its checkpoint (at step {}):"
-        + " reloading the checkpoint first", entityId, solver.lastStep());
-    stash.stash(msg);
-    return restoring(getContext(), settings, entityId, checkpoints, stash);
   }
 
   /** The entry-wise output with the joint model's figures added, where the joint model applies. */
@@ -210,8 +152,8 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (msg.previous() < 0 && aheadOfRestore) {
-      return reloadThen(msg);
+    if (checkpointed.mustReload(msg.previous())) {
+      return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
     }
     if (msg.previous() > solver.lastStep()) {
       msg.replyTo().tell(new Checkpoint(true, new byte[0]));

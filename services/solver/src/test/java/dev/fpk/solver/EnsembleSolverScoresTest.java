@@ -1,17 +1,21 @@
 package dev.fpk.solver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.estimator.EnsembleEstimator;
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.EstimatorSettings;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.CellMasses;
 import dev.fpk.physics.align.PointClouds;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.verdict.W1Verdict;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.HorizonForecast;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * The solver's per-entry figures, computed from samples prepared once per entry and step, are the
  * reference definitions on the raw samples: W1, Jensen-Shannon, Hellinger and the moment errors of
  * the published density against the replicas (to 1e-12: the grid is rebuilt from the published
- * edges, which rounds its cell width), and the sampling floor, W1 between the replicas at even and
- * at odd positions (exactly).
+ * edges, which rounds its cell width), the sampling floor, W1 between the replicas at even and
+ * at odd positions (exactly), and the verdict, {@link W1Verdict} of the published density with
+ * this many replicas (to 1e-9).
  */
 class EnsembleSolverScoresTest {
   private static final int REPLICAS = 64;
@@ -38,6 +43,7 @@ class EnsembleSolverScoresTest {
       w[i] = 0.1 * (i % ENTRIES) + 0.02 * random.nextGaussian();
     }
     int checked = 0;
+    int forecasts = 0;
     for (int step = 0; step < 30; step++) {
       EnsembleStep s = step(step, w);
       EnsembleSolver.Output out = solver.advance(new StepEstimate(s, estimator.update(s)));
@@ -57,6 +63,13 @@ class EnsembleSolverScoresTest {
         assertEquals(Alignment.mean(g, theory) - Alignment.mean(g, hist), a.getMeanError(), 1e-12 * sd, c);
         assertEquals(Alignment.variance(g, theory) - Alignment.variance(g, hist), a.getVarianceError(), 1e-12 * sd * sd, c);
         assertEquals(floor(samples), a.getSamplingFloorW1(), 0.0, c);
+        W1Verdict v = new W1Verdict().set(new CellMasses().set(g, theory), REPLICAS);
+        assertEquals(v.floor(), a.getBootstrapFloorW1(), 1e-9 * v.floor(), c);
+        assertEquals(v.pValue(a.getW1()), a.getPValue(), 1e-9, c);
+        for (HorizonForecast f : a.getForecastsList()) {
+          assertTrue(f.getBootstrapFloorW1() > 0 && f.getBootstrapFloorW1() < 3 * sd, c + " forecast floor " + f);
+          forecasts++;
+        }
         checked++;
       }
       for (int i = 0; i < w.length; i++) {
@@ -64,6 +77,7 @@ class EnsembleSolverScoresTest {
       }
     }
     assertEquals(30 * ENTRIES, checked);
+    assertTrue(forecasts >= 4 * ENTRIES, "forecasts scored: " + forecasts);
   }
 
   /** W1 between the samples at even and at odd positions, by PointClouds. */

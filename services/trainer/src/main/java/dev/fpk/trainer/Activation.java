@@ -51,6 +51,7 @@ enum Activation {
     void apply(float[] a, int from, int to) {
         switch (this) {
             case TANH -> {
+                // tanh(x) above written out on purpose: the hot loop stays straight-line float arithmetic, no call
                 for (int i = from; i < to; i++) {
                     float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
                     float x2 = x * x;

@@ -43,9 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--run-id", defaultValue = "demo", description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
 
-  @Option(names = "--bootstrap", defaultValue = "${env:FPK_BOOTSTRAP:-}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP, else an embedded broker)")
-  String bootstrap;
+  @CommandLine.Mixin
+  BootstrapOptions.OrEmbedded kafka;
 
   @Option(names = "--dashboard-port", defaultValue = "-1",
       description = "Port of the live page on 127.0.0.1 (default: fpk.dashboard.port = $FPK_DASHBOARD_PORT or 8765; "
@@ -74,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     // one trainer thread: the other core is the analysis's
     TrainerSettings settings = training.settings(1);
-    try (Pipeline pipeline = Pipeline.start(config, bootstrap == null ? "" : bootstrap);
+    try (Pipeline pipeline = Pipeline.start(config, kafka.servers());
         LiveDashboard dashboard = LiveDashboard.start(pipeline.node().system(), pipeline.bootstrapServers(),
             dashboardSettings, pipeline.node().registry(), config.getString("fpk.group"), true);
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {

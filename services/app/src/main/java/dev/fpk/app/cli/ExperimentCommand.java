@@ -52,9 +52,8 @@ public final class ExperimentCommand implements Callable<Integer> {
           + " their diffusion is compared, half of them for lr x2 (the same eta t); a multiple of 20 (default ${DEFAULT-VALUE})")
   long sensitivitySteps;
 
-  @Option(names = "--bootstrap", defaultValue = "${env:FPK_BOOTSTRAP:-}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP, else an embedded broker)")
-  String bootstrap;
+  @CommandLine.Mixin
+  BootstrapOptions.OrEmbedded kafka;
 
   @Option(names = "--quiet", description = "No progress lines (the summary still prints)")
   boolean quiet;
@@ -78,7 +77,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       stdout.flush();
     }
     long total = java.util.Arrays.stream(Variant.values()).mapToLong(settings::steps).sum();
-    ExperimentRunner.Result result = new ExperimentRunner(settings, FpkConfig.load(), bootstrap == null ? "" : bootstrap)
+    ExperimentRunner.Result result = new ExperimentRunner(settings, FpkConfig.load(), kafka.servers())
         .run(out, (trained, analysed) -> progress.report("step", analysed, steps, "steps", detail(trained, total), fields(trained)));
     if (json) {
       ObjectNode summary = Progress.object().put("event", "summary").put("task", "experiment")

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Synthetic snapshots with known Ornstein-Uhlenbeck dynamics, at a paced rate, for load and correctness under load. */
@@ -16,9 +17,8 @@ import picocli.CommandLine.Option;
     description = "Publish synthetic weight snapshots with known Ornstein-Uhlenbeck dynamics at a given rate.")
 public final class LoadgenCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
-  String bootstrap;
+  @Mixin
+  BootstrapOptions.Required kafka;
 
   @Option(names = "--runs", defaultValue = "4", description = "Runs, each an ensemble of one matrix (default ${DEFAULT-VALUE})")
   int runs;
@@ -50,12 +50,12 @@ public final class LoadgenCommand implements Callable<Integer> {
     int[] shape = parseShape(shapeText);
     LoadGenerator.Settings settings = new LoadGenerator.Settings(runIdPrefix, layer, runs, replicas, shape[0], shape[1],
         rate, steps, seed);
-    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+    try (KafkaAdmin admin = new KafkaAdmin(kafka.bootstrap)) {
       admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
     }
     int entries = settings.valuesPerSnapshot();
     System.out.printf(Locale.ROOT, "fpk loadgen: %d runs x %d replicas of a %dx%d matrix, steps 0..%d, %.1f snapshots/s"
-            + " (%.3g values/s) to %s%n", runs, replicas, shape[0], shape[1], steps, rate, rate * entries, bootstrap);
+            + " (%.3g values/s) to %s%n", runs, replicas, shape[0], shape[1], steps, rate, rate * entries, kafka.bootstrap);
     System.out.printf(Locale.ROOT, "dynamics: dW = -k (W - 0) dt + sqrt(2D) dB per entry, k from %.3g to %.3g per step"
             + " (entry e of %d: k = %.3g + %.3g e/(%d-1)), D = %.3g; per unit step the estimators should see drift slope"
             + " -(1 - e^-k) in [%.4g, %.4g] and D (1 - e^-2k)/(2k)%n", LoadGenerator.MIN_RATE, LoadGenerator.MAX_RATE,
@@ -63,7 +63,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         LoadGenerator.DIFFUSION, OuEnsemble.discreteSlope(LoadGenerator.MAX_RATE),
         OuEnsemble.discreteSlope(LoadGenerator.MIN_RATE));
     LoadGenerator.Report report;
-    try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(bootstrap, "loadgen")) {
+    try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(kafka.bootstrap, "loadgen")) {
       report = LoadGenerator.run(settings, producer);
     }
     System.out.printf(Locale.ROOT, "sent %d snapshots (%d values) in %.2f s: %.1f snapshots/s, %.3g values/s%n",

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,9 +34,8 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Roles of this process (default ${DEFAULT-VALUE}); estimator and solver go together")
   List<String> roles;
 
-  @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
-  String bootstrap;
+  @Mixin
+  BootstrapOptions.Required kafka;
 
   @Option(names = "--seed-nodes", description = "Pekko seed nodes host:port,... (default: fpk.seed-nodes, $FPK_SEED_NODES)")
   String seedNodes;
@@ -64,9 +64,9 @@ public final class NodeCommand implements Callable<Integer> {
     if (httpPort != null) {
       config = config.withValue("fpk.http.port", ConfigValueFactory.fromAnyRef(httpPort));
     }
-    try (AnalysisNode node = AnalysisNode.start(config, bootstrap)) {
+    try (AnalysisNode node = AnalysisNode.start(config, kafka.bootstrap)) {
       spec.commandLine().getOut().printf("node %s up: roles %s, Kafka %s, metrics http://%s/metrics%n",
-          Cluster.get(node.system()).selfMember().address(), asked, bootstrap, node.httpAddress());
+          Cluster.get(node.system()).selfMember().address(), asked, kafka.bootstrap, node.httpAddress());
       spec.commandLine().getOut().flush();
       SignalStop.awaitSignal(); // then the node drains, checkpoints and leaves its cluster
     }

@@ -52,8 +52,8 @@ public final class ReplayCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, description = "Snapshot file: .jsonl or .pb")
-  Path input;
+  @CommandLine.Mixin
+  SnapshotFileOptions file;
 
   @Option(names = "--report", required = true, description = "Where to write the JSON report")
   Path report;
@@ -61,12 +61,8 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--html", description = "Also write a self-contained HTML report (the live page's plots, static) here")
   Path html;
 
-  @Option(names = "--format", description = "jsonl or pb (default: from the file extension)")
-  String format;
-
-  @Option(names = "--bootstrap", defaultValue = "${env:FPK_BOOTSTRAP:-}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP, else an embedded broker)")
-  String bootstrap;
+  @CommandLine.Mixin
+  BootstrapOptions.OrEmbedded kafka;
 
   @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the analysis to finish (ISO-8601, default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -80,14 +76,12 @@ public final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReplayFormat fmt = format();
-    if (!Files.isReadable(input)) {
-      throw new IOException("cannot read input file " + input);
-    }
+    file.readableInput();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(Progress.style(quiet, json), out, "replay");
     // a group of its own: a replay reads the topic from the start, whatever ran before
     String group = "fpk-replay-" + UUID.randomUUID();
-    try (Pipeline pipeline = Pipeline.start(FpkConfig.load(), bootstrap == null ? "" : bootstrap, group)) {
+    try (Pipeline pipeline = Pipeline.start(FpkConfig.load(), kafka.servers(), group)) {
       Set<String> runIds = new TreeSet<>();
       long[] counts = publish(pipeline, fmt, runIds, progress);
       awaitAnalysis(pipeline, group, progress);
@@ -109,7 +103,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
   private ReplayFormat format() {
     try {
-      return format == null ? ReplayFormat.fromPath(input) : ReplayFormat.fromName(format);
+      return file.format();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
     }
@@ -120,15 +114,15 @@ public final class ReplayCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     long accepted = 0;
     long rejected = 0;
-    long size = Math.max(1, Files.size(input));
+    long size = Math.max(1, Files.size(file.input));
     long lastReport = System.nanoTime();
-    CountingInputStream counting = new CountingInputStream(Files.newInputStream(input));
+    CountingInputStream counting = new CountingInputStream(Files.newInputStream(file.input));
     try (ReplayReader reader = ReplayFiles.open(counting, fmt, IngestLimits.fromConfig(FpkConfig.load()),
-        input.toString());
+        file.input.toString());
         KafkaProducer<String, byte[]> producer = producer(pipeline.bootstrapServers())) {
       for (ReplayItem item : reader) {
         if (Thread.interrupted()) {
-          throw new InterruptedException("stopped while publishing " + input); // a signal (SignalStop)
+          throw new InterruptedException("stopped while publishing " + file.input); // a signal (SignalStop)
         }
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           WeightSnapshot s = a.value();

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,9 +25,8 @@ public final class ReportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
-  String bootstrap;
+  @Mixin
+  BootstrapOptions.Required kafka;
 
   @Option(names = "--out", required = true, description = "Where to write the JSON report")
   Path out;
@@ -37,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReportCollector collector = new ReportCollector();
-    long records = OutputTopics.readInto(bootstrap, collector);
+    long records = OutputTopics.readInto(kafka.bootstrap, collector);
     Set<String> runIds = new TreeSet<>();
     if (runs != null && !runs.isEmpty()) {
       runIds.addAll(runs);

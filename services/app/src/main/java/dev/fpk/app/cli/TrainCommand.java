@@ -37,9 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Mixin
   TrainingOptions training;
 
-  @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
-      description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
-  String bootstrap;
+  @CommandLine.Mixin
+  BootstrapOptions.Required kafka;
 
   @Option(names = "--run-id", defaultValue = "train", description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
@@ -58,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainerSettings settings = training.settings(threads);
     PrintStream out = System.out;
     int partitions;
-    try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
+    try (KafkaAdmin admin = new KafkaAdmin(kafka.bootstrap)) {
       admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
       partitions = admin.partitions(Topics.SNAPSHOTS);
     }
@@ -76,9 +75,9 @@ public final class TrainCommand implements Callable<Integer> {
     try (EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
       TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
       out.printf("fpk train: run %s, %d replicas, %d steps, a snapshot every %d steps, layers %s, broker %s%n",
-          runId, training.replicas, training.steps, training.every, training.layers, bootstrap);
+          runId, training.replicas, training.steps, training.every, training.layers, kafka.bootstrap);
       long start = System.nanoTime();
-      CompletableFuture<?> trained = publisher.run(system, bootstrap, training.steps, from).toCompletableFuture();
+      CompletableFuture<?> trained = publisher.run(system, kafka.bootstrap, training.steps, from).toCompletableFuture();
       try {
         while (!awaitDone(trained)) {
           if (!quiet) {
@@ -106,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
   private long resumeStep(int partitions) {
     long from = Long.MAX_VALUE;
     for (String layer : training.layers) {
-      Optional<WeightSnapshot> last = PublishedSteps.latest(bootstrap, runId, layer, partitions);
+      Optional<WeightSnapshot> last = PublishedSteps.latest(kafka.bootstrap, runId, layer, partitions);
       if (last.isEmpty()) {
         return 0;
       }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * The Callan-Symanzik reading (PHYSICS.md section 5) of each entry's estimated drift at the
+ * The Callan-Symanzik reading (services/physics/PHYSICS.md §5) of each entry's estimated drift at the
  * checkpoints: the beta function {@code beta(w) = mu(w)} (weight units per step), the anomalous
  * dimension {@code gamma(w) = d mu / dw} (per step) on the estimator's bin centres, and the fixed
  * points (zeros of beta) with their exponent {@code beta'(w*)} per step (negative = attractive).

@@ -28,6 +28,7 @@ public final class ExperimentReport {
   private final TransientEnd transientEnd;
   private final ForecastSkill forecasts;
   private final SamplingFloorCheck floors;
+  private final VerdictCheck verdict;
   private final Map<Variant, DriftDiffusionEstimate> atWindow = new EnumMap<>(Variant.class);
 
   public ExperimentReport(ExperimentSettings settings, ExperimentRecorder recorder) {
@@ -37,6 +38,7 @@ public final class ExperimentReport {
     Collection<AlignmentUpdate> alignment = main.alignment().values();
     this.forecasts = ForecastSkill.of(alignment, ExperimentSettings.HORIZONS, transientEnd.step());
     this.floors = SamplingFloorCheck.of(alignment, transientEnd.step());
+    this.verdict = VerdictCheck.of(alignment, transientEnd.step());
     for (Variant v : Variant.values()) {
       DriftDiffusionEstimate e = recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
       if (e != null) {
@@ -165,6 +167,8 @@ public final class ExperimentReport {
     }
     floors.write(o.putObject("w1WithinTwiceSamplingFloor"));
     all &= floors.holds();
+    verdict.write(o.putObject("theoryNotRejected"));
+    all &= verdict.holds();
     ObjectNode sens = o.putObject("sensitivity");
     for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
       Sensitivity.Factor f = Sensitivity.factor(atWindow.get(Variant.SENSITIVITY_BASE), atWindow.get(v), v);
@@ -189,7 +193,12 @@ public final class ExperimentReport {
           c.get("horizon").asInt(), c.get("meanW1").asDouble(Double.NaN), c.get("meanBaselineStatic").asDouble(Double.NaN),
           c.get("meanBaselineGaussian").asDouble(Double.NaN), c.get("entriesBeatingBoth").asInt(), c.get("entries").asInt(),
           c.get("holds").asBoolean() ? "holds" : "does not hold"));
+      s.append(String.format(java.util.Locale.ROOT, "  floor-corrected skill (floor %.3g): over nothing-changes %.3f, over Gaussian %.3f%n",
+          c.get("meanBootstrapFloorW1").asDouble(Double.NaN), c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
+          c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
     }
+    s.append(String.format(java.util.Locale.ROOT, "theory rejected at p < %.2f on %.1f%% of (entry, step) after the transient (bar %.0f%%) -> %s%n",
+        VerdictCheck.LEVEL, 100 * verdict.share(), 100 * VerdictCheck.BAR, verdict.holds() ? "holds" : "does not hold"));
     for (SamplingFloorCheck.Entry e : floors.entries()) {
       s.append(String.format(java.util.Locale.ROOT, "entry %-6s W1 %.3g = %.2f x sampling floor %.3g (bar %.0fx) -> %s%n",
           e.index().toString().replace(" ", ""), e.meanW1(), e.ratio(), e.meanFloor(), SamplingFloorCheck.BAR,

@@ -15,11 +15,22 @@ import java.util.List;
  * forecasts issued in the slow phase (issued at or after the transient end), and the check of
  * "What must hold": at a checked horizon the forecast's W1 is below both baselines' averaged over
  * the entries, and on at least three quarters of the entries (3 of 4).
+ *
+ * <p>Skill over a baseline, from those averages: plain {@code 1 - W1 / W1_baseline}, and
+ * floor-corrected {@code 1 - (W1 - floor) / (W1_baseline - floor)} with {@code floor} the mean
+ * bootstrap floor of the forecasts (HorizonForecast.bootstrap_floor_w1: the W1 that as many samples
+ * of the forecast itself would have), so that the sampling noise both W1 carry is not counted as
+ * skill or its lack (PHYSICS.md §4). 1: the forecast is as close as its own draws would be; 0: no
+ * closer than the baseline. NaN when nothing was scored, no floor was published (pre-v1.4), or the
+ * baseline is not above the floor: then both distances are within sampling noise and the ratio
+ * would flip sign (in the paper's experiment both sit below the floor, as the data at the target
+ * step are the very replicas the forecasts' starting density was estimated from, not independent
+ * draws).
  */
 public final class ForecastSkill {
-  /** Averages of one entry at one horizon; NaN when none was scored. */
+  /** Averages of one entry at one horizon (floor: of the forecasts' bootstrap floors); NaN when none was scored. */
   public record Row(int horizon, List<Integer> index, double w1, double baselineStatic, double baselineGaussian,
-      int scored) {
+      double floor, int scored) {
     boolean beatsBoth() {
       return w1 < baselineStatic && w1 < baselineGaussian;
     }
@@ -27,10 +38,30 @@ public final class ForecastSkill {
 
   /** The check at one horizon, with its numbers (entry means, weight units). */
   public record Check(int horizon, double meanW1, double meanBaselineStatic, double meanBaselineGaussian,
-      int entriesBeatingBoth, int entries, boolean onAverage, boolean onEnoughEntries) {
+      double meanFloor, int entriesBeatingBoth, int entries, boolean onAverage, boolean onEnoughEntries) {
     public boolean holds() {
       return onAverage && onEnoughEntries;
     }
+
+    /** Floor-corrected skill over "nothing changes" of the entry means. */
+    public double floorCorrectedSkillStatic() {
+      return floorCorrectedSkill(meanW1, meanBaselineStatic, meanFloor);
+    }
+
+    /** Floor-corrected skill over Gaussian moment propagation of the entry means. */
+    public double floorCorrectedSkillGaussian() {
+      return floorCorrectedSkill(meanW1, meanBaselineGaussian, meanFloor);
+    }
+  }
+
+  /** Plain skill {@code 1 - w1 / baseline}. */
+  static double skill(double w1, double baseline) {
+    return 1 - w1 / baseline;
+  }
+
+  /** Floor-corrected skill {@code 1 - (w1 - floor) / (baseline - floor)}; NaN unless the baseline is above the floor. */
+  static double floorCorrectedSkill(double w1, double baseline, double floor) {
+    return baseline > floor ? 1 - (w1 - floor) / (baseline - floor) : Double.NaN;
   }
 
   private final List<Row> rows;
@@ -46,7 +77,7 @@ public final class ForecastSkill {
     int entries = first == null ? 0 : first.getEntriesCount();
     for (int h : horizons) {
       for (int e = 0; e < entries; e++) {
-        double[] sums = new double[3];
+        double[] sums = new double[4];
         int n = 0;
         for (AlignmentUpdate a : alignment) {
           if (e >= a.getEntriesCount()) {
@@ -57,12 +88,13 @@ public final class ForecastSkill {
               sums[0] += f.getW1();
               sums[1] += f.getStaticW1();
               sums[2] += f.getGaussianW1();
+              sums[3] += f.getBootstrapFloorW1() > 0 ? f.getBootstrapFloorW1() : Double.NaN; // unset before v1.4
               n++;
             }
           }
         }
         EntryAlignment ea = first.getEntries(e);
-        rows.add(new Row(h, List.copyOf(ea.getIndexList()), sums[0] / n, sums[1] / n, sums[2] / n, n));
+        rows.add(new Row(h, List.copyOf(ea.getIndexList()), sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, n));
       }
     }
     return new ForecastSkill(rows);
@@ -78,9 +110,11 @@ public final class ForecastSkill {
     double w1 = at.stream().mapToDouble(Row::w1).average().orElse(Double.NaN);
     double st = at.stream().mapToDouble(Row::baselineStatic).average().orElse(Double.NaN);
     double ga = at.stream().mapToDouble(Row::baselineGaussian).average().orElse(Double.NaN);
+    double floor = at.stream().mapToDouble(Row::floor).average().orElse(Double.NaN);
     int beating = (int) at.stream().filter(Row::beatsBoth).count();
     int needed = (int) Math.ceil(0.75 * at.size());
-    return new Check(h, w1, st, ga, beating, at.size(), w1 < st && w1 < ga, !at.isEmpty() && beating >= needed);
+    return new Check(h, w1, st, ga, floor, beating, at.size(), w1 < st && w1 < ga,
+        !at.isEmpty() && beating >= needed);
   }
 
   /** The report's {@code forecast} array. */
@@ -91,8 +125,11 @@ public final class ForecastSkill {
       Json.putNumber(o, "w1", r.w1());
       Json.putNumber(o, "baselineStatic", r.baselineStatic());
       Json.putNumber(o, "baselineGaussian", r.baselineGaussian());
-      Json.putNumber(o, "skillStatic", 1 - r.w1() / r.baselineStatic());
-      Json.putNumber(o, "skillGaussian", 1 - r.w1() / r.baselineGaussian());
+      Json.putNumber(o, "skillStatic", skill(r.w1(), r.baselineStatic()));
+      Json.putNumber(o, "skillGaussian", skill(r.w1(), r.baselineGaussian()));
+      Json.putNumber(o, "bootstrapFloorW1", r.floor());
+      Json.putNumber(o, "floorCorrectedSkillStatic", floorCorrectedSkill(r.w1(), r.baselineStatic(), r.floor()));
+      Json.putNumber(o, "floorCorrectedSkillGaussian", floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.floor()));
       o.put("scored", r.scored());
     }
   }
@@ -103,6 +140,9 @@ public final class ForecastSkill {
     Json.putNumber(o, "meanW1", c.meanW1());
     Json.putNumber(o, "meanBaselineStatic", c.meanBaselineStatic());
     Json.putNumber(o, "meanBaselineGaussian", c.meanBaselineGaussian());
+    Json.putNumber(o, "meanBootstrapFloorW1", c.meanFloor());
+    Json.putNumber(o, "floorCorrectedSkillStatic", c.floorCorrectedSkillStatic());
+    Json.putNumber(o, "floorCorrectedSkillGaussian", c.floorCorrectedSkillGaussian());
     return o.put("entriesBeatingBoth", c.entriesBeatingBoth()).put("entries", c.entries())
         .put("onAverage", c.onAverage()).put("onEnoughEntries", c.onEnoughEntries()).put("holds", c.holds());
   }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * The KPZ reading (PHYSICS.md section 6) of each entry at the checkpoints: {@code nu = D} and
+ * The KPZ reading (services/physics/PHYSICS.md §6) of each entry at the checkpoints: {@code nu = D} and
  * {@code lambda = 2D} from the estimated mean diffusion (weight units^2 per step), and the residual
  * of {@code dh/dt = D h'' + D (h')^2 - mu h' - mu'} on the height {@code h = ln p} of the replicas'
  * empirical density at the checkpoint and {@code dt} steps later. The histograms (as published,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.OutputComparison;
+import dev.fpk.solver.Mean;
 import java.util.Collection;
 
 /**
@@ -41,36 +42,32 @@ public final class OutputDistances {
   /** Means of each model's distances and floors over the slow phase. */
   public ObjectNode writeSummary(ObjectNode o) {
     for (String model : new String[] {ENTRYWISE, JOINT}) {
-      double[] m = means(model);
-      ObjectNode x = o.putObject(model).put("steps", (int) m[4]);
-      Json.putNumber(x, "meanSlicedW1", m[0]);
-      Json.putNumber(x, "meanEnergy", m[1]);
-      Json.putNumber(x, "meanSlicedW1Floor", m[2]);
-      Json.putNumber(x, "meanEnergyFloor", m[3]);
+      Mean[] m = means(model);
+      ObjectNode x = o.putObject(model).put("steps", m[0].count());
+      Json.putNumber(x, "meanSlicedW1", m[0].mean());
+      Json.putNumber(x, "meanEnergy", m[1].mean());
+      Json.putNumber(x, "meanSlicedW1Floor", m[2].mean());
+      Json.putNumber(x, "meanEnergyFloor", m[3].mean());
     }
     return o;
   }
 
-  /** Mean sliced W1, energy and their floors of {@code model} over the slow phase, and the steps averaged. */
-  private double[] means(String model) {
-    double[] s = new double[5];
+  /** Mean sliced W1, energy and their floors of {@code model} over the slow phase. */
+  private Mean[] means(String model) {
+    Mean[] m = {new Mean(), new Mean(), new Mean(), new Mean()};
     for (AlignmentUpdate a : alignment) {
       if (a.getStep() < fromStep) {
         continue;
       }
       for (OutputComparison c : a.getOutputsList()) {
         if (c.getModel().equals(model)) {
-          s[0] += c.getSlicedW1();
-          s[1] += c.getEnergy();
-          s[2] += c.getSlicedW1Floor();
-          s[3] += c.getEnergyFloor();
-          s[4]++;
+          m[0].add(c.getSlicedW1());
+          m[1].add(c.getEnergy());
+          m[2].add(c.getSlicedW1Floor());
+          m[3].add(c.getEnergyFloor());
         }
       }
     }
-    for (int i = 0; i < 4; i++) {
-      s[i] = s[4] == 0 ? Double.NaN : s[i] / s[4];
-    }
-    return s;
+    return m;
   }
 }

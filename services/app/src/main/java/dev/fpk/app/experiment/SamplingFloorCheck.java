@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
+import dev.fpk.solver.Mean;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -42,28 +43,24 @@ public final class SamplingFloorCheck {
     AlignmentUpdate first = alignment.stream().findFirst().orElse(null);
     int count = first == null ? 0 : first.getEntriesCount();
     for (int e = 0; e < count; e++) {
-      double w1 = 0;
-      double floor = 0;
-      double floorAll = 0;
-      int n = 0;
-      int nAll = 0;
-      int within = 0;
+      Mean w1 = new Mean();
+      Mean floor = new Mean();
+      Mean within = new Mean();
+      Mean floorWholeRun = new Mean();
       for (AlignmentUpdate a : alignment) {
         if (e >= a.getEntriesCount() || !Double.isFinite(a.getEntries(e).getSamplingFloorW1())) {
           continue;
         }
         EntryAlignment ea = a.getEntries(e);
-        floorAll += ea.getSamplingFloorW1();
-        nAll++;
+        floorWholeRun.add(ea.getSamplingFloorW1());
         if (a.getStep() >= fromStep) {
-          w1 += ea.getW1();
-          floor += ea.getSamplingFloorW1();
-          within += ea.getW1() <= BAR * ea.getSamplingFloorW1() ? 1 : 0;
-          n++;
+          w1.add(ea.getW1());
+          floor.add(ea.getSamplingFloorW1());
+          within.add(ea.getW1() <= BAR * ea.getSamplingFloorW1() ? 1 : 0);
         }
       }
-      out.add(new Entry(List.copyOf(first.getEntries(e).getIndexList()), w1 / n, floor / n, (double) within / n, n,
-          floorAll / nAll));
+      out.add(new Entry(List.copyOf(first.getEntries(e).getIndexList()), w1.mean(), floor.mean(), within.mean(),
+          w1.count(), floorWholeRun.mean()));
     }
     return new SamplingFloorCheck(out);
   }

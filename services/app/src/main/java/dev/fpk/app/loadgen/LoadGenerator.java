@@ -103,11 +103,18 @@ public final class LoadGenerator {
   public static final class Load {
     private final Settings settings;
     private final List<OuEnsemble> ensembles;
+    private final Ticker ticker;
     private long nextStep;
 
     public Load(Settings settings) {
+      this(settings, Ticker.SYSTEM);
+    }
+
+    /** A load paced by {@code ticker} (a test's own clock; {@link Ticker#SYSTEM} otherwise). */
+    Load(Settings settings, Ticker ticker) {
       this.settings = settings;
       this.ensembles = ensembles(settings);
+      this.ticker = ticker;
     }
 
     /** The next step to publish: every step before it has been published. */
@@ -125,7 +132,7 @@ public final class LoadGenerator {
       AtomicLong acked = new AtomicLong();
       double nanosPerSnapshot = 1e9 / snapshotsPerSecond;
       long sent = 0;
-      long start = System.nanoTime();
+      long start = ticker.nanoTime();
       long firstMillis = System.currentTimeMillis();
       long lastMillis = firstMillis;
       for (long end = nextStep + steps; nextStep < end; nextStep++) {
@@ -133,7 +140,7 @@ public final class LoadGenerator {
           if (nextStep > 0) {
             ou.advance(); // from the step published last
           }
-          waitUntil(start + (long) (sent * nanosPerSnapshot));
+          ticker.waitUntil(start + (long) (sent * nanosPerSnapshot));
           for (WeightSnapshot snapshot : ou.snapshots()) {
             byte[] key = SnapshotKey.bytes(snapshot);
             producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()), (meta, e) -> {
@@ -149,7 +156,7 @@ public final class LoadGenerator {
         }
       }
       producer.flush();
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = (ticker.nanoTime() - start) / 1e9;
       if (failure.get() != null) {
         throw new IllegalStateException("loadgen: the broker refused a snapshot (" + acked.get() + " of " + sent
             + " acknowledged): " + failure.get().getMessage(), failure.get());
@@ -173,10 +180,27 @@ public final class LoadGenerator {
     return out;
   }
 
-  private static void waitUntil(long dueNanos) {
-    long wait;
-    while ((wait = dueNanos - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(wait);
-    }
+  /** The clock the pacing reads and waits on, in nanoseconds of {@link System#nanoTime}'s kind. */
+  interface Ticker {
+    /** The machine's monotonic clock, parking the thread until a send is due. */
+    Ticker SYSTEM = new Ticker() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public void waitUntil(long dueNanos) {
+        long wait;
+        while ((wait = dueNanos - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+    };
+
+    long nanoTime();
+
+    /** Returns once {@link #nanoTime()} has reached {@code dueNanos}. */
+    void waitUntil(long dueNanos);
   }
 }

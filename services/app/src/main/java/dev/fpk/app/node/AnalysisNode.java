@@ -1,19 +1,20 @@
 package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
+import dev.fpk.analysis.checkpoint.KafkaCheckpointLoader;
+import dev.fpk.analysis.sharding.EntityShards;
+import dev.fpk.analysis.stream.AnalysisStream;
+import dev.fpk.analysis.stream.PipelineMetrics;
+import dev.fpk.analysis.stream.StreamSettings;
 import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.config.IngestLimits;
 import dev.fpk.dashboard.MetricsServer;
-import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.EstimatorSettings;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
-import dev.fpk.estimator.checkpoint.KafkaCheckpointLoader;
 import dev.fpk.protocol.SnapshotValidator;
 import dev.fpk.protocol.Topics;
-import dev.fpk.solver.SolverEntity;
+import dev.fpk.solver.JointSettings;
 import dev.fpk.solver.SolverSettings;
-import dev.fpk.solver.stream.AnalysisStream;
-import dev.fpk.solver.stream.PipelineMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -100,8 +101,10 @@ public final class AnalysisNode implements AutoCloseable {
     CheckpointLoader checkpoints = new KafkaCheckpointLoader(FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
-    EstimatorEntity.init(system, estimatorSettings, partitions, checkpoints, registry);
-    SolverEntity.init(system, SolverSettings.fromConfig(config), partitions, checkpoints, registry);
+    // the joint model's section may be absent from a hand-made config: its defaults then
+    JointSettings joint = config.hasPath("fpk.solver.joint") ? JointSettings.fromConfig(config) : JointSettings.DEFAULTS;
+    EntityShards.init(system, partitions, checkpoints, registry, estimatorSettings, SolverSettings.fromConfig(config),
+        joint);
 
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -110,29 +113,13 @@ public final class AnalysisNode implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
 
-    AnalysisStream.Settings settings = streamSettings(config, bootstrapServers, partitions, estimatorSettings);
+    StreamSettings settings = StreamSettings.fromConfig(config, bootstrapServers, partitions, estimatorSettings);
     SnapshotValidator validator = new SnapshotValidator(IngestLimits.fromConfig(config));
     Supplier<Consumer.DrainingControl<Done>> streams = () -> new AnalysisStream(system, settings, validator, metrics).run();
     ServerBinding http = new MetricsServer(registry)
         .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
         .toCompletableFuture().join();
     return new AnalysisNode(system, streams, http, registry, loads);
-  }
-
-  /** The stream's settings from the {@code fpk} section, validated. */
-  static AnalysisStream.Settings streamSettings(Config config, String bootstrap, int partitions, EstimatorSettings est) {
-    Duration interval = config.getDuration("fpk.checkpoint.interval");
-    if (interval.isZero() || interval.isNegative()) {
-      throw new IllegalArgumentException("fpk.checkpoint.interval = " + interval + ": must be > 0");
-    }
-    long maxBytes = config.getBytes("fpk.checkpoint.max-bytes");
-    if (maxBytes < 1024) {
-      throw new IllegalArgumentException("fpk.checkpoint.max-bytes = " + maxBytes + ": must be >= 1KiB");
-    }
-    // an entity is asked at barriers while its timer may still complete steps: twice the replica timeout
-    Duration keep = Duration.ofMillis(2 * est.replicaTimeoutMillis()).plus(interval);
-    return new AnalysisStream.Settings(bootstrap, config.getString("fpk.group"), config.getInt("fpk.parallelism"),
-        config.getDuration("fpk.ask-timeout"), partitions, interval, maxBytes, keep);
   }
 
   /** The metrics endpoint's address, "host:port". */

@@ -1,7 +1,7 @@
 package dev.fpk.app.train;
 
+import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.app.config.FpkConfig;
-import dev.fpk.estimator.KafkaPartitionExtractor;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.WeightSnapshot;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fpk.analysis.stream.PipelineMetrics;
+import dev.fpk.analysis.stream.PipelineMetricsExerciser;
 import dev.fpk.dashboard.live.OutputMetrics;
 import dev.fpk.dashboard.live.RunStore;
 import dev.fpk.protocol.v1.AlignmentUpdate;
@@ -14,8 +16,6 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
-import dev.fpk.solver.stream.PipelineMetrics;
-import dev.fpk.solver.stream.PipelineMetricsExerciser;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;

@@ -1,6 +1,9 @@
 package dev.fpk.dashboard.live;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fpk.dashboard.store.HistoryBound;
+import dev.fpk.dashboard.store.LayerOutputs;
+import dev.fpk.dashboard.store.OutputStore;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
@@ -10,18 +13,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the live page shows, folded from the output topics (estimates, densities, alignment): per
- * run and layer the newest estimate and density, the alignment history and the flow share per
- * entry. Unparseable records are counted and skipped. Every change bumps a global
- * {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder, any
- * number of readers); readers get immutable {@link LayerView}s.
+ * What the live page shows: the output topics (estimates, densities, alignment) folded per run and
+ * layer by an {@link OutputStore} (the newest estimate and density, the alignment history), and
+ * the flow share per entry. Unparseable records are counted and skipped. Every change bumps a
+ * global {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder,
+ * any number of readers); readers get immutable {@link LayerView}s.
  */
 public final class RunStore {
   /** Longest alignment history kept per layer; beyond it every other point is dropped. */
@@ -29,12 +29,9 @@ public final class RunStore {
   /** Default of {@code fpk.dashboard.max-layers}: (run, layer) pairs kept. */
   public static final int DEFAULT_MAX_LAYERS = 1000;
 
-  private final Map<String, Map<String, LayerState>> runs = new TreeMap<>();
-  private final AtomicLong version = new AtomicLong();
+  /** Guarded by this store's lock. */
+  private final OutputStore<PageState> outputs;
   private final @Nullable OutputMetrics metrics;
-  private final int maxLayers;
-  private int layerCount;
-  private long evicted;
   private long unparseable;
 
   public RunStore() {
@@ -55,7 +52,7 @@ public final class RunStore {
       throw new IllegalArgumentException("fpk.dashboard.max-layers must be >= 1, got " + maxLayers);
     }
     this.metrics = metrics;
-    this.maxLayers = maxLayers;
+    this.outputs = new OutputStore<>(HistoryBound.halving(MAX_HISTORY), maxLayers, PageState::new);
   }
 
   /** Exports the evictions as {@code fpk.dashboard.layers.evicted}. */
@@ -67,7 +64,7 @@ public final class RunStore {
 
   /** (run, layer) pairs dropped so far to stay within the limit. */
   public synchronized long evicted() {
-    return evicted;
+    return outputs.evicted();
   }
 
   /** Takes one record value of an output topic; other topics are ignored. */
@@ -96,13 +93,10 @@ public final class RunStore {
 
   public void onEstimate(DriftDiffusionEstimate e) {
     synchronized (this) {
-      LayerState s = state(e.getRunId(), e.getLayer());
-      if (s.estimate != null && e.getStep() < s.estimate.getStep()) {
+      if (!outputs.estimate(e)) {
         return; // a late older estimate does not replace a newer one
       }
-      s.estimate = e;
-      s.updateFlowShare();
-      s.version = version.incrementAndGet();
+      updateFlowShare(outputs.layer(e.getRunId(), e.getLayer()));
     }
     if (metrics != null) {
       metrics.estimated(e);
@@ -112,14 +106,10 @@ public final class RunStore {
   public void onDensity(DensityUpdate d) {
     double[] shares;
     synchronized (this) {
-      LayerState s = state(d.getRunId(), d.getLayer());
-      if (s.density != null && d.getStep() < s.density.getStep()) {
+      if (!outputs.density(d)) {
         return;
       }
-      s.density = d;
-      s.updateFlowShare();
-      shares = s.flowShare.clone();
-      s.version = version.incrementAndGet();
+      shares = updateFlowShare(outputs.layer(d.getRunId(), d.getLayer())).clone();
     }
     if (metrics != null) {
       metrics.flowShares(d, shares);
@@ -134,15 +124,10 @@ public final class RunStore {
   public void onAlignment(AlignmentUpdate a, long publishedMillis) {
     boolean newest;
     synchronized (this) {
-      LayerState s = state(a.getRunId(), a.getLayer());
-      newest = s.addAlignment(a);
+      newest = outputs.alignment(a);
       if (newest) {
-        s.alignmentPublishedMillis = publishedMillis;
+        outputs.layer(a.getRunId(), a.getLayer()).extra().alignmentPublishedMillis = publishedMillis;
       }
-      if (s.alignment.size() > MAX_HISTORY) {
-        thin(s.alignment);
-      }
-      s.version = version.incrementAndGet();
     }
     // a step published again after a restore is not a new step: it says nothing of today's latency
     if (metrics != null && newest) {
@@ -152,7 +137,7 @@ public final class RunStore {
 
   /** Grows with every change of any layer. */
   public long version() {
-    return version.get();
+    return outputs.version();
   }
 
   public synchronized long unparseable() {
@@ -161,150 +146,66 @@ public final class RunStore {
 
   /** Run ids seen, sorted. */
   public synchronized List<String> runIds() {
-    return List.copyOf(runs.keySet());
+    return outputs.runIds();
   }
 
   /** Summaries of every layer of every run, by run and layer name: no histories copied. */
   public synchronized List<LayerSummary> summaries() {
     List<LayerSummary> out = new ArrayList<>();
-    runs.forEach((run, layers) -> layers.forEach((name, s) -> out.add(s.summary(run, name))));
+    outputs.runIds().forEach(run -> out.addAll(summaries(run)));
     return out;
   }
 
   /** Summaries of every layer of the run, by name; empty if the run is unknown. */
   public synchronized List<LayerSummary> summaries(String run) {
-    Map<String, LayerState> layers = runs.get(run);
     List<LayerSummary> out = new ArrayList<>();
-    if (layers != null) {
-      layers.forEach((name, s) -> out.add(s.summary(run, name)));
-    }
+    outputs.layers(run).forEach((name, l) -> out.add(LayerView.summaryOf(run, name, l.version(), l.estimate(),
+        l.density(), l.latestAlignment())));
     return out;
   }
 
   /** Every layer of the run, by name; empty if the run is unknown. */
   public synchronized List<LayerView> layers(String run) {
-    Map<String, LayerState> layers = runs.get(run);
     List<LayerView> out = new ArrayList<>();
-    if (layers != null) {
-      layers.forEach((name, s) -> out.add(s.view(run, name)));
-    }
+    outputs.layers(run).forEach((name, l) -> out.add(view(run, name, l)));
     return out;
   }
 
   public synchronized Optional<LayerView> layer(String run, String layer) {
-    Map<String, LayerState> layers = runs.get(run);
-    LayerState s = layers == null ? null : layers.get(layer);
-    return s == null ? Optional.empty() : Optional.of(s.view(run, layer));
+    LayerOutputs<PageState> l = outputs.layer(run, layer);
+    return l == null ? Optional.empty() : Optional.of(view(run, layer, l));
   }
 
   /** The layer's version, -1 if unknown: cheaper than a view when only change matters. */
   public synchronized long layerVersion(String run, String layer) {
-    Map<String, LayerState> layers = runs.get(run);
-    LayerState s = layers == null ? null : layers.get(layer);
-    return s == null ? -1 : s.version;
+    LayerOutputs<PageState> l = outputs.layer(run, layer);
+    return l == null ? -1 : l.version();
   }
 
-  private LayerState state(String run, String layer) {
-    Map<String, LayerState> layers = runs.get(run);
-    LayerState s = layers == null ? null : layers.get(layer);
-    if (s != null) {
-      return s;
-    }
-    if (layerCount >= maxLayers) {
-      evictLeastRecentlyUpdated();
-    }
-    layerCount++;
-    return runs.computeIfAbsent(run, r -> new TreeMap<>()).computeIfAbsent(layer, l -> new LayerState());
+  private static LayerView view(String run, String layer, LayerOutputs<PageState> l) {
+    return new LayerView(run, layer, l.version(), l.estimate(), l.density(), l.alignment(), l.extra().flowShare.clone(),
+        l.extra().alignmentPublishedMillis);
   }
 
-  /** Drops the layer whose last change is oldest (smallest version); a scan, as it happens only when full. */
-  private void evictLeastRecentlyUpdated() {
-    String oldestRun = null;
-    String oldestLayer = null;
-    long oldest = Long.MAX_VALUE;
-    for (Map.Entry<String, Map<String, LayerState>> run : runs.entrySet()) {
-      for (Map.Entry<String, LayerState> layer : run.getValue().entrySet()) {
-        if (layer.getValue().version < oldest) {
-          oldest = layer.getValue().version;
-          oldestRun = run.getKey();
-          oldestLayer = layer.getKey();
-        }
-      }
-    }
-    Map<String, LayerState> layers = runs.get(oldestRun);
-    layers.remove(oldestLayer);
-    if (layers.isEmpty()) {
-      runs.remove(oldestRun);
-    }
-    layerCount--;
-    evicted++;
-    version.incrementAndGet(); // the runs list changed
-  }
-
-  /** Keeps the first, every other point, and the last: history stays bounded, its span whole. */
-  private static void thin(List<AlignmentUpdate> history) {
-    AlignmentUpdate last = history.get(history.size() - 1);
-    List<AlignmentUpdate> kept = new ArrayList<>(history.size() / 2 + 1);
-    for (int i = 0; i < history.size() - 1; i += 2) {
-      kept.add(history.get(i));
-    }
-    kept.add(last);
-    history.clear();
-    history.addAll(kept);
-  }
-
-  /** Mutable state of one (run, layer), guarded by the store's lock. */
-  private static final class LayerState {
-    @Nullable DriftDiffusionEstimate estimate;
-    @Nullable DensityUpdate density;
-    final List<AlignmentUpdate> alignment = new ArrayList<>();
-    double[] flowShare = new double[0];
-    long alignmentPublishedMillis;
-    long version;
-
-    /**
-     * Keeps the history ordered with one point per step: a step published again (an analysis
-     * resumed from its checkpoints republishes what followed them) replaces its point; a step
-     * older than the newest is put in its place. True if it is a new newest step.
-     */
-    boolean addAlignment(AlignmentUpdate a) {
-      int n = alignment.size();
-      if (n == 0 || a.getStep() > alignment.get(n - 1).getStep()) {
-        alignment.add(a);
-        return true;
-      }
-      int i = n - 1;
-      while (i >= 0 && alignment.get(i).getStep() > a.getStep()) {
-        i--;
-      }
-      if (i >= 0 && alignment.get(i).getStep() == a.getStep()) {
-        alignment.set(i, a);
-      } else {
-        alignment.add(i + 1, a);
-      }
-      return false;
-    }
-
-    void updateFlowShare() {
-      if (estimate == null || density == null || estimate.getEntriesCount() != density.getEntriesCount()) {
-        return;
-      }
+  /** Recomputes the layer's flow shares when its estimate and density have the same entries; the shares. */
+  private static double[] updateFlowShare(LayerOutputs<PageState> l) {
+    DriftDiffusionEstimate estimate = l.estimate();
+    DensityUpdate density = l.density();
+    if (estimate != null && density != null && estimate.getEntriesCount() == density.getEntriesCount()) {
       double[] shares = new double[density.getEntriesCount()];
       Arrays.fill(shares, Double.NaN);
       for (int e = 0; e < shares.length; e++) {
         shares[e] = FlowShares.of(estimate.getEntries(e), density.getEntries(e));
       }
-      flowShare = shares;
+      l.extra().flowShare = shares;
     }
+    return l.extra().flowShare;
+  }
 
-    LayerSummary summary(String run, String layer) {
-      return LayerView.summaryOf(run, layer, version, estimate, density,
-          alignment.isEmpty() ? null : alignment.get(alignment.size() - 1));
-    }
-
-    LayerView view(String run, String layer) {
-      return new LayerView(run, layer, version, estimate, density, List.copyOf(alignment), flowShare.clone(),
-          alignmentPublishedMillis);
-    }
+  /** What the page keeps per (run, layer) besides the outputs, guarded by the store's lock. */
+  private static final class PageState {
+    double[] flowShare = new double[0];
+    /** Kafka timestamp of the newest alignment step's first publication, 0 = unknown. */
+    long alignmentPublishedMillis;
   }
 }

@@ -80,8 +80,11 @@ public final class CellMasses {
     return masses;
   }
 
-  /** The normalised CDF at the {@code cells + 1} edges (only if valid), computed on first use. */
-  double[] cumulative() {
+  /**
+   * The normalised CDF at the {@code cells + 1} edges (only if valid; the first {@code cells + 1}
+   * values of a buffer, read only), computed on first use.
+   */
+  public double[] cumulative() {
     if (!cumulativeReady) {
       Alignment.cumulative(values, grid.cells(), cumulative);
       cumulativeReady = true;

@@ -9,6 +9,8 @@ import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.forecast.ForecastScore;
 import dev.fpk.physics.forecast.Forecasts;
 import dev.fpk.physics.grid.Grid1D;
+import dev.fpk.physics.verdict.ReferenceBootstrap;
+import dev.fpk.physics.verdict.W1Verdict;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -27,13 +29,19 @@ import java.util.SplittableRandom;
  *       and the sampling floor (W1 between the even and odd replicas);
  *   <li>{@code forecast-score}: the three scores of one forecast (FP and its two baselines);
  *   <li>{@code kde}: the Silverman kernel density estimate a forecast starts from;
- *   <li>{@code gaussian-moments}: the Gaussian baseline 10 steps ahead.
+ *   <li>{@code gaussian-moments}: the Gaussian baseline 10 steps ahead;
+ *   <li>{@code verdict}: the bootstrap floor and p-value of the entry's W1 ({@link W1Verdict}, path
+ *       {@code drawless}, as the solver computes them every step, the density's CDF already made by
+ *       its W1), and by their definition ({@link ReferenceBootstrap}, path {@code reference}, 200
+ *       draws of 64 samples; timed on {@value #REFERENCE_ENTRIES} entries).
  * </ul>
  */
 final class EntryBench {
   private static final int CELLS = 128;
   private static final int REPLICAS = 64;
   private static final int ENTRIES = 256;
+  private static final int REFERENCE_ENTRIES = 8;
+  private static final int REFERENCE_DRAWS = 200;
 
   private final Grid1D[] grids = new Grid1D[ENTRIES];
   private final double[][] densities = new double[ENTRIES][];
@@ -41,6 +49,10 @@ final class EntryBench {
   private final double[] drift = new double[CELLS];
   private final double[] diffusion = new double[CELLS];
   private final PreparedSamples prepared = new PreparedSamples();
+  private final W1Verdict verdict = new W1Verdict();
+  private final CellMasses[] theories = new CellMasses[ENTRIES];
+  private final double[] observed = new double[ENTRIES];
+  private final SplittableRandom random = new SplittableRandom(13);
   private double sink;
 
   private EntryBench() {
@@ -56,6 +68,10 @@ final class EntryBench {
       }
       grids[e] = Grid1D.of(2 * min - max, 2 * max - min, CELLS);
       densities[e] = Gaussians.cellAverages(grids[e], 0.1 + 0.002 * rnd.nextGaussian(), 0.021, true);
+    }
+    for (int e = 0; e < ENTRIES; e++) {
+      theories[e] = new CellMasses().set(grids[e], densities[e]);
+      observed[e] = Alignment.wasserstein1(theories[e], PreparedSamples.of(samples[e]));
     }
     Grid1D g = grids[0];
     for (int i = 0; i < CELLS; i++) {
@@ -73,15 +89,37 @@ final class EntryBench {
     b.report(out, "kde", "raw", b::kdeReference);
     b.report(out, "kde", "prepared", b::kdePrepared);
     b.report(out, "gaussian-moments", "raw", b::gaussianMoments);
+    b.report(out, "verdict", "drawless", b::verdict);
+    b.report(out, "verdict", "reference", b::verdictReference, REFERENCE_ENTRIES);
   }
 
   private void report(PrintStream out, String name, String path, Runnable allEntries) {
-    double nanos = PhysicsBench.medianNanos(allEntries);
+    report(out, name, path, allEntries, ENTRIES);
+  }
+
+  private void report(PrintStream out, String name, String path, Runnable entries, int count) {
+    double nanos = PhysicsBench.medianNanos(entries);
     out.println(
         String.format(
             Locale.ROOT,
             "{\"name\":\"%s\",\"path\":\"%s\",\"cells\":%d,\"samples\":%d,\"micros\":%.3f}",
-            name, path, CELLS, REPLICAS, nanos / 1e3 / ENTRIES));
+            name, path, CELLS, REPLICAS, nanos / 1e3 / count));
+  }
+
+  /** The verdict as the solver gets it: the theory prepared and its W1 taken (not timed here). */
+  private void verdict() {
+    for (int e = 0; e < ENTRIES; e++) {
+      CellMasses p = theories[e];
+      verdict.set(p, REPLICAS);
+      sink += verdict.floor() + verdict.pValue(observed[e]);
+    }
+  }
+
+  private void verdictReference() {
+    for (int e = 0; e < REFERENCE_ENTRIES; e++) {
+      ReferenceBootstrap r = ReferenceBootstrap.of(grids[e], densities[e], REPLICAS, REFERENCE_DRAWS, random);
+      sink += r.floor() + r.pValue(observed[e]);
+    }
   }
 
   private void scoreReference() {

@@ -33,10 +33,14 @@ import java.util.function.DoubleSupplier;
  *       pipeline where the fit changes every step, at 16 and 24 cells per axis: {@code cellsPerAxis,
  *       cells, millis}.
  *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
- *       forecast-score}, {@code kde}, {@code gaussian-moments}, in microseconds per entry.
+ *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds per
+ *       entry;
+ *   <li>the sorts ({@link SortBench});
+ *   <li>{@code spectral}: the spectral view's eigenvalues (512 to 2048 square), statistics and both
+ *       ({@link SpectralBench}), on one thread.
  * </ul>
  *
- * Not thread-safe (run one at a time); takes a few seconds.
+ * Not thread-safe (run one at a time); takes a few seconds, the spectral lines about 15 s more.
  */
 public final class PhysicsBench {
   private static final int MIN_WARMUP = 5;
@@ -57,6 +61,7 @@ public final class PhysicsBench {
     fpJoint4d(out, 24);
     EntryBench.run(out);
     SortBench.run(out);
+    SpectralBench.run(out, false);
   }
 
   /** Command-line entry: prints the JSON lines to standard output. */

@@ -113,6 +113,7 @@ final class FpKernels {
     b[i] = Math.max(-af, 0);
   }
 
+  // FpPairKernels repeats factorise, solve and trBdf2 for two lines at once, on purpose: two FMA chains, ~2x throughput
   /**
    * LU factors of {@code M = I - c L} ({@code ch = c / h}) in the form the sweeps use: {@code wn[i] =
    * -l[i] / piv[i-1]} (minus the lower multiplier), {@code gn[i] = -u[i] / piv[i]} (minus the scaled

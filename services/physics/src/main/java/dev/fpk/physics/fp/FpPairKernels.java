@@ -102,6 +102,7 @@ final class FpPairKernels {
       outA[i] = ya * ip[oa + i];
       outB[i] = yb * ip[ob + i];
     }
+    // stage 2 repeats stage 1's sweeps inline (not solve()): its backward sweep also sums the negatives, one pass
     xa = 0;
     xb = 0;
     double na = 0, nb = 0;

@@ -164,6 +164,7 @@ public final class TensorFokkerPlanck implements FokkerPlanckSolver {
     }
   }
 
+  /** The mirror of {@link #gather}, written apart so that neither copy loop carries a direction test. */
   private void scatter(int k, double[] src, double[] dst) {
     int n = axes[k].cells();
     int s = stride[k];

@@ -5,9 +5,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.fpk.physics.spectral.SingularValues;
 import org.junit.jupiter.api.Test;
 
-/** The numerics import no actors, Kafka, metrics or ND4J (CONVENTIONS.md, Build). */
+/**
+ * The numerics import no actors, Kafka, metrics or ND4J (services/README.md), and native linear
+ * algebra (the OpenBLAS binding ND4J ships) only behind {@link SingularValues}: checked here, in
+ * the module itself, so a change to physics fails its own build. The rules between modules are
+ * checked on all of them together in the app's {@code ModuleGraphTest}.
+ */
 class LayeringTest {
   static final JavaClasses PHYSICS =
       new ClassFileImporter()
@@ -22,18 +28,23 @@ class LayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.apache.pekko..", "org.apache.kafka..", "io.micrometer..", "org.nd4j..")
+        .allowEmptyShould(false) // the physics classes are there: an empty set means the import broke
         .check(PHYSICS);
   }
 
   @Test
-  void shouldKeepInternalPackageOutOfPublicSignaturesOfOtherModules() {
+  void shouldCallNativeLinearAlgebraOnlyFromSingularValues() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.fpk.physics..")
+        .resideInAPackage("dev.fpk.physics..")
+        .and()
+        .doNotHaveFullyQualifiedName(SingularValues.class.getName())
+        .and()
+        .doNotHaveFullyQualifiedName(SingularValues.Route.class.getName())
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("dev.fpk.physics.internal..")
-        .allowEmptyShould(true)
+        .resideInAnyPackage("org.bytedeco..")
+        .allowEmptyShould(false)
         .check(PHYSICS);
   }
 }

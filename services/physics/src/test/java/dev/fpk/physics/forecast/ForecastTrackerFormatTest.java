@@ -23,35 +23,41 @@ class ForecastTrackerFormatTest {
     double[] d = new double[40];
     java.util.Arrays.fill(d, 1e-3);
     ForecastTracker t = new ForecastTracker(2);
-    t.issue(10, 5, g, Gaussians.cellAverages(g, 0.1, 0.2, true), mu, d);
-    t.issue(11, 3, g, new double[40], mu, d); // zero mass: NaN baseline
+    double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
+    double[] empty = new double[40]; // zero mass: NaN baseline
+    t.issue(10, 5, g, start, mu, d);
+    t.issue(11, 3, g, empty, mu, d);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     t.writeTo(new DataOutputStream(bytes));
 
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-    assertEquals(2, in.readInt()); // substeps per step
-    assertEquals(2, in.readInt()); // pending
+    // the same forecasts computed here, written field by field with writeDouble
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     DataOutputStream e = new DataOutputStream(expected);
-    e.writeInt(2);
-    e.writeInt(2);
-    for (long[] issued : new long[][] {{10, 15}, {11, 14}}) {
-      e.writeLong(issued[0]);
-      e.writeLong(issued[1]);
-      e.writeDouble(g.lo());
-      e.writeDouble(g.width());
-      e.writeInt(40);
-      for (int k = 0; k < 3 * 40; k++) {
-        in.skipNBytes(k == 0 ? 8 + 8 + 8 + 8 + 4 : 0);
-        e.writeDouble(in.readDouble());
-      }
-    }
-    // the same numbers written field by field with writeDouble give the same bytes
+    e.writeInt(2); // substeps per step
+    e.writeInt(2); // pending
+    writeExpected(e, 10, 5, g, start, mu, d);
+    writeExpected(e, 11, 3, g, empty, mu, d);
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
     ForecastTracker back = ForecastTracker.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     back.writeTo(new DataOutputStream(again));
     org.junit.jupiter.api.Assertions.assertArrayEquals(bytes.toByteArray(), again.toByteArray());
     assertEquals(2, back.pending());
+  }
+
+  /** One pending forecast as {@link ForecastTracker#writeTo} should write it (2 substeps per step). */
+  private static void writeExpected(DataOutputStream e, long now, int k, Grid1D g, double[] density, double[] mu,
+      double[] d) throws Exception {
+    e.writeLong(now);
+    e.writeLong(now + k);
+    e.writeDouble(g.lo());
+    e.writeDouble(g.width());
+    e.writeInt(g.cells());
+    for (double[] forecast : new double[][] {Forecasts.fokkerPlanck(g, density, mu, d, k, 2 * k),
+        Forecasts.persistence(density), Forecasts.gaussianMoments(g, density, mu, d, k)}) {
+      for (double v : forecast) {
+        e.writeDouble(v);
+      }
+    }
   }
 }

@@ -1,0 +1,136 @@
+package dev.fpk.estimator.checkpoint;
+
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The skeleton both checkpointed entities (estimator and solver of one (run, layer)) are built
+ * on: restore, stash, and reload when ahead.
+ *
+ * <ul>
+ *   <li><b>Restore.</b> On start the entity's latest checkpoint is loaded ({@link CheckpointLoader});
+ *       commands wait in a stash meanwhile; then the entity is built from its part of the
+ *       checkpoint (none: it starts empty) and takes them in the order they came.
+ *   <li><b>Reload when ahead.</b> A stream that meets the entity for the first time ({@code
+ *       previous} = -1) feeds it from the committed offsets, which only its stored checkpoint
+ *       matches. An entity that has applied anything since it was restored (fed by an earlier
+ *       stream that failed or lost the partition before it saved those records) reloads its
+ *       checkpoint before that command, so the new stream's records are applied again and their
+ *       outputs produced again instead of skipped.
+ * </ul>
+ *
+ * <p>One instance per entity actor, touched only in that actor's message handling.
+ *
+ * @param <C> the entity's command type
+ */
+public final class CheckpointedEntity<C> {
+
+  /** Commands that may wait while the checkpoint loads. */
+  private static final int STASH_CAPACITY = 10_000;
+
+  /**
+   * The entity's own command that brings the loaded checkpoint to it (empty: none stored), or the
+   * failure of the load (checkpoint then empty).
+   */
+  public interface Restored {
+    Optional<EntityCheckpoint> checkpoint();
+
+    @Nullable Throwable failure();
+  }
+
+  /** Builds the running entity from its part of the checkpoint (null: none, start empty). */
+  @FunctionalInterface
+  public interface Start<C> {
+    Behavior<C> start(ActorContext<C> ctx, CheckpointedEntity<C> skeleton, byte @Nullable [] state);
+  }
+
+  private final Class<C> type;
+  private final String entityId;
+  private final CheckpointLoader checkpoints;
+  private final Function<EntityCheckpoint, byte[]> part;
+  private final BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored;
+  private final StashBuffer<C> stash;
+  private final Start<C> start;
+  /** Applied something since restored: the state may be ahead of the stored checkpoint. */
+  private boolean aheadOfRestore;
+
+  private CheckpointedEntity(Class<C> type, String entityId, CheckpointLoader checkpoints,
+      Function<EntityCheckpoint, byte[]> part, BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
+      StashBuffer<C> stash, Start<C> start) {
+    this.type = type;
+    this.entityId = entityId;
+    this.checkpoints = checkpoints;
+    this.part = part;
+    this.restored = restored;
+    this.stash = stash;
+    this.start = start;
+  }
+
+  /**
+   * The entity {@code entityId}: restores its checkpoint first, then takes commands.
+   *
+   * @param part the entity's part of the checkpoint record
+   * @param restored makes the entity's {@link Restored} command of a loaded checkpoint or a failure
+   * @param start builds the running entity from its restored state
+   */
+  public static <C> Behavior<C> create(Class<C> type, String entityId, CheckpointLoader checkpoints,
+      Function<EntityCheckpoint, byte[]> part, BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
+      Start<C> start) {
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx ->
+        new CheckpointedEntity<>(type, entityId, checkpoints, part, restored, stash, start).restoring(ctx)));
+  }
+
+  /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
+  private Behavior<C> restoring(ActorContext<C> ctx) {
+    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> restored.apply(e == null ? cp : Optional.empty(), e));
+    return Behaviors.receive(type)
+        .onAnyMessage(m -> {
+          if (m instanceof Restored r) {
+            return restore(r);
+          }
+          stash.stash(m);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<C> restore(Restored r) {
+    if (r.failure() != null) {
+      throw new IllegalStateException("could not load the checkpoint of " + entityId, r.failure());
+    }
+    aheadOfRestore = false;
+    return Behaviors.setup(c -> stash.unstashAll(start.start(c, this, r.checkpoint().map(part).orElse(null))));
+  }
+
+  /** Notes that the entity applied something: its state is now ahead of the stored checkpoint. */
+  public void applied() {
+    aheadOfRestore = true;
+  }
+
+  /**
+   * Whether a command must wait for a reload of the checkpoint: it is the first of a stream that
+   * meets this entity ({@code previous} < 0) while the entity may hold records no checkpoint saved.
+   */
+  public boolean mustReload(long previous) {
+    return previous < 0 && aheadOfRestore;
+  }
+
+  /**
+   * Back to the stored checkpoint, then {@code msg}: the entity is built afresh from the
+   * checkpoint and takes the command (and whatever came meanwhile) after it.
+   *
+   * @param unit and {@code position}: where the entity stood, for the log ("offset 12", "step 40")
+   */
+  public Behavior<C> reloadThen(ActorContext<C> ctx, C msg, String unit, long position) {
+    ctx.getLog().info("{}: first fed by a stream while ahead of its checkpoint (at {} {}):"
+        + " reloading the checkpoint first", entityId, unit, position);
+    stash.stash(msg);
+    return restoring(ctx);
+  }
+}
