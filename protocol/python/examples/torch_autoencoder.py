@@ -9,31 +9,32 @@ B x d entries of a minibatch), plain SGD, trained together as one batched progra
 into d dimensions plus Gaussian noise, generated from the seed (no download); replica r starts
 from its own initialisation (seed + r) and draws its own minibatch order.
 
-Every ``--every`` optimiser steps (and at step 0) it publishes, for every replica and watched
-layer, the weight matrix to fpk with ``fpk_client.publish``: learning rate, batch size, the
-replica's minibatch loss, the optimiser, the replica's seed, ensemble_size = R and the layer's
-inputs on a fixed probe batch. fpk's estimators and solvers analyse the ensemble while it trains.
+The stacked weights are watched with ``fpk_client.watch_ensemble``: every ``--every`` optimiser
+steps (and at step 0) it publishes, for every replica and watched layer, the weight matrix with
+the learning rate, batch size, the replica's minibatch loss, the optimiser, the replica's seed,
+ensemble_size = R and the layer's inputs on a fixed probe batch. fpk's estimators and solvers
+analyse the ensemble while it trains.
 
-Run it with Debian's interpreter (python3-torch, python3-protobuf, python3-confluent-kafka):
+Run it with Debian's interpreter (python3-torch, python3-protobuf, python3-confluent-kafka) and
+the fpk_client package installed (pip install --no-build-isolation --no-deps ./protocol/python in a
+venv made with --system-site-packages, or PYTHONPATH=protocol/python):
 
-    /usr/bin/python3 protocol/python/examples/torch_autoencoder.py --bootstrap 127.0.0.1:9092 \\
+    python protocol/python/examples/torch_autoencoder.py --bootstrap 127.0.0.1:9092 \\
         --run-id torch-1 --replicas 16 --steps 300 --every 5
 
 The last line printed is one JSON object with what was published and how fast (snapshots/s).
 The data and minibatch order come from torch's generator, so the numbers are not bit-identical
 to the Java trainer's for the same seed; the model, initialisation law and optimiser are the same.
 """
-import argparse
 import json
 import math
-import os
 import sys
 import time
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import fpk_client  # noqa: E402
+import fpk_client
+import training_args
 
 
 def layer_names(hidden_count):
@@ -109,9 +110,9 @@ class AutoencoderEnsemble:
         self.losses = per_replica.detach()
         self.step_count += 1
 
-    @torch.no_grad()
-    def weights(self, layer):
-        return self.W[self.names.index(layer)].detach()  # [R, out, in]
+    def stacked_weights(self):
+        """{layer: W [R, out, in]}, the tensors the SGD step updates in place."""
+        return dict(zip(self.names, self.W))
 
     @torch.no_grad()
     def probe_inputs(self, layer):
@@ -120,43 +121,19 @@ class AutoencoderEnsemble:
         return self._forward(x, upto=self.names.index(layer))
 
 
-def publish_all(producer, args, ensemble):
-    sent = 0
-    for layer in args.layers:
-        weights = ensemble.weights(layer).numpy()
-        probes = ensemble.probe_inputs(layer).numpy()
-        for r in range(ensemble.R):
-            extras = {"optimizer": "sgd", "seed": args.seed + r, "ensemble_size": ensemble.R,
-                      "probe_inputs": probes[r]}
-            if ensemble.step_count > 0:
-                extras["loss"] = float(ensemble.losses[r])
-            sent += fpk_client.publish(producer, args.run_id, r, ensemble.step_count, layer, weights[r],
-                                       learning_rate=args.lr, batch_size=args.batch, flush=False, **extras)
-    return sent
-
-
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bootstrap", default=os.environ.get("FPK_BOOTSTRAP", "127.0.0.1:9092"),
-                    help="Kafka bootstrap servers (default: $FPK_BOOTSTRAP or 127.0.0.1:9092)")
-    ap.add_argument("--run-id", default="torch")
+    ap = training_args.parser(__doc__, run_id="torch", hidden="16,2,2,16")
     ap.add_argument("--replicas", type=int, default=16, help="R, replicas trained together (default 16)")
-    ap.add_argument("--steps", type=int, default=300, help="optimiser steps (default 300)")
-    ap.add_argument("--every", type=int, default=5, help="publish every N optimiser steps (default 5)")
     ap.add_argument("--layers", default="bottleneck", help="comma-separated layers to publish (default bottleneck)")
     ap.add_argument("--dim", type=int, default=32, help="data dimension d (default 32)")
-    ap.add_argument("--hidden", default="16,2,2,16", help="hidden widths (default 16,2,2,16)")
-    ap.add_argument("--lr", type=float, default=0.1, help="SGD learning rate per step (default 0.1)")
-    ap.add_argument("--batch", type=int, default=32, help="minibatch size B (default 32)")
-    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data-size", type=int, default=4096, help="generated training samples (default 4096)")
     ap.add_argument("--noise", type=float, default=0.05, help="noise on the manifold (default 0.05)")
     ap.add_argument("--probe", type=int, default=64, help="rows of the fixed probe batch (default 64)")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     args = ap.parse_args(argv)
     args.layers = [s for s in args.layers.split(",") if s]
-    if args.every < 1 or args.steps < 0 or args.replicas < 1:
-        ap.error("need --every >= 1, --steps >= 0, --replicas >= 1")
+    training_args.check(ap, args)
+    if args.replicas < 1:
+        ap.error("need --replicas >= 1")
     return args
 
 
@@ -168,24 +145,22 @@ def main(argv=None):
     data = manifold_data(args.data_size, args.dim, args.noise, data_gen)
     probe = manifold_data(args.probe, args.dim, args.noise, data_gen)
     ensemble = AutoencoderEnsemble(widths, args.replicas, args.batch, args.lr, args.seed, data, probe)
-    unknown = [l for l in args.layers if l not in ensemble.names]
-    if unknown:
-        sys.exit("unknown layers %s; this model has %s" % (unknown, ensemble.names))
-
-    from confluent_kafka import Producer  # Debian: python3-confluent-kafka
-    producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 5})
     start = time.perf_counter()
-    sent = publish_all(producer, args, ensemble)
+    try:
+        watcher = fpk_client.watch_ensemble(
+            ensemble.stacked_weights(), bootstrap=args.bootstrap, run_id=args.run_id, every=args.every,
+            layers=args.layers, learning_rate=args.lr, batch_size=args.batch, optimizer="sgd",
+            seed=[args.seed + r for r in range(args.replicas)], probes=ensemble.probe_inputs)
+    except (ValueError, fpk_client.BrokerUnreachable) as e:
+        sys.exit(str(e))
     first_loss = None
-    while ensemble.step_count < args.steps:
-        ensemble.step()
-        if first_loss is None:
-            first_loss = float(ensemble.losses.mean())
-        if ensemble.step_count % args.every == 0:
-            sent += publish_all(producer, args, ensemble)
-    remaining = producer.flush(60)
-    if remaining:
-        sys.exit("%d snapshots still undelivered after 60 s" % remaining)
+    with watcher:
+        while ensemble.step_count < args.steps:
+            ensemble.step()
+            watcher.step(ensemble.losses)  # one loss per replica
+            if first_loss is None:
+                first_loss = float(ensemble.losses.mean())
+    sent = watcher.snapshots
     seconds = time.perf_counter() - start
     print(json.dumps({
         "runId": args.run_id, "replicas": args.replicas, "widths": widths, "layers": args.layers,

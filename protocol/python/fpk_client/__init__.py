@@ -1,98 +1,64 @@
-"""fpk_client: publish weight snapshots of a training run to fpk.
+"""fpk_client: let fpk watch a training run.
 
-One call, :func:`publish`, turns a weight matrix (a PyTorch tensor, a NumPy array or nested
-lists) into ``fpk.v1.WeightSnapshot`` messages (chunked if the matrix is larger than a Kafka
-message) and sends them to the topic ``fpk.snapshots.v1`` with the key ``<run_id>/<layer>``.
-The wire format is specified in ``protocol/README.md``; the protobuf code is generated from
-``protocol/src/main/proto/fpk/v1/fpk.proto`` by ``protocol/python/generate.sh`` (Debian's
-``protoc``), on first import if it is missing.
+Two lines watch a PyTorch model (:func:`watch`; :func:`watch_ensemble` for R replicas in one
+process)::
 
-Dependencies: Debian's ``python3-protobuf`` and, for :func:`publish` only,
-``python3-confluent-kafka``. Nothing else (NumPy and PyTorch tensors are accepted, not required).
+    with fpk_client.watch(model, bootstrap="127.0.0.1:9092", run_id="run-7", optimizer=opt,
+                          batch_size=32, every=10) as w:
+        for x, y in batches:
+            ...  # forward, backward, opt.step()
+            w.step(loss)
 
-Example::
+Lower down, :func:`publish` sends one weight matrix (a PyTorch tensor, a NumPy array or nested
+lists) as ``fpk.v1.WeightSnapshot`` messages (chunked if larger than a Kafka message) to the topic
+``fpk.snapshots.v1`` with the key ``<run_id>/<layer>``, and :func:`write_replay` writes them to a
+file for ``fpk replay``. The wire format is specified in ``protocol/README.md``; the protobuf code in
+``fpk_client/_generated`` is generated from ``protocol/src/main/proto/fpk/v1/fpk.proto`` by
+``protocol/python/generate.sh`` and ships in the package, whose version is the wire protocol's.
 
-    import fpk_client
-    for step in range(steps):
-        ...  # one optimiser step
-        if step % 10 == 0:
-            fpk_client.publish("127.0.0.1:9092", "run-7", replica, step, "bottleneck",
-                               model.mid.weight, learning_rate=0.05, batch_size=32,
-                               loss=float(loss), optimizer="sgd", ensemble_size=8)
-    fpk_client.flush()
+Dependencies: Debian's ``python3-protobuf``, ``python3-numpy``, ``python3-confluent-kafka`` (to
+send) and ``python3-torch`` (for :func:`watch`).
 """
 
 import json
-import math
 import os
-import struct
-import subprocess
-import sys
 import time
+
+from ._generated.version import WIRE_VERSION, __version__
+from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, GRADIENT_MEAN_FIELD, GRADIENT_VARIANCE_FIELD, MAX_ID_LENGTH,
+                    MAX_VALUES, PROBE_INPUTS_FIELD, RECORD_HEADERS, SCHEMA_HEADER, SCHEMA_NAME, SNAPSHOTS_TOPIC,
+                    VALUES_FIELD, WeightSnapshot, as_float32, check_header, encode_records, first_non_finite,
+                    packed_floats, producer_config, snapshot_key, varint)
+from .watching import BrokerUnreachable, Watcher, watch, watch_ensemble
 
 __all__ = [
     "SNAPSHOTS_TOPIC", "SCHEMA_HEADER", "SCHEMA_NAME", "DEFAULT_MAX_MESSAGE_BYTES", "MAX_ID_LENGTH",
-    "MAX_VALUES", "WeightSnapshot", "snapshot_key", "build_snapshot", "build_snapshots", "split",
-    "publish", "flush", "encode_delimited", "to_json_line", "write_replay",
+    "MAX_VALUES", "WIRE_VERSION", "WeightSnapshot", "snapshot_key", "build_snapshot", "build_snapshots",
+    "split", "publish", "flush", "encode_delimited", "to_json_line", "write_replay", "watch",
+    "watch_ensemble", "Watcher", "BrokerUnreachable",
 ]
-
-SNAPSHOTS_TOPIC = "fpk.snapshots.v1"
-SCHEMA_HEADER = "fpk-schema"
-SCHEMA_NAME = "fpk.v1.WeightSnapshot"
-DEFAULT_MAX_MESSAGE_BYTES = 900_000
-"""Serialized bytes per message, under Kafka's default limit of about 1 MB."""
-MAX_ID_LENGTH = 256
-MAX_VALUES = 2048 * 2048
-"""fpk's default limit on the entries of one matrix (all chunks together)."""
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _load_generated():
-    try:
-        from ._generated.fpk.v1 import fpk_pb2  # noqa: F401
-        return fpk_pb2
-    except ImportError:
-        pass
-    script = os.path.join(os.path.dirname(_HERE), "generate.sh")
-    if os.path.exists(script):
-        subprocess.run(["sh", script], check=True, stdout=sys.stderr)
-    try:
-        from ._generated.fpk.v1 import fpk_pb2  # noqa: F811
-        return fpk_pb2
-    except ImportError as e:
-        raise ImportError(
-            "fpk_client: the protobuf code is not generated; run protocol/python/generate.sh "
-            "(needs Debian's protobuf-compiler and python3-protobuf): %s" % e) from e
-
-
-fpk_pb2 = _load_generated()
-WeightSnapshot = fpk_pb2.WeightSnapshot
 
 _EXTRAS = {
     "ensemble_size", "time_unix_millis", "loss", "optimizer", "seed",
     "probe_inputs", "gradient_mean", "gradient_variance",
 }
-
-
-def snapshot_key(run_id, layer):
-    """The Kafka key: run id with '%' -> '%25' and '/' -> '%2F', then '/', then the layer."""
-    return run_id.replace("%", "%25").replace("/", "%2F") + "/" + layer
+_FLOAT_FIELDS = {"values": VALUES_FIELD, "probe_inputs": PROBE_INPUTS_FIELD,
+                 "gradient_mean": GRADIENT_MEAN_FIELD, "gradient_variance": GRADIENT_VARIANCE_FIELD}
 
 
 def _flatten(tensor, name):
-    """(shape, values) of a tensor, array, nested list or scalar; values as Python floats, row-major."""
+    """(shape, values) of a tensor, array, nested list or scalar; values a flat float32 array, row-major."""
     t = tensor
     if hasattr(t, "detach"):  # torch
         t = t.detach()
         if hasattr(t, "cpu"):
             t = t.cpu()
-        t = t.numpy()
+        t = t.float().numpy()
     if hasattr(t, "shape") and hasattr(t, "ravel"):  # numpy
         shape = [int(d) for d in t.shape] or [1]
-        return shape, [float(v) for v in t.ravel().tolist()]
+        return shape, as_float32(t)
     if isinstance(t, (int, float)):
-        return [1], [float(t)]
+        return [1], as_float32([t])
     shape = []
     probe = t
     while isinstance(probe, (list, tuple)):
@@ -114,51 +80,47 @@ def _flatten(tensor, name):
             walk(y, depth + 1)
 
     walk(t, 0)
-    return shape, values
+    return shape, as_float32(values)
 
 
-def _flat(values, name):
-    if values is None:
-        return []
-    return _flatten(values, name)[1]
-
-
-def _check(msg):
-    for field in ("run_id", "layer"):
-        v = getattr(msg, field)
-        if not v:
-            raise ValueError("%s is empty" % field)
-        if len(v) > MAX_ID_LENGTH:
-            raise ValueError("%s has %d characters, at most %d" % (field, len(v), MAX_ID_LENGTH))
-        for i, c in enumerate(v):
-            if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f:
-                raise ValueError("%s contains control character U+%04X at index %d" % (field, ord(c), i))
-    if msg.step < 0:
-        raise ValueError("step = %d: must be >= 0" % msg.step)
-    if msg.replica < 0:
-        raise ValueError("replica = %d: must be >= 0" % msg.replica)
-    if msg.ensemble_size < 0 or (msg.ensemble_size > 0 and msg.replica >= msg.ensemble_size):
-        raise ValueError("replica = %d, ensemble_size = %d: need 0 <= replica < ensemble_size (or ensemble_size 0)"
-                         % (msg.replica, msg.ensemble_size))
-    if not msg.shape:
-        raise ValueError("shape is empty: at least one dimension is needed")
-    total = 1
-    for i, d in enumerate(msg.shape):
-        if d <= 0:
-            raise ValueError("shape[%d] = %d: every dimension must be >= 1" % (i, d))
-        total *= d
-    if total > MAX_VALUES:
-        raise ValueError("shape %s has %d elements, at most %d" % (list(msg.shape), total, MAX_VALUES))
-    if total != len(msg.values):
-        raise ValueError("shape %s has %d elements but values has %d" % (list(msg.shape), total, len(msg.values)))
-    for field in ("values", "probe_inputs", "gradient_mean", "gradient_variance"):
-        for i, v in enumerate(getattr(msg, field)):
-            if not math.isfinite(v):
-                raise ValueError("%s[%d] = %s: %s must be finite" % (field, i, v, field))
+def _check_arrays(total, arrays):
+    """Lengths and finiteness of the float fields (name -> float32 array) of a snapshot of ``total`` values."""
+    if total != arrays["values"].size:
+        raise ValueError("shape has %d elements but values has %d" % (total, arrays["values"].size))
+    for field, values in arrays.items():
+        i = first_non_finite(values)
+        if i is not None:
+            raise ValueError("%s[%d] = %s: %s must be finite" % (field, i, values[i], field))
     for field in ("gradient_mean", "gradient_variance"):
-        n = len(getattr(msg, field))
+        n = arrays[field].size if field in arrays else 0
         if n and n != total:
             raise ValueError("%s has %d entries: must be empty or as many as values (%d)" % (field, n, total))
+
+
+def _parts(run_id, replica, step, layer, tensor, learning_rate, batch_size, validate, extras):
+    """(header, float arrays by field name) of one matrix, checked unless ``validate`` is False."""
+    unknown = set(extras) - _EXTRAS
+    if unknown:
+        raise TypeError("unknown snapshot fields %s; known: %s" % (sorted(unknown), sorted(_EXTRAS)))
+    shape, values = _flatten(tensor, "tensor")
+    header = WeightSnapshot(run_id=run_id, replica=int(replica), step=int(step), layer=layer,
+                            learning_rate=float(learning_rate), batch_size=int(batch_size))
+    header.shape.extend(shape)
+    header.time_unix_millis = int(extras.get("time_unix_millis", time.time() * 1000))
+    if extras.get("loss") is not None:
+        header.loss = float(extras["loss"])
+    for field in ("ensemble_size", "seed"):
+        if extras.get(field) is not None:
+            setattr(header, field, int(extras[field]))
+    if extras.get("optimizer") is not None:
+        header.optimizer = str(extras["optimizer"])
+    arrays = {"values": values}
+    for field in ("probe_inputs", "gradient_mean", "gradient_variance"):
+        if extras.get(field) is not None:
+            arrays[field] = _flatten(extras[field], field)[1]
+    if validate:
+        _check_arrays(check_header(header), arrays)
+    return header, arrays
 
 
 def build_snapshot(run_id, replica, step, layer, tensor, learning_rate=0.0, batch_size=0,
@@ -166,27 +128,9 @@ def build_snapshot(run_id, replica, step, layer, tensor, learning_rate=0.0, batc
     """One unchunked WeightSnapshot. ``extras``: ensemble_size, time_unix_millis (default: now),
     loss, optimizer, seed, probe_inputs, gradient_mean, gradient_variance (tensors for the last
     three). Raises ValueError naming the field and the value if fpk would reject it (unless
-    ``validate`` is False, for tests of the rejection path)."""
-    unknown = set(extras) - _EXTRAS
-    if unknown:
-        raise TypeError("unknown snapshot fields %s; known: %s" % (sorted(unknown), sorted(_EXTRAS)))
-    shape, values = _flatten(tensor, "tensor")
-    msg = WeightSnapshot(run_id=run_id, replica=int(replica), step=int(step), layer=layer,
-                         learning_rate=float(learning_rate), batch_size=int(batch_size))
-    msg.shape.extend(shape)
-    msg.values.extend(values)
-    msg.time_unix_millis = int(extras.get("time_unix_millis", time.time() * 1000))
-    if extras.get("loss") is not None:
-        msg.loss = float(extras["loss"])
-    for field in ("ensemble_size", "seed"):
-        if extras.get(field) is not None:
-            setattr(msg, field, int(extras[field]))
-    if extras.get("optimizer") is not None:
-        msg.optimizer = str(extras["optimizer"])
-    for field in ("probe_inputs", "gradient_mean", "gradient_variance"):
-        getattr(msg, field).extend(_flat(extras.get(field), field))
-    if validate:
-        _check(msg)
+    ``validate`` is False, for tests of the rejection path). The floats go in as packed buffers."""
+    msg, arrays = _parts(run_id, replica, step, layer, tensor, learning_rate, batch_size, validate, extras)
+    msg.MergeFromString(b"".join(packed_floats(_FLOAT_FIELDS[f], a) for f, a in arrays.items()))
     return msg
 
 
@@ -254,17 +198,27 @@ def _producer(producer_or_bootstrap):
     p = _producers.get(producer_or_bootstrap)
     if p is None:
         from confluent_kafka import Producer  # Debian: python3-confluent-kafka
-        p = Producer({"bootstrap.servers": producer_or_bootstrap, "linger.ms": 5,
-                      "message.max.bytes": 1_000_000})
+        p = Producer(producer_config(producer_or_bootstrap))
         _producers[producer_or_bootstrap] = p
     return p, True
+
+
+def _records(run_id, replica, step, layer, tensor, learning_rate, batch_size, max_message_bytes, extras):
+    """The serialized records of one matrix; one packed buffer per float field, chunked by bytes."""
+    if extras.get("gradient_mean") is not None or extras.get("gradient_variance") is not None:
+        return [m.SerializeToString() for m in build_snapshots(
+            run_id, replica, step, layer, tensor, learning_rate, batch_size,
+            max_message_bytes=max_message_bytes, **extras)]
+    header, arrays = _parts(run_id, replica, step, layer, tensor, learning_rate, batch_size, True, extras)
+    return encode_records(header, arrays["values"], arrays.get("probe_inputs"), max_message_bytes)
 
 
 def publish(producer_or_bootstrap, run_id, replica, step, layer, tensor, learning_rate=0.0,
             batch_size=0, *, topic=SNAPSHOTS_TOPIC, max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES,
             flush=None, **extras):
     """Publishes one weight matrix of one replica at one step to fpk; returns the number of
-    messages sent (more than one when chunked).
+    messages sent (more than one when chunked). To watch a whole model, :func:`watch` does this
+    for you, off the training thread.
 
     ``producer_or_bootstrap``: a ``confluent_kafka.Producer`` (or anything with its ``produce``
     and ``poll`` methods), or a bootstrap address ``"host:port"`` for which a producer is made
@@ -274,8 +228,7 @@ def publish(producer_or_bootstrap, run_id, replica, step, layer, tensor, learnin
     broker refused a message.
     """
     producer, owned = _producer(producer_or_bootstrap)
-    messages = build_snapshots(run_id, replica, step, layer, tensor, learning_rate, batch_size,
-                               max_message_bytes=max_message_bytes, **extras)
+    records = _records(run_id, replica, step, layer, tensor, learning_rate, batch_size, max_message_bytes, extras)
     key = snapshot_key(run_id, layer).encode("utf-8")
     errors = []
 
@@ -283,13 +236,10 @@ def publish(producer_or_bootstrap, run_id, replica, step, layer, tensor, learnin
         if err is not None:
             errors.append(err)
 
-    for m in messages:
-        value = m.SerializeToString()
+    for value in records:
         while True:
             try:
-                producer.produce(topic, value=value, key=key,
-                                 headers=[(SCHEMA_HEADER, SCHEMA_NAME.encode("ascii"))],
-                                 on_delivery=on_delivery)
+                producer.produce(topic, value=value, key=key, headers=RECORD_HEADERS, on_delivery=on_delivery)
                 break
             except BufferError:  # local queue full: wait for the broker (back-pressure)
                 producer.poll(0.5)
@@ -300,7 +250,7 @@ def publish(producer_or_bootstrap, run_id, replica, step, layer, tensor, learnin
             raise RuntimeError("%d fpk messages still undelivered after 60 s" % remaining)
         if errors:
             raise RuntimeError("broker refused fpk messages: %s" % errors[:3])
-    return len(messages)
+    return len(records)
 
 
 def flush(timeout=60.0):
@@ -309,24 +259,12 @@ def flush(timeout=60.0):
         p.flush(timeout)
 
 
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
 def encode_delimited(snapshots):
     """Snapshots as a length-delimited stream (Java's writeDelimitedTo): the .pb replay format."""
     parts = []
     for s in snapshots:
         body = s.SerializeToString()
-        parts.append(_varint(len(body)))
+        parts.append(varint(len(body)))
         parts.append(body)
     return b"".join(parts)
 

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * An external trainer: the PyTorch example {@code protocol/python/examples/torch_autoencoder.py}
  * trains the autoencoder ensemble and publishes through {@code fpk_client}; fpk's estimators and
  * solvers analyse it and publish alignment figures for every layer it sent. Skipped, with the
- * reason, only where Debian's python3-torch, python3-protobuf, python3-confluent-kafka or
- * protobuf-compiler are missing ({@code deploy/install-test-deps.sh} installs them).
+ * reason, only where Debian's python3-torch, python3-protobuf or python3-confluent-kafka are
+ * missing ({@code deploy/install-test-deps.sh} installs them).
  */
 @Timeout(120)
 class PyTorchTrainerIT {
@@ -42,7 +42,7 @@ class PyTorchTrainerIT {
   @Test
   void shouldAnalyseEveryLayerThePyTorchExamplePublishes() throws Exception {
     assumePythonSideInstalled();
-    Path script = repositoryRoot().resolve("protocol/python/examples/torch_autoencoder.py");
+    Path script = PythonRuns.repositoryRoot().resolve("protocol/python/examples/torch_autoencoder.py");
     String runId = "torch-it-" + UUID.randomUUID();
     String bootstrap = TestKafka.bootstrap();
     try (Pipeline pipeline = Pipeline.start(ConfigFactory.load(), bootstrap, "fpk-test-" + UUID.randomUUID())) {
@@ -81,7 +81,9 @@ class PyTorchTrainerIT {
   private static JsonNode runExample(Path script, String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PYTHONPATH", PythonRuns.clientSource().toString()); // the client, uninstalled
+    Process p = builder.start();
     boolean finished = p.waitFor(60, TimeUnit.SECONDS);
     if (!finished) {
       p.destroyForcibly();
@@ -101,17 +103,5 @@ class PyTorchTrainerIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assumeTrue(p.waitFor() == 0, "skipped: " + PYTHON + " lacks python3-torch, python3-protobuf or "
         + "python3-confluent-kafka (run deploy/install-test-deps.sh): " + out.strip());
-    boolean protoc = Files.isExecutable(Path.of("/usr/bin/protoc"))
-        || new ProcessBuilder("sh", "-c", "command -v protoc").start().waitFor() == 0;
-    assumeTrue(protoc, "skipped: protoc is missing (apt-get install protobuf-compiler, or deploy/install-test-deps.sh)");
-  }
-
-  private static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("protocol/python/fpk_client"))) {
-      dir = dir.getParent();
-    }
-    assertTrue(dir != null, "run inside the fpk repository: " + Path.of("").toAbsolutePath());
-    return dir;
   }
 }
