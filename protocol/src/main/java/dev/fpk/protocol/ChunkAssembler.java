@@ -12,8 +12,8 @@ import java.util.Objects;
 /**
  * Reassembles chunked snapshots (see {@link Chunks}) by (run_id, replica, step, layer).
  *
- * <p>Feed it validated snapshots in any order ({@link #add}); unchunked ones pass straight
- * through. Memory is bounded: the buffers of incomplete snapshots together hold at most {@code
+ * <p>Feed it validated snapshots in any order ({@link #add}); unchunked ones pass straight through.
+ * Memory is bounded: the buffers of incomplete snapshots together hold at most {@code
  * maxPendingBytes} (4 bytes per value, times 1 to 3 for the gradient fields); when a new snapshot
  * does not fit, the oldest incomplete ones are evicted and reported by {@link #takeEvicted()} as
  * {@link RejectReason#INCOMPLETE_CHUNKS}. A chunk repeated with the same index (a redelivery) is
@@ -49,7 +49,9 @@ public final class ChunkAssembler {
   private final List<Evicted> evicted = new ArrayList<>();
   private long pendingBytes;
 
-  /** @param maxPendingBytes bound on the buffers of all incomplete snapshots together */
+  /**
+   * @param maxPendingBytes bound on the buffers of all incomplete snapshots together
+   */
   public ChunkAssembler(long maxPendingBytes) {
     if (maxPendingBytes < 4) {
       throw new IllegalArgumentException("maxPendingBytes = " + maxPendingBytes + ": must be >= 4");
@@ -73,11 +75,20 @@ public final class ChunkAssembler {
     boolean fresh = p == null;
     if (fresh) {
       long total = SnapshotValidator.product(s.getShapeList());
-      long bytes = 4L * total * (1 + (s.getGradientMeanCount() > 0 ? 1 : 0) + (s.getGradientVarianceCount() > 0 ? 1 : 0));
+      long bytes =
+          4L
+              * total
+              * (1
+                  + (s.getGradientMeanCount() > 0 ? 1 : 0)
+                  + (s.getGradientVarianceCount() > 0 ? 1 : 0));
       if (total > Integer.MAX_VALUE - 16 || bytes > maxPendingBytes) {
         return new Outcome.Rejected(
             RejectReason.TOO_LARGE,
-            "shape " + s.getShapeList() + " needs " + bytes + " bytes to reassemble, over the bound of "
+            "shape "
+                + s.getShapeList()
+                + " needs "
+                + bytes
+                + " bytes to reassemble, over the bound of "
                 + maxPendingBytes);
       }
       evictUntilFree(bytes);
@@ -144,7 +155,8 @@ public final class ChunkAssembler {
     }
   }
 
-  private void evict(Iterator<Map.Entry<SnapshotId, Pending>> it, Map.Entry<SnapshotId, Pending> e, String why) {
+  private void evict(
+      Iterator<Map.Entry<SnapshotId, Pending>> it, Map.Entry<SnapshotId, Pending> e, String why) {
     Pending p = e.getValue();
     it.remove();
     pendingBytes -= p.bytes;
@@ -187,17 +199,33 @@ public final class ChunkAssembler {
     /** Stores a chunk; returns a problem or null. */
     String accept(WeightSnapshot s) {
       if (s.getChunkCount() != expected) {
-        return "chunk " + s.getChunkIndex() + " says chunk_count = " + s.getChunkCount() + " but an earlier chunk said "
+        return "chunk "
+            + s.getChunkIndex()
+            + " says chunk_count = "
+            + s.getChunkCount()
+            + " but an earlier chunk said "
             + expected;
       }
       if (!s.getShapeList().equals(shape)) {
-        return "chunk " + s.getChunkIndex() + " has shape " + s.getShapeList() + " but an earlier chunk had " + shape;
+        return "chunk "
+            + s.getChunkIndex()
+            + " has shape "
+            + s.getShapeList()
+            + " but an earlier chunk had "
+            + shape;
       }
       int index = s.getChunkIndex();
       long offset = s.getChunkOffset();
       int n = s.getValuesCount();
       if (index < 0 || index >= expected || offset < 0 || offset + n > values.length) {
-        return "chunk_index = " + index + ", chunk_offset = " + offset + ", " + n + " values do not fit shape " + shape;
+        return "chunk_index = "
+            + index
+            + ", chunk_offset = "
+            + offset
+            + ", "
+            + n
+            + " values do not fit shape "
+            + shape;
       }
       if (seen[index]) {
         if (offsets[index] == offset && lengths[index] == n) {
@@ -205,8 +233,13 @@ public final class ChunkAssembler {
         }
         return "chunk " + index + " arrived twice with different chunk_offset or length";
       }
-      if (s.getGradientMeanCount() > 0 && mean == null || s.getGradientVarianceCount() > 0 && variance == null) {
-        return "chunk " + index + " has gradient fields that chunk " + first.getChunkIndex() + " did not have";
+      if (s.getGradientMeanCount() > 0 && mean == null
+          || s.getGradientVarianceCount() > 0 && variance == null) {
+        return "chunk "
+            + index
+            + " has gradient fields that chunk "
+            + first.getChunkIndex()
+            + " did not have";
       }
       int at = (int) offset;
       for (int i = 0; i < n; i++) {
@@ -244,8 +277,13 @@ public final class ChunkAssembler {
       long next = 0;
       for (int i : order) {
         if (offsets[i] != next) {
-          return "chunks overlap or leave a gap at flat index " + Math.min(next, offsets[i]) + " (chunk " + i
-              + " starts at " + offsets[i] + ")";
+          return "chunks overlap or leave a gap at flat index "
+              + Math.min(next, offsets[i])
+              + " (chunk "
+              + i
+              + " starts at "
+              + offsets[i]
+              + ")";
         }
         next += lengths[i];
       }

@@ -8,9 +8,9 @@ import java.util.List;
  * Splits a matrix too large for one message into chunks (fields chunk_index, chunk_count,
  * chunk_offset of WeightSnapshot); {@link ChunkAssembler} puts them back together.
  *
- * <p>Every chunk is a complete WeightSnapshot header (run_id, replica, step, layer, the full
- * shape, learning_rate, batch_size, ...) with a contiguous row-major slice of values starting at
- * flat index chunk_offset, and the same slice of gradient_mean and gradient_variance if present.
+ * <p>Every chunk is a complete WeightSnapshot header (run_id, replica, step, layer, the full shape,
+ * learning_rate, batch_size, ...) with a contiguous row-major slice of values starting at flat
+ * index chunk_offset, and the same slice of gradient_mean and gradient_variance if present.
  * probe_inputs travel in chunk 0 only. The full shape in every chunk states the total size.
  */
 public final class Chunks {
@@ -26,16 +26,22 @@ public final class Chunks {
    * Splits into chunks of at most {@code maxValuesPerChunk} values each; a snapshot with at most
    * that many values comes back unchanged as the only element.
    *
-   * @throws IllegalArgumentException if maxValuesPerChunk {@literal < 1} or the snapshot is
-   *     already a chunk (chunk_count {@literal > 1})
+   * @throws IllegalArgumentException if maxValuesPerChunk {@literal < 1} or the snapshot is already
+   *     a chunk (chunk_count {@literal > 1})
    */
   public static List<WeightSnapshot> split(WeightSnapshot s, int maxValuesPerChunk) {
     if (maxValuesPerChunk < 1) {
-      throw new IllegalArgumentException("maxValuesPerChunk = " + maxValuesPerChunk + ": must be >= 1");
+      throw new IllegalArgumentException(
+          "maxValuesPerChunk = " + maxValuesPerChunk + ": must be >= 1");
     }
     if (s.getChunkCount() > 1) {
       throw new IllegalArgumentException(
-          "snapshot " + describe(s) + " is already chunk " + s.getChunkIndex() + " of " + s.getChunkCount());
+          "snapshot "
+              + describe(s)
+              + " is already chunk "
+              + s.getChunkIndex()
+              + " of "
+              + s.getChunkCount());
     }
     int n = s.getValuesCount();
     if (n <= maxValuesPerChunk) {
@@ -45,7 +51,12 @@ public final class Chunks {
     boolean hasMean = s.getGradientMeanCount() > 0;
     boolean hasVar = s.getGradientVarianceCount() > 0;
     WeightSnapshot header =
-        s.toBuilder().clearValues().clearGradientMean().clearGradientVariance().clearProbeInputs().build();
+        s.toBuilder()
+            .clearValues()
+            .clearGradientMean()
+            .clearGradientVariance()
+            .clearProbeInputs()
+            .build();
     List<WeightSnapshot> chunks = new ArrayList<>(count);
     for (int c = 0; c < count; c++) {
       int from = c * maxValuesPerChunk;
@@ -85,8 +96,12 @@ public final class Chunks {
       return List.of(s);
     }
     int perValue =
-        4 * (1 + (s.getGradientMeanCount() > 0 ? 1 : 0) + (s.getGradientVarianceCount() > 0 ? 1 : 0));
-    // header of chunk 0 (with probe inputs and chunk fields), plus a tag and up to 5 length bytes per packed field
+        4
+            * (1
+                + (s.getGradientMeanCount() > 0 ? 1 : 0)
+                + (s.getGradientVarianceCount() > 0 ? 1 : 0));
+    // header of chunk 0 (with probe inputs and chunk fields), plus a tag and up to 5 length bytes
+    // per packed field
     int header =
         s.toBuilder()
                 .clearValues()
@@ -101,14 +116,25 @@ public final class Chunks {
     int perChunk = (maxMessageBytes - header) / perValue;
     if (perChunk < 1) {
       throw new IllegalArgumentException(
-          "snapshot " + describe(s) + ": header and probe_inputs take " + header + " bytes, over the budget of "
+          "snapshot "
+              + describe(s)
+              + ": header and probe_inputs take "
+              + header
+              + " bytes, over the budget of "
               + maxMessageBytes);
     }
     return split(s, perChunk);
   }
 
   static String describe(WeightSnapshot s) {
-    return "(run_id=" + s.getRunId() + ", replica=" + s.getReplica() + ", step=" + s.getStep() + ", layer="
-        + s.getLayer() + ")";
+    return "(run_id="
+        + s.getRunId()
+        + ", replica="
+        + s.getReplica()
+        + ", step="
+        + s.getStep()
+        + ", layer="
+        + s.getLayer()
+        + ")";
   }
 }

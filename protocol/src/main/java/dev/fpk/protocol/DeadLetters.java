@@ -18,7 +18,12 @@ public final class DeadLetters {
    * @param payload the original record value, unchanged (null is treated as empty)
    */
   public static DeadLetter of(
-      RejectReason reason, String detail, String sourceTopic, int partition, long offset, byte[] payload) {
+      RejectReason reason,
+      String detail,
+      String sourceTopic,
+      int partition,
+      long offset,
+      byte[] payload) {
     return DeadLetter.newBuilder()
         .setReason(reason.wireName())
         .setDetail(detail)
@@ -32,7 +37,11 @@ public final class DeadLetters {
 
   /** A dead letter for a rejection from {@link SnapshotValidator} or {@link ReplayFiles}. */
   public static DeadLetter of(
-      Validation.Rejected<?> rejected, String sourceTopic, int partition, long offset, byte[] payload) {
+      Validation.Rejected<?> rejected,
+      String sourceTopic,
+      int partition,
+      long offset,
+      byte[] payload) {
     return of(rejected.reason(), rejected.detail(), sourceTopic, partition, offset, payload);
   }
 

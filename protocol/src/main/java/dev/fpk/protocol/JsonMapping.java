@@ -15,7 +15,8 @@ import dev.fpk.protocol.v1.WeightSnapshot;
  * writer's additions).
  */
 public final class JsonMapping {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   private JsonMapping() {}
@@ -26,15 +27,16 @@ public final class JsonMapping {
       return PRINTER.print(message);
     } catch (InvalidProtocolBufferException e) {
       // only thrown for Any fields with unknown types, which fpk messages do not have
-      throw new IllegalStateException("cannot print " + message.getDescriptorForType().getFullName(), e);
+      throw new IllegalStateException(
+          "cannot print " + message.getDescriptorForType().getFullName(), e);
     }
   }
 
   /**
    * Parses one proto3-JSON WeightSnapshot (no validation beyond syntax and types).
    *
-   * @throws IllegalArgumentException with the parser's message if it is not one, or if the text
-   *     is not strict JSON
+   * @throws IllegalArgumentException with the parser's message if it is not one, or if the text is
+   *     not strict JSON
    */
   public static WeightSnapshot snapshotFromJson(String json) {
     WeightSnapshot.Builder b = WeightSnapshot.newBuilder();

@@ -57,7 +57,11 @@ final class JsonlReplayReader implements ReplayReader {
       }
       byte[] raw = line.bytes;
       int from = 0;
-      if (lineNo == 1 && raw.length >= 3 && (raw[0] & 0xff) == 0xEF && (raw[1] & 0xff) == 0xBB && (raw[2] & 0xff) == 0xBF) {
+      if (lineNo == 1
+          && raw.length >= 3
+          && (raw[0] & 0xff) == 0xEF
+          && (raw[1] & 0xff) == 0xBB
+          && (raw[2] & 0xff) == 0xBF) {
         from = 3; // UTF-8 byte order mark
       }
       if (isBlank(raw, from)) {
@@ -77,7 +81,11 @@ final class JsonlReplayReader implements ReplayReader {
     if (commas > maxCommas) {
       return Validation.rejected(
           RejectReason.TOO_LARGE,
-          "line has " + commas + " commas: more numbers than 4 fields of " + validator.limits().maxValues() + " values");
+          "line has "
+              + commas
+              + " commas: more numbers than 4 fields of "
+              + validator.limits().maxValues()
+              + " values");
     }
     String json;
     try {
@@ -89,7 +97,8 @@ final class JsonlReplayReader implements ReplayReader {
               .decode(ByteBuffer.wrap(raw, from, raw.length - from))
               .toString();
     } catch (CharacterCodingException e) {
-      return Validation.rejected(RejectReason.UNPARSEABLE, "line is not valid UTF-8: " + e.getMessage());
+      return Validation.rejected(
+          RejectReason.UNPARSEABLE, "line is not valid UTF-8: " + e.getMessage());
     }
     WeightSnapshot s;
     try {
@@ -112,7 +121,9 @@ final class JsonlReplayReader implements ReplayReader {
 
   private record Line(byte[] bytes, long overLong) {}
 
-  /** Reads up to the next '\n' (consumed, not returned) or the end of input; drops a trailing '\r'. */
+  /**
+   * Reads up to the next '\n' (consumed, not returned) or the end of input; drops a trailing '\r'.
+   */
   private Line readLine() throws IOException {
     byte[] acc = NO_BYTES;
     int accLen = 0;
@@ -135,7 +146,9 @@ final class JsonlReplayReader implements ReplayReader {
       }
       if (!over) {
         if (accLen + n > acc.length) {
-          acc = Arrays.copyOf(acc, Math.max(accLen + n, Math.min(maxLine, Math.max(64, acc.length * 2))));
+          acc =
+              Arrays.copyOf(
+                  acc, Math.max(accLen + n, Math.min(maxLine, Math.max(64, acc.length * 2))));
         }
         System.arraycopy(buf, pos, acc, accLen, n);
         accLen += n;

@@ -3,10 +3,10 @@ package dev.fpk.protocol;
 /**
  * Size limits applied to input records before and after parsing.
  *
- * @param maxValues most entries of one matrix: the product of {@code shape}, and the length of
- *     each of values, probe_inputs, gradient_mean, gradient_variance. Default 4,194,304 = 2048 x
- *     2048. A larger claim is rejected as {@link RejectReason#TOO_LARGE} before anything of that
- *     size is allocated.
+ * @param maxValues most entries of one matrix: the product of {@code shape}, and the length of each
+ *     of values, probe_inputs, gradient_mean, gradient_variance. Default 4,194,304 = 2048 x 2048. A
+ *     larger claim is rejected as {@link RejectReason#TOO_LARGE} before anything of that size is
+ *     allocated.
  * @param maxIdLength most characters (Unicode code points) of run_id and of layer. Default 256.
  * @param maxRecordBytes most bytes of one serialized record (Kafka value or replay-file record),
  *     checked before parsing. Default 64 MiB (a whole 2048 x 2048 matrix with both gradient fields
@@ -47,8 +47,8 @@ public record Limits(int maxValues, int maxIdLength, int maxRecordBytes) {
   }
 
   /**
-   * Longest line of a JSON Lines replay file, in bytes: 4 x maxRecordBytes (JSON numbers take
-   * about four times the bytes of binary floats), at most {@code Integer.MAX_VALUE - 64}.
+   * Longest line of a JSON Lines replay file, in bytes: 4 x maxRecordBytes (JSON numbers take about
+   * four times the bytes of binary floats), at most {@code Integer.MAX_VALUE - 64}.
    */
   public int maxJsonLineBytes() {
     return (int) Math.min(4L * maxRecordBytes, Integer.MAX_VALUE - 64L);

@@ -47,11 +47,16 @@ final class PbReplayReader implements ReplayReader {
     while ((b & 0x80) != 0) {
       b = in.read();
       if (b < 0) {
-        return last(RejectReason.TRUNCATED, "the file ends inside the length prefix", NO_BYTES, where);
+        return last(
+            RejectReason.TRUNCATED, "the file ends inside the length prefix", NO_BYTES, where);
       }
       position++;
       if (shift >= 63 && (b & 0x7e) != 0 || shift > 63) {
-        return last(RejectReason.UNPARSEABLE, "malformed length prefix (more than 64 bits)", NO_BYTES, where);
+        return last(
+            RejectReason.UNPARSEABLE,
+            "malformed length prefix (more than 64 bits)",
+            NO_BYTES,
+            where);
       }
       length |= (long) (b & 0x7f) << shift;
       shift += 7;
@@ -59,11 +64,17 @@ final class PbReplayReader implements ReplayReader {
     if (length < 0 || length > validator.limits().maxRecordBytes()) {
       String claimed = length < 0 ? Long.toUnsignedString(length) : Long.toString(length);
       long skipped = skip(length < 0 ? Long.MAX_VALUE : length);
-      String detail = "record claims " + claimed + " bytes, at most " + validator.limits().maxRecordBytes();
+      String detail =
+          "record claims " + claimed + " bytes, at most " + validator.limits().maxRecordBytes();
       if (length < 0 || skipped < length) {
-        return last(RejectReason.TOO_LARGE, detail + " (and the file ends " + skipped + " bytes later)", NO_BYTES, where);
+        return last(
+            RejectReason.TOO_LARGE,
+            detail + " (and the file ends " + skipped + " bytes later)",
+            NO_BYTES,
+            where);
       }
-      return new ReplayItem(recordNo, Validation.rejected(RejectReason.TOO_LARGE, detail), NO_BYTES, where);
+      return new ReplayItem(
+          recordNo, Validation.rejected(RejectReason.TOO_LARGE, detail), NO_BYTES, where);
     }
     byte[] raw = in.readNBytes((int) length);
     position += raw.length;

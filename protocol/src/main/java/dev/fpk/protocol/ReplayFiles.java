@@ -26,7 +26,8 @@ public final class ReplayFiles {
    * @throws NoSuchFileException if it does not exist, {@link AccessDeniedException} if it cannot be
    *     read, IOException if it is a directory or cannot be opened; each message names the file
    */
-  public static ReplayReader open(Path file, ReplayFormat format, Limits limits) throws IOException {
+  public static ReplayReader open(Path file, ReplayFormat format, Limits limits)
+      throws IOException {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "replay file does not exist");
     }

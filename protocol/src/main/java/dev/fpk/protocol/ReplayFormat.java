@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** The two replay-file formats. */
 public enum ReplayFormat {
-  /** JSON Lines: one proto3-JSON {@code WeightSnapshot} per line, UTF-8; extension {@code .jsonl}. */
+  /**
+   * JSON Lines: one proto3-JSON {@code WeightSnapshot} per line, UTF-8; extension {@code .jsonl}.
+   */
   JSONL("jsonl"),
   /**
    * Length-delimited binary: each record is a varint byte length followed by that many bytes of a
@@ -30,7 +32,8 @@ public enum ReplayFormat {
   }
 
   /**
-   * The format named {@code "jsonl"} or {@code "pb"} (case-insensitive, surrounding blanks ignored).
+   * The format named {@code "jsonl"} or {@code "pb"} (case-insensitive, surrounding blanks
+   * ignored).
    *
    * @throws IllegalArgumentException naming the value otherwise
    */
@@ -41,7 +44,8 @@ public enum ReplayFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown replay format '" + name + "': expected jsonl or pb");
+    throw new IllegalArgumentException(
+        "unknown replay format '" + name + "': expected jsonl or pb");
   }
 
   /**
@@ -58,7 +62,9 @@ public enum ReplayFormat {
       }
     }
     throw new IllegalArgumentException(
-        "cannot tell the replay format of '" + file + "' from its extension: expected .jsonl or .pb"
+        "cannot tell the replay format of '"
+            + file
+            + "' from its extension: expected .jsonl or .pb"
             + " (or give the format explicitly: --format jsonl|pb)");
   }
 }

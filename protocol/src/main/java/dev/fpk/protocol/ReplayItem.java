@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param location where it was read, e.g. {@code "run.jsonl:17"} or {@code "run.pb record 4 at byte
  *     1208"}, for messages
  */
-public record ReplayItem(long ordinal, Validation<WeightSnapshot> snapshot, byte[] raw, String location) {
+public record ReplayItem(
+    long ordinal, Validation<WeightSnapshot> snapshot, byte[] raw, String location) {
 
   public ReplayItem {
     Objects.requireNonNull(snapshot, "snapshot");
@@ -29,8 +30,13 @@ public record ReplayItem(long ordinal, Validation<WeightSnapshot> snapshot, byte
     return snapshot.isAccepted();
   }
 
-  /** One line for stderr: {@code "run.jsonl:17: non_finite: values[3] = NaN: ..."} or the location and "ok". */
+  /**
+   * One line for stderr: {@code "run.jsonl:17: non_finite: values[3] = NaN: ..."} or the location
+   * and "ok".
+   */
   public String describe() {
-    return location + ": " + (snapshot instanceof Validation.Rejected<WeightSnapshot> r ? r.toString() : "ok");
+    return location
+        + ": "
+        + (snapshot instanceof Validation.Rejected<WeightSnapshot> r ? r.toString() : "ok");
   }
 }

@@ -62,6 +62,7 @@ public interface ReplayReader extends Closeable, Iterable<ReplayItem> {
   /** The records as a sequential stream (closing the stream does not close the reader). */
   default Stream<ReplayItem> stream() {
     return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL), false);
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
   }
 }

@@ -30,7 +30,10 @@ public final class ReplayWriter implements Closeable {
     return new ReplayWriter(Files.newOutputStream(file), format);
   }
 
-  /** Creates (or truncates) a file, its format told by the extension ({@link ReplayFormat#fromPath}). */
+  /**
+   * Creates (or truncates) a file, its format told by the extension ({@link
+   * ReplayFormat#fromPath}).
+   */
   public static ReplayWriter create(Path file) throws IOException {
     return create(file, ReplayFormat.fromPath(file));
   }

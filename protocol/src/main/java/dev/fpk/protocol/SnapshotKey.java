@@ -5,14 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The Kafka key of every fpk record: run id and layer, so that all records of one (run, layer)
- * land on one partition in order.
+ * The Kafka key of every fpk record: run id and layer, so that all records of one (run, layer) land
+ * on one partition in order.
  *
  * <p>Format: {@code escape(run_id) + "/" + layer}, UTF-8 encoded, where {@code escape} replaces
- * {@code '%'} by {@code "%25"} and {@code '/'} by {@code "%2F"} (nothing else). The key is split
- * at its first {@code '/'}; the layer is taken verbatim and may itself contain {@code '/'}. So
- * {@code ("a/b", "enc/0")} has key {@code "a%2Fb/enc/0"}, and a run id without '/' or '%' (the
- * common case) appears unchanged.
+ * {@code '%'} by {@code "%25"} and {@code '/'} by {@code "%2F"} (nothing else). The key is split at
+ * its first {@code '/'}; the layer is taken verbatim and may itself contain {@code '/'}. So {@code
+ * ("a/b", "enc/0")} has key {@code "a%2Fb/enc/0"}, and a run id without '/' or '%' (the common
+ * case) appears unchanged.
  */
 public record SnapshotKey(String runId, String layer) {
 
@@ -101,7 +101,11 @@ public record SnapshotKey(String runId, String layer) {
         b.append('/');
       } else {
         throw new IllegalArgumentException(
-            "key '" + key + "' has a bad escape at index " + i + ": only %25 and %2F are allowed in the run id");
+            "key '"
+                + key
+                + "' has a bad escape at index "
+                + i
+                + ": only %25 and %2F are allowed in the run id");
       }
       i += 2;
     }

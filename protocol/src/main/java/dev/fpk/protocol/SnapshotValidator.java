@@ -13,16 +13,16 @@ import java.util.StringJoiner;
  * <p>Rules, in the order they are checked (the first failing one is reported):
  *
  * <ol>
- *   <li>{@code too_large}: the record has more than {@link Limits#maxRecordBytes()} bytes, or
- *       (read from the wire before parsing) claims more than {@link Limits#maxValues()} entries in
- *       shape or in any float field;
+ *   <li>{@code too_large}: the record has more than {@link Limits#maxRecordBytes()} bytes, or (read
+ *       from the wire before parsing) claims more than {@link Limits#maxValues()} entries in shape
+ *       or in any float field;
  *   <li>{@code unparseable}: not a protobuf WeightSnapshot;
- *   <li>{@code bad_id}: run_id or layer empty, longer than {@link Limits#maxIdLength()} code points,
- *       or containing a control character;
+ *   <li>{@code bad_id}: run_id or layer empty, longer than {@link Limits#maxIdLength()} code
+ *       points, or containing a control character;
  *   <li>{@code negative_step}, {@code negative_replica}, {@code bad_replica} (ensemble_size
  *       {@literal < 0}, or replica {@literal >=} a positive ensemble_size);
- *   <li>{@code bad_shape}: shape empty or a dimension {@literal <= 0}; {@code too_large}: product of
- *       shape (computed in long, overflow-safe) or number of values above maxValues;
+ *   <li>{@code bad_shape}: shape empty or a dimension {@literal <= 0}; {@code too_large}: product
+ *       of shape (computed in long, overflow-safe) or number of values above maxValues;
  *   <li>{@code bad_chunk}: chunk_count {@literal < 0}; for chunk_count {@literal <= 1}, chunk_index
  *       and chunk_offset not 0; for chunk_count {@literal > 1}, chunk_index outside [0,
  *       chunk_count), chunk_offset {@literal < 0}, no values, chunk_offset + values {@literal >}
@@ -68,7 +68,8 @@ public final class SnapshotValidator {
     try {
       scan = WireScan.scan(recordValue);
     } catch (InvalidProtocolBufferException e) {
-      return Validation.rejected(RejectReason.UNPARSEABLE, "not a WeightSnapshot: " + e.getMessage());
+      return Validation.rejected(
+          RejectReason.UNPARSEABLE, "not a WeightSnapshot: " + e.getMessage());
     }
     Validation<WeightSnapshot> sizes = checkScannedSizes(scan);
     if (sizes != null) {
@@ -78,15 +79,16 @@ public final class SnapshotValidator {
     try {
       s = WeightSnapshot.parseFrom(recordValue);
     } catch (InvalidProtocolBufferException e) {
-      return Validation.rejected(RejectReason.UNPARSEABLE, "not a WeightSnapshot: " + e.getMessage());
+      return Validation.rejected(
+          RejectReason.UNPARSEABLE, "not a WeightSnapshot: " + e.getMessage());
     }
     return validate(s);
   }
 
   /**
    * Like {@link #parse(byte[])}, first checking the record's {@link Topics#SCHEMA_HEADER} value
-   * (null when the record has no such header, which reads as this version): another message type
-   * is rejected as {@link RejectReason#UNKNOWN_VERSION}.
+   * (null when the record has no such header, which reads as this version): another message type is
+   * rejected as {@link RejectReason#UNKNOWN_VERSION}.
    */
   public Validation<WeightSnapshot> parse(byte[] recordValue, byte[] schemaHeader) {
     if (schemaHeader != null) {
@@ -104,7 +106,8 @@ public final class SnapshotValidator {
   private Validation<WeightSnapshot> checkScannedSizes(WireScan scan) {
     long max = limits.maxValues();
     if (scan.shapeProduct > max) {
-      return tooLargeShape(scan.shapeHead, Math.min(scan.rank, scan.shapeHead.length), scan.rank, scan.shapeProduct);
+      return tooLargeShape(
+          scan.shapeHead, Math.min(scan.rank, scan.shapeHead.length), scan.rank, scan.shapeProduct);
     }
     String[] names = {"values", "probe_inputs", "gradient_mean", "gradient_variance"};
     long[] counts = {scan.values, scan.probeInputs, scan.gradientMean, scan.gradientVariance};
@@ -150,7 +153,8 @@ public final class SnapshotValidator {
     int n = value.codePointCount(0, value.length());
     if (n > limits.maxIdLength()) {
       return Validation.rejected(
-          RejectReason.BAD_ID, field + " has " + n + " characters, at most " + limits.maxIdLength());
+          RejectReason.BAD_ID,
+          field + " has " + n + " characters, at most " + limits.maxIdLength());
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -165,7 +169,8 @@ public final class SnapshotValidator {
 
   private static Validation<WeightSnapshot> checkCounters(WeightSnapshot s) {
     if (s.getStep() < 0) {
-      return Validation.rejected(RejectReason.NEGATIVE_STEP, "step = " + s.getStep() + ": must be >= 0");
+      return Validation.rejected(
+          RejectReason.NEGATIVE_STEP, "step = " + s.getStep() + ": must be >= 0");
     }
     if (s.getReplica() < 0) {
       return Validation.rejected(
@@ -173,12 +178,16 @@ public final class SnapshotValidator {
     }
     if (s.getEnsembleSize() < 0) {
       return Validation.rejected(
-          RejectReason.BAD_REPLICA, "ensemble_size = " + s.getEnsembleSize() + ": must be >= 0 (0 = unknown)");
+          RejectReason.BAD_REPLICA,
+          "ensemble_size = " + s.getEnsembleSize() + ": must be >= 0 (0 = unknown)");
     }
     if (s.getEnsembleSize() > 0 && s.getReplica() >= s.getEnsembleSize()) {
       return Validation.rejected(
           RejectReason.BAD_REPLICA,
-          "replica = " + s.getReplica() + " but ensemble_size = " + s.getEnsembleSize()
+          "replica = "
+              + s.getReplica()
+              + " but ensemble_size = "
+              + s.getEnsembleSize()
               + ": replica must be < ensemble_size");
     }
     return null;
@@ -186,12 +195,14 @@ public final class SnapshotValidator {
 
   private Validation<WeightSnapshot> checkShape(WeightSnapshot s) {
     if (s.getShapeCount() == 0) {
-      return Validation.rejected(RejectReason.BAD_SHAPE, "shape is empty: at least one dimension is needed");
+      return Validation.rejected(
+          RejectReason.BAD_SHAPE, "shape is empty: at least one dimension is needed");
     }
     for (int i = 0; i < s.getShapeCount(); i++) {
       if (s.getShape(i) <= 0) {
         return Validation.rejected(
-            RejectReason.BAD_SHAPE, "shape[" + i + "] = " + s.getShape(i) + ": every dimension must be >= 1");
+            RejectReason.BAD_SHAPE,
+            "shape[" + i + "] = " + s.getShape(i) + ": every dimension must be >= 1");
       }
     }
     long product = product(s.getShapeList());
@@ -201,7 +212,8 @@ public final class SnapshotValidator {
     }
     if (s.getValuesCount() > limits.maxValues()) {
       return Validation.rejected(
-          RejectReason.TOO_LARGE, "values has " + s.getValuesCount() + " entries, at most " + limits.maxValues());
+          RejectReason.TOO_LARGE,
+          "values has " + s.getValuesCount() + " entries, at most " + limits.maxValues());
     }
     return null;
   }
@@ -211,48 +223,75 @@ public final class SnapshotValidator {
     int index = s.getChunkIndex();
     long offset = s.getChunkOffset();
     if (count < 0) {
-      return Validation.rejected(RejectReason.BAD_CHUNK, "chunk_count = " + count + ": must be >= 0");
+      return Validation.rejected(
+          RejectReason.BAD_CHUNK, "chunk_count = " + count + ": must be >= 0");
     }
     if (count <= 1) {
       if (index != 0) {
         return Validation.rejected(
             RejectReason.BAD_CHUNK,
-            "chunk_index = " + index + " but chunk_count = " + count + ": an unchunked snapshot has chunk_index 0");
+            "chunk_index = "
+                + index
+                + " but chunk_count = "
+                + count
+                + ": an unchunked snapshot has chunk_index 0");
       }
       if (offset != 0) {
         return Validation.rejected(
             RejectReason.BAD_CHUNK,
-            "chunk_offset = " + offset + " but chunk_count = " + count + ": an unchunked snapshot has chunk_offset 0");
+            "chunk_offset = "
+                + offset
+                + " but chunk_count = "
+                + count
+                + ": an unchunked snapshot has chunk_offset 0");
       }
       return null;
     }
     if (index < 0 || index >= count) {
       return Validation.rejected(
-          RejectReason.BAD_CHUNK, "chunk_index = " + index + ": must be in [0, chunk_count = " + count + ")");
+          RejectReason.BAD_CHUNK,
+          "chunk_index = " + index + ": must be in [0, chunk_count = " + count + ")");
     }
     if (offset < 0) {
-      return Validation.rejected(RejectReason.BAD_CHUNK, "chunk_offset = " + offset + ": must be >= 0");
+      return Validation.rejected(
+          RejectReason.BAD_CHUNK, "chunk_offset = " + offset + ": must be >= 0");
     }
     if (s.getValuesCount() == 0) {
       return Validation.rejected(
-          RejectReason.BAD_CHUNK, "values is empty in chunk " + index + " of " + count + ": every chunk carries values");
+          RejectReason.BAD_CHUNK,
+          "values is empty in chunk " + index + " of " + count + ": every chunk carries values");
     }
     long total = product(s.getShapeList());
     if (offset + s.getValuesCount() > total) {
       return Validation.rejected(
           RejectReason.BAD_CHUNK,
-          "chunk_offset = " + offset + " plus " + s.getValuesCount() + " values exceeds the " + total
-              + " elements of shape " + s.getShapeList());
+          "chunk_offset = "
+              + offset
+              + " plus "
+              + s.getValuesCount()
+              + " values exceeds the "
+              + total
+              + " elements of shape "
+              + s.getShapeList());
     }
     if (count > total) {
       return Validation.rejected(
           RejectReason.BAD_CHUNK,
-          "chunk_count = " + count + " exceeds the " + total + " elements of shape " + s.getShapeList());
+          "chunk_count = "
+              + count
+              + " exceeds the "
+              + total
+              + " elements of shape "
+              + s.getShapeList());
     }
     if (index != 0 && s.getProbeInputsCount() > 0) {
       return Validation.rejected(
           RejectReason.BAD_CHUNK,
-          "probe_inputs has " + s.getProbeInputsCount() + " entries in chunk " + index + ": only chunk 0 carries them");
+          "probe_inputs has "
+              + s.getProbeInputsCount()
+              + " entries in chunk "
+              + index
+              + ": only chunk 0 carries them");
     }
     return null;
   }
@@ -262,26 +301,39 @@ public final class SnapshotValidator {
     int n = s.getValuesCount();
     if (s.getChunkCount() <= 1 && total != n) {
       return Validation.rejected(
-          RejectReason.BAD_SHAPE, "shape " + s.getShapeList() + " has " + total + " elements but values has " + n);
+          RejectReason.BAD_SHAPE,
+          "shape " + s.getShapeList() + " has " + total + " elements but values has " + n);
     }
     if (s.getGradientMeanCount() != 0 && s.getGradientMeanCount() != n) {
       return Validation.rejected(
           RejectReason.BAD_SHAPE,
-          "gradient_mean has " + s.getGradientMeanCount() + " entries: must be empty or as many as values (" + n + ")");
+          "gradient_mean has "
+              + s.getGradientMeanCount()
+              + " entries: must be empty or as many as values ("
+              + n
+              + ")");
     }
     if (s.getGradientVarianceCount() != 0 && s.getGradientVarianceCount() != n) {
       return Validation.rejected(
           RejectReason.BAD_SHAPE,
-          "gradient_variance has " + s.getGradientVarianceCount() + " entries: must be empty or as many as values ("
-              + n + ")");
+          "gradient_variance has "
+              + s.getGradientVarianceCount()
+              + " entries: must be empty or as many as values ("
+              + n
+              + ")");
     }
     if (s.getProbeInputsCount() > 0 && s.getShapeCount() >= 2) {
       long inFeatures = total / s.getShape(0);
       if (s.getProbeInputsCount() % inFeatures != 0) {
         return Validation.rejected(
             RejectReason.BAD_SHAPE,
-            "probe_inputs has " + s.getProbeInputsCount() + " entries: not a multiple of in_features = "
-                + inFeatures + " (shape " + s.getShapeList() + ")");
+            "probe_inputs has "
+                + s.getProbeInputsCount()
+                + " entries: not a multiple of in_features = "
+                + inFeatures
+                + " (shape "
+                + s.getShapeList()
+                + ")");
       }
     }
     return null;
@@ -316,13 +368,17 @@ public final class SnapshotValidator {
     return null;
   }
 
-  private static Validation<WeightSnapshot> nonFinite(String field, int i, float v, long chunkOffset) {
+  private static Validation<WeightSnapshot> nonFinite(
+      String field, int i, float v, long chunkOffset) {
     String where = chunkOffset > 0 ? " (flat index " + (chunkOffset + i) + " of the matrix)" : "";
     return Validation.rejected(
-        RejectReason.NON_FINITE, field + "[" + i + "] = " + v + ": " + field + " must be finite" + where);
+        RejectReason.NON_FINITE,
+        field + "[" + i + "] = " + v + ": " + field + " must be finite" + where);
   }
 
-  /** Product of the dimensions in long; Long.MAX_VALUE on overflow (callers check dims >= 1 first). */
+  /**
+   * Product of the dimensions in long; Long.MAX_VALUE on overflow (callers check dims >= 1 first).
+   */
   static long product(List<Integer> shape) {
     long p = 1;
     for (int d : shape) {

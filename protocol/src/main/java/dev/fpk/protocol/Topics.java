@@ -19,35 +19,44 @@ import java.util.Map;
  * See {@code protocol/README.md}.
  */
 public final class Topics {
-  /** Trainers (built-in, external, replay) write {@link WeightSnapshot}s; estimators and solvers read. */
+  /**
+   * Trainers (built-in, external, replay) write {@link WeightSnapshot}s; estimators and solvers
+   * read.
+   */
   public static final String SNAPSHOTS = "fpk.snapshots.v1";
+
   /** Estimators write {@link DriftDiffusionEstimate}s; solvers and the dashboard read. */
   public static final String ESTIMATES = "fpk.estimates.v1";
+
   /** Solvers write {@link DensityUpdate}s; the dashboard reads. */
   public static final String DENSITIES = "fpk.densities.v1";
+
   /** Solvers write {@link AlignmentUpdate}s; the dashboard reads. */
   public static final String ALIGNMENT = "fpk.alignment.v1";
+
   /** Solvers write {@link SpectrumUpdate}s (the spectral view, since v1.4); the dashboard reads. */
   public static final String SPECTRUM = "fpk.spectrum.v1";
+
   /** Any consumer writes a {@link DeadLetter} for a record it rejected; operators read. */
   public static final String DEAD_LETTER = "fpk.deadletter.v1";
 
   /**
-   * Internal to fpk, not a message of the wire contract: the analysis checkpoints each (run, layer)'s
-   * estimator and solver state here, with the snapshot offsets it covers (compacted; key
+   * Internal to fpk, not a message of the wire contract: the analysis checkpoints each (run,
+   * layer)'s estimator and solver state here, with the snapshot offsets it covers (compacted; key
    * {@code <consumer group>|<run_id>/<layer>}; value fpk's own versioned state encoding). Not in
    * {@link #all()}, which lists the contract's topics; created compacted by fpk itself.
    */
   public static final String CHECKPOINTS = "fpk.checkpoints.v1";
 
   /**
-   * Optional record header naming the value's message type, e.g. {@code "fpk.v1.WeightSnapshot"}.
-   * A consumer that finds another value here rejects the record as {@link
+   * Optional record header naming the value's message type, e.g. {@code "fpk.v1.WeightSnapshot"}. A
+   * consumer that finds another value here rejects the record as {@link
    * RejectReason#UNKNOWN_VERSION}; a record without the header is read as this version.
    */
   public static final String SCHEMA_HEADER = "fpk-schema";
 
-  private static final List<String> ALL = List.of(SNAPSHOTS, ESTIMATES, DENSITIES, ALIGNMENT, SPECTRUM, DEAD_LETTER);
+  private static final List<String> ALL =
+      List.of(SNAPSHOTS, ESTIMATES, DENSITIES, ALIGNMENT, SPECTRUM, DEAD_LETTER);
 
   private static final Map<String, Descriptor> VALUE_TYPES =
       Map.of(

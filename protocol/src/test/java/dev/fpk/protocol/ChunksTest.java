@@ -17,8 +17,16 @@ class ChunksTest {
   private static WeightSnapshot big(int rows, int cols, boolean gradients) {
     Random rnd = new Random(42);
     WeightSnapshot.Builder b =
-        WeightSnapshot.newBuilder().setRunId("big").setReplica(0).setStep(9).setLayer("w").addShape(rows).addShape(cols)
-            .setLearningRate(0.1).setBatchSize(8).addProbeInputs(1f);
+        WeightSnapshot.newBuilder()
+            .setRunId("big")
+            .setReplica(0)
+            .setStep(9)
+            .setLayer("w")
+            .addShape(rows)
+            .addShape(cols)
+            .setLearningRate(0.1)
+            .setBatchSize(8)
+            .addProbeInputs(1f);
     b.clearProbeInputs();
     for (int i = 0; i < cols; i++) {
       b.addProbeInputs(i);
@@ -55,8 +63,11 @@ class ChunksTest {
     assertTrue(chunks.size() >= 17, "chunks: " + chunks.size());
     SnapshotValidator validator = new SnapshotValidator();
     for (WeightSnapshot c : chunks) {
-      assertTrue(c.getSerializedSize() <= Chunks.DEFAULT_MAX_MESSAGE_BYTES, "chunk of " + c.getSerializedSize() + " bytes");
-      assertTrue(validator.parse(c.toByteArray()).isAccepted(), () -> validator.validate(c).toString());
+      assertTrue(
+          c.getSerializedSize() <= Chunks.DEFAULT_MAX_MESSAGE_BYTES,
+          "chunk of " + c.getSerializedSize() + " bytes");
+      assertTrue(
+          validator.parse(c.toByteArray()).isAccepted(), () -> validator.validate(c).toString());
     }
     ChunkAssembler a = new ChunkAssembler();
     assertEquals(s, reassemble(a, chunks));
@@ -111,18 +122,26 @@ class ChunksTest {
     ChunkAssembler.Outcome o = a.add(odd);
     ChunkAssembler.Outcome.Rejected r = assertInstanceOf(ChunkAssembler.Outcome.Rejected.class, o);
     assertEquals(RejectReason.BAD_CHUNK, r.reason());
-    assertTrue(r.detail().contains("has shape [20, 10] but an earlier chunk had [10, 10]"), r.detail());
+    assertTrue(
+        r.detail().contains("has shape [20, 10] but an earlier chunk had [10, 10]"), r.detail());
   }
 
   @Test
   void shouldRejectChunksThatOverlapInsteadOfTiling() {
     WeightSnapshot s = big(2, 2, false);
     WeightSnapshot c0 = Chunks.split(s, 2).get(0);
-    WeightSnapshot c1 = Chunks.split(s, 2).get(1).toBuilder().setChunkOffset(1).clearValues().addValues(1f).addValues(2f).build();
+    WeightSnapshot c1 =
+        Chunks.split(s, 2).get(1).toBuilder()
+            .setChunkOffset(1)
+            .clearValues()
+            .addValues(1f)
+            .addValues(2f)
+            .build();
     ChunkAssembler a = new ChunkAssembler();
     a.add(c0);
     // offset 1 + 2 values = 3 <= 4 fits, but [0,2) and [1,3) overlap and leave index 3 empty
-    ChunkAssembler.Outcome.Rejected r = assertInstanceOf(ChunkAssembler.Outcome.Rejected.class, a.add(c1));
+    ChunkAssembler.Outcome.Rejected r =
+        assertInstanceOf(ChunkAssembler.Outcome.Rejected.class, a.add(c1));
     assertEquals(RejectReason.BAD_CHUNK, r.reason());
   }
 
@@ -145,7 +164,9 @@ class ChunksTest {
   void shouldRejectSnapshotLargerThanThePendingBound() {
     ChunkAssembler a = new ChunkAssembler(100);
     ChunkAssembler.Outcome o = a.add(Chunks.split(big(10, 10, false), 40).get(0));
-    assertEquals(RejectReason.TOO_LARGE, assertInstanceOf(ChunkAssembler.Outcome.Rejected.class, o).reason());
+    assertEquals(
+        RejectReason.TOO_LARGE,
+        assertInstanceOf(ChunkAssembler.Outcome.Rejected.class, o).reason());
     assertEquals(0, a.pendingBytes());
   }
 

@@ -11,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** Schema evolution: an old reader (fields 1-8 only) and the current one read each other's bytes. */
+/**
+ * Schema evolution: an old reader (fields 1-8 only) and the current one read each other's bytes.
+ */
 class CompatibilityTest {
   private static WeightSnapshot newSnapshot() {
     return TestSnapshots.matrix(2, 2)
@@ -25,8 +27,17 @@ class CompatibilityTest {
 
   private static OldWeightSnapshot oldSnapshot() {
     return OldWeightSnapshot.newBuilder()
-        .setRunId("old-run").setReplica(1).setStep(5).setLayer("l").addShape(1).addShape(2)
-        .addValues(0.5f).addValues(-0.5f).setLearningRate(0.2).setBatchSize(16).build();
+        .setRunId("old-run")
+        .setReplica(1)
+        .setStep(5)
+        .setLayer("l")
+        .addShape(1)
+        .addShape(2)
+        .addValues(0.5f)
+        .addValues(-0.5f)
+        .setLearningRate(0.2)
+        .setBatchSize(16)
+        .build();
   }
 
   @Test
@@ -82,7 +93,8 @@ class CompatibilityTest {
 
   @Test
   void shouldIgnoreUnknownJsonFieldsFromANewerWriter() {
-    String json = "{\"runId\":\"r\",\"layer\":\"l\",\"shape\":[1],\"values\":[1.5],\"someFutureField\":{\"a\":1}}";
+    String json =
+        "{\"runId\":\"r\",\"layer\":\"l\",\"shape\":[1],\"values\":[1.5],\"someFutureField\":{\"a\":1}}";
     assertEquals(1.5f, JsonMapping.snapshotFromJson(json).getValues(0));
   }
 }

@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded generator of hostile ingest records, shared by the validator-level fuzz ({@code
- * IngestFuzzTest}) and the Kafka-level one in the app module (through this module's test jar).
- * Each case says what it is and, where the outcome is determined by construction, the reason it
- * must be rejected with; random, truncated and bit-flipped bytes may also happen to parse and be
- * valid, so their outcome is not determined.
+ * IngestFuzzTest}) and the Kafka-level one in the app module (through this module's test jar). Each
+ * case says what it is and, where the outcome is determined by construction, the reason it must be
+ * rejected with; random, truncated and bit-flipped bytes may also happen to parse and be valid, so
+ * their outcome is not determined.
  */
 public final class FuzzRecords {
   /** Kinds of case, in the order {@link #next(SplittableRandom, int)} numbers them. */
@@ -24,8 +24,8 @@ public final class FuzzRecords {
   private final String layer;
 
   /**
-   * @param runId run id of the valid messages the cases are derived from (bit flips and
-   *     truncation may change it, never into a longer one)
+   * @param runId run id of the valid messages the cases are derived from (bit flips and truncation
+   *     may change it, never into a longer one)
    * @param layer their layer
    */
   public FuzzRecords(String runId, String layer) {
@@ -47,15 +47,26 @@ public final class FuzzRecords {
    */
   public record Case(String kind, byte[] bytes, Optional<RejectReason> expected) {}
 
-  /** A case of the given kind (0 to {@link #KINDS} - 1): random, truncated, bit-flipped, absurd, unknown field, valid. */
+  /**
+   * A case of the given kind (0 to {@link #KINDS} - 1): random, truncated, bit-flipped, absurd,
+   * unknown field, valid.
+   */
   public Case next(SplittableRandom random, int kind) {
     return switch (kind) {
-      case 0 -> new Case("random_bytes", randomBytes(random, random.nextInt(2_000)), Optional.empty());
-      case 1 -> new Case("truncated", truncated(random, valid(random).toByteArray()), Optional.empty());
-      case 2 -> new Case("bit_flipped", bitFlipped(random, valid(random).toByteArray()), Optional.empty());
+      case 0 ->
+          new Case("random_bytes", randomBytes(random, random.nextInt(2_000)), Optional.empty());
+      case 1 ->
+          new Case("truncated", truncated(random, valid(random).toByteArray()), Optional.empty());
+      case 2 ->
+          new Case(
+              "bit_flipped", bitFlipped(random, valid(random).toByteArray()), Optional.empty());
       case 3 -> absurd(random);
       // an unknown field is skipped by protobuf: the message stays valid
-      case 4 -> new Case("unknown_field", withUnknownField(random, valid(random).toByteArray()), Optional.empty());
+      case 4 ->
+          new Case(
+              "unknown_field",
+              withUnknownField(random, valid(random).toByteArray()),
+              Optional.empty());
       default -> new Case("valid", valid(random).toByteArray(), Optional.empty());
     };
   }
@@ -64,10 +75,16 @@ public final class FuzzRecords {
   public WeightSnapshot valid(SplittableRandom random) {
     int rows = 1 + random.nextInt(8);
     int cols = 1 + random.nextInt(8);
-    WeightSnapshot.Builder b = WeightSnapshot.newBuilder()
-        .setRunId(runId != null ? runId : "run-" + random.nextInt(5))
-        .setLayer(layer).setReplica(random.nextInt(64)).setStep(random.nextInt(10_000))
-        .addShape(rows).addShape(cols).setLearningRate(0.01).setBatchSize(32);
+    WeightSnapshot.Builder b =
+        WeightSnapshot.newBuilder()
+            .setRunId(runId != null ? runId : "run-" + random.nextInt(5))
+            .setLayer(layer)
+            .setReplica(random.nextInt(64))
+            .setStep(random.nextInt(10_000))
+            .addShape(rows)
+            .addShape(cols)
+            .setLearningRate(0.01)
+            .setBatchSize(32);
     for (int k = 0; k < rows * cols; k++) {
       b.addValues((float) random.nextGaussian());
     }
@@ -78,53 +95,70 @@ public final class FuzzRecords {
   private Case absurd(SplittableRandom random) {
     WeightSnapshot.Builder b = valid(random).toBuilder();
     int what = random.nextInt(10);
-    RejectReason expected = switch (what) {
-      case 0 -> {
-        b.setShape(0, -random.nextInt(1_000));
-        yield RejectReason.BAD_SHAPE;
-      }
-      case 1 -> {
-        b.clearShape().addShape(1 << 16).addShape(1 << 15); // 2^31 elements claimed
-        yield RejectReason.TOO_LARGE;
-      }
-      case 2 -> {
-        b.setValues(random.nextInt(b.getValuesCount()), random.nextBoolean() ? Float.NaN
-            : random.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
-        yield RejectReason.NON_FINITE;
-      }
-      case 3 -> {
-        b.setStep(-1 - random.nextInt(1_000_000)); // a step going backwards past zero
-        yield RejectReason.NEGATIVE_STEP;
-      }
-      case 4 -> {
-        b.setRunId(huge(random));
-        yield RejectReason.BAD_ID;
-      }
-      case 5 -> {
-        b.setLayer(random.nextBoolean() ? "" : huge(random));
-        yield RejectReason.BAD_ID;
-      }
-      case 6 -> {
-        b.setReplica(-1 - random.nextInt(10));
-        yield RejectReason.NEGATIVE_REPLICA;
-      }
-      case 7 -> {
-        // chunk fields that may or may not be consistent: outcome not determined
-        b.setChunkCount(2 + random.nextInt(5)).setChunkIndex(random.nextInt(10) - 2).setChunkOffset(random.nextLong());
-        yield null;
-      }
-      case 8 -> {
-        b.setEnsembleSize(-1 - random.nextInt(3));
-        yield RejectReason.BAD_REPLICA;
-      }
-      default -> {
-        b.addShape(0);
-        yield RejectReason.BAD_SHAPE;
-      }
+    RejectReason expected =
+        switch (what) {
+          case 0 -> {
+            b.setShape(0, -random.nextInt(1_000));
+            yield RejectReason.BAD_SHAPE;
+          }
+          case 1 -> {
+            b.clearShape().addShape(1 << 16).addShape(1 << 15); // 2^31 elements claimed
+            yield RejectReason.TOO_LARGE;
+          }
+          case 2 -> {
+            b.setValues(
+                random.nextInt(b.getValuesCount()),
+                random.nextBoolean()
+                    ? Float.NaN
+                    : random.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
+            yield RejectReason.NON_FINITE;
+          }
+          case 3 -> {
+            b.setStep(-1 - random.nextInt(1_000_000)); // a step going backwards past zero
+            yield RejectReason.NEGATIVE_STEP;
+          }
+          case 4 -> {
+            b.setRunId(huge(random));
+            yield RejectReason.BAD_ID;
+          }
+          case 5 -> {
+            b.setLayer(random.nextBoolean() ? "" : huge(random));
+            yield RejectReason.BAD_ID;
+          }
+          case 6 -> {
+            b.setReplica(-1 - random.nextInt(10));
+            yield RejectReason.NEGATIVE_REPLICA;
+          }
+          case 7 -> {
+            // chunk fields that may or may not be consistent: outcome not determined
+            b.setChunkCount(2 + random.nextInt(5))
+                .setChunkIndex(random.nextInt(10) - 2)
+                .setChunkOffset(random.nextLong());
+            yield null;
+          }
+          case 8 -> {
+            b.setEnsembleSize(-1 - random.nextInt(3));
+            yield RejectReason.BAD_REPLICA;
+          }
+          default -> {
+            b.addShape(0);
+            yield RejectReason.BAD_SHAPE;
+          }
+        };
+    String[] names = {
+      "bad_dimension",
+      "claims_2^31",
+      "non_finite",
+      "negative_step",
+      "huge_run_id",
+      "bad_layer",
+      "negative_replica",
+      "chunk_fields",
+      "negative_ensemble",
+      "zero_dimension"
     };
-    String[] names = {"bad_dimension", "claims_2^31", "non_finite", "negative_step", "huge_run_id", "bad_layer",
-        "negative_replica", "chunk_fields", "negative_ensemble", "zero_dimension"};
-    return new Case("absurd:" + names[what], b.build().toByteArray(), Optional.ofNullable(expected));
+    return new Case(
+        "absurd:" + names[what], b.build().toByteArray(), Optional.ofNullable(expected));
   }
 
   private static String huge(SplittableRandom random) {
@@ -136,7 +170,9 @@ public final class FuzzRecords {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(bytes);
       CodedOutputStream c = CodedOutputStream.newInstance(out);
-      c.writeBytes(1000 + random.nextInt(1000), ByteString.copyFrom(randomBytes(random, random.nextInt(64))));
+      c.writeBytes(
+          1000 + random.nextInt(1000),
+          ByteString.copyFrom(randomBytes(random, random.nextInt(64))));
       c.flush();
       return out.toByteArray();
     } catch (IOException e) {

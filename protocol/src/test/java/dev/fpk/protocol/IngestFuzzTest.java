@@ -46,11 +46,19 @@ class IngestFuzzTest {
       try {
         v = validator.parse(input);
       } catch (RuntimeException e) {
-        throw new AssertionError("case " + i + " (kind " + c.kind() + ", " + input.length + " bytes) escaped: " + e, e);
+        throw new AssertionError(
+            "case " + i + " (kind " + c.kind() + ", " + input.length + " bytes) escaped: " + e, e);
       }
       long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-      assertTrue(allocated < 64L * input.length + (4 << 20),
-          "case " + i + ": " + allocated + " bytes allocated for a " + input.length + "-byte record");
+      assertTrue(
+          allocated < 64L * input.length + (4 << 20),
+          "case "
+              + i
+              + ": "
+              + allocated
+              + " bytes allocated for a "
+              + input.length
+              + "-byte record");
       if (v instanceof Validation.Accepted<WeightSnapshot> a) {
         assertObeysEveryRule(a.value(), i);
         accepted++;
@@ -61,14 +69,19 @@ class IngestFuzzTest {
         rejected++;
       }
       if (c.expected().isPresent()) {
-        assertEquals(c.expected().get(), v instanceof Validation.Rejected<WeightSnapshot> r ? r.reason() : null,
+        assertEquals(
+            c.expected().get(),
+            v instanceof Validation.Rejected<WeightSnapshot> r ? r.reason() : null,
             "case " + i + " (" + c.kind() + ")");
         determined++;
       }
     }
-    System.out.printf("ingest fuzz: %d cases, %d accepted, %d rejected (%d with the reason determined by construction)%n",
+    System.out.printf(
+        "ingest fuzz: %d cases, %d accepted, %d rejected (%d with the reason determined by construction)%n",
         CASES, accepted, rejected, determined);
-    assertTrue(accepted > 0 && rejected > 0, "the generator makes both kinds: " + accepted + "/" + rejected);
+    assertTrue(
+        accepted > 0 && rejected > 0,
+        "the generator makes both kinds: " + accepted + "/" + rejected);
   }
 
   @Test
@@ -86,11 +99,16 @@ class IngestFuzzTest {
           writeLength(pb, record.length);
           pb.write(record);
         }
-        jsonl.append(random.nextBoolean() ? JsonMapping.toJson(valid(random)) : new String(record, StandardCharsets.ISO_8859_1))
+        jsonl
+            .append(
+                random.nextBoolean()
+                    ? JsonMapping.toJson(valid(random))
+                    : new String(record, StandardCharsets.ISO_8859_1))
             .append('\n');
       }
       if (random.nextInt(4) == 0) {
-        // a length prefix up to the record limit (64 MiB) over a short tail: nothing that size may be allocated
+        // a length prefix up to the record limit (64 MiB) over a short tail: nothing that size may
+        // be allocated
         writeLength(pb, random.nextInt(Limits.DEFAULT_MAX_RECORD_BYTES) + 1);
         pb.write(fuzzCase(random, 5));
       }
@@ -99,17 +117,24 @@ class IngestFuzzTest {
     }
   }
 
-  /** A varint length prefix (CodedOutputStream buffers: without the flush nothing reaches the file). */
+  /**
+   * A varint length prefix (CodedOutputStream buffers: without the flush nothing reaches the file).
+   */
   private static void writeLength(ByteArrayOutputStream out, int length) throws IOException {
     CodedOutputStream c = CodedOutputStream.newInstance(out);
     c.writeUInt32NoTag(length);
     c.flush();
   }
 
-  /** Reads a whole fuzzed file; the reader allocates a bounded multiple of the file, whatever lengths it claims. */
+  /**
+   * Reads a whole fuzzed file; the reader allocates a bounded multiple of the file, whatever
+   * lengths it claims.
+   */
   private void readAll(ReplayFormat format, byte[] content, int file) throws IOException {
     long before = THREADS.getCurrentThreadAllocatedBytes();
-    try (ReplayReader reader = ReplayFiles.open(new ByteArrayInputStream(content), format, Limits.DEFAULT, "fuzz-" + file)) {
+    try (ReplayReader reader =
+        ReplayFiles.open(
+            new ByteArrayInputStream(content), format, Limits.DEFAULT, "fuzz-" + file)) {
       for (ReplayItem item : reader) {
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           assertObeysEveryRule(a.value(), file);
@@ -121,8 +146,16 @@ class IngestFuzzTest {
       fail(format + " file " + file + ": reading escaped with " + e, e);
     }
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-    assertTrue(allocated < 64L * content.length + (4 << 20),
-        format + " file " + file + ": " + allocated + " bytes allocated reading " + content.length + " bytes");
+    assertTrue(
+        allocated < 64L * content.length + (4 << 20),
+        format
+            + " file "
+            + file
+            + ": "
+            + allocated
+            + " bytes allocated reading "
+            + content.length
+            + " bytes");
   }
 
   private void assertObeysEveryRule(WeightSnapshot s, int i) {

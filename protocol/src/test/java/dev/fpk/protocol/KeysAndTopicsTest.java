@@ -16,7 +16,11 @@ class KeysAndTopicsTest {
   void shouldListEveryTopicOnceWithVersionSuffix() {
     assertEquals(
         List.of(
-            "fpk.snapshots.v1", "fpk.estimates.v1", "fpk.densities.v1", "fpk.alignment.v1", "fpk.spectrum.v1",
+            "fpk.snapshots.v1",
+            "fpk.estimates.v1",
+            "fpk.densities.v1",
+            "fpk.alignment.v1",
+            "fpk.spectrum.v1",
             "fpk.deadletter.v1"),
         Topics.all());
     for (String t : Topics.all()) {
@@ -31,7 +35,8 @@ class KeysAndTopicsTest {
   void shouldBuildKeyFromRunIdAndLayer() {
     assertEquals("run-1/bottleneck", SnapshotKey.of("run-1", "bottleneck"));
     assertArrayEquals(
-        "run-1/bottleneck".getBytes(StandardCharsets.UTF_8), SnapshotKey.bytes(TestSnapshots.valid()));
+        "run-1/bottleneck".getBytes(StandardCharsets.UTF_8),
+        SnapshotKey.bytes(TestSnapshots.valid()));
     assertEquals(new SnapshotKey("run-1", "bottleneck"), SnapshotKey.parse("run-1/bottleneck"));
   }
 
@@ -42,14 +47,18 @@ class KeysAndTopicsTest {
     assertEquals(new SnapshotKey("a/b", "x"), SnapshotKey.parse("a%2fb/x"));
     for (String run : List.of("", "/", "%", "%2F", "a//b", "ü/%/ß")) {
       for (String layer : List.of("", "l", "/", "a/b/")) {
-        assertEquals(new SnapshotKey(run, layer), SnapshotKey.parse(SnapshotKey.of(run, layer)), run + " " + layer);
+        assertEquals(
+            new SnapshotKey(run, layer),
+            SnapshotKey.parse(SnapshotKey.of(run, layer)),
+            run + " " + layer);
       }
     }
   }
 
   @Test
   void shouldRejectKeyWithoutSlashOrWithBadEscape() {
-    IllegalArgumentException noSlash = assertThrows(IllegalArgumentException.class, () -> SnapshotKey.parse("abc"));
+    IllegalArgumentException noSlash =
+        assertThrows(IllegalArgumentException.class, () -> SnapshotKey.parse("abc"));
     assertTrue(noSlash.getMessage().contains("'abc'"));
     assertThrows(IllegalArgumentException.class, () -> SnapshotKey.parse("a%41/x"));
     assertThrows(IllegalArgumentException.class, () -> SnapshotKey.parse("a%2/x"));
@@ -58,7 +67,9 @@ class KeysAndTopicsTest {
   @Test
   void shouldBuildDeadLetterWithReasonWireNameAndOriginalPayload() {
     byte[] payload = {1, 2, 3};
-    DeadLetter d = DeadLetters.of(RejectReason.NON_FINITE, "values[0] = NaN", Topics.SNAPSHOTS, 2, 77L, payload);
+    DeadLetter d =
+        DeadLetters.of(
+            RejectReason.NON_FINITE, "values[0] = NaN", Topics.SNAPSHOTS, 2, 77L, payload);
     assertEquals("non_finite", d.getReason());
     assertEquals("values[0] = NaN", d.getDetail());
     assertEquals(Topics.SNAPSHOTS, d.getSourceTopic());
@@ -71,11 +82,14 @@ class KeysAndTopicsTest {
 
   @Test
   void shouldPrintJsonOnOneLineAndParseItBack() {
-    String json = JsonMapping.toJson(TestSnapshots.matrix(2, 2).setLoss(0.5).setValues(1, Float.NaN));
+    String json =
+        JsonMapping.toJson(TestSnapshots.matrix(2, 2).setLoss(0.5).setValues(1, Float.NaN));
     assertTrue(!json.contains("\n") && !json.contains(" "), json);
     assertTrue(json.contains("\"NaN\""), json);
     assertEquals(Float.NaN, JsonMapping.snapshotFromJson(json).getValues(1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonMapping.snapshotFromJson("{\"step\":"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> JsonMapping.snapshotFromJson("{\"step\":"));
     assertTrue(e.getMessage().startsWith("not a proto3-JSON WeightSnapshot"), e.getMessage());
   }
 }

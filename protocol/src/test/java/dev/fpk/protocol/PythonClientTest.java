@@ -34,7 +34,8 @@ class PythonClientTest {
   private record Run(int exit, String output) {}
 
   private static Run run(Path workDir, String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -43,10 +44,14 @@ class PythonClientTest {
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 
-  /** The generated code ships in the package; protoc is needed by the unit test that checks it is not stale. */
+  /**
+   * The generated code ships in the package; protoc is needed by the unit test that checks it is
+   * not stale.
+   */
   @BeforeAll
   static void pythonAndProtoc() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(PYTHON), "skipped: " + PYTHON + " not found (Debian's python3)");
+    Assumptions.assumeTrue(
+        Files.isExecutable(PYTHON), "skipped: " + PYTHON + " not found (Debian's python3)");
     Assumptions.assumeTrue(
         run(CLIENT_DIR, PYTHON.toString(), "-c", "import google.protobuf, numpy").exit() == 0,
         "skipped: python3-protobuf or python3-numpy is not installed (deploy/install-test-deps.sh)");
@@ -115,7 +120,8 @@ class PythonClientTest {
       assertEquals(64 * 64, big.getValuesCount());
       assertEquals(-63f, big.getValues(63));
       assertEquals(63f, big.getValues(63 * 64));
-      Validation.Rejected<?> bad = assertInstanceOf(Validation.Rejected.class, items.get(written - 1).snapshot());
+      Validation.Rejected<?> bad =
+          assertInstanceOf(Validation.Rejected.class, items.get(written - 1).snapshot());
       assertEquals(RejectReason.NON_FINITE, bad.reason());
       assertEquals("values[1] = NaN: values must be finite", bad.detail());
     }

@@ -28,7 +28,12 @@ class ReplayFilesTest {
   private static List<WeightSnapshot> sample() {
     List<WeightSnapshot> out = new ArrayList<>();
     for (int step = 0; step < 5; step++) {
-      out.add(TestSnapshots.matrix(3, 4).setStep(step).setReplica(step % 2).setLoss(0.25 * step).build());
+      out.add(
+          TestSnapshots.matrix(3, 4)
+              .setStep(step)
+              .setReplica(step % 2)
+              .setLoss(0.25 * step)
+              .build());
     }
     return out;
   }
@@ -70,11 +75,14 @@ class ReplayFilesTest {
     Path file = dir.resolve("mixed.jsonl");
     List<WeightSnapshot> s = sample();
     String text =
-        JsonMapping.toJson(s.get(0)) + "\n"
+        JsonMapping.toJson(s.get(0))
+            + "\n"
             + "{\"runId\": \"run-1\", \"values\": [1, 2,\n" // broken JSON
             + "\n" // blank line: skipped
-            + JsonMapping.toJson(s.get(1).toBuilder().setValues(2, Float.NaN)) + "\r\n" // NaN, CRLF
-            + JsonMapping.toJson(s.get(2)) + "\r\n"
+            + JsonMapping.toJson(s.get(1).toBuilder().setValues(2, Float.NaN))
+            + "\r\n" // NaN, CRLF
+            + JsonMapping.toJson(s.get(2))
+            + "\r\n"
             + JsonMapping.toJson(s.get(3)); // no final newline
     Files.writeString(file, text);
     List<ReplayItem> items = readAll(file);
@@ -83,7 +91,9 @@ class ReplayFilesTest {
     assertEquals(RejectReason.UNPARSEABLE, reason(items.get(1)));
     assertEquals("mixed.jsonl:2", items.get(1).location());
     assertEquals(RejectReason.NON_FINITE, reason(items.get(2)));
-    assertTrue(items.get(2).describe().startsWith("mixed.jsonl:4: non_finite: values[2] = NaN"), items.get(2).describe());
+    assertTrue(
+        items.get(2).describe().startsWith("mixed.jsonl:4: non_finite: values[2] = NaN"),
+        items.get(2).describe());
     assertEquals(s.get(2), items.get(3).snapshot().orElseThrow());
     assertEquals(s.get(3), items.get(4).snapshot().orElseThrow());
   }
@@ -108,7 +118,11 @@ class ReplayFilesTest {
     Limits limits = Limits.DEFAULT.withMaxValues(4);
     String line = "{\"runId\":\"r\",\"layer\":\"l\",\"values\":[" + "0,".repeat(100) + "0]}";
     try (ReplayReader r =
-        ReplayFiles.open(new java.io.ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), ReplayFormat.JSONL, limits, "x")) {
+        ReplayFiles.open(
+            new java.io.ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)),
+            ReplayFormat.JSONL,
+            limits,
+            "x")) {
       assertEquals(RejectReason.TOO_LARGE, reason(r.read()));
     }
   }
@@ -127,7 +141,9 @@ class ReplayFilesTest {
       assertEquals(sample().get(i), items.get(i).snapshot().orElseThrow());
     }
     assertEquals(RejectReason.TRUNCATED, reason(items.get(4)));
-    assertTrue(rejected(items.get(4)).detail().contains("but the file ends after"), items.get(4).describe());
+    assertTrue(
+        rejected(items.get(4)).detail().contains("but the file ends after"),
+        items.get(4).describe());
   }
 
   @Test
@@ -158,15 +174,22 @@ class ReplayFilesTest {
     c.writeUInt64NoTag(1L << 40);
     c.writeRawBytes(new byte[] {1, 2, 3});
     c.flush();
-    long allocated = AllocatedBytes.ofSecondRun(() -> {
-      try (ReplayReader r =
-          ReplayFiles.open(new java.io.ByteArrayInputStream(bos.toByteArray()), ReplayFormat.PB, Limits.DEFAULT, "x")) {
-        ReplayItem item = r.read();
-        assertEquals(RejectReason.TOO_LARGE, reason(item));
-        assertTrue(rejected(item).detail().contains("1099511627776 bytes"), item.describe());
-        assertEquals(null, r.read());
-      }
-    });
+    long allocated =
+        AllocatedBytes.ofSecondRun(
+            () -> {
+              try (ReplayReader r =
+                  ReplayFiles.open(
+                      new java.io.ByteArrayInputStream(bos.toByteArray()),
+                      ReplayFormat.PB,
+                      Limits.DEFAULT,
+                      "x")) {
+                ReplayItem item = r.read();
+                assertEquals(RejectReason.TOO_LARGE, reason(item));
+                assertTrue(
+                    rejected(item).detail().contains("1099511627776 bytes"), item.describe());
+                assertEquals(null, r.read());
+              }
+            });
     // the reader's own buffers only: nothing of the claimed size, nor of the 64 MiB record limit
     assertTrue(allocated < 1 << 20, allocated + " bytes allocated reading a claim of 2^40 bytes");
   }
@@ -180,7 +203,11 @@ class ReplayFilesTest {
     c.flush();
     TestSnapshots.valid().writeDelimitedTo(bos);
     try (ReplayReader r =
-        ReplayFiles.open(new java.io.ByteArrayInputStream(bos.toByteArray()), ReplayFormat.PB, Limits.DEFAULT, "x")) {
+        ReplayFiles.open(
+            new java.io.ByteArrayInputStream(bos.toByteArray()),
+            ReplayFormat.PB,
+            Limits.DEFAULT,
+            "x")) {
       assertEquals(RejectReason.UNPARSEABLE, reason(r.read()));
       assertEquals(TestSnapshots.valid(), r.read().snapshot().orElseThrow());
     }
@@ -189,8 +216,11 @@ class ReplayFilesTest {
   @Test
   void shouldFailWithClearMessageOnMissingFile() {
     Path missing = dir.resolve("nope.jsonl");
-    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> ReplayFiles.open(missing));
-    assertTrue(e.getMessage().contains("nope.jsonl") && e.getMessage().contains("does not exist"), e.getMessage());
+    NoSuchFileException e =
+        assertThrows(NoSuchFileException.class, () -> ReplayFiles.open(missing));
+    assertTrue(
+        e.getMessage().contains("nope.jsonl") && e.getMessage().contains("does not exist"),
+        e.getMessage());
   }
 
   @Test
@@ -206,10 +236,12 @@ class ReplayFilesTest {
     assertEquals(ReplayFormat.PB, ReplayFormat.fromName(" PB "));
     assertEquals(ReplayFormat.JSONL, ReplayFormat.fromPath(Path.of("/x/run.JSONL")));
     assertEquals(ReplayFormat.PB, ReplayFormat.fromPath(Path.of("run.pb")));
-    IllegalArgumentException byName = assertThrows(IllegalArgumentException.class, () -> ReplayFormat.fromName("csv"));
+    IllegalArgumentException byName =
+        assertThrows(IllegalArgumentException.class, () -> ReplayFormat.fromName("csv"));
     assertTrue(byName.getMessage().contains("'csv'"), byName.getMessage());
     IllegalArgumentException byPath =
-        assertThrows(IllegalArgumentException.class, () -> ReplayFormat.fromPath(Path.of("data/run.txt")));
+        assertThrows(
+            IllegalArgumentException.class, () -> ReplayFormat.fromPath(Path.of("data/run.txt")));
     assertTrue(byPath.getMessage().contains("data/run.txt"), byPath.getMessage());
   }
 

@@ -41,7 +41,9 @@ class StrictJsonLinesTest {
           .build();
   private static final SnapshotValidator VALIDATOR = new SnapshotValidator();
 
-  /** The lines lenient parsing took for data: a stray quote, a missing comma, text after the end. */
+  /**
+   * The lines lenient parsing took for data: a stray quote, a missing comma, text after the end.
+   */
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -101,7 +103,8 @@ class StrictJsonLinesTest {
       ReplayItem item = items.get(i);
       Optional<JsonNode> tree = strictTree(line);
       if (tree.isEmpty()) {
-        Validation.Rejected<?> r = assertInstanceOf(Validation.Rejected.class, item.snapshot(), line);
+        Validation.Rejected<?> r =
+            assertInstanceOf(Validation.Rejected.class, item.snapshot(), line);
         assertEquals(RejectReason.UNPARSEABLE, r.reason(), line);
         notStrict++;
         continue;
@@ -117,28 +120,43 @@ class StrictJsonLinesTest {
         strictButNoSnapshot++;
       }
     }
-    assertTrue(notStrict > 1000 && readExactly > 100 && strictButNoSnapshot > 10,
-        "every path taken: " + notStrict + " not strict, " + readExactly + " read, "
-            + strictButNoSnapshot + " strict but no snapshot");
+    assertTrue(
+        notStrict > 1000 && readExactly > 100 && strictButNoSnapshot > 10,
+        "every path taken: "
+            + notStrict
+            + " not strict, "
+            + readExactly
+            + " read, "
+            + strictButNoSnapshot
+            + " strict but no snapshot");
   }
 
   private static List<String> validLines() {
     List<String> lines = new ArrayList<>();
     lines.add(JsonMapping.toJson(TestSnapshots.matrix(2, 3)));
-    lines.add(JsonMapping.toJson(TestSnapshots.matrix(1, 4).setLoss(0.125).setSeed(7).setOptimizer("sgd")));
-    lines.add(JsonMapping.toJson(TestSnapshots.matrix(2, 2).addProbeInputs(0.25f).addProbeInputs(-3e-5f)
-        .setTimeUnixMillis(1765000000000L).setEnsembleSize(64)));
+    lines.add(
+        JsonMapping.toJson(
+            TestSnapshots.matrix(1, 4).setLoss(0.125).setSeed(7).setOptimizer("sgd")));
+    lines.add(
+        JsonMapping.toJson(
+            TestSnapshots.matrix(2, 2)
+                .addProbeInputs(0.25f)
+                .addProbeInputs(-3e-5f)
+                .setTimeUnixMillis(1765000000000L)
+                .setEnsembleSize(64)));
     // hand-written: numbers for int64, white space, exponents, escapes
-    lines.add("{ \"runId\" : \"r\\u002d1\", \"replica\" : 2, \"step\" : 40, \"layer\" : \"w\\/1\","
-        + " \"shape\" : [ 1, 3 ], \"values\" : [ 1.5e-2, -2E1, 0 ], \"learningRate\" : 1e-1,"
-        + " \"batchSize\" : 16 }");
+    lines.add(
+        "{ \"runId\" : \"r\\u002d1\", \"replica\" : 2, \"step\" : 40, \"layer\" : \"w\\/1\","
+            + " \"shape\" : [ 1, 3 ], \"values\" : [ 1.5e-2, -2E1, 0 ], \"learningRate\" : 1e-1,"
+            + " \"batchSize\" : 16 }");
     return lines;
   }
 
   private static List<ReplayItem> read(String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try (ReplayReader r =
-        ReplayFiles.open(new ByteArrayInputStream(bytes), ReplayFormat.JSONL, Limits.DEFAULT, "x.jsonl")) {
+        ReplayFiles.open(
+            new ByteArrayInputStream(bytes), ReplayFormat.JSONL, Limits.DEFAULT, "x.jsonl")) {
       return r.stream().toList();
     }
   }
@@ -151,32 +169,35 @@ class StrictJsonLinesTest {
     }
   }
 
-  /** What a strict JSON value says as a WeightSnapshot under the proto3 JSON rules; empty if none. */
+  /**
+   * What a strict JSON value says as a WeightSnapshot under the proto3 JSON rules; empty if none.
+   */
   static Optional<WeightSnapshot> oracle(JsonNode root) {
     if (!root.isObject()) {
       return Optional.empty();
     }
     WeightSnapshot.Builder b = WeightSnapshot.newBuilder();
-    Map<String, Function<JsonNode, Boolean>> fields = Map.ofEntries(
-        Map.entry("runId", v -> text(v, b::setRunId)),
-        Map.entry("layer", v -> text(v, b::setLayer)),
-        Map.entry("optimizer", v -> text(v, b::setOptimizer)),
-        Map.entry("replica", v -> int32(v, b::setReplica)),
-        Map.entry("batchSize", v -> int32(v, b::setBatchSize)),
-        Map.entry("ensembleSize", v -> int32(v, b::setEnsembleSize)),
-        Map.entry("chunkIndex", v -> int32(v, b::setChunkIndex)),
-        Map.entry("chunkCount", v -> int32(v, b::setChunkCount)),
-        Map.entry("step", v -> int64(v, b::setStep)),
-        Map.entry("timeUnixMillis", v -> int64(v, b::setTimeUnixMillis)),
-        Map.entry("seed", v -> int64(v, b::setSeed)),
-        Map.entry("chunkOffset", v -> int64(v, b::setChunkOffset)),
-        Map.entry("learningRate", v -> float64(v, b::setLearningRate)),
-        Map.entry("loss", v -> float64(v, b::setLoss)),
-        Map.entry("shape", v -> each(v, e -> int32(e, b::addShape))),
-        Map.entry("values", v -> each(v, e -> float32(e, b::addValues))),
-        Map.entry("probeInputs", v -> each(v, e -> float32(e, b::addProbeInputs))),
-        Map.entry("gradientMean", v -> each(v, e -> float32(e, b::addGradientMean))),
-        Map.entry("gradientVariance", v -> each(v, e -> float32(e, b::addGradientVariance))));
+    Map<String, Function<JsonNode, Boolean>> fields =
+        Map.ofEntries(
+            Map.entry("runId", v -> text(v, b::setRunId)),
+            Map.entry("layer", v -> text(v, b::setLayer)),
+            Map.entry("optimizer", v -> text(v, b::setOptimizer)),
+            Map.entry("replica", v -> int32(v, b::setReplica)),
+            Map.entry("batchSize", v -> int32(v, b::setBatchSize)),
+            Map.entry("ensembleSize", v -> int32(v, b::setEnsembleSize)),
+            Map.entry("chunkIndex", v -> int32(v, b::setChunkIndex)),
+            Map.entry("chunkCount", v -> int32(v, b::setChunkCount)),
+            Map.entry("step", v -> int64(v, b::setStep)),
+            Map.entry("timeUnixMillis", v -> int64(v, b::setTimeUnixMillis)),
+            Map.entry("seed", v -> int64(v, b::setSeed)),
+            Map.entry("chunkOffset", v -> int64(v, b::setChunkOffset)),
+            Map.entry("learningRate", v -> float64(v, b::setLearningRate)),
+            Map.entry("loss", v -> float64(v, b::setLoss)),
+            Map.entry("shape", v -> each(v, e -> int32(e, b::addShape))),
+            Map.entry("values", v -> each(v, e -> float32(e, b::addValues))),
+            Map.entry("probeInputs", v -> each(v, e -> float32(e, b::addProbeInputs))),
+            Map.entry("gradientMean", v -> each(v, e -> float32(e, b::addGradientMean))),
+            Map.entry("gradientVariance", v -> each(v, e -> float32(e, b::addGradientVariance))));
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       Function<JsonNode, Boolean> set = fields.get(camel(f.getKey()));
@@ -274,7 +295,8 @@ class StrictJsonLinesTest {
 
   private static boolean float32(JsonNode v, Consumer<Float> set) {
     Optional<Double> d = number(v);
-    if (d.isEmpty() || (Double.isInfinite(d.get()) && !isInfinityText(v))
+    if (d.isEmpty()
+        || (Double.isInfinite(d.get()) && !isInfinityText(v))
         || Math.abs(d.get()) > Float.MAX_VALUE * (1 + 1e-6)) {
       return Double.isNaN(d.orElse(0.0)) ? accept(set, Float.NaN) : false;
     }

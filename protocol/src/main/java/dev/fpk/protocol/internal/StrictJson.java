@@ -45,8 +45,11 @@ public final class StrictJson {
       }
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "not strict JSON (RFC 8259): " + e.getOriginalMessage() + " at column "
-              + e.getLocation().getColumnNr(), e);
+          "not strict JSON (RFC 8259): "
+              + e.getOriginalMessage()
+              + " at column "
+              + e.getLocation().getColumnNr(),
+          e);
     } catch (IOException e) {
       throw new IllegalStateException("reading a string cannot fail", e);
     }

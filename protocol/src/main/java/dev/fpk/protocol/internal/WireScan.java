@@ -12,6 +12,7 @@ import com.google.protobuf.WireFormat;
 public final class WireScan {
   /** Field numbers of the float arrays and the shape in fpk.v1.WeightSnapshot. */
   public static final int SHAPE = 5;
+
   public static final int VALUES = 6;
   public static final int PROBE_INPUTS = 13;
   public static final int GRADIENT_MEAN = 14;
@@ -25,8 +26,12 @@ public final class WireScan {
   public long gradientMean;
   public long gradientVariance;
   public int rank;
-  /** Product of the shape entries seen, saturated at Long.MAX_VALUE; -1 if one is {@literal <= 0}. */
+
+  /**
+   * Product of the shape entries seen, saturated at Long.MAX_VALUE; -1 if one is {@literal <= 0}.
+   */
   public long shapeProduct = 1;
+
   public final int[] shapeHead = new int[MAX_RANK_KEPT];
 
   private WireScan() {}
@@ -72,7 +77,10 @@ public final class WireScan {
   }
 
   private static boolean isFloatField(int field) {
-    return field == VALUES || field == PROBE_INPUTS || field == GRADIENT_MEAN || field == GRADIENT_VARIANCE;
+    return field == VALUES
+        || field == PROBE_INPUTS
+        || field == GRADIENT_MEAN
+        || field == GRADIENT_VARIANCE;
   }
 
   private void count(int field, long n) {

@@ -44,7 +44,8 @@ class BrokerRestartIT {
 
       try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, Map.of()))) {
         Map<TopicPartition, Long> startRef = Streaming.snapshotEnds(bootstrap);
-        Map<TopicPartition, Long> endRef = Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
+        Map<TopicPartition, Long> endRef =
+            Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
         Streaming.awaitCommitted(bootstrap, group, startRef, endRef, 1.0, WAIT);
 
         List<WeightSnapshot> data = Streaming.ouRun(cut, layers, REPLICAS, STEPS);
@@ -54,15 +55,20 @@ class BrokerRestartIT {
         Map<TopicPartition, Long> half = Streaming.publish(bootstrap, firstHalf);
         Streaming.awaitCommitted(bootstrap, group, start, half, 0.3, WAIT);
 
-        // the second half is sent, step by step over several seconds, while the broker goes away: the
-        // producer buffers and retries (paced, so the outage falls inside the run however fast the analysis is)
-        CompletableFuture<Map<TopicPartition, Long>> rest = CompletableFuture.supplyAsync(() -> {
-          try {
-            return Streaming.publishPaced(bootstrap, secondHalf, STEPS / 2, Duration.ofMillis(20));
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        });
+        // the second half is sent, step by step over several seconds, while the broker goes away:
+        // the
+        // producer buffers and retries (paced, so the outage falls inside the run however fast the
+        // analysis is)
+        CompletableFuture<Map<TopicPartition, Long>> rest =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return Streaming.publishPaced(
+                        bootstrap, secondHalf, STEPS / 2, Duration.ofMillis(20));
+                  } catch (Exception e) {
+                    throw new CompletionException(e);
+                  }
+                });
         double committedAtStop = Streaming.committed(bootstrap, group, start, half) / 2;
         boolean publishingAtStop = !rest.isDone();
         long t0 = System.nanoTime();
@@ -82,13 +88,22 @@ class BrokerRestartIT {
         assertEquals(layers.size(), actual.size(), "layers in the report after the outage");
         for (JsonNode layer : actual) {
           for (JsonNode entry : layer.get("entries")) {
-            assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+            assertEquals(
+                STEPS + 1,
+                entry.get("alignment").size(),
+                "one alignment figure per step, none twice");
           }
         }
         double diff = Streaming.maxDifference(expected, actual, "layers");
-        System.out.printf("broker restart: stopped at %.0f%% of the run committed (stop took %.1f s), down %d s,"
-            + " up again in %.1f s, run complete %.1f s after the restart; max relative difference to the steady run %.3g%n",
-            100 * committedAtStop, stopSeconds, OUTAGE.toSeconds(), restartSeconds, doneSeconds, diff);
+        System.out.printf(
+            "broker restart: stopped at %.0f%% of the run committed (stop took %.1f s), down %d s,"
+                + " up again in %.1f s, run complete %.1f s after the restart; max relative difference to the steady run %.3g%n",
+            100 * committedAtStop,
+            stopSeconds,
+            OUTAGE.toSeconds(),
+            restartSeconds,
+            doneSeconds,
+            diff);
         assertTrue(publishingAtStop, "the broker stopped while the run was still being published");
         assertTrue(diff <= 1e-9, "reports differ by " + diff);
       }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Nothing lost, nothing counted twice: a replay whose analysis node is stopped at a random point
  * (drained, or aborted as a killed process would be) and replaced by a new one (restoring the
- * entities from their checkpoints, resuming at the committed offsets) reports what an
- * uninterrupted replay of the same data reports. After a crash the outputs since the last
- * checkpoint are published again, with the same values; the report counts each step once.
+ * entities from their checkpoints, resuming at the committed offsets) reports what an uninterrupted
+ * replay of the same data reports. After a crash the outputs since the last checkpoint are
+ * published again, with the same values; the report counts each step once.
  */
 @Timeout(240)
 class CheckpointRestartIT {
@@ -33,7 +33,8 @@ class CheckpointRestartIT {
   }
 
   @Test
-  void shouldReportTheSameAsAnUninterruptedRunWhenTheNodeIsStoppedAndReplacedMidStream() throws Exception {
+  void shouldReportTheSameAsAnUninterruptedRunWhenTheNodeIsStoppedAndReplacedMidStream()
+      throws Exception {
     interruptedRunReportsTheSame(false);
   }
 
@@ -60,7 +61,8 @@ class CheckpointRestartIT {
     String groupRef = "it-ckpt-ref-" + id;
     Streaming.startGroupAtEnd(bootstrap, groupRef);
     Map<TopicPartition, Long> startRef = Streaming.snapshotEnds(bootstrap);
-    Map<TopicPartition, Long> endRef = Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
+    Map<TopicPartition, Long> endRef =
+        Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
     long t0 = System.nanoTime();
     try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(groupRef, Map.of()))) {
       Streaming.awaitCommitted(bootstrap, groupRef, startRef, endRef, 1.0, wait);
@@ -75,13 +77,15 @@ class CheckpointRestartIT {
     AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
     // published while the node runs, over a few seconds: data published up front can be analysed
     // (and drained) to the end before the node is stopped
-    CompletableFuture<Map<TopicPartition, Long>> publishing = CompletableFuture.supplyAsync(() -> {
-      try {
-        return Streaming.publishPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Map<TopicPartition, Long>> publishing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Streaming.publishPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, stopAt, wait);
     } finally {
@@ -93,9 +97,11 @@ class CheckpointRestartIT {
     }
     double stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
     assertEquals(endCut, publishing.get(), "published where expected");
-    assertTrue(stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
+    assertTrue(
+        stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
     long t1 = System.nanoTime();
-    try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
+    try (AnalysisNode second =
+        Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 1.0, wait);
     }
     double resumeSeconds = (System.nanoTime() - t1) / 1e9;
@@ -105,15 +111,24 @@ class CheckpointRestartIT {
     assertEquals(layers.size(), expected.size(), "layers in the reference report");
     for (JsonNode layer : actual) {
       for (JsonNode entry : layer.get("entries")) {
-        assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+        assertEquals(
+            STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
       }
       // the runs carry probe inputs: the seeded output comparisons must come out the same too
-      assertEquals(STEPS + 1, layer.get("outputs").size(), "one output comparison per step, none twice");
+      assertEquals(
+          STEPS + 1, layer.get("outputs").size(), "one output comparison per step, none twice");
     }
     double diff = Streaming.maxDifference(expected, actual, "layers");
-    System.out.printf("checkpoint restart after a %s (seed %d): stopped at %.1f%% committed (aimed %.1f%%), uninterrupted"
-        + " run %.1f s, second node %.1f s; max relative difference of the reports %.3g%n",
-        crash ? "crash" : "drained stop", seed, 100 * stoppedAt, 100 * stopAt, uninterruptedSeconds, resumeSeconds, diff);
+    System.out.printf(
+        "checkpoint restart after a %s (seed %d): stopped at %.1f%% committed (aimed %.1f%%), uninterrupted"
+            + " run %.1f s, second node %.1f s; max relative difference of the reports %.3g%n",
+        crash ? "crash" : "drained stop",
+        seed,
+        100 * stoppedAt,
+        100 * stopAt,
+        uninterruptedSeconds,
+        resumeSeconds,
+        diff);
     assertTrue(diff <= 1e-9, "reports differ by " + diff);
   }
 }

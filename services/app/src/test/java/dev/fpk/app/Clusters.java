@@ -22,15 +22,30 @@ import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
-/** What the tests of several analysis nodes in one JVM share: their config, membership, assignment, entities. */
+/**
+ * What the tests of several analysis nodes in one JVM share: their config, membership, assignment,
+ * entities.
+ */
 final class Clusters {
   private Clusters() {}
 
-  /** Config of a node of a Pekko cluster on 127.0.0.1 (seed at seedPort) in the given consumer group. */
+  /**
+   * Config of a node of a Pekko cluster on 127.0.0.1 (seed at seedPort) in the given consumer
+   * group.
+   */
   static Config nodeConfig(String group, int partitions, int port, int seedPort) {
     // small fetches, so that the partitions advance together and a node stopped holds work on each
-    return Streaming.nodeConfig(group, Map.of("fpk.partitions", partitions, "pekko.remote.artery.canonical.port", port,
-        "fpk.seed-nodes", "127.0.0.1:" + seedPort, "pekko.kafka.consumer.kafka-clients.max.partition.fetch.bytes", 16384));
+    return Streaming.nodeConfig(
+        group,
+        Map.of(
+            "fpk.partitions",
+            partitions,
+            "pekko.remote.artery.canonical.port",
+            port,
+            "fpk.seed-nodes",
+            "127.0.0.1:" + seedPort,
+            "pekko.kafka.consumer.kafka-clients.max.partition.fetch.bytes",
+            16384));
   }
 
   /** One layer name per partition for this run's keys. */
@@ -50,14 +65,20 @@ final class Clusters {
   /** Members this node sees Up. */
   static long up(ActorSystem<?> system) {
     return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up()).count();
+        .filter(m -> m.status() == MemberStatus.up())
+        .count();
   }
 
-  /** Members of the consumer group with partitions assigned (0 if the group cannot be described now). */
+  /**
+   * Members of the consumer group with partitions assigned (0 if the group cannot be described
+   * now).
+   */
   static int assignedMembers(String bootstrap, String group) {
     try (Admin admin = Streaming.admin(bootstrap)) {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-      return (int) d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+      ConsumerGroupDescription d =
+          admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      return (int)
+          d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
     } catch (Exception e) {
       return 0;
     }
@@ -65,11 +86,17 @@ final class Clusters {
 
   /** Estimator entities this node hosts now. */
   static List<String> entityIds(ActorSystem<?> system) throws Exception {
-    ShardRegion.CurrentShardRegionState state = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-            ShardRegion.CurrentShardRegionState>ask(ClusterSharding.get(system).shardState(),
-            replyTo -> new GetShardRegionState(EstimatorEntity.TYPE_KEY, replyTo), Duration.ofSeconds(5),
-            system.scheduler())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ShardRegion.CurrentShardRegionState state =
+        AskPattern
+            .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+                ShardRegion.CurrentShardRegionState>
+                ask(
+                    ClusterSharding.get(system).shardState(),
+                    replyTo -> new GetShardRegionState(EstimatorEntity.TYPE_KEY, replyTo),
+                    Duration.ofSeconds(5),
+                    system.scheduler())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     return state.getShards().stream().flatMap(s -> s.getEntityIds().stream()).sorted().toList();
   }
 

@@ -10,17 +10,20 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Exit codes and messages of the command line: 2 for usage errors (naming the option), 1 with one line for failures. */
+/**
+ * Exit codes and messages of the command line: 2 for usage errors (naming the option), 1 with one
+ * line for failures.
+ */
 class CommandLineBehaviourTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Fpk.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    int exit =
+        Fpk.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -36,9 +39,11 @@ class CommandLineBehaviourTest {
     assertUsageError(run("demo", "--replicas", "1"), "--replicas");
     assertUsageError(run("demo", "--dashboard-port", "70000"), "--dashboard-port");
     assertUsageError(run("demo", "--linger", "soon"), "--linger");
-    assertUsageError(run("replay", "--input", "x.jsonl", "--report", "r.json", "--format", "xml"), "--format");
+    assertUsageError(
+        run("replay", "--input", "x.jsonl", "--report", "r.json", "--format", "xml"), "--format");
     assertUsageError(run("replay", "--report", "r.json"), "--input");
-    assertUsageError(run("dashboard", "--bootstrap", "127.0.0.1:9092", "--port", "70000"), "--port");
+    assertUsageError(
+        run("dashboard", "--bootstrap", "127.0.0.1:9092", "--port", "70000"), "--port");
     assertUsageError(run("dashboard", "--bootstrap", "127.0.0.1:9092", "--for", "PT0S"), "--for");
     assertUsageError(run("demo", "--nonsense"), "--nonsense");
   }
@@ -52,7 +57,8 @@ class CommandLineBehaviourTest {
   @Test
   void shouldExitOneWithAOneLineReasonWhenWorkFails() {
     Path missing = dir.resolve("missing.jsonl");
-    Run r = run("replay", "--input", missing.toString(), "--report", dir.resolve("r.json").toString());
+    Run r =
+        run("replay", "--input", missing.toString(), "--report", dir.resolve("r.json").toString());
     assertEquals(1, r.exit());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     assertEquals("fpk replay: cannot read input file " + missing, r.err().strip());
@@ -60,7 +66,8 @@ class CommandLineBehaviourTest {
 
   @Test
   void shouldGiveTheInnermostReasonOnOneLine() {
-    Exception wrapped = new CompletionException(new IllegalStateException("broker away\n  at some detail"));
+    Exception wrapped =
+        new CompletionException(new IllegalStateException("broker away\n  at some detail"));
     assertEquals("broker away", Fpk.reason(wrapped));
     assertEquals("NullPointerException", Fpk.reason(new NullPointerException()));
   }

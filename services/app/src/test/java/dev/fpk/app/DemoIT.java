@@ -20,8 +20,18 @@ class DemoIT {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = Fpk.commandLine().execute("demo", "--steps", "40", "--replicas", "16", "--bootstrap", TestKafka.bootstrap(),
-          "--run-id", "demo-it");
+      exit =
+          Fpk.commandLine()
+              .execute(
+                  "demo",
+                  "--steps",
+                  "40",
+                  "--replicas",
+                  "16",
+                  "--bootstrap",
+                  TestKafka.bootstrap(),
+                  "--run-id",
+                  "demo-it");
     } finally {
       System.setOut(original);
     }
@@ -31,7 +41,9 @@ class DemoIT {
     assertTrue(out.contains("step 40/40"), "a progress line reports the last step: " + out);
     assertTrue(out.contains("analysed to step 40"), "the analysis reached the last step: " + out);
     for (String entry : new String[] {"[0,0]", "[0,1]", "[1,0]", "[1,1]"}) {
-      assertTrue(out.lines().anyMatch(l -> l.startsWith("bottleneck") && l.contains(entry)), "summary row for " + entry);
+      assertTrue(
+          out.lines().anyMatch(l -> l.startsWith("bottleneck") && l.contains(entry)),
+          "summary row for " + entry);
     }
   }
 }

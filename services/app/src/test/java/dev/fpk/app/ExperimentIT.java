@@ -21,15 +21,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code fpk experiment} at reduced size (64 replicas, 300 steps, sensitivity runs of 60 steps) through a
- * real broker: the report has every view, its numbers are present, finite and in range, and every
- * check's boolean is what its own numbers give. Whether the physics holds at this size is not asserted.
+ * {@code fpk experiment} at reduced size (64 replicas, 300 steps, sensitivity runs of 60 steps)
+ * through a real broker: the report has every view, its numbers are present, finite and in range,
+ * and every check's boolean is what its own numbers give. Whether the physics holds at this size is
+ * not asserted.
  */
 @Timeout(240)
 class ExperimentIT {
   private static final int STEPS = 300;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static JsonNode report;
   private static String stdout;
 
@@ -40,8 +40,23 @@ class ExperimentIT {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = Fpk.commandLine().execute("experiment", "--out", dir.toString(), "--replicas", "64", "--steps",
-          String.valueOf(STEPS), "--sensitivity-steps", "60", "--seed", "3", "--bootstrap", TestKafka.bootstrap(), "--quiet");
+      exit =
+          Fpk.commandLine()
+              .execute(
+                  "experiment",
+                  "--out",
+                  dir.toString(),
+                  "--replicas",
+                  "64",
+                  "--steps",
+                  String.valueOf(STEPS),
+                  "--sensitivity-steps",
+                  "60",
+                  "--seed",
+                  "3",
+                  "--bootstrap",
+                  TestKafka.bootstrap(),
+                  "--quiet");
     } finally {
       System.setOut(original);
     }
@@ -67,13 +82,17 @@ class ExperimentIT {
     assertTrue(end >= 100 && end <= STEPS, "transient end " + end);
     assertTrue(List.of("loss-rate", "half-of-run").contains(report.at("/transient/rule").asText()));
     assertEquals(STEPS / 10, report.at("/loss/steps").size(), "loss every 10 steps from 10");
-    report.at("/loss/meanLoss").forEach(l -> assertTrue(l.asDouble() > 0 && l.asDouble() < 10, "loss " + l));
+    report
+        .at("/loss/meanLoss")
+        .forEach(l -> assertTrue(l.asDouble() > 0 && l.asDouble() < 10, "loss " + l));
   }
 
   @Test
   void shouldReportSamplingFloorsForecastsAndOutputsWithFiniteNumbers() {
     assertEquals(4, report.get("samplingFloorW1").size());
-    report.get("samplingFloorW1").forEach(f -> assertTrue(f.get("mean").asDouble() > 0, "floor " + f));
+    report
+        .get("samplingFloorW1")
+        .forEach(f -> assertTrue(f.get("mean").asDouble() > 0, "floor " + f));
     // forecasts: every horizon and entry has a row; the 10-step ones were scored in the slow phase
     assertEquals(12, report.get("forecast").size());
     for (JsonNode f : report.get("forecast")) {
@@ -118,8 +137,13 @@ class ExperimentIT {
       for (JsonNode e : cp.get("entries")) {
         assertEquals(e.get("grid").size(), e.get("beta").size());
         assertEquals(e.get("grid").size(), e.get("gamma").size());
-        e.get("fixedPoints").forEach(f -> assertTrue(Double.isFinite(f.get("exponent").asDouble())
-            && f.get("attractive").asBoolean() == f.get("exponent").asDouble() < 0, "fixed point " + f));
+        e.get("fixedPoints")
+            .forEach(
+                f ->
+                    assertTrue(
+                        Double.isFinite(f.get("exponent").asDouble())
+                            && f.get("attractive").asBoolean() == f.get("exponent").asDouble() < 0,
+                        "fixed point " + f));
       }
     }
     JsonNode kpz = report.at("/kpz/checkpoints");
@@ -130,21 +154,34 @@ class ExperimentIT {
       JsonNode cs = estimateAtOrBefore(checkpoints, cp.get("step").asLong());
       for (int i = 0; i < cp.get("entries").size(); i++) {
         JsonNode e = cp.get("entries").get(i);
-        assertEquals(cs.get("entries").get(i).get("diffusionMean").asDouble(), e.get("nu").asDouble(), 0, "nu " + e);
+        assertEquals(
+            cs.get("entries").get(i).get("diffusionMean").asDouble(),
+            e.get("nu").asDouble(),
+            0,
+            "nu " + e);
         assertEquals(2 * e.get("nu").asDouble(), e.get("lambda").asDouble(), 0);
         // the residual needs both neighbours of a cell: the two end cells never count
-        assertTrue(e.get("cells").asInt() >= 1 && e.get("cells").asInt() <= cells - 2, "cells " + e);
+        assertTrue(
+            e.get("cells").asInt() >= 1 && e.get("cells").asInt() <= cells - 2, "cells " + e);
         double rms = e.get("residualRms").asDouble();
-        assertTrue(rms > 0 && Double.isFinite(rms), "64 replicas' histograms never satisfy the equation exactly: " + e);
-        assertEquals(rms, e.get("relativeResidual").asDouble() * e.get("dhdtRms").asDouble(), 1e-9 * rms,
+        assertTrue(
+            rms > 0 && Double.isFinite(rms),
+            "64 replicas' histograms never satisfy the equation exactly: " + e);
+        assertEquals(
+            rms,
+            e.get("relativeResidual").asDouble() * e.get("dhdtRms").asDouble(),
+            1e-9 * rms,
             "relative residual = residual RMS / RMS of dh/dt: " + e);
       }
     }
     assertEquals(4, report.get("pawula").size());
-    report.get("pawula").forEach(p -> {
-      assertEquals(p.get("steps").size(), p.get("ratio").size());
-      assertTrue(p.get("steps").size() >= STEPS / 10);
-    });
+    report
+        .get("pawula")
+        .forEach(
+            p -> {
+              assertEquals(p.get("steps").size(), p.get("ratio").size());
+              assertTrue(p.get("steps").size() >= STEPS / 10);
+            });
     assertEquals(4, report.at("/densityCheckpoints/0/entries").size());
   }
 
@@ -152,7 +189,8 @@ class ExperimentIT {
   private static JsonNode estimateAtOrBefore(JsonNode checkpoints, long step) {
     JsonNode best = null;
     for (JsonNode cp : checkpoints) {
-      if (cp.get("step").asLong() <= step && (best == null || cp.get("step").asLong() > best.get("step").asLong())) {
+      if (cp.get("step").asLong() <= step
+          && (best == null || cp.get("step").asLong() > best.get("step").asLong())) {
         best = cp;
       }
     }
@@ -177,8 +215,11 @@ class ExperimentIT {
           w1 += f.get("w1").asDouble();
           st += f.get("baselineStatic").asDouble();
           ga += f.get("baselineGaussian").asDouble();
-          beating += f.get("w1").asDouble() < f.get("baselineStatic").asDouble()
-              && f.get("w1").asDouble() < f.get("baselineGaussian").asDouble() ? 1 : 0;
+          beating +=
+              f.get("w1").asDouble() < f.get("baselineStatic").asDouble()
+                      && f.get("w1").asDouble() < f.get("baselineGaussian").asDouble()
+                  ? 1
+                  : 0;
           n++;
         }
       }
@@ -193,14 +234,18 @@ class ExperimentIT {
     for (JsonNode e : floors.get("entries")) {
       double ratio = e.get("meanW1").asDouble() / e.get("meanSamplingFloorW1").asDouble();
       assertEquals(ratio, e.get("ratio").asDouble(), 1e-12 * ratio);
-      assertEquals(ratio <= SamplingFloorCheck.BAR, e.get("holds").asBoolean(), "floor check of " + e.get("index"));
+      assertEquals(
+          ratio <= SamplingFloorCheck.BAR,
+          e.get("holds").asBoolean(),
+          "floor check of " + e.get("index"));
       double share = e.get("withinShare").asDouble();
       assertTrue(share >= 0 && share <= 1);
       floorsHold &= e.get("holds").asBoolean();
     }
     assertEquals(floorsHold, floors.get("holds").asBoolean());
     all &= floorsHold;
-    // the verdict: the share of (entry, step) from the transient end on rejected at 5%, recomputed from
+    // the verdict: the share of (entry, step) from the transient end on rejected at 5%, recomputed
+    // from
     // the alignment points (every step is kept at this size)
     long end = report.at("/transient/endStep").asLong();
     int scored = 0;
@@ -226,7 +271,10 @@ class ExperimentIT {
       double measured = s.get("measured").asDouble();
       assertTrue(measured > 0 && Double.isFinite(measured), k + " factor " + measured);
       double r = measured / s.get("predicted").asDouble();
-      assertEquals(r <= 1 + Sensitivity.TOLERANCE && r >= 1 / (1 + Sensitivity.TOLERANCE), s.get("holds").asBoolean(), k);
+      assertEquals(
+          r <= 1 + Sensitivity.TOLERANCE && r >= 1 / (1 + Sensitivity.TOLERANCE),
+          s.get("holds").asBoolean(),
+          k);
       // the factor is the median of the per-entry ratios of the runs' diffusions
       JsonNode runs = report.at("/sensitivity/runs");
       JsonNode variant = runs.get(k.equals("learningRateX2") ? 1 : 2).get("diffusionMean");

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class FpkCommandLineTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int exit, String out, String err) {}
 
@@ -28,7 +27,8 @@ class FpkCommandLineTest {
   @Test
   void shouldExitNonZeroNamingTheUnreadableReplayFile() {
     Path missing = dir.resolve("missing.jsonl");
-    Run r = run("replay", "--input", missing.toString(), "--report", dir.resolve("r.json").toString());
+    Run r =
+        run("replay", "--input", missing.toString(), "--report", dir.resolve("r.json").toString());
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains(missing.toString()), r.err());
   }

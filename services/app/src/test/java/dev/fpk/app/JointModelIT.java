@@ -42,10 +42,23 @@ class JointModelIT {
   static final int STEPS = 120;
   static final int PROBES = 2;
 
-  /** A 2x2 OU ensemble with probe inputs h (2 per replica, 2 features), the same data for any run id. */
+  /**
+   * A 2x2 OU ensemble with probe inputs h (2 per replica, 2 features), the same data for any run
+   * id.
+   */
   private static List<WeightSnapshot> run(String runId) {
-    OuEnsemble ou = new OuEnsemble(runId, "bottleneck", new int[] {2, 2}, new double[] {0.02, 0.04, 0.03, 0.05},
-        new double[] {0.1, -0.1, 0.2, 0.0}, 1e-4, REPLICAS, 0.3, 0.05, 17);
+    OuEnsemble ou =
+        new OuEnsemble(
+            runId,
+            "bottleneck",
+            new int[] {2, 2},
+            new double[] {0.02, 0.04, 0.03, 0.05},
+            new double[] {0.1, -0.1, 0.2, 0.0},
+            1e-4,
+            REPLICAS,
+            0.3,
+            0.05,
+            17);
     List<WeightSnapshot> out = new ArrayList<>();
     for (int step = 0; step <= STEPS; step++) {
       for (WeightSnapshot s : ou.snapshots()) {
@@ -85,13 +98,16 @@ class JointModelIT {
     // published only after it stopped, so the cut falls inside the run however fast the analysis is
     List<WeightSnapshot> early = data.subList(0, data.size() * 3 / 5);
     AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
-    CompletableFuture<Map<TopicPartition, Long>> publishing = CompletableFuture.supplyAsync(() -> {
-      try {
-        return Streaming.publishPaced(bootstrap, early, STEPS * 3 / 5, Duration.ofMillis(20));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Map<TopicPartition, Long>> publishing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Streaming.publishPaced(
+                    bootstrap, early, STEPS * 3 / 5, Duration.ofMillis(20));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 0.3, wait);
     } finally {
@@ -99,9 +115,14 @@ class JointModelIT {
     }
     double stoppedAt = Streaming.committed(bootstrap, groupCut, startCut, endCut);
     publishing.get();
-    assertEquals(endCut, Streaming.publish(bootstrap, data.subList(early.size(), data.size())), "published where expected");
-    assertTrue(stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
-    try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
+    assertEquals(
+        endCut,
+        Streaming.publish(bootstrap, data.subList(early.size(), data.size())),
+        "published where expected");
+    assertTrue(
+        stoppedAt < 1.0, "the first node finished before it could be stopped (" + stoppedAt + ")");
+    try (AnalysisNode second =
+        Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()))) {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 1.0, wait);
     }
 
@@ -122,13 +143,21 @@ class JointModelIT {
       assertNotNull(joint, "joint output comparison at step " + step);
       assertEquals(PROBES, joint.getProbes());
       assertEquals(REPLICAS, joint.getTheorySamples());
-      assertNotNull(model(actual.get(step), "entrywise"), "entrywise output comparison at step " + step);
+      assertNotNull(
+          model(actual.get(step), "entrywise"), "entrywise output comparison at step " + step);
     }
     JointAlignment last = actual.get((long) STEPS).getJoint();
-    System.out.printf("joint model through the pipeline: stopped at %.0f%% committed; max difference of the joint "
-        + "figures, restarted vs uninterrupted, %s; step %d: marginal W1 %s, entry-wise W1 %.2e, largest coupling %.1f se,"
-        + " neglected correlation %.3f%n", 100 * stoppedAt, maxDifference, STEPS, last.getMarginalW1List(),
-        actual.get((long) STEPS).getEntries(0).getW1(), last.getLargestCouplingZ(), last.getLargestNeglectedCorrelation());
+    System.out.printf(
+        "joint model through the pipeline: stopped at %.0f%% committed; max difference of the joint "
+            + "figures, restarted vs uninterrupted, %s; step %d: marginal W1 %s, entry-wise W1 %.2e, largest coupling %.1f se,"
+            + " neglected correlation %.3f%n",
+        100 * stoppedAt,
+        maxDifference,
+        STEPS,
+        last.getMarginalW1List(),
+        actual.get((long) STEPS).getEntries(0).getW1(),
+        last.getLargestCouplingZ(),
+        last.getLargestNeglectedCorrelation());
     assertEquals(0.0, maxDifference, "joint figures after a restart");
     assertTrue(Double.isFinite(last.getDriftMatrix(0)), "the joint fit is usable by the last step");
   }
@@ -163,16 +192,24 @@ class JointModelIT {
   }
 
   private static OutputComparison model(AlignmentUpdate u, String model) {
-    return u.getOutputsList().stream().filter(o -> o.getModel().equals(model)).findFirst().orElse(null);
+    return u.getOutputsList().stream()
+        .filter(o -> o.getModel().equals(model))
+        .findFirst()
+        .orElse(null);
   }
 
-  /** Every alignment record of these runs on the topic now, by run and step (a republished step: the last). */
-  private static Map<String, Map<Long, AlignmentUpdate>> alignments(String bootstrap, List<String> runs) throws Exception {
+  /**
+   * Every alignment record of these runs on the topic now, by run and step (a republished step: the
+   * last).
+   */
+  private static Map<String, Map<Long, AlignmentUpdate>> alignments(
+      String bootstrap, List<String> runs) throws Exception {
     Map<String, Map<Long, AlignmentUpdate>> out = new TreeMap<>();
     runs.forEach(r -> out.put(r, new TreeMap<>()));
     Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (PartitionInfo i : consumer.partitionsFor(Topics.ALIGNMENT)) {
         tps.add(new TopicPartition(Topics.ALIGNMENT, i.partition()));

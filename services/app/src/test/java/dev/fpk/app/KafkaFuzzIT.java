@@ -69,10 +69,15 @@ class KafkaFuzzIT {
   static final long SEED = 20261128L;
 
   /** A record sent and what the generator knows of its outcome. */
-  private record Sent(String kind, byte[] value, Optional<RejectReason> expected, Future<RecordMetadata> metadata) {}
+  private record Sent(
+      String kind,
+      byte[] value,
+      Optional<RejectReason> expected,
+      Future<RecordMetadata> metadata) {}
 
   @Test
-  void shouldDeadLetterEveryBadRecordWithItsReasonAndAnalyseTheValidEnsembleAsACleanRun() throws Exception {
+  void shouldDeadLetterEveryBadRecordWithItsReasonAndAnalyseTheValidEnsembleAsACleanRun()
+      throws Exception {
     String bootstrap = TestKafka.bootstrap();
     String id = UUID.randomUUID().toString();
     String run = "fuzzed-" + id;
@@ -81,7 +86,8 @@ class KafkaFuzzIT {
     String key = SnapshotKey.of(run, "w");
     ListAppender<ILoggingEvent> log = captureLog();
 
-    try (Pipeline pipeline = Pipeline.start(Streaming.nodeConfig("it-fuzz-" + id, Map.of()), bootstrap);
+    try (Pipeline pipeline =
+            Pipeline.start(Streaming.nodeConfig("it-fuzz-" + id, Map.of()), bootstrap);
         KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
       Streaming.publish(bootstrap, Streaming.ouRun(clean, layers, REPLICAS, STEPS));
 
@@ -111,29 +117,42 @@ class KafkaFuzzIT {
         if (s.expected().isPresent()) {
           String reason = s.expected().get().wireName();
           expectedByReason.merge(reason, 1, Integer::sum);
-          assertNotNull(d, s.kind() + " at " + m.offset() + " reached no dead letter (expected " + reason + ")");
+          assertNotNull(
+              d,
+              s.kind() + " at " + m.offset() + " reached no dead letter (expected " + reason + ")");
           gotByReason.merge(d.getReason(), 1, Integer::sum);
         }
         if (d != null) {
           assertFalse(d.getDetail().isBlank(), s.kind() + ": a dead letter says what is wrong");
-          assertTrue(Arrays.equals(s.value() == null ? new byte[0] : s.value(), d.getPayload().toByteArray()),
+          assertTrue(
+              Arrays.equals(
+                  s.value() == null ? new byte[0] : s.value(), d.getPayload().toByteArray()),
               s.kind() + ": the dead letter carries the record unchanged");
         }
       }
-      System.out.printf("kafka fuzz: %d valid snapshots, %d hostile records; by kind {rejected, accepted}: %s;"
-          + " determined reasons %s%n", valid.size(), sent.size(), describe(outcomeByKind), expectedByReason);
-      assertEquals(expectedByReason, gotByReason, "dead letters by reason, for the records whose reason is determined");
+      System.out.printf(
+          "kafka fuzz: %d valid snapshots, %d hostile records; by kind {rejected, accepted}: %s;"
+              + " determined reasons %s%n",
+          valid.size(), sent.size(), describe(outcomeByKind), expectedByReason);
+      assertEquals(
+          expectedByReason,
+          gotByReason,
+          "dead letters by reason, for the records whose reason is determined");
       Map<String, String> others = new TreeMap<>();
       deadLetters.forEach((at, d) -> others.put(at, d.getReason() + ": " + d.getDetail()));
       assertEquals(Map.of(), others, "no valid snapshot was dead-lettered");
 
       MeterRegistry registry = pipeline.node().registry();
-      double dropped = count(registry, "fpk.snapshots.duplicate", run) + count(registry, "fpk.snapshots.late", run);
-      assertEquals(SENT_AGAIN, dropped, "every snapshot sent again is dropped as a duplicate or late one");
+      double dropped =
+          count(registry, "fpk.snapshots.duplicate", run)
+              + count(registry, "fpk.snapshots.late", run);
+      assertEquals(
+          SENT_AGAIN, dropped, "every snapshot sent again is dropped as a duplicate or late one");
 
       JsonNode expected = Streaming.layers(bootstrap, clean);
       JsonNode actual = Streaming.layers(bootstrap, run);
-      System.out.printf("kafka fuzz: entities passivated %.0f; ensemble alignment steps %s%n",
+      System.out.printf(
+          "kafka fuzz: entities passivated %.0f; ensemble alignment steps %s%n",
           registry.find(Passivation.METER).counters().stream().mapToDouble(Counter::count).sum(),
           actual.at("/0/entries/0/alignment").findValuesAsText("step"));
       for (JsonNode entry : actual.at("/0/entries")) {
@@ -144,16 +163,26 @@ class KafkaFuzzIT {
     } finally {
       detach(log);
     }
-    List<String> failures = log.list.stream()
-        .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getFormattedMessage().contains("stream failed"))
-        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    List<String> failures =
+        log.list.stream()
+            .filter(
+                e ->
+                    e.getLevel().isGreaterOrEqual(Level.ERROR)
+                        || e.getFormattedMessage().contains("stream failed"))
+            .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+            .toList();
     assertEquals(List.of(), failures, "no stream failure, no entity crash");
   }
 
-  /** The hostile records: fuzz cases (keyed like the valid run, some without a key) and the extra kinds of this level. */
-  private static List<ProducerRecord<String, byte[]>> hostile(String key, List<WeightSnapshot> valid) {
+  /**
+   * The hostile records: fuzz cases (keyed like the valid run, some without a key) and the extra
+   * kinds of this level.
+   */
+  private static List<ProducerRecord<String, byte[]>> hostile(
+      String key, List<WeightSnapshot> valid) {
     SplittableRandom random = new SplittableRandom(SEED);
-    // a run of its own for what the generator derives from valid messages: flips cannot reach the ensemble's id
+    // a run of its own for what the generator derives from valid messages: flips cannot reach the
+    // ensemble's id
     FuzzRecords records = new FuzzRecords("junk-" + UUID.randomUUID(), "w");
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     for (int i = 0; i < FUZZ; i++) {
@@ -161,17 +190,30 @@ class KafkaFuzzIT {
       out.add(labelled(random.nextInt(10) == 0 ? null : key, c.bytes(), c.kind(), c.expected()));
     }
     for (int i = 0; i < FUTURE_HEADERS; i++) {
-      ProducerRecord<String, byte[]> r = labelled(key, records.valid(random).toByteArray(), "future_schema",
-          Optional.of(RejectReason.UNKNOWN_VERSION));
-      r.headers().add(Topics.SCHEMA_HEADER, ("fpk.v" + (2 + i % 3) + ".WeightSnapshot").getBytes(StandardCharsets.UTF_8));
+      ProducerRecord<String, byte[]> r =
+          labelled(
+              key,
+              records.valid(random).toByteArray(),
+              "future_schema",
+              Optional.of(RejectReason.UNKNOWN_VERSION));
+      r.headers()
+          .add(
+              Topics.SCHEMA_HEADER,
+              ("fpk.v" + (2 + i % 3) + ".WeightSnapshot").getBytes(StandardCharsets.UTF_8));
       out.add(r);
     }
     for (int i = 0; i < TOMBSTONES; i++) {
       out.add(labelled(key, null, "tombstone", Optional.of(RejectReason.UNPARSEABLE)));
     }
-    // snapshots of the ensemble sent again later (a producer retrying, a trainer going back): dropped, counted
+    // snapshots of the ensemble sent again later (a producer retrying, a trainer going back):
+    // dropped, counted
     for (int i = 0; i < SENT_AGAIN; i++) {
-      out.add(labelled(key, valid.get(random.nextInt(valid.size() / 2)).toByteArray(), "sent_again", Optional.empty()));
+      out.add(
+          labelled(
+              key,
+              valid.get(random.nextInt(valid.size() / 2)).toByteArray(),
+              "sent_again",
+              Optional.empty()));
     }
     // shuffled with the seed, so that the kinds are interleaved
     for (int i = out.size() - 1; i > 0; i--) {
@@ -187,11 +229,12 @@ class KafkaFuzzIT {
   private static final String KIND = "fuzz-kind";
   private static final String EXPECTED = "fuzz-expected";
 
-  private static ProducerRecord<String, byte[]> labelled(String key, byte[] value, String kind,
-      Optional<RejectReason> expected) {
+  private static ProducerRecord<String, byte[]> labelled(
+      String key, byte[] value, String kind, Optional<RejectReason> expected) {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.SNAPSHOTS, key, value);
     r.headers().add(KIND, kind.getBytes(StandardCharsets.UTF_8));
-    expected.ifPresent(e -> r.headers().add(EXPECTED, e.wireName().getBytes(StandardCharsets.UTF_8)));
+    expected.ifPresent(
+        e -> r.headers().add(EXPECTED, e.wireName().getBytes(StandardCharsets.UTF_8)));
     return r;
   }
 
@@ -201,7 +244,9 @@ class KafkaFuzzIT {
 
   private static Optional<RejectReason> expectedOf(ProducerRecord<String, byte[]> r) {
     var h = r.headers().lastHeader(EXPECTED);
-    return h == null ? Optional.empty() : RejectReason.fromWireName(new String(h.value(), StandardCharsets.UTF_8));
+    return h == null
+        ? Optional.empty()
+        : RejectReason.fromWireName(new String(h.value(), StandardCharsets.UTF_8));
   }
 
   /** Every dead letter on the topic, by "sourcePartition@sourceOffset". */
@@ -212,7 +257,8 @@ class KafkaFuzzIT {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
     Map<String, DeadLetter> out = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.DEAD_LETTER));
       Map<TopicPartition, Long> ends = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -220,15 +266,19 @@ class KafkaFuzzIT {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           DeadLetter d = DeadLetter.parseFrom(r.value());
           assertEquals(Topics.SNAPSHOTS, d.getSourceTopic());
-          assertTrue(RejectReason.fromWireName(d.getReason()).isPresent(), "a known reason: " + d.getReason());
+          assertTrue(
+              RejectReason.fromWireName(d.getReason()).isPresent(),
+              "a known reason: " + d.getReason());
           DeadLetter before = out.put(d.getSourcePartition() + "@" + d.getSourceOffset(), d);
-          assertTrue(before == null || before.getReason().equals(d.getReason()),
+          assertTrue(
+              before == null || before.getReason().equals(d.getReason()),
               "a record dead-lettered twice gets the same reason");
         }
         if (!consumer.assignment().isEmpty()) {
           ends = ends != null ? ends : consumer.endOffsets(consumer.assignment());
           Map<TopicPartition, Long> target = ends;
-          if (target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+          if (target.entrySet().stream()
+              .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
             return out;
           }
         }
@@ -238,7 +288,9 @@ class KafkaFuzzIT {
   }
 
   private static double count(MeterRegistry registry, String name, String run) {
-    return registry.find(name).tag("run", run).counters().stream().mapToDouble(Counter::count).sum();
+    return registry.find(name).tag("run", run).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static String describe(Map<String, int[]> byKind) {

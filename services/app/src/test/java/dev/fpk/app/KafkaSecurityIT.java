@@ -23,16 +23,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * fpk against a broker that requires SASL/SCRAM-SHA-256: with the right credentials (a Kafka
- * client properties file given by {@code --kafka-config}) a replay works end to end through every
- * client fpk makes; with a wrong password it fails with a one-line reason that says so.
+ * fpk against a broker that requires SASL/SCRAM-SHA-256: with the right credentials (a Kafka client
+ * properties file given by {@code --kafka-config}) a replay works end to end through every client
+ * fpk makes; with a wrong password it fails with a one-line reason that says so.
  */
 @Timeout(180)
 class KafkaSecurityIT {
   private static EmbeddedKafka broker;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startBroker() {
@@ -56,7 +55,10 @@ class KafkaSecurityIT {
     assertEquals(0, run.exit, run.err);
     JsonNode root = new ObjectMapper().readTree(report.toFile());
     assertEquals(8 * 21, root.at("/records/accepted").asLong());
-    assertEquals(20, root.at("/runs/0/layers/0/lastStep").asLong(), "analysed to the last step through SASL");
+    assertEquals(
+        20,
+        root.at("/runs/0/layers/0/lastStep").asLong(),
+        "analysed to the last step through SASL");
   }
 
   @Test
@@ -64,7 +66,10 @@ class KafkaSecurityIT {
     Run run = replay(credentials("wrong-password"), dir.resolve("report.json"));
     assertEquals(1, run.exit, run.err);
     assertTrue(run.err.toLowerCase().contains("authentication failed"), "says why: " + run.err);
-    assertEquals(1, run.err.strip().lines().filter(l -> l.startsWith("fpk replay:")).count(), "one line: " + run.err);
+    assertEquals(
+        1,
+        run.err.strip().lines().filter(l -> l.startsWith("fpk replay:")).count(),
+        "one line: " + run.err);
   }
 
   private record Run(int exit, String err) {}
@@ -72,8 +77,18 @@ class KafkaSecurityIT {
   private Run replay(Path kafkaConfig, Path report) throws Exception {
     Path input = dir.resolve("ou.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      OuEnsemble ou = new OuEnsemble("sasl", "w", new int[] {1, 2}, new double[] {0.02, 0.03}, new double[] {0, 0},
-          1e-4, 8, 0.1, 0.02, 3);
+      OuEnsemble ou =
+          new OuEnsemble(
+              "sasl",
+              "w",
+              new int[] {1, 2},
+              new double[] {0.02, 0.03},
+              new double[] {0, 0},
+              1e-4,
+              8,
+              0.1,
+              0.02,
+              3);
       for (int step = 0; step <= 20; step++) {
         for (WeightSnapshot s : ou.snapshots()) {
           out.write(JsonMapping.toJson(s));
@@ -83,20 +98,37 @@ class KafkaSecurityIT {
       }
     }
     StringWriter err = new StringWriter();
-    int exit = Fpk.commandLine().setErr(new PrintWriter(err, true)).execute("--kafka-config", kafkaConfig.toString(),
-        "replay", "--input", input.toString(), "--report", report.toString(), "--bootstrap", broker.bootstrapServers(),
-        "--quiet", "--timeout", "PT60S");
+    int exit =
+        Fpk.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute(
+                "--kafka-config",
+                kafkaConfig.toString(),
+                "replay",
+                "--input",
+                input.toString(),
+                "--report",
+                report.toString(),
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--quiet",
+                "--timeout",
+                "PT60S");
     return new Run(exit, err.toString());
   }
 
   private Path credentials(String password) throws Exception {
     Path file = dir.resolve("client-" + password + ".properties");
-    Files.writeString(file, String.join("\n",
-        "security.protocol=SASL_PLAINTEXT",
-        "sasl.mechanism=SCRAM-SHA-256",
-        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fpk\" password=\""
-            + password + "\";",
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "security.protocol=SASL_PLAINTEXT",
+            "sasl.mechanism=SCRAM-SHA-256",
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fpk\" password=\""
+                + password
+                + "\";",
+            ""));
     return file;
   }
 }

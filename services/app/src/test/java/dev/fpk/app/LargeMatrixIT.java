@@ -27,16 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A single run of a 2048x2048 matrix (16 MB a snapshot, past Kafka's 1 MB default message
- * limit) travels in chunks, is reassembled whole, and is analysed in pooled mode.
+ * A single run of a 2048x2048 matrix (16 MB a snapshot, past Kafka's 1 MB default message limit)
+ * travels in chunks, is reassembled whole, and is analysed in pooled mode.
  */
 @Timeout(240)
 class LargeMatrixIT {
   private static final int SIDE = 2048;
   private static final int STEPS = 4;
+
   /** The last step's estimate is checked: curves (estimates, densities) published at every step. */
   private static final Config EVERY_STEPS_CURVES =
-      ConfigFactory.parseString("fpk.solver.curves.every-steps = 1").withFallback(ConfigFactory.load());
+      ConfigFactory.parseString("fpk.solver.curves.every-steps = 1")
+          .withFallback(ConfigFactory.load());
 
   @Test
   void shouldReassembleChunked2048x2048MatrixAndAnalyseTheSingleRunPooled() throws Exception {
@@ -44,10 +46,21 @@ class LargeMatrixIT {
     String bootstrap = TestKafka.bootstrap();
     double[] rates = new double[SIDE * SIDE];
     Arrays.fill(rates, 0.02);
-    OuEnsemble ou = new OuEnsemble(runId, "big", new int[] {SIDE, SIDE}, rates, new double[SIDE * SIDE], 1e-4, 1,
-        0.0, 0.3, 5);
+    OuEnsemble ou =
+        new OuEnsemble(
+            runId,
+            "big",
+            new int[] {SIDE, SIDE},
+            rates,
+            new double[SIDE * SIDE],
+            1e-4,
+            1,
+            0.0,
+            0.3,
+            5);
     int chunks = 0;
-    try (Pipeline pipeline = Pipeline.start(EVERY_STEPS_CURVES, bootstrap, "fpk-test-" + UUID.randomUUID());
+    try (Pipeline pipeline =
+            Pipeline.start(EVERY_STEPS_CURVES, bootstrap, "fpk-test-" + UUID.randomUUID());
         KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
       for (int step = 0; step <= STEPS; step++) {
         WeightSnapshot whole = ou.snapshots().get(0).toBuilder().setEnsembleSize(1).build();
@@ -55,8 +68,11 @@ class LargeMatrixIT {
         chunks += parts.size();
         for (WeightSnapshot part : parts) {
           byte[] bytes = part.toByteArray();
-          assertTrue(bytes.length <= Chunks.DEFAULT_MAX_MESSAGE_BYTES, "every chunk under Kafka's default 1 MB");
-          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(runId, "big"), bytes));
+          assertTrue(
+              bytes.length <= Chunks.DEFAULT_MAX_MESSAGE_BYTES,
+              "every chunk under Kafka's default 1 MB");
+          producer.send(
+              new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(runId, "big"), bytes));
         }
         ou.advance();
       }
@@ -64,16 +80,28 @@ class LargeMatrixIT {
       pipeline.awaitCaughtUp(Duration.ofSeconds(180));
 
       assertTrue(chunks >= 5 * 18, "a 16 MB matrix needs at least 18 chunks; sent " + chunks);
-      DriftDiffusionEstimate est = pipeline.collector().latestEstimates().stream()
-          .filter(e -> e.getRunId().equals(runId)).findFirst().orElseThrow();
+      DriftDiffusionEstimate est =
+          pipeline.collector().latestEstimates().stream()
+              .filter(e -> e.getRunId().equals(runId))
+              .findFirst()
+              .orElseThrow();
       assertEquals("pooled", est.getMode());
       assertEquals(STEPS, est.getStep());
       double slope = est.getEntries(0).getDriftSlope();
       double expected = OuEnsemble.discreteSlope(0.02);
-      assertTrue(Math.abs(slope - expected) <= 4 * est.getEntries(0).getDriftSlopeStderr(),
-          "pooled slope " + slope + " +- " + est.getEntries(0).getDriftSlopeStderr() + ", truth " + expected);
-      AlignmentUpdate last = pipeline.collector().latestAlignment().stream()
-          .filter(a -> a.getRunId().equals(runId)).findFirst().orElseThrow();
+      assertTrue(
+          Math.abs(slope - expected) <= 4 * est.getEntries(0).getDriftSlopeStderr(),
+          "pooled slope "
+              + slope
+              + " +- "
+              + est.getEntries(0).getDriftSlopeStderr()
+              + ", truth "
+              + expected);
+      AlignmentUpdate last =
+          pipeline.collector().latestAlignment().stream()
+              .filter(a -> a.getRunId().equals(runId))
+              .findFirst()
+              .orElseThrow();
       assertEquals(SIDE * SIDE, last.getSamples(), "every entry of the whole matrix is a sample");
     }
   }

@@ -32,8 +32,18 @@ class ModuleGraphTest {
 
   @Test
   void physicsShouldUseNoActorsKafkaOrMetricsAndNoOtherModule() {
-    assertNoDependency(PHYSICS, "org.apache.pekko..", "org.apache.kafka..", "io.micrometer..",
-        PROTOCOL, TRAINER, ESTIMATOR, SOLVER, ANALYSIS, DASHBOARD, APP);
+    assertNoDependency(
+        PHYSICS,
+        "org.apache.pekko..",
+        "org.apache.kafka..",
+        "io.micrometer..",
+        PROTOCOL,
+        TRAINER,
+        ESTIMATOR,
+        SOLVER,
+        ANALYSIS,
+        DASHBOARD,
+        APP);
   }
 
   @Test
@@ -53,8 +63,12 @@ class ModuleGraphTest {
 
   @Test
   void estimatorAndSolverShouldHoldNoKafkaClientCode() {
-    noClasses().that().resideInAnyPackage(ESTIMATOR, SOLVER)
-        .should().dependOnClassesThat().resideInAnyPackage(KAFKA)
+    noClasses()
+        .that()
+        .resideInAnyPackage(ESTIMATOR, SOLVER)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(KAFKA)
         .check(FPK);
   }
 
@@ -75,13 +89,26 @@ class ModuleGraphTest {
 
   @Test
   void physicsInternalsShouldStayInsidePhysics() {
-    noClasses().that().resideOutsideOfPackage(PHYSICS)
-        .should().dependOnClassesThat().resideInAPackage("dev.fpk.physics.internal..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(PHYSICS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.fpk.physics.internal..")
         .check(FPK);
   }
 
-  /** No class of {@code module} depends on one of the {@code forbidden} packages; fails if {@code module} is empty. */
+  /**
+   * No class of {@code module} depends on one of the {@code forbidden} packages; fails if {@code
+   * module} is empty.
+   */
   private static void assertNoDependency(String module, String... forbidden) {
-    noClasses().that().resideInAPackage(module).should().dependOnClassesThat().resideInAnyPackage(forbidden).check(FPK);
+    noClasses()
+        .that()
+        .resideInAPackage(module)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(forbidden)
+        .check(FPK);
   }
 }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class PublishReportIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldReportALiveRunOfAPublishedFileAsReplayReportsIt() throws Exception {
@@ -40,20 +39,31 @@ class PublishReportIT {
     String replayed = "replayed-" + id;
     List<String> layers = List.of("w");
     Path liveFile = write(dir.resolve("live.jsonl"), Streaming.ouRun(live, layers, 32, 60));
-    Path replayFile = write(dir.resolve("replayed.jsonl"), Streaming.ouRun(replayed, layers, 32, 60));
+    Path replayFile =
+        write(dir.resolve("replayed.jsonl"), Streaming.ouRun(replayed, layers, 32, 60));
 
     String group = "it-publish-" + id;
     Streaming.startGroupAtEnd(bootstrap, group);
     Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
     try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, Map.of()))) {
       assertEquals(0, run("publish", "--input", liveFile.toString(), "--bootstrap", bootstrap));
-      Streaming.awaitCommitted(bootstrap, group, start, Streaming.snapshotEnds(bootstrap), 1.0, Duration.ofSeconds(90));
+      Streaming.awaitCommitted(
+          bootstrap, group, start, Streaming.snapshotEnds(bootstrap), 1.0, Duration.ofSeconds(90));
     }
     Path liveReport = dir.resolve("live.json");
-    assertEquals(0, run("report", "--bootstrap", bootstrap, "--out", liveReport.toString(), "--run", live));
+    assertEquals(
+        0, run("report", "--bootstrap", bootstrap, "--out", liveReport.toString(), "--run", live));
     Path replayReport = dir.resolve("replayed.json");
-    assertEquals(0, run("replay", "--input", replayFile.toString(), "--report", replayReport.toString(),
-        "--bootstrap", bootstrap));
+    assertEquals(
+        0,
+        run(
+            "replay",
+            "--input",
+            replayFile.toString(),
+            "--report",
+            replayReport.toString(),
+            "--bootstrap",
+            bootstrap));
 
     ObjectMapper mapper = new ObjectMapper();
     JsonNode a = mapper.readTree(liveReport.toFile()).at("/runs/0/layers");
@@ -67,8 +77,10 @@ class PublishReportIT {
   @Test
   void shouldRefuseANodeWithOnlyOneOfEstimatorAndSolver() {
     StringWriter err = new StringWriter();
-    int exit = Fpk.commandLine().setErr(new PrintWriter(err)).execute("node", "--roles", "estimator", "--bootstrap",
-        "127.0.0.1:1");
+    int exit =
+        Fpk.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("node", "--roles", "estimator", "--bootstrap", "127.0.0.1:1");
     assertEquals(1, exit);
     assertTrue(err.toString().contains("estimator,solver together"), err.toString());
   }

@@ -9,20 +9,19 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * The same end-to-end scenarios on a Kafka container, where a Docker engine runs; skipped,
- * visibly, where none does (as on the CI machine, which never starts one).
+ * The same end-to-end scenarios on a Kafka container, where a Docker engine runs; skipped, visibly,
+ * where none does (as on the CI machine, which never starts one).
  */
 @Testcontainers(disabledWithoutDocker = true)
 @Timeout(600)
 class ReplayContainerIT {
-  @Container
-  static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:3.9.1");
+  @Container static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:3.9.1");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void shouldRecoverOrnsteinUhlenbeckDriftAndDiffusionFromReplayOnKafkaContainer() throws Exception {
+  void shouldRecoverOrnsteinUhlenbeckDriftAndDiffusionFromReplayOnKafkaContainer()
+      throws Exception {
     Scenarios.replayRecoversOrnsteinUhlenbeckDriftAndDiffusion(KAFKA.getBootstrapServers(), dir);
   }
 }

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The end-to-end scenarios on the embedded KRaft broker. */
 @Timeout(300)
 class ReplayIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void shouldRecoverOrnsteinUhlenbeckDriftAndDiffusionFromReplayWithinFourStandardErrors() throws Exception {
+  void shouldRecoverOrnsteinUhlenbeckDriftAndDiffusionFromReplayWithinFourStandardErrors()
+      throws Exception {
     Scenarios.replayRecoversOrnsteinUhlenbeckDriftAndDiffusion(TestKafka.bootstrap(), dir);
   }
 }

@@ -9,8 +9,8 @@ import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.protocol.JsonMapping;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.io.BufferedWriter;
-import java.io.StringWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -22,6 +22,7 @@ final class Scenarios {
   static final double DIFFUSION = 1e-4;
   static final int REPLICAS = 128;
   static final int STEPS = 300;
+
   /** Standard errors allowed between estimate and truth. */
   static final double SIGMAS = 4;
 
@@ -31,11 +32,14 @@ final class Scenarios {
    * Replays a file of exact OU snapshots (plus three bad records) and checks that the report
    * recovers each entry's drift slope and diffusion within {@link #SIGMAS} standard errors.
    */
-  static void replayRecoversOrnsteinUhlenbeckDriftAndDiffusion(String bootstrap, Path dir) throws Exception {
+  static void replayRecoversOrnsteinUhlenbeckDriftAndDiffusion(String bootstrap, Path dir)
+      throws Exception {
     String runId = "ou-" + UUID.randomUUID();
     Path input = dir.resolve("ou.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      OuEnsemble ou = new OuEnsemble(runId, "w", new int[] {2, 2}, RATES, MEANS, DIFFUSION, REPLICAS, 0.3, 0.05, 42);
+      OuEnsemble ou =
+          new OuEnsemble(
+              runId, "w", new int[] {2, 2}, RATES, MEANS, DIFFUSION, REPLICAS, 0.3, 0.05, 42);
       for (int step = 0; step <= STEPS; step++) {
         for (WeightSnapshot s : ou.snapshots()) {
           out.write(JsonMapping.toJson(s));
@@ -43,18 +47,44 @@ final class Scenarios {
         }
         if (step == 100) {
           out.write("{ this is not json\n");
-          out.write(JsonMapping.toJson(WeightSnapshot.newBuilder().setRunId(runId).setLayer("w").setStep(1)
-              .addShape(2).addShape(3).addValues(1f).build()) + "\n");
-          out.write(JsonMapping.toJson(WeightSnapshot.newBuilder().setRunId(runId).setLayer("w").setStep(-5)
-              .addShape(1).addValues(1f).build()) + "\n");
+          out.write(
+              JsonMapping.toJson(
+                      WeightSnapshot.newBuilder()
+                          .setRunId(runId)
+                          .setLayer("w")
+                          .setStep(1)
+                          .addShape(2)
+                          .addShape(3)
+                          .addValues(1f)
+                          .build())
+                  + "\n");
+          out.write(
+              JsonMapping.toJson(
+                      WeightSnapshot.newBuilder()
+                          .setRunId(runId)
+                          .setLayer("w")
+                          .setStep(-5)
+                          .addShape(1)
+                          .addValues(1f)
+                          .build())
+                  + "\n");
         }
         ou.advance();
       }
     }
     Path report = dir.resolve("report.json");
     StringWriter err = new StringWriter();
-    int exit = Fpk.commandLine().setErr(new PrintWriter(err))
-        .execute("replay", "--input", input.toString(), "--report", report.toString(), "--bootstrap", bootstrap);
+    int exit =
+        Fpk.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute(
+                "replay",
+                "--input",
+                input.toString(),
+                "--report",
+                report.toString(),
+                "--bootstrap",
+                bootstrap);
     assertEquals(0, exit, "replay exit code; stderr: " + err);
 
     JsonNode root = new ObjectMapper().readTree(report.toFile());
@@ -72,15 +102,32 @@ final class Scenarios {
       double dSe = entry.at("/diffusion/meanStdErr").asDouble();
       double trueSlope = OuEnsemble.discreteSlope(RATES[e]);
       double trueD = OuEnsemble.discreteDiffusion(RATES[e], DIFFUSION);
-      System.out.printf("entry %d: slope %.5f +- %.5f (truth %.5f, %.1f SE); D %.4e +- %.1e (truth %.4e, %.1f SE)%n",
-          e, slope, slopeSe, trueSlope, Math.abs(slope - trueSlope) / slopeSe, d, dSe, trueD, Math.abs(d - trueD) / dSe);
-      assertTrue(Math.abs(slope - trueSlope) <= SIGMAS * slopeSe,
-          String.format("entry %d: slope %.5f +- %.5f, truth %.5f (within %.0f SE)", e, slope, slopeSe, trueSlope, SIGMAS));
-      assertTrue(Math.abs(d - trueD) <= SIGMAS * dSe,
-          String.format("entry %d: D %.4e +- %.1e, truth %.4e (within %.0f SE)", e, d, dSe, trueD, SIGMAS));
+      System.out.printf(
+          "entry %d: slope %.5f +- %.5f (truth %.5f, %.1f SE); D %.4e +- %.1e (truth %.4e, %.1f SE)%n",
+          e,
+          slope,
+          slopeSe,
+          trueSlope,
+          Math.abs(slope - trueSlope) / slopeSe,
+          d,
+          dSe,
+          trueD,
+          Math.abs(d - trueD) / dSe);
+      assertTrue(
+          Math.abs(slope - trueSlope) <= SIGMAS * slopeSe,
+          String.format(
+              "entry %d: slope %.5f +- %.5f, truth %.5f (within %.0f SE)",
+              e, slope, slopeSe, trueSlope, SIGMAS));
+      assertTrue(
+          Math.abs(d - trueD) <= SIGMAS * dSe,
+          String.format(
+              "entry %d: D %.4e +- %.1e, truth %.4e (within %.0f SE)", e, d, dSe, trueD, SIGMAS));
       assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step");
       assertEquals(STEPS, entry.at("/density/step").asLong());
-      assertEquals("tr-bdf2", entry.at("/density/scheme").asText(), "the report says how the density was advanced");
+      assertEquals(
+          "tr-bdf2",
+          entry.at("/density/scheme").asText(),
+          "the report says how the density was advanced");
       int forecasts = 0;
       double forecastW1 = 0;
       double staticW1 = 0;
@@ -92,10 +139,12 @@ final class Scenarios {
           staticW1 += f.get("baselineStatic").asDouble();
         }
       }
-      System.out.printf("entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n", e, forecasts,
-          forecastW1 / forecasts, staticW1 / forecasts);
+      System.out.printf(
+          "entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n",
+          e, forecasts, forecastW1 / forecasts, staticW1 / forecasts);
       assertTrue(forecasts >= 25, "a forecast scored every 10 steps: " + forecasts);
-      assertTrue(forecastW1 < staticW1, "over an OU transient the FP forecast beats 'nothing changes'");
+      assertTrue(
+          forecastW1 < staticW1, "over an OU transient the FP forecast beats 'nothing changes'");
       JsonNode fixed = entry.get("fixedPoints");
       assertTrue(fixed.size() >= 1, "the OU drift has a zero: " + fixed);
     }

@@ -26,14 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalIT {
   /** Signal to exit, on 2 shared cores: the drain of the records in flight took 4-5 s of it. */
   private static final long STOP_BOUND_SECONDS = 30;
+
   private static final Path JAR = Path.of("target", "fpk.jar");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void shouldStopTheDemoOnSigtermWhileItAnalyses() throws Exception {
-    Output out = start("demo", "--steps", "100000", "--replicas", "8", "--every", "5", "--dashboard-port", "0");
+    Output out =
+        start(
+            "demo",
+            "--steps",
+            "100000",
+            "--replicas",
+            "8",
+            "--every",
+            "5",
+            "--dashboard-port",
+            "0");
     out.awaitLine(line -> line.startsWith("step ") && !line.startsWith("step 0/"));
     long stopped = stop(out.process());
     System.out.printf("demo: exit %d %d ms after SIGTERM%n", out.process().exitValue(), stopped);
@@ -53,12 +63,18 @@ class SignalIT {
 
   private void assertStoppedInOrder(String command, Output out) throws IOException {
     List<String> signalLines = out.err().lines().filter(l -> l.contains("SIGTERM")).toList();
-    assertEquals(List.of("fpk " + command + ": SIGTERM, stopping (exit 143; SIGTERM again halts at once)"), signalLines,
+    assertEquals(
+        List.of("fpk " + command + ": SIGTERM, stopping (exit 143; SIGTERM again halts at once)"),
+        signalLines,
         out.err());
     assertTrue(!out.err().contains("halting"), out.err());
     try (Stream<Path> left = Files.list(tmp)) {
-      List<Path> brokerDirs = left.filter(f -> f.getFileName().toString().startsWith("fpk-kafka")).toList();
-      assertEquals(List.of(), brokerDirs, "the embedded broker's log directory must be removed on the way out");
+      List<Path> brokerDirs =
+          left.filter(f -> f.getFileName().toString().startsWith("fpk-kafka")).toList();
+      assertEquals(
+          List.of(),
+          brokerDirs,
+          "the embedded broker's log directory must be removed on the way out");
     }
   }
 
@@ -76,19 +92,24 @@ class SignalIT {
   }
 
   private Output start(String... args) throws IOException {
-    assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " missing: the package phase builds it");
+    assertTrue(
+        Files.isRegularFile(JAR), JAR.toAbsolutePath() + " missing: the package phase builds it");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + tmp, "-jar",
-        JAR.toString()));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(java.toString(), "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString()));
     command.addAll(List.of(args));
     Path stderr = Files.createTempFile(tmp, "stderr", ".txt");
     Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-    return new Output(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), stderr);
+    return new Output(
+        p,
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
+        stderr);
   }
 
   /**
-   * A process's stdout read line by line as it comes, and its stderr, which goes to a file:
-   * {@link Process#destroy()} closes the pipes, and the line the signal prints comes after it.
+   * A process's stdout read line by line as it comes, and its stderr, which goes to a file: {@link
+   * Process#destroy()} closes the pipes, and the line the signal prints comes after it.
    */
   private record Output(Process process, BufferedReader stdout, Path stderr) {
 
@@ -105,15 +126,17 @@ class SignalIT {
 
     /** Keeps reading stdout so the process never blocks on a full pipe. */
     private void drainStdout() {
-      Thread t = new Thread(() -> {
-        try {
-          while (stdout.readLine() != null) {
-            // discarded
-          }
-        } catch (IOException closed) {
-          // the process is gone
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (stdout.readLine() != null) {
+                    // discarded
+                  }
+                } catch (IOException closed) {
+                  // the process is gone
+                }
+              });
       t.setDaemon(true);
       t.start();
     }

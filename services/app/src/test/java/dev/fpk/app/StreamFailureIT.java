@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stream that fails in the middle of a run loses no output. The fault: one layer's estimator
- * is restarted from its checkpoint under the running stream (as a passivation or a hand-off
- * would), so the stream's next ask finds records missing and fails the stream; the node starts a
- * new stream from the committed offsets. The other layer of the run, on the same partition, was
- * fed past its checkpoint by the failed stream, whose outputs of the last records were never
- * written: the new stream must produce them again. Both layers' reports must equal those of the
- * same data analysed without a fault, every step present once.
+ * A stream that fails in the middle of a run loses no output. The fault: one layer's estimator is
+ * restarted from its checkpoint under the running stream (as a passivation or a hand-off would), so
+ * the stream's next ask finds records missing and fails the stream; the node starts a new stream
+ * from the committed offsets. The other layer of the run, on the same partition, was fed past its
+ * checkpoint by the failed stream, whose outputs of the last records were never written: the new
+ * stream must produce them again. Both layers' reports must equal those of the same data analysed
+ * without a fault, every step present once.
  */
 @Timeout(300)
 class StreamFailureIT {
@@ -54,8 +54,12 @@ class StreamFailureIT {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(log);
 
-    try (Pipeline pipeline = Pipeline.start(Streaming.nodeConfig(group,
-        Map.of("fpk.partitions", 4, "fpk.ask-timeout", ASK_TIMEOUT.toMillis() + "ms")), bootstrap)) {
+    try (Pipeline pipeline =
+        Pipeline.start(
+            Streaming.nodeConfig(
+                group,
+                Map.of("fpk.partitions", 4, "fpk.ask-timeout", ASK_TIMEOUT.toMillis() + "ms")),
+            bootstrap)) {
       Streaming.publish(bootstrap, Streaming.ouRun(reference, layers, REPLICAS, STEPS));
       pipeline.awaitCaughtUp(WAIT);
       assertEquals(0, failures(log), "no stream failed on the reference run");
@@ -69,13 +73,18 @@ class StreamFailureIT {
         Thread.sleep(20);
       }
       double injectedAt = count(registry, "fpk.snapshots.in", run) / data.size();
-      // restarted at its checkpoint, the entity fails the stream: the next ask finds records missing, or an ask
-      // that reached it while it stopped times out; unless it held nothing since its checkpoint (then again)
+      // restarted at its checkpoint, the entity fails the stream: the next ask finds records
+      // missing, or an ask
+      // that reached it while it stopped times out; unless it held nothing since its checkpoint
+      // (then again)
       ClusterSharding sharding = ClusterSharding.get(pipeline.node().system());
       for (int attempt = 0; failures(log) == 0; attempt++) {
         assertTrue(attempt < 5, "the stream did not fail after 5 restarts of " + victim);
-        sharding.entityRefFor(EstimatorEntity.TYPE_KEY, victim).tell(EstimatorEntity.Reload.INSTANCE);
-        for (long until = System.nanoTime() + 2 * ASK_TIMEOUT.toNanos(); failures(log) == 0 && System.nanoTime() < until; ) {
+        sharding
+            .entityRefFor(EstimatorEntity.TYPE_KEY, victim)
+            .tell(EstimatorEntity.Reload.INSTANCE);
+        for (long until = System.nanoTime() + 2 * ASK_TIMEOUT.toNanos();
+            failures(log) == 0 && System.nanoTime() < until; ) {
           Thread.sleep(50);
         }
       }
@@ -86,14 +95,23 @@ class StreamFailureIT {
       assertEquals(layers.size(), actual.size(), "layers in the report");
       for (JsonNode layer : actual) {
         for (JsonNode entry : layer.get("entries")) {
-          assertEquals(STEPS + 1, entry.get("alignment").size(), layer.get("layer") + ": one alignment figure per step");
+          assertEquals(
+              STEPS + 1,
+              entry.get("alignment").size(),
+              layer.get("layer") + ": one alignment figure per step");
         }
-        assertEquals(STEPS + 1, layer.get("outputs").size(), layer.get("layer") + ": one output comparison per step");
+        assertEquals(
+            STEPS + 1,
+            layer.get("outputs").size(),
+            layer.get("layer") + ": one output comparison per step");
       }
-      double duplicates = count(registry, "fpk.snapshots.duplicate", run) + count(registry, "fpk.snapshots.late", run);
+      double duplicates =
+          count(registry, "fpk.snapshots.duplicate", run)
+              + count(registry, "fpk.snapshots.late", run);
       double diff = Streaming.maxDifference(expected, actual, "layers");
-      System.out.printf("stream failure: injected at %.0f%% of the run's snapshots, %d stream failure(s);"
-          + " duplicates and late %.0f; max relative difference to the run without a fault %.3g%n",
+      System.out.printf(
+          "stream failure: injected at %.0f%% of the run's snapshots, %d stream failure(s);"
+              + " duplicates and late %.0f; max relative difference to the run without a fault %.3g%n",
           100 * injectedAt, failures(log), duplicates, diff);
       assertEquals(0, duplicates, "no snapshot counted as a duplicate or late one");
       assertTrue(diff <= 1e-9, "reports differ by " + diff);
@@ -105,11 +123,15 @@ class StreamFailureIT {
 
   private static long failures(ListAppender<ILoggingEvent> log) {
     synchronized (log) { // the appender appends under its own lock
-      return log.list.stream().filter(e -> e.getFormattedMessage().contains("analysis stream failed")).count();
+      return log.list.stream()
+          .filter(e -> e.getFormattedMessage().contains("analysis stream failed"))
+          .count();
     }
   }
 
   private static double count(MeterRegistry registry, String name, String run) {
-    return registry.find(name).tag("run", run).counters().stream().mapToDouble(Counter::count).sum();
+    return registry.find(name).tag("run", run).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 }

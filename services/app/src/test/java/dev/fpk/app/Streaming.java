@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -48,12 +47,25 @@ final class Streaming {
 
   private Streaming() {}
 
-  /** The snapshots of one run, step by step, every layer's replicas in turn; each layer its own seed. */
+  /**
+   * The snapshots of one run, step by step, every layer's replicas in turn; each layer its own
+   * seed.
+   */
   static List<WeightSnapshot> ouRun(String runId, List<String> layers, int replicas, int steps) {
     List<OuEnsemble> ensembles = new ArrayList<>();
     for (String layer : layers) {
-      ensembles.add(new OuEnsemble(runId, layer, new int[] {1, 2}, RATES, MEANS, 1e-4, replicas, 0.3, 0.05,
-          layer.hashCode()));
+      ensembles.add(
+          new OuEnsemble(
+              runId,
+              layer,
+              new int[] {1, 2},
+              RATES,
+              MEANS,
+              1e-4,
+              replicas,
+              0.3,
+              0.05,
+              layer.hashCode()));
     }
     List<WeightSnapshot> out = new ArrayList<>();
     for (int step = 0; step <= steps; step++) {
@@ -65,7 +77,10 @@ final class Streaming {
     return out;
   }
 
-  /** The snapshot with 4 probe inputs h (2 features each, in [0, 1], per replica), so outputs y = W h are compared. */
+  /**
+   * The snapshot with 4 probe inputs h (2 features each, in [0, 1], per replica), so outputs y = W
+   * h are compared.
+   */
   private static WeightSnapshot withProbeInputs(WeightSnapshot s) {
     WeightSnapshot.Builder b = s.toBuilder();
     for (int i = 0; i < 8; i++) {
@@ -79,35 +94,45 @@ final class Streaming {
     List<String> out = new ArrayList<>();
     int target = KafkaPartitionExtractor.partitionOf(SnapshotKey.of(runId, "w0"), partitions);
     for (int i = 0; out.size() < n; i++) {
-      if (KafkaPartitionExtractor.partitionOf(SnapshotKey.of(runId, "w" + i), partitions) == target) {
+      if (KafkaPartitionExtractor.partitionOf(SnapshotKey.of(runId, "w" + i), partitions)
+          == target) {
         out.add("w" + i);
       }
     }
     return out;
   }
 
-  /** Publishes in order; returns, per partition written, the offset one past the run's last record. */
-  static Map<TopicPartition, Long> publish(String bootstrap, List<WeightSnapshot> snapshots) throws Exception {
+  /**
+   * Publishes in order; returns, per partition written, the offset one past the run's last record.
+   */
+  static Map<TopicPartition, Long> publish(String bootstrap, List<WeightSnapshot> snapshots)
+      throws Exception {
     return publishPaced(bootstrap, snapshots, 1, Duration.ZERO);
   }
 
   /**
-   * Publishes in order, as a trainer would, in {@code slices} equal slices {@code pause} apart,
-   * so that a node can be stopped while the data still arrive; returns what {@link #publish} does.
+   * Publishes in order, as a trainer would, in {@code slices} equal slices {@code pause} apart, so
+   * that a node can be stopped while the data still arrive; returns what {@link #publish} does.
    */
-  static Map<TopicPartition, Long> publishPaced(String bootstrap, List<WeightSnapshot> snapshots, int slices,
-      Duration pause) throws Exception {
+  static Map<TopicPartition, Long> publishPaced(
+      String bootstrap, List<WeightSnapshot> snapshots, int slices, Duration pause)
+      throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     Map<TopicPartition, Long> ends = new HashMap<>();
     int size = Math.max(1, (snapshots.size() + slices - 1) / slices);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (int from = 0; from < snapshots.size(); from += size) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (WeightSnapshot s : snapshots.subList(from, Math.min(snapshots.size(), from + size))) {
-          sent.add(producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()),
-              s.toByteArray())));
+          sent.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      Topics.SNAPSHOTS,
+                      SnapshotKey.of(s.getRunId(), s.getLayer()),
+                      s.toByteArray())));
         }
         for (Future<RecordMetadata> f : sent) {
           RecordMetadata m = f.get();
@@ -119,18 +144,28 @@ final class Streaming {
     return ends;
   }
 
-  /** Where {@link #publish} of these snapshots will end, per partition, with the topic's ends now at {@code starts}. */
-  static Map<TopicPartition, Long> endsAfter(Map<TopicPartition, Long> starts, List<WeightSnapshot> snapshots) {
+  /**
+   * Where {@link #publish} of these snapshots will end, per partition, with the topic's ends now at
+   * {@code starts}.
+   */
+  static Map<TopicPartition, Long> endsAfter(
+      Map<TopicPartition, Long> starts, List<WeightSnapshot> snapshots) {
     Map<TopicPartition, Long> ends = new HashMap<>();
     for (WeightSnapshot s : snapshots) {
-      TopicPartition tp = new TopicPartition(Topics.SNAPSHOTS,
-          KafkaPartitionExtractor.partitionOf(SnapshotKey.of(s.getRunId(), s.getLayer()), starts.size()));
+      TopicPartition tp =
+          new TopicPartition(
+              Topics.SNAPSHOTS,
+              KafkaPartitionExtractor.partitionOf(
+                  SnapshotKey.of(s.getRunId(), s.getLayer()), starts.size()));
       ends.merge(tp, starts.get(tp) + 1, (a, b) -> a + 1);
     }
     return ends;
   }
 
-  /** A broker of its own (for tests that stop it or form a cluster on it) with fpk's topics in {@code partitions} partitions. */
+  /**
+   * A broker of its own (for tests that stop it or form a cluster on it) with fpk's topics in
+   * {@code partitions} partitions.
+   */
   static EmbeddedKafka brokerWithTopics(int partitions) throws Exception {
     EmbeddedKafka broker = EmbeddedKafka.start();
     try (KafkaAdmin admin = new KafkaAdmin(broker.bootstrapServers())) {
@@ -150,29 +185,47 @@ final class Streaming {
     return ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load());
   }
 
-  /** Makes a new group start at the current end of the snapshot topic (what earlier tests left there is not its business). */
+  /**
+   * Makes a new group start at the current end of the snapshot topic (what earlier tests left there
+   * is not its business).
+   */
   static void startGroupAtEnd(String bootstrap, String group) throws Exception {
     try (KafkaAdmin fpk = new KafkaAdmin(bootstrap)) {
       fpk.ensureTopics(ConfigFactory.load().getInt("fpk.partitions"), (short) 1);
     }
     try (Admin admin = admin(bootstrap)) {
-      int partitions = admin.describeTopics(List.of(Topics.SNAPSHOTS)).allTopicNames().get().get(Topics.SNAPSHOTS)
-          .partitions().size();
+      int partitions =
+          admin
+              .describeTopics(List.of(Topics.SNAPSHOTS))
+              .allTopicNames()
+              .get()
+              .get(Topics.SNAPSHOTS)
+              .partitions()
+              .size();
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       for (int i = 0; i < partitions; i++) {
         request.put(new TopicPartition(Topics.SNAPSHOTS, i), OffsetSpec.latest());
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+      admin
+          .listOffsets(request)
+          .all()
+          .get()
+          .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
       admin.alterConsumerGroupOffsets(group, offsets).all().get();
     }
   }
 
   /** Fraction of the records up to {@code ends} (from {@code starts}) the group has committed. */
-  static double committed(String bootstrap, String group, Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends)
+  static double committed(
+      String bootstrap,
+      String group,
+      Map<TopicPartition, Long> starts,
+      Map<TopicPartition, Long> ends)
       throws Exception {
     try (Admin admin = admin(bootstrap)) {
-      Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> c =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       long done = 0;
       long all = 0;
       for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
@@ -185,13 +238,25 @@ final class Streaming {
     }
   }
 
-  static void awaitCommitted(String bootstrap, String group, Map<TopicPartition, Long> starts,
-      Map<TopicPartition, Long> ends, double fraction, Duration timeout) throws Exception {
+  static void awaitCommitted(
+      String bootstrap,
+      String group,
+      Map<TopicPartition, Long> starts,
+      Map<TopicPartition, Long> ends,
+      double fraction,
+      Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (committed(bootstrap, group, starts, ends) < fraction) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException(group + " committed " + committed(bootstrap, group, starts, ends) + " < " + fraction
-            + " after " + timeout);
+        throw new TimeoutException(
+            group
+                + " committed "
+                + committed(bootstrap, group, starts, ends)
+                + " < "
+                + fraction
+                + " after "
+                + timeout);
       }
       Thread.sleep(50);
     }
@@ -200,8 +265,14 @@ final class Streaming {
   /** End offsets of every partition of the snapshot topic now. */
   static Map<TopicPartition, Long> snapshotEnds(String bootstrap) throws Exception {
     try (Admin admin = admin(bootstrap)) {
-      int partitions = admin.describeTopics(List.of(Topics.SNAPSHOTS)).allTopicNames().get().get(Topics.SNAPSHOTS)
-          .partitions().size();
+      int partitions =
+          admin
+              .describeTopics(List.of(Topics.SNAPSHOTS))
+              .allTopicNames()
+              .get()
+              .get(Topics.SNAPSHOTS)
+              .partitions()
+              .size();
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       for (int i = 0; i < partitions; i++) {
         request.put(new TopicPartition(Topics.SNAPSHOTS, i), OffsetSpec.latest());
@@ -280,5 +351,4 @@ final class Streaming {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     return Admin.create(p);
   }
-
 }

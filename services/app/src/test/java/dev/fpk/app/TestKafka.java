@@ -3,13 +3,13 @@ package dev.fpk.app;
 import dev.fpk.app.broker.EmbeddedKafka;
 
 /**
- * The embedded broker of the test class that asks: one broker per test class, started on first
- * use and stopped when the next class asks for its own (Failsafe runs classes one after another
- * in one JVM) or when the JVM exits.
+ * The embedded broker of the test class that asks: one broker per test class, started on first use
+ * and stopped when the next class asks for its own (Failsafe runs classes one after another in one
+ * JVM) or when the JVM exits.
  *
  * <p>fpk's topic names are fixed, so a broker shared by the whole JVM would make every fresh
- * consumer group re-read every earlier test's snapshots; a broker per class gives each class
- * fresh topics for about half a second of start-up in a warm JVM.
+ * consumer group re-read every earlier test's snapshots; a broker per class gives each class fresh
+ * topics for about half a second of start-up in a warm JVM.
  */
 final class TestKafka {
   private static EmbeddedKafka broker;
@@ -38,15 +38,23 @@ final class TestKafka {
     }
   }
 
-  /** The nearest fpk test class on the calling stack (a nested class resolves to its outer class). */
+  /**
+   * The nearest fpk test class on the calling stack (a nested class resolves to its outer class).
+   */
   private static Class<?> testClass() {
-    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
-        .map(StackWalker.StackFrame::getDeclaringClass)
-        .map(TestKafka::outermost)
-        .filter(c -> c.getName().startsWith("dev.fpk.")
-            && (c.getSimpleName().endsWith("IT") || c.getSimpleName().endsWith("Test")))
-        .findFirst()
-        .orElse(TestKafka.class));
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(
+            frames ->
+                frames
+                    .map(StackWalker.StackFrame::getDeclaringClass)
+                    .map(TestKafka::outermost)
+                    .filter(
+                        c ->
+                            c.getName().startsWith("dev.fpk.")
+                                && (c.getSimpleName().endsWith("IT")
+                                    || c.getSimpleName().endsWith("Test")))
+                    .findFirst()
+                    .orElse(TestKafka.class));
   }
 
   private static Class<?> outermost(Class<?> c) {

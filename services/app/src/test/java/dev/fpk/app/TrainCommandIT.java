@@ -41,9 +41,31 @@ class TrainCommandIT {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = Fpk.commandLine().execute("train", "--bootstrap", bootstrap, "--replicas", "" + REPLICAS,
-          "--steps", "" + STEPS, "--every", "" + EVERY, "--layers", String.join(",", LAYERS), "--run-id", runId,
-          "--seed", "7", "--lr", "0.05", "--batch", "16", "--optimizer", "momentum", "--quiet");
+      exit =
+          Fpk.commandLine()
+              .execute(
+                  "train",
+                  "--bootstrap",
+                  bootstrap,
+                  "--replicas",
+                  "" + REPLICAS,
+                  "--steps",
+                  "" + STEPS,
+                  "--every",
+                  "" + EVERY,
+                  "--layers",
+                  String.join(",", LAYERS),
+                  "--run-id",
+                  runId,
+                  "--seed",
+                  "7",
+                  "--lr",
+                  "0.05",
+                  "--batch",
+                  "16",
+                  "--optimizer",
+                  "momentum",
+                  "--quiet");
     } finally {
       System.setOut(original);
     }
@@ -52,14 +74,18 @@ class TrainCommandIT {
     assertEquals(0, exit, out);
 
     int expected = (STEPS / EVERY + 1) * REPLICAS * LAYERS.size();
-    assertTrue(out.contains("done: step " + STEPS + "/" + STEPS + "  " + expected + " snapshots published"), out);
+    assertTrue(
+        out.contains(
+            "done: step " + STEPS + "/" + STEPS + "  " + expected + " snapshots published"),
+        out);
     List<WeightSnapshot> received = snapshotsOf(bootstrap, runId, expected);
     assertEquals(expected, received.size(), "(T/N + 1) x R x layers snapshots");
 
     Set<String> distinct = new TreeSet<>();
     for (WeightSnapshot s : received) {
       distinct.add(s.getReplica() + "/" + s.getStep() + "/" + s.getLayer());
-      assertEquals(0, s.getStep() % EVERY, "published only every " + EVERY + " steps: " + s.getStep());
+      assertEquals(
+          0, s.getStep() % EVERY, "published only every " + EVERY + " steps: " + s.getStep());
       assertEquals(0.05, s.getLearningRate());
       assertEquals(16, s.getBatchSize());
       assertEquals("momentum", s.getOptimizer());
@@ -71,23 +97,36 @@ class TrainCommandIT {
   }
 
   @Test
-  void shouldResumeARestartedRunWhereItStoppedWithTheSnapshotsAnUninterruptedRunPublishes() throws Exception {
+  void shouldResumeARestartedRunWhereItStoppedWithTheSnapshotsAnUninterruptedRunPublishes()
+      throws Exception {
     String bootstrap = TestKafka.bootstrap();
     String resumed = "resume-it-" + UUID.randomUUID();
     String whole = "whole-it-" + UUID.randomUUID();
     assertEquals(0, train(bootstrap, resumed, 10, "7"), "first part");
     String second = captureTrain(bootstrap, resumed, STEPS, "7");
-    assertTrue(second.contains("is published to step 10") && second.contains("resuming there"), second);
+    assertTrue(
+        second.contains("is published to step 10") && second.contains("resuming there"), second);
     assertEquals(0, train(bootstrap, whole, STEPS, "7"), "uninterrupted");
 
     int perStep = REPLICAS * LAYERS.size();
     List<WeightSnapshot> a = snapshotsOf(bootstrap, resumed, (STEPS / EVERY + 2) * perStep);
     List<WeightSnapshot> b = snapshotsOf(bootstrap, whole, (STEPS / EVERY + 1) * perStep);
-    assertEquals((STEPS / EVERY + 2) * perStep, a.size(), "step 10 published again after the restart, the rest once");
+    assertEquals(
+        (STEPS / EVERY + 2) * perStep,
+        a.size(),
+        "step 10 published again after the restart, the rest once");
     for (WeightSnapshot s : b) {
-      WeightSnapshot twin = a.stream().filter(x -> x.getStep() == s.getStep() && x.getReplica() == s.getReplica()
-          && x.getLayer().equals(s.getLayer())).findFirst().orElseThrow();
-      assertEquals(s.getValuesList(), twin.getValuesList(), "bit-identical weights at step " + s.getStep());
+      WeightSnapshot twin =
+          a.stream()
+              .filter(
+                  x ->
+                      x.getStep() == s.getStep()
+                          && x.getReplica() == s.getReplica()
+                          && x.getLayer().equals(s.getLayer()))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(
+          s.getValuesList(), twin.getValuesList(), "bit-identical weights at step " + s.getStep());
     }
     String refused = captureTrain(bootstrap, resumed, STEPS + 10, "8");
     assertTrue(refused.contains("cannot be resumed") && refused.contains("new --run-id"), refused);
@@ -103,7 +142,9 @@ class TrainCommandIT {
     PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
     System.setOut(capture);
     try {
-      Fpk.commandLine().setErr(new java.io.PrintWriter(capture, true)).execute(args(bootstrap, runId, steps, seed));
+      Fpk.commandLine()
+          .setErr(new java.io.PrintWriter(capture, true))
+          .execute(args(bootstrap, runId, steps, seed));
     } finally {
       System.setOut(original);
     }
@@ -111,12 +152,32 @@ class TrainCommandIT {
   }
 
   private static String[] args(String bootstrap, String runId, int steps, String seed) {
-    return new String[] {"train", "--bootstrap", bootstrap, "--replicas", "" + REPLICAS, "--steps", "" + steps,
-        "--every", "" + EVERY, "--layers", String.join(",", LAYERS), "--run-id", runId, "--seed", seed, "--quiet"};
+    return new String[] {
+      "train",
+      "--bootstrap",
+      bootstrap,
+      "--replicas",
+      "" + REPLICAS,
+      "--steps",
+      "" + steps,
+      "--every",
+      "" + EVERY,
+      "--layers",
+      String.join(",", LAYERS),
+      "--run-id",
+      runId,
+      "--seed",
+      seed,
+      "--quiet"
+    };
   }
 
-  /** Reads the snapshot topic from the start until {@code expected} of the run's snapshots arrived, then 2 s more. */
-  private static List<WeightSnapshot> snapshotsOf(String bootstrap, String runId, int expected) throws Exception {
+  /**
+   * Reads the snapshot topic from the start until {@code expected} of the run's snapshots arrived,
+   * then 2 s more.
+   */
+  private static List<WeightSnapshot> snapshotsOf(String bootstrap, String runId, int expected)
+      throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "train-it-" + UUID.randomUUID());

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two analysis nodes of one Pekko cluster on 127.0.0.1 consume an 8-partition snapshot topic:
- * the entities spread over both (each where its partition is consumed); one node is stopped
- * mid-stream; its entities come back on the survivor from their checkpoints, and the final report
- * equals that of a single node; likewise when a second node joins mid-stream (partitions and shards
- * move under the running stream). The run's second half is published only after the stop (or once
- * the joining node consumes), so the moving entities always have records left, however fast the
- * machine: the tests assert that they moved. A broker of its own: the topic names are fixed and the shared
- * test broker's snapshot topic has 4 partitions.
+ * Two analysis nodes of one Pekko cluster on 127.0.0.1 consume an 8-partition snapshot topic: the
+ * entities spread over both (each where its partition is consumed); one node is stopped mid-stream;
+ * its entities come back on the survivor from their checkpoints, and the final report equals that
+ * of a single node; likewise when a second node joins mid-stream (partitions and shards move under
+ * the running stream). The run's second half is published only after the stop (or once the joining
+ * node consumes), so the moving entities always have records left, however fast the machine: the
+ * tests assert that they moved. A broker of its own: the topic names are fixed and the shared test
+ * broker's snapshot topic has 4 partitions.
  */
 @Timeout(300)
 class TwoNodeFailoverIT {
@@ -40,7 +40,9 @@ class TwoNodeFailoverIT {
   static final Duration WAIT = Duration.ofSeconds(120);
 
   @Test
-  void shouldSpreadEntitiesOverTwoNodesAndMoveTheStoppedNodesEntitiesToTheSurvivorFromTheirCheckpoints() throws Exception {
+  void
+      shouldSpreadEntitiesOverTwoNodesAndMoveTheStoppedNodesEntitiesToTheSurvivorFromTheirCheckpoints()
+          throws Exception {
     try (EmbeddedKafka broker = Streaming.brokerWithTopics(PARTITIONS)) {
       String bootstrap = broker.bootstrapServers();
       String id = UUID.randomUUID().toString();
@@ -62,7 +64,8 @@ class TwoNodeFailoverIT {
         await("both consumers assigned", () -> assignedMembers(bootstrap, group) == 2);
         double formSeconds = (System.nanoTime() - t0) / 1e9;
 
-        // the first half of the steps before the stop, the second after it: B leaves with records of its own to come
+        // the first half of the steps before the stop, the second after it: B leaves with records
+        // of its own to come
         Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
         List<WeightSnapshot> data = Streaming.ouRun(run, layers, REPLICAS, STEPS);
         Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
@@ -70,7 +73,8 @@ class TwoNodeFailoverIT {
         Streaming.awaitCommitted(bootstrap, group, start, end, 0.25, WAIT);
         int onA = entities(a.system());
         int onB = entities(b.system());
-        assertTrue(onA > 0 && onB > 0, "entities on both nodes: " + onA + " on A, " + onB + " on B");
+        assertTrue(
+            onA > 0 && onB > 0, "entities on both nodes: " + onA + " on A, " + onB + " on B");
 
         long t1 = System.nanoTime();
         double stoppedAt = Streaming.committed(bootstrap, group, start, end);
@@ -78,32 +82,45 @@ class TwoNodeFailoverIT {
         b.close();
         List<String> unfinished = unfinished(bootstrap, group, run, layers, end);
         double leaveSeconds = (System.nanoTime() - t1) / 1e9;
-        assertEquals(end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
+        assertEquals(
+            end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
         Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
         double takeoverSeconds = (System.nanoTime() - t1) / 1e9;
         List<String> onAAtEnd = entityIds(a.system());
         for (String key : onBAtStop) {
           if (unfinished.contains(key)) {
-            assertTrue(onAAtEnd.contains(key), key + " was on B with records left; now on A: " + onAAtEnd);
+            assertTrue(
+                onAAtEnd.contains(key), key + " was on B with records left; now on A: " + onAAtEnd);
           }
         }
         long moved = onBAtStop.stream().filter(unfinished::contains).count();
-        assertTrue(stoppedAt < 1.0, "B stopped mid-stream, not after the end (" + stoppedAt + " committed)");
-        assertEquals(onBAtStop.size(), moved, "every entity of B had records left and moved to A: B had " + onBAtStop
-            + ", unfinished " + unfinished);
+        assertTrue(
+            stoppedAt < 1.0,
+            "B stopped mid-stream, not after the end (" + stoppedAt + " committed)");
+        assertEquals(
+            onBAtStop.size(),
+            moved,
+            "every entity of B had records left and moved to A: B had "
+                + onBAtStop
+                + ", unfinished "
+                + unfinished);
 
         JsonNode expected = Streaming.layers(bootstrap, single);
         JsonNode actual = Streaming.layers(bootstrap, run);
         assertEquals(layers.size(), actual.size());
         for (JsonNode layer : actual) {
           for (JsonNode entry : layer.get("entries")) {
-            assertEquals(STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+            assertEquals(
+                STEPS + 1,
+                entry.get("alignment").size(),
+                "one alignment figure per step, none twice");
           }
         }
         double diff = Streaming.maxDifference(expected, actual, "layers");
-        System.out.printf("two nodes: cluster and group formed in %.1f s; entities %d on A, %d on B; B stopped at %.1f%%"
-            + " committed, left in %.1f s, %d of its entities with records left moved to A, survivor done %.1f s after"
-            + " the stop; max relative difference to one node %.3g%n",
+        System.out.printf(
+            "two nodes: cluster and group formed in %.1f s; entities %d on A, %d on B; B stopped at %.1f%%"
+                + " committed, left in %.1f s, %d of its entities with records left moved to A, survivor done %.1f s after"
+                + " the stop; max relative difference to one node %.3g%n",
             formSeconds, onA, onB, 100 * stoppedAt, leaveSeconds, moved, takeoverSeconds, diff);
         assertTrue(diff <= 1e-9, "reports differ by " + diff);
       } finally {
@@ -131,7 +148,8 @@ class TwoNodeFailoverIT {
       AnalysisNode b = null;
       try {
         await("A consuming", () -> assignedMembers(bootstrap, group) == 1);
-        // the first half of the steps before B joins, the second once B consumes: B must get records of its own
+        // the first half of the steps before B joins, the second once B consumes: B must get
+        // records of its own
         Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
         List<WeightSnapshot> data = Streaming.ouRun(run, layers, REPLICAS, STEPS);
         Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
@@ -143,11 +161,13 @@ class TwoNodeFailoverIT {
         AnalysisNode joined = b;
         await("two members Up", () -> up(a.system()) == 2 && up(joined.system()) == 2);
         await("both consumers assigned", () -> assignedMembers(bootstrap, group) == 2);
-        assertEquals(end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
+        assertEquals(
+            end, Streaming.publish(bootstrap, secondHalf(data)), "published where expected");
         Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
         double doneSeconds = (System.nanoTime() - t0) / 1e9;
         int onB = entities(b.system());
-        assertTrue(joinedAt < 1.0, "B joined mid-stream, not after the end (" + joinedAt + " committed)");
+        assertTrue(
+            joinedAt < 1.0, "B joined mid-stream, not after the end (" + joinedAt + " committed)");
         assertTrue(onB > 0, "B owned entities after joining (a one-node run otherwise)");
 
         JsonNode expected = Streaming.layers(bootstrap, single);
@@ -158,8 +178,10 @@ class TwoNodeFailoverIT {
           }
         }
         double diff = Streaming.maxDifference(expected, actual, "layers");
-        System.out.printf("node joining: B joined at %.1f%% committed, %d entities on B at the end, done %.1f s after the"
-            + " join; max relative difference to one node %.3g%n", 100 * joinedAt, onB, doneSeconds, diff);
+        System.out.printf(
+            "node joining: B joined at %.1f%% committed, %d entities on B at the end, done %.1f s after the"
+                + " join; max relative difference to one node %.3g%n",
+            100 * joinedAt, onB, doneSeconds, diff);
         assertTrue(diff <= 1e-9, "reports differ by " + diff);
       } finally {
         if (b != null) {
@@ -171,12 +193,16 @@ class TwoNodeFailoverIT {
   }
 
   /** The reference: one node analyses the same data (a run of its own) to the end. */
-  private static void singleNode(String bootstrap, String run, List<String> layers) throws Exception {
+  private static void singleNode(String bootstrap, String run, List<String> layers)
+      throws Exception {
     String group = "it-one-node-" + run;
     Streaming.startGroupAtEnd(bootstrap, group);
     Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-    Map<TopicPartition, Long> end = Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
-    try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS)))) {
+    Map<TopicPartition, Long> end =
+        Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+    try (AnalysisNode node =
+        Streaming.start(
+            bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS)))) {
       Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
     }
   }
@@ -208,15 +234,22 @@ class TwoNodeFailoverIT {
   }
 
   /** Keys of the run whose partition the group has not committed to the end. */
-  private static List<String> unfinished(String bootstrap, String group, String run, List<String> layers,
-      Map<TopicPartition, Long> end) throws Exception {
+  private static List<String> unfinished(
+      String bootstrap,
+      String group,
+      String run,
+      List<String> layers,
+      Map<TopicPartition, Long> end)
+      throws Exception {
     try (Admin admin = Streaming.admin(bootstrap)) {
       var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       List<String> out = new ArrayList<>();
       for (String layer : layers) {
         String key = SnapshotKey.of(run, layer);
-        TopicPartition tp = new TopicPartition(dev.fpk.protocol.Topics.SNAPSHOTS,
-            KafkaPartitionExtractor.partitionOf(key, PARTITIONS));
+        TopicPartition tp =
+            new TopicPartition(
+                dev.fpk.protocol.Topics.SNAPSHOTS,
+                KafkaPartitionExtractor.partitionOf(key, PARTITIONS));
         var c = committed.get(tp);
         if (c == null || c.offset() < end.get(tp)) {
           out.add(key);

@@ -27,12 +27,12 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
-import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.javadsl.Source;
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +66,8 @@ public final class DashboardServer extends AllDirectives {
   private final byte[] styleCss = assets.styleCss().getBytes(StandardCharsets.UTF_8);
   private final byte[] chartJs = assets.chartJs().getBytes(StandardCharsets.UTF_8);
 
-  public DashboardServer(RunStore store, DashboardSettings settings, @Nullable PrometheusMeterRegistry registry) {
+  public DashboardServer(
+      RunStore store, DashboardSettings settings, @Nullable PrometheusMeterRegistry registry) {
     this.store = store;
     this.settings = settings;
     this.registry = registry;
@@ -74,60 +75,120 @@ public final class DashboardServer extends AllDirectives {
 
   /**
    * Binds with the parser's limits ({@code fpk.dashboard.max-request-bytes} for bodies, Pekko's
-   * {@code pekko.http.parsing} limits for the URI and headers); what they refuse is answered in JSON.
+   * {@code pekko.http.parsing} limits for the URI and headers); what they refuse is answered in
+   * JSON.
    */
   public CompletionStage<ServerBinding> bind(ActorSystem<?> system) {
     ServerSettings server = ServerSettings.create(system.classicSystem());
-    server = server.withParserSettings(server.getParserSettings().withMaxContentLength(settings.maxRequestBytes()))
-        .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
-    return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(server).bind(route());
+    server =
+        server
+            .withParserSettings(
+                server.getParserSettings().withMaxContentLength(settings.maxRequestBytes()))
+            .withParsingErrorHandler(JsonParsingErrorHandler.class.getName());
+    return Http.get(system)
+        .newServerAt(settings.host(), settings.port())
+        .withSettings(server)
+        .bind(route());
   }
 
   public Route route() {
-    Route pages = concat(
-        pathSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, assets.indexHtml())))),
-        path("app.js", () -> get(() -> complete(HttpEntities.create(JS, appJs)))),
-        path("style.css", () -> get(() -> complete(HttpEntities.create(CSS, styleCss)))),
-        path(PathMatchers.segment("vendor").slash("chart.js"),
-            () -> get(() -> complete(HttpEntities.create(JS, chartJs)))));
-    Route api = pathPrefix("api", () -> concat(
-        path("events", () -> get(this::events)),
-        pathPrefix("runs", () -> concat(
-            pathEnd(() -> get(() -> ok(json.runs(store)))),
-            pathPrefix(PathMatchers.segment(), this::runRoutes))),
-        error(StatusCodes.NOT_FOUND, "no such API path; try /api/runs")));
+    Route pages =
+        concat(
+            pathSingleSlash(
+                () ->
+                    get(
+                        () ->
+                            complete(
+                                HttpEntities.create(
+                                    ContentTypes.TEXT_HTML_UTF8, assets.indexHtml())))),
+            path("app.js", () -> get(() -> complete(HttpEntities.create(JS, appJs)))),
+            path("style.css", () -> get(() -> complete(HttpEntities.create(CSS, styleCss)))),
+            path(
+                PathMatchers.segment("vendor").slash("chart.js"),
+                () -> get(() -> complete(HttpEntities.create(JS, chartJs)))));
+    Route api =
+        pathPrefix(
+            "api",
+            () ->
+                concat(
+                    path("events", () -> get(this::events)),
+                    pathPrefix(
+                        "runs",
+                        () ->
+                            concat(
+                                pathEnd(() -> get(() -> ok(json.runs(store)))),
+                                pathPrefix(PathMatchers.segment(), this::runRoutes))),
+                    error(StatusCodes.NOT_FOUND, "no such API path; try /api/runs")));
     // /metrics and /health stay open for scrapers and probes; the page and its API need the token
     Route metrics = registry == null ? reject() : new MetricsServer(registry).route();
     Route page = concat(pages, api);
-    Route all = concat(metrics, settings.token().isEmpty() ? page : new AccessToken(settings.token()).protect(() -> page));
-    // every refusal in the API's JSON shape: Pekko's rejections, and a 500 (logged) should a route throw
-    return handleExceptions(ExceptionHandler.newBuilder().match(RuntimeException.class, e -> extractLog(log -> {
-      log.error(e, "dashboard route failed");
-      return complete(JsonErrors.response(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e));
-    })).build(), () -> handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(JsonErrors::fromPlainText),
-        () -> limitBody(all)));
+    Route all =
+        concat(
+            metrics,
+            settings.token().isEmpty()
+                ? page
+                : new AccessToken(settings.token()).protect(() -> page));
+    // every refusal in the API's JSON shape: Pekko's rejections, and a 500 (logged) should a route
+    // throw
+    return handleExceptions(
+        ExceptionHandler.newBuilder()
+            .match(
+                RuntimeException.class,
+                e ->
+                    extractLog(
+                        log -> {
+                          log.error(e, "dashboard route failed");
+                          return complete(
+                              JsonErrors.response(
+                                  StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e));
+                        }))
+            .build(),
+        () ->
+            handleRejections(
+                RejectionHandler.defaultHandler().mapRejectionResponse(JsonErrors::fromPlainText),
+                () -> limitBody(all)));
   }
 
-  /** A body above fpk.dashboard.max-request-bytes is refused (413) before it is read, whatever the route. */
+  /**
+   * A body above fpk.dashboard.max-request-bytes is refused (413) before it is read, whatever the
+   * route.
+   */
   private Route limitBody(Route inner) {
     long max = settings.maxRequestBytes();
-    return extractRequestEntity(entity -> {
-      long length = entity.getContentLengthOption().orElse(0);
-      if (length > max) {
-        return error(StatusCodes.PAYLOAD_TOO_LARGE, "request body of " + length + " bytes; at most " + max
-            + " (fpk.dashboard.max-request-bytes); the API takes GET requests without a body");
-      }
-      return withSizeLimit(max, () -> inner);
-    });
+    return extractRequestEntity(
+        entity -> {
+          long length = entity.getContentLengthOption().orElse(0);
+          if (length > max) {
+            return error(
+                StatusCodes.PAYLOAD_TOO_LARGE,
+                "request body of "
+                    + length
+                    + " bytes; at most "
+                    + max
+                    + " (fpk.dashboard.max-request-bytes); the API takes GET requests without a body");
+          }
+          return withSizeLimit(max, () -> inner);
+        });
   }
 
   private Route runRoutes(String run) {
     return concat(
         pathEnd(() -> get(() -> knownRun(run, layers -> ok(json.run(run, layers))))),
-        pathPrefix(PathMatchers.segment("layers").slash(PathMatchers.segment()), layer -> concat(
-            pathEnd(() -> get(() -> knownLayer(run, layer, view -> ok(json.layerSummary(view.summary()))))),
-            path(PathMatchers.segment("entries").slash(PathMatchers.segment()),
-                entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))))));
+        pathPrefix(
+            PathMatchers.segment("layers").slash(PathMatchers.segment()),
+            layer ->
+                concat(
+                    pathEnd(
+                        () ->
+                            get(
+                                () ->
+                                    knownLayer(
+                                        run,
+                                        layer,
+                                        view -> ok(json.layerSummary(view.summary()))))),
+                    path(
+                        PathMatchers.segment("entries").slash(PathMatchers.segment()),
+                        entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))))));
   }
 
   private Route entry(LayerView view, String entryText) {
@@ -135,66 +196,106 @@ public final class DashboardServer extends AllDirectives {
     try {
       entry = Integer.parseInt(entryText);
     } catch (NumberFormatException e) {
-      return error(StatusCodes.BAD_REQUEST, "entry must be a whole number >= 0, got '" + entryText + "'");
+      return error(
+          StatusCodes.BAD_REQUEST, "entry must be a whole number >= 0, got '" + entryText + "'");
     }
     if (entry < 0) {
       return error(StatusCodes.BAD_REQUEST, "entry must be >= 0, got " + entry);
     }
     if (entry >= view.entryCount()) {
-      return error(StatusCodes.NOT_FOUND, "layer '" + view.layer() + "' of run '" + view.run() + "' has "
-          + view.entryCount() + " entries (0.." + (view.entryCount() - 1) + "), no entry " + entry);
+      return error(
+          StatusCodes.NOT_FOUND,
+          "layer '"
+              + view.layer()
+              + "' of run '"
+              + view.run()
+              + "' has "
+              + view.entryCount()
+              + " entries (0.."
+              + (view.entryCount() - 1)
+              + "), no entry "
+              + entry);
     }
     return ok(json.entry(view, entry));
   }
 
   private Route events() {
-    return parameterOptional("run", run -> parameterOptional("layer", layer -> parameterOptional("entry", entryText -> {
-      int entry = 0;
-      if (entryText.isPresent()) {
-        try {
-          entry = Integer.parseInt(entryText.get());
-        } catch (NumberFormatException e) {
-          return error(StatusCodes.BAD_REQUEST, "entry must be a whole number >= 0, got '" + entryText.get() + "'");
-        }
-        if (entry < 0) {
-          return error(StatusCodes.BAD_REQUEST, "entry must be >= 0, got " + entry);
-        }
-      }
-      if (run.isPresent() != layer.isPresent()) {
-        return error(StatusCodes.BAD_REQUEST, "give both run and layer, or neither");
-      }
-      // the run may not have published yet: the stream waits for it rather than failing
-      EventFeed feed = new EventFeed(store, mapper, run.orElse(null), layer.orElse(null), entry);
-      Source<ServerSentEvent, NotUsed> events = Source.tick(Duration.ZERO, settings.pushInterval(), "tick")
-          .mapConcat(tick -> feed.poll())
-          .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat)
-          .mapMaterializedValue(cancellable -> NotUsed.getInstance());
-      return completeOK(events, EventStreamMarshalling.toEventStream());
-    })));
+    return parameterOptional(
+        "run",
+        run ->
+            parameterOptional(
+                "layer",
+                layer ->
+                    parameterOptional(
+                        "entry",
+                        entryText -> {
+                          int entry = 0;
+                          if (entryText.isPresent()) {
+                            try {
+                              entry = Integer.parseInt(entryText.get());
+                            } catch (NumberFormatException e) {
+                              return error(
+                                  StatusCodes.BAD_REQUEST,
+                                  "entry must be a whole number >= 0, got '"
+                                      + entryText.get()
+                                      + "'");
+                            }
+                            if (entry < 0) {
+                              return error(
+                                  StatusCodes.BAD_REQUEST, "entry must be >= 0, got " + entry);
+                            }
+                          }
+                          if (run.isPresent() != layer.isPresent()) {
+                            return error(
+                                StatusCodes.BAD_REQUEST, "give both run and layer, or neither");
+                          }
+                          // the run may not have published yet: the stream waits for it rather than
+                          // failing
+                          EventFeed feed =
+                              new EventFeed(
+                                  store, mapper, run.orElse(null), layer.orElse(null), entry);
+                          Source<ServerSentEvent, NotUsed> events =
+                              Source.tick(Duration.ZERO, settings.pushInterval(), "tick")
+                                  .mapConcat(tick -> feed.poll())
+                                  .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat)
+                                  .mapMaterializedValue(cancellable -> NotUsed.getInstance());
+                          return completeOK(events, EventStreamMarshalling.toEventStream());
+                        })));
   }
 
   private Route knownRun(String run, Function<List<LayerSummary>, Route> then) {
     List<LayerSummary> layers = store.summaries(run);
     if (layers.isEmpty()) {
-      return error(StatusCodes.NOT_FOUND, "unknown run '" + run + "'; runs seen: " + store.runIds());
+      return error(
+          StatusCodes.NOT_FOUND, "unknown run '" + run + "'; runs seen: " + store.runIds());
     }
     return then.apply(layers);
   }
 
   private Route knownLayer(String run, String layer, Function<LayerView, Route> then) {
-    return knownRun(run, layers -> {
-      Optional<LayerView> view = store.layer(run, layer);
-      if (view.isEmpty()) {
-        return error(StatusCodes.NOT_FOUND, "run '" + run + "' has no layer '" + layer + "'; layers: "
-            + layers.stream().map(LayerSummary::layer).toList());
-      }
-      return then.apply(view.get());
-    });
+    return knownRun(
+        run,
+        layers -> {
+          Optional<LayerView> view = store.layer(run, layer);
+          if (view.isEmpty()) {
+            return error(
+                StatusCodes.NOT_FOUND,
+                "run '"
+                    + run
+                    + "' has no layer '"
+                    + layer
+                    + "'; layers: "
+                    + layers.stream().map(LayerSummary::layer).toList());
+          }
+          return then.apply(view.get());
+        });
   }
 
   private Route ok(ObjectNode body) {
-    return complete(HttpResponse.create().withStatus(StatusCodes.OK)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body))));
+    return complete(
+        HttpResponse.create()
+            .withStatus(StatusCodes.OK)
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, write(body))));
   }
 
   private Route error(StatusCode status, String message) {

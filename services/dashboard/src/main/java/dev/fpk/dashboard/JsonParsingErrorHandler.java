@@ -17,7 +17,8 @@ import org.apache.pekko.http.scaladsl.settings.ServerSettings;
  */
 public final class JsonParsingErrorHandler extends ParsingErrorHandler {
   @Override
-  public HttpResponse handle(StatusCode status, ErrorInfo error, LoggingAdapter log, ServerSettings settings) {
+  public HttpResponse handle(
+      StatusCode status, ErrorInfo error, LoggingAdapter log, ServerSettings settings) {
     log.debug("dashboard refused a request: {} {}", status, error.formatPretty());
     String text = error.summary().isBlank() ? status.reason() : error.summary();
     if (status.intValue() >= 500) {

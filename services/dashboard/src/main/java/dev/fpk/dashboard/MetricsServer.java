@@ -14,11 +14,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * HTTP endpoints every fpk role serves: {@code /metrics} (Prometheus text format 0.0.4, scraped
- * from the Micrometer registry) and {@code /health} (200 "ok" while the process runs). Binds to
- * the given host, 127.0.0.1 by default; port 0 picks a free one.
+ * from the Micrometer registry) and {@code /health} (200 "ok" while the process runs). Binds to the
+ * given host, 127.0.0.1 by default; port 0 picks a free one.
  */
 public final class MetricsServer extends AllDirectives {
-  private static final ContentType PROMETHEUS = ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+  private static final ContentType PROMETHEUS =
+      ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
   private final PrometheusMeterRegistry registry;
 
@@ -28,7 +29,14 @@ public final class MetricsServer extends AllDirectives {
 
   public Route route() {
     return concat(
-        path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS, registry.scrape().getBytes(StandardCharsets.UTF_8))))),
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpEntities.create(
+                                PROMETHEUS, registry.scrape().getBytes(StandardCharsets.UTF_8))))),
         path("health", () -> get(() -> complete("ok"))));
   }
 

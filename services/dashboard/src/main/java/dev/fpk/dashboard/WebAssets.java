@@ -8,8 +8,8 @@ import java.util.Properties;
 
 /**
  * The page's files, read once from the jar: the HTML shell, the page script, the style sheet and
- * the vendored chart library (Chart.js from its webjar; which file is written into
- * {@code vendor.properties} at build time). Shared by the live server and the static HTML report.
+ * the vendored chart library (Chart.js from its webjar; which file is written into {@code
+ * vendor.properties} at build time). Shared by the live server and the static HTML report.
  */
 public final class WebAssets {
   private static final String BASE = "dev/fpk/dashboard/web/";
@@ -73,7 +73,8 @@ public final class WebAssets {
   private static InputStream resource(String path) {
     InputStream in = WebAssets.class.getClassLoader().getResourceAsStream(path);
     if (in == null) {
-      throw new IllegalStateException("missing resource " + path + " (a broken build of fpk-dashboard)");
+      throw new IllegalStateException(
+          "missing resource " + path + " (a broken build of fpk-dashboard)");
     }
     return in;
   }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class DashboardAccessTest {
   private static final String TOKEN = "0123456789abcdef0123456789abcdef";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static ActorSystem<Void> system;
   private static ServerBinding binding;
   private static String base;
@@ -33,10 +34,18 @@ class DashboardAccessTest {
     system = ActorSystem.create(Behaviors.empty(), "dashboard-access-test");
     RunStore store = new RunStore();
     store.onAlignment(Outputs.alignment("run-1", "bottleneck", 7, 2, 0));
-    DashboardSettings settings = new DashboardSettings("127.0.0.1", 0, Duration.ofMillis(50), Duration.ofSeconds(5))
-        .withToken(TOKEN);
-    binding = new DashboardServer(store, settings, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)).bind(system).toCompletableFuture().join();
+    DashboardSettings settings =
+        new DashboardSettings("127.0.0.1", 0, Duration.ofMillis(50), Duration.ofSeconds(5))
+            .withToken(TOKEN);
+    binding =
+        new DashboardServer(
+                store,
+                settings,
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+            .bind(system)
+            .toCompletableFuture()
+            .join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 
@@ -48,7 +57,8 @@ class DashboardAccessTest {
   }
 
   private static HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -62,7 +72,9 @@ class DashboardAccessTest {
       assertEquals(401, r.statusCode(), path);
       assertTrue(r.body().contains("access token"), r.body());
     }
-    assertEquals(401, get("/api/runs", "Authorization", "Bearer wrong-token-wrong-token-wrong-tok").statusCode());
+    assertEquals(
+        401,
+        get("/api/runs", "Authorization", "Bearer wrong-token-wrong-token-wrong-tok").statusCode());
     assertEquals(401, get("/api/runs?token=nope").statusCode());
   }
 
@@ -79,14 +91,19 @@ class DashboardAccessTest {
     assertEquals(200, page.statusCode());
     String cookie = page.headers().firstValue("set-cookie").orElseThrow();
     assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
-    assertEquals(200, get("/api/runs", "Cookie", cookie.substring(0, cookie.indexOf(';'))).statusCode());
+    assertEquals(
+        200, get("/api/runs", "Cookie", cookie.substring(0, cookie.indexOf(';'))).statusCode());
   }
 
   @Test
   void shouldRefuseToBindBeyondLoopbackWithoutAToken() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DashboardSettings("0.0.0.0", 0, Duration.ofMillis(50), Duration.ofSeconds(5)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new DashboardSettings("0.0.0.0", 0, Duration.ofMillis(50), Duration.ofSeconds(5)));
     assertTrue(e.getMessage().contains("fpk.dashboard.token"), e.getMessage());
-    new DashboardSettings("0.0.0.0", 0, Duration.ofMillis(50), Duration.ofSeconds(5), TOKEN); // with one it may
+    new DashboardSettings(
+        "0.0.0.0", 0, Duration.ofMillis(50), Duration.ofSeconds(5), TOKEN); // with one it may
   }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class DashboardServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static ActorSystem<Void> system;
   private static ServerBinding binding;
   private static RunStore store;
@@ -43,9 +44,13 @@ class DashboardServerTest {
     store.onDensity(Outputs.density("run-1", "bottleneck", 7, 2));
     store.onAlignment(Outputs.alignment("run-1", "bottleneck", 6, 2, 0));
     store.onAlignment(Outputs.alignment("run-1", "bottleneck", 7, 2, 0));
-    DashboardSettings settings = new DashboardSettings("127.0.0.1", 0, Duration.ofMillis(50), Duration.ofSeconds(5));
-    binding = new DashboardServer(store, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-        .bind(system).toCompletableFuture().join();
+    DashboardSettings settings =
+        new DashboardSettings("127.0.0.1", 0, Duration.ofMillis(50), Duration.ofSeconds(5));
+    binding =
+        new DashboardServer(store, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+            .bind(system)
+            .toCompletableFuture()
+            .join();
     base = "http://127.0.0.1:" + binding.localAddress().getPort();
   }
 
@@ -57,7 +62,8 @@ class DashboardServerTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -86,7 +92,9 @@ class DashboardServerTest {
     assertEquals(2, e.path("alignment").size());
     assertEquals(1, e.path("fixedPoints").size(), "mu = -w/2 has one zero");
     assertEquals(40, e.path("memory").path("halfLifeSteps").asDouble());
-    assertTrue(e.path("memory").path("driftTimeTerm").asBoolean() && e.path("memory").path("chosenOnline").asBoolean());
+    assertTrue(
+        e.path("memory").path("driftTimeTerm").asBoolean()
+            && e.path("memory").path("chosenOnline").asBoolean());
     assertEquals(0.0, e.path("fixedPoints").get(0).path("w").asDouble(), 1e-9);
     assertEquals(0.005, e.path("alignment").get(1).path("samplingFloorW1").asDouble());
     assertEquals(0.007, e.path("alignment").get(1).path("bootstrapFloorW1").asDouble());
@@ -129,7 +137,8 @@ class DashboardServerTest {
     assertTrue(page.body().contains("vendor/chart.js"));
     HttpResponse<String> chart = get("/vendor/chart.js");
     assertEquals(200, chart.statusCode());
-    assertTrue(chart.body().length() > 100_000 && chart.body().contains("Chart"), "the Chart.js bundle");
+    assertTrue(
+        chart.body().length() > 100_000 && chart.body().contains("Chart"), "the Chart.js bundle");
     assertEquals(200, get("/app.js").statusCode());
     assertEquals(200, get("/metrics").statusCode());
     assertEquals("ok", get("/health").body());
@@ -138,18 +147,24 @@ class DashboardServerTest {
   @Test
   void shouldPushTheEntryAndThenItsUpdateAsServerSentEvents() throws Exception {
     store.onAlignment(Outputs.alignment("run-2", "bottleneck", 7, 2, 0));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/events?run=run-2&layer=bottleneck&entry=0")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/events?run=run-2&layer=bottleneck&entry=0"))
+            .build();
     HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
       assertEquals(7, nextEntry(in).path("lastStep").asLong());
       store.onAlignment(Outputs.alignment("run-2", "bottleneck", 8, 2, 0));
       assertEquals(8, nextEntry(in).path("lastStep").asLong());
     }
   }
 
-  /** Reads events (blocks of lines up to a blank one) until the next "entry" event; returns its data. */
+  /**
+   * Reads events (blocks of lines up to a blank one) until the next "entry" event; returns its
+   * data.
+   */
   private static JsonNode nextEntry(BufferedReader in) throws Exception {
     String type = null;
     StringBuilder data = new StringBuilder();

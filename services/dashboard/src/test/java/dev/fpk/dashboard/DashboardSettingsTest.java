@@ -20,11 +20,21 @@ class DashboardSettingsTest {
 
   @Test
   void shouldNameTheKeyAndTheBadValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DashboardSettings.fromConfig(ConfigFactory.parseString("fpk.dashboard.port = 70000")
-            .withFallback(ConfigFactory.defaultReference())));
-    assertTrue(e.getMessage().contains("fpk.dashboard.port") && e.getMessage().contains("70000"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> DashboardSettings.fromConfig(
-        ConfigFactory.parseString("fpk.dashboard.push-interval = 0s").withFallback(ConfigFactory.defaultReference())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DashboardSettings.fromConfig(
+                    ConfigFactory.parseString("fpk.dashboard.port = 70000")
+                        .withFallback(ConfigFactory.defaultReference())));
+    assertTrue(
+        e.getMessage().contains("fpk.dashboard.port") && e.getMessage().contains("70000"),
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DashboardSettings.fromConfig(
+                ConfigFactory.parseString("fpk.dashboard.push-interval = 0s")
+                    .withFallback(ConfigFactory.defaultReference())));
   }
 }

@@ -12,22 +12,22 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Running drift and diffusion of one (run, layer) (services/physics/PHYSICS.md §2), per entry across replicas in
- * ensemble mode, or one for all entries pooled when the run has a single replica ({@link Mode}).
+ * Running drift and diffusion of one (run, layer) (services/physics/PHYSICS.md §2), per entry
+ * across replicas in ensemble mode, or one for all entries pooled when the run has a single replica
+ * ({@link Mode}).
  *
- * <p>Between consecutive complete steps {@code t} and {@code t + dt}, each replica present at
- * both contributes, for every entry, the increment {@code dW = W(t+dt) - W(t)} at
- * {@code w = W(t)} to its variable's binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units per step),
- * diffusion {@code D(w) = Var[dW | w] / (2 dt)} (weight units^2 per step, dW = mu dt + sqrt(2D) dB).
- * By default ({@link HalfLife#ADAPTIVE}) each variable keeps several memories and publishes the one
- * that predicted its latest increments best, chosen online ({@link PrequentialKramersMoyal}); a fixed
- * half-life keeps one.
- * The bins follow the weights ({@link Grids}); if they would grow past four times their
- * configured number, the entry starts afresh on a new grid (its history is forgotten, on
- * purpose: the landscape has moved far).
+ * <p>Between consecutive complete steps {@code t} and {@code t + dt}, each replica present at both
+ * contributes, for every entry, the increment {@code dW = W(t+dt) - W(t)} at {@code w = W(t)} to
+ * its variable's binned Kramers-Moyal estimator: drift {@code mu(w) = E[dW | w] / dt} (weight units
+ * per step), diffusion {@code D(w) = Var[dW | w] / (2 dt)} (weight units^2 per step, dW = mu dt +
+ * sqrt(2D) dB). By default ({@link HalfLife#ADAPTIVE}) each variable keeps several memories and
+ * publishes the one that predicted its latest increments best, chosen online ({@link
+ * PrequentialKramersMoyal}); a fixed half-life keeps one. The bins follow the weights ({@link
+ * Grids}); if they would grow past four times their configured number, the entry starts afresh on a
+ * new grid (its history is forgotten, on purpose: the landscape has moved far).
  *
- * <p>Not thread-safe: one instance belongs to one estimator entity. {@link #writeTo} /
- * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
+ * <p>Not thread-safe: one instance belongs to one estimator entity. {@link #writeTo} / {@link
+ * #readFrom} snapshot and restore it bit for bit (checkpoints).
  */
 public final class EnsembleEstimator {
   private final EstimatorSettings settings;
@@ -38,8 +38,13 @@ public final class EnsembleEstimator {
   private Mode mode;
   private PrequentialKramersMoyal[] variables;
   private EnsembleStep previous;
-  /** Per step: each variable's smallest and largest sample; the offsets of the replicas present at both steps. */
+
+  /**
+   * Per step: each variable's smallest and largest sample; the offsets of the replicas present at
+   * both steps.
+   */
   private double[] min = new double[0];
+
   private double[] max = new double[0];
   private int[] fromOffsets = new int[0];
   private int[] toOffsets = new int[0];
@@ -57,7 +62,8 @@ public final class EnsembleEstimator {
       variables = new PrequentialKramersMoyal[mode.variables(step)];
       ranges(step);
       for (int v = 0; v < variables.length; v++) {
-        variables[v] = new PrequentialKramersMoyal(Grids.around(min[v], max[v], settings.bins()), memories);
+        variables[v] =
+            new PrequentialKramersMoyal(Grids.around(min[v], max[v], settings.bins()), memories);
       }
     } else {
       addIncrements(step);
@@ -66,7 +72,9 @@ public final class EnsembleEstimator {
     return writer.write(step, mode, variables);
   }
 
-  /** Entries held by the previous step (the bulk of a checkpoint besides the bins, 4 bytes each). */
+  /**
+   * Entries held by the previous step (the bulk of a checkpoint besides the bins, 4 bytes each).
+   */
   public long heldValues() {
     return previous == null ? 0 : previous.values().length;
   }
@@ -90,7 +98,8 @@ public final class EnsembleEstimator {
   }
 
   /** The estimator {@link #writeTo} wrote, with these settings. */
-  public static EnsembleEstimator readFrom(DataInput in, EstimatorSettings settings) throws IOException {
+  public static EnsembleEstimator readFrom(DataInput in, EstimatorSettings settings)
+      throws IOException {
     EnsembleEstimator e = new EnsembleEstimator(settings);
     int mode = in.readInt();
     e.mode = mode < 0 ? null : Mode.values()[mode];
@@ -104,7 +113,8 @@ public final class EnsembleEstimator {
         try {
           e.variables[v] = PrequentialKramersMoyal.restore(grid, e.memories, count, state);
         } catch (IllegalArgumentException written) {
-          // written with other memories (the half-life setting changed): this variable starts afresh
+          // written with other memories (the half-life setting changed): this variable starts
+          // afresh
           e.variables[v] = new PrequentialKramersMoyal(grid, e.memories);
         }
       }
@@ -145,7 +155,9 @@ public final class EnsembleEstimator {
     }
   }
 
-  /** Each variable's smallest and largest sample at {@code step} into {@link #min} and {@link #max}. */
+  /**
+   * Each variable's smallest and largest sample at {@code step} into {@link #min} and {@link #max}.
+   */
   private void ranges(EnsembleStep step) {
     int vars = mode.variables(step);
     if (min.length < vars) {
@@ -157,7 +169,8 @@ public final class EnsembleEstimator {
 
   /**
    * The replicas present at both steps, in the order of {@code to}: the j-th starts its values at
-   * {@code fromOffsets[j]} in {@code from} and {@code toOffsets[j]} in {@code to}. Returns how many.
+   * {@code fromOffsets[j]} in {@code from} and {@code toOffsets[j]} in {@code to}. Returns how
+   * many.
    */
   private int pairReplicas(EnsembleStep from, EnsembleStep to) {
     int[] before = from.replicas();

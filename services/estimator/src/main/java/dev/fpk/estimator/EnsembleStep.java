@@ -3,18 +3,18 @@ package dev.fpk.estimator;
 import java.util.Arrays;
 
 /**
- * The weights of every replica of one (run, layer) at one optimiser step, once the step is
- * complete (every live replica has reported it).
+ * The weights of every replica of one (run, layer) at one optimiser step, once the step is complete
+ * (every live replica has reported it).
  *
- * <p>Values are replica-major: entry {@code e} of the {@code k}-th present replica is
- * {@code values[k * entries() + e]}, in weight units. Immutable by convention: the arrays are
- * not copied, and nobody writes to them after construction.
+ * <p>Values are replica-major: entry {@code e} of the {@code k}-th present replica is {@code
+ * values[k * entries() + e]}, in weight units. Immutable by convention: the arrays are not copied,
+ * and nobody writes to them after construction.
  *
  * @param replicas the replica ids present, ascending
  * @param sourceTimeMillis wall-clock time the newest of its snapshots was taken (0 = unknown)
  * @param probeInputs the layer's inputs h on the trainers' probe batch, replica-major like values:
- *     replica k's {@code [probes(), inFeatures()]} block starts at {@code k * probes() * inFeatures()};
- *     empty unless every present replica published the same number of them
+ *     replica k's {@code [probes(), inFeatures()]} block starts at {@code k * probes() *
+ *     inFeatures()}; empty unless every present replica published the same number of them
  */
 public record EnsembleStep(
     String runId,
@@ -29,9 +29,27 @@ public record EnsembleStep(
     float[] probeInputs) {
 
   /** A step without probe inputs. */
-  public EnsembleStep(String runId, String layer, long step, int[] shape, int[] replicas, float[] values,
-      double learningRate, int batchSize, long sourceTimeMillis) {
-    this(runId, layer, step, shape, replicas, values, learningRate, batchSize, sourceTimeMillis, new float[0]);
+  public EnsembleStep(
+      String runId,
+      String layer,
+      long step,
+      int[] shape,
+      int[] replicas,
+      float[] values,
+      double learningRate,
+      int batchSize,
+      long sourceTimeMillis) {
+    this(
+        runId,
+        layer,
+        step,
+        shape,
+        replicas,
+        values,
+        learningRate,
+        batchSize,
+        sourceTimeMillis,
+        new float[0]);
   }
 
   /** Columns of the matrix, the length of an input h of y = W h: entries / shape[0]. */
@@ -81,7 +99,16 @@ public record EnsembleStep(
 
   @Override
   public String toString() {
-    return "EnsembleStep[" + runId + "/" + layer + " step " + step + ", shape " + Arrays.toString(shape)
-        + ", " + replicas.length + " replicas]";
+    return "EnsembleStep["
+        + runId
+        + "/"
+        + layer
+        + " step "
+        + step
+        + ", shape "
+        + Arrays.toString(shape)
+        + ", "
+        + replicas.length
+        + " replicas]";
   }
 }

@@ -19,16 +19,16 @@ import java.util.List;
  * <ul>
  *   <li>the per-bin results go into one reused {@link KramersMoyalBins};
  *   <li>each field is copied into one reused protobuf list and handed to {@code addAll*}, which
- *       protobuf copies with one {@code arraycopy} into an array of the exact size (a
- *       {@code List<Double>} would be unboxed value by value);
+ *       protobuf copies with one {@code arraycopy} into an array of the exact size (a {@code
+ *       List<Double>} would be unboxed value by value);
  *   <li>the fields that change only with the grid, the index and the bin centres, come from a
  *       prototype entry per variable, built again when its grid moves, whose immutable lists every
  *       step's message shares ({@code newBuilder(prototype)} does not copy them).
  * </ul>
  *
- * <p>The message equals, bit for bit, the one built value by value from
- * {@link PrequentialKramersMoyal#result()} (EnsembleEstimatorReferenceTest), with the memory it comes
- * from (v1.4). Not thread-safe: one per estimator.
+ * <p>The message equals, bit for bit, the one built value by value from {@link
+ * PrequentialKramersMoyal#result()} (EnsembleEstimatorReferenceTest), with the memory it comes from
+ * (v1.4). Not thread-safe: one per estimator.
  */
 final class EstimateWriter {
   private final int minBinCount;
@@ -36,6 +36,7 @@ final class EstimateWriter {
   private final Internal.DoubleList scratch = newDoubleList();
   private final List<EntryEstimate> entries = new ArrayList<>();
   private EntryEstimate[] prototypes = new EntryEstimate[0];
+
   /** The grid each prototype's bin centres are of. */
   private Grid1D[] prototypeGrids = new Grid1D[0];
 
@@ -52,9 +53,14 @@ final class EstimateWriter {
     for (int v = 0; v < variables.length; v++) {
       entries.add(entry(step, mode, v, variables[v]));
     }
-    DriftDiffusionEstimate out = DriftDiffusionEstimate.newBuilder()
-        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode(mode.wireName())
-        .addAllEntries(entries).build();
+    DriftDiffusionEstimate out =
+        DriftDiffusionEstimate.newBuilder()
+            .setRunId(step.runId())
+            .setLayer(step.layer())
+            .setStep(step.step())
+            .setMode(mode.wireName())
+            .addAllEntries(entries)
+            .build();
     entries.clear();
     return out;
   }
@@ -70,14 +76,21 @@ final class EstimateWriter {
         .addAllDriftStderr(scratch(bins.driftStdErr(), n))
         .addAllDiffusionStderr(scratch(bins.diffusionStdErr(), n))
         .addAllCount(scratch(bins.counts(), n))
-        .setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
-        .setDiffusionMean(fit.diffusion()).setPawulaRatio(bins.pawulaRatio())
-        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr())
-        .setMemoryHalfLifeSteps(km.chosenHalfLifeSteps()).setDriftTimeTerm(km.trendChosen())
-        .setMemoryChosenOnline(km.memories().adaptive()).build();
+        .setDriftSlope(fit.slope())
+        .setDriftIntercept(fit.intercept())
+        .setDiffusionMean(fit.diffusion())
+        .setPawulaRatio(bins.pawulaRatio())
+        .setDriftSlopeStderr(fit.slopeStdErr())
+        .setDiffusionMeanStderr(fit.diffusionStdErr())
+        .setMemoryHalfLifeSteps(km.chosenHalfLifeSteps())
+        .setDriftTimeTerm(km.trendChosen())
+        .setMemoryChosenOnline(km.memories().adaptive())
+        .build();
   }
 
-  /** Variable v's index and bin centres on {@code grid}; the shape, and so the index, never changes. */
+  /**
+   * Variable v's index and bin centres on {@code grid}; the shape, and so the index, never changes.
+   */
   private EntryEstimate prototype(EnsembleStep step, Mode mode, int v, Grid1D grid) {
     if (grid.equals(prototypeGrids[v])) {
       return prototypes[v];
@@ -110,6 +123,7 @@ final class EstimateWriter {
    * gives a mutable copy.
    */
   private static Internal.DoubleList newDoubleList() {
-    return ((Internal.DoubleList) EntryEstimate.getDefaultInstance().getGridList()).mutableCopyWithCapacity(64);
+    return ((Internal.DoubleList) EntryEstimate.getDefaultInstance().getGridList())
+        .mutableCopyWithCapacity(64);
   }
 }

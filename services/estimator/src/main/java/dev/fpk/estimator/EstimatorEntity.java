@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Command> {
 
-  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-estimator");
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "fpk-estimator");
 
   public sealed interface Command extends CborSerializable {}
 
@@ -61,27 +62,38 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
    * this entity has not applied it, it lost records (it was restarted from its checkpoint under a
    * running stream), and answers {@link Outcome#LOST} for all of them without applying any.
    */
-  public record Observe(List<WeightSnapshot> snapshots, long[] offsets, long previous, ActorRef<Observed> replyTo)
+  public record Observe(
+      List<WeightSnapshot> snapshots, long[] offsets, long previous, ActorRef<Observed> replyTo)
       implements Command {
     public Observe {
       if (snapshots.size() != offsets.length || snapshots.isEmpty()) {
-        throw new IllegalArgumentException("Observe: " + snapshots.size() + " snapshots but " + offsets.length
-            + " offsets: need one offset per snapshot, at least one");
+        throw new IllegalArgumentException(
+            "Observe: "
+                + snapshots.size()
+                + " snapshots but "
+                + offsets.length
+                + " offsets: need one offset per snapshot, at least one");
       }
     }
 
     /** One snapshot read at {@code offset}. */
-    public static Observe one(WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo) {
+    public static Observe one(
+        WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo) {
       return new Observe(List.of(snapshot), new long[] {offset}, previous, replyTo);
     }
   }
 
   /**
    * The reply: each snapshot's outcome and, for a rejected one, why (else null), in the order of
-   * the command; the steps completed since the last reply (oldest first) and replicas declared gone.
+   * the command; the steps completed since the last reply (oldest first) and replicas declared
+   * gone.
    */
-  public record Observed(List<Outcome> outcomes, List<Validation.@Nullable Rejected<?>> rejections,
-      List<StepEstimate> completed, List<Integer> gone) implements CborSerializable {
+  public record Observed(
+      List<Outcome> outcomes,
+      List<Validation.@Nullable Rejected<?>> rejections,
+      List<StepEstimate> completed,
+      List<Integer> gone)
+      implements CborSerializable {
 
     /** The outcome of the only (or first) snapshot. */
     public Outcome outcome() {
@@ -95,10 +107,11 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   /**
-   * Asks for the state (for the checkpoint topic) if it changed since the last one and fits
-   * {@code maxBytes}; {@code previous} as in {@link Observe}.
+   * Asks for the state (for the checkpoint topic) if it changed since the last one and fits {@code
+   * maxBytes}; {@code previous} as in {@link Observe}.
    */
-  public record TakeCheckpoint(long maxBytes, long previous, ActorRef<Checkpoint> replyTo) implements Command {}
+  public record TakeCheckpoint(long maxBytes, long previous, ActorRef<Checkpoint> replyTo)
+      implements Command {}
 
   /**
    * The state as of every command received before the request ({@code changed} false: unchanged
@@ -106,14 +119,22 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
    * steps completed by the timer since the last reply and replicas it declared gone; {@code lost}:
    * this entity does not hold every record the sender gave it (nothing else is set).
    */
-  public record Checkpoint(boolean lost, boolean changed, byte @Nullable [] state, long sizeBytes,
-      List<StepEstimate> completed, List<Integer> gone) implements CborSerializable {}
+  public record Checkpoint(
+      boolean lost,
+      boolean changed,
+      byte @Nullable [] state,
+      long sizeBytes,
+      List<StepEstimate> completed,
+      List<Integer> gone)
+      implements CborSerializable {}
 
   /**
    * Stops this entity, so that the next command finds it restored from its checkpoint: the sender
    * rewinds an entity pair that lost records to their common checkpoint.
    */
-  public enum Reload implements Command { INSTANCE }
+  public enum Reload implements Command {
+    INSTANCE
+  }
 
   /** What became of one observed snapshot. */
   public enum Outcome {
@@ -129,7 +150,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     LOST
   }
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
   private record Restored(Optional<EntityCheckpoint> checkpoint, @Nullable Throwable failure)
       implements Command, CheckpointedEntity.Restored {}
@@ -142,13 +165,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
   private final CheckpointedEntity<Command> checkpointed;
+
   /** Wall-clock milliseconds. */
   private final LongSupplier clock;
+
   private long appliedOffset;
   private boolean changed;
 
-  private EstimatorEntity(ActorContext<Command> ctx, EstimatorSettings settings, String entityId,
-      byte @Nullable [] state, CheckpointedEntity<Command> checkpointed, TimerScheduler<Command> timers,
+  private EstimatorEntity(
+      ActorContext<Command> ctx,
+      EstimatorSettings settings,
+      String entityId,
+      byte @Nullable [] state,
+      CheckpointedEntity<Command> checkpointed,
+      TimerScheduler<Command> timers,
       LongSupplier clock) {
     super(ctx);
     this.settings = settings;
@@ -158,34 +188,58 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     this.chunks = new ChunkAssembler(settings.maxChunkBytes());
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
-      this.assembler = new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
+      this.assembler =
+          new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
       this.estimator = new EnsembleEstimator(settings);
     } else {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.appliedOffset = in.readLong();
-        this.assembler = StepAssembler.readFrom(in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(),
-            clock.getAsLong());
+        this.assembler =
+            StepAssembler.readFrom(
+                in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(), clock.getAsLong());
         this.estimator = EnsembleEstimator.readFrom(in, settings);
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable estimator checkpoint of " + entityId, e);
       }
-      ctx.getLog().info("{}: estimator restored from its checkpoint, at offset {}, watermark step {}", entityId,
-          appliedOffset, assembler.watermark());
+      ctx.getLog()
+          .info(
+              "{}: estimator restored from its checkpoint, at offset {}, watermark step {}",
+              entityId,
+              appliedOffset,
+              assembler.watermark());
     }
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval(settings));
   }
 
-  /** The entity of one (run, layer) on the wall clock: restores its checkpoint first, then takes commands. */
-  public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints) {
+  /**
+   * The entity of one (run, layer) on the wall clock: restores its checkpoint first, then takes
+   * commands.
+   */
+  public static Behavior<Command> create(
+      EstimatorSettings settings, String entityId, CheckpointLoader checkpoints) {
     return create(settings, entityId, checkpoints, System::currentTimeMillis);
   }
 
-  /** As {@link #create(EstimatorSettings, String, CheckpointLoader)}, reading the time in ms from {@code clock}. */
-  public static Behavior<Command> create(EstimatorSettings settings, String entityId, CheckpointLoader checkpoints,
+  /**
+   * As {@link #create(EstimatorSettings, String, CheckpointLoader)}, reading the time in ms from
+   * {@code clock}.
+   */
+  public static Behavior<Command> create(
+      EstimatorSettings settings,
+      String entityId,
+      CheckpointLoader checkpoints,
       LongSupplier clock) {
-    return Behaviors.withTimers(timers -> CheckpointedEntity.create(Command.class, entityId, checkpoints,
-        EntityCheckpoint::estimator, Restored::new,
-        (ctx, checkpointed, state) -> new EstimatorEntity(ctx, settings, entityId, state, checkpointed, timers, clock)));
+    return Behaviors.withTimers(
+        timers ->
+            CheckpointedEntity.create(
+                Command.class,
+                entityId,
+                checkpoints,
+                EntityCheckpoint::estimator,
+                Restored::new,
+                (ctx, checkpointed, state) ->
+                    new EstimatorEntity(
+                        ctx, settings, entityId, state, checkpointed, timers, clock)));
   }
 
   /** How often silent replicas are looked for: a quarter of the timeout, at least 100 ms. */
@@ -209,8 +263,13 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
     int n = msg.snapshots().size();
     if (msg.previous() > appliedOffset) {
-      msg.replyTo().tell(new Observed(Collections.nCopies(n, Outcome.LOST), Collections.nCopies(n, null), List.of(),
-          List.of()));
+      msg.replyTo()
+          .tell(
+              new Observed(
+                  Collections.nCopies(n, Outcome.LOST),
+                  Collections.nCopies(n, null),
+                  List.of(),
+                  List.of()));
       return this;
     }
     List<Outcome> outcomes = new ArrayList<>(n);
@@ -222,8 +281,14 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     return this;
   }
 
-  /** Applies one snapshot unless the checkpoint already holds it; adds its outcome and rejection (or null). */
-  private void apply(WeightSnapshot snapshot, long offset, List<Outcome> outcomes,
+  /**
+   * Applies one snapshot unless the checkpoint already holds it; adds its outcome and rejection (or
+   * null).
+   */
+  private void apply(
+      WeightSnapshot snapshot,
+      long offset,
+      List<Outcome> outcomes,
       List<Validation.@Nullable Rejected<?>> rejections) {
     if (offset >= 0 && offset <= appliedOffset) {
       outcomes.add(Outcome.SKIPPED);
@@ -245,19 +310,32 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
   }
 
-  private void observe(WeightSnapshot snapshot, List<Outcome> outcomes, List<Validation.@Nullable Rejected<?>> rejections) {
+  private void observe(
+      WeightSnapshot snapshot,
+      List<Outcome> outcomes,
+      List<Validation.@Nullable Rejected<?>> rejections) {
     StepAssembler.Offer offer = assembler.offer(snapshot, clock.getAsLong());
     complete(offer);
-    Outcome outcome = switch (offer.outcome()) {
-      case ACCEPTED -> Outcome.ACCEPTED;
-      case DUPLICATE -> Outcome.DUPLICATE;
-      case LATE -> Outcome.LATE;
-      case SHAPE_MISMATCH -> Outcome.REJECTED;
-    };
+    Outcome outcome =
+        switch (offer.outcome()) {
+          case ACCEPTED -> Outcome.ACCEPTED;
+          case DUPLICATE -> Outcome.DUPLICATE;
+          case LATE -> Outcome.LATE;
+          case SHAPE_MISMATCH -> Outcome.REJECTED;
+        };
     outcomes.add(outcome);
-    rejections.add(outcome != Outcome.REJECTED ? null : new Validation.Rejected<>(
-        RejectReason.BAD_SHAPE, "shape = " + snapshot.getShapeList() + ": differs from the shape earlier snapshots of "
-            + snapshot.getRunId() + "/" + snapshot.getLayer() + " have"));
+    rejections.add(
+        outcome != Outcome.REJECTED
+            ? null
+            : new Validation.Rejected<>(
+                RejectReason.BAD_SHAPE,
+                "shape = "
+                    + snapshot.getShapeList()
+                    + ": differs from the shape earlier snapshots of "
+                    + snapshot.getRunId()
+                    + "/"
+                    + snapshot.getLayer()
+                    + " have"));
   }
 
   private Behavior<Command> onTick() {
@@ -272,7 +350,8 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   /** Estimates the completed steps into {@link #ready} and logs the replicas declared gone. */
   private void complete(StepAssembler.Offer offer) {
-    SilentReplicas.log(getContext().getLog(), entityId, offer.gone(), assembler, settings.replicaTimeoutMillis());
+    SilentReplicas.log(
+        getContext().getLog(), entityId, offer.gone(), assembler, settings.replicaTimeoutMillis());
     goneSinceReply.addAll(offer.gone());
     for (EnsembleStep step : offer.completed()) {
       ready.add(new StepEstimate(step, estimator.update(step)));
@@ -293,7 +372,8 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       msg.replyTo().tell(new Checkpoint(false, false, new byte[0], 0, completed, gone));
       return this;
     }
-    // pending snapshots and the previous step dominate the size: skip the encoding when they alone exceed the limit
+    // pending snapshots and the previous step dominate the size: skip the encoding when they alone
+    // exceed the limit
     long estimate = 4 * (assembler.pendingValues() + estimator.heldValues());
     byte[] state = estimate > msg.maxBytes() ? null : encode();
     long size = state == null ? estimate : state.length;

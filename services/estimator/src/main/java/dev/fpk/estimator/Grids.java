@@ -7,9 +7,9 @@ import dev.fpk.physics.grid.GridFollower;
  * The rule that places a grid around an ensemble sample and moves it with the weights, shared by
  * the estimators (bins) and the solvers (cells) so both see the same support.
  *
- * <p>Initial grid: the sample range widened by its own width on each side (three times the
- * range in all), or by a small absolute span when every sample is equal. The grid then follows
- * the data ({@link #follower}).
+ * <p>Initial grid: the sample range widened by its own width on each side (three times the range in
+ * all), or by a small absolute span when every sample is equal. The grid then follows the data
+ * ({@link #follower}).
  */
 public final class Grids {
   /** Smallest span of a grid, in weight units, for an ensemble whose values all coincide. */
@@ -36,7 +36,10 @@ public final class Grids {
     return new GridFollower(0.02, 0.25, maxCells);
   }
 
-  /** The grid {@code follower} gives for these samples (the same grid if they keep clear of the walls). */
+  /**
+   * The grid {@code follower} gives for these samples (the same grid if they keep clear of the
+   * walls).
+   */
   public static Grid1D following(GridFollower follower, Grid1D grid, double[] samples) {
     return follower.follow(grid, min(samples), max(samples));
   }

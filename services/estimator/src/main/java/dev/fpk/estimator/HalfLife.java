@@ -53,7 +53,9 @@ public record HalfLife(boolean adaptive, double steps) {
     return fixed(steps);
   }
 
-  /** The fixed half-life, or {@code fallback} when adaptive (for fits that have no memory choice). */
+  /**
+   * The fixed half-life, or {@code fallback} when adaptive (for fits that have no memory choice).
+   */
   public double stepsOr(double fallback) {
     return adaptive ? fallback : steps;
   }
@@ -65,6 +67,8 @@ public record HalfLife(boolean adaptive, double steps) {
 
   @Override
   public String toString() {
-    return adaptive ? "adaptive" : steps == Double.POSITIVE_INFINITY ? "inf" : Double.toString(steps);
+    return adaptive
+        ? "adaptive"
+        : steps == Double.POSITIVE_INFINITY ? "inf" : Double.toString(steps);
   }
 }

@@ -46,9 +46,9 @@ public enum Mode {
   }
 
   /**
-   * The smallest and largest sample of every variable at this step, into {@code min} and
-   * {@code max} (one slot per variable): what {@link Grids} needs of {@link #samples}, without
-   * copying them.
+   * The smallest and largest sample of every variable at this step, into {@code min} and {@code
+   * max} (one slot per variable): what {@link Grids} needs of {@link #samples}, without copying
+   * them.
    */
   public void ranges(EnsembleStep step, double[] min, double[] max) {
     float[] values = step.values();
@@ -56,7 +56,8 @@ public enum Mode {
     java.util.Arrays.fill(min, 0, vars, Double.POSITIVE_INFINITY);
     java.util.Arrays.fill(max, 0, vars, Double.NEGATIVE_INFINITY);
     int n = this == POOLED ? values.length : step.entries();
-    // replica-major: values[k * n + e] is a sample of variable e (of variable 0 when pooled, n = all values)
+    // replica-major: values[k * n + e] is a sample of variable e (of variable 0 when pooled, n =
+    // all values)
     for (int base = 0; base < values.length; base += n) {
       for (int e = 0; e < n; e++) {
         double x = values[base + e];

@@ -18,32 +18,39 @@ import com.google.protobuf.Parser;
 import java.io.IOException;
 
 /**
- * Jackson module that writes any protobuf message (WeightSnapshot, DriftDiffusionEstimate, ...)
- * as its binary encoding, so entity messages that carry them serialize between cluster nodes with
- * the one wire format {@code protocol/} defines. Registered in reference.conf
- * ({@code pekko.serialization.jackson.jackson-modules}).
+ * Jackson module that writes any protobuf message (WeightSnapshot, DriftDiffusionEstimate, ...) as
+ * its binary encoding, so entity messages that carry them serialize between cluster nodes with the
+ * one wire format {@code protocol/} defines. Registered in reference.conf ({@code
+ * pekko.serialization.jackson.jackson-modules}).
  */
 public final class ProtobufJacksonModule extends SimpleModule {
 
   public ProtobufJacksonModule() {
     super("fpk-protobuf");
-    addSerializer(Message.class, new StdSerializer<>(Message.class) {
-      @Override
-      public void serialize(Message value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        gen.writeBinary(value.toByteArray());
-      }
-    });
+    addSerializer(
+        Message.class,
+        new StdSerializer<>(Message.class) {
+          @Override
+          public void serialize(Message value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeBinary(value.toByteArray());
+          }
+        });
   }
 
   @Override
   public void setupModule(SetupContext context) {
     super.setupModule(context);
-    context.addDeserializers(new Deserializers.Base() {
-      @Override
-      public JsonDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config, BeanDescription bean) {
-        return Message.class.isAssignableFrom(type.getRawClass()) ? new ProtoDeserializer(type.getRawClass()) : null;
-      }
-    });
+    context.addDeserializers(
+        new Deserializers.Base() {
+          @Override
+          public JsonDeserializer<?> findBeanDeserializer(
+              JavaType type, DeserializationConfig config, BeanDescription bean) {
+            return Message.class.isAssignableFrom(type.getRawClass())
+                ? new ProtoDeserializer(type.getRawClass())
+                : null;
+          }
+        });
   }
 
   /** Parses the bytes with the message class's own parser. */
@@ -53,7 +60,8 @@ public final class ProtobufJacksonModule extends SimpleModule {
     ProtoDeserializer(Class<?> type) {
       super(type);
       try {
-        this.parser = ((Message) type.getMethod("getDefaultInstance").invoke(null)).getParserForType();
+        this.parser =
+            ((Message) type.getMethod("getDefaultInstance").invoke(null)).getParserForType();
       } catch (ReflectiveOperationException e) {
         throw new IllegalArgumentException(type + " is not a generated protobuf message", e);
       }

@@ -14,26 +14,26 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Turns the snapshots of one (run, layer), as they arrive, into complete ensemble steps: the
- * step watermark of services/README.md. Event time is the optimiser step.
+ * Turns the snapshots of one (run, layer), as they arrive, into complete ensemble steps: the step
+ * watermark of services/README.md. Event time is the optimiser step.
  *
- * <p>Step {@code n} completes when every live replica has reported {@code n}; a replica may
- * deliver its steps out of order, so one that has moved past {@code n} is still waited for (until
- * it times out, or the pending bound below forces the step out). The expected replicas are {@code 0..ensemble_size-1} when the trainer declares its ensemble
- * size, otherwise the replicas seen so far; in that case a step also waits until some replica
- * has moved past it, so that the first replica to report does not complete a step alone. A
- * replica silent for longer than the timeout is declared gone and the watermark moves on
- * without it; if it speaks again it is live again. When every replica is silent, the layer's feed
- * paused: no step completes for want of live replicas, and the first snapshot after the pause makes
- * them all live again ({@link #resumeAll}); so a run whose trainers stopped at different steps
- * leaves its last incomplete steps pending. A snapshot at or behind the watermark is
- * late (or a duplicate, if the same replica already gave that step); a second copy of a pending
- * (replica, step) is a duplicate. At most {@code maxPendingSteps} steps wait; beyond that the
- * oldest completes with the replicas it has, so memory stays bounded.
+ * <p>Step {@code n} completes when every live replica has reported {@code n}; a replica may deliver
+ * its steps out of order, so one that has moved past {@code n} is still waited for (until it times
+ * out, or the pending bound below forces the step out). The expected replicas are {@code
+ * 0..ensemble_size-1} when the trainer declares its ensemble size, otherwise the replicas seen so
+ * far; in that case a step also waits until some replica has moved past it, so that the first
+ * replica to report does not complete a step alone. A replica silent for longer than the timeout is
+ * declared gone and the watermark moves on without it; if it speaks again it is live again. When
+ * every replica is silent, the layer's feed paused: no step completes for want of live replicas,
+ * and the first snapshot after the pause makes them all live again ({@link #resumeAll}); so a run
+ * whose trainers stopped at different steps leaves its last incomplete steps pending. A snapshot at
+ * or behind the watermark is late (or a duplicate, if the same replica already gave that step); a
+ * second copy of a pending (replica, step) is a duplicate. At most {@code maxPendingSteps} steps
+ * wait; beyond that the oldest completes with the replicas it has, so memory stays bounded.
  *
- * <p>Not thread-safe: one instance belongs to one entity. Wall-clock time is passed in, so a
- * test drives it by hand. {@link #writeTo} / {@link #readFrom} snapshot and restore the whole
- * state (for checkpoints); a restore restarts every replica's silence clock.
+ * <p>Not thread-safe: one instance belongs to one entity. Wall-clock time is passed in, so a test
+ * drives it by hand. {@link #writeTo} / {@link #readFrom} snapshot and restore the whole state (for
+ * checkpoints); a restore restarts every replica's silence clock.
  */
 public final class StepAssembler {
 
@@ -57,15 +57,18 @@ public final class StepAssembler {
   private int[] shape;
   private int declaredSize;
   private long watermark = -1;
+
   // replicas are never forgotten, so both of these only ever move one way:
   /** The earliest first-seen time of any replica (Long.MAX_VALUE before the first). */
   private long firstSeenMillis = Long.MAX_VALUE;
+
   /** Replicas 0..knownPrefix-1 are all known. */
   private int knownPrefix;
 
   public StepAssembler(long replicaTimeoutMillis, int maxPendingSteps) {
     if (replicaTimeoutMillis <= 0) {
-      throw new IllegalArgumentException("replicaTimeoutMillis = " + replicaTimeoutMillis + ": must be > 0");
+      throw new IllegalArgumentException(
+          "replicaTimeoutMillis = " + replicaTimeoutMillis + ": must be > 0");
     }
     if (maxPendingSteps < 1) {
       throw new IllegalArgumentException("maxPendingSteps = " + maxPendingSteps + ": must be >= 1");
@@ -114,8 +117,10 @@ public final class StepAssembler {
     if (s.getStep() <= watermark) {
       outcome = replica.remembers(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
     } else {
-      Map<Integer, WeightSnapshot> atStep = pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
-      outcome = atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+      Map<Integer, WeightSnapshot> atStep =
+          pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
+      outcome =
+          atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
       if (outcome == Outcome.ACCEPTED) {
         replica.remember(s.getStep());
       }
@@ -133,7 +138,9 @@ public final class StepAssembler {
     return new Offer(Outcome.ACCEPTED, drain(), gone);
   }
 
-  /** Number of matrix entries held in pending snapshots (the bulk of a checkpoint, 4 bytes each). */
+  /**
+   * Number of matrix entries held in pending snapshots (the bulk of a checkpoint, 4 bytes each).
+   */
   public long pendingValues() {
     long n = 0;
     for (Map<Integer, WeightSnapshot> atStep : pending.values()) {
@@ -144,7 +151,10 @@ public final class StepAssembler {
     return n;
   }
 
-  /** Writes the state: shape, declared size, watermark, pending snapshots, replicas (without wall-clock times). */
+  /**
+   * Writes the state: shape, declared size, watermark, pending snapshots, replicas (without
+   * wall-clock times).
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeBoolean(shape != null);
     if (shape != null) {
@@ -173,7 +183,8 @@ public final class StepAssembler {
    * The assembler {@link #writeTo} wrote. Wall-clock times were not kept: every replica counts as
    * last heard at {@code nowMillis}, so a restart does not declare the whole ensemble gone.
    */
-  public static StepAssembler readFrom(DataInput in, long replicaTimeoutMillis, int maxPendingSteps, long nowMillis)
+  public static StepAssembler readFrom(
+      DataInput in, long replicaTimeoutMillis, int maxPendingSteps, long nowMillis)
       throws IOException {
     StepAssembler a = new StepAssembler(replicaTimeoutMillis, maxPendingSteps);
     if (in.readBoolean()) {
@@ -218,7 +229,10 @@ public final class StepAssembler {
     }
   }
 
-  /** The replicas silent for longer than the timeout, now declared gone (in the map's order, then the declared ones never heard). */
+  /**
+   * The replicas silent for longer than the timeout, now declared gone (in the map's order, then
+   * the declared ones never heard).
+   */
   private List<Integer> expire(long nowMillis) {
     List<Integer> gone = List.of();
     for (Map.Entry<Integer, Replica> e : replicas.entrySet()) {
@@ -292,7 +306,8 @@ public final class StepAssembler {
       }
     }
     if (!someoneLive) {
-      // all silent: the feed paused (see resumeAll), so the snapshots the step lacks are still to come
+      // all silent: the feed paused (see resumeAll), so the snapshots the step lacks are still to
+      // come
       return false;
     }
     if (declaredSize > 0) {
@@ -319,8 +334,17 @@ public final class StepAssembler {
       }
       newest = Math.max(newest, s.getTimeUnixMillis());
     }
-    return new EnsembleStep(first.getRunId(), first.getLayer(), step, shape.clone(), ids, values,
-        first.getLearningRate(), first.getBatchSize(), newest, probeInputs(ids, atStep));
+    return new EnsembleStep(
+        first.getRunId(),
+        first.getLayer(),
+        step,
+        shape.clone(),
+        ids,
+        values,
+        first.getLearningRate(),
+        first.getBatchSize(),
+        newest,
+        probeInputs(ids, atStep));
   }
 
   /** Every replica's probe inputs, replica-major; none unless all replicas sent as many. */
@@ -364,8 +388,12 @@ public final class StepAssembler {
   /** What the assembler knows of one replica. */
   private static final class Replica {
     final long firstSeenMillis;
-    /** The highest REMEMBERED_STEPS distinct steps accepted, ascending in recent[0..recentCount). */
+
+    /**
+     * The highest REMEMBERED_STEPS distinct steps accepted, ascending in recent[0..recentCount).
+     */
     private final long[] recent = new long[REMEMBERED_STEPS + 1];
+
     private int recentCount;
     long lastSeenMillis;
     long latestStep = -1;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class EnsembleEstimatorReferenceTest {
 
   @Test
-  void shouldGiveTheReferenceEstimateInEnsembleModeWithDropoutsGapsGrowthAndRestarts() throws IOException {
+  void shouldGiveTheReferenceEstimateInEnsembleModeWithDropoutsGapsGrowthAndRestarts()
+      throws IOException {
     EstimatorSettings settings = new EstimatorSettings(8, 25, 5, 1000, 16);
     int changedGrids = compare(settings, new Stream(12, 3, 4, false, 1), 80, -1);
     assertTrue(changedGrids > 0, "the stream should move some grids");
@@ -31,7 +32,11 @@ class EnsembleEstimatorReferenceTest {
 
   @Test
   void shouldGiveTheReferenceEstimateWithoutForgettingOnTheDefaultBins() throws IOException {
-    compare(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 1000, 16), new Stream(64, 4, 4, false, 2), 40, -1);
+    compare(
+        new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 1000, 16),
+        new Stream(64, 4, 4, false, 2),
+        40,
+        -1);
   }
 
   @Test
@@ -40,10 +45,16 @@ class EnsembleEstimatorReferenceTest {
   }
 
   @Test
-  void shouldGiveTheReferenceEstimateInPooledModeAlsoWhenMoreReplicasJoinLater() throws IOException {
+  void shouldGiveTheReferenceEstimateInPooledModeAlsoWhenMoreReplicasJoinLater()
+      throws IOException {
     compare(new EstimatorSettings(16, 30, 4, 1000, 16), new Stream(1, 5, 5, false, 4), 60, -1);
-    // a first step of one replica makes the layer pooled; replicas joining later feed the one variable
-    compare(new EstimatorSettings(16, 30, 4, 1000, 16), new Stream(3, 5, 5, false, 6).startingAlone(), 60, -1);
+    // a first step of one replica makes the layer pooled; replicas joining later feed the one
+    // variable
+    compare(
+        new EstimatorSettings(16, 30, 4, 1000, 16),
+        new Stream(3, 5, 5, false, 6).startingAlone(),
+        60,
+        -1);
   }
 
   @Test
@@ -56,7 +67,8 @@ class EnsembleEstimatorReferenceTest {
    * goes through writeTo / readFrom after step {@code restoreAt} (none if negative). Returns how
    * many steps changed some entry's grid.
    */
-  private static int compare(EstimatorSettings settings, Stream stream, int steps, int restoreAt) throws IOException {
+  private static int compare(EstimatorSettings settings, Stream stream, int steps, int restoreAt)
+      throws IOException {
     ReferenceEnsembleEstimator reference = new ReferenceEnsembleEstimator(settings);
     EnsembleEstimator fast = new EnsembleEstimator(settings);
     DriftDiffusionEstimate last = null;
@@ -67,7 +79,8 @@ class EnsembleEstimatorReferenceTest {
       DriftDiffusionEstimate actual = fast.update(step);
       assertEquals(expected, actual, "step " + step.step());
       assertArrayEquals(expected.toByteArray(), actual.toByteArray(), "step " + step.step());
-      if (last != null && !last.getEntries(0).getGridList().equals(actual.getEntries(0).getGridList())) {
+      if (last != null
+          && !last.getEntries(0).getGridList().equals(actual.getEntries(0).getGridList())) {
         changedGrids++;
       }
       last = actual;
@@ -78,18 +91,20 @@ class EnsembleEstimatorReferenceTest {
     return changedGrids;
   }
 
-  private static EnsembleEstimator restored(EnsembleEstimator e, EstimatorSettings settings) throws IOException {
+  private static EnsembleEstimator restored(EnsembleEstimator e, EstimatorSettings settings)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       e.writeTo(out);
     }
-    return EnsembleEstimator.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), settings);
+    return EnsembleEstimator.readFrom(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), settings);
   }
 
   /**
    * Replicas of OU entries around a centre that drifts (so grids grow), with one jump of the whole
-   * ensemble far away (so grids restart); each step after the first lacks some replicas and comes
-   * 1 to 3 optimiser steps after the last.
+   * ensemble far away (so grids restart); each step after the first lacks some replicas and comes 1
+   * to 3 optimiser steps after the last.
    */
   private static final class Stream {
     private final int rows;
@@ -141,10 +156,14 @@ class EnsembleEstimatorReferenceTest {
           values[k * n + e] = (float) w[present[k]][e];
         }
       }
-      return new EnsembleStep("run", "layer", step, new int[] {rows, cols}, present, values, 0.01, 32, 0);
+      return new EnsembleStep(
+          "run", "layer", step, new int[] {rows, cols}, present, values, 0.01, 32, 0);
     }
 
-    /** All replicas at first, then each with probability 0.8 (at least one), ascending unless shuffled. */
+    /**
+     * All replicas at first, then each with probability 0.8 (at least one), ascending unless
+     * shuffled.
+     */
     private int[] present() {
       if (made == 1 && alone) {
         return new int[] {0};

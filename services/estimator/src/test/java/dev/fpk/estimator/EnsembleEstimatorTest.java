@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class EnsembleEstimatorTest {
-  private static final EstimatorSettings SETTINGS = new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 1000, 16);
+  private static final EstimatorSettings SETTINGS =
+      new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 1000, 16);
 
   /** One replica of a 64x64 matrix whose entries are independent OU processes with rate k. */
   @Test
@@ -37,9 +38,11 @@ class EnsembleEstimatorTest {
     assertEquals(0, e.getIndexCount(), "a pooled variable has no entry index");
     double slope = -(1 - Math.exp(-k));
     double diffusion = d * (1 - Math.exp(-2 * k)) / (2 * k);
-    assertTrue(Math.abs(e.getDriftSlope() - slope) <= 4 * e.getDriftSlopeStderr(),
+    assertTrue(
+        Math.abs(e.getDriftSlope() - slope) <= 4 * e.getDriftSlopeStderr(),
         e.getDriftSlope() + " +- " + e.getDriftSlopeStderr() + " vs " + slope);
-    assertTrue(Math.abs(e.getDiffusionMean() - diffusion) <= 4 * e.getDiffusionMeanStderr(),
+    assertTrue(
+        Math.abs(e.getDiffusionMean() - diffusion) <= 4 * e.getDiffusionMeanStderr(),
         e.getDiffusionMean() + " +- " + e.getDiffusionMeanStderr() + " vs " + diffusion);
   }
 
@@ -47,8 +50,10 @@ class EnsembleEstimatorTest {
   void shouldEstimateEachEntryApartInEnsembleMode() {
     EnsembleEstimator estimator = new EnsembleEstimator(SETTINGS);
     float[] values = {0f, 1f, 0.1f, 1.1f, 0.2f, 1.2f};
-    DriftDiffusionEstimate estimate = estimator.update(new EnsembleStep("r", "l", 0, new int[] {1, 2},
-        new int[] {0, 1, 2}, values, 0.1, 8, 0));
+    DriftDiffusionEstimate estimate =
+        estimator.update(
+            new EnsembleStep(
+                "r", "l", 0, new int[] {1, 2}, new int[] {0, 1, 2}, values, 0.1, 8, 0));
     assertEquals("ensemble", estimate.getMode());
     assertEquals(2, estimate.getEntriesCount());
     assertEquals(java.util.List.of(0, 1), estimate.getEntries(1).getIndexList());
@@ -63,12 +68,21 @@ class EnsembleEstimatorTest {
         w[r][e] += -0.05 * (w[r][e] - 0.002 * e * step) + 0.01 * gaussian(random);
       }
     }
-    return new EnsembleStep("run", "moving", step, new int[] {1, 3}, java.util.stream.IntStream.range(0, w.length)
-        .toArray(), values, 0.01, 32, 0);
+    return new EnsembleStep(
+        "run",
+        "moving",
+        step,
+        new int[] {1, 3},
+        java.util.stream.IntStream.range(0, w.length).toArray(),
+        values,
+        0.01,
+        32,
+        0);
   }
 
   @Test
-  void shouldPublishTheChosenMemoryAndRestoreTheAdaptiveEstimatorBitForBit() throws java.io.IOException {
+  void shouldPublishTheChosenMemoryAndRestoreTheAdaptiveEstimatorBitForBit()
+      throws java.io.IOException {
     EstimatorSettings adaptive = SETTINGS.withHalfLife(HalfLife.ADAPTIVE);
     SplittableRandom random = new SplittableRandom(4);
     double[][] w = new double[64][3];
@@ -85,8 +99,10 @@ class EnsembleEstimatorTest {
       if (t == 70) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         estimator.writeTo(new java.io.DataOutputStream(bytes));
-        restored = EnsembleEstimator.readFrom(new java.io.DataInputStream(
-            new java.io.ByteArrayInputStream(bytes.toByteArray())), adaptive);
+        restored =
+            EnsembleEstimator.readFrom(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+                adaptive);
       }
       for (EntryEstimate e : estimate.getEntriesList()) {
         assertTrue(e.getMemoryChosenOnline());
@@ -94,8 +110,13 @@ class EnsembleEstimatorTest {
         timeTerm |= e.getDriftTimeTerm();
       }
     }
-    assertTrue(halfLives.stream().allMatch(h -> java.util.Arrays.stream(
-        dev.fpk.physics.km.Memories.DEFAULT_HALF_LIVES_STEPS).anyMatch(d -> d == h)), "one of the memories: " + halfLives);
+    assertTrue(
+        halfLives.stream()
+            .allMatch(
+                h ->
+                    java.util.Arrays.stream(dev.fpk.physics.km.Memories.DEFAULT_HALF_LIVES_STEPS)
+                        .anyMatch(d -> d == h)),
+        "one of the memories: " + halfLives);
     assertTrue(timeTerm, "the moving attractors use the drift's time term at some steps");
   }
 
@@ -109,14 +130,19 @@ class EnsembleEstimatorTest {
     }
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     fixed.writeTo(new java.io.DataOutputStream(bytes));
-    EnsembleEstimator adaptive = EnsembleEstimator.readFrom(new java.io.DataInputStream(
-        new java.io.ByteArrayInputStream(bytes.toByteArray())), SETTINGS.withHalfLife(HalfLife.ADAPTIVE));
+    EnsembleEstimator adaptive =
+        EnsembleEstimator.readFrom(
+            new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+            SETTINGS.withHalfLife(HalfLife.ADAPTIVE));
     DriftDiffusionEstimate next = adaptive.update(moving(10, w, random));
     assertEquals(3, next.getEntriesCount());
     assertTrue(next.getEntries(0).getMemoryChosenOnline());
-    double total = next.getEntries(0).getCountList().stream().mapToDouble(Double::doubleValue).sum();
+    double total =
+        next.getEntries(0).getCountList().stream().mapToDouble(Double::doubleValue).sum();
     assertEquals(16, total, 1e-9, "afresh: the one step's 16 increments since the restore");
-    assertEquals(Double.POSITIVE_INFINITY, fixed.update(moving(10, w, random)).getEntries(0).getMemoryHalfLifeSteps(),
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        fixed.update(moving(10, w, random)).getEntries(0).getMemoryHalfLifeSteps(),
         "the fixed memory's half-life on the wire");
   }
 
@@ -125,10 +151,12 @@ class EnsembleEstimatorTest {
     for (int i = 0; i < w.length; i++) {
       values[i] = (float) w[i];
     }
-    return new EnsembleStep("run", "big", step, new int[] {64, 64}, new int[] {0}, values, 0.01, 32, 0);
+    return new EnsembleStep(
+        "run", "big", step, new int[] {64, 64}, new int[] {0}, values, 0.01, 32, 0);
   }
 
   private static double gaussian(SplittableRandom random) {
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+        * Math.cos(2 * Math.PI * random.nextDouble());
   }
 }

@@ -24,10 +24,13 @@ import org.junit.jupiter.api.Test;
 
 class EstimatorEntityTest {
   static final ActorTestKit KIT = ActorTestKit.create();
+
   /** A system whose timers fire only when the test lets time pass. */
-  static final ActorTestKit MANUAL = ActorTestKit.create("manual-time",
-      ManualTime.config().withFallback(ConfigFactory.load()));
-  static final EstimatorSettings SETTINGS = new EstimatorSettings(8, Double.POSITIVE_INFINITY, 5, 2000, 16);
+  static final ActorTestKit MANUAL =
+      ActorTestKit.create("manual-time", ManualTime.config().withFallback(ConfigFactory.load()));
+
+  static final EstimatorSettings SETTINGS =
+      new EstimatorSettings(8, Double.POSITIVE_INFINITY, 5, 2000, 16);
 
   @AfterAll
   static void stop() {
@@ -36,16 +39,28 @@ class EstimatorEntityTest {
   }
 
   static WeightSnapshot snapshot(int replica, long step, float value) {
-    return WeightSnapshot.newBuilder().setRunId("r").setLayer("w").setReplica(replica).setStep(step).setEnsembleSize(2)
-        .addShape(1).addValues(value).build();
+    return WeightSnapshot.newBuilder()
+        .setRunId("r")
+        .setLayer("w")
+        .setReplica(replica)
+        .setStep(step)
+        .setEnsembleSize(2)
+        .addShape(1)
+        .addValues(value)
+        .build();
   }
 
-  static EstimatorEntity.Observed observe(ActorRef<EstimatorEntity.Command> e, WeightSnapshot s, long offset, long previous) {
+  static EstimatorEntity.Observed observe(
+      ActorRef<EstimatorEntity.Command> e, WeightSnapshot s, long offset, long previous) {
     return observe(KIT, e, s, offset, previous);
   }
 
-  static EstimatorEntity.Observed observe(ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, WeightSnapshot s,
-      long offset, long previous) {
+  static EstimatorEntity.Observed observe(
+      ActorTestKit kit,
+      ActorRef<EstimatorEntity.Command> e,
+      WeightSnapshot s,
+      long offset,
+      long previous) {
     TestProbe<EstimatorEntity.Observed> probe = kit.createTestProbe();
     e.tell(EstimatorEntity.Observe.one(s, offset, previous, probe.getRef()));
     return probe.receiveMessage();
@@ -55,7 +70,8 @@ class EstimatorEntityTest {
     return checkpoint(KIT, e, previous);
   }
 
-  static EstimatorEntity.Checkpoint checkpoint(ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
+  static EstimatorEntity.Checkpoint checkpoint(
+      ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
     TestProbe<EstimatorEntity.Checkpoint> probe = kit.createTestProbe();
     e.tell(new EstimatorEntity.TakeCheckpoint(1 << 20, previous, probe.getRef()));
     return probe.receiveMessage();
@@ -66,10 +82,13 @@ class EstimatorEntityTest {
     // the entity's clock and its timer both move only when the test says so
     AtomicLong millis = new AtomicLong(1_000_000);
     ManualTime time = ManualTime.get(MANUAL.system());
-    ActorRef<EstimatorEntity.Command> e = MANUAL.spawn(
-        EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE, millis::get));
+    ActorRef<EstimatorEntity.Command> e =
+        MANUAL.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE, millis::get));
     observe(MANUAL, e, snapshot(0, 0, 0.1f), 0, -1);
-    assertEquals(1, observe(MANUAL, e, snapshot(1, 0, 0.2f), 1, 0).completed().size(), "step 0: both replicas");
+    assertEquals(
+        1,
+        observe(MANUAL, e, snapshot(1, 0, 0.2f), 1, 0).completed().size(),
+        "step 0: both replicas");
     pass(time, millis, Duration.ofMillis(1200));
     EstimatorEntity.Observed waiting = observe(MANUAL, e, snapshot(0, 1, 0.15f), 2, 1);
     assertTrue(waiting.completed().isEmpty(), "step 1 waits for replica 1");
@@ -82,7 +101,10 @@ class EstimatorEntityTest {
     assertArrayEquals(new int[] {0}, c.completed().get(0).step().replicas());
   }
 
-  /** Moves the entity's clock, then fires the timers due meanwhile (their ticks read the moved clock). */
+  /**
+   * Moves the entity's clock, then fires the timers due meanwhile (their ticks read the moved
+   * clock).
+   */
   static void pass(ManualTime time, AtomicLong millis, Duration d) {
     millis.addAndGet(d.toMillis());
     time.timePasses(d);
@@ -90,26 +112,40 @@ class EstimatorEntityTest {
 
   @Test
   void shouldSkipWhatItsCheckpointHoldsAndSayLostWhenItMissedARecord() {
-    ActorRef<EstimatorEntity.Command> first = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    ActorRef<EstimatorEntity.Command> first =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
     observe(first, snapshot(0, 0, 0.1f), 10, -1);
     observe(first, snapshot(1, 0, 0.2f), 11, 10);
     byte[] state = checkpoint(first, 11).state();
-    CheckpointLoader loader = key -> CompletableFuture.completedFuture(Optional.of(new EntityCheckpoint(state, new byte[0])));
+    CheckpointLoader loader =
+        key ->
+            CompletableFuture.completedFuture(
+                Optional.of(new EntityCheckpoint(state, new byte[0])));
 
-    ActorRef<EstimatorEntity.Command> restored = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
-    assertEquals(EstimatorEntity.Outcome.SKIPPED, observe(restored, snapshot(1, 0, 0.2f), 11, -1).outcome());
-    assertEquals(EstimatorEntity.Outcome.LOST, observe(restored, snapshot(0, 2, 0.3f), 14, 13).outcome(),
+    ActorRef<EstimatorEntity.Command> restored =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
+    assertEquals(
+        EstimatorEntity.Outcome.SKIPPED, observe(restored, snapshot(1, 0, 0.2f), 11, -1).outcome());
+    assertEquals(
+        EstimatorEntity.Outcome.LOST,
+        observe(restored, snapshot(0, 2, 0.3f), 14, 13).outcome(),
         "the sender gave it offset 13, which it does not hold");
-    assertEquals(EstimatorEntity.Outcome.ACCEPTED, observe(restored, snapshot(0, 1, 0.3f), 12, 11).outcome());
+    assertEquals(
+        EstimatorEntity.Outcome.ACCEPTED,
+        observe(restored, snapshot(0, 1, 0.3f), 12, 11).outcome());
     assertTrue(checkpoint(restored, 13).lost());
   }
 
   @Test
   void shouldReloadItsCheckpointWhenANewStreamMeetsItAheadOfTheCheckpoint() {
     AtomicReference<byte[]> stored = new AtomicReference<>();
-    CheckpointLoader loader = key -> CompletableFuture.completedFuture(
-        Optional.ofNullable(stored.get()).map(state -> new EntityCheckpoint(state, new byte[0])));
-    ActorRef<EstimatorEntity.Command> e = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
+    CheckpointLoader loader =
+        key ->
+            CompletableFuture.completedFuture(
+                Optional.ofNullable(stored.get())
+                    .map(state -> new EntityCheckpoint(state, new byte[0])));
+    ActorRef<EstimatorEntity.Command> e =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
     observe(e, snapshot(0, 0, 0.1f), 10, -1);
     observe(e, snapshot(1, 0, 0.2f), 11, 10);
     stored.set(checkpoint(e, 11).state());
@@ -119,22 +155,34 @@ class EstimatorEntityTest {
     assertEquals(1, lost.size(), "step 1 completed under the failed stream");
 
     // a new stream resumes at the committed offset 12 and meets the entity for the first time
-    assertEquals(EstimatorEntity.Outcome.ACCEPTED, observe(e, snapshot(0, 1, 0.3f), 12, -1).outcome(),
+    assertEquals(
+        EstimatorEntity.Outcome.ACCEPTED,
+        observe(e, snapshot(0, 1, 0.3f), 12, -1).outcome(),
         "applied again from the checkpoint, not skipped");
     List<StepEstimate> again = observe(e, snapshot(1, 1, 0.5f), 13, 12).completed();
     assertEquals(1, again.size(), "step 1 completed again, so its outputs are produced again");
     assertEquals(lost.get(0).estimate(), again.get(0).estimate(), "the same estimate");
     stored.set(checkpoint(e, 13).state());
-    assertEquals(EstimatorEntity.Outcome.SKIPPED, observe(e, snapshot(1, 1, 0.5f), 13, -1).outcome(),
+    assertEquals(
+        EstimatorEntity.Outcome.SKIPPED,
+        observe(e, snapshot(1, 1, 0.5f), 13, -1).outcome(),
         "what the newest checkpoint holds is skipped by the next stream");
   }
 
   @Test
   void shouldApplyABatchInOrderAndAnswerEachSnapshotAsItsOwnCommandWould() {
-    ActorRef<EstimatorEntity.Command> one = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
-    ActorRef<EstimatorEntity.Command> batched = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
-    List<WeightSnapshot> snapshots = List.of(snapshot(0, 0, 0.1f), snapshot(1, 0, 0.2f), snapshot(1, 0, 0.2f),
-        snapshot(0, 1, 0.15f), snapshot(1, 1, 0.25f), snapshot(0, 0, 0.1f));
+    ActorRef<EstimatorEntity.Command> one =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    ActorRef<EstimatorEntity.Command> batched =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    List<WeightSnapshot> snapshots =
+        List.of(
+            snapshot(0, 0, 0.1f),
+            snapshot(1, 0, 0.2f),
+            snapshot(1, 0, 0.2f),
+            snapshot(0, 1, 0.15f),
+            snapshot(1, 1, 0.25f),
+            snapshot(0, 0, 0.1f));
     List<EstimatorEntity.Outcome> singly = new java.util.ArrayList<>();
     List<StepEstimate> completedSingly = new java.util.ArrayList<>();
     for (int i = 0; i < snapshots.size(); i++) {
@@ -143,22 +191,40 @@ class EstimatorEntityTest {
       completedSingly.addAll(o.completed());
     }
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
-    batched.tell(new EstimatorEntity.Observe(snapshots, new long[] {20, 21, 22, 23, 24, 25}, -1, probe.getRef()));
+    batched.tell(
+        new EstimatorEntity.Observe(
+            snapshots, new long[] {20, 21, 22, 23, 24, 25}, -1, probe.getRef()));
     EstimatorEntity.Observed all = probe.receiveMessage();
-    assertEquals(List.of(EstimatorEntity.Outcome.ACCEPTED, EstimatorEntity.Outcome.ACCEPTED,
-        EstimatorEntity.Outcome.DUPLICATE, EstimatorEntity.Outcome.ACCEPTED, EstimatorEntity.Outcome.ACCEPTED,
-        EstimatorEntity.Outcome.DUPLICATE), all.outcomes());
+    assertEquals(
+        List.of(
+            EstimatorEntity.Outcome.ACCEPTED,
+            EstimatorEntity.Outcome.ACCEPTED,
+            EstimatorEntity.Outcome.DUPLICATE,
+            EstimatorEntity.Outcome.ACCEPTED,
+            EstimatorEntity.Outcome.ACCEPTED,
+            EstimatorEntity.Outcome.DUPLICATE),
+        all.outcomes());
     assertEquals(singly, all.outcomes(), "a batch answers as its snapshots one by one");
-    assertEquals(completedSingly.stream().map(c -> c.step().step()).toList(),
+    assertEquals(
+        completedSingly.stream().map(c -> c.step().step()).toList(),
         all.completed().stream().map(c -> c.step().step()).toList());
-    assertEquals(completedSingly.get(1).estimate(), all.completed().get(1).estimate(), "same estimate bit for bit");
+    assertEquals(
+        completedSingly.get(1).estimate(),
+        all.completed().get(1).estimate(),
+        "same estimate bit for bit");
     assertArrayEquals(checkpoint(one, 25).state(), checkpoint(batched, 25).state(), "same state");
 
-    batched.tell(new EstimatorEntity.Observe(List.of(snapshot(0, 2, 0.1f), snapshot(1, 2, 0.1f)), new long[] {31, 32},
-        30, probe.getRef()));
+    batched.tell(
+        new EstimatorEntity.Observe(
+            List.of(snapshot(0, 2, 0.1f), snapshot(1, 2, 0.1f)),
+            new long[] {31, 32},
+            30,
+            probe.getRef()));
     EstimatorEntity.Observed lost = probe.receiveMessage();
     assertTrue(lost.lost());
-    assertEquals(List.of(EstimatorEntity.Outcome.LOST, EstimatorEntity.Outcome.LOST), lost.outcomes(),
+    assertEquals(
+        List.of(EstimatorEntity.Outcome.LOST, EstimatorEntity.Outcome.LOST),
+        lost.outcomes(),
         "offset 30 was never given to it: none of the batch applied");
     EstimatorEntity.Checkpoint after = checkpoint(batched, 25);
     assertTrue(!after.lost() && !after.changed(), "nothing of the lost batch was applied");
@@ -167,8 +233,12 @@ class EstimatorEntityTest {
   @Test
   void shouldRefuseABatchWhoseOffsetsDoNotMatchItsSnapshots() {
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new EstimatorEntity.Observe(List.of(snapshot(0, 0, 0.1f)), new long[] {1, 2}, -1, probe.getRef()));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new EstimatorEntity.Observe(
+                    List.of(snapshot(0, 0, 0.1f)), new long[] {1, 2}, -1, probe.getRef()));
     assertTrue(e.getMessage().contains("1 snapshots but 2 offsets"), e.getMessage());
   }
 
@@ -176,26 +246,48 @@ class EstimatorEntityTest {
   void shouldSerializeEveryMessageBetweenNodes() {
     SerializationTestKit serialization = new SerializationTestKit(KIT.system());
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
-    ActorRef<EstimatorEntity.Command> e = KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
+    ActorRef<EstimatorEntity.Command> e =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE));
     observe(e, snapshot(0, 0, 0.1f), 0, -1);
     EstimatorEntity.Observed observed = observe(e, snapshot(1, 0, 0.2f), 1, 0);
-    EstimatorEntity.Observed back = (EstimatorEntity.Observed) serialization.verifySerialization(observed, false);
-    assertEquals(observed.completed().get(0).estimate(), back.completed().get(0).estimate(), "protobuf field as bytes");
-    assertArrayEquals(observed.completed().get(0).step().values(), back.completed().get(0).step().values());
+    EstimatorEntity.Observed back =
+        (EstimatorEntity.Observed) serialization.verifySerialization(observed, false);
+    assertEquals(
+        observed.completed().get(0).estimate(),
+        back.completed().get(0).estimate(),
+        "protobuf field as bytes");
+    assertArrayEquals(
+        observed.completed().get(0).step().values(), back.completed().get(0).step().values());
     // a step with probe inputs keeps them: a solver on another node compares outputs with them
-    observe(e, snapshot(0, 1, 0.3f).toBuilder().addProbeInputs(0.25f).addProbeInputs(0.5f).build(), 2, 1);
-    EstimatorEntity.Observed probed = observe(e, snapshot(1, 1, 0.4f).toBuilder().addProbeInputs(0.75f)
-        .addProbeInputs(1f).build(), 3, 2);
+    observe(
+        e,
+        snapshot(0, 1, 0.3f).toBuilder().addProbeInputs(0.25f).addProbeInputs(0.5f).build(),
+        2,
+        1);
+    EstimatorEntity.Observed probed =
+        observe(
+            e,
+            snapshot(1, 1, 0.4f).toBuilder().addProbeInputs(0.75f).addProbeInputs(1f).build(),
+            3,
+            2);
     EnsembleStep step = probed.completed().get(0).step();
     assertEquals(2, step.probes());
-    EnsembleStep stepBack = ((EstimatorEntity.Observed) serialization.verifySerialization(probed, false)).completed()
-        .get(0).step();
+    EnsembleStep stepBack =
+        ((EstimatorEntity.Observed) serialization.verifySerialization(probed, false))
+            .completed()
+            .get(0)
+            .step();
     assertArrayEquals(step.probeInputs(), stepBack.probeInputs(), "probe inputs between nodes");
-    serialization.verifySerialization(EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), false);
+    serialization.verifySerialization(
+        EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), false);
     EstimatorEntity.Checkpoint c = checkpoint(e, 3);
-    EstimatorEntity.Checkpoint cBack = (EstimatorEntity.Checkpoint) serialization.verifySerialization(c, false);
+    EstimatorEntity.Checkpoint cBack =
+        (EstimatorEntity.Checkpoint) serialization.verifySerialization(c, false);
     assertArrayEquals(c.state(), cBack.state());
     serialization.verifySerialization(EstimatorEntity.Reload.INSTANCE, true);
-    assertTrue(Duration.ofMillis(SETTINGS.replicaTimeoutMillis()).compareTo(EstimatorEntity.tickInterval(SETTINGS)) > 0);
+    assertTrue(
+        Duration.ofMillis(SETTINGS.replicaTimeoutMillis())
+                .compareTo(EstimatorEntity.tickInterval(SETTINGS))
+            > 0);
   }
 }

@@ -13,18 +13,21 @@ import java.util.SplittableRandom;
  * {@link EnsembleEstimator#update} of the completed step, and the estimate's encoding for the
  * estimates topic. Each replica's 16x16 entries follow independent OU processes. Prints one JSON
  * line: microseconds per step for each part, of the fastest of the measured blocks of steps (the
- * machine is shared: others only slow a block down), the mean thread CPU time per step of assembling
- * and updating (which time slices lost to other processes do not inflate; measuring costs ~1 us),
- * and bytes allocated per step (the mean).
+ * machine is shared: others only slow a block down), the mean thread CPU time per step of
+ * assembling and updating (which time slices lost to other processes do not inflate; measuring
+ * costs ~1 us), and bytes allocated per step (the mean).
  *
  * <p>Run (from the repository root):
+ *
  * <pre>
  * mvn -q -o -pl services/estimator test-compile dependency:build-classpath \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * java -cp services/estimator/target/test-classes:services/estimator/target/classes:$(cat services/estimator/target/test-classpath.txt) \
  *     dev.fpk.estimator.EstimatorStepBench [replicas] [rows] [cols] [warmupSteps] [blocks] [stepsPerBlock] [halfLife]
  * </pre>
- * {@code halfLife}: "adaptive" (the default, as the estimators run by default) or a number of steps.
+ *
+ * {@code halfLife}: "adaptive" (the default, as the estimators run by default) or a number of
+ * steps.
  */
 public final class EstimatorStepBench {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -39,17 +42,21 @@ public final class EstimatorStepBench {
     int warmup = arg(args, 3, 3000);
     int blocks = arg(args, 4, 10);
     int blockSteps = arg(args, 5, 300);
-    HalfLife halfLife = args.length > 6 && !args[6].equals("adaptive")
-        ? HalfLife.fixed(Double.parseDouble(args[6])) : HalfLife.ADAPTIVE;
+    HalfLife halfLife =
+        args.length > 6 && !args[6].equals("adaptive")
+            ? HalfLife.fixed(Double.parseDouble(args[6]))
+            : HalfLife.ADAPTIVE;
     EstimatorSettings settings = new EstimatorSettings(32, halfLife, 20, 30_000, 256);
     Feed feed = new Feed(replicas, rows * cols, 7);
-    StepAssembler assembler = new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
+    StepAssembler assembler =
+        new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
     EnsembleEstimator estimator = new EnsembleEstimator(settings);
     // per block: nanoseconds and bytes of the three parts, and the encoded estimate's size
     long[][] nanos = new long[blocks][3];
     long[][] bytes = new long[blocks][3];
     long encoded = 0;
-    // thread CPU time of assembling and updating, over all measured steps: what contention does not inflate
+    // thread CPU time of assembling and updating, over all measured steps: what contention does not
+    // inflate
     long[] cpu = new long[2];
     for (int step = 0; step < warmup + blocks * blockSteps; step++) {
       int block = step < warmup ? -1 : (step - warmup) / blockSteps;
@@ -87,19 +94,33 @@ public final class EstimatorStepBench {
       }
     }
     int steps = blocks * blockSteps;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "{\"halfLife\":\"%s\",\"replicas\":%d,\"entries\":%d,\"steps\":%d,\"assembleMicros\":%.1f,\"updateMicros\":%.1f,"
             + "\"encodeMicros\":%.1f,\"assembleBytes\":%d,\"updateBytes\":%d,\"encodeBytes\":%d,"
             + "\"estimateBytes\":%d,\"microsPerEntryStep\":%.3f,\"bytesPerValue\":%.1f,"
             + "\"assembleCpuMicros\":%.1f,\"updateCpuMicros\":%.1f}%n",
-        halfLife, replicas, rows * cols, steps, best(nanos, 0) / 1e3 / blockSteps, best(nanos, 1) / 1e3 / blockSteps,
-        best(nanos, 2) / 1e3 / blockSteps, total(bytes, 0) / steps, total(bytes, 1) / steps, total(bytes, 2) / steps,
-        encoded / steps, (best(nanos, 0) + best(nanos, 1)) / 1e3 / blockSteps / (rows * cols),
+        halfLife,
+        replicas,
+        rows * cols,
+        steps,
+        best(nanos, 0) / 1e3 / blockSteps,
+        best(nanos, 1) / 1e3 / blockSteps,
+        best(nanos, 2) / 1e3 / blockSteps,
+        total(bytes, 0) / steps,
+        total(bytes, 1) / steps,
+        total(bytes, 2) / steps,
+        encoded / steps,
+        (best(nanos, 0) + best(nanos, 1)) / 1e3 / blockSteps / (rows * cols),
         (double) (total(bytes, 0) + total(bytes, 1)) / steps / ((long) replicas * rows * cols),
-        cpu[0] / 1e3 / steps, cpu[1] / 1e3 / steps);
+        cpu[0] / 1e3 / steps,
+        cpu[1] / 1e3 / steps);
   }
 
-  /** The fastest block's figure of part i: other processes on the machine only ever slow a block down. */
+  /**
+   * The fastest block's figure of part i: other processes on the machine only ever slow a block
+   * down.
+   */
   private static long best(long[][] perBlock, int i) {
     long min = Long.MAX_VALUE;
     for (long[] b : perBlock) {
@@ -138,9 +159,18 @@ public final class EstimatorStepBench {
     WeightSnapshot[] next(long step, int rows, int cols) {
       WeightSnapshot[] out = new WeightSnapshot[w.length];
       for (int k = 0; k < w.length; k++) {
-        WeightSnapshot.Builder b = WeightSnapshot.newBuilder().setRunId("bench").setLayer("l").setReplica(k)
-            .setStep(step).addShape(rows).addShape(cols).setEnsembleSize(w.length).setLearningRate(0.01)
-            .setBatchSize(32).setTimeUnixMillis(step);
+        WeightSnapshot.Builder b =
+            WeightSnapshot.newBuilder()
+                .setRunId("bench")
+                .setLayer("l")
+                .setReplica(k)
+                .setStep(step)
+                .addShape(rows)
+                .addShape(cols)
+                .setEnsembleSize(w.length)
+                .setLearningRate(0.01)
+                .setBatchSize(32)
+                .setTimeUnixMillis(step);
         for (int e = 0; e < w[k].length; e++) {
           double a = 0.1 * Math.sin(e);
           w[k][e] += -0.02 * (w[k][e] - a) + 1e-3 * gaussian();
@@ -158,7 +188,8 @@ public final class EstimatorStepBench {
     }
 
     private double gaussian() {
-      return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+      return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+          * Math.cos(2 * Math.PI * random.nextDouble());
     }
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class HalfLifeTest {
   private static HalfLife parse(String value) {
-    return HalfLife.parse(ConfigFactory.parseString("k = \"" + value + "\""), "k", "fpk.x.half-life-steps");
+    return HalfLife.parse(
+        ConfigFactory.parseString("k = \"" + value + "\""), "k", "fpk.x.half-life-steps");
   }
 
   @Test
@@ -25,8 +26,10 @@ class HalfLifeTest {
   void shouldMakeAdaptiveTheEstimatorsDefaultAndKeepTheFixedOverride() {
     assertEquals(HalfLife.ADAPTIVE, EstimatorSettings.fromConfig(ConfigFactory.load()).halfLife());
     assertTrue(EstimatorSettings.fromConfig(ConfigFactory.load()).memories().adaptive());
-    EstimatorSettings fixed = EstimatorSettings.fromConfig(ConfigFactory.parseString(
-        "fpk.estimator.half-life-steps = 40").withFallback(ConfigFactory.load()));
+    EstimatorSettings fixed =
+        EstimatorSettings.fromConfig(
+            ConfigFactory.parseString("fpk.estimator.half-life-steps = 40")
+                .withFallback(ConfigFactory.load()));
     assertEquals(HalfLife.fixed(40), fixed.halfLife());
     assertEquals(1, fixed.memories().candidates(), "one memory, nothing to choose");
   }

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The test oracle for {@link EnsembleEstimator}: its update and estimate as they were before they
  * were made fast (commit 68ad565), written the plain way: a map from replica id to position, the
- * samples copied per variable, the estimate's fields appended value by value from
- * {@link BinnedKramersMoyal#result()}. The fast estimator must give the same messages, bit for bit.
+ * samples copied per variable, the estimate's fields appended value by value from {@link
+ * BinnedKramersMoyal#result()}. The fast estimator must give the same messages, bit for bit.
  */
 final class ReferenceEnsembleEstimator {
   private final EstimatorSettings settings;
@@ -32,7 +32,9 @@ final class ReferenceEnsembleEstimator {
       mode = Mode.of(step);
       variables = new BinnedKramersMoyal[mode.variables(step)];
       for (int v = 0; v < variables.length; v++) {
-        variables[v] = new BinnedKramersMoyal(Grids.around(mode.samples(step, v), settings.bins()), settings.halfLife().steps());
+        variables[v] =
+            new BinnedKramersMoyal(
+                Grids.around(mode.samples(step, v), settings.bins()), settings.halfLife().steps());
       }
     } else {
       addIncrements(step);
@@ -71,14 +73,19 @@ final class ReferenceEnsembleEstimator {
       return km;
     }
     if (next.cells() > 4 * settings.bins()) {
-      return new BinnedKramersMoyal(Grids.around(samples, settings.bins()), settings.halfLife().steps());
+      return new BinnedKramersMoyal(
+          Grids.around(samples, settings.bins()), settings.halfLife().steps());
     }
     return km.regridded(next);
   }
 
   private DriftDiffusionEstimate estimate(EnsembleStep step) {
-    DriftDiffusionEstimate.Builder out = DriftDiffusionEstimate.newBuilder()
-        .setRunId(step.runId()).setLayer(step.layer()).setStep(step.step()).setMode(mode.wireName());
+    DriftDiffusionEstimate.Builder out =
+        DriftDiffusionEstimate.newBuilder()
+            .setRunId(step.runId())
+            .setLayer(step.layer())
+            .setStep(step.step())
+            .setMode(mode.wireName());
     for (int v = 0; v < variables.length; v++) {
       out.addEntries(entry(mode.index(step, v), variables[v].result()));
     }
@@ -97,14 +104,21 @@ final class ReferenceEnsembleEstimator {
     double[] diffusionStdErr = km.diffusionStdErr();
     double[] counts = km.counts();
     for (int i = 0; i < centres.length; i++) {
-      b.addGrid(centres[i]).addDrift(drift[i]).addDiffusion(diffusion[i])
-          .addDriftStderr(driftStdErr[i]).addDiffusionStderr(diffusionStdErr[i])
+      b.addGrid(centres[i])
+          .addDrift(drift[i])
+          .addDiffusion(diffusion[i])
+          .addDriftStderr(driftStdErr[i])
+          .addDiffusionStderr(diffusionStdErr[i])
           .addCount(counts[i]);
     }
     OuFit fit = km.ouFit();
-    return b.setDriftSlope(fit.slope()).setDriftIntercept(fit.intercept())
-        .setDiffusionMean(fit.diffusion()).setPawulaRatio(km.pawulaRatio())
-        .setDriftSlopeStderr(fit.slopeStdErr()).setDiffusionMeanStderr(fit.diffusionStdErr())
-        .setMemoryHalfLifeSteps(settings.halfLife().steps()).build();
+    return b.setDriftSlope(fit.slope())
+        .setDriftIntercept(fit.intercept())
+        .setDiffusionMean(fit.diffusion())
+        .setPawulaRatio(km.pawulaRatio())
+        .setDriftSlopeStderr(fit.slopeStdErr())
+        .setDiffusionMeanStderr(fit.diffusionStdErr())
+        .setMemoryHalfLifeSteps(settings.halfLife().steps())
+        .build();
   }
 }

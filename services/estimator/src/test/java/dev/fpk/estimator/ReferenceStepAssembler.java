@@ -44,7 +44,8 @@ final class ReferenceStepAssembler {
 
   ReferenceStepAssembler(long replicaTimeoutMillis, int maxPendingSteps) {
     if (replicaTimeoutMillis <= 0) {
-      throw new IllegalArgumentException("replicaTimeoutMillis = " + replicaTimeoutMillis + ": must be > 0");
+      throw new IllegalArgumentException(
+          "replicaTimeoutMillis = " + replicaTimeoutMillis + ": must be > 0");
     }
     if (maxPendingSteps < 1) {
       throw new IllegalArgumentException("maxPendingSteps = " + maxPendingSteps + ": must be >= 1");
@@ -88,8 +89,10 @@ final class ReferenceStepAssembler {
     if (s.getStep() <= watermark) {
       outcome = replica.recent.contains(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
     } else {
-      Map<Integer, WeightSnapshot> atStep = pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
-      outcome = atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+      Map<Integer, WeightSnapshot> atStep =
+          pending.computeIfAbsent(s.getStep(), k -> new HashMap<>());
+      outcome =
+          atStep.putIfAbsent(s.getReplica(), s) == null ? Outcome.ACCEPTED : Outcome.DUPLICATE;
       if (outcome == Outcome.ACCEPTED) {
         replica.remember(s.getStep());
       }
@@ -107,7 +110,9 @@ final class ReferenceStepAssembler {
     return new Offer(Outcome.ACCEPTED, drain(), gone);
   }
 
-  /** Number of matrix entries held in pending snapshots (the bulk of a checkpoint, 4 bytes each). */
+  /**
+   * Number of matrix entries held in pending snapshots (the bulk of a checkpoint, 4 bytes each).
+   */
   public long pendingValues() {
     long n = 0;
     for (Map<Integer, WeightSnapshot> atStep : pending.values()) {
@@ -118,7 +123,10 @@ final class ReferenceStepAssembler {
     return n;
   }
 
-  /** Writes the state: shape, declared size, watermark, pending snapshots, replicas (without wall-clock times). */
+  /**
+   * Writes the state: shape, declared size, watermark, pending snapshots, replicas (without
+   * wall-clock times).
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeBoolean(shape != null);
     if (shape != null) {
@@ -147,7 +155,8 @@ final class ReferenceStepAssembler {
    * The assembler {@link #writeTo} wrote. Wall-clock times were not kept: every replica counts as
    * last heard at {@code nowMillis}, so a restart does not declare the whole ensemble gone.
    */
-  static ReferenceStepAssembler readFrom(DataInput in, long replicaTimeoutMillis, int maxPendingSteps, long nowMillis)
+  static ReferenceStepAssembler readFrom(
+      DataInput in, long replicaTimeoutMillis, int maxPendingSteps, long nowMillis)
       throws IOException {
     ReferenceStepAssembler a = new ReferenceStepAssembler(replicaTimeoutMillis, maxPendingSteps);
     if (in.readBoolean()) {
@@ -193,15 +202,17 @@ final class ReferenceStepAssembler {
 
   private List<Integer> expire(long nowMillis) {
     List<Integer> gone = new ArrayList<>();
-    replicas.forEach((id, r) -> {
-      if (r.live && nowMillis - r.lastSeenMillis > replicaTimeoutMillis) {
-        r.live = false;
-        gone.add(id);
-      }
-    });
+    replicas.forEach(
+        (id, r) -> {
+          if (r.live && nowMillis - r.lastSeenMillis > replicaTimeoutMillis) {
+            r.live = false;
+            gone.add(id);
+          }
+        });
     if (declaredSize > 0) {
       // a declared replica that never spoke is as good as gone after the timeout
-      long firstSeen = replicas.values().stream().mapToLong(r -> r.firstSeenMillis).min().orElse(nowMillis);
+      long firstSeen =
+          replicas.values().stream().mapToLong(r -> r.firstSeenMillis).min().orElse(nowMillis);
       for (int id = 0; id < declaredSize; id++) {
         if (!replicas.containsKey(id) && nowMillis - firstSeen > replicaTimeoutMillis) {
           Replica r = new Replica(firstSeen);
@@ -240,7 +251,8 @@ final class ReferenceStepAssembler {
       }
     }
     if (!someoneLive) {
-      // all silent: the feed paused (see resumeAll), so the snapshots the step lacks are still to come
+      // all silent: the feed paused (see resumeAll), so the snapshots the step lacks are still to
+      // come
       return false;
     }
     if (declaredSize > 0) {
@@ -267,8 +279,17 @@ final class ReferenceStepAssembler {
       }
       newest = Math.max(newest, s.getTimeUnixMillis());
     }
-    return new EnsembleStep(first.getRunId(), first.getLayer(), step, shape.clone(), ids, values,
-        first.getLearningRate(), first.getBatchSize(), newest, probeInputs(ids, atStep));
+    return new EnsembleStep(
+        first.getRunId(),
+        first.getLayer(),
+        step,
+        shape.clone(),
+        ids,
+        values,
+        first.getLearningRate(),
+        first.getBatchSize(),
+        newest,
+        probeInputs(ids, atStep));
   }
 
   /** Every replica's probe inputs, replica-major; none unless all replicas sent as many. */

@@ -8,17 +8,30 @@ import dev.fpk.protocol.v1.WeightSnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One line per (run, layer) for the replicas a timeout declares gone, calm when the run simply ended. */
+/**
+ * One line per (run, layer) for the replicas a timeout declares gone, calm when the run simply
+ * ended.
+ */
 class SilentReplicasTest {
   private static final long TIMEOUT = 1_000;
   private static final int R = 256;
 
   private static WeightSnapshot snap(int replica, long step) {
-    return WeightSnapshot.newBuilder().setRunId("run").setLayer("layer").setReplica(replica).setStep(step)
-        .addShape(1).addShape(1).setEnsembleSize(R).addValues(replica).build();
+    return WeightSnapshot.newBuilder()
+        .setRunId("run")
+        .setLayer("layer")
+        .setReplica(replica)
+        .setStep(step)
+        .addShape(1)
+        .addShape(1)
+        .setEnsembleSize(R)
+        .addValues(replica)
+        .build();
   }
 
-  /** Every replica gives steps 0..{@code last}; replicas from {@code stopAt} on stop one step early. */
+  /**
+   * Every replica gives steps 0..{@code last}; replicas from {@code stopAt} on stop one step early.
+   */
   private static StepAssembler trained(long last, int stopAt) {
     StepAssembler a = new StepAssembler(TIMEOUT, 16);
     for (long step = 0; step <= last; step++) {
@@ -38,7 +51,8 @@ class SilentReplicasTest {
     assertEquals(R, gone.size());
     SilentReplicas.Line line = SilentReplicas.describe("run/layer", gone, a, TIMEOUT);
     assertFalse(line.warning(), line.text());
-    assertEquals("run/layer: all 256 replicas silent since step 300 for 1000 ms: the run ended (or paused) there",
+    assertEquals(
+        "run/layer: all 256 replicas silent since step 300 for 1000 ms: the run ended (or paused) there",
         line.text());
   }
 
@@ -53,8 +67,10 @@ class SilentReplicasTest {
     assertEquals(List.of(250, 251, 252, 253, 254, 255), gone.stream().sorted().toList());
     SilentReplicas.Line line = SilentReplicas.describe("run/layer", gone, a, TIMEOUT);
     assertTrue(line.warning(), line.text());
-    assertEquals("run/layer: 6 replicas silent since step 299 for more than 1000 ms, declared gone"
-        + " (replicas 250, 251, 252, 253, 254, 255); 250 live; the watermark moves on without them, now at step 301", line.text());
+    assertEquals(
+        "run/layer: 6 replicas silent since step 299 for more than 1000 ms, declared gone"
+            + " (replicas 250, 251, 252, 253, 254, 255); 250 live; the watermark moves on without them, now at step 301",
+        line.text());
   }
 
   @Test
@@ -63,9 +79,16 @@ class SilentReplicasTest {
     List<Integer> gone = a.tick(TIMEOUT + 1).gone();
     SilentReplicas.Line line = SilentReplicas.describe("run/layer", gone, a, TIMEOUT);
     assertTrue(line.warning(), line.text());
-    assertTrue(line.text().startsWith("run/layer: 256 replicas silent since steps 299-300 for more than 1000 ms,"
-        + " declared gone (replicas 0, 1, 2, 3, 4, 5, 6, 7, ...); 0 live"), line.text());
-    // with none live the feed counts as paused: the incomplete step waits (StepAssembler), the line says so
-    assertTrue(line.text().endsWith("0 live; the feed paused: steps wait for them, watermark at step 299"), line.text());
+    assertTrue(
+        line.text()
+            .startsWith(
+                "run/layer: 256 replicas silent since steps 299-300 for more than 1000 ms,"
+                    + " declared gone (replicas 0, 1, 2, 3, 4, 5, 6, 7, ...); 0 live"),
+        line.text());
+    // with none live the feed counts as paused: the incomplete step waits (StepAssembler), the line
+    // says so
+    assertTrue(
+        line.text().endsWith("0 live; the feed paused: steps wait for them, watermark at step 299"),
+        line.text());
   }
 }

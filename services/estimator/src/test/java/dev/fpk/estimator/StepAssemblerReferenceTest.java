@@ -17,19 +17,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The assembler answers every offer and tick exactly as {@link ReferenceStepAssembler} (its former
- * implementation) does, and writes the same checkpoints, on random feeds: replicas that deliver
- * out of order, repeat themselves, fall silent past the timeout and come back, a declared ensemble
- * with a replica that never speaks, or no declared size; a pending bound that forces steps out;
- * shapes that do not match; and a restore from the checkpoint half way.
+ * implementation) does, and writes the same checkpoints, on random feeds: replicas that deliver out
+ * of order, repeat themselves, fall silent past the timeout and come back, a declared ensemble with
+ * a replica that never speaks, or no declared size; a pending bound that forces steps out; shapes
+ * that do not match; and a restore from the checkpoint half way.
  */
 class StepAssemblerReferenceTest {
   private static final long TIMEOUT = 500;
 
   @Test
-  void shouldAnswerAsTheReferenceWithADeclaredEnsembleOfWhichOneReplicaNeverSpeaks() throws IOException {
+  void shouldAnswerAsTheReferenceWithADeclaredEnsembleOfWhichOneReplicaNeverSpeaks()
+      throws IOException {
     Map<StepAssembler.Outcome, Integer> seen = drive(new int[] {0, 1, 2, 3, 4, 6}, 8, 8, 11);
-    assertTrue(seen.get(StepAssembler.Outcome.DUPLICATE) > 0 && seen.get(StepAssembler.Outcome.LATE) > 0
-        && seen.get(StepAssembler.Outcome.SHAPE_MISMATCH) > 0, "the feed should reach every outcome: " + seen);
+    assertTrue(
+        seen.get(StepAssembler.Outcome.DUPLICATE) > 0
+            && seen.get(StepAssembler.Outcome.LATE) > 0
+            && seen.get(StepAssembler.Outcome.SHAPE_MISMATCH) > 0,
+        "the feed should reach every outcome: " + seen);
   }
 
   @Test
@@ -38,13 +42,14 @@ class StepAssemblerReferenceTest {
   }
 
   @Test
-  void shouldAnswerAsTheReferenceWithAFullDeclaredEnsembleAndARoomyPendingBound() throws IOException {
+  void shouldAnswerAsTheReferenceWithAFullDeclaredEnsembleAndARoomyPendingBound()
+      throws IOException {
     drive(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8, 256, 13);
   }
 
   /** Runs one random feed through both; returns how often each outcome came up. */
-  private static Map<StepAssembler.Outcome, Integer> drive(int[] ids, int declared, int maxPending, long seed)
-      throws IOException {
+  private static Map<StepAssembler.Outcome, Integer> drive(
+      int[] ids, int declared, int maxPending, long seed) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     StepAssembler fast = new StepAssembler(TIMEOUT, maxPending);
     ReferenceStepAssembler reference = new ReferenceStepAssembler(TIMEOUT, maxPending);
@@ -92,7 +97,8 @@ class StepAssemblerReferenceTest {
       assertEquals(reference.liveReplicas(), fast.liveReplicas(), "offer " + i);
       assertEquals(reference.pendingValues(), fast.pendingValues(), "offer " + i);
       for (int id : ids) {
-        assertEquals(reference.latestStep(id), fast.latestStep(id), "offer " + i + ", replica " + id);
+        assertEquals(
+            reference.latestStep(id), fast.latestStep(id), "offer " + i + ", replica " + id);
       }
       if (i % 500 == 0) {
         assertArrayEquals(state(reference), state(fast), "checkpoint at offer " + i);
@@ -105,7 +111,8 @@ class StepAssemblerReferenceTest {
   }
 
   /** Asserts equal answers; returns how many replicas were declared gone. */
-  private static int compare(ReferenceStepAssembler.Offer expected, StepAssembler.Offer actual, String when) {
+  private static int compare(
+      ReferenceStepAssembler.Offer expected, StepAssembler.Offer actual, String when) {
     assertEquals(expected.gone(), actual.gone(), when + ": gone");
     assertEquals(expected.completed().size(), actual.completed().size(), when + ": completed");
     for (int k = 0; k < expected.completed().size(); k++) {
@@ -122,10 +129,20 @@ class StepAssemblerReferenceTest {
     return actual.gone().size();
   }
 
-  private static WeightSnapshot snapshot(int replica, long step, int declared, int cols, SplittableRandom random) {
-    WeightSnapshot.Builder b = WeightSnapshot.newBuilder().setRunId("r").setLayer("l").setReplica(replica)
-        .setStep(step).addShape(2).addShape(cols).setEnsembleSize(declared).setLearningRate(0.01)
-        .setBatchSize(8).setTimeUnixMillis(1000 + step * 10 + random.nextInt(5));
+  private static WeightSnapshot snapshot(
+      int replica, long step, int declared, int cols, SplittableRandom random) {
+    WeightSnapshot.Builder b =
+        WeightSnapshot.newBuilder()
+            .setRunId("r")
+            .setLayer("l")
+            .setReplica(replica)
+            .setStep(step)
+            .addShape(2)
+            .addShape(cols)
+            .setEnsembleSize(declared)
+            .setLearningRate(0.01)
+            .setBatchSize(8)
+            .setTimeUnixMillis(1000 + step * 10 + random.nextInt(5));
     for (int e = 0; e < 2 * cols; e++) {
       b.addValues((float) random.nextGaussian());
     }

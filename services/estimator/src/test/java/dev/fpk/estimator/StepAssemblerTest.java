@@ -12,9 +12,16 @@ class StepAssemblerTest {
   private static final long TIMEOUT = 1_000;
 
   private static WeightSnapshot snap(int replica, long step, int ensemble, float... values) {
-    return WeightSnapshot.newBuilder().setRunId("r").setLayer("l").setReplica(replica).setStep(step)
-        .addShape(1).addShape(values.length).setEnsembleSize(ensemble)
-        .addAllValues(java.util.Arrays.asList(box(values))).build();
+    return WeightSnapshot.newBuilder()
+        .setRunId("r")
+        .setLayer("l")
+        .setReplica(replica)
+        .setStep(step)
+        .addShape(1)
+        .addShape(values.length)
+        .setEnsembleSize(ensemble)
+        .addAllValues(java.util.Arrays.asList(box(values)))
+        .build();
   }
 
   private static Float[] box(float[] xs) {
@@ -53,7 +60,10 @@ class StepAssemblerTest {
     assertEquals(StepAssembler.Outcome.ACCEPTED, a.offer(snap(0, 5, 2, 1f), 0).outcome());
     assertEquals(StepAssembler.Outcome.DUPLICATE, a.offer(snap(0, 5, 2, 1f), 0).outcome());
     a.offer(snap(1, 5, 2, 1f), 0);
-    assertEquals(StepAssembler.Outcome.DUPLICATE, a.offer(snap(1, 5, 2, 1f), 0).outcome(), "after completion too");
+    assertEquals(
+        StepAssembler.Outcome.DUPLICATE,
+        a.offer(snap(1, 5, 2, 1f), 0).outcome(),
+        "after completion too");
   }
 
   @Test
@@ -82,7 +92,8 @@ class StepAssemblerTest {
     for (int r = 0; r < 3; r++) {
       a.offer(probed(snap(r, 0, 3, 1f, 2f)), 0);
     }
-    // the layer's partition goes unfed for longer than the timeout (shards moving): all declared gone
+    // the layer's partition goes unfed for longer than the timeout (shards moving): all declared
+    // gone
     assertEquals(3, a.tick(TIMEOUT + 1).gone().size());
     assertResumesWithEveryReplica(a, TIMEOUT + 2);
     // the same from a checkpoint taken during the pause
@@ -93,8 +104,13 @@ class StepAssemblerTest {
     paused.tick(TIMEOUT + 1);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     paused.writeTo(new java.io.DataOutputStream(bytes));
-    assertResumesWithEveryReplica(StepAssembler.readFrom(new java.io.DataInputStream(
-        new java.io.ByteArrayInputStream(bytes.toByteArray())), TIMEOUT, 16, 5 * TIMEOUT), 5 * TIMEOUT);
+    assertResumesWithEveryReplica(
+        StepAssembler.readFrom(
+            new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+            TIMEOUT,
+            16,
+            5 * TIMEOUT),
+        5 * TIMEOUT);
   }
 
   @Test
@@ -108,23 +124,32 @@ class StepAssemblerTest {
     // the feed pauses between replica 1's and replica 2's snapshot of step 1
     StepAssembler.Offer paused = a.tick(TIMEOUT + 1);
     assertEquals(3, paused.gone().size());
-    assertTrue(paused.completed().isEmpty(), "step 1 waits for the feed, not completed without replica 2");
+    assertTrue(
+        paused.completed().isEmpty(), "step 1 waits for the feed, not completed without replica 2");
     StepAssembler.Offer resumed = a.offer(probed(snap(2, 1, 3, 1f, 2f)), TIMEOUT + 2);
     assertEquals(StepAssembler.Outcome.ACCEPTED, resumed.outcome(), "not late");
     assertEquals(1, resumed.completed().size());
     assertEquals(3, resumed.completed().get(0).size(), "step 1 with every replica");
   }
 
-  /** Step 1 of replicas 0-2 arrives at {@code now}: it completes once, with all three and their probe inputs. */
+  /**
+   * Step 1 of replicas 0-2 arrives at {@code now}: it completes once, with all three and their
+   * probe inputs.
+   */
   private static void assertResumesWithEveryReplica(StepAssembler a, long now) {
-    assertTrue(a.offer(probed(snap(0, 1, 3, 1f, 2f)), now).completed().isEmpty(),
+    assertTrue(
+        a.offer(probed(snap(0, 1, 3, 1f, 2f)), now).completed().isEmpty(),
         "the first replica heard after the pause does not complete step 1 alone");
-    assertEquals(StepAssembler.Outcome.ACCEPTED, a.offer(probed(snap(1, 1, 3, 1f, 2f)), now).outcome(), "not late");
+    assertEquals(
+        StepAssembler.Outcome.ACCEPTED,
+        a.offer(probed(snap(1, 1, 3, 1f, 2f)), now).outcome(),
+        "not late");
     StepAssembler.Offer last = a.offer(probed(snap(2, 1, 3, 1f, 2f)), now);
     assertEquals(StepAssembler.Outcome.ACCEPTED, last.outcome(), "not late");
     assertEquals(1, last.completed().size());
     assertEquals(3, last.completed().get(0).size(), "step 1 with every replica");
-    assertEquals(2, last.completed().get(0).probes(), "and so with probe inputs: its outputs are compared");
+    assertEquals(
+        2, last.completed().get(0).probes(), "and so with probe inputs: its outputs are compared");
   }
 
   private static WeightSnapshot probed(WeightSnapshot s) {
@@ -161,14 +186,30 @@ class StepAssemblerTest {
   @Test
   void shouldKeepEveryReplicasProbeInputsReplicaMajorOnlyWhenAllCarryAsMany() {
     StepAssembler a = new StepAssembler(TIMEOUT, 16);
-    a.offer(snap(1, 0, 2, 1f, 2f).toBuilder().addAllProbeInputs(List.of(5f, 6f, 7f, 8f)).build(), 0);
-    EnsembleStep s = a.offer(snap(0, 0, 2, 3f, 4f).toBuilder().addAllProbeInputs(List.of(1f, 2f, 3f, 4f)).build(), 0)
-        .completed().get(0);
-    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, s.probeInputs(), "replica 0's [2 probes, 2 inputs] first");
+    a.offer(
+        snap(1, 0, 2, 1f, 2f).toBuilder().addAllProbeInputs(List.of(5f, 6f, 7f, 8f)).build(), 0);
+    EnsembleStep s =
+        a.offer(
+                snap(0, 0, 2, 3f, 4f).toBuilder()
+                    .addAllProbeInputs(List.of(1f, 2f, 3f, 4f))
+                    .build(),
+                0)
+            .completed()
+            .get(0);
+    assertArrayEquals(
+        new float[] {1, 2, 3, 4, 5, 6, 7, 8},
+        s.probeInputs(),
+        "replica 0's [2 probes, 2 inputs] first");
     assertEquals(2, s.probes());
     a.offer(snap(1, 1, 2, 1f, 2f).toBuilder().addAllProbeInputs(List.of(5f, 6f)).build(), 0);
-    EnsembleStep uneven = a.offer(snap(0, 1, 2, 3f, 4f).toBuilder().addAllProbeInputs(List.of(1f, 2f, 3f, 4f)).build(), 0)
-        .completed().get(0);
+    EnsembleStep uneven =
+        a.offer(
+                snap(0, 1, 2, 3f, 4f).toBuilder()
+                    .addAllProbeInputs(List.of(1f, 2f, 3f, 4f))
+                    .build(),
+                0)
+            .completed()
+            .get(0);
     assertEquals(0, uneven.probes(), "replicas with different probe counts: none kept");
   }
 }

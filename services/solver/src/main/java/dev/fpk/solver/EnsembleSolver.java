@@ -37,23 +37,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
  * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
- * Fokker-Planck equation: it is never reset to the data. To advance from step {@code t} to
- * {@code t + dt} it uses the drift and diffusion estimated from increments up to {@code t} (out
- * of sample); only the very first interval, before any increment exists, uses the estimate that
- * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
- * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of
- * mean and variance, beside the sampling floor (W1 between the two halves of the replicas) and
- * the verdict: the parametric bootstrap's floor of W1 for this density and this many samples and
- * the p-value of the observed W1 under it ({@link W1Verdict}: no draws, so no random state; a
- * pure function of the density and the sample count, hence restored with them). For
- * each forecast horizon {@code k}, each entry also keeps one forecast that restarts from the data
- * (a copy, the main density is untouched), runs {@code k} steps ahead and is scored with its two
- * baselines when the data of its target step arrive. At steps with probe inputs it compares the
- * layer's output distributions, theory against experiment ({@link OutputComparer}, model
- * "entrywise": each entry drawn independently from its own density).
+ * Fokker-Planck equation: it is never reset to the data. To advance from step {@code t} to {@code t
+ * + dt} it uses the drift and diffusion estimated from increments up to {@code t} (out of sample);
+ * only the very first interval, before any increment exists, uses the estimate that includes it.
+ * Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact), Jensen-Shannon
+ * and Hellinger against their histogram on the same cells, and the errors of mean and variance,
+ * beside the sampling floor (W1 between the two halves of the replicas) and the verdict: the
+ * parametric bootstrap's floor of W1 for this density and this many samples and the p-value of the
+ * observed W1 under it ({@link W1Verdict}: no draws, so no random state; a pure function of the
+ * density and the sample count, hence restored with them). For each forecast horizon {@code k},
+ * each entry also keeps one forecast that restarts from the data (a copy, the main density is
+ * untouched), runs {@code k} steps ahead and is scored with its two baselines when the data of its
+ * target step arrive. At steps with probe inputs it compares the layer's output distributions,
+ * theory against experiment ({@link OutputComparer}, model "entrywise": each entry drawn
+ * independently from its own density).
  *
- * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} /
- * {@link #readFrom} snapshot and restore it bit for bit (checkpoints).
+ * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link
+ * #readFrom} snapshot and restore it bit for bit (checkpoints).
  */
 public final class EnsembleSolver {
   private final SolverSettings settings;
@@ -69,8 +69,10 @@ public final class EnsembleSolver {
   private final SharedFokkerPlanck solvers;
   private double[] drift = new double[0];
   private double[] diffusion = new double[0];
+
   /** Whether to keep the output comparison's experiment side for {@link #takeExperiment}. */
   private boolean keepExperiments;
+
   private OutputComparer.@Nullable Experiment experiment;
 
   public EnsembleSolver(SolverSettings settings) {
@@ -85,7 +87,9 @@ public final class EnsembleSolver {
    * ({@link SolverSettings.CurveSettings}) the densities and the fields (the estimate the step was
    * scored with) of the entries published; null at other steps.
    */
-  public record Output(AlignmentUpdate alignment, @Nullable DensityUpdate densities,
+  public record Output(
+      AlignmentUpdate alignment,
+      @Nullable DensityUpdate densities,
       @Nullable DriftDiffusionEstimate fields) {}
 
   /**
@@ -128,8 +132,8 @@ public final class EnsembleSolver {
 
   /**
    * Starts a forecast from the data at this step for entry {@code e} and every horizon {@code k}
-   * whose last forecast of that horizon has been scored: the replicas' kernel density estimate,
-   * run {@code k} steps ahead with the drift and diffusion estimated up to this step.
+   * whose last forecast of that horizon has been scored: the replicas' kernel density estimate, run
+   * {@code k} steps ahead with the drift and diffusion estimated up to this step.
    */
   private void issueForecasts(EnsembleStep step, int e, EntryEstimate field) {
     if (settings.forecastHorizons().isEmpty() || !FieldOnGrid.usable(field)) {
@@ -190,7 +194,10 @@ public final class EnsembleSolver {
     experiment = null;
   }
 
-  /** The experiment side of the last step's output comparison if kept (then forgotten here), else null. */
+  /**
+   * The experiment side of the last step's output comparison if kept (then forgotten here), else
+   * null.
+   */
   public OutputComparer.@Nullable Experiment takeExperiment() {
     OutputComparer.Experiment e = experiment;
     experiment = null;
@@ -202,7 +209,9 @@ public final class EnsembleSolver {
     return entries == null ? -1 : lastStep;
   }
 
-  /** Writes the state: mode, each entry's grid and density, the last step, the fields to use next. */
+  /**
+   * Writes the state: mode, each entry's grid and density, the last step, the fields to use next.
+   */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(mode == null ? -1 : mode.ordinal());
     out.writeInt(entries == null ? -1 : entries.length);
@@ -226,7 +235,10 @@ public final class EnsembleSolver {
     if (n >= 0) {
       s.entries = new EntrySolver[n];
       for (int e = 0; e < n; e++) {
-        s.entries[e] = s.new EntrySolver(StateIo.readGrid(in), StateIo.readDoubles(in), ForecastTracker.readFrom(in));
+        s.entries[e] =
+            s
+            .new EntrySolver(
+                StateIo.readGrid(in), StateIo.readDoubles(in), ForecastTracker.readFrom(in));
       }
     }
     s.lastStep = in.readLong();
@@ -235,7 +247,9 @@ public final class EnsembleSolver {
   }
 
   private static boolean hasData(DriftDiffusionEstimate estimate) {
-    return estimate != null && estimate.getEntriesCount() > 0 && FieldOnGrid.usable(estimate.getEntries(0));
+    return estimate != null
+        && estimate.getEntriesCount() > 0
+        && FieldOnGrid.usable(estimate.getEntries(0));
   }
 
   /** The alignment figures of a step, entry by entry, and its curves if due. */
@@ -249,13 +263,24 @@ public final class EnsembleSolver {
     Scores(EnsembleStep step, long previous) {
       this.step = step;
       this.previous = previous;
-      align = AlignmentUpdate.newBuilder().setRunId(step.runId()).setLayer(step.layer())
-          .setStep(step.step()).setSamples(mode == Mode.POOLED ? step.values().length : step.size())
-          .setReplicas(step.size()).setSourceTimeUnixMillis(step.sourceTimeMillis());
+      align =
+          AlignmentUpdate.newBuilder()
+              .setRunId(step.runId())
+              .setLayer(step.layer())
+              .setStep(step.step())
+              .setSamples(mode == Mode.POOLED ? step.values().length : step.size())
+              .setReplicas(step.size())
+              .setSourceTimeUnixMillis(step.sourceTimeMillis());
       boolean curves = settings.curves().due(step.step(), previous);
       stride = settings.curves().stride(entries.length);
-      dens = !curves ? null : DensityUpdate.newBuilder().setRunId(step.runId())
-          .setLayer(step.layer()).setStep(step.step()).setScheme(SolverSettings.schemeName(settings.scheme()));
+      dens =
+          !curves
+              ? null
+              : DensityUpdate.newBuilder()
+                  .setRunId(step.runId())
+                  .setLayer(step.layer())
+                  .setStep(step.step())
+                  .setScheme(SolverSettings.schemeName(settings.scheme()));
     }
 
     /**
@@ -269,20 +294,25 @@ public final class EnsembleSolver {
       CellMasses theory = prepared.theory(s.grid, s.density);
       double w1 = Alignment.wasserstein1(theory, prepared);
       verdict.set(theory, prepared.count());
-      EntryAlignment.Builder a = EntryAlignment.newBuilder()
-          .setW1(w1)
-          .setJs(Alignment.jensenShannon(theory, hist))
-          .setHellinger(Alignment.hellinger(theory, hist))
-          .setMeanError(theory.mean() - hist.mean())
-          .setVarianceError(theory.variance() - hist.variance())
-          .setSamplingFloorW1(prepared.samplingFloor())
-          .setBootstrapFloorW1(verdict.floor())
-          .setPValue(verdict.pValue(w1));
+      EntryAlignment.Builder a =
+          EntryAlignment.newBuilder()
+              .setW1(w1)
+              .setJs(Alignment.jensenShannon(theory, hist))
+              .setHellinger(Alignment.hellinger(theory, hist))
+              .setMeanError(theory.mean() - hist.mean())
+              .setVarianceError(theory.variance() - hist.variance())
+              .setSamplingFloorW1(prepared.samplingFloor())
+              .setBootstrapFloorW1(verdict.floor())
+              .setPValue(verdict.pValue(w1));
       for (ScoredForecast f : s.forecasts.onData(step.step(), prepared)) {
-        a.addForecasts(HorizonForecast.newBuilder().setHorizon(f.horizon()).setIssuedStep(f.issuedAt())
-            .setW1(f.fokkerPlanck().wasserstein1()).setStaticW1(f.nothingChanges().wasserstein1())
-            .setGaussianW1(f.gaussianMoments().wasserstein1())
-            .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1()));
+        a.addForecasts(
+            HorizonForecast.newBuilder()
+                .setHorizon(f.horizon())
+                .setIssuedStep(f.issuedAt())
+                .setW1(f.fokkerPlanck().wasserstein1())
+                .setStaticW1(f.nothingChanges().wasserstein1())
+                .setGaussianW1(f.gaussianMoments().wasserstein1())
+                .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1()));
       }
       for (int i : index) {
         a.addIndex(i);
@@ -300,7 +330,9 @@ public final class EnsembleSolver {
         align.addOutputs(outputs.compare("entrywise", e, EnsembleSolver.this::drawEntrywise));
         experiment = keepExperiments ? e : null;
       }
-      return new Output(align.build(), dens == null ? null : dens.build(),
+      return new Output(
+          align.build(),
+          dens == null ? null : dens.build(),
           dens == null ? null : published(estimate, stride));
     }
   }
@@ -339,6 +371,7 @@ public final class EnsembleSolver {
     Grid1D grid;
     double[] density;
     final ForecastTracker forecasts;
+
     /**
      * The replicas' sorted order at the last step, so this step's sort is nearly done (a speed-up
      * only, not checkpointed: a restored entry sorts in full once and gets the same figures).

@@ -4,18 +4,20 @@ import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.protocol.v1.EntryEstimate;
 
 /**
- * An estimated drift and diffusion field carried to the solver's cell centres: linear
- * interpolation between the estimator's bin centres, and outside them the Ornstein-Uhlenbeck fit
- * (drift {@code slope * w + intercept}, diffusion {@code diffusion_mean}). Diffusion is floored at
- * {@code 1e-6 h^2} per step (h the cell width) so the exponential-fitting fluxes stay finite; a
- * field with no data yet (NaN fit) reports {@link #usable} false.
+ * An estimated drift and diffusion field carried to the solver's cell centres: linear interpolation
+ * between the estimator's bin centres, and outside them the Ornstein-Uhlenbeck fit (drift {@code
+ * slope * w + intercept}, diffusion {@code diffusion_mean}). Diffusion is floored at {@code 1e-6
+ * h^2} per step (h the cell width) so the exponential-fitting fluxes stay finite; a field with no
+ * data yet (NaN fit) reports {@link #usable} false.
  */
 final class FieldOnGrid {
   private FieldOnGrid() {}
 
   static boolean usable(EntryEstimate e) {
-    return Double.isFinite(e.getDriftSlope()) && Double.isFinite(e.getDriftIntercept())
-        && Double.isFinite(e.getDiffusionMean()) && e.getGridCount() > 0;
+    return Double.isFinite(e.getDriftSlope())
+        && Double.isFinite(e.getDriftIntercept())
+        && Double.isFinite(e.getDiffusionMean())
+        && e.getGridCount() > 0;
   }
 
   static double[] drift(EntryEstimate e, double[] at) {
@@ -45,7 +47,9 @@ final class FieldOnGrid {
     }
   }
 
-  /** The diffusion at the cell centres of {@code g} into the first {@code g.cells()} values of out. */
+  /**
+   * The diffusion at the cell centres of {@code g} into the first {@code g.cells()} values of out.
+   */
   static void diffusion(EntryEstimate e, Grid1D g, double[] out) {
     Bins bins = new Bins(e, false);
     double floor = floor(g.width());

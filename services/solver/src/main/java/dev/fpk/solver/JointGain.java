@@ -13,8 +13,9 @@ import dev.fpk.protocol.v1.OutputComparison;
  * <ul>
  *   <li>{@code slicedW1Ratio}, {@code energyRatio}: the output comparisons {@code y = W h} (models
  *       "joint" and "entrywise" of the same steps); NaN without such steps;
- *   <li>{@code marginalW1Ratio}: the joint density's per-entry marginal W1 against the entry-wise W1,
- *       both averaged over entries and steps (what the joint fields do to each entry on its own).
+ *   <li>{@code marginalW1Ratio}: the joint density's per-entry marginal W1 against the entry-wise
+ *       W1, both averaged over entries and steps (what the joint fields do to each entry on its
+ *       own).
  * </ul>
  *
  * Also the mean sampling floor of the sliced W1 (two halves of the replicas), to read the ratio
@@ -23,8 +24,15 @@ import dev.fpk.protocol.v1.OutputComparison;
  * @param steps steps with joint figures counted
  * @param outputSteps of those, steps with both output comparisons
  */
-public record JointGain(int steps, int outputSteps, double slicedW1Ratio, double energyRatio,
-    double marginalW1Ratio, double meanJointSlicedW1, double meanEntrywiseSlicedW1, double meanSlicedW1Floor) {
+public record JointGain(
+    int steps,
+    int outputSteps,
+    double slicedW1Ratio,
+    double energyRatio,
+    double marginalW1Ratio,
+    double meanJointSlicedW1,
+    double meanEntrywiseSlicedW1,
+    double meanSlicedW1Floor) {
 
   /** The gain over the records of one (run, layer) at steps {@code >= fromStep}. */
   public static JointGain of(Iterable<AlignmentUpdate> updates, long fromStep) {
@@ -37,7 +45,9 @@ public record JointGain(int steps, int outputSteps, double slicedW1Ratio, double
     Mean entryEnergy = new Mean();
     Mean floor = new Mean();
     for (AlignmentUpdate u : updates) {
-      if (u.getStep() < fromStep || !u.hasJoint() || u.getEntriesCount() != u.getJoint().getMarginalW1Count()) {
+      if (u.getStep() < fromStep
+          || !u.hasJoint()
+          || u.getEntriesCount() != u.getJoint().getMarginalW1Count()) {
         continue;
       }
       steps++;
@@ -57,8 +67,15 @@ public record JointGain(int steps, int outputSteps, double slicedW1Ratio, double
         floor.add(joint.getSlicedW1Floor());
       }
     }
-    return new JointGain(steps, floor.count(), jointSliced.ratioTo(entrySliced), jointEnergy.ratioTo(entryEnergy),
-        jointMarginal.ratioTo(entrywiseW1), jointSliced.mean(), entrySliced.mean(), floor.mean());
+    return new JointGain(
+        steps,
+        floor.count(),
+        jointSliced.ratioTo(entrySliced),
+        jointEnergy.ratioTo(entryEnergy),
+        jointMarginal.ratioTo(entrywiseW1),
+        jointSliced.mean(),
+        entrySliced.mean(),
+        floor.mean());
   }
 
   /** The gain over the second half of the steps seen (a plain rule for "after the transient"). */

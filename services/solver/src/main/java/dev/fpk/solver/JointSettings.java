@@ -15,23 +15,29 @@ import dev.fpk.estimator.HalfLife;
  * @param entrywiseFields whether each entry's nonlinear drift and its diffusion from the entry-wise
  *     estimate join the joint linear fit (false: the linear SDE of the fit alone)
  */
-public record JointSettings(boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
+public record JointSettings(
+    boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
   public static final JointSettings DEFAULTS = new JointSettings(true, 4096, 1000, true);
 
   public JointSettings {
     if (particles < 64 || particles > 1_000_000) {
-      throw new IllegalArgumentException("fpk.solver.joint.particles = " + particles + ": must be 64..1000000");
+      throw new IllegalArgumentException(
+          "fpk.solver.joint.particles = " + particles + ": must be 64..1000000");
     }
     if (!(halfLifeSteps > 0)) {
-      throw new IllegalArgumentException("fpk.solver.joint.half-life-steps = " + halfLifeSteps + ": must be > 0 (or inf)");
+      throw new IllegalArgumentException(
+          "fpk.solver.joint.half-life-steps = " + halfLifeSteps + ": must be > 0 (or inf)");
     }
   }
 
   public static JointSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.solver.joint");
-    // the joint drift fit has no memory choice of its own: "adaptive" (the estimators' default) keeps its former 1000 steps
-    double steps = HalfLife.parse(c, "half-life-steps", "fpk.solver.joint.half-life-steps")
-        .stepsOr(DEFAULTS.halfLifeSteps());
-    return new JointSettings(c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
+    // the joint drift fit has no memory choice of its own: "adaptive" (the estimators' default)
+    // keeps its former 1000 steps
+    double steps =
+        HalfLife.parse(c, "half-life-steps", "fpk.solver.joint.half-life-steps")
+            .stepsOr(DEFAULTS.halfLifeSteps());
+    return new JointSettings(
+        c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
   }
 }

@@ -25,30 +25,30 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The joint model of a layer with exactly 4 entries (a 2x2 matrix, ensemble mode): the 4-D density of
- * all entries together, beside the four 1-D densities of {@link EnsembleSolver} and under the same
- * rules: it starts once, at the first step seen, from the replicas, and from then on moves only by the
- * fitted stochastic dynamics, never reset to the data. To advance from step {@code t} to {@code t + dt}
- * it uses the fields estimated from increments up to {@code t} (out of sample; only the first interval,
- * before any fit exists, uses the one that includes it).
+ * The joint model of a layer with exactly 4 entries (a 2x2 matrix, ensemble mode): the 4-D density
+ * of all entries together, beside the four 1-D densities of {@link EnsembleSolver} and under the
+ * same rules: it starts once, at the first step seen, from the replicas, and from then on moves
+ * only by the fitted stochastic dynamics, never reset to the data. To advance from step {@code t}
+ * to {@code t + dt} it uses the fields estimated from increments up to {@code t} (out of sample;
+ * only the first interval, before any fit exists, uses the one that includes it).
  *
- * <p>Representation: {@code fpk.solver.joint.particles} particles ({@link JointParticles}), started as
- * copies of the replicas and moved by Euler-Maruyama in the SDE {@code dW = mu dt + sqrt(2D) dB}
+ * <p>Representation: {@code fpk.solver.joint.particles} particles ({@link JointParticles}), started
+ * as copies of the replicas and moved by Euler-Maruyama in the SDE {@code dW = mu dt + sqrt(2D) dB}
  * ({@link JointSde}). It replaced a 16-cells-per-axis tensor grid whose first-order fluxes added a
  * numerical diffusion of about {@code |mu| h / 2} where drift dominates a cell (the slow phase of
  * training), which left the joint model's outputs 1.6-1.9x further from the replicas' than the
- * entry-wise model's on {@code fpk experiment}; particles have no such term, and their Monte Carlo error
- * ({@code ~ 1/sqrt(N)}) is far below the replicas' own ({@code ~ 1/sqrt(R)}).
+ * entry-wise model's on {@code fpk experiment}; particles have no such term, and their Monte Carlo
+ * error ({@code ~ 1/sqrt(N)}) is far below the replicas' own ({@code ~ 1/sqrt(R)}).
  *
- * <p>Fields: drift {@code mu(w) = A w + b (+ r_k(w_k))} and diffusion {@code D_ij(w) = C_ij s_i(w_i)
- * s_j(w_j)}. {@code A w + b} and the residual diffusion matrix {@code D} are the joint linear fit of
- * every replica's increments ({@link LinearDriftEstimator}, kept here, forgetting with {@code
- * fpk.solver.joint.half-life-steps}), {@code C} its residual correlations. With {@code
- * fpk.solver.joint.entrywise-fields} (the default) each entry also brings its own nonlinear part from
- * the entry-wise estimate: {@code r_k} its binned drift minus its Ornstein-Uhlenbeck line, {@code
- * s_k^2} its binned diffusion, so the joint model contains the entry-wise one and adds the coupling
- * between entries (drift and noise); without it, {@code r = 0} and {@code s_k^2 = D_kk} (the linear
- * SDE of the fit alone).
+ * <p>Fields: drift {@code mu(w) = A w + b (+ r_k(w_k))} and diffusion {@code D_ij(w) = C_ij
+ * s_i(w_i) s_j(w_j)}. {@code A w + b} and the residual diffusion matrix {@code D} are the joint
+ * linear fit of every replica's increments ({@link LinearDriftEstimator}, kept here, forgetting
+ * with {@code fpk.solver.joint.half-life-steps}), {@code C} its residual correlations. With {@code
+ * fpk.solver.joint.entrywise-fields} (the default) each entry also brings its own nonlinear part
+ * from the entry-wise estimate: {@code r_k} its binned drift minus its Ornstein-Uhlenbeck line,
+ * {@code s_k^2} its binned diffusion, so the joint model contains the entry-wise one and adds the
+ * coupling between entries (drift and noise); without it, {@code r = 0} and {@code s_k^2 = D_kk}
+ * (the linear SDE of the fit alone).
  *
  * <p>Randomness: each interval's noise comes from a generator seeded by (layer, step) like {@link
  * OutputComparer}'s draws (run left out for the same reason), so a replay or a restart from a
@@ -56,13 +56,13 @@ import org.jspecify.annotations.Nullable;
  * substeps-per-step} per step, and enough that {@code h * rate <= 0.05} for the fit's fastest rate
  * (Gershgorin bound of {@code A}).
  *
- * <p>Scores per step: each entry's marginal against the replicas (Wasserstein-1 between the particles'
- * and the replicas' values, to compare with the entry-wise W1 of the same step) and, at the steps
- * {@link OutputComparer} takes, the outputs {@code y = W h} with {@code W} drawn from the particles
- * (model "joint", same seed as the entry-wise draw).
+ * <p>Scores per step: each entry's marginal against the replicas (Wasserstein-1 between the
+ * particles' and the replicas' values, to compare with the entry-wise W1 of the same step) and, at
+ * the steps {@link OutputComparer} takes, the outputs {@code y = W h} with {@code W} drawn from the
+ * particles (model "joint", same seed as the entry-wise draw).
  *
- * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link #readFrom}
- * snapshot and restore it bit for bit.
+ * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link
+ * #readFrom} snapshot and restore it bit for bit.
  */
 public final class JointSolver {
   /** Entries of the layers it models. */
@@ -70,15 +70,19 @@ public final class JointSolver {
 
   /** Noise stream salt: apart from the output comparison's draws of the same (layer, step). */
   private static final long NOISE_SALT = 0x6A09E667F3BCC909L;
+
   /** Largest {@code h * rate} of an Euler-Maruyama substep. */
   private static final double MAX_RATE_STEP = 0.05;
+
   /** At most this many substeps per interval (a fit with absurd rates costs no more). */
   private static final int MAX_SUBSTEPS = 1000;
+
   /** Cells of the tables that carry the entry-wise fields to the particles. */
   private static final int TABLE_CELLS = 64;
 
   /** State format tags (the former grid model wrote a boolean, 0 or 1, in their place). */
   private static final byte FORMAT_EMPTY = 2;
+
   private static final byte FORMAT_PARTICLES = 3;
 
   private final SolverSettings settings;
@@ -103,7 +107,10 @@ public final class JointSolver {
     return step.entries() == ENTRIES && Mode.of(step) == Mode.ENSEMBLE;
   }
 
-  /** What one step produced: the joint figures and, at comparison steps, the "joint" output comparison. */
+  /**
+   * What one step produced: the joint figures and, at comparison steps, the "joint" output
+   * comparison.
+   */
   public record Result(JointAlignment joint, @Nullable OutputComparison output) {
     /** The entry-wise alignment with these figures added. */
     public AlignmentUpdate addTo(AlignmentUpdate alignment) {
@@ -128,7 +135,8 @@ public final class JointSolver {
   public Result advance(StepEstimate current, OutputComparer.@Nullable Experiment experiment) {
     EnsembleStep step = current.step();
     if (!appliesTo(step)) {
-      throw new IllegalArgumentException(step + ": the joint model needs ensemble mode with " + ENTRIES + " entries");
+      throw new IllegalArgumentException(
+          step + ": the joint model needs ensemble mode with " + ENTRIES + " entries");
     }
     double[][] points = points(step);
     long previous = lastStep;
@@ -141,9 +149,18 @@ public final class JointSolver {
       if (use.usable()) {
         double dt = step.step() - lastStep;
         JointSde sde = sde(use, hasData(entrywise) ? entrywise : current.estimate());
-        int substeps = (int) Math.min(MAX_SUBSTEPS, Math.max(Math.ceil(dt * settings.substepsPerStep()),
-            Math.ceil(dt * sde.fastestRate() / MAX_RATE_STEP)));
-        particles.advance(sde, dt, Math.max(1, substeps), new SplittableRandom(OutputComparer.seed(step) ^ NOISE_SALT));
+        int substeps =
+            (int)
+                Math.min(
+                    MAX_SUBSTEPS,
+                    Math.max(
+                        Math.ceil(dt * settings.substepsPerStep()),
+                        Math.ceil(dt * sde.fastestRate() / MAX_RATE_STEP)));
+        particles.advance(
+            sde,
+            dt,
+            Math.max(1, substeps),
+            new SplittableRandom(OutputComparer.seed(step) ^ NOISE_SALT));
       }
     }
     lastStep = step.step();
@@ -151,9 +168,13 @@ public final class JointSolver {
     lastValues = step.values();
     entrywise = current.estimate();
     JointParticles p = particles;
-    OutputComparison output = comparer.due(step, previous)
-        ? comparer.compare("joint", experiment != null && experiment.of(step) ? experiment : comparer.experiment(step),
-            p::sample) : null;
+    OutputComparison output =
+        comparer.due(step, previous)
+            ? comparer.compare(
+                "joint",
+                experiment != null && experiment.of(step) ? experiment : comparer.experiment(step),
+                p::sample)
+            : null;
     return new Result(figures(points, estimator.fit()), output);
   }
 
@@ -185,8 +206,8 @@ public final class JointSolver {
   }
 
   /**
-   * The SDE of the fit, with the entry-wise fields tabulated over the particles' range of each entry
-   * when {@code entrywise-fields} is on and they have data.
+   * The SDE of the fit, with the entry-wise fields tabulated over the particles' range of each
+   * entry when {@code entrywise-fields} is on and they have data.
    */
   private JointSde sde(JointFit fit, @Nullable DriftDiffusionEstimate fields) {
     if (!joint.entrywiseFields() || !hasData(fields)) {
@@ -224,19 +245,25 @@ public final class JointSolver {
   }
 
   private JointAlignment figures(double[][] points, JointFit fit) {
-    JointAlignment.Builder j = JointAlignment.newBuilder().setParticles(particles.size())
-        .setLargestNeglectedCorrelation(fit.largestNeglectedCorrelation())
-        .setLargestCouplingZ(fit.largestCouplingZ()).setIncrements(fit.count());
+    JointAlignment.Builder j =
+        JointAlignment.newBuilder()
+            .setParticles(particles.size())
+            .setLargestNeglectedCorrelation(fit.largestNeglectedCorrelation())
+            .setLargestCouplingZ(fit.largestCouplingZ())
+            .setIncrements(fit.count());
     for (int k = 0; k < ENTRIES; k++) {
       double[] samples = new double[points.length];
       for (int r = 0; r < points.length; r++) {
         samples[r] = points[r][k];
       }
       j.addMarginalW1(PointClouds.wasserstein1(particles.coordinate(k), samples))
-          .addDriftOffset(fit.b()[k]).addDiffusionStderr(fit.diffusionStdErr()[k]);
+          .addDriftOffset(fit.b()[k])
+          .addDiffusionStderr(fit.diffusionStdErr()[k]);
     }
     for (int i = 0; i < ENTRIES * ENTRIES; i++) {
-      j.addDriftMatrix(fit.a()[i]).addDriftMatrixStderr(fit.aStdErr()[i]).addDiffusionMatrix(fit.diffusion()[i]);
+      j.addDriftMatrix(fit.a()[i])
+          .addDriftMatrixStderr(fit.aStdErr()[i])
+          .addDiffusionMatrix(fit.diffusion()[i]);
     }
     return j.build();
   }
@@ -252,8 +279,8 @@ public final class JointSolver {
   }
 
   /**
-   * Writes the state: a format tag, the particles, the joint estimator, the last step's replicas, the
-   * entry-wise fields.
+   * Writes the state: a format tag, the particles, the joint estimator, the last step's replicas,
+   * the entry-wise fields.
    */
   public void writeTo(DataOutput out) throws IOException {
     out.writeLong(lastStep);
@@ -268,11 +295,12 @@ public final class JointSolver {
   }
 
   /**
-   * The solver {@link #writeTo} wrote, with these settings; null for the state of the former grid model
-   * (tags 0 and 1, a boolean there): the joint model then starts afresh from the next step's replicas.
+   * The solver {@link #writeTo} wrote, with these settings; null for the state of the former grid
+   * model (tags 0 and 1, a boolean there): the joint model then starts afresh from the next step's
+   * replicas.
    */
-  public static @Nullable JointSolver readFrom(DataInput in, SolverSettings settings, JointSettings joint)
-      throws IOException {
+  public static @Nullable JointSolver readFrom(
+      DataInput in, SolverSettings settings, JointSettings joint) throws IOException {
     JointSolver s = new JointSolver(settings, joint);
     s.lastStep = in.readLong();
     byte format = in.readByte();

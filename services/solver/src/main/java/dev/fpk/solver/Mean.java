@@ -1,9 +1,9 @@
 package dev.fpk.solver;
 
 /**
- * The mean of figures added one by one, in the unit of the figures: their sum over their count,
- * NaN before the first (0 / 0). The folds over a layer's alignment updates from the transient end
- * on ({@link JointGain}, the experiment's sampling-floor check and output distances) keep one per
+ * The mean of figures added one by one, in the unit of the figures: their sum over their count, NaN
+ * before the first (0 / 0). The folds over a layer's alignment updates from the transient end on
+ * ({@link JointGain}, the experiment's sampling-floor check and output distances) keep one per
  * figure. Not thread-safe.
  */
 public final class Mean {

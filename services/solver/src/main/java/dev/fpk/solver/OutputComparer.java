@@ -10,22 +10,23 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Theory against experiment through the outputs {@code y = W h} of a layer on the probe inputs
- * its trainers publish (issue 6, services/physics/PHYSICS.md §4). Experiment: the points {@code W_r h_rp} of every
- * replica {@code r} and probe {@code p}. Theory: the same probe inputs, replica by replica, with
- * {@code W_r} replaced by a matrix drawn from a {@link TheorySampler} (one per replica), so the
- * two clouds differ only in the law of W. Scored by sliced Wasserstein-1 and energy distance
- * ({@link PointClouds}), with the same two distances between the outputs of the two halves of the
- * replicas (even against odd position) as the sampling floor. Distances in output units.
+ * Theory against experiment through the outputs {@code y = W h} of a layer on the probe inputs its
+ * trainers publish (issue 6, services/physics/PHYSICS.md §4). Experiment: the points {@code W_r
+ * h_rp} of every replica {@code r} and probe {@code p}. Theory: the same probe inputs, replica by
+ * replica, with {@code W_r} replaced by a matrix drawn from a {@link TheorySampler} (one per
+ * replica), so the two clouds differ only in the law of W. Scored by sliced Wasserstein-1 and
+ * energy distance ({@link PointClouds}), with the same two distances between the outputs of the two
+ * halves of the replicas (even against odd position) as the sampling floor. Distances in output
+ * units.
  *
- * <p>Deterministic: the draws and the projections come from a seed of (layer, step), so a replay
- * or a restart from a checkpoint gives the same figures bit for bit. The run is left out on
- * purpose: runs of the same data (a replay under another run id) give the same figures, and runs
- * compared side by side (seeds, learning rates) share their Monte Carlo draws (common random
- * numbers), so their figures differ by their data, not by the draws. Cost per comparison:
- * {@code O(R P rows cols)} for the outputs, {@code O(projections R P log(R P))} for the sliced W1
- * and {@code O(maxPoints^2 rows)} for the energy distance (on an evenly spaced subset of at most
- * {@code maxPoints} points per cloud, the floor's halves included). Stateless, thread-safe.
+ * <p>Deterministic: the draws and the projections come from a seed of (layer, step), so a replay or
+ * a restart from a checkpoint gives the same figures bit for bit. The run is left out on purpose:
+ * runs of the same data (a replay under another run id) give the same figures, and runs compared
+ * side by side (seeds, learning rates) share their Monte Carlo draws (common random numbers), so
+ * their figures differ by their data, not by the draws. Cost per comparison: {@code O(R P rows
+ * cols)} for the outputs, {@code O(projections R P log(R P))} for the sliced W1 and {@code
+ * O(maxPoints^2 rows)} for the energy distance (on an evenly spaced subset of at most {@code
+ * maxPoints} points per cloud, the floor's halves included). Stateless, thread-safe.
  */
 public final class OutputComparer {
   /** Draws weight matrices from a theory model. */
@@ -47,13 +48,19 @@ public final class OutputComparer {
    * window since {@code previousStep} (the step advanced from before, -1 for none).
    */
   public boolean due(EnsembleStep step, long previousStep) {
-    return Mode.of(step) == Mode.ENSEMBLE && step.size() >= 2 && step.probes() > 0
+    return Mode.of(step) == Mode.ENSEMBLE
+        && step.size() >= 2
+        && step.probes() > 0
         && step.entries() <= settings.maxEntries()
-        && (previousStep < 0 || Math.floorDiv(step.step(), settings.everySteps())
-            > Math.floorDiv(previousStep, settings.everySteps()));
+        && (previousStep < 0
+            || Math.floorDiv(step.step(), settings.everySteps())
+                > Math.floorDiv(previousStep, settings.everySteps()));
   }
 
-  /** Compares the step's outputs with those of matrices drawn from {@code theory}, tagged {@code model}. */
+  /**
+   * Compares the step's outputs with those of matrices drawn from {@code theory}, tagged {@code
+   * model}.
+   */
   public OutputComparison compare(String model, EnsembleStep step, TheorySampler theory) {
     return compare(model, experiment(step), theory);
   }
@@ -73,7 +80,8 @@ public final class OutputComparer {
         .setProbes(step.probes())
         .setTheorySamples(drawn.length)
         .setSlicedW1(SortedProjections.slicedWasserstein1(predicted, e.projections))
-        .setEnergy(PointClouds.energyDistance(subset(predicted, settings), e.subset, e.subsetSelfDistance))
+        .setEnergy(
+            PointClouds.energyDistance(subset(predicted, settings), e.subset, e.subsetSelfDistance))
         .setSlicedW1Floor(e.slicedW1Floor)
         .setEnergyFloor(e.energyFloor)
         .build();
@@ -106,14 +114,18 @@ public final class OutputComparer {
       double[][] points = outputs(step, k -> matrix(step, k));
       double[][][] halves = halves(points, step.size(), step.probes());
       long projectionSeed = new SplittableRandom(seed).split().nextLong();
-      // the halves' sorted projections make the whole's by a merge: one sort of every point per direction
-      SortedProjections even = SortedProjections.of(halves[0], settings.projections(), projectionSeed);
-      SortedProjections odd = SortedProjections.of(halves[1], settings.projections(), projectionSeed);
+      // the halves' sorted projections make the whole's by a merge: one sort of every point per
+      // direction
+      SortedProjections even =
+          SortedProjections.of(halves[0], settings.projections(), projectionSeed);
+      SortedProjections odd =
+          SortedProjections.of(halves[1], settings.projections(), projectionSeed);
       projections = SortedProjections.merge(even, odd);
       subset = subset(points, settings);
       subsetSelfDistance = PointClouds.meanDistance(subset, subset);
       slicedW1Floor = SortedProjections.slicedWasserstein1(even, odd);
-      energyFloor = PointClouds.energyDistance(subset(halves[0], settings), subset(halves[1], settings));
+      energyFloor =
+          PointClouds.energyDistance(subset(halves[0], settings), subset(halves[1], settings));
     }
 
     /** Whether this is the experiment of {@code s} (the same step object). */
@@ -164,7 +176,9 @@ public final class OutputComparer {
 
   /** The points of the replicas at even and at odd positions. */
   private static double[][][] halves(double[][] points, int replicas, int probes) {
-    double[][][] out = {new double[(replicas + 1) / 2 * probes][], new double[replicas / 2 * probes][]};
+    double[][][] out = {
+      new double[(replicas + 1) / 2 * probes][], new double[replicas / 2 * probes][]
+    };
     for (int k = 0; k < replicas; k++) {
       System.arraycopy(points, k * probes, out[k % 2], k / 2 * probes, probes);
     }

@@ -5,11 +5,11 @@ import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
 
 /**
- * The Fokker-Planck solvers of a layer's entries: one single-entry {@link BatchFokkerPlanck1D}
- * per cell count, moved to each entry's grid in turn, instead of one solver per entry. The fields
+ * The Fokker-Planck solvers of a layer's entries: one single-entry {@link BatchFokkerPlanck1D} per
+ * cell count, moved to each entry's grid in turn, instead of one solver per entry. The fields
  * change every step, so a solver's factorisations could not be reused from one step to the next
- * anyway; the results are those of a fresh solver per grid, bit for bit. What it saves is memory:
- * a solver holds 12 arrays of {@code cells} doubles (~12 KB at 128 cells), 0.8 GB for the 65,536
+ * anyway; the results are those of a fresh solver per grid, bit for bit. What it saves is memory: a
+ * solver holds 12 arrays of {@code cells} doubles (~12 KB at 128 cells), 0.8 GB for the 65,536
  * entries of a 256x256 layer, now a few solvers per layer (grids grow by whole cells, so entries
  * may differ in cell count). Not thread-safe, like the solver that owns it.
  */
@@ -25,7 +25,13 @@ final class SharedFokkerPlanck {
    * Advances {@code density} on {@code grid} in place by {@code steps} optimiser steps in {@code
    * substeps} substeps under the fields at the cell centres (first {@code cells} values).
    */
-  void advance(Grid1D grid, double[] density, double[] drift, double[] diffusion, double steps, int substeps) {
+  void advance(
+      Grid1D grid,
+      double[] density,
+      double[] drift,
+      double[] diffusion,
+      double steps,
+      int substeps) {
     BatchFokkerPlanck1D fp = on(grid);
     fp.setFields(0, drift, diffusion, 0);
     fp.advance(density, steps, substeps);

@@ -25,22 +25,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The solver of one (run, layer), a sharded entity whose id is the snapshot key: it advances the
- * Fokker-Planck density of every entry through the completed steps it is given, in step order,
- * and answers with the alignment and density figures of each ({@link EnsembleSolver}); for an
- * ensemble layer of 4 entries (2x2) with the joint model enabled ({@link JointSettings}, handed
- * in), the joint 4-D model's figures are added to the alignment ({@link JointSolver}) and its
- * state to the checkpoint.
+ * Fokker-Planck density of every entry through the completed steps it is given, in step order, and
+ * answers with the alignment and density figures of each ({@link EnsembleSolver}); for an ensemble
+ * layer of 4 entries (2x2) with the joint model enabled ({@link JointSettings}, handed in), the
+ * joint 4-D model's figures are added to the alignment ({@link JointSolver}) and its state to the
+ * checkpoint.
  *
  * <p>On start it restores its latest checkpoint (commands wait meanwhile: {@link
  * CheckpointedEntity}); a step at or behind the last one it advanced to is skipped (a replay after
- * a restart), so none is applied twice. Like the estimator, a solver that has advanced since it
- * was restored reloads its checkpoint before the first command of a stream that meets it for the
- * first time ({@code previous} = -1): that stream starts from the committed offsets, which only
- * the stored checkpoint (the estimator's and this one's together) matches.
+ * a restart), so none is applied twice. Like the estimator, a solver that has advanced since it was
+ * restored reloads its checkpoint before the first command of a stream that meets it for the first
+ * time ({@code previous} = -1): that stream starts from the committed offsets, which only the
+ * stored checkpoint (the estimator's and this one's together) matches.
  */
 public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
-  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "fpk-solver");
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "fpk-solver");
 
   public sealed interface Command extends CborSerializable {}
 
@@ -49,23 +50,29 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
    * the sender gave this entity before (-1: none or unknown): if this entity has not advanced to
    * it, it lost steps (restarted from its checkpoint under a running stream) and answers lost.
    */
-  public record Advance(List<StepEstimate> steps, long previous, ActorRef<Advanced> replyTo) implements Command {}
+  public record Advance(List<StepEstimate> steps, long previous, ActorRef<Advanced> replyTo)
+      implements Command {}
 
   /**
    * The reply: one output per step advanced to (skipped steps have none), with the steps they
    * belong to; {@code lost}: nothing done, see {@link Advance}.
    */
-  public record Advanced(boolean lost, List<StepEstimate> steps, List<EnsembleSolver.Output> outputs)
+  public record Advanced(
+      boolean lost, List<StepEstimate> steps, List<EnsembleSolver.Output> outputs)
       implements CborSerializable {}
 
   /** Asks for the whole state, for the checkpoint topic; {@code previous} as in {@link Advance}. */
   public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
 
-  /** The state as of every command received before the request; {@code lost} as in {@link Advanced}. */
+  /**
+   * The state as of every command received before the request; {@code lost} as in {@link Advanced}.
+   */
   public record Checkpoint(boolean lost, byte[] state) implements CborSerializable {}
 
   /** Stops this entity, so that the next command finds it restored from its checkpoint. */
-  public enum Reload implements Command { INSTANCE }
+  public enum Reload implements Command {
+    INSTANCE
+  }
 
   private record Restored(Optional<EntityCheckpoint> checkpoint, @Nullable Throwable failure)
       implements Command, CheckpointedEntity.Restored {}
@@ -73,12 +80,19 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   private final EnsembleSolver solver;
   private final SolverSettings settings;
   private final JointSettings jointSettings;
+
   /** The joint 4-D model, for ensemble layers of 4 entries when enabled; null otherwise. */
   private @Nullable JointSolver joint;
+
   private final CheckpointedEntity<Command> checkpointed;
 
-  private SolverEntity(ActorContext<Command> ctx, SolverSettings settings, JointSettings jointSettings, String entityId,
-      byte @Nullable [] state, CheckpointedEntity<Command> checkpointed) {
+  private SolverEntity(
+      ActorContext<Command> ctx,
+      SolverSettings settings,
+      JointSettings jointSettings,
+      String entityId,
+      byte @Nullable [] state,
+      CheckpointedEntity<Command> checkpointed) {
     super(ctx);
     this.settings = settings;
     this.jointSettings = jointSettings;
@@ -88,7 +102,8 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     } else {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.solver = EnsembleSolver.readFrom(in, settings);
-        // the joint solver's state follows the entry-wise one's (absent in checkpoints written before
+        // the joint solver's state follows the entry-wise one's (absent in checkpoints written
+        // before
         // it; dropped when the joint model has been disabled since)
         if (jointSettings.enabled() && in.available() > 0 && in.readBoolean()) {
           this.joint = JointSolver.readFrom(in, settings, jointSettings);
@@ -96,15 +111,25 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable solver checkpoint of " + entityId, e);
       }
-      ctx.getLog().info("{}: solver restored from its checkpoint at step {}", entityId, solver.lastStep());
+      ctx.getLog()
+          .info("{}: solver restored from its checkpoint at step {}", entityId, solver.lastStep());
     }
   }
 
   /** The entity of one (run, layer): restores its checkpoint first, then takes commands. */
-  public static Behavior<Command> create(SolverSettings settings, JointSettings jointSettings, String entityId,
+  public static Behavior<Command> create(
+      SolverSettings settings,
+      JointSettings jointSettings,
+      String entityId,
       CheckpointLoader checkpoints) {
-    return CheckpointedEntity.create(Command.class, entityId, checkpoints, EntityCheckpoint::solver, Restored::new,
-        (ctx, checkpointed, state) -> new SolverEntity(ctx, settings, jointSettings, entityId, state, checkpointed));
+    return CheckpointedEntity.create(
+        Command.class,
+        entityId,
+        checkpoints,
+        EntityCheckpoint::solver,
+        Restored::new,
+        (ctx, checkpointed, state) ->
+            new SolverEntity(ctx, settings, jointSettings, entityId, state, checkpointed));
   }
 
   @Override

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of the solvers, built once from the {@code fpk.solver} config section
- * (reference.conf documents every key).
+ * Settings of the solvers, built once from the {@code fpk.solver} config section (reference.conf
+ * documents every key).
  *
  * @param cells finite-volume cells per entry, >= 8
  * @param scheme implicit time scheme
@@ -20,15 +20,20 @@ import java.util.Locale;
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
  */
-public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons,
-    OutputSettings outputs, CurveSettings curves) {
+public record SolverSettings(
+    int cells,
+    TimeScheme scheme,
+    int substepsPerStep,
+    List<Integer> forecastHorizons,
+    OutputSettings outputs,
+    CurveSettings curves) {
 
   /**
-   * The per-entry curves a step can publish: each entry's density and histogram on its grid
-   * ({@code DensityUpdate}, 3 x cells doubles per entry) and its drift and diffusion fields
-   * ({@code DriftDiffusionEstimate}). They cost far more bytes than the per-entry figures
-   * ({@code AlignmentUpdate}, published every step), and readers keep only the latest, so they go out
-   * once per window of {@code everySteps} optimiser steps, for at most {@code maxEntries} entries of a
+   * The per-entry curves a step can publish: each entry's density and histogram on its grid ({@code
+   * DensityUpdate}, 3 x cells doubles per entry) and its drift and diffusion fields ({@code
+   * DriftDiffusionEstimate}). They cost far more bytes than the per-entry figures ({@code
+   * AlignmentUpdate}, published every step), and readers keep only the latest, so they go out once
+   * per window of {@code everySteps} optimiser steps, for at most {@code maxEntries} entries of a
    * layer (every {@code ceil(entries / maxEntries)}-th flat index from 0).
    *
    * @param everySteps at most one publication per window of this many optimiser steps, >= 1
@@ -36,6 +41,7 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
    */
   public record CurveSettings(int everySteps, int maxEntries) {
     public static final CurveSettings DEFAULTS = new CurveSettings(10, 256);
+
     /** Every step, every entry: what replays of short runs and the experiment read. */
     public static final CurveSettings ALL = new CurveSettings(1, Integer.MAX_VALUE);
 
@@ -44,12 +50,17 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
       atLeast("curves.max-entries", maxEntries, 1);
     }
 
-    /** Whether a step publishes its curves: the first step, and the first step of each later window. */
+    /**
+     * Whether a step publishes its curves: the first step, and the first step of each later window.
+     */
     public boolean due(long step, long previousStep) {
-      return previousStep < 0 || Math.floorDiv(step, everySteps) > Math.floorDiv(previousStep, everySteps);
+      return previousStep < 0
+          || Math.floorDiv(step, everySteps) > Math.floorDiv(previousStep, everySteps);
     }
 
-    /** Distance between the flat entry indices published, for a layer of {@code entries} entries. */
+    /**
+     * Distance between the flat entry indices published, for a layer of {@code entries} entries.
+     */
     public int stride(int entries) {
       return Math.max(1, (int) ((entries + (long) maxEntries - 1) / maxEntries));
     }
@@ -62,8 +73,8 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
    *     replicas x probes x entries), >= 0; 0 = never
    * @param everySteps at most one comparison per window of this many optimiser steps, >= 1
    * @param projections random directions of the sliced Wasserstein-1, >= 1
-   * @param maxPoints points per cloud the energy distance uses (it costs the square of the
-   *     points), an evenly spaced subset beyond, >= 2
+   * @param maxPoints points per cloud the energy distance uses (it costs the square of the points),
+   *     an evenly spaced subset beyond, >= 2
    */
   public record OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
     public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 32, 1024);
@@ -82,8 +93,15 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
   }
 
   /** Forecasts at these horizons, default output comparison, every curve every step. */
-  public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
-    this(cells, scheme, substepsPerStep, forecastHorizons, OutputSettings.DEFAULTS, CurveSettings.ALL);
+  public SolverSettings(
+      int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
+    this(
+        cells,
+        scheme,
+        substepsPerStep,
+        forecastHorizons,
+        OutputSettings.DEFAULTS,
+        CurveSettings.ALL);
   }
 
   public SolverSettings {
@@ -91,9 +109,12 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
     atLeast("substeps-per-step", substepsPerStep, 1);
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
-      if (forecastHorizons.get(i) < 1 || (i > 0 && forecastHorizons.get(i) <= forecastHorizons.get(i - 1))) {
-        throw new IllegalArgumentException("fpk.solver.forecast-horizons-steps = " + forecastHorizons
-            + ": must be ascending, distinct and >= 1");
+      if (forecastHorizons.get(i) < 1
+          || (i > 0 && forecastHorizons.get(i) <= forecastHorizons.get(i - 1))) {
+        throw new IllegalArgumentException(
+            "fpk.solver.forecast-horizons-steps = "
+                + forecastHorizons
+                + ": must be ascending, distinct and >= 1");
       }
     }
   }
@@ -101,21 +122,33 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
   public static SolverSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.solver");
     String scheme = c.getString("scheme").toLowerCase(Locale.ROOT);
-    TimeScheme parsed = java.util.Arrays.stream(TimeScheme.values()).filter(t -> schemeName(t).equals(scheme))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException(
-            "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
+    TimeScheme parsed =
+        java.util.Arrays.stream(TimeScheme.values())
+            .filter(t -> schemeName(t).equals(scheme))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "fpk.solver.scheme = " + scheme + ": must be tr-bdf2 or backward-euler"));
     Config o = c.getConfig("outputs");
     Config curves = c.getConfig("curves");
-    return new SolverSettings(c.getInt("cells"), parsed, c.getInt("substeps-per-step"), horizons(c),
-        new OutputSettings(o.getInt("max-entries"), o.getInt("every-steps"), o.getInt("projections"),
+    return new SolverSettings(
+        c.getInt("cells"),
+        parsed,
+        c.getInt("substeps-per-step"),
+        horizons(c),
+        new OutputSettings(
+            o.getInt("max-entries"),
+            o.getInt("every-steps"),
+            o.getInt("projections"),
             o.getInt("max-points")),
         new CurveSettings(curves.getInt("every-steps"), curves.getInt("max-entries")));
   }
 
   /**
    * {@code forecast-horizons-steps}, a list or a comma-separated string (from an environment
-   * variable); the retired single {@code forecast-horizon-steps}, where still set, wins
-   * ({@code k} = [k], 0 = none).
+   * variable); the retired single {@code forecast-horizon-steps}, where still set, wins ({@code k}
+   * = [k], 0 = none).
    */
   private static List<Integer> horizons(Config c) {
     if (c.hasPath("forecast-horizon-steps")) {
@@ -135,8 +168,13 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
         try {
           out.add(Integer.parseInt(part));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("fpk.solver." + key + " = " + v.unwrapped()
-              + ": must be a list of steps, e.g. [10, 50, 200] or \"10,50,200\"", e);
+          throw new IllegalArgumentException(
+              "fpk.solver."
+                  + key
+                  + " = "
+                  + v.unwrapped()
+                  + ": must be a list of steps, e.g. [10, 50, 200] or \"10,50,200\"",
+              e);
         }
       }
     }
@@ -150,7 +188,8 @@ public record SolverSettings(int cells, TimeScheme scheme, int substepsPerStep, 
 
   private static void atLeast(String key, int value, int min) {
     if (value < min) {
-      throw new IllegalArgumentException("fpk.solver." + key + " = " + value + ": must be >= " + min);
+      throw new IllegalArgumentException(
+          "fpk.solver." + key + " = " + value + ": must be >= " + min);
     }
   }
 }

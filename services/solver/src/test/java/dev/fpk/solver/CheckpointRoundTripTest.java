@@ -59,8 +59,10 @@ class CheckpointRoundTripTest {
         solver.writeTo(out);
       }
       Chain c = new Chain(est);
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-        c.assembler = StepAssembler.readFrom(in, EST.replicaTimeoutMillis(), EST.maxPendingSteps(), 0);
+      try (DataInputStream in =
+          new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        c.assembler =
+            StepAssembler.readFrom(in, EST.replicaTimeoutMillis(), EST.maxPendingSteps(), 0);
         c.estimator = EnsembleEstimator.readFrom(in, est);
         c.solver = EnsembleSolver.readFrom(in, SOL);
       }
@@ -82,7 +84,8 @@ class CheckpointRoundTripTest {
     List<WeightSnapshot> stream = ou(80);
     Chain uninterrupted = new Chain(est);
     Chain interrupted = new Chain(est);
-    int cut = stream.size() / 2 + REPLICAS / 3; // in the middle of a step: some of its snapshots pending
+    int cut =
+        stream.size() / 2 + REPLICAS / 3; // in the middle of a step: some of its snapshots pending
     List<EnsembleSolver.Output> expected = new ArrayList<>();
     List<EnsembleSolver.Output> actual = new ArrayList<>();
     for (int i = 0; i < stream.size(); i++) {
@@ -93,19 +96,29 @@ class CheckpointRoundTripTest {
       actual.addAll(interrupted.offer(stream.get(i)));
     }
     assertEquals(80 + 1, expected.size());
-    assertTrue(expected.get(80).alignment().getOutputsCount() == 1, "outputs compared at every step");
+    assertTrue(
+        expected.get(80).alignment().getOutputsCount() == 1, "outputs compared at every step");
     for (int k : SOL.forecastHorizons()) {
-      assertTrue(expected.stream().anyMatch(o -> o.alignment().getEntries(0).getForecastsList().stream()
-          .anyMatch(f -> f.getHorizon() == k)), "forecasts " + k + " steps ahead scored");
+      assertTrue(
+          expected.stream()
+              .anyMatch(
+                  o ->
+                      o.alignment().getEntries(0).getForecastsList().stream()
+                          .anyMatch(f -> f.getHorizon() == k)),
+          "forecasts " + k + " steps ahead scored");
     }
     for (EnsembleSolver.Output o : expected.subList(1, expected.size())) {
       for (var entry : o.alignment().getEntriesList()) {
-        assertTrue(entry.getBootstrapFloorW1() > 0 && entry.getPValue() >= 0 && entry.getPValue() <= 1,
+        assertTrue(
+            entry.getBootstrapFloorW1() > 0 && entry.getPValue() >= 0 && entry.getPValue() <= 1,
             "verdict at step " + o.alignment().getStep() + ": " + entry);
-        entry.getForecastsList().forEach(f -> assertTrue(f.getBootstrapFloorW1() > 0, "forecast floor " + f));
+        entry
+            .getForecastsList()
+            .forEach(f -> assertTrue(f.getBootstrapFloorW1() > 0, "forecast floor " + f));
       }
     }
-    assertEquals(expected, actual, "protobuf equality: every double identical, the verdicts' included");
+    assertEquals(
+        expected, actual, "protobuf equality: every double identical, the verdicts' included");
   }
 
   private static List<WeightSnapshot> ou(int steps) {
@@ -120,9 +133,19 @@ class CheckpointRoundTripTest {
       // replicas out of order within a step, as they arrive from different trainers
       for (int k = 0; k < REPLICAS; k++) {
         int r = (k * 7) % REPLICAS;
-        out.add(WeightSnapshot.newBuilder().setRunId("r").setLayer("w").setReplica(r).setStep(step).setEnsembleSize(REPLICAS)
-            .addShape(1).addShape(2).addValues((float) w[r][0]).addValues((float) w[r][1])
-            .addAllProbeInputs(List.of(1f, 0.5f * r / REPLICAS, 0.2f, 1f)).build());
+        out.add(
+            WeightSnapshot.newBuilder()
+                .setRunId("r")
+                .setLayer("w")
+                .setReplica(r)
+                .setStep(step)
+                .setEnsembleSize(REPLICAS)
+                .addShape(1)
+                .addShape(2)
+                .addValues((float) w[r][0])
+                .addValues((float) w[r][1])
+                .addAllProbeInputs(List.of(1f, 0.5f * r / REPLICAS, 0.2f, 1f))
+                .build());
       }
       for (double[] r : w) {
         r[0] += -0.05 * r[0] + 0.01 * random.nextGaussian();

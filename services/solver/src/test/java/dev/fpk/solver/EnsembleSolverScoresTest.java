@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * The solver's per-entry figures, computed from samples prepared once per entry and step, are the
  * reference definitions on the raw samples: W1, Jensen-Shannon, Hellinger and the moment errors of
  * the published density against the replicas (to 1e-12: the grid is rebuilt from the published
- * edges, which rounds its cell width), the sampling floor, W1 between the replicas at even and
- * at odd positions (exactly), and the verdict, {@link W1Verdict} of the published density with
- * this many replicas (to 1e-9).
+ * edges, which rounds its cell width), the sampling floor, W1 between the replicas at even and at
+ * odd positions (exactly), and the verdict, {@link W1Verdict} of the published density with this
+ * many replicas (to 1e-9).
  */
 class EnsembleSolverScoresTest {
   private static final int REPLICAS = 64;
@@ -34,9 +34,17 @@ class EnsembleSolverScoresTest {
 
   @Test
   void shouldScoreEveryEntryAsTheReferenceDefinitionsDo() {
-    EnsembleEstimator estimator = new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
-    EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, List.of(5),
-        SolverSettings.OutputSettings.DEFAULTS, SolverSettings.CurveSettings.ALL));
+    EnsembleEstimator estimator =
+        new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
+    EnsembleSolver solver =
+        new EnsembleSolver(
+            new SolverSettings(
+                128,
+                TimeScheme.TR_BDF2,
+                1,
+                List.of(5),
+                SolverSettings.OutputSettings.DEFAULTS,
+                SolverSettings.CurveSettings.ALL));
     SplittableRandom random = new SplittableRandom(8);
     double[] w = new double[REPLICAS * ENTRIES];
     for (int i = 0; i < w.length; i++) {
@@ -60,20 +68,30 @@ class EnsembleSolverScoresTest {
         assertEquals(Alignment.wasserstein1(g, theory, samples), a.getW1(), 1e-12 * sd, c);
         assertEquals(Alignment.jensenShannon(g, theory, hist), a.getJs(), 1e-12, c);
         assertEquals(Alignment.hellinger(g, theory, hist), a.getHellinger(), 1e-12, c);
-        assertEquals(Alignment.mean(g, theory) - Alignment.mean(g, hist), a.getMeanError(), 1e-12 * sd, c);
-        assertEquals(Alignment.variance(g, theory) - Alignment.variance(g, hist), a.getVarianceError(), 1e-12 * sd * sd, c);
+        assertEquals(
+            Alignment.mean(g, theory) - Alignment.mean(g, hist), a.getMeanError(), 1e-12 * sd, c);
+        assertEquals(
+            Alignment.variance(g, theory) - Alignment.variance(g, hist),
+            a.getVarianceError(),
+            1e-12 * sd * sd,
+            c);
         assertEquals(floor(samples), a.getSamplingFloorW1(), 0.0, c);
         W1Verdict v = new W1Verdict().set(new CellMasses().set(g, theory), REPLICAS);
         assertEquals(v.floor(), a.getBootstrapFloorW1(), 1e-9 * v.floor(), c);
         assertEquals(v.pValue(a.getW1()), a.getPValue(), 1e-9, c);
         for (HorizonForecast f : a.getForecastsList()) {
-          assertTrue(f.getBootstrapFloorW1() > 0 && f.getBootstrapFloorW1() < 3 * sd, c + " forecast floor " + f);
+          assertTrue(
+              f.getBootstrapFloorW1() > 0 && f.getBootstrapFloorW1() < 3 * sd,
+              c + " forecast floor " + f);
           forecasts++;
         }
         checked++;
       }
       for (int i = 0; i < w.length; i++) {
-        w[i] += -0.03 * (w[i] - 0.1 * (i % ENTRIES)) + 0.004 * random.nextGaussian() + (i % ENTRIES == 4 ? 0.01 : 0);
+        w[i] +=
+            -0.03 * (w[i] - 0.1 * (i % ENTRIES))
+                + 0.004 * random.nextGaussian()
+                + (i % ENTRIES == 4 ? 0.01 : 0);
       }
     }
     assertEquals(30 * ENTRIES, checked);

@@ -11,7 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JointGainTest {
-  private static AlignmentUpdate update(long step, double entryW1, double jointW1, double entrySliced, double jointSliced,
+  private static AlignmentUpdate update(
+      long step,
+      double entryW1,
+      double jointW1,
+      double entrySliced,
+      double jointSliced,
       boolean outputs) {
     AlignmentUpdate.Builder u = AlignmentUpdate.newBuilder().setStep(step);
     JointAlignment.Builder j = JointAlignment.newBuilder();
@@ -21,21 +26,30 @@ class JointGainTest {
     }
     u.setJoint(j);
     if (outputs) {
-      u.addOutputs(OutputComparison.newBuilder().setModel("entrywise").setSlicedW1(entrySliced).setEnergy(2 * entrySliced)
-          .setSlicedW1Floor(0.5));
-      u.addOutputs(OutputComparison.newBuilder().setModel("joint").setSlicedW1(jointSliced).setEnergy(jointSliced)
-          .setSlicedW1Floor(0.5));
+      u.addOutputs(
+          OutputComparison.newBuilder()
+              .setModel("entrywise")
+              .setSlicedW1(entrySliced)
+              .setEnergy(2 * entrySliced)
+              .setSlicedW1Floor(0.5));
+      u.addOutputs(
+          OutputComparison.newBuilder()
+              .setModel("joint")
+              .setSlicedW1(jointSliced)
+              .setEnergy(jointSliced)
+              .setSlicedW1Floor(0.5));
     }
     return u.build();
   }
 
   @Test
   void shouldAverageTheRatiosOverTheStepsFromTheGivenOneOn() {
-    List<AlignmentUpdate> updates = List.of(
-        update(0, 1, 100, 1, 100, true), // the transient: left out
-        update(10, 1, 0.5, 2, 1, true),
-        update(20, 3, 1.5, 2, 1, false), // no output comparison: counts for the marginals only
-        update(30, 1, 0.5, 2, 1, true));
+    List<AlignmentUpdate> updates =
+        List.of(
+            update(0, 1, 100, 1, 100, true), // the transient: left out
+            update(10, 1, 0.5, 2, 1, true),
+            update(20, 3, 1.5, 2, 1, false), // no output comparison: counts for the marginals only
+            update(30, 1, 0.5, 2, 1, true));
     JointGain g = JointGain.of(updates, 10);
     assertEquals(3, g.steps());
     assertEquals(2, g.outputSteps());

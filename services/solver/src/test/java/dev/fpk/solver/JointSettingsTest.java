@@ -12,18 +12,32 @@ class JointSettingsTest {
   void shouldReadTheReferenceDefaultsWithTheEstimatorsHalfLife() {
     JointSettings s = JointSettings.fromConfig(ConfigFactory.load());
     assertEquals(new JointSettings(true, 4096, 1000, true), s);
-    JointSettings inf = JointSettings.fromConfig(ConfigFactory.parseString("fpk.estimator.half-life-steps = inf")
-        .withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve());
-    assertEquals(Double.POSITIVE_INFINITY, inf.halfLifeSteps(), "follows fpk.estimator.half-life-steps");
+    JointSettings inf =
+        JointSettings.fromConfig(
+            ConfigFactory.parseString("fpk.estimator.half-life-steps = inf")
+                .withFallback(ConfigFactory.defaultReferenceUnresolved())
+                .resolve());
+    assertEquals(
+        Double.POSITIVE_INFINITY, inf.halfLifeSteps(), "follows fpk.estimator.half-life-steps");
   }
 
   @Test
   void shouldNameTheKeyAndValueOfABadSetting() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JointSettings.fromConfig(
-        ConfigFactory.parseString("fpk.solver.joint.half-life-steps = soon").withFallback(ConfigFactory.load())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JointSettings.fromConfig(
+                    ConfigFactory.parseString("fpk.solver.joint.half-life-steps = soon")
+                        .withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("fpk.solver.joint.half-life-steps = soon"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> JointSettings.fromConfig(
-        ConfigFactory.parseString("fpk.solver.joint.particles = 3").withFallback(ConfigFactory.load())));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JointSettings.fromConfig(
+                    ConfigFactory.parseString("fpk.solver.joint.particles = 3")
+                        .withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("fpk.solver.joint.particles = 3"), e.getMessage());
   }
 }

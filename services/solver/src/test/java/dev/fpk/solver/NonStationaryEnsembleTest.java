@@ -18,8 +18,8 @@ import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,19 +33,22 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Four entries of one layer, R = 256 replicas, 1,200 steps, D = 2e-5 per step throughout, each
  * simulated by Euler-Maruyama with 20 substeps per step of the true fields {@code mu(w, t)}:
+ *
  * <ol>
  *   <li>an attractor that moves: {@code mu = -0.02 (w - 0.1 sin(2 pi t / 600))};
- *   <li>a stiffness that switches from fast to slow: {@code mu = -k w}, k = 0.1 until step 400, then 0.01;
- *   <li>a double well that appears: {@code mu = -U'(w, t)}, U from {@code 0.01 w^2} to
- *       {@code 3D ((w / 0.06)^2 - 1)^2} linearly over steps 300-600;
+ *   <li>a stiffness that switches from fast to slow: {@code mu = -k w}, k = 0.1 until step 400,
+ *       then 0.01;
+ *   <li>a double well that appears: {@code mu = -U'(w, t)}, U from {@code 0.01 w^2} to {@code 3D
+ *       ((w / 0.06)^2 - 1)^2} linearly over steps 300-600;
  *   <li>a repulsive linear drift that spreads the replicas: {@code mu = 0.001 w} (sd 0.02 to 0.45).
  * </ol>
+ *
  * The exact marginal is a fine reference solve of the Fokker-Planck equation with the true fields
  * ({@link FokkerPlanck1D}, 3 to 14 times the solver's resolution, 5 substeps per step with the
- * fields at each substep's midpoint), started from the solver's own starting density (the
- * replicas' kernel density estimate at step 0) remapped onto the fine grid: the two differ only by
- * what the estimated fields and the solver's grid do. The floor is the mean W1 between 256 draws of
- * the exact marginal and itself (200 draws).
+ * fields at each substep's midpoint), started from the solver's own starting density (the replicas'
+ * kernel density estimate at step 0) remapped onto the fine grid: the two differ only by what the
+ * estimated fields and the solver's grid do. The floor is the mean W1 between 256 draws of the
+ * exact marginal and itself (200 draws).
  */
 class NonStationaryEnsembleTest {
   private static final int REPLICAS = 256;
@@ -53,7 +56,10 @@ class NonStationaryEnsembleTest {
   private static final int SUBSTEPS = 20;
   private static final double D = 2e-5;
   private static final int KINDS = 4;
-  private static final String[] NAMES = {"moving attractor", "stiffness switch", "double well appears", "repulsive spread"};
+  private static final String[] NAMES = {
+    "moving attractor", "stiffness switch", "double well appears", "repulsive spread"
+  };
+
   /** Replica values at every step, [step][replica * KINDS + kind]. */
   private static float[][] values;
 
@@ -91,19 +97,24 @@ class NonStationaryEnsembleTest {
         return -0.02 * (w - 0.1 * Math.sin(2 * Math.PI * t / 600));
       case 1:
         return -(t < 400 ? 0.1 : 0.01) * w;
-      case 2: {
-        double lambda = Math.min(1, Math.max(0, (t - 300) / 300));
-        double s = 0.06;
-        double wellForce = -3 * D * 4 * w * (w * w / (s * s) - 1) / (s * s);
-        return (1 - lambda) * -0.02 * w + lambda * wellForce;
-      }
+      case 2:
+        {
+          double lambda = Math.min(1, Math.max(0, (t - 300) / 300));
+          double s = 0.06;
+          double wellForce = -3 * D * 4 * w * (w * w / (s * s) - 1) / (s * s);
+          return (1 - lambda) * -0.02 * w + lambda * wellForce;
+        }
       default:
         return 0.001 * w;
     }
   }
 
-  /** Each kind's exact marginal at the last step and its floor (the same start for every memory setting). */
+  /**
+   * Each kind's exact marginal at the last step and its floor (the same start for every memory
+   * setting).
+   */
   private static final Reference[] REFERENCES = new Reference[KINDS];
+
   private static final Map<HalfLife, double[]> RATIOS = new HashMap<>();
 
   /** Each kind's W1 / floor at the last step with this memory (computed once per memory). */
@@ -111,17 +122,30 @@ class NonStationaryEnsembleTest {
     return RATIOS.computeIfAbsent(memory, m -> run(m, label));
   }
 
-  /** Runs the estimator and solver over the whole stream; returns each kind's W1 / floor at the last step. */
+  /**
+   * Runs the estimator and solver over the whole stream; returns each kind's W1 / floor at the last
+   * step.
+   */
   private static double[] run(HalfLife memory, String label) {
-    EnsembleEstimator estimator = new EnsembleEstimator(new EstimatorSettings(32, memory, 20, 30_000, 16));
+    EnsembleEstimator estimator =
+        new EnsembleEstimator(new EstimatorSettings(32, memory, 20, 30_000, 16));
     EnsembleSolver solver = new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1));
     DensityUpdate first = null;
     EnsembleSolver.Output out = null;
     int[] trendSteps = new int[KINDS];
     double[] halfLives = new double[KINDS];
     for (int t = 0; t <= STEPS; t++) {
-      EnsembleStep step = new EnsembleStep("run", "layer", t, new int[] {1, KINDS},
-          IntStream.range(0, REPLICAS).toArray(), values[t], 0.01, 32, 0);
+      EnsembleStep step =
+          new EnsembleStep(
+              "run",
+              "layer",
+              t,
+              new int[] {1, KINDS},
+              IntStream.range(0, REPLICAS).toArray(),
+              values[t],
+              0.01,
+              32,
+              0);
       StepEstimate current = new StepEstimate(step, estimator.update(step));
       out = solver.advance(current);
       if (t == 0) {
@@ -144,15 +168,25 @@ class NonStationaryEnsembleTest {
       double w1 = w1(edges(end), values(end), exact.grid, exact.density);
       double floor = exact.floor;
       ratio[k] = w1 / floor;
-      System.out.printf(Locale.ROOT, "%s, %s: W1 %.4f, floor %.4f, ratio %.2f (time term in %d of %d steps,"
-              + " geometric mean half-life %.0f steps)%n", label, NAMES[k], w1, floor, ratio[k], trendSteps[k],
-          STEPS + 1, Math.exp(halfLives[k]));
+      System.out.printf(
+          Locale.ROOT,
+          "%s, %s: W1 %.4f, floor %.4f, ratio %.2f (time term in %d of %d steps,"
+              + " geometric mean half-life %.0f steps)%n",
+          label,
+          NAMES[k],
+          w1,
+          floor,
+          ratio[k],
+          trendSteps[k],
+          STEPS + 1,
+          Math.exp(halfLives[k]));
     }
     return ratio;
   }
 
   @Test
-  void shouldKeepTheNeverResetDensityWithinOneAndAHalfSamplingFloorsOfTheExactMarginalForEveryKind() {
+  void
+      shouldKeepTheNeverResetDensityWithinOneAndAHalfSamplingFloorsOfTheExactMarginalForEveryKind() {
     double[] adaptive = ratios(HalfLife.ADAPTIVE, "adaptive");
     for (int k = 0; k < KINDS; k++) {
       assertTrue(adaptive[k] <= 1.5, NAMES[k] + ": W1 / floor " + adaptive[k]);
@@ -170,8 +204,14 @@ class NonStationaryEnsembleTest {
     double worstAdaptive = Arrays.stream(adaptive).max().orElseThrow();
     double worstLong = Arrays.stream(longMemory).max().orElseThrow();
     double worstShort = Arrays.stream(shortMemory).max().orElseThrow();
-    assertTrue(worstAdaptive < Math.min(worstLong, worstShort),
-        "worst kind: adaptive " + worstAdaptive + ", fixed 1000 " + worstLong + ", fixed 25 " + worstShort);
+    assertTrue(
+        worstAdaptive < Math.min(worstLong, worstShort),
+        "worst kind: adaptive "
+            + worstAdaptive
+            + ", fixed 1000 "
+            + worstLong
+            + ", fixed 25 "
+            + worstShort);
   }
 
   /** The exact marginal of kind k at the last step, from the solver's starting density. */
@@ -184,7 +224,9 @@ class NonStationaryEnsembleTest {
       double half = k == 3 ? 3.0 : 0.35;
       int cells = k == 3 ? 1600 : 800;
       grid = Grid1D.of(-half, half, cells);
-      Grid1D from = Grid1D.of(start.getEdges(0), start.getEdges(start.getEdgesCount() - 1), start.getTheoryCount());
+      Grid1D from =
+          Grid1D.of(
+              start.getEdges(0), start.getEdges(start.getEdgesCount() - 1), start.getTheoryCount());
       density = Grid1D.remap(from, values(start), grid);
       FokkerPlanck1D fp = new FokkerPlanck1D(grid, TimeScheme.TR_BDF2);
       double[] mu = new double[cells];
@@ -211,7 +253,9 @@ class NonStationaryEnsembleTest {
       double sum = 0;
       int draws = 200;
       for (int i = 0; i < draws; i++) {
-        sum += Alignment.wasserstein1(grid, density, DensitySampler.sample(grid, density, REPLICAS, random));
+        sum +=
+            Alignment.wasserstein1(
+                grid, density, DensitySampler.sample(grid, density, REPLICAS, random));
       }
       return sum / draws;
     }
@@ -226,9 +270,9 @@ class NonStationaryEnsembleTest {
   }
 
   /**
-   * W1 = integral |F_a - F_b| dw between a density given as cell averages on {@code edgesA} and one on
-   * {@code b}; both CDFs are piecewise linear, so the integral is exact on the union of the edges
-   * (crossings inside an interval included).
+   * W1 = integral |F_a - F_b| dw between a density given as cell averages on {@code edgesA} and one
+   * on {@code b}; both CDFs are piecewise linear, so the integral is exact on the union of the
+   * edges (crossings inside an interval included).
    */
   static double w1(double[] edgesA, double[] a, Grid1D b, double[] pb) {
     double[] edgesB = b.edges();

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The output-distribution comparison against ensembles whose law is known: a 2x3 matrix whose
- * entries are independent Gaussians (mean MEAN[e], sd SD), probe inputs uniform in [0, 1] (like the activations of a ReLU layer).
+ * entries are independent Gaussians (mean MEAN[e], sd SD), probe inputs uniform in [0, 1] (like the
+ * activations of a ReLU layer).
  */
 class OutputComparerTest {
   private static final int REPLICAS = 64;
@@ -22,7 +23,8 @@ class OutputComparerTest {
   private static final int[] SHAPE = {2, 3};
   private static final double[] MEAN = {0.5, -0.3, 0.1, 0.8, -0.6, 0.2};
   private static final double SD = 0.1;
-  private static final SolverSettings.OutputSettings SETTINGS = new SolverSettings.OutputSettings(4096, 1, 64, 512);
+  private static final SolverSettings.OutputSettings SETTINGS =
+      new SolverSettings.OutputSettings(4096, 1, 64, 512);
 
   @Test
   void shouldScoreATheoryEqualInLawToTheReplicasNoHigherThanItsSamplingFloor() {
@@ -32,14 +34,17 @@ class OutputComparerTest {
     double energy = 0;
     double energyFloor = 0;
     for (long step = 0; step < 10; step++) {
-      OutputComparison c = comparer.compare("entrywise", ensemble(step), OutputComparerTest::gaussianTheory);
+      OutputComparison c =
+          comparer.compare("entrywise", ensemble(step), OutputComparerTest::gaussianTheory);
       sliced += c.getSlicedW1();
       slicedFloor += c.getSlicedW1Floor();
       energy += c.getEnergy();
       energyFloor += c.getEnergyFloor();
     }
-    System.out.printf("theory = law of the replicas, mean over 10 steps: sliced W1 %.4f (floor %.4f), energy %.4f "
-        + "(floor %.4f)%n", sliced / 10, slicedFloor / 10, energy / 10, energyFloor / 10);
+    System.out.printf(
+        "theory = law of the replicas, mean over 10 steps: sliced W1 %.4f (floor %.4f), energy %.4f "
+            + "(floor %.4f)%n",
+        sliced / 10, slicedFloor / 10, energy / 10, energyFloor / 10);
     // two clouds of R replicas each against two of R/2: sampling alone makes the first smaller
     assertTrue(sliced < slicedFloor, "sliced W1 " + sliced / 10 + " vs floor " + slicedFloor / 10);
     assertTrue(energy < energyFloor, "energy " + energy / 10 + " vs floor " + energyFloor / 10);
@@ -47,16 +52,22 @@ class OutputComparerTest {
 
   @Test
   void shouldScoreATheoryShiftedByTwoStandardDeviationsWellAboveTheFloor() {
-    OutputComparison c = new OutputComparer(SETTINGS).compare("entrywise", ensemble(3), (n, random) -> {
-      double[][] w = gaussianTheory(n, random);
-      for (double[] m : w) {
-        for (int e = 0; e < m.length; e++) {
-          m[e] += 2 * SD;
-        }
-      }
-      return w;
-    });
-    System.out.printf("theory shifted by 2 sd: sliced W1 %.4f (floor %.4f), energy %.4f (floor %.4f)%n",
+    OutputComparison c =
+        new OutputComparer(SETTINGS)
+            .compare(
+                "entrywise",
+                ensemble(3),
+                (n, random) -> {
+                  double[][] w = gaussianTheory(n, random);
+                  for (double[] m : w) {
+                    for (int e = 0; e < m.length; e++) {
+                      m[e] += 2 * SD;
+                    }
+                  }
+                  return w;
+                });
+    System.out.printf(
+        "theory shifted by 2 sd: sliced W1 %.4f (floor %.4f), energy %.4f (floor %.4f)%n",
         c.getSlicedW1(), c.getSlicedW1Floor(), c.getEnergy(), c.getEnergyFloor());
     assertTrue(c.getSlicedW1() > 3 * c.getSlicedW1Floor(), c.toString());
     assertTrue(c.getEnergy() > 3 * c.getEnergyFloor(), c.toString());
@@ -68,16 +79,35 @@ class OutputComparerTest {
   @Test
   void shouldGiveIdenticalFiguresForTheSameStepAndOthersForAnother() {
     OutputComparer comparer = new OutputComparer(SETTINGS);
-    OutputComparison first = comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory);
-    assertEquals(first, comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory),
+    OutputComparison first =
+        comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory);
+    assertEquals(
+        first,
+        comparer.compare("entrywise", ensemble(7), OutputComparerTest::gaussianTheory),
         "a replay of a step draws the same matrices and directions");
     EnsembleStep s = ensemble(7);
-    EnsembleStep otherRun = new EnsembleStep("another-run", s.layer(), s.step(), s.shape(), s.replicas(), s.values(),
-        s.learningRate(), s.batchSize(), s.sourceTimeMillis(), s.probeInputs());
-    assertEquals(first, comparer.compare("entrywise", otherRun, OutputComparerTest::gaussianTheory),
+    EnsembleStep otherRun =
+        new EnsembleStep(
+            "another-run",
+            s.layer(),
+            s.step(),
+            s.shape(),
+            s.replicas(),
+            s.values(),
+            s.learningRate(),
+            s.batchSize(),
+            s.sourceTimeMillis(),
+            s.probeInputs());
+    assertEquals(
+        first,
+        comparer.compare("entrywise", otherRun, OutputComparerTest::gaussianTheory),
         "the same data under another run id: the same draws (common random numbers)");
-    assertNotEquals(first.getSlicedW1(), comparer.compare("entrywise", ensemble(8), OutputComparerTest::gaussianTheory)
-        .getSlicedW1(), "another step, other draws");
+    assertNotEquals(
+        first.getSlicedW1(),
+        comparer
+            .compare("entrywise", ensemble(8), OutputComparerTest::gaussianTheory)
+            .getSlicedW1(),
+        "another step, other draws");
   }
 
   @Test
@@ -88,12 +118,16 @@ class OutputComparerTest {
     assertTrue(every5.due(ensemble(5), 4), "next window");
     assertTrue(every5.due(ensemble(12), 5), "a gap spanning a window");
     EnsembleStep s = ensemble(3);
-    EnsembleStep noProbes = new EnsembleStep(s.runId(), s.layer(), s.step(), s.shape(), s.replicas(), s.values(),
-        0.01, 32, 0);
+    EnsembleStep noProbes =
+        new EnsembleStep(
+            s.runId(), s.layer(), s.step(), s.shape(), s.replicas(), s.values(), 0.01, 32, 0);
     assertFalse(every5.due(noProbes, -1), "no probe inputs");
-    assertFalse(new OutputComparer(new SolverSettings.OutputSettings(5, 1, 8, 64)).due(s, -1), "6 entries > 5");
-    EnsembleStep single = new EnsembleStep("run", "l", 3, SHAPE, new int[] {0}, new float[6], 0.01, 32, 0,
-        new float[3 * PROBES]);
+    assertFalse(
+        new OutputComparer(new SolverSettings.OutputSettings(5, 1, 8, 64)).due(s, -1),
+        "6 entries > 5");
+    EnsembleStep single =
+        new EnsembleStep(
+            "run", "l", 3, SHAPE, new int[] {0}, new float[6], 0.01, 32, 0, new float[3 * PROBES]);
     assertFalse(every5.due(single, -1), "one replica: pooled mode");
   }
 
@@ -104,21 +138,36 @@ class OutputComparerTest {
     for (long step = 0; step < 6; step++) {
       EnsembleStep s = ensemble(step);
       if (step == 4) { // ties: every replica the same matrix and probes
-        s = new EnsembleStep("run", "bottleneck", step, SHAPE, s.replicas(), copies(s.values(), REPLICAS),
-            0.01, 32, 0, copies(s.probeInputs(), REPLICAS));
+        s =
+            new EnsembleStep(
+                "run",
+                "bottleneck",
+                step,
+                SHAPE,
+                s.replicas(),
+                copies(s.values(), REPLICAS),
+                0.01,
+                32,
+                0,
+                copies(s.probeInputs(), REPLICAS));
       }
       if (step == 5) { // an infinite weight
         float[] v = s.values().clone();
         v[7] = Float.POSITIVE_INFINITY;
-        s = new EnsembleStep("run", "bottleneck", step, SHAPE, s.replicas(), v, 0.01, 32, 0, s.probeInputs());
+        s =
+            new EnsembleStep(
+                "run", "bottleneck", step, SHAPE, s.replicas(), v, 0.01, 32, 0, s.probeInputs());
       }
       OutputComparison reference = reference(s, OutputComparerTest::gaussianTheory);
       assertEquals(reference, comparer.compare("entrywise", s, OutputComparerTest::gaussianTheory));
       OutputComparer.Experiment shared = comparer.experiment(s);
-      assertEquals(reference, other.compare("entrywise", shared, OutputComparerTest::gaussianTheory));
+      assertEquals(
+          reference, other.compare("entrywise", shared, OutputComparerTest::gaussianTheory));
       OutputComparer fewer = new OutputComparer(new SolverSettings.OutputSettings(4096, 1, 7, 100));
-      assertEquals(fewer.compare("entrywise", s, OutputComparerTest::gaussianTheory),
-          fewer.compare("entrywise", shared, OutputComparerTest::gaussianTheory), "other settings: computed anew");
+      assertEquals(
+          fewer.compare("entrywise", s, OutputComparerTest::gaussianTheory),
+          fewer.compare("entrywise", shared, OutputComparerTest::gaussianTheory),
+          "other settings: computed anew");
     }
   }
 
@@ -144,13 +193,21 @@ class OutputComparerTest {
       double[][] y = PointClouds.linearOutputs(new double[][] {w}, SHAPE[0], SHAPE[1], h);
       System.arraycopy(y, 0, experiment, k * PROBES, PROBES);
       System.arraycopy(y, 0, k % 2 == 0 ? even : odd, k / 2 * PROBES, PROBES);
-      System.arraycopy(PointClouds.linearOutputs(new double[][] {drawn[k]}, SHAPE[0], SHAPE[1], h), 0, predicted,
-          k * PROBES, PROBES);
+      System.arraycopy(
+          PointClouds.linearOutputs(new double[][] {drawn[k]}, SHAPE[0], SHAPE[1], h),
+          0,
+          predicted,
+          k * PROBES,
+          PROBES);
     }
     long projectionSeed = new SplittableRandom(seed).split().nextLong();
     int projections = SETTINGS.projections();
-    return OutputComparison.newBuilder().setModel("entrywise").setProbes(PROBES).setTheorySamples(drawn.length)
-        .setSlicedW1(PointClouds.slicedWasserstein1(predicted, experiment, projections, projectionSeed))
+    return OutputComparison.newBuilder()
+        .setModel("entrywise")
+        .setProbes(PROBES)
+        .setTheorySamples(drawn.length)
+        .setSlicedW1(
+            PointClouds.slicedWasserstein1(predicted, experiment, projections, projectionSeed))
         .setEnergy(PointClouds.energyDistance(subset(predicted), subset(experiment)))
         .setSlicedW1Floor(PointClouds.slicedWasserstein1(even, odd, projections, projectionSeed))
         .setEnergyFloor(PointClouds.energyDistance(subset(even), subset(odd)))
@@ -190,8 +247,17 @@ class OutputComparerTest {
     for (int i = 0; i < probes.length; i++) {
       probes[i] = (float) random.nextDouble();
     }
-    return new EnsembleStep("run", "bottleneck", step, SHAPE, IntStream.range(0, REPLICAS).toArray(), values, 0.01,
-        32, 0, probes);
+    return new EnsembleStep(
+        "run",
+        "bottleneck",
+        step,
+        SHAPE,
+        IntStream.range(0, REPLICAS).toArray(),
+        values,
+        0.01,
+        32,
+        0,
+        probes);
   }
 
   /** Exact draws from the replicas' law. */

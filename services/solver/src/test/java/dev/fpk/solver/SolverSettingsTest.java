@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 /** The solver's settings as reference.conf and overrides give them. */
 class SolverSettingsTest {
   private static SolverSettings parse(String overrides) {
-    Config c = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+    Config c =
+        ConfigFactory.parseString(overrides)
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
     return SolverSettings.fromConfig(c);
   }
 
@@ -25,8 +28,12 @@ class SolverSettingsTest {
 
   @Test
   void shouldReadSeveralHorizonsAsAListOrACommaSeparatedString() {
-    assertEquals(List.of(10, 50, 200), parse("fpk.solver.forecast-horizons-steps = [10, 50, 200]").forecastHorizons());
-    assertEquals(List.of(10, 50, 200), parse("fpk.solver.forecast-horizons-steps = \"10,50, 200\"").forecastHorizons());
+    assertEquals(
+        List.of(10, 50, 200),
+        parse("fpk.solver.forecast-horizons-steps = [10, 50, 200]").forecastHorizons());
+    assertEquals(
+        List.of(10, 50, 200),
+        parse("fpk.solver.forecast-horizons-steps = \"10,50, 200\"").forecastHorizons());
     assertEquals(List.of(), parse("fpk.solver.forecast-horizons-steps = []").forecastHorizons());
   }
 
@@ -38,14 +45,21 @@ class SolverSettingsTest {
 
   @Test
   void shouldNameTheKeyAndValueOfABadSetting() {
-    IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
-        () -> parse("fpk.solver.forecast-horizons-steps = [50, 10]"));
-    assertTrue(order.getMessage().contains("fpk.solver.forecast-horizons-steps = [50, 10]"), order.getMessage());
-    IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
-        () -> parse("fpk.solver.forecast-horizons-steps = \"10,soon\""));
+    IllegalArgumentException order =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("fpk.solver.forecast-horizons-steps = [50, 10]"));
+    assertTrue(
+        order.getMessage().contains("fpk.solver.forecast-horizons-steps = [50, 10]"),
+        order.getMessage());
+    IllegalArgumentException text =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("fpk.solver.forecast-horizons-steps = \"10,soon\""));
     assertTrue(text.getMessage().contains("10,soon"), text.getMessage());
-    IllegalArgumentException every = assertThrows(IllegalArgumentException.class,
-        () -> parse("fpk.solver.outputs.every-steps = 0"));
+    IllegalArgumentException every =
+        assertThrows(
+            IllegalArgumentException.class, () -> parse("fpk.solver.outputs.every-steps = 0"));
     assertEquals("fpk.solver.outputs.every-steps = 0: must be >= 1", every.getMessage());
   }
 }

@@ -38,7 +38,8 @@ class SpectralViewTest {
       for (int r = 0; r < replicas; r++) {
         ids[r] = r;
       }
-      return new EnsembleStep("run", "enc", step, new int[] {ROWS, COLS}, ids, values.clone(), 0.05, 32, 1000 + step);
+      return new EnsembleStep(
+          "run", "enc", step, new int[] {ROWS, COLS}, ids, values.clone(), 0.05, 32, 1000 + step);
     }
   }
 
@@ -84,13 +85,15 @@ class SpectralViewTest {
 
   @Test
   void shouldCallASingleRunPooled() {
-    assertEquals("pooled", new SpectralView(1).observe(new Walk(1).step(0)).orElseThrow().getMode());
+    assertEquals(
+        "pooled", new SpectralView(1).observe(new Walk(1).step(0)).orElseThrow().getMode());
   }
 
   @Test
   void shouldIgnoreBiasesAndStepsThatDoNotAdvance() {
     SpectralView view = new SpectralView(1);
-    EnsembleStep bias = new EnsembleStep("run", "b", 0, new int[] {8}, new int[] {0}, new float[8], 0.1, 1, 0);
+    EnsembleStep bias =
+        new EnsembleStep("run", "b", 0, new int[] {8}, new int[] {0}, new float[8], 0.1, 1, 0);
     assertTrue(view.observe(bias).isEmpty());
     Walk walk = new Walk(1);
     assertTrue(view.observe(walk.step(1)).isPresent());
@@ -105,7 +108,8 @@ class SpectralViewTest {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) rnd.nextGaussian();
     }
-    EnsembleStep conv = new EnsembleStep("run", "conv", 0, new int[] {6, 2, 3, 3}, new int[] {0}, w, 0.1, 1, 0);
+    EnsembleStep conv =
+        new EnsembleStep("run", "conv", 0, new int[] {6, 2, 3, 3}, new int[] {0}, w, 0.1, 1, 0);
     SpectrumUpdate u = new SpectralView(1).observe(conv).orElseThrow();
     assertEquals(List.of(6, 18), u.getShapeList());
     assertEquals(6, u.getEigenvalueCount());
@@ -120,7 +124,8 @@ class SpectralViewTest {
 
   @Test
   void shouldRejectAWindowBelowOneStep() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SpectralView(0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new SpectralView(0));
     assertTrue(e.getMessage().contains("every-steps"), e.getMessage());
   }
 }

@@ -22,19 +22,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads an entity's latest checkpoint from the compacted checkpoint topic: the one partition its
- * key maps to, from the beginning to the end offset at the time of the read, keeping the last
- * value under its key (a tombstone clears it). Runs on the given executor (blocking Kafka calls).
+ * key maps to, from the beginning to the end offset at the time of the read, keeping the last value
+ * under its key (a tombstone clears it). Runs on the given executor (blocking Kafka calls).
  * Entities that start together (a shard moving, a node restarting) share one read of their
- * partition: loads asked for before a read of that partition begins are all answered by it, so
- * no load is answered from a read older than itself.
+ * partition: loads asked for before a read of that partition begins are all answered by it, so no
+ * load is answered from a read older than itself.
  */
 public final class KafkaCheckpointLoader implements CheckpointLoader {
   private final Properties client;
   private final String group;
   private final int partitions;
   private final Executor blocking;
+
   /** Loads waiting for the next read of their partition, by partition; guarded by itself. */
-  private final Map<Integer, Map<String, CompletableFuture<Optional<EntityCheckpoint>>>> waiting = new HashMap<>();
+  private final Map<Integer, Map<String, CompletableFuture<Optional<EntityCheckpoint>>>> waiting =
+      new HashMap<>();
 
   /**
    * @param client Kafka client properties: bootstrap servers and any security settings
@@ -72,7 +74,9 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
     }
     try {
       Map<String, byte[]> latest = readPartition(partition, loads.keySet());
-      loads.forEach((key, load) -> load.complete(Optional.ofNullable(latest.get(key)).map(EntityCheckpoint::decode)));
+      loads.forEach(
+          (key, load) ->
+              load.complete(Optional.ofNullable(latest.get(key)).map(EntityCheckpoint::decode)));
     } catch (RuntimeException e) {
       loads.values().forEach(load -> load.completeExceptionally(e));
     }
@@ -84,7 +88,8 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 << 20));
     Map<String, byte[]> latest = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp)).get(tp);

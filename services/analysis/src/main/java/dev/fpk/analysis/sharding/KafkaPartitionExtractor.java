@@ -6,11 +6,12 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 
 /**
- * Shard id = the Kafka partition of the entity id used as a record key, computed as Kafka's
- * default partitioner does ({@code toPositive(murmur2(key)) % partitions}). Entities of one
- * partition thus form one shard, which lives where that partition is consumed.
+ * Shard id = the Kafka partition of the entity id used as a record key, computed as Kafka's default
+ * partitioner does ({@code toPositive(murmur2(key)) % partitions}). Entities of one partition thus
+ * form one shard, which lives where that partition is consumed.
  */
-public final class KafkaPartitionExtractor<M> extends ShardingMessageExtractor<ShardingEnvelope<M>, M> {
+public final class KafkaPartitionExtractor<M>
+    extends ShardingMessageExtractor<ShardingEnvelope<M>, M> {
   private final int partitions;
 
   public KafkaPartitionExtractor(int partitions) {

@@ -13,16 +13,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
 import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
@@ -34,11 +34,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * The kafka-to-sharding glue (what {@code pekko-connectors-kafka-cluster-sharding} provides, not
  * served here): shard id = Kafka partition of the entity key ({@link KafkaPartitionExtractor}),
  * shards placed by an {@link ExternalShardAllocationStrategy}, and a consumer rebalance listener
- * that, when this node's consumer is assigned partitions, records this node as the location of
- * the shards with those numbers for every entity type given. So an entity lives where its
- * snapshots are consumed, and asks from the stream stay on the node. The listener hears of an
- * assignment only after the consumer's synchronous callback, where {@link #awaitLocations} holds
- * the first fetch of new partitions until their shards are placed here and have left the old node.
+ * that, when this node's consumer is assigned partitions, records this node as the location of the
+ * shards with those numbers for every entity type given. So an entity lives where its snapshots are
+ * consumed, and asks from the stream stay on the node. The listener hears of an assignment only
+ * after the consumer's synchronous callback, where {@link #awaitLocations} holds the first fetch of
+ * new partitions until their shards are placed here and have left the old node.
  */
 public final class KafkaShardAlignment {
   /** How long the strategy waits for the shard-location store when allocating. */
@@ -47,7 +47,8 @@ public final class KafkaShardAlignment {
   private KafkaShardAlignment() {}
 
   /** The allocation strategy of one entity type, reading the locations the listener writes. */
-  public static ShardCoordinator.ShardAllocationStrategy strategy(ActorSystem<?> system, EntityTypeKey<?> type) {
+  public static ShardCoordinator.ShardAllocationStrategy strategy(
+      ActorSystem<?> system, EntityTypeKey<?> type) {
     return ExternalShardAllocationStrategy.create(system, type.name(), ALLOCATION_TIMEOUT);
   }
 
@@ -56,44 +57,69 @@ public final class KafkaShardAlignment {
    * classic ref): on assignment it moves the shards of the assigned partitions of every type here.
    */
   public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types) {
-    return Behaviors.setup(ctx -> {
-      Address self = Cluster.get(ctx.getSystem()).selfMember().address();
-      ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
-      return Behaviors.receive(ConsumerRebalanceEvent.class)
-          .onMessage(TopicPartitionsAssigned.class, a -> {
-            Set<Integer> partitions = partitions(CollectionConverters.asJava(a.topicPartitions()));
-            Map<String, Address> locations = new HashMap<>();
-            partitions.forEach(p -> locations.put(Integer.toString(p), self));
-            for (EntityTypeKey<?> type : types) {
-              allocation.getClient(type.name()).setShardLocations(locations).whenComplete((done, e) -> {
-                if (e != null) {
-                  ctx.getLog().warn("could not move shards {} of {} to {}: {}", partitions, type.name(), self, e.toString());
-                }
-              });
-            }
-            ctx.getLog().info("partitions {} assigned to {}: shards {} of {} placed here", partitions, self, partitions,
-                types.stream().map(EntityTypeKey::name).toList());
-            return Behaviors.same();
-          })
-          .onMessage(TopicPartitionsRevoked.class, r -> {
-            Set<Integer> partitions = partitions(CollectionConverters.asJava(r.topicPartitions()));
-            ctx.getLog().info("partitions {} revoked from {}", partitions, self);
-            return Behaviors.same();
-          })
-          .build();
-    });
+    return Behaviors.setup(
+        ctx -> {
+          Address self = Cluster.get(ctx.getSystem()).selfMember().address();
+          ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
+          return Behaviors.receive(ConsumerRebalanceEvent.class)
+              .onMessage(
+                  TopicPartitionsAssigned.class,
+                  a -> {
+                    Set<Integer> partitions =
+                        partitions(CollectionConverters.asJava(a.topicPartitions()));
+                    Map<String, Address> locations = new HashMap<>();
+                    partitions.forEach(p -> locations.put(Integer.toString(p), self));
+                    for (EntityTypeKey<?> type : types) {
+                      allocation
+                          .getClient(type.name())
+                          .setShardLocations(locations)
+                          .whenComplete(
+                              (done, e) -> {
+                                if (e != null) {
+                                  ctx.getLog()
+                                      .warn(
+                                          "could not move shards {} of {} to {}: {}",
+                                          partitions,
+                                          type.name(),
+                                          self,
+                                          e.toString());
+                                }
+                              });
+                    }
+                    ctx.getLog()
+                        .info(
+                            "partitions {} assigned to {}: shards {} of {} placed here",
+                            partitions,
+                            self,
+                            partitions,
+                            types.stream().map(EntityTypeKey::name).toList());
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  TopicPartitionsRevoked.class,
+                  r -> {
+                    Set<Integer> partitions =
+                        partitions(CollectionConverters.asJava(r.topicPartitions()));
+                    ctx.getLog().info("partitions {} revoked from {}", partitions, self);
+                    return Behaviors.same();
+                  })
+              .build();
+        });
   }
 
   /**
-   * Places the shards of these partitions here for every type, as the listener does, and blocks
-   * (up to {@code timeout}) until a majority of the cluster's replicas have it, the strategy's
+   * Places the shards of these partitions here for every type, as the listener does, and blocks (up
+   * to {@code timeout}) until a majority of the cluster's replicas have it, the strategy's
    * subscription has heard of it and no other node hosts them any more: so that the first records
    * of newly assigned partitions neither allocate their shards at the old place (from where they
    * would move, entities restarting under the stream) nor reach a shard in hand-off (whose region
    * drops them). For a consumer's synchronous assignment callback (the listener hears of an
    * assignment only after it); returns false on timeout (the stream then copes with moves).
    */
-  public static boolean awaitLocations(ActorSystem<?> system, List<EntityTypeKey<?>> types, Set<Integer> partitions,
+  public static boolean awaitLocations(
+      ActorSystem<?> system,
+      List<EntityTypeKey<?>> types,
+      Set<Integer> partitions,
       Duration timeout) {
     Address self = Cluster.get(system).selfMember().address();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -102,7 +128,10 @@ public final class KafkaShardAlignment {
     try {
       for (EntityTypeKey<?> type : types) {
         var client = ExternalShardAllocation.get(system).getClient(type.name());
-        client.setShardLocations(wanted).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        client
+            .setShardLocations(wanted)
+            .toCompletableFuture()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         while (!placedHere(client, partitions, self)) {
           if (System.nanoTime() > deadline) {
             return false;
@@ -131,37 +160,60 @@ public final class KafkaShardAlignment {
     }
   }
 
-  /** The shards of these partitions some other node's region hosts now (all of them if the query fails). */
-  private static Set<String> hostedElsewhere(ActorSystem<?> system, EntityTypeKey<?> type, Set<Integer> partitions,
-      Address self) throws InterruptedException {
+  /**
+   * The shards of these partitions some other node's region hosts now (all of them if the query
+   * fails).
+   */
+  private static Set<String> hostedElsewhere(
+      ActorSystem<?> system, EntityTypeKey<?> type, Set<Integer> partitions, Address self)
+      throws InterruptedException {
     Set<String> wanted = new TreeSet<>();
     partitions.forEach(p -> wanted.add(Integer.toString(p)));
     try {
-      ShardRegion.ClusterShardingStats stats = AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
-              ClusterSharding.get(system).shardState(),
-              replyTo -> new GetClusterShardingStats(type, Duration.ofSeconds(2), replyTo), Duration.ofSeconds(3),
-              system.scheduler())
-          .toCompletableFuture().get(4, TimeUnit.SECONDS);
+      ShardRegion.ClusterShardingStats stats =
+          AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
+                  ClusterSharding.get(system).shardState(),
+                  replyTo -> new GetClusterShardingStats(type, Duration.ofSeconds(2), replyTo),
+                  Duration.ofSeconds(3),
+                  system.scheduler())
+              .toCompletableFuture()
+              .get(4, TimeUnit.SECONDS);
       Set<String> elsewhere = new TreeSet<>();
-      stats.getRegions().forEach((address, region) -> {
-        if (!address.equals(self)) {
-          region.getStats().keySet().stream().filter(wanted::contains).forEach(elsewhere::add);
-        }
-      });
+      stats
+          .getRegions()
+          .forEach(
+              (address, region) -> {
+                if (!address.equals(self)) {
+                  region.getStats().keySet().stream()
+                      .filter(wanted::contains)
+                      .forEach(elsewhere::add);
+                }
+              });
       return elsewhere;
     } catch (ExecutionException | TimeoutException e) {
       return wanted;
     }
   }
 
-  /** Whether a majority read places every shard here (false also when the read fails: a member joining or leaving). */
-  private static boolean placedHere(ExternalShardAllocationClient client, Set<Integer> partitions, Address self)
+  /**
+   * Whether a majority read places every shard here (false also when the read fails: a member
+   * joining or leaving).
+   */
+  private static boolean placedHere(
+      ExternalShardAllocationClient client, Set<Integer> partitions, Address self)
       throws InterruptedException {
     try {
-      Map<String, ExternalShardAllocationStrategy.ShardLocation> locations = client.getShardLocations()
-          .toCompletableFuture().get(2, TimeUnit.SECONDS).getShardLocations();
-      return partitions.stream().allMatch(p -> locations.containsKey(Integer.toString(p))
-          && self.equals(locations.get(Integer.toString(p)).address()));
+      Map<String, ExternalShardAllocationStrategy.ShardLocation> locations =
+          client
+              .getShardLocations()
+              .toCompletableFuture()
+              .get(2, TimeUnit.SECONDS)
+              .getShardLocations();
+      return partitions.stream()
+          .allMatch(
+              p ->
+                  locations.containsKey(Integer.toString(p))
+                      && self.equals(locations.get(Integer.toString(p)).address()));
     } catch (ExecutionException | TimeoutException e) {
       return false;
     }

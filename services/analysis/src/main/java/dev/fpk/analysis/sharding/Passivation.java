@@ -11,8 +11,8 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Counts the (run, layer) entities cluster sharding passivates on a running node. Which entities
- * go is Pekko's own passivation strategy ({@code pekko.cluster.sharding.passivation}, set in the
+ * Counts the (run, layer) entities cluster sharding passivates on a running node. Which entities go
+ * is Pekko's own passivation strategy ({@code pekko.cluster.sharding.passivation}, set in the
  * analysis' reference.conf: at most {@code active-entity-limit} entities per node, the least
  * recently used passivated first, and any idle for {@code idle-entity.timeout}); a passivated
  * entity's state is in its last checkpoint and comes back from there when its key is fed again.
@@ -31,33 +31,45 @@ public final class Passivation {
 
   /** The counter of one entity type in the registry. */
   public static Counter counter(MeterRegistry registry, String type) {
-    return Counter.builder(METER).baseUnit("entities")
-        .description("(run, layer) entities passivated at the active-entity limit (least recently used) or when idle")
-        .tag("type", type).register(registry);
+    return Counter.builder(METER)
+        .baseUnit("entities")
+        .description(
+            "(run, layer) entities passivated at the active-entity limit (least recently used) or when idle")
+        .tag("type", type)
+        .register(registry);
   }
 
   /**
    * The entity's behaviour with its stops counted: every stop but one after {@code reload} (the
    * stream's request to reload the checkpoint) or during the node's shutdown.
    */
-  public static <T> Behavior<T> counted(Behavior<T> entity, T reload, Class<T> type, Counter counter) {
-    return Behaviors.intercept(() -> new BehaviorInterceptor<T, T>(type) {
-      private boolean reloading;
+  public static <T> Behavior<T> counted(
+      Behavior<T> entity, T reload, Class<T> type, Counter counter) {
+    return Behaviors.intercept(
+        () ->
+            new BehaviorInterceptor<T, T>(type) {
+              private boolean reloading;
 
-      @Override
-      public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
-        reloading |= msg.equals(reload);
-        return target.apply(ctx, msg);
-      }
+              @Override
+              public Behavior<T> aroundReceive(
+                  TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+                reloading |= msg.equals(reload);
+                return target.apply(ctx, msg);
+              }
 
-      @Override
-      public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
-        if (signal instanceof PostStop && !reloading
-            && CoordinatedShutdown.get(ctx.asJava().getSystem()).getShutdownReason().isEmpty()) {
-          counter.increment();
-        }
-        return target.apply(ctx, signal);
-      }
-    }, entity);
+              @Override
+              public Behavior<T> aroundSignal(
+                  TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
+                if (signal instanceof PostStop
+                    && !reloading
+                    && CoordinatedShutdown.get(ctx.asJava().getSystem())
+                        .getShutdownReason()
+                        .isEmpty()) {
+                  counter.increment();
+                }
+                return target.apply(ctx, signal);
+              }
+            },
+        entity);
   }
 }

@@ -45,26 +45,26 @@ import org.apache.pekko.stream.javadsl.Source;
  * This class holds the topology: consumer and producer, barriers, batches, and commits.
  *
  * <p>Both entities are asked (not told), in stream order, so a slow entity back-pressures the
- * consumer instead of filling a mailbox; asks to one entity are issued in record order, which
- * keeps each (run, layer) in order. <b>Batches</b>: while the entities are busy, the elements
- * waiting for them are gathered into a {@link Batch} (at most 512 records, fewer when large:
- * {@link Batch#MAX_VALUES}); a batch asks each entity once for all its records between two
- * barriers (a record never shares an ask with one on the other side of a barrier), so a loaded
- * stream asks once per (run, layer) and batch instead of once per snapshot, and an idle one still
- * passes each record on at once.
+ * consumer instead of filling a mailbox; asks to one entity are issued in record order, which keeps
+ * each (run, layer) in order. <b>Batches</b>: while the entities are busy, the elements waiting for
+ * them are gathered into a {@link Batch} (at most 512 records, fewer when large: {@link
+ * Batch#MAX_VALUES}); a batch asks each entity once for all its records between two barriers (a
+ * record never shares an ask with one on the other side of a barrier), so a loaded stream asks once
+ * per (run, layer) and batch instead of once per snapshot, and an idle one still passes each record
+ * on at once.
  *
- * <p><b>Nothing lost, nothing counted twice.</b> {@link Barriers} puts checkpoint barriers into
- * the stream. A barrier passes the same stages as the records: in the estimator stage it asks
- * each of its entities for its state, in the solver stage it advances the solver through the
- * steps the estimator's timer completed and asks for its state, so both states hold exactly the
- * records before the barrier. They are written to {@link Topics#CHECKPOINTS} ({@link
- * EntityCheckpoint}), and only then are the offsets of those records committed. A restarted (or
- * moved) entity restores its checkpoint and skips records it already holds; the consumer resumes at
- * the committed offsets, which the checkpoints cover. A stream that replaces a failed one meets
- * entities the failed stream fed past their checkpoints: each reloads its checkpoint at the new
- * stream's first ask ({@code previous} = -1), so those records' outputs are produced again.
- * Consumer group = {@code groupId}, one for the combined estimator-solver stream (the stream asks
- * both, so they are consumed together).
+ * <p><b>Nothing lost, nothing counted twice.</b> {@link Barriers} puts checkpoint barriers into the
+ * stream. A barrier passes the same stages as the records: in the estimator stage it asks each of
+ * its entities for its state, in the solver stage it advances the solver through the steps the
+ * estimator's timer completed and asks for its state, so both states hold exactly the records
+ * before the barrier. They are written to {@link Topics#CHECKPOINTS} ({@link EntityCheckpoint}),
+ * and only then are the offsets of those records committed. A restarted (or moved) entity restores
+ * its checkpoint and skips records it already holds; the consumer resumes at the committed offsets,
+ * which the checkpoints cover. A stream that replaces a failed one meets entities the failed stream
+ * fed past their checkpoints: each reloads its checkpoint at the new stream's first ask ({@code
+ * previous} = -1), so those records' outputs are produced again. Consumer group = {@code groupId},
+ * one for the combined estimator-solver stream (the stream asks both, so they are consumed
+ * together).
  *
  * <p>Shards follow the partitions: the consumer's rebalance listener places the shards of the
  * partitions this node is assigned here ({@link KafkaShardAlignment}, {@link Rebalancing}).
@@ -76,91 +76,144 @@ public final class AnalysisStream {
   private final EdgeValidation edge;
   private final EstimatorStage estimators;
   private final SolverStage solvers;
-  /** Records of each partition between the source and the producer, so that a revocation can wait for them. */
+
+  /**
+   * Records of each partition between the source and the producer, so that a revocation can wait
+   * for them.
+   */
   private final InFlightRecords inFlight = new InFlightRecords();
 
-  public AnalysisStream(ActorSystem<?> system, StreamSettings settings, SnapshotValidator validator,
+  public AnalysisStream(
+      ActorSystem<?> system,
+      StreamSettings settings,
+      SnapshotValidator validator,
       PipelineMetrics metrics) {
     this.system = system;
     this.settings = settings;
     ShardedEntities entities = new ShardedEntities(system, settings.askTimeout());
     this.edge = new EdgeValidation(validator, metrics, system.log());
-    this.estimators = new EstimatorStage(entities, entities, edge, metrics, settings.maxCheckpointBytes());
-    this.solvers = new SolverStage(entities, entities, new CheckpointRecords(settings.groupId(), settings.partitions(),
-        settings.maxCheckpointBytes(), metrics, system.log()), metrics);
+    this.estimators =
+        new EstimatorStage(entities, entities, edge, metrics, settings.maxCheckpointBytes());
+    this.solvers =
+        new SolverStage(
+            entities,
+            entities,
+            new CheckpointRecords(
+                settings.groupId(),
+                settings.partitions(),
+                settings.maxCheckpointBytes(),
+                metrics,
+                system.log()),
+            metrics);
   }
 
   /**
    * Thrown (failing the stream) when an entity lost records this stream gave it: it was restarted
-   * from its checkpoint (moved to another node, or passivated) after them. Both entities of the
-   * key have been told to reload their common checkpoint; a new stream from the committed offsets,
+   * from its checkpoint (moved to another node, or passivated) after them. Both entities of the key
+   * have been told to reload their common checkpoint; a new stream from the committed offsets,
    * which the checkpoints cover, gives them the records again.
    */
   public static final class EntityLostRecords extends IllegalStateException {
     EntityLostRecords(String key) {
-      super(key + ": entity restarted under the stream and lost records since its checkpoint; rewinding");
+      super(
+          key
+              + ": entity restarted under the stream and lost records since its checkpoint; rewinding");
     }
   }
 
   /**
-   * Starts consuming; the control drains and stops it (the last barrier is written on the way).
-   * Use an instance for one run: a failed stream is replaced by a new instance.
+   * Starts consuming; the control drains and stops it (the last barrier is written on the way). Use
+   * an instance for one run: a failed stream is replaced by a new instance.
    */
   public Consumer.DrainingControl<Done> run() {
-    ConsumerSettings<String, byte[]> consumer = ConsumerSettings
-        .create(system, new StringDeserializer(), new ByteArrayDeserializer())
-        .withBootstrapServers(settings.bootstrapServers())
-        .withGroupId(settings.groupId())
-        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
-        .withStopTimeout(Duration.ZERO);
-    ProducerSettings<String, byte[]> producer = ProducerSettings
-        .create(system, new StringSerializer(), new ByteArraySerializer())
-        .withBootstrapServers(settings.bootstrapServers());
+    ConsumerSettings<String, byte[]> consumer =
+        ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
+            .withBootstrapServers(settings.bootstrapServers())
+            .withGroupId(settings.groupId())
+            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+            .withStopTimeout(Duration.ZERO);
+    ProducerSettings<String, byte[]> producer =
+        ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
+            .withBootstrapServers(settings.bootstrapServers());
     Map<Integer, Long> revokedAt = new ConcurrentHashMap<>();
-    ActorRef<ConsumerRebalanceEvent> listener = system.systemActorOf(
-        KafkaShardAlignment.rebalanceListener(EntityShards.TYPES),
-        "fpk-rebalance-listener-" + RUNS.incrementAndGet(), Props.empty());
+    ActorRef<ConsumerRebalanceEvent> listener =
+        system.systemActorOf(
+            KafkaShardAlignment.rebalanceListener(EntityShards.TYPES),
+            "fpk-rebalance-listener-" + RUNS.incrementAndGet(),
+            Props.empty());
     long interval = settings.checkpointInterval().toNanos();
-    Consumer.DrainingControl<Done> control = Consumer.committableSource(consumer,
-            Subscriptions.topics(Topics.SNAPSHOTS).withRebalanceListener(Adapter.toClassic(listener))
-                .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt, inFlight)))
-        .map(m -> {
-          inFlight.entered(m.record().partition());
-          return (Element) edge.validate(m);
-        })
-        .merge(Source.tick(settings.checkpointInterval(), settings.checkpointInterval(), (Element) Element.Tick.INSTANCE),
-            true)
-        .statefulMap(() -> new Barriers<CommittableOffset>(interval, settings.keepKeys().toNanos(), System.nanoTime(),
-                p -> revokedAt.getOrDefault(p, Long.MIN_VALUE)),
-            (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
-            barriers -> barriers.finish(System.nanoTime()).map(b -> List.<Element>of(new Element.AtBarrier(b))))
-        .mapConcat(elements -> elements)
-        .batchWeighted(Batch.MAX_VALUES, Batch::weight, Batch::new, Batch::add)
-        .mapAsync(settings.parallelism(), estimators::observe)
-        .mapAsync(settings.parallelism(), solvers::solve)
-        .map(AnalysisStream::envelope)
-        .via(Producer.flexiFlow(producer))
-        .map(results -> written(results.passThrough()))
-        .filter(offsets -> offsets.batchSize() > 0)
-        .toMat(Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
-        .run(system);
-    // a failed stream's records in flight are abandoned: the consumer's revocation on its way out must not
-    // wait for them (it held the group, and so the stream replacing this one, for Rebalancing.LOCATION_WAIT)
-    control.streamCompletion().whenCompleteAsync((done, e) -> inFlight.clear(), system.executionContext());
+    Consumer.DrainingControl<Done> control =
+        Consumer.committableSource(
+                consumer,
+                Subscriptions.topics(Topics.SNAPSHOTS)
+                    .withRebalanceListener(Adapter.toClassic(listener))
+                    .withPartitionAssignmentHandler(new Rebalancing(system, revokedAt, inFlight)))
+            .map(
+                m -> {
+                  inFlight.entered(m.record().partition());
+                  return (Element) edge.validate(m);
+                })
+            .merge(
+                Source.tick(
+                    settings.checkpointInterval(),
+                    settings.checkpointInterval(),
+                    (Element) Element.Tick.INSTANCE),
+                true)
+            .statefulMap(
+                () ->
+                    new Barriers<CommittableOffset>(
+                        interval,
+                        settings.keepKeys().toNanos(),
+                        System.nanoTime(),
+                        p -> revokedAt.getOrDefault(p, Long.MIN_VALUE)),
+                (barriers, e) -> Pair.create(barriers, withBarrier(barriers, e)),
+                barriers ->
+                    barriers
+                        .finish(System.nanoTime())
+                        .map(b -> List.<Element>of(new Element.AtBarrier(b))))
+            .mapConcat(elements -> elements)
+            .batchWeighted(Batch.MAX_VALUES, Batch::weight, Batch::new, Batch::add)
+            .mapAsync(settings.parallelism(), estimators::observe)
+            .mapAsync(settings.parallelism(), solvers::solve)
+            .map(AnalysisStream::envelope)
+            .via(Producer.flexiFlow(producer))
+            .map(results -> written(results.passThrough()))
+            .filter(offsets -> offsets.batchSize() > 0)
+            .toMat(
+                Committer.sink(CommitterSettings.create(system)), Consumer::createDrainingControl)
+            .run(system);
+    // a failed stream's records in flight are abandoned: the consumer's revocation on its way out
+    // must not
+    // wait for them (it held the group, and so the stream replacing this one, for
+    // Rebalancing.LOCATION_WAIT)
+    control
+        .streamCompletion()
+        .whenCompleteAsync((done, e) -> inFlight.clear(), system.executionContext());
     return control;
   }
 
   private static final AtomicInteger RUNS = new AtomicInteger();
 
-  /** The element, and after it the barrier it closes (if any); a tick becomes a barrier or nothing. */
+  /**
+   * The element, and after it the barrier it closes (if any); a tick becomes a barrier or nothing.
+   */
   private static List<Element> withBarrier(Barriers<CommittableOffset> barriers, Element e) {
     long now = System.nanoTime();
     if (e instanceof Element.InFlight f) {
       ConsumerRecord<String, byte[]> r = f.message.record();
-      return barriers.record(r.partition(), f.message.committableOffset(), f.snapshot == null ? null : f.key(), now)
-          .map(b -> List.<Element>of(f, new Element.AtBarrier(b))).orElse(List.of(f));
+      return barriers
+          .record(
+              r.partition(),
+              f.message.committableOffset(),
+              f.snapshot == null ? null : f.key(),
+              now)
+          .map(b -> List.<Element>of(f, new Element.AtBarrier(b)))
+          .orElse(List.of(f));
     }
-    return barriers.tick(now).map(b -> List.<Element>of(new Element.AtBarrier(b))).orElse(List.of());
+    return barriers
+        .tick(now)
+        .map(b -> List.<Element>of(new Element.AtBarrier(b)))
+        .orElse(List.of());
   }
 
   /** Everything the batch's elements produced, in element order, as one message to the producer. */
@@ -172,7 +225,10 @@ public final class AnalysisStream {
     return ProducerMessage.multi(out, batch);
   }
 
-  /** What a batch's outputs being written makes safe to commit: its barriers' offsets (a record's: none). */
+  /**
+   * What a batch's outputs being written makes safe to commit: its barriers' offsets (a record's:
+   * none).
+   */
   private CommittableOffsetBatch written(Batch batch) {
     List<CommittableOffset> offsets = new ArrayList<>();
     for (Element e : batch.elements) {
@@ -182,7 +238,8 @@ public final class AnalysisStream {
         offsets.addAll(((Element.AtBarrier) e).barrier.offsets());
       }
     }
-    return offsets.isEmpty() ? ConsumerMessage.emptyCommittableOffsetBatch()
+    return offsets.isEmpty()
+        ? ConsumerMessage.emptyCommittableOffsetBatch()
         : ConsumerMessage.createCommittableOffsetBatch(offsets);
   }
 }

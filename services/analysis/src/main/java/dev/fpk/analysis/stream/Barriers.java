@@ -12,16 +12,19 @@ import java.util.function.IntToLongFunction;
  * Decides where checkpoint barriers go in the record stream (the Flink idea, on one stream): at
  * most one per {@code interval}, after a record or a tick, once records came since the last or
  * entities are still recent. A barrier names the entity keys to checkpoint (every key seen within
- * {@code keep}: besides those with new records, entities whose timer may have completed steps)
- * and carries the offsets of the last records before it, committed once the checkpoints are
- * written. Everything before a barrier is in its checkpoints; nothing after it is.
+ * {@code keep}: besides those with new records, entities whose timer may have completed steps) and
+ * carries the offsets of the last records before it, committed once the checkpoints are written.
+ * Everything before a barrier is in its checkpoints; nothing after it is.
  *
  * <p>Not thread-safe: one instance per stream materialisation; time is passed in.
  *
  * @param <O> a record's committable offset
  */
 final class Barriers<O> {
-  /** A checkpoint barrier: entity keys to checkpoint and the offsets (the last per partition) that become safe to commit. */
+  /**
+   * A checkpoint barrier: entity keys to checkpoint and the offsets (the last per partition) that
+   * become safe to commit.
+   */
   record Barrier<O>(List<String> keys, List<O> offsets) {}
 
   private final long intervalNanos;
@@ -44,7 +47,10 @@ final class Barriers<O> {
     this.lastBarrierNanos = nowNanos;
   }
 
-  /** A record at {@code partition} passed (key null: it touched no entity); the barrier due after it, if any. */
+  /**
+   * A record at {@code partition} passed (key null: it touched no entity); the barrier due after
+   * it, if any.
+   */
   Optional<Barrier<O>> record(int partition, O offset, String key, long nowNanos) {
     uncommitted.put(partition, offset);
     uncommittedSince.putIfAbsent(partition, nowNanos);
@@ -74,12 +80,15 @@ final class Barriers<O> {
     // within keep is forgotten, unless its last record is not yet committed: a stream held up for
     // longer than keep (no barrier in between) would otherwise commit that record's offset without
     // the entity's checkpoint, and a restart would lose the record
-    recentKeys.entrySet().removeIf(e -> {
-      int p = partitionOfKey.get(e.getKey());
-      Long since = uncommittedSince.get(p);
-      return revokedAt.applyAsLong(p) > e.getValue()
-          || nowNanos - e.getValue() > keepNanos && (since == null || since > e.getValue());
-    });
+    recentKeys
+        .entrySet()
+        .removeIf(
+            e -> {
+              int p = partitionOfKey.get(e.getKey());
+              Long since = uncommittedSince.get(p);
+              return revokedAt.applyAsLong(p) > e.getValue()
+                  || nowNanos - e.getValue() > keepNanos && (since == null || since > e.getValue());
+            });
     partitionOfKey.keySet().retainAll(recentKeys.keySet());
     // nor are offsets of a partition revoked since its first uncheckpointed record ours to commit
     uncommitted.keySet().removeIf(p -> revokedAt.applyAsLong(p) > uncommittedSince.get(p));

@@ -33,7 +33,8 @@ final class EdgeValidation {
   Element.InFlight validate(CommittableMessage<String, byte[]> message) {
     Element.InFlight f = new Element.InFlight(message);
     Header schema = message.record().headers().lastHeader(Topics.SCHEMA_HEADER);
-    Validation<WeightSnapshot> v = validator.parse(message.record().value(), schema == null ? null : schema.value());
+    Validation<WeightSnapshot> v =
+        validator.parse(message.record().value(), schema == null ? null : schema.value());
     if (v instanceof Validation.Accepted<WeightSnapshot> a) {
       f.snapshot = a.value();
     } else {
@@ -47,8 +48,12 @@ final class EdgeValidation {
     ConsumerRecord<String, byte[]> r = f.message.record();
     metrics.rejected(rejected.reason().wireName());
     log.warn("rejected {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), rejected);
-    f.out.add(new ProducerRecord<>(Topics.DEAD_LETTER, r.key(),
-        DeadLetters.of(rejected, r.topic(), r.partition(), r.offset(), r.value()).toByteArray()));
+    f.out.add(
+        new ProducerRecord<>(
+            Topics.DEAD_LETTER,
+            r.key(),
+            DeadLetters.of(rejected, r.topic(), r.partition(), r.offset(), r.value())
+                .toByteArray()));
     f.snapshot = null;
   }
 }

@@ -19,14 +19,18 @@ import org.jspecify.annotations.Nullable;
 sealed interface Element permits Element.InFlight, Element.Tick, Element.AtBarrier {
 
   /** A tick of the barrier clock. */
-  enum Tick implements Element { INSTANCE }
+  enum Tick implements Element {
+    INSTANCE
+  }
 
   /** A record on its way through the pipeline, gathering what it produces. */
   final class InFlight implements Element {
     final CommittableMessage<String, byte[]> message;
     final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+
     /** The parsed snapshot; null once rejected (the dead letter is in {@link #out}). */
     @Nullable WeightSnapshot snapshot;
+
     /** The steps the estimator completed with this record, for the solver. */
     List<StepEstimate> completed = List.of();
 
@@ -43,6 +47,7 @@ sealed interface Element permits Element.InFlight, Element.Tick, Element.AtBarri
   final class AtBarrier implements Element {
     final Barriers.Barrier<CommittableOffset> barrier;
     final List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+
     /** The estimators' replies, in the order of the barrier's keys. */
     List<EstimatorEntity.Checkpoint> estimators = List.of();
 

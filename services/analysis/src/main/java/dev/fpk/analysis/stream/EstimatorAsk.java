@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How the estimator stage asks the estimator entity of a (run, layer): through cluster sharding
- * in a node ({@link ShardedEntities}), by hand in a unit test. Replies complete in ask order per
- * key; what follows a reply runs on the thread that completes it.
+ * How the estimator stage asks the estimator entity of a (run, layer): through cluster sharding in
+ * a node ({@link ShardedEntities}), by hand in a unit test. Replies complete in ask order per key;
+ * what follows a reply runs on the thread that completes it.
  */
 interface EstimatorAsk {
   /** {@link EstimatorEntity.Observe} of these snapshots, read at {@code offsets}. */
-  CompletableFuture<EstimatorEntity.Observed> observe(String key, List<WeightSnapshot> snapshots, long[] offsets,
-      long previous);
+  CompletableFuture<EstimatorEntity.Observed> observe(
+      String key, List<WeightSnapshot> snapshots, long[] offsets, long previous);
 
   /** {@link EstimatorEntity.TakeCheckpoint}: the state if it changed and fits {@code maxBytes}. */
-  CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(String key, long maxBytes, long previous);
+  CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
+      String key, long maxBytes, long previous);
 }

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The meters of one (run, layer), looked up once and kept (see {@link PipelineMetrics}): the
  * snapshot counters (registered at their first count, as before), the watermark lag, and the
- * alignment gauges, kept by the entry's position in the update (the solver writes a layer's
- * entries in the same order every step; an entry at a position that changed index is looked up
- * again). Without a registry it counts nothing. Thread-safe.
+ * alignment gauges, kept by the entry's position in the update (the solver writes a layer's entries
+ * in the same order every step; an entry at a position that changed index is looked up again).
+ * Without a registry it counts nothing. Thread-safe.
  */
 final class LayerMeters {
   private final PipelineMetrics metrics;
@@ -35,15 +35,23 @@ final class LayerMeters {
   private @Nullable Counter late;
   private @Nullable Counter replayed;
   private @Nullable Counter gone;
+
   /** Guarded by this. */
   private final List<EntryGauges> entries = new ArrayList<>();
+
   /** Guarded by this. */
   private final Map<String, AtomicLong[]> models = new HashMap<>();
+
   /** The two sampling floors of the output distances, per (run, layer); guarded by this. */
   private AtomicLong @Nullable [] floors;
 
-  LayerMeters(PipelineMetrics metrics, @Nullable MeterRegistry registry, @Nullable GaugeValues gauges, String run,
-      String layer, WatermarkLag.Layer lag) {
+  LayerMeters(
+      PipelineMetrics metrics,
+      @Nullable MeterRegistry registry,
+      @Nullable GaugeValues gauges,
+      String run,
+      String layer,
+      WatermarkLag.Layer lag) {
     this.metrics = metrics;
     this.registry = registry;
     this.gauges = gauges;
@@ -51,7 +59,10 @@ final class LayerMeters {
     this.lag = lag;
   }
 
-  /** A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered its estimator. */
+  /**
+   * A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered its
+   * estimator.
+   */
   void observed(long step, long timeMillis) {
     lag.observed(step, timeMillis);
   }
@@ -61,7 +72,13 @@ final class LayerMeters {
   }
 
   void duplicate() {
-    duplicate = count(duplicate, "fpk.snapshots.duplicate", "exact duplicate snapshots dropped", "snapshots", 1);
+    duplicate =
+        count(
+            duplicate,
+            "fpk.snapshots.duplicate",
+            "exact duplicate snapshots dropped",
+            "snapshots",
+            1);
   }
 
   void late() {
@@ -69,27 +86,47 @@ final class LayerMeters {
   }
 
   void replayed() {
-    replayed = count(replayed, "fpk.snapshots.replayed", "snapshots skipped as already held by a restored checkpoint",
-        "snapshots", 1);
+    replayed =
+        count(
+            replayed,
+            "fpk.snapshots.replayed",
+            "snapshots skipped as already held by a restored checkpoint",
+            "snapshots",
+            1);
   }
 
   void replicasGone(int replicas) {
     if (replicas > 0) {
-      gone = count(gone, "fpk.replicas.gone", "replicas declared gone after the replica timeout", "replicas", replicas);
+      gone =
+          count(
+              gone,
+              "fpk.replicas.gone",
+              "replicas declared gone after the replica timeout",
+              "replicas",
+              replicas);
     }
   }
 
-  private @Nullable Counter count(@Nullable Counter c, String name, String description, String unit, double n) {
+  private @Nullable Counter count(
+      @Nullable Counter c, String name, String description, String unit, double n) {
     if (registry == null) {
       return null;
     }
-    Counter counter = c != null ? c
-        : Counter.builder(name).description(description).baseUnit(unit).tags(tags).register(registry);
+    Counter counter =
+        c != null
+            ? c
+            : Counter.builder(name)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(registry);
     counter.increment(n);
     return counter;
   }
 
-  /** The latest alignment figures: the watermark, the lag, and the gauges of every entry and model. */
+  /**
+   * The latest alignment figures: the watermark, the lag, and the gauges of every entry and model.
+   */
   void aligned(AlignmentUpdate update) {
     metrics.watermark(update.getStep());
     lag.aligned(update.getStep(), update.getSourceTimeUnixMillis());
@@ -107,7 +144,8 @@ final class LayerMeters {
         for (int f = 0; f < e.getForecastsCount(); f++) {
           HorizonForecast h = e.getForecasts(f);
           AtomicLong[] skill = g.skill(h.getHorizon());
-          // skill 1 - W1(forecast) / W1(baseline): 1 perfect, 0 no better than the baseline, negative worse
+          // skill 1 - W1(forecast) / W1(baseline): 1 perfect, 0 no better than the baseline,
+          // negative worse
           set(skill[0], 1 - h.getW1() / h.getStaticW1());
           set(skill[1], 1 - h.getW1() / h.getGaussianW1());
         }
@@ -126,7 +164,10 @@ final class LayerMeters {
     }
   }
 
-  /** The gauges of the entry at position {@code i}, found again only when its index is not the one kept there. */
+  /**
+   * The gauges of the entry at position {@code i}, found again only when its index is not the one
+   * kept there.
+   */
   private EntryGauges entry(int i, EntryAlignment e) {
     if (i < entries.size() && entries.get(i).index.equals(e.getIndexList())) {
       return entries.get(i);
@@ -143,18 +184,36 @@ final class LayerMeters {
   private AtomicLong[] modelGauges(String model) {
     Tags t = tags.and("model", model);
     return new AtomicLong[] {
-        gauges.of("fpk.output.sliced.w1", "sliced Wasserstein-1 between the outputs y = W h on the probe inputs of "
-            + "theory-drawn and of the replicas' matrices", "output.units", t),
-        gauges.of("fpk.output.energy", "energy distance between the outputs y = W h of theory-drawn and of the replicas' "
-            + "matrices", "output.units", t)};
+      gauges.of(
+          "fpk.output.sliced.w1",
+          "sliced Wasserstein-1 between the outputs y = W h on the probe inputs of "
+              + "theory-drawn and of the replicas' matrices",
+          "output.units",
+          t),
+      gauges.of(
+          "fpk.output.energy",
+          "energy distance between the outputs y = W h of theory-drawn and of the replicas' "
+              + "matrices",
+          "output.units",
+          t)
+    };
   }
 
   private AtomicLong[] floorGauges() {
     return new AtomicLong[] {
-        gauges.of("fpk.output.sliced.w1.floor", "sliced Wasserstein-1 between the outputs of the two halves of the "
-            + "replicas: the sampling floor", "output.units", tags),
-        gauges.of("fpk.output.energy.floor", "energy distance between the outputs of the two halves of the replicas: "
-            + "the sampling floor", "output.units", tags)};
+      gauges.of(
+          "fpk.output.sliced.w1.floor",
+          "sliced Wasserstein-1 between the outputs of the two halves of the "
+              + "replicas: the sampling floor",
+          "output.units",
+          tags),
+      gauges.of(
+          "fpk.output.energy.floor",
+          "energy distance between the outputs of the two halves of the replicas: "
+              + "the sampling floor",
+          "output.units",
+          tags)
+    };
   }
 
   /**
@@ -175,31 +234,60 @@ final class LayerMeters {
     final AtomicLong rejectedStreak;
     long streak;
     long lastStep = Long.MIN_VALUE;
-    /** Horizons seen so far (a handful, configured) and their skills {nothing_changes, gaussian_moments}. */
+
+    /**
+     * Horizons seen so far (a handful, configured) and their skills {nothing_changes,
+     * gaussian_moments}.
+     */
     int[] horizons = new int[0];
+
     AtomicLong[][] skills = new AtomicLong[0][];
 
     EntryGauges(List<Integer> index) {
       this.index = index;
       this.entryTags = tags.and("entry", index.toString().replace(" ", ""));
-      this.w1 = gauges.of("fpk.alignment.w1", "Wasserstein-1 between FP density and replicas", "weight.units", entryTags);
-      this.js = gauges.of("fpk.alignment.js", "Jensen-Shannon divergence between FP density and replicas", "nats",
-          entryTags);
-      this.hellinger = gauges.of("fpk.alignment.hellinger",
-          "Hellinger distance between FP density and replicas, in [0, 1]", "ratio", entryTags);
-      this.floor = gauges.of("fpk.alignment.bootstrap.floor.w1",
-          "mean Wasserstein-1 between the FP density and as many draws from it as there are replicas", "weight.units",
-          entryTags);
-      this.pValue = gauges.of("fpk.alignment.p.value",
-          "share of the bootstrap's draws at least as far from the FP density as the replicas are", "ratio", entryTags);
-      this.rejectedStreak = gauges.of("fpk.theory.rejected.streak",
-          "consecutive analysed steps at which the replicas rejected the FP density (p-value below 0.05)", "steps",
-          entryTags);
+      this.w1 =
+          gauges.of(
+              "fpk.alignment.w1",
+              "Wasserstein-1 between FP density and replicas",
+              "weight.units",
+              entryTags);
+      this.js =
+          gauges.of(
+              "fpk.alignment.js",
+              "Jensen-Shannon divergence between FP density and replicas",
+              "nats",
+              entryTags);
+      this.hellinger =
+          gauges.of(
+              "fpk.alignment.hellinger",
+              "Hellinger distance between FP density and replicas, in [0, 1]",
+              "ratio",
+              entryTags);
+      this.floor =
+          gauges.of(
+              "fpk.alignment.bootstrap.floor.w1",
+              "mean Wasserstein-1 between the FP density and as many draws from it as there are replicas",
+              "weight.units",
+              entryTags);
+      this.pValue =
+          gauges.of(
+              "fpk.alignment.p.value",
+              "share of the bootstrap's draws at least as far from the FP density as the replicas are",
+              "ratio",
+              entryTags);
+      this.rejectedStreak =
+          gauges.of(
+              "fpk.theory.rejected.streak",
+              "consecutive analysed steps at which the replicas rejected the FP density (p-value below 0.05)",
+              "steps",
+              entryTags);
     }
 
     /**
-     * The verdict of a step: a p-value below {@link #LEVEL} lengthens the streak, one at or above it
-     * ends it, none (NaN) leaves it; a step seen again (a resumed stream republishes) counts once.
+     * The verdict of a step: a p-value below {@link #LEVEL} lengthens the streak, one at or above
+     * it ends it, none (NaN) leaves it; a step seen again (a resumed stream republishes) counts
+     * once.
      */
     void verdict(long step, EntryAlignment e) {
       set(floor, e.getBootstrapFloorW1());
@@ -232,8 +320,10 @@ final class LayerMeters {
     }
 
     private AtomicLong skillGauge(Tags horizon, String baseline) {
-      return gauges.of("fpk.forecast.skill",
-          "skill of the Fokker-Planck forecast over a baseline, 1 - W1(forecast)/W1(baseline)", "ratio",
+      return gauges.of(
+          "fpk.forecast.skill",
+          "skill of the Fokker-Planck forecast over a baseline, 1 - W1(forecast)/W1(baseline)",
+          "ratio",
           horizon.and("baseline", baseline));
     }
   }

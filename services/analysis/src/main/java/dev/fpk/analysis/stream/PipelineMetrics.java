@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The analysis pipeline's meters: snapshots in, rejected (by reason), duplicate and late;
- * completed steps and solver time; the latest alignment figures per (run, layer, entry), the
- * forecast skill per baseline and horizon, and the output-distribution distances per (run, layer,
- * model). Tags are bounded to run, layer, entry, reject reason, baseline, forecast horizon (the
- * configured list) and theory model, never a step. Thread-safe.
+ * The analysis pipeline's meters: snapshots in, rejected (by reason), duplicate and late; completed
+ * steps and solver time; the latest alignment figures per (run, layer, entry), the forecast skill
+ * per baseline and horizon, and the output-distribution distances per (run, layer, model). Tags are
+ * bounded to run, layer, entry, reject reason, baseline, forecast horizon (the configured list) and
+ * theory model, never a step. Thread-safe.
  *
  * <p>The meters of one (run, layer) are found once, in its {@link LayerMeters} ({@link #layer}),
  * which the stream keeps: one alignment update sets about 3 gauges per entry, and looking each up
@@ -36,10 +36,15 @@ public final class PipelineMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
     this.gauges = new GaugeValues(registry);
-    Gauge.builder("fpk.watermark", watermark, AtomicLong::doubleValue).baseUnit("steps")
-        .description("newest step the solver has scored (the step watermark), over every run and layer").register(registry);
-    solverTime = Timer.builder("fpk.solver.step.time").description("time to advance and score one (run, layer) step")
+    Gauge.builder("fpk.watermark", watermark, AtomicLong::doubleValue)
+        .baseUnit("steps")
+        .description(
+            "newest step the solver has scored (the step watermark), over every run and layer")
         .register(registry);
+    solverTime =
+        Timer.builder("fpk.solver.step.time")
+            .description("time to advance and score one (run, layer) step")
+            .register(registry);
     lag.bindTo(registry);
   }
 
@@ -52,13 +57,18 @@ public final class PipelineMetrics implements MeterBinder {
     }
     MeterRegistry r = registry;
     if (r == null) {
-      return new LayerMeters(this, null, null, run, layer, lag.layer(run, layer)); // not kept: a registry may come
+      return new LayerMeters(
+          this, null, null, run, layer, lag.layer(run, layer)); // not kept: a registry may come
     }
     GaugeValues g = gauges;
-    return ofRun.computeIfAbsent(layer, l -> new LayerMeters(this, r, g, run, l, lag.layer(run, l)));
+    return ofRun.computeIfAbsent(
+        layer, l -> new LayerMeters(this, r, g, run, l, lag.layer(run, l)));
   }
 
-  /** A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered its estimator: for the watermark lag. */
+  /**
+   * A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered its
+   * estimator: for the watermark lag.
+   */
   void observed(String run, String layer, long step, long timeMillis) {
     layer(run, layer).observed(step, timeMillis);
   }
@@ -70,8 +80,12 @@ public final class PipelineMetrics implements MeterBinder {
   void rejected(String reason) {
     MeterRegistry r = registry;
     if (r != null) {
-      Counter.builder("fpk.snapshots.rejected").description("snapshots rejected to the dead-letter topic")
-          .baseUnit("snapshots").tags(Tags.of("reason", reason)).register(r).increment();
+      Counter.builder("fpk.snapshots.rejected")
+          .description("snapshots rejected to the dead-letter topic")
+          .baseUnit("snapshots")
+          .tags(Tags.of("reason", reason))
+          .register(r)
+          .increment();
     }
   }
 
@@ -95,15 +109,21 @@ public final class PipelineMetrics implements MeterBinder {
     MeterRegistry r = registry;
     if (r != null) {
       DistributionSummary.builder("fpk.checkpoint.size")
-          .description("size of one entity checkpoint record").baseUnit("bytes").register(r).record(bytes);
+          .description("size of one entity checkpoint record")
+          .baseUnit("bytes")
+          .register(r)
+          .record(bytes);
     }
   }
 
   void checkpointTooLarge() {
     MeterRegistry r = registry;
     if (r != null) {
-      Counter.builder("fpk.checkpoint.skipped").description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
-          .baseUnit("checkpoints").register(r).increment();
+      Counter.builder("fpk.checkpoint.skipped")
+          .description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
+          .baseUnit("checkpoints")
+          .register(r)
+          .increment();
     }
   }
 

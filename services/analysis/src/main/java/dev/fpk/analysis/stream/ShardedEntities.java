@@ -31,31 +31,48 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
   }
 
   @Override
-  public CompletableFuture<EstimatorEntity.Observed> observe(String key, List<WeightSnapshot> snapshots,
-      long[] offsets, long previous) {
-    return ask(EstimatorEntity.TYPE_KEY, key, (ActorRef<EstimatorEntity.Observed> replyTo) ->
-        new EstimatorEntity.Observe(snapshots, offsets, previous, replyTo));
+  public CompletableFuture<EstimatorEntity.Observed> observe(
+      String key, List<WeightSnapshot> snapshots, long[] offsets, long previous) {
+    return ask(
+        EstimatorEntity.TYPE_KEY,
+        key,
+        (ActorRef<EstimatorEntity.Observed> replyTo) ->
+            new EstimatorEntity.Observe(snapshots, offsets, previous, replyTo));
   }
 
   @Override
-  public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(String key, long maxBytes, long previous) {
-    return ask(EstimatorEntity.TYPE_KEY, key, (ActorRef<EstimatorEntity.Checkpoint> replyTo) ->
-        new EstimatorEntity.TakeCheckpoint(maxBytes, previous, replyTo));
+  public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
+      String key, long maxBytes, long previous) {
+    return ask(
+        EstimatorEntity.TYPE_KEY,
+        key,
+        (ActorRef<EstimatorEntity.Checkpoint> replyTo) ->
+            new EstimatorEntity.TakeCheckpoint(maxBytes, previous, replyTo));
   }
 
   @Override
-  public CompletableFuture<SolverEntity.Advanced> advance(String key, List<StepEstimate> steps, long previous) {
-    return ask(SolverEntity.TYPE_KEY, key,
-        (ActorRef<SolverEntity.Advanced> replyTo) -> new SolverEntity.Advance(steps, previous, replyTo));
+  public CompletableFuture<SolverEntity.Advanced> advance(
+      String key, List<StepEstimate> steps, long previous) {
+    return ask(
+        SolverEntity.TYPE_KEY,
+        key,
+        (ActorRef<SolverEntity.Advanced> replyTo) ->
+            new SolverEntity.Advance(steps, previous, replyTo));
   }
 
   @Override
   public CompletableFuture<SolverEntity.Checkpoint> checkpoint(String key, long previous) {
-    return ask(SolverEntity.TYPE_KEY, key,
-        (ActorRef<SolverEntity.Checkpoint> replyTo) -> new SolverEntity.TakeCheckpoint(previous, replyTo));
+    return ask(
+        SolverEntity.TYPE_KEY,
+        key,
+        (ActorRef<SolverEntity.Checkpoint> replyTo) ->
+            new SolverEntity.TakeCheckpoint(previous, replyTo));
   }
 
-  /** Tells both entities of the key to reload their checkpoint; the exception that then fails the stream. */
+  /**
+   * Tells both entities of the key to reload their checkpoint; the exception that then fails the
+   * stream.
+   */
   @Override
   public AnalysisStream.EntityLostRecords lost(String key) {
     sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key).tell(EstimatorEntity.Reload.INSTANCE);
@@ -63,7 +80,8 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
     return new AnalysisStream.EntityLostRecords(key);
   }
 
-  private <M, R> CompletableFuture<R> ask(EntityTypeKey<M> type, String key, Function<ActorRef<R>, M> message) {
+  private <M, R> CompletableFuture<R> ask(
+      EntityTypeKey<M> type, String key, Function<ActorRef<R>, M> message) {
     return Replies.on(replies, sharding.entityRefFor(type, key).ask(message, askTimeout));
   }
 }

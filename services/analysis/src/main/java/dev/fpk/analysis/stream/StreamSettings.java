@@ -18,18 +18,27 @@ import java.time.Duration;
  *     ({@code fpk.checkpoint.max-bytes})
  * @param keepKeys how long after its last record an entity is still asked at barriers
  */
-public record StreamSettings(String bootstrapServers, String groupId, int parallelism, Duration askTimeout,
-    int partitions, Duration checkpointInterval, long maxCheckpointBytes, Duration keepKeys) {
+public record StreamSettings(
+    String bootstrapServers,
+    String groupId,
+    int parallelism,
+    Duration askTimeout,
+    int partitions,
+    Duration checkpointInterval,
+    long maxCheckpointBytes,
+    Duration keepKeys) {
 
   public StreamSettings {
     if (parallelism < 1) {
       throw new IllegalArgumentException("fpk.parallelism = " + parallelism + ": must be >= 1");
     }
     if (checkpointInterval.isZero() || checkpointInterval.isNegative()) {
-      throw new IllegalArgumentException("fpk.checkpoint.interval = " + checkpointInterval + ": must be > 0");
+      throw new IllegalArgumentException(
+          "fpk.checkpoint.interval = " + checkpointInterval + ": must be > 0");
     }
     if (maxCheckpointBytes < 1024) {
-      throw new IllegalArgumentException("fpk.checkpoint.max-bytes = " + maxCheckpointBytes + ": must be >= 1KiB");
+      throw new IllegalArgumentException(
+          "fpk.checkpoint.max-bytes = " + maxCheckpointBytes + ": must be >= 1KiB");
     }
   }
 
@@ -37,13 +46,21 @@ public record StreamSettings(String bootstrapServers, String groupId, int parall
    * The settings of a stream from {@code bootstrapServers}, whose snapshot topic has {@code
    * partitions}, feeding estimators with these settings.
    */
-  public static StreamSettings fromConfig(Config root, String bootstrapServers, int partitions,
-      EstimatorSettings estimator) {
+  public static StreamSettings fromConfig(
+      Config root, String bootstrapServers, int partitions, EstimatorSettings estimator) {
     Duration interval = root.getDuration("fpk.checkpoint.interval");
     long maxBytes = root.getBytes("fpk.checkpoint.max-bytes");
-    // an entity is asked at barriers while its timer may still complete steps: twice the replica timeout
+    // an entity is asked at barriers while its timer may still complete steps: twice the replica
+    // timeout
     Duration keep = Duration.ofMillis(2 * estimator.replicaTimeoutMillis()).plus(interval);
-    return new StreamSettings(bootstrapServers, root.getString("fpk.group"), root.getInt("fpk.parallelism"),
-        root.getDuration("fpk.ask-timeout"), partitions, interval, maxBytes, keep);
+    return new StreamSettings(
+        bootstrapServers,
+        root.getString("fpk.group"),
+        root.getInt("fpk.parallelism"),
+        root.getDuration("fpk.ask-timeout"),
+        partitions,
+        interval,
+        maxBytes,
+        keep);
   }
 }

@@ -9,11 +9,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How far the analysis trails the data, per (run, layer): in steps, the newest snapshot step seen
- * minus the watermark (the newest step every live replica has reported and the solver has
- * scored); in time, the production time of that newest snapshot minus that of the watermark
- * step's newest snapshot (event time, so a paused trainer does not look like a slow analysis).
- * Zero when caught up; NaN until both are known (time: while snapshots carry no time). Gauges
- * {@code fpk.watermark.lag.steps} (steps) and {@code fpk.watermark.lag.time} (seconds). Thread-safe.
+ * minus the watermark (the newest step every live replica has reported and the solver has scored);
+ * in time, the production time of that newest snapshot minus that of the watermark step's newest
+ * snapshot (event time, so a paused trainer does not look like a slow analysis). Zero when caught
+ * up; NaN until both are known (time: while snapshots carry no time). Gauges {@code
+ * fpk.watermark.lag.steps} (steps) and {@code fpk.watermark.lag.time} (seconds). Thread-safe.
  */
 final class WatermarkLag {
   private final Map<String, Layer> layers = new ConcurrentHashMap<>();
@@ -23,22 +23,33 @@ final class WatermarkLag {
     this.registry = registry;
   }
 
-  /** The lag of one (run, layer), its gauges registered on first use: to keep, rather than look up per record. */
+  /**
+   * The lag of one (run, layer), its gauges registered on first use: to keep, rather than look up
+   * per record.
+   */
   Layer layer(String run, String layer) {
-    return layers.computeIfAbsent(run + "/" + layer, k -> {
-      Layer l = new Layer();
-      MeterRegistry r = registry;
-      if (r != null) {
-        Tags tags = Tags.of("run", run, "layer", layer);
-        Gauge.builder("fpk.watermark.lag.steps", l, Layer::steps).tags(tags).baseUnit("steps")
-            .description("newest snapshot step seen minus the step the solver has scored (the watermark)")
-            .register(r);
-        Gauge.builder("fpk.watermark.lag.time", l, Layer::seconds).tags(tags).baseUnit("seconds")
-            .description("production time of the newest snapshot seen minus that of the watermark step's newest snapshot")
-            .register(r);
-      }
-      return l;
-    });
+    return layers.computeIfAbsent(
+        run + "/" + layer,
+        k -> {
+          Layer l = new Layer();
+          MeterRegistry r = registry;
+          if (r != null) {
+            Tags tags = Tags.of("run", run, "layer", layer);
+            Gauge.builder("fpk.watermark.lag.steps", l, Layer::steps)
+                .tags(tags)
+                .baseUnit("steps")
+                .description(
+                    "newest snapshot step seen minus the step the solver has scored (the watermark)")
+                .register(r);
+            Gauge.builder("fpk.watermark.lag.time", l, Layer::seconds)
+                .tags(tags)
+                .baseUnit("seconds")
+                .description(
+                    "production time of the newest snapshot seen minus that of the watermark step's newest snapshot")
+                .register(r);
+          }
+          return l;
+        });
   }
 
   /** One (run, layer)'s lag. Guarded by itself. */
@@ -48,7 +59,10 @@ final class WatermarkLag {
     private long watermark = -1;
     private long watermarkMillis;
 
-    /** A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered the estimator. */
+    /**
+     * A snapshot at {@code step}, produced at {@code timeMillis} (0 = unknown), entered the
+     * estimator.
+     */
     synchronized void observed(long step, long timeMillis) {
       if (step > newestStep) {
         newestStep = step;
@@ -56,7 +70,10 @@ final class WatermarkLag {
       }
     }
 
-    /** The solver scored {@code step}, whose newest snapshot was produced at {@code sourceMillis} (0 = unknown). */
+    /**
+     * The solver scored {@code step}, whose newest snapshot was produced at {@code sourceMillis} (0
+     * = unknown).
+     */
     synchronized void aligned(long step, long sourceMillis) {
       if (step >= watermark) {
         watermark = step;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class BarriersTest {
   static final long MS = 1_000_000;
   final Map<Integer, Long> revokedAt = new HashMap<>();
-  final Barriers<Long> barriers = new Barriers<>(100 * MS, 1000 * MS, 0, p -> revokedAt.getOrDefault(p, Long.MIN_VALUE));
+  final Barriers<Long> barriers =
+      new Barriers<>(100 * MS, 1000 * MS, 0, p -> revokedAt.getOrDefault(p, Long.MIN_VALUE));
 
   @Test
   void shouldPlaceOneBarrierPerIntervalWithTheLastOffsetOfEachPartition() {
@@ -42,7 +43,10 @@ class BarriersTest {
     revokedAt.put(1, 50 * MS);
     Barriers.Barrier<Long> b = barriers.tick(100 * MS).orElseThrow();
     assertEquals(List.of("a"), b.keys());
-    assertEquals(List.of(10L), b.offsets(), "the revoked partition's offsets are not committed without its checkpoints");
+    assertEquals(
+        List.of(10L),
+        b.offsets(),
+        "the revoked partition's offsets are not committed without its checkpoints");
   }
 
   @Test
@@ -74,7 +78,8 @@ class BarriersTest {
         b = staggered.tick(now);
       } else {
         int p = random.nextInt(6);
-        String key = "p" + p + "-k" + random.nextInt(3); // a key's records all come from one partition
+        String key =
+            "p" + p + "-k" + random.nextInt(3); // a key's records all come from one partition
         long offset = lastOffset.merge(p, 1L, Long::sum);
         unsaved.computeIfAbsent(p, x -> new java.util.HashSet<>()).add(key);
         b = staggered.record(p, new long[] {p, offset}, key, now);
@@ -89,11 +94,15 @@ class BarriersTest {
     assertTrue(barriers > 100, "barriers: " + barriers);
   }
 
-  private static void check(Barriers.Barrier<long[]> b, Map<Integer, java.util.Set<String>> unsaved,
+  private static void check(
+      Barriers.Barrier<long[]> b,
+      Map<Integer, java.util.Set<String>> unsaved,
       Map<Integer, Long> committed) {
     for (long[] o : b.offsets()) {
       int p = (int) o[0];
-      assertTrue(b.keys().containsAll(unsaved.get(p)), "partition " + p + " committed without " + unsaved.get(p));
+      assertTrue(
+          b.keys().containsAll(unsaved.get(p)),
+          "partition " + p + " committed without " + unsaved.get(p));
       unsaved.get(p).clear();
       Long before = committed.put(p, o[1]);
       assertTrue(before == null || before < o[1], "offsets of a partition move forward");

@@ -19,7 +19,10 @@ import org.apache.pekko.kafka.ConsumerMessage.CommittableMessage;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Validation at the edge: a valid record goes on with its snapshot, any other leaves as a dead letter. */
+/**
+ * Validation at the edge: a valid record goes on with its snapshot, any other leaves as a dead
+ * letter.
+ */
 class EdgeValidationTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final PipelineMetrics metrics = new PipelineMetrics();
@@ -27,7 +30,8 @@ class EdgeValidationTest {
 
   EdgeValidationTest() {
     metrics.bindTo(registry);
-    edge = new EdgeValidation(new SnapshotValidator(), metrics, LoggerFactory.getLogger(getClass()));
+    edge =
+        new EdgeValidation(new SnapshotValidator(), metrics, LoggerFactory.getLogger(getClass()));
   }
 
   @Test
@@ -58,8 +62,8 @@ class EdgeValidationTest {
 
   @Test
   void shouldRejectAValidSnapshotUnderAnotherSchemaHeader() {
-    ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(Topics.SNAPSHOTS, 0, 5, "r/a",
-        snapshot("a", 0, 0).toByteArray());
+    ConsumerRecord<String, byte[]> r =
+        new ConsumerRecord<>(Topics.SNAPSHOTS, 0, 5, "r/a", snapshot("a", 0, 0).toByteArray());
     r.headers().add(Topics.SCHEMA_HEADER, "fpk.v2.WeightSnapshot".getBytes(StandardCharsets.UTF_8));
     Element.InFlight f = edge.validate(new CommittableMessage<>(r, null));
     assertNull(f.snapshot);

@@ -43,10 +43,12 @@ class InFlightRecordsTest {
     inFlight.entered(0);
     inFlight.entered(1);
     CountDownLatch waiting = new CountDownLatch(1);
-    CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
-      waiting.countDown();
-      return inFlight.awaitNone(Set.of(0, 1), Duration.ofMinutes(1));
-    });
+    CompletableFuture<Boolean> drained =
+        CompletableFuture.supplyAsync(
+            () -> {
+              waiting.countDown();
+              return inFlight.awaitNone(Set.of(0, 1), Duration.ofMinutes(1));
+            });
     waiting.await();
     inFlight.left(0);
     inFlight.left(1);
@@ -57,10 +59,12 @@ class InFlightRecordsTest {
   void shouldWakeTheWaiterWhenTheRecordsAreAbandoned() throws Exception {
     inFlight.entered(0);
     CountDownLatch waiting = new CountDownLatch(1);
-    CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
-      waiting.countDown();
-      return inFlight.awaitNone(Set.of(0), Duration.ofMinutes(1));
-    });
+    CompletableFuture<Boolean> drained =
+        CompletableFuture.supplyAsync(
+            () -> {
+              waiting.countDown();
+              return inFlight.awaitNone(Set.of(0), Duration.ofMinutes(1));
+            });
     waiting.await();
     inFlight.clear();
     assertTrue(drained.get());

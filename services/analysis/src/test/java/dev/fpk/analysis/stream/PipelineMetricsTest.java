@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The alignment gauges, kept per (run, layer) and entry position, show the latest update's figures. */
+/**
+ * The alignment gauges, kept per (run, layer) and entry position, show the latest update's figures.
+ */
 class PipelineMetricsTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final PipelineMetrics metrics = new PipelineMetrics();
@@ -25,22 +27,38 @@ class PipelineMetricsTest {
   }
 
   AlignmentUpdate update(String run, long step, List<int[]> entries, boolean forecasts) {
-    AlignmentUpdate.Builder u = AlignmentUpdate.newBuilder().setRunId(run).setLayer("fc1").setStep(step);
+    AlignmentUpdate.Builder u =
+        AlignmentUpdate.newBuilder().setRunId(run).setLayer("fc1").setStep(step);
     for (int[] index : entries) {
-      EntryAlignment.Builder e = EntryAlignment.newBuilder().addIndex(index[0]).addIndex(index[1])
-          .setW1(random.nextDouble()).setJs(random.nextDouble()).setHellinger(random.nextDouble())
-          .setBootstrapFloorW1(random.nextDouble()).setPValue(random.nextDouble());
+      EntryAlignment.Builder e =
+          EntryAlignment.newBuilder()
+              .addIndex(index[0])
+              .addIndex(index[1])
+              .setW1(random.nextDouble())
+              .setJs(random.nextDouble())
+              .setHellinger(random.nextDouble())
+              .setBootstrapFloorW1(random.nextDouble())
+              .setPValue(random.nextDouble());
       if (forecasts) {
         for (int h : new int[] {10, 200}) {
-          e.addForecasts(HorizonForecast.newBuilder().setHorizon(h).setW1(random.nextDouble())
-              .setStaticW1(random.nextDouble()).setGaussianW1(random.nextDouble()));
+          e.addForecasts(
+              HorizonForecast.newBuilder()
+                  .setHorizon(h)
+                  .setW1(random.nextDouble())
+                  .setStaticW1(random.nextDouble())
+                  .setGaussianW1(random.nextDouble()));
         }
       }
       u.addEntries(e);
     }
     for (String model : new String[] {"entrywise", "joint"}) {
-      u.addOutputs(OutputComparison.newBuilder().setModel(model).setSlicedW1(random.nextDouble())
-          .setEnergy(random.nextDouble()).setSlicedW1Floor(random.nextDouble()).setEnergyFloor(random.nextDouble()));
+      u.addOutputs(
+          OutputComparison.newBuilder()
+              .setModel(model)
+              .setSlicedW1(random.nextDouble())
+              .setEnergy(random.nextDouble())
+              .setSlicedW1Floor(random.nextDouble())
+              .setEnergyFloor(random.nextDouble()));
     }
     return u.build();
   }
@@ -65,19 +83,41 @@ class PipelineMetricsTest {
       String entry = "[" + e.getIndex(0) + "," + e.getIndex(1) + "]";
       assertEquals(e.getW1(), gauge("fpk.alignment.w1", u.getRunId(), "entry", entry));
       assertEquals(e.getJs(), gauge("fpk.alignment.js", u.getRunId(), "entry", entry));
-      assertEquals(e.getHellinger(), gauge("fpk.alignment.hellinger", u.getRunId(), "entry", entry));
-      assertEquals(e.getBootstrapFloorW1(), gauge("fpk.alignment.bootstrap.floor.w1", u.getRunId(), "entry", entry));
+      assertEquals(
+          e.getHellinger(), gauge("fpk.alignment.hellinger", u.getRunId(), "entry", entry));
+      assertEquals(
+          e.getBootstrapFloorW1(),
+          gauge("fpk.alignment.bootstrap.floor.w1", u.getRunId(), "entry", entry));
       assertEquals(e.getPValue(), gauge("fpk.alignment.p.value", u.getRunId(), "entry", entry));
       for (HorizonForecast f : e.getForecastsList()) {
         String h = Integer.toString(f.getHorizon());
-        assertEquals(1 - f.getW1() / f.getStaticW1(), gauge("fpk.forecast.skill", u.getRunId(), "entry", entry,
-            "horizon", h, "baseline", "nothing_changes"));
-        assertEquals(1 - f.getW1() / f.getGaussianW1(), gauge("fpk.forecast.skill", u.getRunId(), "entry", entry,
-            "horizon", h, "baseline", "gaussian_moments"));
+        assertEquals(
+            1 - f.getW1() / f.getStaticW1(),
+            gauge(
+                "fpk.forecast.skill",
+                u.getRunId(),
+                "entry",
+                entry,
+                "horizon",
+                h,
+                "baseline",
+                "nothing_changes"));
+        assertEquals(
+            1 - f.getW1() / f.getGaussianW1(),
+            gauge(
+                "fpk.forecast.skill",
+                u.getRunId(),
+                "entry",
+                entry,
+                "horizon",
+                h,
+                "baseline",
+                "gaussian_moments"));
       }
     }
     for (OutputComparison o : u.getOutputsList()) {
-      assertEquals(o.getSlicedW1(), gauge("fpk.output.sliced.w1", u.getRunId(), "model", o.getModel()));
+      assertEquals(
+          o.getSlicedW1(), gauge("fpk.output.sliced.w1", u.getRunId(), "model", o.getModel()));
       assertEquals(o.getEnergy(), gauge("fpk.output.energy", u.getRunId(), "model", o.getModel()));
     }
     OutputComparison last = u.getOutputs(u.getOutputsCount() - 1);
@@ -99,8 +139,15 @@ class PipelineMetricsTest {
     // 12 entries x (3 distances + the verdict's floor and p-value + 2 horizons x 2 baselines, run a
     // only), 2 models x 2 and 2 floors per run
     int expected = 12 * (3 + 2 + 4) + 6 + 12 * (3 + 2) + 6;
-    assertEquals(expected, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("fpk.alignment")
-        || m.getId().getName().startsWith("fpk.forecast") || m.getId().getName().startsWith("fpk.output")).count());
+    assertEquals(
+        expected,
+        registry.getMeters().stream()
+            .filter(
+                m ->
+                    m.getId().getName().startsWith("fpk.alignment")
+                        || m.getId().getName().startsWith("fpk.forecast")
+                        || m.getId().getName().startsWith("fpk.output"))
+            .count());
     assertEquals(24, registry.get("fpk.watermark").gauge().value());
   }
 
@@ -119,8 +166,11 @@ class PipelineMetricsTest {
     AlignmentUpdate more = update("a", 3, grid(3, 3), true);
     metrics.aligned(more);
     assertShows(more);
-    long w1Gauges = registry.getMeters().stream().map(Meter::getId).filter(id -> id.getName().equals("fpk.alignment.w1"))
-        .count();
+    long w1Gauges =
+        registry.getMeters().stream()
+            .map(Meter::getId)
+            .filter(id -> id.getName().equals("fpk.alignment.w1"))
+            .count();
     assertEquals(9, w1Gauges, "one gauge per entry, whatever the order it came in");
   }
 
@@ -129,17 +179,28 @@ class PipelineMetricsTest {
     double[] pValues = {0.5, 0.01, 0.04, Double.NaN, 0.001, 0.2, 0.03};
     long[] streaks = {0, 1, 2, 2, 3, 0, 1};
     for (int step = 0; step < pValues.length; step++) {
-      AlignmentUpdate u = AlignmentUpdate.newBuilder().setRunId("v").setLayer("fc1").setStep(step)
-          .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(1).setBootstrapFloorW1(0.01 * step)
-              .setPValue(pValues[step]))
-          .build();
+      AlignmentUpdate u =
+          AlignmentUpdate.newBuilder()
+              .setRunId("v")
+              .setLayer("fc1")
+              .setStep(step)
+              .addEntries(
+                  EntryAlignment.newBuilder()
+                      .addIndex(0)
+                      .addIndex(1)
+                      .setBootstrapFloorW1(0.01 * step)
+                      .setPValue(pValues[step]))
+              .build();
       metrics.aligned(u);
       if (step == 4) {
         metrics.aligned(u); // republished after a restart: the same step counts once
       }
       assertEquals(pValues[step], gauge("fpk.alignment.p.value", "v", "entry", "[0,1]"));
       assertEquals(0.01 * step, gauge("fpk.alignment.bootstrap.floor.w1", "v", "entry", "[0,1]"));
-      assertEquals(streaks[step], gauge("fpk.theory.rejected.streak", "v", "entry", "[0,1]"), "step " + step);
+      assertEquals(
+          streaks[step],
+          gauge("fpk.theory.rejected.streak", "v", "entry", "[0,1]"),
+          "step " + step);
     }
   }
 
@@ -153,9 +214,13 @@ class PipelineMetricsTest {
     m.late();
     m.replicasGone(3);
     m.replicasGone(0);
-    assertEquals(6, registry.get("fpk.snapshots.in").tags("run", "a", "layer", "fc1").counter().count());
+    assertEquals(
+        6, registry.get("fpk.snapshots.in").tags("run", "a", "layer", "fc1").counter().count());
     assertEquals(1, registry.get("fpk.snapshots.late").counter().count());
     assertEquals(3, registry.get("fpk.replicas.gone").counter().count());
-    assertEquals(0, registry.find("fpk.snapshots.duplicate").counters().size(), "registered at its first count");
+    assertEquals(
+        0,
+        registry.find("fpk.snapshots.duplicate").counters().size(),
+        "registered at its first count");
   }
 }

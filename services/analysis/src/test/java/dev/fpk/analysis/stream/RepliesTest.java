@@ -27,10 +27,13 @@ class RepliesTest {
 
   record Ping(int n, ActorRef<Integer> replyTo) {}
 
-  static final ActorRef<Ping> ECHO = KIT.spawn(Behaviors.receiveMessage(p -> {
-    p.replyTo().tell(p.n());
-    return Behaviors.same();
-  }));
+  static final ActorRef<Ping> ECHO =
+      KIT.spawn(
+          Behaviors.receiveMessage(
+              p -> {
+                p.replyTo().tell(p.n());
+                return Behaviors.same();
+              }));
 
   @AfterAll
   static void stop() {
@@ -38,15 +41,20 @@ class RepliesTest {
   }
 
   static CompletionStage<Integer> ask(int n) {
-    return AskPattern.ask(ECHO, (ActorRef<Integer> replyTo) -> new Ping(n, replyTo), Duration.ofSeconds(5),
+    return AskPattern.ask(
+        ECHO,
+        (ActorRef<Integer> replyTo) -> new Ping(n, replyTo),
+        Duration.ofSeconds(5),
         KIT.system().scheduler());
   }
 
   @Test
   void shouldRunEveryContinuationOfAReplyOnTheGivenExecutorOrTheCallerNeverOnAThreadOfItsOwn() {
-    // one named thread of our own stands for the dispatcher: the continuations may run only there or
+    // one named thread of our own stands for the dispatcher: the continuations may run only there
+    // or
     // on the test's thread (a reply already in when chained), whatever the machine's core count
-    ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "replies-dispatcher"));
+    ExecutorService dispatcher =
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "replies-dispatcher"));
     String caller = Thread.currentThread().getName();
     Set<String> ran = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -57,23 +65,31 @@ class RepliesTest {
         // the three forms the stream uses
         all.add(reply.thenAccept(v -> ran.add(Thread.currentThread().getName())));
         all.add(reply.thenApply(v -> ran.add(Thread.currentThread().getName())));
-        all.add(reply.thenCombine(Replies.on(dispatcher, ask(n)), (a, b) -> {
-          assertEquals(a, b);
-          return ran.add(Thread.currentThread().getName());
-        }));
+        all.add(
+            reply.thenCombine(
+                Replies.on(dispatcher, ask(n)),
+                (a, b) -> {
+                  assertEquals(a, b);
+                  return ran.add(Thread.currentThread().getName());
+                }));
       }
       CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     } finally {
       dispatcher.shutdown();
     }
-    assertTrue(Set.of("replies-dispatcher", caller).containsAll(ran),
+    assertTrue(
+        Set.of("replies-dispatcher", caller).containsAll(ran),
         "continuations ran on " + ran + ": a thread each before the fix");
   }
 
-  /** Why {@link Replies} exists: the ask's own stage runs a plain {@code thenApply} off the dispatcher. */
+  /**
+   * Why {@link Replies} exists: the ask's own stage runs a plain {@code thenApply} off the
+   * dispatcher.
+   */
   @Test
   void shouldShowThatTheAskStageItselfRunsContinuationsElsewhere() {
-    String name = ask(1).thenApply(v -> Thread.currentThread().getName()).toCompletableFuture().join();
+    String name =
+        ask(1).thenApply(v -> Thread.currentThread().getName()).toCompletableFuture().join();
     assertFalse(name.startsWith("replies-pekko"), "async on the default executor: " + name);
   }
 }

@@ -29,7 +29,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The solver stage driven by hand: the advances and checkpoints it asks for, and the records it writes. */
+/**
+ * The solver stage driven by hand: the advances and checkpoints it asks for, and the records it
+ * writes.
+ */
 class SolverStageTest {
   static final int PARTITIONS = 4;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -42,24 +45,41 @@ class SolverStageTest {
   }
 
   SolverStage stage(StageFixtures.Solvers solvers) {
-    return new SolverStage(solvers, rewinds,
-        new CheckpointRecords("g", PARTITIONS, 4096, metrics, LoggerFactory.getLogger(getClass())), metrics);
+    return new SolverStage(
+        solvers,
+        rewinds,
+        new CheckpointRecords("g", PARTITIONS, 4096, metrics, LoggerFactory.getLogger(getClass())),
+        metrics);
   }
 
   /** The curves every other step (even ones), the alignment at each. */
   static SolverEntity.Advanced outputs(StageFixtures.Solvers.Advance a) {
-    return new SolverEntity.Advanced(false, a.steps(), a.steps().stream().map(s -> {
-      long n = s.step().step();
-      AlignmentUpdate alignment = AlignmentUpdate.newBuilder().setRunId("r").setLayer(s.step().layer()).setStep(n)
-          .build();
-      return n % 2 == 0 ? new EnsembleSolver.Output(alignment, DensityUpdate.newBuilder().setStep(n).build(),
-          DriftDiffusionEstimate.newBuilder().setStep(n).build()) : new EnsembleSolver.Output(alignment, null, null);
-    }).toList());
+    return new SolverEntity.Advanced(
+        false,
+        a.steps(),
+        a.steps().stream()
+            .map(
+                s -> {
+                  long n = s.step().step();
+                  AlignmentUpdate alignment =
+                      AlignmentUpdate.newBuilder()
+                          .setRunId("r")
+                          .setLayer(s.step().layer())
+                          .setStep(n)
+                          .build();
+                  return n % 2 == 0
+                      ? new EnsembleSolver.Output(
+                          alignment,
+                          DensityUpdate.newBuilder().setStep(n).build(),
+                          DriftDiffusionEstimate.newBuilder().setStep(n).build())
+                      : new EnsembleSolver.Output(alignment, null, null);
+                })
+            .toList());
   }
 
   StageFixtures.Solvers solvers() {
-    return new StageFixtures.Solvers(SolverStageTest::outputs,
-        a -> new SolverEntity.Checkpoint(false, solverState));
+    return new StageFixtures.Solvers(
+        SolverStageTest::outputs, a -> new SolverEntity.Checkpoint(false, solverState));
   }
 
   @Test
@@ -75,15 +95,21 @@ class SolverStageTest {
     stage.solve(batch(first, idle)).toCompletableFuture().join();
     stage.solve(batch(second)).toCompletableFuture().join();
 
-    assertEquals(List.of(new StageFixtures.Solvers.Advance("r/a", first.completed, -1),
-        new StageFixtures.Solvers.Advance("r/a", second.completed, 6)), solvers.asks,
+    assertEquals(
+        List.of(
+            new StageFixtures.Solvers.Advance("r/a", first.completed, -1),
+            new StageFixtures.Solvers.Advance("r/a", second.completed, 6)),
+        solvers.asks,
         "one ask per record with completed steps; previous = the last step given");
-    assertEquals(List.of(Topics.ALIGNMENT, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT),
-        first.out.stream().map(ProducerRecord::topic).toList(), "step 5: alignment; step 6: curves, then alignment");
+    assertEquals(
+        List.of(Topics.ALIGNMENT, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT),
+        first.out.stream().map(ProducerRecord::topic).toList(),
+        "step 5: alignment; step 6: curves, then alignment");
     assertTrue(first.out.stream().allMatch(r -> r.key().equals("r/a")));
     assertEquals(6, parseAlignment(first.out.get(3).value()).getStep());
     assertTrue(idle.out.isEmpty());
-    assertEquals(List.of(Topics.ALIGNMENT), second.out.stream().map(ProducerRecord::topic).toList());
+    assertEquals(
+        List.of(Topics.ALIGNMENT), second.out.stream().map(ProducerRecord::topic).toList());
   }
 
   @Test
@@ -92,15 +118,22 @@ class SolverStageTest {
     Element.AtBarrier b = barrier("r/a", "r/b");
     byte[] estimatorState = {1, 2, 3, 4};
     List<StepEstimate> byTimer = List.of(step("a", 3));
-    b.estimators = List.of(
-        new EstimatorEntity.Checkpoint(false, true, estimatorState, 4, byTimer, List.of()),
-        new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of(0)));
+    b.estimators =
+        List.of(
+            new EstimatorEntity.Checkpoint(false, true, estimatorState, 4, byTimer, List.of()),
+            new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of(0)));
 
     stage(solvers).solve(batch(b)).toCompletableFuture().join();
 
-    assertEquals(List.of(new StageFixtures.Solvers.Advance("r/a", byTimer, -1),
-        new StageFixtures.Solvers.TakeCheckpoint("r/a", 3)), solvers.asks, "nothing asked of the unchanged r/b");
-    assertEquals(List.of(Topics.ALIGNMENT, Topics.CHECKPOINTS), b.out.stream().map(ProducerRecord::topic).toList());
+    assertEquals(
+        List.of(
+            new StageFixtures.Solvers.Advance("r/a", byTimer, -1),
+            new StageFixtures.Solvers.TakeCheckpoint("r/a", 3)),
+        solvers.asks,
+        "nothing asked of the unchanged r/b");
+    assertEquals(
+        List.of(Topics.ALIGNMENT, Topics.CHECKPOINTS),
+        b.out.stream().map(ProducerRecord::topic).toList());
     ProducerRecord<String, byte[]> checkpoint = b.out.get(1);
     assertEquals(EntityCheckpoint.key("g", "r/a"), checkpoint.key());
     assertEquals(KafkaPartitionExtractor.partitionOf("r/a", PARTITIONS), checkpoint.partition());
@@ -119,7 +152,8 @@ class SolverStageTest {
     SolverStage stage = stage(solvers);
     for (int i = 0; i < 2; i++) {
       Element.AtBarrier b = barrier("r/a");
-      b.estimators = List.of(new EstimatorEntity.Checkpoint(false, true, null, 1 << 20, List.of(), List.of()));
+      b.estimators =
+          List.of(new EstimatorEntity.Checkpoint(false, true, null, 1 << 20, List.of(), List.of()));
       stage.solve(batch(b)).toCompletableFuture().join();
       assertTrue(b.out.isEmpty(), "no checkpoint record");
     }
@@ -128,12 +162,16 @@ class SolverStageTest {
 
   @Test
   void shouldRewindBothEntitiesAndFailWhenASolverLostSteps() {
-    StageFixtures.Solvers solvers = new StageFixtures.Solvers(a -> new SolverEntity.Advanced(true, List.of(), List.of()),
-        a -> new SolverEntity.Checkpoint(false, solverState));
+    StageFixtures.Solvers solvers =
+        new StageFixtures.Solvers(
+            a -> new SolverEntity.Advanced(true, List.of(), List.of()),
+            a -> new SolverEntity.Checkpoint(false, solverState));
     Element.InFlight f = record(0, 1, snapshot("a", 1, 2));
     f.completed = List.of(step("a", 2));
-    CompletionException e = assertThrows(CompletionException.class,
-        () -> stage(solvers).solve(batch(f)).toCompletableFuture().join());
+    CompletionException e =
+        assertThrows(
+            CompletionException.class,
+            () -> stage(solvers).solve(batch(f)).toCompletableFuture().join());
     assertInstanceOf(AnalysisStream.EntityLostRecords.class, e.getCause());
     assertEquals(List.of("r/a"), rewinds.keys);
     assertTrue(f.out.isEmpty());

@@ -25,19 +25,30 @@ final class StageFixtures {
   private StageFixtures() {}
 
   static WeightSnapshot snapshot(String layer, int replica, long step) {
-    return WeightSnapshot.newBuilder().setRunId("r").setLayer(layer).setReplica(replica).setStep(step)
-        .setEnsembleSize(2).addShape(1).addValues(0.25f * (replica + 1)).setTimeUnixMillis(1000 + step).build();
+    return WeightSnapshot.newBuilder()
+        .setRunId("r")
+        .setLayer(layer)
+        .setReplica(replica)
+        .setStep(step)
+        .setEnsembleSize(2)
+        .addShape(1)
+        .addValues(0.25f * (replica + 1))
+        .setTimeUnixMillis(1000 + step)
+        .build();
   }
 
   /** A record of the snapshot topic as the consumer hands it, not committable. */
-  static CommittableMessage<String, byte[]> message(int partition, long offset, String key, byte[] value) {
-    return new CommittableMessage<>(new ConsumerRecord<>(Topics.SNAPSHOTS, partition, offset, key, value), null);
+  static CommittableMessage<String, byte[]> message(
+      int partition, long offset, String key, byte[] value) {
+    return new CommittableMessage<>(
+        new ConsumerRecord<>(Topics.SNAPSHOTS, partition, offset, key, value), null);
   }
 
   /** A valid record on its way. */
   static Element.InFlight record(int partition, long offset, WeightSnapshot s) {
-    Element.InFlight f = new Element.InFlight(message(partition, offset, s.getRunId() + "/" + s.getLayer(),
-        s.toByteArray()));
+    Element.InFlight f =
+        new Element.InFlight(
+            message(partition, offset, s.getRunId() + "/" + s.getLayer(), s.toByteArray()));
     f.snapshot = s;
     return f;
   }
@@ -56,9 +67,18 @@ final class StageFixtures {
 
   /** A completed step of run r, layer {@code layer}. */
   static StepEstimate step(String layer, long step) {
-    return new StepEstimate(new EnsembleStep("r", layer, step, new int[] {1}, new int[] {0, 1},
-        new float[] {0.25f, 0.5f}, 0.01, 8, 1000 + step), DriftDiffusionEstimate.newBuilder().setRunId("r")
-        .setLayer(layer).setStep(step).build());
+    return new StepEstimate(
+        new EnsembleStep(
+            "r",
+            layer,
+            step,
+            new int[] {1},
+            new int[] {0, 1},
+            new float[] {0.25f, 0.5f},
+            0.01,
+            8,
+            1000 + step),
+        DriftDiffusionEstimate.newBuilder().setRunId("r").setLayer(layer).setStep(step).build());
   }
 
   static double count(MeterRegistry registry, String name, String... tags) {
@@ -74,23 +94,24 @@ final class StageFixtures {
 
     final List<Object> asks = new ArrayList<>();
     Function<Observe, EstimatorEntity.Observed> observed;
-    Function<TakeCheckpoint, EstimatorEntity.Checkpoint> checkpoints = a ->
-        new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of());
+    Function<TakeCheckpoint, EstimatorEntity.Checkpoint> checkpoints =
+        a -> new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of());
 
     Estimators(Function<Observe, EstimatorEntity.Observed> observed) {
       this.observed = observed;
     }
 
     @Override
-    public CompletableFuture<EstimatorEntity.Observed> observe(String key, List<WeightSnapshot> snapshots,
-        long[] offsets, long previous) {
+    public CompletableFuture<EstimatorEntity.Observed> observe(
+        String key, List<WeightSnapshot> snapshots, long[] offsets, long previous) {
       Observe a = new Observe(key, snapshots, offsets, previous);
       asks.add(a);
       return CompletableFuture.completedFuture(observed.apply(a));
     }
 
     @Override
-    public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(String key, long maxBytes, long previous) {
+    public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
+        String key, long maxBytes, long previous) {
       TakeCheckpoint a = new TakeCheckpoint(key, maxBytes, previous);
       asks.add(a);
       return CompletableFuture.completedFuture(checkpoints.apply(a));
@@ -107,13 +128,16 @@ final class StageFixtures {
     Function<Advance, SolverEntity.Advanced> advanced;
     Function<TakeCheckpoint, SolverEntity.Checkpoint> checkpoints;
 
-    Solvers(Function<Advance, SolverEntity.Advanced> advanced, Function<TakeCheckpoint, SolverEntity.Checkpoint> checkpoints) {
+    Solvers(
+        Function<Advance, SolverEntity.Advanced> advanced,
+        Function<TakeCheckpoint, SolverEntity.Checkpoint> checkpoints) {
       this.advanced = advanced;
       this.checkpoints = checkpoints;
     }
 
     @Override
-    public CompletableFuture<SolverEntity.Advanced> advance(String key, List<StepEstimate> steps, long previous) {
+    public CompletableFuture<SolverEntity.Advanced> advance(
+        String key, List<StepEstimate> steps, long previous) {
       Advance a = new Advance(key, steps, previous);
       asks.add(a);
       return CompletableFuture.completedFuture(advanced.apply(a));

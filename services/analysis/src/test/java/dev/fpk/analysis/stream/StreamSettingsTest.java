@@ -9,12 +9,17 @@ import dev.fpk.estimator.EstimatorSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The stream's settings from the analysis module's reference.conf, and the messages of bad values. */
+/**
+ * The stream's settings from the analysis module's reference.conf, and the messages of bad values.
+ */
 class StreamSettingsTest {
   static final EstimatorSettings ESTIMATOR = new EstimatorSettings(8, 1000, 5, 30_000, 16);
 
   static StreamSettings from(String overrides) {
-    Config config = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+    Config config =
+        ConfigFactory.parseString(overrides)
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
     return StreamSettings.fromConfig(config, "broker:9092", 4, ESTIMATOR);
   }
 
@@ -32,16 +37,23 @@ class StreamSettingsTest {
 
   @Test
   void shouldKeepKeysForTwoReplicaTimeoutsAndAnInterval() {
-    assertEquals(Duration.ofMillis(60_000 + 300), from("fpk.checkpoint.interval = 300ms").keepKeys());
+    assertEquals(
+        Duration.ofMillis(60_000 + 300), from("fpk.checkpoint.interval = 300ms").keepKeys());
   }
 
   @Test
   void shouldNameTheKeyAndValueOfABadSetting() {
-    assertEquals("fpk.checkpoint.interval = PT0S: must be > 0",
-        assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.interval = 0s")).getMessage());
-    assertEquals("fpk.checkpoint.max-bytes = 1000: must be >= 1KiB",
-        assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.max-bytes = 1000")).getMessage());
-    assertEquals("fpk.parallelism = 0: must be >= 1",
-        assertThrows(IllegalArgumentException.class, () -> from("fpk.parallelism = 0")).getMessage());
+    assertEquals(
+        "fpk.checkpoint.interval = PT0S: must be > 0",
+        assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.interval = 0s"))
+            .getMessage());
+    assertEquals(
+        "fpk.checkpoint.max-bytes = 1000: must be >= 1KiB",
+        assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.max-bytes = 1000"))
+            .getMessage());
+    assertEquals(
+        "fpk.parallelism = 0: must be >= 1",
+        assertThrows(IllegalArgumentException.class, () -> from("fpk.parallelism = 0"))
+            .getMessage());
   }
 }

@@ -12,8 +12,13 @@ import org.junit.jupiter.api.Test;
 class WatermarkLagTest {
 
   private static AlignmentUpdate aligned(long step, long sourceMillis) {
-    return AlignmentUpdate.newBuilder().setRunId("r").setLayer("l").setStep(step).setSourceTimeUnixMillis(sourceMillis)
-        .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(1).setW1(0.1)).build();
+    return AlignmentUpdate.newBuilder()
+        .setRunId("r")
+        .setLayer("l")
+        .setStep(step)
+        .setSourceTimeUnixMillis(sourceMillis)
+        .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(1).setW1(0.1))
+        .build();
   }
 
   @Test

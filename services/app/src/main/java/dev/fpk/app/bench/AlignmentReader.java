@@ -18,10 +18,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows {@code fpk.alignment.v1} from its end on a thread of its own and keeps, per run, the
- * newest step analysed and when its alignment was published; and, while a {@link Window} is open,
- * a histogram of end-to-end latency of every alignment read: the alignment record's timestamp
- * (when fpk published it) minus {@code source_time_unix_millis} (when the step's newest snapshot
- * was produced), in ms.
+ * newest step analysed and when its alignment was published; and, while a {@link Window} is open, a
+ * histogram of end-to-end latency of every alignment read: the alignment record's timestamp (when
+ * fpk published it) minus {@code source_time_unix_millis} (when the step's newest snapshot was
+ * produced), in ms.
  */
 final class AlignmentReader implements AutoCloseable {
   /** Newest step analysed of a run and the publish time of its alignment, ms since the epoch. */
@@ -40,9 +40,12 @@ final class AlignmentReader implements AutoCloseable {
     Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-alignment-reader");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALIGNMENT).stream()
-        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    this.consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.ALIGNMENT).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end now, before any load is sent
@@ -56,14 +59,18 @@ final class AlignmentReader implements AutoCloseable {
     return progress.get(runId);
   }
 
-  /** Starts collecting latencies (ms) of the alignments read from now until the window is closed. */
+  /**
+   * Starts collecting latencies (ms) of the alignments read from now until the window is closed.
+   */
   Window window() {
     Window w = new Window();
     windows.add(w);
     return w;
   }
 
-  /** Latencies of the alignments read while it was open: all, and without each run's first steps. */
+  /**
+   * Latencies of the alignments read while it was open: all, and without each run's first steps.
+   */
   final class Window implements AutoCloseable {
     private final Histogram all = newHistogram();
     private final Histogram steady = newHistogram();
@@ -80,7 +87,10 @@ final class AlignmentReader implements AutoCloseable {
       return all.copy();
     }
 
-    /** A copy of the latencies of steps from {@link #RUN_START_STEPS} on (after the entities started). */
+    /**
+     * A copy of the latencies of steps from {@link #RUN_START_STEPS} on (after the entities
+     * started).
+     */
     synchronized Histogram steadyLatencies() {
       return steady.copy();
     }
@@ -106,10 +116,13 @@ final class AlignmentReader implements AutoCloseable {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       return; // not ours to judge
     }
-    progress.merge(a.getRunId(), new Progress(a.getStep(), record.timestamp()),
+    progress.merge(
+        a.getRunId(),
+        new Progress(a.getStep(), record.timestamp()),
         (old, now) -> now.step() >= old.step() ? now : old);
     if (a.getSourceTimeUnixMillis() > 0) {
-      long latency = Math.min(3_600_000L, Math.max(0, record.timestamp() - a.getSourceTimeUnixMillis()));
+      long latency =
+          Math.min(3_600_000L, Math.max(0, record.timestamp() - a.getSourceTimeUnixMillis()));
       windows.forEach(w -> w.record(a.getStep(), latency));
     }
   }

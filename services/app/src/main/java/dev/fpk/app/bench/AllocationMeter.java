@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * Bytes allocated on the heap by live threads ({@code com.sun.management.ThreadMXBean}), summed
- * over the threads whose name matches. Threads that end between two readings take their counts
- * with them, so figures are lower bounds; fpk's long-lived dispatcher threads are not affected.
+ * over the threads whose name matches. Threads that end between two readings take their counts with
+ * them, so figures are lower bounds; fpk's long-lived dispatcher threads are not affected.
  */
 final class AllocationMeter {
   private static final com.sun.management.ThreadMXBean THREADS =
@@ -26,7 +26,10 @@ final class AllocationMeter {
 
   /** Bytes allocated so far per live thread, with its name. */
   record Reading(Map<Long, String> names, Map<Long, Long> bytes) {
-    /** Bytes allocated since {@code earlier} by the threads whose name matches (new threads count from 0). */
+    /**
+     * Bytes allocated since {@code earlier} by the threads whose name matches (new threads count
+     * from 0).
+     */
     long since(Reading earlier, Predicate<String> threadName) {
       long sum = 0;
       for (Map.Entry<Long, Long> e : bytes.entrySet()) {

@@ -34,27 +34,34 @@ import org.apache.kafka.common.TopicPartition;
  * broker three times (Kafka's own limit: the median pass); heap after GC and allocation per value
  * at the end.
  *
- * <p>The runs start in the warm-up (their entities start up there) and every later level, the
- * soak included, goes on with the same runs from the step where the last level stopped, so the
- * levels measure the analysis running, not entities starting.
+ * <p>The runs start in the warm-up (their entities start up there) and every later level, the soak
+ * included, goes on with the same runs from the step where the last level stopped, so the levels
+ * measure the analysis running, not entities starting.
  *
- * <p>A level's analysed rate is its values divided by the time from its first snapshot sent to
- * the alignment of its last step published: past the sustainable rate the backlog is in it.
+ * <p>A level's analysed rate is its values divided by the time from its first snapshot sent to the
+ * alignment of its last step published: past the sustainable rate the backlog is in it.
  */
 public final class E2eBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** A level keeps up when the analysis reaches this share of the rate actually sent. */
   private static final double KEPT_UP = 0.9;
+
   /** The half-rate level lasts this many ladder levels. */
   private static final int HALF_RATE_LENGTH = 3;
+
   /** Steps of the warm-up, in which the runs start: their start-up steps and as many again. */
   private static final long WARM_UP_STEPS = 2L * AlignmentReader.RUN_START_STEPS;
+
   /** Fewest steps of a level (at 4 runs of 64 replicas, 2,560 snapshots). */
   private static final long MIN_LEVEL_STEPS = 10;
+
   /** Rest between levels, ms. */
   private static final long SETTLE_MILLIS = 1000;
+
   /** Reads of the same records by the plain consumer; the median one is the yardstick. */
   private static final int RAW_PASSES = 3;
+
   /** Longest wait for a level's backlog after its deadline, before the next level starts. */
   private static final long DRAIN_MILLIS = 300_000;
 
@@ -62,13 +69,29 @@ public final class E2eBench {
    * @param startValuesPerSecond offered rate of the first level, weight values per second
    * @param factor each next level offers this many times the previous one
    */
-  public record Settings(int runs, int replicas, int rows, int cols, double levelSeconds,
-      double startValuesPerSecond, double factor, int maxLevels, double soakMinutes) {
+  public record Settings(
+      int runs,
+      int replicas,
+      int rows,
+      int cols,
+      double levelSeconds,
+      double startValuesPerSecond,
+      double factor,
+      int maxLevels,
+      double soakMinutes) {
     public Settings {
-      if (runs < 1 || replicas < 2 || rows < 1 || cols < 1 || !(levelSeconds > 0) || !(startValuesPerSecond > 0)
-          || !(factor > 1) || maxLevels < 1 || !(soakMinutes >= 0)) {
-        throw new IllegalArgumentException("e2e: need runs >= 1, replicas >= 2, a shape, level seconds > 0, start"
-            + " rate > 0, factor > 1 and levels >= 1");
+      if (runs < 1
+          || replicas < 2
+          || rows < 1
+          || cols < 1
+          || !(levelSeconds > 0)
+          || !(startValuesPerSecond > 0)
+          || !(factor > 1)
+          || maxLevels < 1
+          || !(soakMinutes >= 0)) {
+        throw new IllegalArgumentException(
+            "e2e: need runs >= 1, replicas >= 2, a shape, level seconds > 0, start"
+                + " rate > 0, factor > 1 and levels >= 1");
       }
     }
 
@@ -78,8 +101,13 @@ public final class E2eBench {
   }
 
   /** One level: what was offered and sent, what the analysis made of it. */
-  private record Level(double offeredValuesPerSecond, LoadGenerator.Report sent,
-      double analysedValuesPerSecond, boolean complete, long maxLagRecords, Histogram latency,
+  private record Level(
+      double offeredValuesPerSecond,
+      LoadGenerator.Report sent,
+      double analysedValuesPerSecond,
+      boolean complete,
+      long maxLagRecords,
+      Histogram latency,
       Histogram steadyLatency) {
     boolean keptUp() {
       return complete && analysedValuesPerSecond >= KEPT_UP * sent.valuesPerSecond();
@@ -93,7 +121,8 @@ public final class E2eBench {
   private final Settings settings;
   private final PrintStream progress;
   private final String benchId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-  private final ExecutorService loadgen = Executors.newSingleThreadExecutor(r -> new Thread(r, "loadgen"));
+  private final ExecutorService loadgen =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "loadgen"));
   private KafkaProducer<byte[], byte[]> producer;
   private LoadGenerator.Load load;
 
@@ -113,12 +142,34 @@ public final class E2eBench {
         AlignmentReader alignments = new AlignmentReader(pipeline.bootstrapServers())) {
       String bootstrap = pipeline.bootstrapServers();
       producer = LoadGenerator.producer(bootstrap, "loadgen");
-      progress.printf("fpk bench e2e: embedded broker %s, %d runs x %d replicas of %dx%d, levels of %.1f s%n",
-          bootstrap, settings.runs(), settings.replicas(), settings.rows(), settings.cols(), settings.levelSeconds());
-      load = new LoadGenerator.Load(new LoadGenerator.Settings(benchId, "w", settings.runs(), settings.replicas(),
-          settings.rows(), settings.cols(), settings.startValuesPerSecond() / settings.valuesPerSnapshot(), 0, 1));
-      Level warmUp = level(admin, alignments, settings.startValuesPerSecond() / 2, settings.levelSeconds(),
-          WARM_UP_STEPS, "warm-up (the runs start)");
+      progress.printf(
+          "fpk bench e2e: embedded broker %s, %d runs x %d replicas of %dx%d, levels of %.1f s%n",
+          bootstrap,
+          settings.runs(),
+          settings.replicas(),
+          settings.rows(),
+          settings.cols(),
+          settings.levelSeconds());
+      load =
+          new LoadGenerator.Load(
+              new LoadGenerator.Settings(
+                  benchId,
+                  "w",
+                  settings.runs(),
+                  settings.replicas(),
+                  settings.rows(),
+                  settings.cols(),
+                  settings.startValuesPerSecond() / settings.valuesPerSnapshot(),
+                  0,
+                  1));
+      Level warmUp =
+          level(
+              admin,
+              alignments,
+              settings.startValuesPerSecond() / 2,
+              settings.levelSeconds(),
+              WARM_UP_STEPS,
+              "warm-up (the runs start)");
       long heapAfterWarmUp = heapAfterGc();
 
       Map<TopicPartition, Long> from = admin.endOffsets(Topics.SNAPSHOTS);
@@ -131,13 +182,16 @@ public final class E2eBench {
       double offered = settings.startValuesPerSecond();
       boolean retried = false;
       for (int i = 0; i < settings.maxLevels(); i++, offered *= settings.factor()) {
-        Level level = level(admin, alignments, offered, settings.levelSeconds(), MIN_LEVEL_STEPS, "ladder");
+        Level level =
+            level(admin, alignments, offered, settings.levelSeconds(), MIN_LEVEL_STEPS, "ladder");
         last = level;
         levels.add(toJson(level));
         if (best == null || level.analysedValuesPerSecond() > best.analysedValuesPerSecond()) {
           best = level;
         }
-        if (level.keptUp() && (bestKeptUp == null || level.analysedValuesPerSecond() > bestKeptUp.analysedValuesPerSecond())) {
+        if (level.keptUp()
+            && (bestKeptUp == null
+                || level.analysedValuesPerSecond() > bestKeptUp.analysedValuesPerSecond())) {
           bestKeptUp = level;
         }
         if (!level.keptUp() && !level.loadgenLimited() && !retried) {
@@ -151,19 +205,31 @@ public final class E2eBench {
         }
       }
       if (!best.complete()) {
-        throw new IllegalStateException("e2e: not even the first level was analysed to its last step within "
-            + deadlineMillis() / 1000 + " s (see the log for the analysis's errors)");
+        throw new IllegalStateException(
+            "e2e: not even the first level was analysed to its last step within "
+                + deadlineMillis() / 1000
+                + " s (see the log for the analysis's errors)");
       }
-      // sustained: the fastest level the analysis kept up with (a level that fell behind still tells the
+      // sustained: the fastest level the analysis kept up with (a level that fell behind still
+      // tells the
       // peak throughput while overloaded, reported beside it)
       double sustained = (bestKeptUp != null ? bestKeptUp : best).analysedValuesPerSecond();
       // longer, for enough latency samples (one per run and step)
-      Level half = level(admin, alignments, sustained / 2, HALF_RATE_LENGTH * settings.levelSeconds(),
-          MIN_LEVEL_STEPS, "half the sustained rate");
+      Level half =
+          level(
+              admin,
+              alignments,
+              sustained / 2,
+              HALF_RATE_LENGTH * settings.levelSeconds(),
+              MIN_LEVEL_STEPS,
+              "half the sustained rate");
       levels.add(toJson(half));
-      OuCheck truth = OuCheck.of(pipeline.collector().latestEstimates(), benchId, settings.rows(), settings.cols());
+      OuCheck truth =
+          OuCheck.of(
+              pipeline.collector().latestEstimates(), benchId, settings.rows(), settings.cols());
       AllocationMeter.Reading after = AllocationMeter.read();
-      long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threadsBefore;
+      long threadsStarted =
+          ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threadsBefore;
       long heapAtEnd = heapAfterGc();
       Map<TopicPartition, Long> to = admin.endOffsets(Topics.SNAPSHOTS);
       progress.println("raw: a plain consumer reads the same records, " + RAW_PASSES + " times");
@@ -188,23 +254,35 @@ public final class E2eBench {
           .put("latencyP99Millis", half.steadyLatency().getValueAtPercentile(99))
           .put("latencyMaxMillis", half.steadyLatency().getMaxValue())
           .put("latencySamples", half.steadyLatency().getTotalCount())
-          .put("latencyExcludes", "the runs' start (their first " + AlignmentReader.RUN_START_STEPS
-              + " steps, in the warm-up)")
+          .put(
+              "latencyExcludes",
+              "the runs' start (their first "
+                  + AlignmentReader.RUN_START_STEPS
+                  + " steps, in the warm-up)")
           .put("latencyWithRunStartP50Millis", warmUp.latency().getValueAtPercentile(50))
           .put("latencyWithRunStartP99Millis", warmUp.latency().getValueAtPercentile(99))
           .put("latencyAtValuesPerSecond", round(half.sent().valuesPerSecond()))
           .put("ouEntriesChecked", truth.entries())
           .put("ouDriftSlopeWithin3StdErr", round3(truth.slopeWithin3StdErr()))
           .put("ouDiffusionMedianRelativeError", round3(truth.medianDiffusionRelativeError()))
-          .put("maxConsumerLagRecords", levels.findValues("maxLagRecords").stream().mapToLong(n -> n.asLong()).max()
-              .orElse(0))
+          .put(
+              "maxConsumerLagRecords",
+              levels.findValues("maxLagRecords").stream()
+                  .mapToLong(n -> n.asLong())
+                  .max()
+                  .orElse(0))
           .put("heapAfterGcBytes", heapAtEnd)
           .put("heapAfterGcBytesAfterWarmUp", heapAfterWarmUp)
           .put("bytesAllocatedPerValue", round3((double) after.since(before, n -> true) / values))
-          .put("analysisBytesAllocatedPerValue", round3((double) after.since(before, n -> n.startsWith("fpk-")) / values))
-          .put("loadgenBytesAllocatedPerValue", round3((double) after.since(before, n -> n.contains("loadgen")) / values))
+          .put(
+              "analysisBytesAllocatedPerValue",
+              round3((double) after.since(before, n -> n.startsWith("fpk-")) / values))
+          .put(
+              "loadgenBytesAllocatedPerValue",
+              round3((double) after.since(before, n -> n.contains("loadgen")) / values))
           .put("rawConsumerBytesAllocatedPerValue", round3((double) raw.allocatedBytes() / values))
-          // a thread per ask continuation once (19,365 in 139 s): none should start once the pipeline runs
+          // a thread per ask continuation once (19,365 in 139 s): none should start once the
+          // pipeline runs
           .put("threadsStarted", threadsStarted)
           .put("threadsStartedPer1000Snapshots", round3(1000.0 * threadsStarted / raw.records()))
           .put("rawSeconds", round3(raw.seconds()))
@@ -216,7 +294,9 @@ public final class E2eBench {
           .put("valuesPerSnapshot", settings.valuesPerSnapshot())
           .put("processors", Runtime.getRuntime().availableProcessors())
           .put("maxHeapBytes", Runtime.getRuntime().maxMemory())
-          .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+          .put(
+              "java",
+              System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       out.set("levels", levels);
       if (settings.soakMinutes() > 0) {
         out.set("soak", soak(admin, alignments, sustained / 2));
@@ -234,15 +314,25 @@ public final class E2eBench {
    * Publishes the next steps of the runs at the offered rate (about {@code seconds}, at least
    * {@code minSteps} steps) on the "loadgen" thread and waits for their analysis.
    */
-  private Level level(KafkaAdmin admin, AlignmentReader alignments, double offeredValuesPerSecond, double seconds,
-      long minSteps, String purpose) throws Exception {
+  private Level level(
+      KafkaAdmin admin,
+      AlignmentReader alignments,
+      double offeredValuesPerSecond,
+      double seconds,
+      long minSteps,
+      String purpose)
+      throws Exception {
     double snapshotsPerSecond = offeredValuesPerSecond / settings.valuesPerSnapshot();
-    long steps = Math.max(minSteps, Math.round(seconds * snapshotsPerSecond / (settings.runs() * settings.replicas())));
+    long steps =
+        Math.max(
+            minSteps,
+            Math.round(seconds * snapshotsPerSecond / (settings.runs() * settings.replicas())));
     long firstStep = load.nextStep();
     long maxLag = 0;
     LoadGenerator.Report sent = null;
     try (AlignmentReader.Window window = alignments.window()) {
-      Future<LoadGenerator.Report> running = loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
+      Future<LoadGenerator.Report> running =
+          loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
       while (sent == null) {
         maxLag = Math.max(maxLag, admin.lag(benchId, Topics.SNAPSHOTS));
         try {
@@ -268,21 +358,40 @@ public final class E2eBench {
         }
       }
       if (!complete) {
-        // the next level (above all the half-rate one, which measures latency) must not start behind this backlog
+        // the next level (above all the half-rate one, which measures latency) must not start
+        // behind this backlog
         awaitAnalysed(alignments, lastStep, System.currentTimeMillis() + DRAIN_MILLIS);
       }
       settle(admin, deadline);
       double analysedSeconds = Math.max(1, lastPublished - sent.firstSendMillis()) / 1000.0;
       double analysed = complete ? sent.values() / analysedSeconds : 0;
-      Level level = new Level(offeredValuesPerSecond, sent, analysed, complete, maxLag, window.latencies(),
-          window.steadyLatencies());
-      progress.printf(Locale.ROOT, "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps %d..%d),"
+      Level level =
+          new Level(
+              offeredValuesPerSecond,
+              sent,
+              analysed,
+              complete,
+              maxLag,
+              window.latencies(),
+              window.steadyLatencies());
+      progress.printf(
+          Locale.ROOT,
+          "%s: offered %.3g values/s, sent %.3g values/s (%.1f snapshots/s, steps %d..%d),"
               + " analysed %.3g values/s%s, lag up to %d records, latency p50 %d ms p99 %d ms (after run start-up: p50"
-              + " %d ms p99 %d ms)%n", purpose,
-          offeredValuesPerSecond, sent.valuesPerSecond(), sent.snapshotsPerSecond(), firstStep, lastStep, analysed,
-          !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)", maxLag,
-          level.latency().getValueAtPercentile(50), level.latency().getValueAtPercentile(99),
-          level.steadyLatency().getValueAtPercentile(50), level.steadyLatency().getValueAtPercentile(99));
+              + " %d ms p99 %d ms)%n",
+          purpose,
+          offeredValuesPerSecond,
+          sent.valuesPerSecond(),
+          sent.snapshotsPerSecond(),
+          firstStep,
+          lastStep,
+          analysed,
+          !complete ? " (NOT complete)" : level.keptUp() ? " (kept up)" : " (fell behind)",
+          maxLag,
+          level.latency().getValueAtPercentile(50),
+          level.latency().getValueAtPercentile(99),
+          level.steadyLatency().getValueAtPercentile(50),
+          level.steadyLatency().getValueAtPercentile(99));
       return level;
     }
   }
@@ -291,13 +400,25 @@ public final class E2eBench {
    * Memory over time: the same runs at the given rate for {@code soakMinutes}, heap after GC read
    * every minute. State per (run, layer) bounded by the grid keeps the heap flat from minute 5 on.
    */
-  private ObjectNode soak(KafkaAdmin admin, AlignmentReader alignments, double valuesPerSecond) throws Exception {
+  private ObjectNode soak(KafkaAdmin admin, AlignmentReader alignments, double valuesPerSecond)
+      throws Exception {
     double snapshotsPerSecond = valuesPerSecond / settings.valuesPerSnapshot();
-    long steps = Math.round(settings.soakMinutes() * 60 * snapshotsPerSecond / (settings.runs() * settings.replicas()));
-    progress.printf(Locale.ROOT, "soak: %.1f minutes at %.3g values/s (steps %d..%d), heap after GC every minute%n",
-        settings.soakMinutes(), valuesPerSecond, load.nextStep(), load.nextStep() + steps - 1);
+    long steps =
+        Math.round(
+            settings.soakMinutes()
+                * 60
+                * snapshotsPerSecond
+                / (settings.runs() * settings.replicas()));
+    progress.printf(
+        Locale.ROOT,
+        "soak: %.1f minutes at %.3g values/s (steps %d..%d), heap after GC every minute%n",
+        settings.soakMinutes(),
+        valuesPerSecond,
+        load.nextStep(),
+        load.nextStep() + steps - 1);
     try (AlignmentReader.Window window = alignments.window()) {
-      Future<LoadGenerator.Report> running = loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
+      Future<LoadGenerator.Report> running =
+          loadgen.submit(() -> load.publish(producer, snapshotsPerSecond, steps));
       ArrayNode heap = JSON.createArrayNode();
       long start = System.nanoTime();
       long maxLag = 0;
@@ -306,20 +427,25 @@ public final class E2eBench {
         if (System.nanoTime() - start >= minute * 60_000_000_000L) {
           long bytes = heapAfterGc();
           heap.add(bytes);
-          progress.printf(Locale.ROOT, "soak minute %d: heap after GC %d MB, lag up to %d records so far%n", minute,
-              bytes >> 20, maxLag);
+          progress.printf(
+              Locale.ROOT,
+              "soak minute %d: heap after GC %d MB, lag up to %d records so far%n",
+              minute,
+              bytes >> 20,
+              maxLag);
           minute++;
         }
         Thread.sleep(250);
       }
       LoadGenerator.Report sent = running.get();
       Histogram latency = window.latencies();
-      ObjectNode out = JSON.createObjectNode()
-          .put("minutes", settings.soakMinutes())
-          .put("valuesPerSecond", round(sent.valuesPerSecond()))
-          .put("latencyP50Millis", latency.getValueAtPercentile(50))
-          .put("latencyP99Millis", latency.getValueAtPercentile(99))
-          .put("maxConsumerLagRecords", maxLag);
+      ObjectNode out =
+          JSON.createObjectNode()
+              .put("minutes", settings.soakMinutes())
+              .put("valuesPerSecond", round(sent.valuesPerSecond()))
+              .put("latencyP50Millis", latency.getValueAtPercentile(50))
+              .put("latencyP99Millis", latency.getValueAtPercentile(99))
+              .put("maxConsumerLagRecords", maxLag);
       out.set("heapAfterGcBytesByMinute", heap);
       long atEnd = heapAfterGc();
       out.put("heapAfterGcBytesAtEnd", atEnd);
@@ -327,8 +453,13 @@ public final class E2eBench {
         out.put("heapAfterGcBytesAtMinute5", heap.get(4).asLong())
             .put("heapGrowthSinceMinute5", round3((double) atEnd / heap.get(4).asLong() - 1));
       }
-      progress.printf(Locale.ROOT, "soak end: heap after GC %d MB%s%n", atEnd >> 20, heap.size() >= 5
-          ? String.format(Locale.ROOT, " (minute 5: %d MB)", heap.get(4).asLong() >> 20) : "");
+      progress.printf(
+          Locale.ROOT,
+          "soak end: heap after GC %d MB%s%n",
+          atEnd >> 20,
+          heap.size() >= 5
+              ? String.format(Locale.ROOT, " (minute 5: %d MB)", heap.get(4).asLong() >> 20)
+              : "");
       return out;
     }
   }
@@ -338,11 +469,19 @@ public final class E2eBench {
     if (last.loadgenLimited()) {
       return "loadgen (it could not send the offered rate)";
     }
-    return last.keptUp() ? "levels (the analysis kept up at every level: raise --levels)" : "analysis";
+    return last.keptUp()
+        ? "levels (the analysis kept up at every level: raise --levels)"
+        : "analysis";
   }
 
-  /** Lets the analysis finish what it still has (no lag), then rest a moment, so levels do not overlap. */
-  /** Waits (at most until {@code deadlineMillis}) for every run's alignment to reach {@code lastStep}. */
+  /**
+   * Lets the analysis finish what it still has (no lag), then rest a moment, so levels do not
+   * overlap.
+   */
+  /**
+   * Waits (at most until {@code deadlineMillis}) for every run's alignment to reach {@code
+   * lastStep}.
+   */
   private void awaitAnalysed(AlignmentReader alignments, long lastStep, long deadlineMillis)
       throws InterruptedException {
     for (int run = 0; run < settings.runs(); run++) {
@@ -356,7 +495,8 @@ public final class E2eBench {
   }
 
   private void settle(KafkaAdmin admin, long deadlineMillis) throws InterruptedException {
-    while (admin.lag(benchId, Topics.SNAPSHOTS) > 0 && System.currentTimeMillis() < deadlineMillis) {
+    while (admin.lag(benchId, Topics.SNAPSHOTS) > 0
+        && System.currentTimeMillis() < deadlineMillis) {
       Thread.sleep(100);
     }
     Thread.sleep(SETTLE_MILLIS);

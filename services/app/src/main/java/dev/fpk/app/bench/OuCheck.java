@@ -8,16 +8,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Correctness under load: fpk's drift and diffusion estimates of loadgen runs against the
- * known Ornstein-Uhlenbeck truth of every entry ({@link LoadGenerator#rate}, {@link LoadGenerator#DIFFUSION}).
+ * Correctness under load: fpk's drift and diffusion estimates of loadgen runs against the known
+ * Ornstein-Uhlenbeck truth of every entry ({@link LoadGenerator#rate}, {@link
+ * LoadGenerator#DIFFUSION}).
  *
  * @param entries entries compared
- * @param slopeWithin3StdErr share of entries whose drift slope is within 3 of its standard errors of the truth
+ * @param slopeWithin3StdErr share of entries whose drift slope is within 3 of its standard errors
+ *     of the truth
  * @param medianDiffusionRelativeError median over entries of |D estimated - D true| / D true
  */
 record OuCheck(int entries, double slopeWithin3StdErr, double medianDiffusionRelativeError) {
 
-  /** Compares the estimates of the runs whose id starts with {@code group + "-r"}; matrices have {@code cols} columns. */
+  /**
+   * Compares the estimates of the runs whose id starts with {@code group + "-r"}; matrices have
+   * {@code cols} columns.
+   */
   static OuCheck of(List<DriftDiffusionEstimate> estimates, String group, int rows, int cols) {
     int within = 0;
     int n = 0;

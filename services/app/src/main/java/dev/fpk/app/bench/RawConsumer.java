@@ -28,13 +28,16 @@ final class RawConsumer {
       throws InterruptedException {
     AtomicReference<Result> result = new AtomicReference<>();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        result.set(readHere(bootstrap, from, to));
-      } catch (RuntimeException e) {
-        failure.set(e);
-      }
-    }, "e2e-raw-consumer");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.set(readHere(bootstrap, from, to));
+              } catch (RuntimeException e) {
+                failure.set(e);
+              }
+            },
+            "e2e-raw-consumer");
     t.start();
     t.join();
     if (failure.get() != null) {
@@ -43,24 +46,28 @@ final class RawConsumer {
     return result.get();
   }
 
-  private static Result readHere(String bootstrap, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+  private static Result readHere(
+      String bootstrap, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
     Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "e2e-raw-consumer");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // Kafka's best for a reader that keeps nothing: large fetches and polls (fpk's analysis consumer
+    // Kafka's best for a reader that keeps nothing: large fetches and polls (fpk's analysis
+    // consumer
     // takes 1 MiB per partition and 4000 records per poll, application.conf)
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "8388608");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "4000");
     Map<TopicPartition, Long> remaining = new HashMap<>();
-    to.forEach((tp, end) -> {
-      if (end > from.getOrDefault(tp, 0L)) {
-        remaining.put(tp, end);
-      }
-    });
+    to.forEach(
+        (tp, end) -> {
+          if (end > from.getOrDefault(tp, 0L)) {
+            remaining.put(tp, end);
+          }
+        });
     long records = 0;
     long bytes = 0;
     AllocationMeter.CurrentThread allocation = AllocationMeter.currentThread();
-    long start = 0; // the clock starts at the first record: connecting and fetching metadata are not reading
+    long start =
+        0; // the clock starts at the first record: connecting and fetching metadata are not reading
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(remaining.keySet());
@@ -68,7 +75,8 @@ final class RawConsumer {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (!remaining.isEmpty()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("raw consumer: records still missing after 5 minutes: " + remaining);
+          throw new IllegalStateException(
+              "raw consumer: records still missing after 5 minutes: " + remaining);
         }
         var polled = consumer.poll(Duration.ofMillis(200));
         if (start == 0 && !polled.isEmpty()) {

@@ -25,8 +25,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), on
  * 127.0.0.1 with a temporary log directory that is deleted on {@link #close()}.
  *
- * <p>Kafka cannot report the real port of a port-0 listener, so free ports are picked first and
- * the start is retried when another process wins the race for them.
+ * <p>Kafka cannot report the real port of a port-0 listener, so free ports are picked first and the
+ * start is retried when another process wins the race for them.
  *
  * <p>For fault tests the broker can be {@linkplain #stop() stopped} and {@linkplain #restart()
  * started again} on the same log directory and ports: topics, records and committed offsets
@@ -68,7 +68,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         last = e;
       }
     }
-    throw new IllegalStateException("embedded Kafka could not bind its ports after " + START_ATTEMPTS + " attempts", last);
+    throw new IllegalStateException(
+        "embedded Kafka could not bind its ports after " + START_ATTEMPTS + " attempts", last);
   }
 
   public static EmbeddedKafka start() {
@@ -77,8 +78,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Starts a broker whose client listener requires SASL/SCRAM-SHA-256 authentication
-   * (SASL_PLAINTEXT), with one user; the credentials are written into the cluster metadata when
-   * the log directory is formatted, as {@code kafka-storage format --add-scram} does.
+   * (SASL_PLAINTEXT), with one user; the credentials are written into the cluster metadata when the
+   * log directory is formatted, as {@code kafka-storage format --add-scram} does.
    */
   public static EmbeddedKafka startWithScram(String user, String password) {
     Properties p = new Properties();
@@ -92,7 +93,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrap;
   }
 
-  /** Stops the broker (a controlled shutdown), keeping its log directory and ports for {@link #restart()}. */
+  /**
+   * Stops the broker (a controlled shutdown), keeping its log directory and ports for {@link
+   * #restart()}.
+   */
   public synchronized void stop() {
     if (server != null) {
       KafkaRaftServer s = server;
@@ -102,10 +106,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** Starts a stopped broker again on its log directory and ports; clients reconnect to the same address. */
+  /**
+   * Starts a stopped broker again on its log directory and ports; clients reconnect to the same
+   * address.
+   */
   public synchronized void restart() {
     if (server != null) {
-      throw new IllegalStateException("embedded Kafka at " + bootstrap + " is running: stop() it first");
+      throw new IllegalStateException(
+          "embedded Kafka at " + bootstrap + " is running: stop() it first");
     }
     RuntimeException last = null;
     for (int attempt = 0; attempt < RESTART_ATTEMPTS; attempt++) {
@@ -120,8 +128,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         sleep(RESTART_RETRY);
       }
     }
-    throw new IllegalStateException("embedded Kafka could not bind " + bootstrap + " again after " + RESTART_ATTEMPTS
-        + " attempts", last);
+    throw new IllegalStateException(
+        "embedded Kafka could not bind "
+            + bootstrap
+            + " again after "
+            + RESTART_ATTEMPTS
+            + " attempts",
+        last);
   }
 
   @Override
@@ -140,7 +153,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -168,9 +183,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
       p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
       p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-256");
-      p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-          "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + scramUser
-              + "\" password=\"" + scramPassword + "\";");
+      p.put(
+          "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+              + scramUser
+              + "\" password=\""
+              + scramPassword
+              + "\";");
       scram = List.of("SCRAM-SHA-256=[name=" + scramUser + ",password=" + scramPassword + "]");
     }
     p.putAll(extra);
@@ -214,13 +233,15 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("could not format the embedded Kafka log directory " + dir, e);
+      throw new IllegalStateException(
+          "could not format the embedded Kafka log directory " + dir, e);
     }
   }
 
   private static boolean isBindFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+      if (t instanceof BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
         return true;
       }
     }
@@ -239,7 +260,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       return Files.createTempDirectory("fpk-kafka-");
     } catch (IOException e) {
-      throw new UncheckedIOException("could not create a temporary directory for embedded Kafka", e);
+      throw new UncheckedIOException(
+          "could not create a temporary directory for embedded Kafka", e);
     }
   }
 

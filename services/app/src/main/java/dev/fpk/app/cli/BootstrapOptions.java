@@ -11,16 +11,26 @@ import picocli.CommandLine.Option;
 public final class BootstrapOptions {
   private BootstrapOptions() {}
 
-  /** {@code --bootstrap}, required: {@code train}, {@code publish}, {@code report}, {@code node}, {@code loadgen}. */
+  /**
+   * {@code --bootstrap}, required: {@code train}, {@code publish}, {@code report}, {@code node},
+   * {@code loadgen}.
+   */
   public static final class Required {
-    @Option(names = "--bootstrap", required = true, defaultValue = "${env:FPK_BOOTSTRAP}",
+    @Option(
+        names = "--bootstrap",
+        required = true,
+        defaultValue = "${env:FPK_BOOTSTRAP}",
         description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP)")
     String bootstrap;
   }
 
-  /** {@code --bootstrap}, else an embedded broker: {@code demo}, {@code replay}, {@code experiment}. */
+  /**
+   * {@code --bootstrap}, else an embedded broker: {@code demo}, {@code replay}, {@code experiment}.
+   */
   public static final class OrEmbedded {
-    @Option(names = "--bootstrap", defaultValue = "${env:FPK_BOOTSTRAP:-}",
+    @Option(
+        names = "--bootstrap",
+        defaultValue = "${env:FPK_BOOTSTRAP:-}",
         description = "Kafka bootstrap servers (default: $FPK_BOOTSTRAP, else an embedded broker)")
     String bootstrap;
 

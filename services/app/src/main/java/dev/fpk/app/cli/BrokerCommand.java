@@ -4,8 +4,11 @@ import dev.fpk.app.broker.EmbeddedKafka;
 import picocli.CommandLine.Command;
 
 /** Runs the embedded broker alone, for local setups with several fpk processes. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
-    description = "Run the embedded single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C; prints its bootstrap address.")
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the embedded single-node Kafka broker (KRaft, 127.0.0.1) until Ctrl-C; prints its bootstrap address.")
 public final class BrokerCommand implements Runnable {
   @Override
   public void run() {

@@ -21,44 +21,55 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * Everything in one JVM: the embedded broker, the built-in autoencoder ensemble, estimators,
  * solvers, the metrics endpoint and the live page; a status line a second (rate and ETA of the
  * analysis in steps), a summary table at the end.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Train the built-in 2-bottleneck autoencoder ensemble and check Fokker-Planck against it live.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train the built-in 2-bottleneck autoencoder ensemble and check Fokker-Planck against it live.")
 public final class DemoCommand implements Callable<Integer> {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  TrainingOptions training;
+  @CommandLine.Mixin TrainingOptions training;
 
-  @Option(names = "--run-id", defaultValue = "demo", description = "Run id (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--run-id",
+      defaultValue = "demo",
+      description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
 
-  @CommandLine.Mixin
-  BootstrapOptions.OrEmbedded kafka;
+  @CommandLine.Mixin BootstrapOptions.OrEmbedded kafka;
 
-  @Option(names = "--dashboard-port", defaultValue = "-1",
-      description = "Port of the live page on 127.0.0.1 (default: fpk.dashboard.port = $FPK_DASHBOARD_PORT or 8765; "
-          + "a free one if taken; 0 = any free port)")
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "-1",
+      description =
+          "Port of the live page on 127.0.0.1 (default: fpk.dashboard.port = $FPK_DASHBOARD_PORT or 8765; "
+              + "a free one if taken; 0 = any free port)")
   int dashboardPort;
 
-  @Option(names = "--linger", defaultValue = "PT0S",
-      description = "Keep the live page up this long after the summary (ISO-8601, e.g. PT10M; default ${DEFAULT-VALUE}; Ctrl-C ends it)")
+  @Option(
+      names = "--linger",
+      defaultValue = "PT0S",
+      description =
+          "Keep the live page up this long after the summary (ISO-8601, e.g. PT10M; default ${DEFAULT-VALUE}; Ctrl-C ends it)")
   Duration linger;
 
   @Option(names = "--quiet", description = "No progress lines (the summary still prints)")
   boolean quiet;
 
-  @Option(names = "--json", description = "Machine-readable output: one JSON object a line (start, progress, summary)")
+  @Option(
+      names = "--json",
+      description = "Machine-readable output: one JSON object a line (start, progress, summary)")
   boolean json;
 
   @Override
@@ -74,12 +85,21 @@ public final class DemoCommand implements Callable<Integer> {
     // one trainer thread: the other core is the analysis's
     TrainerSettings settings = training.settings(1);
     try (Pipeline pipeline = Pipeline.start(config, kafka.servers());
-        LiveDashboard dashboard = LiveDashboard.start(pipeline.node().system(), pipeline.bootstrapServers(),
-            dashboardSettings, pipeline.node().registry(), config.getString("fpk.group"), true);
+        LiveDashboard dashboard =
+            LiveDashboard.start(
+                pipeline.node().system(),
+                pipeline.bootstrapServers(),
+                dashboardSettings,
+                pipeline.node().registry(),
+                config.getString("fpk.group"),
+                true);
         EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
       printStart(out, pipeline, dashboard);
-      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
-      LiveTraining.trainUntilAnalysed(pipeline, List.of(new LiveTraining.Run(publisher, training.steps)),
+      TrainerPublisher publisher =
+          new TrainerPublisher(trainer, runId, training.layers, training.every);
+      LiveTraining.trainUntilAnalysed(
+          pipeline,
+          List.of(new LiveTraining.Run(publisher, training.steps)),
           () -> report(progress, publisher, pipeline.collector()));
       if (json) {
         out.println(Progress.write(summaryJson(pipeline.collector())));
@@ -112,12 +132,18 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    String problem = training.steps < 1 ? "--steps must be >= 1, got " + training.steps
-        : training.replicas < 2 ? "--replicas must be >= 2 (an ensemble), got " + training.replicas
-        : training.every < 1 ? "--every must be >= 1, got " + training.every
-        : dashboardPort > 65535 ? "--dashboard-port must be 0..65535, got " + dashboardPort
-        : linger.isNegative() ? "--linger must not be negative, got " + linger
-        : null;
+    String problem =
+        training.steps < 1
+            ? "--steps must be >= 1, got " + training.steps
+            : training.replicas < 2
+                ? "--replicas must be >= 2 (an ensemble), got " + training.replicas
+                : training.every < 1
+                    ? "--every must be >= 1, got " + training.every
+                    : dashboardPort > 65535
+                        ? "--dashboard-port must be 0..65535, got " + dashboardPort
+                        : linger.isNegative()
+                            ? "--linger must not be negative, got " + linger
+                            : null;
     if (problem != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), problem);
     }
@@ -126,15 +152,28 @@ public final class DemoCommand implements Callable<Integer> {
   private void printStart(PrintWriter out, Pipeline pipeline, LiveDashboard dashboard) {
     String metrics = "http://" + pipeline.node().httpAddress() + "/metrics";
     if (json) {
-      ObjectNode start = Progress.object().put("event", "start").put("task", "demo").put("runId", runId)
-          .put("replicas", training.replicas).put("steps", training.steps).put("broker", pipeline.bootstrapServers())
-          .put("embeddedBroker", pipeline.embedded()).put("dashboard", dashboard.url()).put("metrics", metrics);
+      ObjectNode start =
+          Progress.object()
+              .put("event", "start")
+              .put("task", "demo")
+              .put("runId", runId)
+              .put("replicas", training.replicas)
+              .put("steps", training.steps)
+              .put("broker", pipeline.bootstrapServers())
+              .put("embeddedBroker", pipeline.embedded())
+              .put("dashboard", dashboard.url())
+              .put("metrics", metrics);
       out.println(Progress.write(start));
       out.flush();
       return;
     }
-    out.printf("fpk demo: %d replicas, %d steps, layers %s, broker %s%s%n", training.replicas, training.steps, training.layers,
-        pipeline.bootstrapServers(), pipeline.embedded() ? " (embedded)" : "");
+    out.printf(
+        "fpk demo: %d replicas, %d steps, layers %s, broker %s%s%n",
+        training.replicas,
+        training.steps,
+        training.layers,
+        pipeline.bootstrapServers(),
+        pipeline.embedded() ? " (embedded)" : "");
     out.printf("live page %s   metrics %s%n", dashboard.url(), metrics);
     out.flush();
   }
@@ -142,9 +181,18 @@ public final class DemoCommand implements Callable<Integer> {
   private void report(Progress progress, TrainerPublisher publisher, ReportCollector collector) {
     double seconds = progress.elapsedSeconds();
     long analysed = Long.MAX_VALUE;
-    StringBuilder detail = new StringBuilder(String.format(Locale.ROOT, "trained to step %d, %d replicas, %.0f snapshots/s",
-        publisher.step(), training.replicas, seconds > 0 ? publisher.published() / seconds : 0.0));
-    ObjectNode fields = Progress.object().put("trainedStep", publisher.step()).put("published", publisher.published());
+    StringBuilder detail =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "trained to step %d, %d replicas, %.0f snapshots/s",
+                publisher.step(),
+                training.replicas,
+                seconds > 0 ? publisher.published() / seconds : 0.0));
+    ObjectNode fields =
+        Progress.object()
+            .put("trainedStep", publisher.step())
+            .put("published", publisher.published());
     ArrayNode layerArray = fields.putArray("layers");
     int seen = 0;
     for (AlignmentUpdate a : collector.latestAlignment()) {
@@ -153,9 +201,20 @@ public final class DemoCommand implements Callable<Integer> {
       }
       seen++;
       analysed = Math.min(analysed, a.getStep());
-      double w1 = a.getEntriesList().stream().mapToDouble(EntryAlignment::getW1).average().orElse(Double.NaN);
-      detail.append(String.format(Locale.ROOT, "  %s: analysed to step %d, mean W1 %.3g", a.getLayer(), a.getStep(), w1));
-      ObjectNode l = layerArray.addObject().put("layer", a.getLayer()).put("analysedStep", a.getStep());
+      double w1 =
+          a.getEntriesList().stream()
+              .mapToDouble(EntryAlignment::getW1)
+              .average()
+              .orElse(Double.NaN);
+      detail.append(
+          String.format(
+              Locale.ROOT,
+              "  %s: analysed to step %d, mean W1 %.3g",
+              a.getLayer(),
+              a.getStep(),
+              w1));
+      ObjectNode l =
+          layerArray.addObject().put("layer", a.getLayer()).put("analysedStep", a.getStep());
       if (Double.isFinite(w1)) {
         l.put("meanW1", w1);
       }
@@ -166,28 +225,48 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private ObjectNode summaryJson(ReportCollector collector) {
-    ObjectNode summary = Progress.object().put("event", "summary").put("task", "demo").put("runId", runId);
+    ObjectNode summary =
+        Progress.object().put("event", "summary").put("task", "demo").put("runId", runId);
     ArrayNode rows = summary.putArray("entries");
-    forEachEntry(collector, runId, (est, entry, w1) -> {
-      ObjectNode row = rows.addObject().put("layer", est.getLayer());
-      entry.getIndexList().forEach(row.putArray("index")::add);
-      row.put("driftSlope", entry.getDriftSlope()).put("driftSlopeStdErr", entry.getDriftSlopeStderr())
-          .put("diffusionMean", entry.getDiffusionMean()).put("diffusionMeanStdErr", entry.getDiffusionMeanStderr());
-      if (Double.isFinite(w1)) {
-        row.put("w1", w1);
-      }
-    });
+    forEachEntry(
+        collector,
+        runId,
+        (est, entry, w1) -> {
+          ObjectNode row = rows.addObject().put("layer", est.getLayer());
+          entry.getIndexList().forEach(row.putArray("index")::add);
+          row.put("driftSlope", entry.getDriftSlope())
+              .put("driftSlopeStdErr", entry.getDriftSlopeStderr())
+              .put("diffusionMean", entry.getDiffusionMean())
+              .put("diffusionMeanStdErr", entry.getDiffusionMeanStderr());
+          if (Double.isFinite(w1)) {
+            row.put("w1", w1);
+          }
+        });
     return summary;
   }
 
   private static void printSummary(PrintWriter out, ReportCollector collector, String runId) {
     out.println();
-    out.println("Summary (time in optimiser steps; drift mu(w) = slope*w + intercept per step;"
-        + " D per step in dW = mu dt + sqrt(2D) dB; W1 in weight units at the last step)");
-    out.printf("%-12s %-8s %22s %22s %11s%n", "layer", "entry", "drift slope (+-se)", "diffusion D (+-se)", "W1");
-    forEachEntry(collector, runId, (est, entry, w1) -> out.printf(Locale.ROOT, "%-12s %-8s %11.3e (%.1e) %11.3e (%.1e) %11.3e%n",
-        est.getLayer(), entry.getIndexList().toString().replace(" ", ""), entry.getDriftSlope(), entry.getDriftSlopeStderr(),
-        entry.getDiffusionMean(), entry.getDiffusionMeanStderr(), w1));
+    out.println(
+        "Summary (time in optimiser steps; drift mu(w) = slope*w + intercept per step;"
+            + " D per step in dW = mu dt + sqrt(2D) dB; W1 in weight units at the last step)");
+    out.printf(
+        "%-12s %-8s %22s %22s %11s%n",
+        "layer", "entry", "drift slope (+-se)", "diffusion D (+-se)", "W1");
+    forEachEntry(
+        collector,
+        runId,
+        (est, entry, w1) ->
+            out.printf(
+                Locale.ROOT,
+                "%-12s %-8s %11.3e (%.1e) %11.3e (%.1e) %11.3e%n",
+                est.getLayer(),
+                entry.getIndexList().toString().replace(" ", ""),
+                entry.getDriftSlope(),
+                entry.getDriftSlopeStderr(),
+                entry.getDiffusionMean(),
+                entry.getDiffusionMeanStderr(),
+                w1));
   }
 
   private interface EntryRow {
@@ -200,8 +279,12 @@ public final class DemoCommand implements Callable<Integer> {
       if (!est.getRunId().equals(runId)) {
         continue;
       }
-      AlignmentUpdate a = alignments.stream().filter(x -> x.getRunId().equals(est.getRunId()) && x.getLayer().equals(est.getLayer()))
-          .findFirst().orElse(null);
+      AlignmentUpdate a =
+          alignments.stream()
+              .filter(
+                  x -> x.getRunId().equals(est.getRunId()) && x.getLayer().equals(est.getLayer()))
+              .findFirst()
+              .orElse(null);
       for (int e = 0; e < est.getEntriesCount(); e++) {
         double w1 = a == null || e >= a.getEntriesCount() ? Double.NaN : a.getEntries(e).getW1();
         row.accept(est, est.getEntries(e), w1);

@@ -8,16 +8,21 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Status lines of long work: done of total (in the task's unit), the recent rate, and the time
- * left at that rate. Three styles: a human line, one JSON object a line (for scripts), or
- * nothing. Callers decide when to report (once a second); this class only formats and prints.
- * Not thread-safe.
+ * Status lines of long work: done of total (in the task's unit), the recent rate, and the time left
+ * at that rate. Three styles: a human line, one JSON object a line (for scripts), or nothing.
+ * Callers decide when to report (once a second); this class only formats and prints. Not
+ * thread-safe.
  */
 public final class Progress {
   /** How lines look. */
-  public enum Style { TEXT, JSON, QUIET }
+  public enum Style {
+    TEXT,
+    JSON,
+    QUIET
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Seconds of history the rate is measured over. */
   static final double WINDOW_SECONDS = 10;
 
@@ -59,7 +64,8 @@ public final class Progress {
    * {@code total} in {@code unit}; {@code detail} is appended to the text line, {@code fields} to
    * the JSON object (either may be null).
    */
-  public void report(String phase, long done, long total, String unit, String detail, ObjectNode fields) {
+  public void report(
+      String phase, long done, long total, String unit, String detail, ObjectNode fields) {
     if (style == Style.QUIET) {
       return;
     }
@@ -67,9 +73,16 @@ public final class Progress {
     double rate = rate(done, seconds);
     double eta = rate > 0 && total > 0 ? Math.max(0, total - done) / rate : Double.NaN;
     if (style == Style.JSON) {
-      ObjectNode line = JSON.createObjectNode().put("event", "progress").put("task", task).put("phase", phase)
-          .put("done", done).put("total", total).put("unit", unit)
-          .put("elapsedSeconds", round(seconds)).put("ratePerSecond", round(rate));
+      ObjectNode line =
+          JSON.createObjectNode()
+              .put("event", "progress")
+              .put("task", task)
+              .put("phase", phase)
+              .put("done", done)
+              .put("total", total)
+              .put("unit", unit)
+              .put("elapsedSeconds", round(seconds))
+              .put("ratePerSecond", round(rate));
       if (Double.isFinite(eta)) {
         line.put("etaSeconds", round(eta));
       } else {
@@ -80,7 +93,9 @@ public final class Progress {
       }
       out.println(write(line));
     } else {
-      out.println(text(phase, done, total, unit, rate, eta) + (detail == null || detail.isEmpty() ? "" : "  " + detail));
+      out.println(
+          text(phase, done, total, unit, rate, eta)
+              + (detail == null || detail.isEmpty() ? "" : "  " + detail));
     }
     out.flush();
   }
@@ -109,10 +124,13 @@ public final class Progress {
     }
   }
 
-  static String text(String phase, long done, long total, String unit, double rate, double etaSeconds) {
+  static String text(
+      String phase, long done, long total, String unit, double rate, double etaSeconds) {
     StringBuilder s = new StringBuilder(phase).append(' ').append(done);
     if (total > 0) {
-      s.append('/').append(total).append(String.format(Locale.ROOT, " (%.0f%%)", 100.0 * Math.max(0, done) / total));
+      s.append('/')
+          .append(total)
+          .append(String.format(Locale.ROOT, " (%.0f%%)", 100.0 * Math.max(0, done) / total));
     }
     s.append(String.format(Locale.ROOT, "  %.1f %s/s", rate, unit));
     s.append("  ETA ").append(Double.isFinite(etaSeconds) ? duration(etaSeconds) : "--");

@@ -33,9 +33,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * Feeds a recorded snapshot file through Kafka and the same estimators and solvers as a live run,
@@ -44,33 +44,42 @@ import picocli.CommandLine;
  * Progress: a status line a second, first over the file's bytes while publishing, then over the
  * snapshots the analysis has committed.
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Replay a recorded snapshot file (JSON Lines or length-delimited protobuf) and write a JSON report.")
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description =
+        "Replay a recorded snapshot file (JSON Lines or length-delimited protobuf) and write a JSON report.")
 public final class ReplayCommand implements Callable<Integer> {
   private static final long REPORT_EVERY_NANOS = 1_000_000_000L;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  SnapshotFileOptions file;
+  @CommandLine.Mixin SnapshotFileOptions file;
 
   @Option(names = "--report", required = true, description = "Where to write the JSON report")
   Path report;
 
-  @Option(names = "--html", description = "Also write a self-contained HTML report (the live page's plots, static) here")
+  @Option(
+      names = "--html",
+      description = "Also write a self-contained HTML report (the live page's plots, static) here")
   Path html;
 
-  @CommandLine.Mixin
-  BootstrapOptions.OrEmbedded kafka;
+  @CommandLine.Mixin BootstrapOptions.OrEmbedded kafka;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the analysis to finish (ISO-8601, default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      description = "Longest wait for the analysis to finish (ISO-8601, default ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(names = "--quiet", description = "No progress lines (rejected records and the summary still print)")
+  @Option(
+      names = "--quiet",
+      description = "No progress lines (rejected records and the summary still print)")
   boolean quiet;
 
-  @Option(names = "--json", description = "Machine-readable output on stdout: one JSON object a line (progress, summary)")
+  @Option(
+      names = "--json",
+      description = "Machine-readable output on stdout: one JSON object a line (progress, summary)")
   boolean json;
 
   @Override
@@ -91,12 +100,21 @@ public final class ReplayCommand implements Callable<Integer> {
       if (html != null) {
         WholeFile.write(html, f -> HtmlReport.write(f, new ObjectMapper(), reportJson));
       }
-      spec.commandLine().getErr().printf("replay: %d records accepted, %d rejected; report written to %s%s%n",
-          counts[0], counts[1], report, html == null ? "" : " and " + html);
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "replay: %d records accepted, %d rejected; report written to %s%s%n",
+              counts[0], counts[1], report, html == null ? "" : " and " + html);
       spec.commandLine().getErr().flush();
-      progress.event(Progress.object().put("event", "summary").put("task", "replay").put("accepted", counts[0])
-          .put("rejected", counts[1]).put("report", report.toString()).put("html", html == null ? null : html.toString())
-          .put("elapsedSeconds", Math.round(progress.elapsedSeconds() * 1000) / 1000.0));
+      progress.event(
+          Progress.object()
+              .put("event", "summary")
+              .put("task", "replay")
+              .put("accepted", counts[0])
+              .put("rejected", counts[1])
+              .put("report", report.toString())
+              .put("html", html == null ? null : html.toString())
+              .put("elapsedSeconds", Math.round(progress.elapsedSeconds() * 1000) / 1000.0));
     }
     return 0;
   }
@@ -117,27 +135,36 @@ public final class ReplayCommand implements Callable<Integer> {
     long size = Math.max(1, Files.size(file.input));
     long lastReport = System.nanoTime();
     CountingInputStream counting = new CountingInputStream(Files.newInputStream(file.input));
-    try (ReplayReader reader = ReplayFiles.open(counting, fmt, IngestLimits.fromConfig(FpkConfig.load()),
-        file.input.toString());
+    try (ReplayReader reader =
+            ReplayFiles.open(
+                counting, fmt, IngestLimits.fromConfig(FpkConfig.load()), file.input.toString());
         KafkaProducer<String, byte[]> producer = producer(pipeline.bootstrapServers())) {
       for (ReplayItem item : reader) {
         if (Thread.interrupted()) {
-          throw new InterruptedException("stopped while publishing " + file.input); // a signal (SignalStop)
+          throw new InterruptedException(
+              "stopped while publishing " + file.input); // a signal (SignalStop)
         }
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           WeightSnapshot s = a.value();
           runIds.add(s.getRunId());
-          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()));
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()));
           accepted++;
         } else {
-          Validation.Rejected<WeightSnapshot> r = (Validation.Rejected<WeightSnapshot>) item.snapshot();
+          Validation.Rejected<WeightSnapshot> r =
+              (Validation.Rejected<WeightSnapshot>) item.snapshot();
           spec.commandLine().getErr().println("replay: rejected " + item.describe());
           pipeline.collector().rejected(r.reason().wireName(), 1);
           rejected++;
         }
         if (System.nanoTime() - lastReport >= REPORT_EVERY_NANOS) {
           lastReport = System.nanoTime();
-          progress.report("publish", counting.count(), size, "bytes",
+          progress.report(
+              "publish",
+              counting.count(),
+              size,
+              "bytes",
               String.format(Locale.ROOT, "%d records published, %d rejected", accepted, rejected),
               Progress.object().put("published", accepted).put("rejected", rejected));
         }
@@ -149,19 +176,26 @@ public final class ReplayCommand implements Callable<Integer> {
     return new long[] {accepted, rejected};
   }
 
-  /** Waits for the analysis to commit every snapshot and the report to read every output, reporting a line a second. */
+  /**
+   * Waits for the analysis to commit every snapshot and the report to read every output, reporting
+   * a line a second.
+   */
   private void awaitAnalysis(Pipeline pipeline, String group, Progress progress)
       throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastReport = System.nanoTime();
     try (KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
       // the group reads the topic from its start: everything on it is work, not only this file
-      long total = admin.endOffsets(Topics.SNAPSHOTS).values().stream().mapToLong(Long::longValue).sum();
+      long total =
+          admin.endOffsets(Topics.SNAPSHOTS).values().stream().mapToLong(Long::longValue).sum();
       Progress analysis = new Progress(progress.style(), spec.commandLine().getOut(), "replay");
       while (!pipeline.isCaughtUp()) {
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException("timed out after " + timeout + " waiting for the analysis to catch up"
-              + " (raise --timeout)");
+          throw new TimeoutException(
+              "timed out after "
+                  + timeout
+                  + " waiting for the analysis to catch up"
+                  + " (raise --timeout)");
         }
         Thread.sleep(200);
         if (System.nanoTime() - lastReport >= REPORT_EVERY_NANOS) {

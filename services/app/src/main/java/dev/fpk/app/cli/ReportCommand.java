@@ -19,14 +19,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Writes the current state of the runs a live cluster tracks, in the replay report's format. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write the JSON report of what a live cluster has published so far (the replay report's format).")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write the JSON report of what a live cluster has published so far (the replay report's format).")
 public final class ReportCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  BootstrapOptions.Required kafka;
+  @Mixin BootstrapOptions.Required kafka;
 
   @Option(names = "--out", required = true, description = "Where to write the JSON report")
   Path out;
@@ -42,12 +43,16 @@ public final class ReportCommand implements Callable<Integer> {
     if (runs != null && !runs.isEmpty()) {
       runIds.addAll(runs);
     } else {
-      collector.latestEstimates().stream().map(DriftDiffusionEstimate::getRunId).forEach(runIds::add);
+      collector.latestEstimates().stream()
+          .map(DriftDiffusionEstimate::getRunId)
+          .forEach(runIds::add);
       collector.latestAlignment().stream().map(AlignmentUpdate::getRunId).forEach(runIds::add);
     }
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     WholeFile.write(out, f -> mapper.writeValue(f.toFile(), collector.toJson(mapper, runIds)));
-    spec.commandLine().getErr().printf("report: %d output records read, runs %s; written to %s%n", records, runIds, out);
+    spec.commandLine()
+        .getErr()
+        .printf("report: %d output records read, runs %s; written to %s%n", records, runIds, out);
     return 0;
   }
 }

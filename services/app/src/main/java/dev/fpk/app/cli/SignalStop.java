@@ -15,12 +15,13 @@ import sun.misc.Signal;
  * 143, 129). A second signal, or a command still running after the grace period, halts the JVM.
  *
  * <p>The JVM's own handling (run the shutdown hooks, then exit) would terminate the actor system
- * from Pekko's hook while the command still uses it: streams failed and restarted, the broker's
- * log directory stayed behind, and the exit took 10 s or more.
+ * from Pekko's hook while the command still uses it: streams failed and restarted, the broker's log
+ * directory stayed behind, and the exit took 10 s or more.
  */
 public final class SignalStop {
   /** Signals handled, with their POSIX numbers (exit code = 128 + number). */
   private static final Map<String, Integer> SIGNALS = Map.of("INT", 2, "TERM", 15, "HUP", 1);
+
   /** How long an interrupted command may take to shut down before the JVM is halted. */
   static final Duration GRACE = Duration.ofSeconds(20);
 
@@ -28,7 +29,9 @@ public final class SignalStop {
 
   private SignalStop() {}
 
-  /** Handles the signals from now on: they stop {@code command} (the thread running it) in order. */
+  /**
+   * Handles the signals from now on: they stop {@code command} (the thread running it) in order.
+   */
   public static void install(String commandName, Thread command, PrintStream err) {
     for (String name : SIGNALS.keySet()) {
       try {
@@ -40,8 +43,8 @@ public final class SignalStop {
   }
 
   /**
-   * Blocks until a signal interrupts this thread (commands that run until Ctrl-C). The interrupt
-   * is consumed: it means "stop", and the cleanup after it must run whole.
+   * Blocks until a signal interrupts this thread (commands that run until Ctrl-C). The interrupt is
+   * consumed: it means "stop", and the cleanup after it must run whole.
    */
   public static void awaitSignal() {
     try {
@@ -62,15 +65,17 @@ public final class SignalStop {
     return received != null;
   }
 
-  private static synchronized void onSignal(String name, String commandName, Thread command, PrintStream err) {
+  private static synchronized void onSignal(
+      String name, String commandName, Thread command, PrintStream err) {
     if (received != null) {
       err.printf("fpk %s: SIG%s again, halting without cleaning up%n", commandName, name);
       err.flush();
       Runtime.getRuntime().halt(exitCode().orElse(1));
     }
     received = name;
-    err.printf("fpk %s: SIG%s, stopping (exit %d; SIG%s again halts at once)%n", commandName, name,
-        exitCode().orElse(1), name);
+    err.printf(
+        "fpk %s: SIG%s, stopping (exit %d; SIG%s again halts at once)%n",
+        commandName, name, exitCode().orElse(1), name);
     err.flush();
     command.interrupt();
     Thread watchdog = new Thread(() -> haltAfterGrace(commandName, err), "fpk-signal-watchdog");

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The recorded snapshot file a command reads and its format: {@code publish} and {@code replay}. */
+/**
+ * The recorded snapshot file a command reads and its format: {@code publish} and {@code replay}.
+ */
 public final class SnapshotFileOptions {
   @Option(names = "--input", required = true, description = "Snapshot file: .jsonl or .pb")
   Path input;
@@ -22,7 +24,10 @@ public final class SnapshotFileOptions {
     return input;
   }
 
-  /** The format given, else the one the file's extension names; IllegalArgumentException if neither is known. */
+  /**
+   * The format given, else the one the file's extension names; IllegalArgumentException if neither
+   * is known.
+   */
   ReplayFormat format() {
     return format == null ? ReplayFormat.fromPath(input) : ReplayFormat.fromName(format);
   }

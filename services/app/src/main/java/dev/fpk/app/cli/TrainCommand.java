@@ -11,7 +11,6 @@ import dev.fpk.protocol.v1.WeightSnapshot;
 import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,29 +20,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * The built-in autoencoder ensemble alone, publishing its snapshots to a running fpk's broker:
- * the snapshot at step 0, then one every {@code --every} optimiser steps, per replica and layer.
+ * The built-in autoencoder ensemble alone, publishing its snapshots to a running fpk's broker: the
+ * snapshot at step 0, then one every {@code --every} optimiser steps, per replica and layer.
  * Back-pressured by the producer: no snapshot is dropped.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the built-in 2-bottleneck autoencoder ensemble and publish its weight snapshots to Kafka.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train the built-in 2-bottleneck autoencoder ensemble and publish its weight snapshots to Kafka.")
 public final class TrainCommand implements Callable<Integer> {
 
-  @CommandLine.Mixin
-  TrainingOptions training;
+  @CommandLine.Mixin TrainingOptions training;
 
-  @CommandLine.Mixin
-  BootstrapOptions.Required kafka;
+  @CommandLine.Mixin BootstrapOptions.Required kafka;
 
-  @Option(names = "--run-id", defaultValue = "train", description = "Run id (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--run-id",
+      defaultValue = "train",
+      description = "Run id (default ${DEFAULT-VALUE})")
   String runId;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Trainer threads, 0 = all processors (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "Trainer threads, 0 = all processors (default ${DEFAULT-VALUE})")
   int threads;
 
   @Option(names = "--quiet", description = "No progress lines")
@@ -63,21 +69,32 @@ public final class TrainCommand implements Callable<Integer> {
     }
     long from = resumeStep(partitions);
     if (from >= training.steps && from > 0) {
-      out.printf("fpk train: run %s is already published to step %d (--steps %d): nothing to do%n", runId, from,
-          training.steps);
+      out.printf(
+          "fpk train: run %s is already published to step %d (--steps %d): nothing to do%n",
+          runId, from, training.steps);
       return 0;
     }
     if (from > 0) {
-      out.printf("fpk train: run %s is published to step %d: retraining to it (deterministic: same seed, same"
-          + " snapshots) and resuming there%n", runId, from);
+      out.printf(
+          "fpk train: run %s is published to step %d: retraining to it (deterministic: same seed, same"
+              + " snapshots) and resuming there%n",
+          runId, from);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fpk-train", localConfig());
     try (EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
-      TrainerPublisher publisher = new TrainerPublisher(trainer, runId, training.layers, training.every);
-      out.printf("fpk train: run %s, %d replicas, %d steps, a snapshot every %d steps, layers %s, broker %s%n",
-          runId, training.replicas, training.steps, training.every, training.layers, kafka.bootstrap);
+      TrainerPublisher publisher =
+          new TrainerPublisher(trainer, runId, training.layers, training.every);
+      out.printf(
+          "fpk train: run %s, %d replicas, %d steps, a snapshot every %d steps, layers %s, broker %s%n",
+          runId,
+          training.replicas,
+          training.steps,
+          training.every,
+          training.layers,
+          kafka.bootstrap);
       long start = System.nanoTime();
-      CompletableFuture<?> trained = publisher.run(system, kafka.bootstrap, training.steps, from).toCompletableFuture();
+      CompletableFuture<?> trained =
+          publisher.run(system, kafka.bootstrap, training.steps, from).toCompletableFuture();
       try {
         while (!awaitDone(trained)) {
           if (!quiet) {
@@ -105,18 +122,31 @@ public final class TrainCommand implements Callable<Integer> {
   private long resumeStep(int partitions) {
     long from = Long.MAX_VALUE;
     for (String layer : training.layers) {
-      Optional<WeightSnapshot> last = PublishedSteps.latest(kafka.bootstrap, runId, layer, partitions);
+      Optional<WeightSnapshot> last =
+          PublishedSteps.latest(kafka.bootstrap, runId, layer, partitions);
       if (last.isEmpty()) {
         return 0;
       }
       WeightSnapshot s = last.get();
       long seed = s.getSeed() - s.getReplica();
-      if (s.getEnsembleSize() != training.replicas || seed != training.seed || s.getLearningRate() != training.learningRate
-          || s.getBatchSize() != training.batchSize || !s.getOptimizer().equals(training.optimizer)) {
-        throw new IllegalStateException(String.format(Locale.ROOT, "run %s already has snapshots (to step %d) from"
-            + " another configuration (%d replicas, seed %d, lr %s, batch %d, %s): it cannot be resumed with this one;"
-            + " use a new --run-id", runId, s.getStep(), s.getEnsembleSize(), seed, s.getLearningRate(), s.getBatchSize(),
-            s.getOptimizer()));
+      if (s.getEnsembleSize() != training.replicas
+          || seed != training.seed
+          || s.getLearningRate() != training.learningRate
+          || s.getBatchSize() != training.batchSize
+          || !s.getOptimizer().equals(training.optimizer)) {
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "run %s already has snapshots (to step %d) from"
+                    + " another configuration (%d replicas, seed %d, lr %s, batch %d, %s): it cannot be resumed with this one;"
+                    + " use a new --run-id",
+                runId,
+                s.getStep(),
+                s.getEnsembleSize(),
+                seed,
+                s.getLearningRate(),
+                s.getBatchSize(),
+                s.getOptimizer()));
       }
       from = Math.min(from, s.getStep() - s.getStep() % training.every);
     }
@@ -136,8 +166,14 @@ public final class TrainCommand implements Callable<Integer> {
 
   private String progress(TrainerPublisher publisher, long startNanos) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return String.format(Locale.ROOT, "step %d/%d  %d snapshots published  %.0f snapshots/s  %.1f s",
-        publisher.step(), training.steps, publisher.published(), publisher.published() / seconds, seconds);
+    return String.format(
+        Locale.ROOT,
+        "step %d/%d  %d snapshots published  %.0f snapshots/s  %.1f s",
+        publisher.step(),
+        training.steps,
+        publisher.published(),
+        publisher.published() / seconds,
+        seconds);
   }
 
   /** A plain local actor system: the publisher stream needs one, the cluster does not. */

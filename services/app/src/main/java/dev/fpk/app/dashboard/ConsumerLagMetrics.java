@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka consumer lag of the analysis: snapshots on {@code fpk.snapshots.v1} that its consumer
- * group has not committed yet (end offsets minus committed offsets, summed over partitions), read
- * through the admin API on a background thread every {@code interval}, so a scrape never waits on
- * Kafka. Gauge {@code fpk.kafka.consumer.lag} tagged group and topic (both fixed by configuration).
- * Until the first successful read the gauge is NaN; a failed read keeps the last value and is logged.
+ * Kafka consumer lag of the analysis: snapshots on {@code fpk.snapshots.v1} that its consumer group
+ * has not committed yet (end offsets minus committed offsets, summed over partitions), read through
+ * the admin API on a background thread every {@code interval}, so a scrape never waits on Kafka.
+ * Gauge {@code fpk.kafka.consumer.lag} tagged group and topic (both fixed by configuration). Until
+ * the first successful read the gauge is NaN; a failed read keeps the last value and is logged.
  */
 public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLagMetrics.class);
@@ -35,36 +35,51 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
   // only the poller thread touches it
   private @Nullable String lastFailure;
 
-  private ConsumerLagMetrics(String group, String topic, ToLongFunction<String> lagOfTopic, Duration interval,
-      AutoCloseable resource, boolean background) {
+  private ConsumerLagMetrics(
+      String group,
+      String topic,
+      ToLongFunction<String> lagOfTopic,
+      Duration interval,
+      AutoCloseable resource,
+      boolean background) {
     this.group = group;
     this.topic = topic;
     this.lagOfTopic = lagOfTopic;
     this.interval = interval;
     this.resource = resource;
-    this.poller = !background ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "fpk-consumer-lag");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        !background
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "fpk-consumer-lag");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /** Lag of {@code group} on the snapshot topic, read every {@code interval} from the cluster. */
   public static ConsumerLagMetrics of(String bootstrapServers, String group, Duration interval) {
     KafkaAdmin admin = new KafkaAdmin(bootstrapServers);
-    return new ConsumerLagMetrics(group, Topics.SNAPSHOTS, t -> admin.lag(group, t), interval, admin, true);
+    return new ConsumerLagMetrics(
+        group, Topics.SNAPSHOTS, t -> admin.lag(group, t), interval, admin, true);
   }
 
   /** With a given lag source and no background thread (tests call {@link #poll()}). */
-  static ConsumerLagMetrics polledByHand(String group, String topic, ToLongFunction<String> lagOfTopic) {
-    return new ConsumerLagMetrics(group, topic, lagOfTopic, Duration.ZERO, () -> { }, false);
+  static ConsumerLagMetrics polledByHand(
+      String group, String topic, ToLongFunction<String> lagOfTopic) {
+    return new ConsumerLagMetrics(group, topic, lagOfTopic, Duration.ZERO, () -> {}, false);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder("fpk.kafka.consumer.lag", lag, l -> l.get() == Long.MIN_VALUE ? Double.NaN : l.get())
+    Gauge.builder(
+            "fpk.kafka.consumer.lag", lag, l -> l.get() == Long.MIN_VALUE ? Double.NaN : l.get())
         .description("records of the topic the analysis' consumer group has not committed yet")
-        .baseUnit("records").tags("group", group, "topic", topic).strongReference(true).register(registry);
+        .baseUnit("records")
+        .tags("group", group, "topic", topic)
+        .strongReference(true)
+        .register(registry);
     if (poller != null) {
       poller.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -77,7 +92,11 @@ public final class ConsumerLagMetrics implements MeterBinder, AutoCloseable {
     } catch (RuntimeException e) {
       // said once per kind of failure, not every interval while it lasts
       if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
-        LOG.warn("could not read the consumer lag of group {} on {} (retrying every {}): {}", group, topic, interval,
+        LOG.warn(
+            "could not read the consumer lag of group {} on {} (retrying every {}): {}",
+            group,
+            topic,
+            interval,
             e.getMessage());
       }
       lastFailure = String.valueOf(e.getMessage());

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * The Callan-Symanzik reading (services/physics/PHYSICS.md §5) of each entry's estimated drift at the
- * checkpoints: the beta function {@code beta(w) = mu(w)} (weight units per step), the anomalous
+ * The Callan-Symanzik reading (services/physics/PHYSICS.md §5) of each entry's estimated drift at
+ * the checkpoints: the beta function {@code beta(w) = mu(w)} (weight units per step), the anomalous
  * dimension {@code gamma(w) = d mu / dw} (per step) on the estimator's bin centres, and the fixed
  * points (zeros of beta) with their exponent {@code beta'(w*)} per step (negative = attractive).
  * Taken at several checkpoints, so how the flow and its fixed points move during training shows.
@@ -22,7 +22,8 @@ public final class CallanSymanzikView {
   private CallanSymanzikView() {}
 
   /** One object per checkpoint that has an estimate at or before it. */
-  public static void write(NavigableMap<Long, DriftDiffusionEstimate> estimates, List<Long> checkpoints, ArrayNode out) {
+  public static void write(
+      NavigableMap<Long, DriftDiffusionEstimate> estimates, List<Long> checkpoints, ArrayNode out) {
     for (long c : checkpoints) {
       var at = estimates.floorEntry(c);
       if (at == null) {
@@ -42,7 +43,9 @@ public final class CallanSymanzikView {
     double[] drift = e.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();
     Json.numbers(o.putArray("grid"), grid);
     Json.numbers(o.putArray("beta"), CallanSymanzik.beta(drift));
-    Json.numbers(o.putArray("gamma"), grid.length < 2 ? new double[grid.length] : CallanSymanzik.gamma(binGrid(grid), drift));
+    Json.numbers(
+        o.putArray("gamma"),
+        grid.length < 2 ? new double[grid.length] : CallanSymanzik.gamma(binGrid(grid), drift));
     Json.putNumber(o, "driftSlope", e.getDriftSlope());
     Json.putNumber(o, "diffusionMean", e.getDiffusionMean());
     ArrayNode fps = o.putArray("fixedPoints");

@@ -19,8 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What the experiment keeps of one layer of its runs, read from the topics like any other reader:
  * the ensemble-mean training loss per step (from the snapshots), every alignment update, the
- * estimates every few steps and the densities at the steps asked for. One record per step: a
- * record published again after a resumed analysis replaces its step's. Thread-safe.
+ * estimates every few steps and the densities at the steps asked for. One record per step: a record
+ * published again after a resumed analysis replaces its step's. Thread-safe.
  */
 public final class ExperimentRecorder {
   private final String layer;
@@ -64,7 +64,8 @@ public final class ExperimentRecorder {
    * @param estimateEvery estimates are kept at steps that are multiples of this
    * @param densityWanted densities are kept at the steps it accepts
    */
-  public ExperimentRecorder(String layer, List<String> runIds, long estimateEvery, LongPredicate densityWanted) {
+  public ExperimentRecorder(
+      String layer, List<String> runIds, long estimateEvery, LongPredicate densityWanted) {
     this.layer = layer;
     this.runIds = Set.copyOf(runIds);
     this.estimateEvery = estimateEvery;
@@ -93,7 +94,7 @@ public final class ExperimentRecorder {
             keep(d.getRunId(), d.getLayer(), run -> run.densities.put(d.getStep(), d));
           }
         }
-        default -> { }
+        default -> {}
       }
     } catch (InvalidProtocolBufferException e) {
       synchronized (this) {
@@ -102,22 +103,27 @@ public final class ExperimentRecorder {
     }
     // after the record is kept: caught up means its content is in
     synchronized (this) {
-      positions.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+      positions.merge(
+          new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
     }
   }
 
   private void onSnapshot(WeightSnapshot s) {
     // every layer of a replica carries the same loss: count it once
     if (s.hasLoss() && s.getChunkIndex() == 0) {
-      keep(s.getRunId(), s.getLayer(), run -> {
-        double[] sc = run.lossSumAndCount.computeIfAbsent(s.getStep(), k -> new double[2]);
-        sc[0] += s.getLoss();
-        sc[1]++;
-      });
+      keep(
+          s.getRunId(),
+          s.getLayer(),
+          run -> {
+            double[] sc = run.lossSumAndCount.computeIfAbsent(s.getStep(), k -> new double[2]);
+            sc[0] += s.getLoss();
+            sc[1]++;
+          });
     }
   }
 
-  private synchronized void keep(String runId, String recordLayer, java.util.function.Consumer<RunRecord> update) {
+  private synchronized void keep(
+      String runId, String recordLayer, java.util.function.Consumer<RunRecord> update) {
     if (layer.equals(recordLayer) && runIds.contains(runId)) {
       update.accept(runs.get(runId));
     }

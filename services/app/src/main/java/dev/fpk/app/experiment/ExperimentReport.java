@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.NavigableMap;
 
 /**
- * The experiment's report (DIR/report.json): the replay report's fields of the main run, and
- * beside them the transient, the sampling floors, the forecasts per horizon, the output
- * distributions with the joint model's gain, the Callan-Symanzik and KPZ views, the Pawula ratio
- * over time, the sensitivity runs, and the checks of "What must hold" as booleans with their
- * numbers. Units: time in optimiser steps, weights in weight units, drift per step, D in weight
- * units^2 per step (dW = mu dt + sqrt(2D) dB), outputs in output units.
+ * The experiment's report (DIR/report.json): the replay report's fields of the main run, and beside
+ * them the transient, the sampling floors, the forecasts per horizon, the output distributions with
+ * the joint model's gain, the Callan-Symanzik and KPZ views, the Pawula ratio over time, the
+ * sensitivity runs, and the checks of "What must hold" as booleans with their numbers. Units: time
+ * in optimiser steps, weights in weight units, drift per step, D in weight units^2 per step (dW =
+ * mu dt + sqrt(2D) dB), outputs in output units.
  */
 public final class ExperimentReport {
   private final ExperimentSettings settings;
@@ -40,7 +40,8 @@ public final class ExperimentReport {
     this.floors = SamplingFloorCheck.of(alignment, transientEnd.step());
     this.verdict = VerdictCheck.of(alignment, transientEnd.step());
     for (Variant v : Variant.values()) {
-      DriftDiffusionEstimate e = recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
+      DriftDiffusionEstimate e =
+          recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
       if (e != null) {
         atWindow.put(v, e);
       }
@@ -57,12 +58,20 @@ public final class ExperimentReport {
    */
   public ObjectNode toJson(ObjectMapper mapper, ObjectNode replayReport, double wallSeconds) {
     ObjectNode root = mapper.createObjectNode();
-    root.putObject("experiment").put("layer", ExperimentRunner.LAYER).put("replicas", settings.replicas())
-        .put("steps", settings.steps()).put("seed", settings.seed()).put("learningRate", settings.learningRate())
-        .put("batchSize", settings.batchSize()).put("optimizer", "sgd").put("runId", settings.runId(Variant.MAIN))
+    root.putObject("experiment")
+        .put("layer", ExperimentRunner.LAYER)
+        .put("replicas", settings.replicas())
+        .put("steps", settings.steps())
+        .put("seed", settings.seed())
+        .put("learningRate", settings.learningRate())
+        .put("batchSize", settings.batchSize())
+        .put("optimizer", "sgd")
+        .put("runId", settings.runId(Variant.MAIN))
         .put("wallSeconds", wallSeconds)
-        .put("units", "time in optimiser steps; w and W1 in weight units; drift per step; D in weight units^2"
-            + " per step (dW = mu dt + sqrt(2D) dB); outputs y = W h in output units")
+        .put(
+            "units",
+            "time in optimiser steps; w and W1 in weight units; drift per step; D in weight units^2"
+                + " per step (dW = mu dt + sqrt(2D) dB); outputs y = W h in output units")
         .<ObjectNode>set("horizons", mapper.valueToTree(ExperimentSettings.HORIZONS));
     root.set("runs", replayReport.get("runs"));
     root.set("records", replayReport.get("records"));
@@ -76,9 +85,19 @@ public final class ExperimentReport {
     JointView.write(main.alignment(), transientEnd.step(), root.putObject("joint"));
     writeAlignmentSeries(root.putArray("alignmentSeries"));
     writeDensities(root.putArray("densityCheckpoints"));
-    CallanSymanzikView.write(main.estimates(), settings.checkpoints(), root.putObject("callanSymanzik").putArray("checkpoints"));
-    KpzView.write(main.estimates(), main.densities(), settings.checkpoints(), ExperimentSettings.KPZ_DT_STEPS,
-        root.putObject("kpz").put("cells", KpzView.CELLS).put("densityFloor", KpzView.FLOOR).putArray("checkpoints"));
+    CallanSymanzikView.write(
+        main.estimates(),
+        settings.checkpoints(),
+        root.putObject("callanSymanzik").putArray("checkpoints"));
+    KpzView.write(
+        main.estimates(),
+        main.densities(),
+        settings.checkpoints(),
+        ExperimentSettings.KPZ_DT_STEPS,
+        root.putObject("kpz")
+            .put("cells", KpzView.CELLS)
+            .put("densityFloor", KpzView.FLOOR)
+            .putArray("checkpoints"));
     PawulaSeries.write(main.estimates(), transientEnd.step(), root.putArray("pawula"));
     Sensitivity.write(settings, atWindow, root.putObject("sensitivity"));
     writeChecks(root.putObject("checks"));
@@ -86,10 +105,17 @@ public final class ExperimentReport {
   }
 
   private void writeTransient(ObjectNode o) {
-    o.put("endStep", transientEnd.step()).put("rule", transientEnd.rule())
-        .put("definition", "first step t >= " + 2 * TransientEnd.WINDOW + " where the ensemble-mean loss falls by at most "
-            + TransientEnd.FRACTION + " of its initial relative rate per step (windows of " + TransientEnd.WINDOW
-            + " steps); half the run if never; forecasts issued and steps scored from endStep on are averaged");
+    o.put("endStep", transientEnd.step())
+        .put("rule", transientEnd.rule())
+        .put(
+            "definition",
+            "first step t >= "
+                + 2 * TransientEnd.WINDOW
+                + " where the ensemble-mean loss falls by at most "
+                + TransientEnd.FRACTION
+                + " of its initial relative rate per step (windows of "
+                + TransientEnd.WINDOW
+                + " steps); half the run if never; forecasts issued and steps scored from endStep on are averaged");
     Json.putNumber(o, "initialLossRatePerStep", transientEnd.initialRatePerStep());
     Json.putNumber(o, "lossRateAtEndPerStep", transientEnd.rateAtEndPerStep());
   }
@@ -97,12 +123,14 @@ public final class ExperimentReport {
   private void writeLoss(ObjectNode o) {
     ArrayNode steps = o.putArray("steps");
     ArrayNode loss = o.putArray("meanLoss");
-    main.meanLoss().forEach((step, l) -> {
-      if (step % ExperimentSettings.SAMPLE_EVERY_STEPS == 0) {
-        steps.add(step);
-        Json.addNumber(loss, l);
-      }
-    });
+    main.meanLoss()
+        .forEach(
+            (step, l) -> {
+              if (step % ExperimentSettings.SAMPLE_EVERY_STEPS == 0) {
+                steps.add(step);
+                Json.addNumber(loss, l);
+              }
+            });
   }
 
   private void writeFloors(ArrayNode out) {
@@ -123,7 +151,12 @@ public final class ExperimentReport {
     int entries = alignment.firstEntry().getValue().getEntriesCount();
     for (int e = 0; e < entries; e++) {
       ObjectNode o = out.addObject();
-      alignment.firstEntry().getValue().getEntries(e).getIndexList().forEach(o.putArray("index")::add);
+      alignment
+          .firstEntry()
+          .getValue()
+          .getEntries(e)
+          .getIndexList()
+          .forEach(o.putArray("index")::add);
       ArrayNode steps = o.putArray("steps");
       ArrayNode w1 = o.putArray("w1");
       ArrayNode floor = o.putArray("samplingFloorW1");
@@ -171,9 +204,11 @@ public final class ExperimentReport {
     all &= verdict.holds();
     ObjectNode sens = o.putObject("sensitivity");
     for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
-      Sensitivity.Factor f = Sensitivity.factor(atWindow.get(Variant.SENSITIVITY_BASE), atWindow.get(v), v);
-      ObjectNode x = sens.putObject(v == Variant.LEARNING_RATE_X2 ? "learningRateX2" : "batchSizeX2")
-          .put("predicted", f.predicted());
+      Sensitivity.Factor f =
+          Sensitivity.factor(atWindow.get(Variant.SENSITIVITY_BASE), atWindow.get(v), v);
+      ObjectNode x =
+          sens.putObject(v == Variant.LEARNING_RATE_X2 ? "learningRateX2" : "batchSizeX2")
+              .put("predicted", f.predicted());
       Json.putNumber(x, "measured", f.measured());
       x.put("holds", f.holds());
       all &= f.holds();
@@ -185,33 +220,75 @@ public final class ExperimentReport {
   public String summary(ObjectNode report) {
     StringBuilder s = new StringBuilder();
     ObjectNode checks = (ObjectNode) report.get("checks");
-    s.append(String.format(java.util.Locale.ROOT, "fpk experiment: %d replicas x %d steps, seed %d; transient ends at step %d (%s)%n",
-        settings.replicas(), settings.steps(), settings.seed(), transientEnd.step(), transientEnd.rule()));
+    s.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "fpk experiment: %d replicas x %d steps, seed %d; transient ends at step %d (%s)%n",
+            settings.replicas(),
+            settings.steps(),
+            settings.seed(),
+            transientEnd.step(),
+            transientEnd.rule()));
     for (var c : checks.get("forecastBeatsBaselines")) {
-      s.append(String.format(java.util.Locale.ROOT,
-          "forecast %3d steps: W1 %.3g vs nothing-changes %.3g, Gaussian %.3g (mean of entries); beats both on %d of %d entries -> %s%n",
-          c.get("horizon").asInt(), c.get("meanW1").asDouble(Double.NaN), c.get("meanBaselineStatic").asDouble(Double.NaN),
-          c.get("meanBaselineGaussian").asDouble(Double.NaN), c.get("entriesBeatingBoth").asInt(), c.get("entries").asInt(),
-          c.get("holds").asBoolean() ? "holds" : "does not hold"));
-      s.append(String.format(java.util.Locale.ROOT, "  floor-corrected skill (floor %.3g): over nothing-changes %.3f, over Gaussian %.3f%n",
-          c.get("meanBootstrapFloorW1").asDouble(Double.NaN), c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
-          c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "forecast %3d steps: W1 %.3g vs nothing-changes %.3g, Gaussian %.3g (mean of entries); beats both on %d of %d entries -> %s%n",
+              c.get("horizon").asInt(),
+              c.get("meanW1").asDouble(Double.NaN),
+              c.get("meanBaselineStatic").asDouble(Double.NaN),
+              c.get("meanBaselineGaussian").asDouble(Double.NaN),
+              c.get("entriesBeatingBoth").asInt(),
+              c.get("entries").asInt(),
+              c.get("holds").asBoolean() ? "holds" : "does not hold"));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  floor-corrected skill (floor %.3g): over nothing-changes %.3f, over Gaussian %.3f%n",
+              c.get("meanBootstrapFloorW1").asDouble(Double.NaN),
+              c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
+              c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
     }
-    s.append(String.format(java.util.Locale.ROOT, "theory rejected at p < %.2f on %.1f%% of (entry, step) after the transient (bar %.0f%%) -> %s%n",
-        VerdictCheck.LEVEL, 100 * verdict.share(), 100 * VerdictCheck.BAR, verdict.holds() ? "holds" : "does not hold"));
+    s.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "theory rejected at p < %.2f on %.1f%% of (entry, step) after the transient (bar %.0f%%) -> %s%n",
+            VerdictCheck.LEVEL,
+            100 * verdict.share(),
+            100 * VerdictCheck.BAR,
+            verdict.holds() ? "holds" : "does not hold"));
     for (SamplingFloorCheck.Entry e : floors.entries()) {
-      s.append(String.format(java.util.Locale.ROOT, "entry %-6s W1 %.3g = %.2f x sampling floor %.3g (bar %.0fx) -> %s%n",
-          e.index().toString().replace(" ", ""), e.meanW1(), e.ratio(), e.meanFloor(), SamplingFloorCheck.BAR,
-          e.holds() ? "holds" : "does not hold"));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "entry %-6s W1 %.3g = %.2f x sampling floor %.3g (bar %.0fx) -> %s%n",
+              e.index().toString().replace(" ", ""),
+              e.meanW1(),
+              e.ratio(),
+              e.meanFloor(),
+              SamplingFloorCheck.BAR,
+              e.holds() ? "holds" : "does not hold"));
     }
     ObjectNode sens = (ObjectNode) checks.get("sensitivity");
-    sens.properties().forEach(f -> s.append(String.format(java.util.Locale.ROOT,
-        "diffusion %s: measured x%.2f, SGD theory x%.2f -> %s%n", f.getKey(), f.getValue().get("measured").asDouble(Double.NaN),
-        f.getValue().get("predicted").asDouble(), f.getValue().get("holds").asBoolean() ? "holds" : "does not hold")));
+    sens.properties()
+        .forEach(
+            f ->
+                s.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "diffusion %s: measured x%.2f, SGD theory x%.2f -> %s%n",
+                        f.getKey(),
+                        f.getValue().get("measured").asDouble(Double.NaN),
+                        f.getValue().get("predicted").asDouble(),
+                        f.getValue().get("holds").asBoolean() ? "holds" : "does not hold")));
     ObjectNode joint = (ObjectNode) report.get("joint");
-    s.append(String.format(java.util.Locale.ROOT, "joint 4-D model against entry by entry (slow phase): output sliced W1 ratio %.3g,"
-        + " per-entry W1 ratio %.3g (below 1: joint closer)%n", joint.path("slicedW1Ratio").asDouble(Double.NaN),
-        joint.path("marginalW1Ratio").asDouble(Double.NaN)));
+    s.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "joint 4-D model against entry by entry (slow phase): output sliced W1 ratio %.3g,"
+                + " per-entry W1 ratio %.3g (below 1: joint closer)%n",
+            joint.path("slicedW1Ratio").asDouble(Double.NaN),
+            joint.path("marginalW1Ratio").asDouble(Double.NaN)));
     s.append("all checks hold: ").append(checks.get("allHold").asBoolean()).append('\n');
     return s.toString();
   }

@@ -36,7 +36,9 @@ import org.apache.kafka.common.TopicPartition;
 public final class ExperimentRunner {
   /** The layer the experiment publishes and models: the 2x2 matrix between the two bottlenecks. */
   public static final String LAYER = "bottleneck";
-  private static final List<String> FOLLOWED = List.of(Topics.SNAPSHOTS, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT);
+
+  private static final List<String> FOLLOWED =
+      List.of(Topics.SNAPSHOTS, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT);
 
   private final ExperimentSettings settings;
   private final Config config;
@@ -58,21 +60,31 @@ public final class ExperimentRunner {
   }
 
   /** Trains, analyses and writes the report into {@code out}; returns the report. */
-  public Result run(Path out, Status status) throws IOException, InterruptedException, TimeoutException {
+  public Result run(Path out, Status status)
+      throws IOException, InterruptedException, TimeoutException {
     Files.createDirectories(out);
     long start = System.nanoTime();
     List<String> runIds = java.util.Arrays.stream(Variant.values()).map(settings::runId).toList();
     Set<Long> densitySteps = new HashSet<>();
-    settings.checkpoints().forEach(c -> {
-      densitySteps.add(c);
-      densitySteps.add(c + ExperimentSettings.KPZ_DT_STEPS);
-    });
-    ExperimentRecorder recorder = new ExperimentRecorder(LAYER, runIds, ExperimentSettings.SAMPLE_EVERY_STEPS,
-        densitySteps::contains);
+    settings
+        .checkpoints()
+        .forEach(
+            c -> {
+              densitySteps.add(c);
+              densitySteps.add(c + ExperimentSettings.KPZ_DT_STEPS);
+            });
+    ExperimentRecorder recorder =
+        new ExperimentRecorder(
+            LAYER, runIds, ExperimentSettings.SAMPLE_EVERY_STEPS, densitySteps::contains);
     List<EnsembleTrainer> trainers = new ArrayList<>();
-    try (Pipeline pipeline = Pipeline.start(config, bootstrap); KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
-      var follower = OutputFollower.start(pipeline.node().system(), pipeline.bootstrapServers(), recorder::accept,
-          FOLLOWED.toArray(String[]::new));
+    try (Pipeline pipeline = Pipeline.start(config, bootstrap);
+        KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
+      var follower =
+          OutputFollower.start(
+              pipeline.node().system(),
+              pipeline.bootstrapServers(),
+              recorder::accept,
+              FOLLOWED.toArray(String[]::new));
       try {
         Map<Variant, TrainerPublisher> publishers = new java.util.EnumMap<>(Variant.class);
         List<LiveTraining.Run> runs = new ArrayList<>();
@@ -84,13 +96,20 @@ public final class ExperimentRunner {
           runs.add(new LiveTraining.Run(p, settings.steps(v), v.firstStep()));
         }
         String mainId = settings.runId(Variant.MAIN);
-        LiveTraining.trainUntilAnalysed(pipeline, runs, () -> {
-          Map<Variant, Long> trained = new java.util.EnumMap<>(Variant.class);
-          publishers.forEach((v, p) -> trained.put(v, p.step()));
-          long analysed = pipeline.collector().latestAlignment().stream().filter(a -> a.getRunId().equals(mainId))
-              .mapToLong(a -> a.getStep()).max().orElse(0);
-          status.update(trained, analysed);
-        });
+        LiveTraining.trainUntilAnalysed(
+            pipeline,
+            runs,
+            () -> {
+              Map<Variant, Long> trained = new java.util.EnumMap<>(Variant.class);
+              publishers.forEach((v, p) -> trained.put(v, p.step()));
+              long analysed =
+                  pipeline.collector().latestAlignment().stream()
+                      .filter(a -> a.getRunId().equals(mainId))
+                      .mapToLong(a -> a.getStep())
+                      .max()
+                      .orElse(0);
+              status.update(trained, analysed);
+            });
         awaitRecorder(admin, recorder, Duration.ofMinutes(2));
         ExperimentReport report = new ExperimentReport(settings, recorder);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -112,9 +131,13 @@ public final class ExperimentRunner {
 
   private TrainerSettings trainerSettings(Variant v) {
     // one trainer thread each: the trainers outrun the analysis anyway, which needs the cores
-    return TrainerSettings.defaults().withReplicas(settings.replicas()).withSeed(settings.seed())
-        .withLearningRate(settings.learningRate() * v.learningRateFactor).withBatchSize(settings.batchSize() * v.batchFactor)
-        .withSeeding(v.seeding).withThreads(1);
+    return TrainerSettings.defaults()
+        .withReplicas(settings.replicas())
+        .withSeed(settings.seed())
+        .withLearningRate(settings.learningRate() * v.learningRateFactor)
+        .withBatchSize(settings.batchSize() * v.batchFactor)
+        .withSeeding(v.seeding)
+        .withThreads(1);
   }
 
   /** Waits until the experiment's own follower has read everything the topics hold. */
@@ -125,7 +148,8 @@ public final class ExperimentRunner {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!recorder.caughtUpWith(ends)) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("the experiment's reader did not catch up with the topics within " + timeout);
+        throw new TimeoutException(
+            "the experiment's reader did not catch up with the topics within " + timeout);
       }
       Thread.sleep(100);
     }

@@ -9,32 +9,45 @@ import java.util.List;
 /**
  * What {@code fpk experiment} runs: the main run (R replicas, T optimiser steps, a seed; replicas
  * differ in initial weights and data order) and three short sensitivity runs of the same seed whose
- * replicas start from the same weights and differ in data order only (as they are, learning rate x2,
- * batch size x2), and the solver settings the experiment needs. Time in optimiser steps.
+ * replicas start from the same weights and differ in data order only (as they are, learning rate
+ * x2, batch size x2), and the solver settings the experiment needs. Time in optimiser steps.
  *
  * @param replicas R, replicas per run, >= 8 (the sampling floor splits them in halves)
  * @param steps T, optimiser steps of the main run, >= 100
  * @param seed the run seed (replica r records seed + r)
  * @param learningRate eta of the main run (the lr x2 run uses 2 eta)
  * @param batchSize B of the main run (the batch x2 run uses 2B)
- * @param sensitivitySteps optimiser steps of each sensitivity run, over which the diffusion is compared
+ * @param sensitivitySteps optimiser steps of each sensitivity run, over which the diffusion is
+ *     compared
  */
-public record ExperimentSettings(int replicas, long steps, long seed, double learningRate, int batchSize,
+public record ExperimentSettings(
+    int replicas,
+    long steps,
+    long seed,
+    double learningRate,
+    int batchSize,
     long sensitivitySteps) {
   /** Forecast horizons scored, optimiser steps (fpk.solver.forecast-horizons-steps). */
   public static final List<Integer> HORIZONS = List.of(10, 50, 200);
+
   /** Horizons at which "What must hold" asks the forecast to beat both baselines. */
   public static final List<Integer> CHECKED_HORIZONS = List.of(50, 200);
-  /** One output-distribution comparison per this many steps: it costs more than the rest of a step. */
+
+  /**
+   * One output-distribution comparison per this many steps: it costs more than the rest of a step.
+   */
   public static final int OUTPUTS_EVERY_STEPS = 10;
+
   /** Estimates and densities are kept every this many steps (Pawula series, checkpoints). */
   public static final int SAMPLE_EVERY_STEPS = 10;
+
   /** Steps between the two densities of a KPZ residual. */
   public static final int KPZ_DT_STEPS = 50;
 
   public ExperimentSettings {
     if (replicas < 8) {
-      throw new IllegalArgumentException("--replicas must be >= 8 (the sampling floor splits them in halves), got " + replicas);
+      throw new IllegalArgumentException(
+          "--replicas must be >= 8 (the sampling floor splits them in halves), got " + replicas);
     }
     if (steps < 100) {
       throw new IllegalArgumentException("--steps must be >= 100, got " + steps);
@@ -42,11 +55,17 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     // the lr x2 run is compared after half the steps, which must be a kept step too
     int unit = 2 * SAMPLE_EVERY_STEPS;
     if (sensitivitySteps < unit || sensitivitySteps > steps || sensitivitySteps % unit != 0) {
-      throw new IllegalArgumentException("--sensitivity-steps must be a multiple of " + unit
-          + " in [" + unit + ", --steps], got " + sensitivitySteps);
+      throw new IllegalArgumentException(
+          "--sensitivity-steps must be a multiple of "
+              + unit
+              + " in ["
+              + unit
+              + ", --steps], got "
+              + sensitivitySteps);
     }
     if (!(learningRate > 0) || batchSize < 1) {
-      throw new IllegalArgumentException("learning rate and batch size must be positive, got " + learningRate + ", " + batchSize);
+      throw new IllegalArgumentException(
+          "learning rate and batch size must be positive, got " + learningRate + ", " + batchSize);
     }
   }
 
@@ -71,10 +90,18 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     final ReplicaSeeding seeding;
     final double learningRateFactor;
     final int batchFactor;
-    /** The factor SGD theory predicts for the diffusion against SENSITIVITY_BASE: (eta factor)^2 / (B factor). */
+
+    /**
+     * The factor SGD theory predicts for the diffusion against SENSITIVITY_BASE: (eta factor)^2 /
+     * (B factor).
+     */
     final double predictedDiffusionFactor;
 
-    Variant(String suffix, ReplicaSeeding seeding, double learningRateFactor, int batchFactor,
+    Variant(
+        String suffix,
+        ReplicaSeeding seeding,
+        double learningRateFactor,
+        int batchFactor,
         double predictedDiffusionFactor) {
       this.suffix = suffix;
       this.seeding = seeding;
@@ -98,9 +125,9 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
   }
 
   /**
-   * The step at which a sensitivity run's diffusion is compared: the same gradient-flow time
-   * {@code eta t} for all, so that the runs have come the same way through the landscape and see
-   * the same gradient-noise covariance: {@code sensitivitySteps / (eta factor)}.
+   * The step at which a sensitivity run's diffusion is compared: the same gradient-flow time {@code
+   * eta t} for all, so that the runs have come the same way through the landscape and see the same
+   * gradient-noise covariance: {@code sensitivitySteps / (eta factor)}.
    */
   public long comparisonStep(Variant v) {
     return Math.round(sensitivitySteps / v.learningRateFactor);
@@ -114,7 +141,9 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
     List<Long> out = new ArrayList<>();
     long last = steps - KPZ_DT_STEPS;
     for (double f : new double[] {0.05, 0.25, 0.5, 0.75, 1.0}) {
-      long s = Math.max(SAMPLE_EVERY_STEPS, Math.round(f * last / SAMPLE_EVERY_STEPS) * SAMPLE_EVERY_STEPS);
+      long s =
+          Math.max(
+              SAMPLE_EVERY_STEPS, Math.round(f * last / SAMPLE_EVERY_STEPS) * SAMPLE_EVERY_STEPS);
       if (out.isEmpty() || s > out.get(out.size() - 1)) {
         out.add(s);
       }
@@ -124,16 +153,19 @@ public record ExperimentSettings(int replicas, long steps, long seed, double lea
 
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
-   * steps, the joint model of the 2x2 matrix on, one output comparison per
-   * {@link #OUTPUTS_EVERY_STEPS} steps.
+   * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
+   * #OUTPUTS_EVERY_STEPS} steps.
    */
   public static Config solverConfig(Config base) {
-    return base.withoutPath("fpk.solver.forecast-horizon-steps") // the retired single horizon would win
+    return base.withoutPath(
+            "fpk.solver.forecast-horizon-steps") // the retired single horizon would win
         .withValue("fpk.solver.forecast-horizons-steps", ConfigValueFactory.fromIterable(HORIZONS))
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
-        .withValue("fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
+        .withValue(
+            "fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
         // the report reads densities and fields at its checkpoint steps: every step, every entry
         .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
-        .withValue("fpk.solver.curves.max-entries", ConfigValueFactory.fromAnyRef(Integer.MAX_VALUE));
+        .withValue(
+            "fpk.solver.curves.max-entries", ConfigValueFactory.fromAnyRef(Integer.MAX_VALUE));
   }
 }

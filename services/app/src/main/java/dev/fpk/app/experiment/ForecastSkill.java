@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * The Fokker-Planck forecasts of each entry against their two baselines ("nothing changes",
  * Gaussian moment propagation), W1 in weight units averaged per horizon and entry over the
- * forecasts issued in the slow phase (issued at or after the transient end), and the check of
- * "What must hold": at a checked horizon the forecast's W1 is below both baselines' averaged over
- * the entries, and on at least three quarters of the entries (3 of 4).
+ * forecasts issued in the slow phase (issued at or after the transient end), and the check of "What
+ * must hold": at a checked horizon the forecast's W1 is below both baselines' averaged over the
+ * entries, and on at least three quarters of the entries (3 of 4).
  *
  * <p>Skill over a baseline, from those averages: plain {@code 1 - W1 / W1_baseline}, and
  * floor-corrected {@code 1 - (W1 - floor) / (W1_baseline - floor)} with {@code floor} the mean
@@ -28,17 +28,34 @@ import java.util.List;
  * draws).
  */
 public final class ForecastSkill {
-  /** Averages of one entry at one horizon (floor: of the forecasts' bootstrap floors); NaN when none was scored. */
-  public record Row(int horizon, List<Integer> index, double w1, double baselineStatic, double baselineGaussian,
-      double floor, int scored) {
+  /**
+   * Averages of one entry at one horizon (floor: of the forecasts' bootstrap floors); NaN when none
+   * was scored.
+   */
+  public record Row(
+      int horizon,
+      List<Integer> index,
+      double w1,
+      double baselineStatic,
+      double baselineGaussian,
+      double floor,
+      int scored) {
     boolean beatsBoth() {
       return w1 < baselineStatic && w1 < baselineGaussian;
     }
   }
 
   /** The check at one horizon, with its numbers (entry means, weight units). */
-  public record Check(int horizon, double meanW1, double meanBaselineStatic, double meanBaselineGaussian,
-      double meanFloor, int entriesBeatingBoth, int entries, boolean onAverage, boolean onEnoughEntries) {
+  public record Check(
+      int horizon,
+      double meanW1,
+      double meanBaselineStatic,
+      double meanBaselineGaussian,
+      double meanFloor,
+      int entriesBeatingBoth,
+      int entries,
+      boolean onAverage,
+      boolean onEnoughEntries) {
     public boolean holds() {
       return onAverage && onEnoughEntries;
     }
@@ -59,7 +76,10 @@ public final class ForecastSkill {
     return 1 - w1 / baseline;
   }
 
-  /** Floor-corrected skill {@code 1 - (w1 - floor) / (baseline - floor)}; NaN unless the baseline is above the floor. */
+  /**
+   * Floor-corrected skill {@code 1 - (w1 - floor) / (baseline - floor)}; NaN unless the baseline is
+   * above the floor.
+   */
   static double floorCorrectedSkill(double w1, double baseline, double floor) {
     return baseline > floor ? 1 - (w1 - floor) / (baseline - floor) : Double.NaN;
   }
@@ -71,7 +91,8 @@ public final class ForecastSkill {
   }
 
   /** Averages over the alignment updates' forecasts issued at or after {@code fromStep}. */
-  public static ForecastSkill of(Collection<AlignmentUpdate> alignment, List<Integer> horizons, long fromStep) {
+  public static ForecastSkill of(
+      Collection<AlignmentUpdate> alignment, List<Integer> horizons, long fromStep) {
     List<Row> rows = new ArrayList<>();
     AlignmentUpdate first = alignment.stream().findFirst().orElse(null);
     int entries = first == null ? 0 : first.getEntriesCount();
@@ -88,13 +109,24 @@ public final class ForecastSkill {
               sums[0] += f.getW1();
               sums[1] += f.getStaticW1();
               sums[2] += f.getGaussianW1();
-              sums[3] += f.getBootstrapFloorW1() > 0 ? f.getBootstrapFloorW1() : Double.NaN; // unset before v1.4
+              sums[3] +=
+                  f.getBootstrapFloorW1() > 0
+                      ? f.getBootstrapFloorW1()
+                      : Double.NaN; // unset before v1.4
               n++;
             }
           }
         }
         EntryAlignment ea = first.getEntries(e);
-        rows.add(new Row(h, List.copyOf(ea.getIndexList()), sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, n));
+        rows.add(
+            new Row(
+                h,
+                List.copyOf(ea.getIndexList()),
+                sums[0] / n,
+                sums[1] / n,
+                sums[2] / n,
+                sums[3] / n,
+                n));
       }
     }
     return new ForecastSkill(rows);
@@ -113,7 +145,15 @@ public final class ForecastSkill {
     double floor = at.stream().mapToDouble(Row::floor).average().orElse(Double.NaN);
     int beating = (int) at.stream().filter(Row::beatsBoth).count();
     int needed = (int) Math.ceil(0.75 * at.size());
-    return new Check(h, w1, st, ga, floor, beating, at.size(), w1 < st && w1 < ga,
+    return new Check(
+        h,
+        w1,
+        st,
+        ga,
+        floor,
+        beating,
+        at.size(),
+        w1 < st && w1 < ga,
         !at.isEmpty() && beating >= needed);
   }
 
@@ -128,8 +168,14 @@ public final class ForecastSkill {
       Json.putNumber(o, "skillStatic", skill(r.w1(), r.baselineStatic()));
       Json.putNumber(o, "skillGaussian", skill(r.w1(), r.baselineGaussian()));
       Json.putNumber(o, "bootstrapFloorW1", r.floor());
-      Json.putNumber(o, "floorCorrectedSkillStatic", floorCorrectedSkill(r.w1(), r.baselineStatic(), r.floor()));
-      Json.putNumber(o, "floorCorrectedSkillGaussian", floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.floor()));
+      Json.putNumber(
+          o,
+          "floorCorrectedSkillStatic",
+          floorCorrectedSkill(r.w1(), r.baselineStatic(), r.floor()));
+      Json.putNumber(
+          o,
+          "floorCorrectedSkillGaussian",
+          floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.floor()));
       o.put("scored", r.scored());
     }
   }
@@ -143,7 +189,10 @@ public final class ForecastSkill {
     Json.putNumber(o, "meanBootstrapFloorW1", c.meanFloor());
     Json.putNumber(o, "floorCorrectedSkillStatic", c.floorCorrectedSkillStatic());
     Json.putNumber(o, "floorCorrectedSkillGaussian", c.floorCorrectedSkillGaussian());
-    return o.put("entriesBeatingBoth", c.entriesBeatingBoth()).put("entries", c.entries())
-        .put("onAverage", c.onAverage()).put("onEnoughEntries", c.onEnoughEntries()).put("holds", c.holds());
+    return o.put("entriesBeatingBoth", c.entriesBeatingBoth())
+        .put("entries", c.entries())
+        .put("onAverage", c.onAverage())
+        .put("onEnoughEntries", c.onEnoughEntries())
+        .put("holds", c.holds());
   }
 }

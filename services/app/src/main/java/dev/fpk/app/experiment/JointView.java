@@ -9,17 +9,19 @@ import java.util.Collection;
 import java.util.NavigableMap;
 
 /**
- * The joint 4-D model of the 2x2 matrix against the entry-by-entry one: the solver's
- * {@link JointGain} over the slow phase (ratios joint / entrywise of the output distances and of the
+ * The joint 4-D model of the 2x2 matrix against the entry-by-entry one: the solver's {@link
+ * JointGain} over the slow phase (ratios joint / entrywise of the output distances and of the
  * per-entry W1, below 1 = the joint model is closer; reported also as gains {@code 1 - ratio}), and
  * from the last step its linear drift {@code mu = A w + b} (per step): the coupling between entries
  * in standard errors, the neglected diffusion correlation, and the Callan-Symanzik reading of the
- * 4-D flow: the fixed point {@code w* = -A^-1 b} with the eigenvalues of {@code A} as its exponents.
+ * 4-D flow: the fixed point {@code w* = -A^-1 b} with the eigenvalues of {@code A} as its
+ * exponents.
  */
 public final class JointView {
   private JointView() {}
 
-  public static ObjectNode write(NavigableMap<Long, AlignmentUpdate> alignment, long fromStep, ObjectNode o) {
+  public static ObjectNode write(
+      NavigableMap<Long, AlignmentUpdate> alignment, long fromStep, ObjectNode o) {
     Collection<AlignmentUpdate> updates = alignment.values();
     JointGain g = JointGain.of(updates, fromStep);
     o.put("available", g.steps() > 0).put("steps", g.steps()).put("outputSteps", g.outputSteps());
@@ -31,8 +33,14 @@ public final class JointView {
     Json.putNumber(o, "meanJointSlicedW1", g.meanJointSlicedW1());
     Json.putNumber(o, "meanEntrywiseSlicedW1", g.meanEntrywiseSlicedW1());
     Json.putNumber(o, "meanSlicedW1Floor", g.meanSlicedW1Floor());
-    o.put("definition", "ratios joint / entrywise of the means over the slow phase; gain = 1 - ratio (> 0: joint closer)");
-    AlignmentUpdate last = alignment.descendingMap().values().stream().filter(AlignmentUpdate::hasJoint).findFirst().orElse(null);
+    o.put(
+        "definition",
+        "ratios joint / entrywise of the means over the slow phase; gain = 1 - ratio (> 0: joint closer)");
+    AlignmentUpdate last =
+        alignment.descendingMap().values().stream()
+            .filter(AlignmentUpdate::hasJoint)
+            .findFirst()
+            .orElse(null);
     if (last != null) {
       writeFlow(last.getJoint(), o.putObject("last").put("step", last.getStep()));
     }
@@ -54,8 +62,12 @@ public final class JointView {
         return; // the fit is not usable yet
       }
     }
-    Json.numbers(o.putArray("driftMatrix"), j.getDriftMatrixList().stream().mapToDouble(Double::doubleValue).toArray());
-    Json.numbers(o.putArray("driftOffset"), j.getDriftOffsetList().stream().mapToDouble(Double::doubleValue).toArray());
+    Json.numbers(
+        o.putArray("driftMatrix"),
+        j.getDriftMatrixList().stream().mapToDouble(Double::doubleValue).toArray());
+    Json.numbers(
+        o.putArray("driftOffset"),
+        j.getDriftOffsetList().stream().mapToDouble(Double::doubleValue).toArray());
     double[] b = j.getDriftOffsetList().stream().mapToDouble(Double::doubleValue).toArray();
     double[] fixed = solve(a, b);
     if (fixed != null) {
@@ -69,7 +81,10 @@ public final class JointView {
     }
   }
 
-  /** {@code w* = -A^-1 b} by Gaussian elimination with partial pivoting; null if A is singular or not finite. */
+  /**
+   * {@code w* = -A^-1 b} by Gaussian elimination with partial pivoting; null if A is singular or
+   * not finite.
+   */
   static double[] solve(double[][] a, double[] b) {
     int n = b.length;
     double[][] m = new double[n][n + 1];

@@ -3,7 +3,10 @@ package dev.fpk.app.experiment;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** JSON helpers of the experiment report: numbers that are not finite are written as null (JSON has no NaN). */
+/**
+ * JSON helpers of the experiment report: numbers that are not finite are written as null (JSON has
+ * no NaN).
+ */
 final class Json {
   private Json() {}
 

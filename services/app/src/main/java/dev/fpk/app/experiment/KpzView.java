@@ -13,28 +13,34 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * The KPZ reading (services/physics/PHYSICS.md §6) of each entry at the checkpoints: {@code nu = D} and
- * {@code lambda = 2D} from the estimated mean diffusion (weight units^2 per step), and the residual
- * of {@code dh/dt = D h'' + D (h')^2 - mu h' - mu'} on the height {@code h = ln p} of the replicas'
- * empirical density at the checkpoint and {@code dt} steps later. The histograms (as published,
- * on the solver's cells, which reach well beyond the replicas) are re-binned first to {@value #CELLS}
- * cells between the {@value #TAIL} and {@code 1 - }{@value #TAIL} quantiles of both: 256 replicas
- * fill 128 cells too thinly for a logarithm. The residual is reported as its RMS over the
- * cells where it is defined (per step) and relative to the RMS of {@code dh/dt} itself, so 1 means
- * the equation explains none of the change and 0 all of it.
+ * The KPZ reading (services/physics/PHYSICS.md §6) of each entry at the checkpoints: {@code nu = D}
+ * and {@code lambda = 2D} from the estimated mean diffusion (weight units^2 per step), and the
+ * residual of {@code dh/dt = D h'' + D (h')^2 - mu h' - mu'} on the height {@code h = ln p} of the
+ * replicas' empirical density at the checkpoint and {@code dt} steps later. The histograms (as
+ * published, on the solver's cells, which reach well beyond the replicas) are re-binned first to
+ * {@value #CELLS} cells between the {@value #TAIL} and {@code 1 - }{@value #TAIL} quantiles of
+ * both: 256 replicas fill 128 cells too thinly for a logarithm. The residual is reported as its RMS
+ * over the cells where it is defined (per step) and relative to the RMS of {@code dh/dt} itself, so
+ * 1 means the equation explains none of the change and 0 all of it.
  */
 public final class KpzView {
   /** Cells of the coarse grid the two histograms are compared on. */
   static final int CELLS = 16;
+
   /** Mass left out in each tail when the coarse grid is placed. */
   static final double TAIL = 0.02;
+
   /** Cells below this fraction of the peak density are left out (their logarithm is noise). */
   static final double FLOOR = 0.02;
 
   private KpzView() {}
 
-  public static void write(NavigableMap<Long, DriftDiffusionEstimate> estimates, NavigableMap<Long, DensityUpdate> densities,
-      List<Long> checkpoints, long dt, ArrayNode out) {
+  public static void write(
+      NavigableMap<Long, DriftDiffusionEstimate> estimates,
+      NavigableMap<Long, DensityUpdate> densities,
+      List<Long> checkpoints,
+      long dt,
+      ArrayNode out) {
     for (long c : checkpoints) {
       DensityUpdate before = densities.get(c);
       DensityUpdate after = densities.get(c + dt);
@@ -44,14 +50,23 @@ public final class KpzView {
       }
       ObjectNode cp = out.addObject().put("step", c).put("dtSteps", dt);
       ArrayNode entries = cp.putArray("entries");
-      int n = Math.min(Math.min(before.getEntriesCount(), after.getEntriesCount()), est.getValue().getEntriesCount());
+      int n =
+          Math.min(
+              Math.min(before.getEntriesCount(), after.getEntriesCount()),
+              est.getValue().getEntriesCount());
       for (int e = 0; e < n; e++) {
-        writeEntry(before.getEntries(e), after.getEntries(e), est.getValue().getEntries(e), dt, entries.addObject());
+        writeEntry(
+            before.getEntries(e),
+            after.getEntries(e),
+            est.getValue().getEntries(e),
+            dt,
+            entries.addObject());
       }
     }
   }
 
-  private static void writeEntry(EntryDensity before, EntryDensity after, EntryEstimate est, long dt, ObjectNode o) {
+  private static void writeEntry(
+      EntryDensity before, EntryDensity after, EntryEstimate est, long dt, ObjectNode o) {
     est.getIndexList().forEach(o.putArray("index")::add);
     double d = est.getDiffusionMean();
     Json.putNumber(o, "nu", d);
@@ -89,7 +104,10 @@ public final class KpzView {
     Json.putNumber(o, "relativeResidual", Math.sqrt(res / change));
   }
 
-  /** The density of a published histogram averaged over the cells of {@code g} (through its piecewise-linear CDF). */
+  /**
+   * The density of a published histogram averaged over the cells of {@code g} (through its
+   * piecewise-linear CDF).
+   */
   static double[] rebin(EntryDensity d, Grid1D g) {
     double[] out = new double[g.cells()];
     for (int i = 0; i < g.cells(); i++) {
@@ -98,7 +116,10 @@ public final class KpzView {
     return out;
   }
 
-  /** The {@code q} quantile of a published histogram (its CDF is piecewise linear); NaN without mass. */
+  /**
+   * The {@code q} quantile of a published histogram (its CDF is piecewise linear); NaN without
+   * mass.
+   */
   static double quantile(EntryDensity d, double q) {
     double total = cdf(d, d.getEdges(d.getEdgesCount() - 1));
     double mass = 0;

@@ -15,14 +15,20 @@ import java.util.NavigableMap;
 public final class PawulaSeries {
   private PawulaSeries() {}
 
-  public static void write(NavigableMap<Long, DriftDiffusionEstimate> estimates, long fromStep, ArrayNode out) {
+  public static void write(
+      NavigableMap<Long, DriftDiffusionEstimate> estimates, long fromStep, ArrayNode out) {
     if (estimates.isEmpty()) {
       return;
     }
     int entries = estimates.firstEntry().getValue().getEntriesCount();
     for (int e = 0; e < entries; e++) {
       ObjectNode o = out.addObject();
-      estimates.firstEntry().getValue().getEntries(e).getIndexList().forEach(o.putArray("index")::add);
+      estimates
+          .firstEntry()
+          .getValue()
+          .getEntries(e)
+          .getIndexList()
+          .forEach(o.putArray("index")::add);
       ArrayNode steps = o.putArray("steps");
       ArrayNode ratio = o.putArray("ratio");
       double[] slow = new double[estimates.size()];

@@ -11,17 +11,23 @@ import java.util.List;
 
 /**
  * W1 of the Fokker-Planck density against the replicas, per entry, next to the sampling floor
- * (exact W1 between the two halves of the replicas at the same step, EntryAlignment.sampling_floor_w1):
- * averaged over the steps from the transient end on, weight units. The check of "What must hold":
- * the entry's mean W1 is at most {@value #BAR} times its mean floor; it holds for the layer when it
- * holds for every entry. {@code withinShare} is the share of those steps where W1 <= 2 x floor.
+ * (exact W1 between the two halves of the replicas at the same step,
+ * EntryAlignment.sampling_floor_w1): averaged over the steps from the transient end on, weight
+ * units. The check of "What must hold": the entry's mean W1 is at most {@value #BAR} times its mean
+ * floor; it holds for the layer when it holds for every entry. {@code withinShare} is the share of
+ * those steps where W1 <= 2 x floor.
  */
 public final class SamplingFloorCheck {
   /** W1 may be at most this many times the sampling floor. */
   public static final double BAR = 2.0;
 
   /** One entry's figures over the slow phase. */
-  public record Entry(List<Integer> index, double meanW1, double meanFloor, double withinShare, int steps,
+  public record Entry(
+      List<Integer> index,
+      double meanW1,
+      double meanFloor,
+      double withinShare,
+      int steps,
       double meanFloorWholeRun) {
     public double ratio() {
       return meanW1 / meanFloor;
@@ -59,8 +65,14 @@ public final class SamplingFloorCheck {
           within.add(ea.getW1() <= BAR * ea.getSamplingFloorW1() ? 1 : 0);
         }
       }
-      out.add(new Entry(List.copyOf(first.getEntries(e).getIndexList()), w1.mean(), floor.mean(), within.mean(),
-          w1.count(), floorWholeRun.mean()));
+      out.add(
+          new Entry(
+              List.copyOf(first.getEntries(e).getIndexList()),
+              w1.mean(),
+              floor.mean(),
+              within.mean(),
+              w1.count(),
+              floorWholeRun.mean()));
     }
     return new SamplingFloorCheck(out);
   }

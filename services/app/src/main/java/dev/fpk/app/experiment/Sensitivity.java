@@ -19,19 +19,22 @@ import java.util.Map;
  * trainer's weights over 10 to 200 steps: x3.1 to x5.7 at the same step for seeds 1 and 2, x3.95 to
  * x4.26 at the same eta t for seeds 1 to 3).
  *
- * <p>What: the estimators' mean diffusion (weight units^2 per step, over the run's steps up to then)
- * of each variant against the base run's, entry by entry. The factor is the median over the entries
- * (the geometric mean is reported beside it): the estimator pools increments over its forgetting
- * window, so a drift that changes during the window adds its variation in time to D; that part does
- * not scale with 1/B and dominates the entry whose noise is smallest (entry [0,0] of seed 1: 5x the
- * diffusion measured directly on the trainer). It holds within a factor {@code 1 + }{@value
- * #TOLERANCE} of the prediction.
+ * <p>What: the estimators' mean diffusion (weight units^2 per step, over the run's steps up to
+ * then) of each variant against the base run's, entry by entry. The factor is the median over the
+ * entries (the geometric mean is reported beside it): the estimator pools increments over its
+ * forgetting window, so a drift that changes during the window adds its variation in time to D;
+ * that part does not scale with 1/B and dominates the entry whose noise is smallest (entry [0,0] of
+ * seed 1: 5x the diffusion measured directly on the trainer). It holds within a factor {@code 1 +
+ * }{@value #TOLERANCE} of the prediction.
  */
 public final class Sensitivity {
   /** Relative tolerance on the factor (as a ratio: within [1/(1+t), 1+t] times the prediction). */
   public static final double TOLERANCE = 0.25;
 
-  /** The measured factor of one variant against the base run: median and geometric mean over the entries. */
+  /**
+   * The measured factor of one variant against the base run: median and geometric mean over the
+   * entries.
+   */
   public record Factor(double predicted, double measured, double geometricMean, double[] perEntry) {
     public boolean holds() {
       double r = measured / predicted;
@@ -41,8 +44,12 @@ public final class Sensitivity {
 
   private Sensitivity() {}
 
-  /** The factor of {@code variant}'s diffusion over the base run's at the same step; NaN when either is missing. */
-  public static Factor factor(DriftDiffusionEstimate base, DriftDiffusionEstimate variant, Variant v) {
+  /**
+   * The factor of {@code variant}'s diffusion over the base run's at the same step; NaN when either
+   * is missing.
+   */
+  public static Factor factor(
+      DriftDiffusionEstimate base, DriftDiffusionEstimate variant, Variant v) {
     if (base == null || variant == null) {
       return new Factor(v.predictedDiffusionFactor, Double.NaN, Double.NaN, new double[0]);
     }
@@ -55,23 +62,36 @@ public final class Sensitivity {
     }
     double[] sorted = per.clone();
     java.util.Arrays.sort(sorted);
-    double median = n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    return new Factor(v.predictedDiffusionFactor, median, n == 0 ? Double.NaN : Math.exp(logSum / n), per);
+    double median =
+        n == 0
+            ? Double.NaN
+            : n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    return new Factor(
+        v.predictedDiffusionFactor, median, n == 0 ? Double.NaN : Math.exp(logSum / n), per);
   }
 
   /** The report's sensitivity section for the estimates of every run at the comparison step. */
-  public static ObjectNode write(ExperimentSettings s, Map<Variant, DriftDiffusionEstimate> atWindow, ObjectNode o) {
+  public static ObjectNode write(
+      ExperimentSettings s, Map<Variant, DriftDiffusionEstimate> atWindow, ObjectNode o) {
     o.put("windowSteps", s.sensitivitySteps())
-        .put("where", "the pipeline's estimated mean diffusion of three runs of the same seed whose replicas start"
-            + " from the same weights and differ in data order only (so the spread of an increment across replicas"
-            + " is minibatch noise; in the main run, whose replicas start apart, the spread of their drifts adds a"
-            + " part that scales with eta^2 but not with 1/B), at the same gradient-flow time eta t: over the first"
-            + " windowSteps steps, and over the first windowSteps/2 of the lr x2 run")
+        .put(
+            "where",
+            "the pipeline's estimated mean diffusion of three runs of the same seed whose replicas start"
+                + " from the same weights and differ in data order only (so the spread of an increment across replicas"
+                + " is minibatch noise; in the main run, whose replicas start apart, the spread of their drifts adds a"
+                + " part that scales with eta^2 but not with 1/B), at the same gradient-flow time eta t: over the first"
+                + " windowSteps steps, and over the first windowSteps/2 of the lr x2 run")
         .put("tolerance", TOLERANCE);
     ArrayNode runs = o.putArray("runs");
-    for (Variant v : new Variant[] {Variant.SENSITIVITY_BASE, Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
-      ObjectNode r = runs.addObject().put("runId", s.runId(v)).put("comparedAtStep", s.comparisonStep(v)).put("seeding", v.seeding.name()).put("learningRate", s.learningRate() * v.learningRateFactor)
-          .put("batchSize", s.batchSize() * v.batchFactor);
+    for (Variant v :
+        new Variant[] {Variant.SENSITIVITY_BASE, Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
+      ObjectNode r =
+          runs.addObject()
+              .put("runId", s.runId(v))
+              .put("comparedAtStep", s.comparisonStep(v))
+              .put("seeding", v.seeding.name())
+              .put("learningRate", s.learningRate() * v.learningRateFactor)
+              .put("batchSize", s.batchSize() * v.batchFactor);
       DriftDiffusionEstimate e = atWindow.get(v);
       ArrayNode d = r.putArray("diffusionMean");
       if (e != null) {
@@ -80,8 +100,9 @@ public final class Sensitivity {
     }
     for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
       Factor f = factor(atWindow.get(Variant.SENSITIVITY_BASE), atWindow.get(v), v);
-      ObjectNode x = o.putObject(v == Variant.LEARNING_RATE_X2 ? "learningRateX2" : "batchSizeX2")
-          .put("predicted", f.predicted());
+      ObjectNode x =
+          o.putObject(v == Variant.LEARNING_RATE_X2 ? "learningRateX2" : "batchSizeX2")
+              .put("predicted", f.predicted());
       Json.putNumber(x, "measured", f.measured());
       Json.putNumber(x, "geometricMean", f.geometricMean());
       Json.numbers(x.putArray("perEntry"), f.perEntry());

@@ -10,16 +10,18 @@ import java.util.List;
 
 /**
  * The statistical verdict over the slow phase (PHYSICS.md §4, "A verdict, not only a distance"):
- * the share of (entry, step), from the transient end on, where the theory is rejected at
- * {@value #LEVEL}, that is where the parametric bootstrap's p-value of the entry's W1
- * (EntryAlignment.p_value) is below it. When the theory is right about {@value #LEVEL} of them
- * fall there by chance; the check holds when the share is at most {@value #BAR}. Per entry and over all entries together (each (entry, step) counts once). Steps without a
- * verdict (a NaN p-value, or records written before v1.4, whose bootstrap floor is unset) are left
- * out; a share of nothing is NaN and does not hold.
+ * the share of (entry, step), from the transient end on, where the theory is rejected at {@value
+ * #LEVEL}, that is where the parametric bootstrap's p-value of the entry's W1
+ * (EntryAlignment.p_value) is below it. When the theory is right about {@value #LEVEL} of them fall
+ * there by chance; the check holds when the share is at most {@value #BAR}. Per entry and over all
+ * entries together (each (entry, step) counts once). Steps without a verdict (a NaN p-value, or
+ * records written before v1.4, whose bootstrap floor is unset) are left out; a share of nothing is
+ * NaN and does not hold.
  */
 public final class VerdictCheck {
   /** Significance level: rejected where the p-value is below it. */
   public static final double LEVEL = 0.05;
+
   /** The share of rejected (entry, step) may be at most this. */
   public static final double BAR = 0.10;
 

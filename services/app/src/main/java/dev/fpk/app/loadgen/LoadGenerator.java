@@ -26,23 +26,43 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class LoadGenerator {
   /** D of every entry, weight units² per step. */
   public static final double DIFFUSION = 1e-4;
+
   /** Slowest and fastest mean-reversion rate k, per step, spread evenly over the entries. */
   public static final double MIN_RATE = 0.01;
+
   public static final double MAX_RATE = 0.1;
 
   /**
    * @param snapshotsPerSecond total snapshots per second over all runs and replicas
    * @param steps the last step; every replica publishes steps 0..steps
    */
-  public record Settings(String runIdPrefix, String layer, int runs, int replicas, int rows, int cols,
-      double snapshotsPerSecond, long steps, long seed) {
+  public record Settings(
+      String runIdPrefix,
+      String layer,
+      int runs,
+      int replicas,
+      int rows,
+      int cols,
+      double snapshotsPerSecond,
+      long steps,
+      long seed) {
     public Settings {
       if (runs < 1 || replicas < 1 || rows < 1 || cols < 1 || steps < 0) {
-        throw new IllegalArgumentException("need runs, replicas, rows, cols >= 1 and steps >= 0, was runs " + runs
-            + ", replicas " + replicas + ", shape " + rows + "x" + cols + ", steps " + steps);
+        throw new IllegalArgumentException(
+            "need runs, replicas, rows, cols >= 1 and steps >= 0, was runs "
+                + runs
+                + ", replicas "
+                + replicas
+                + ", shape "
+                + rows
+                + "x"
+                + cols
+                + ", steps "
+                + steps);
       }
       if (!(snapshotsPerSecond > 0) || Double.isInfinite(snapshotsPerSecond)) {
-        throw new IllegalArgumentException("rate = " + snapshotsPerSecond + " snapshots/s: must be finite and > 0");
+        throw new IllegalArgumentException(
+            "rate = " + snapshotsPerSecond + " snapshots/s: must be finite and > 0");
       }
     }
 
@@ -61,7 +81,8 @@ public final class LoadGenerator {
   }
 
   /** What was sent: counts, and the wall-clock times of the first and last send. */
-  public record Report(long snapshots, long values, long firstSendMillis, long lastSendMillis, double seconds) {
+  public record Report(
+      long snapshots, long values, long firstSendMillis, long lastSendMillis, double seconds) {
     public double snapshotsPerSecond() {
       return snapshots / seconds;
     }
@@ -73,12 +94,18 @@ public final class LoadGenerator {
 
   private LoadGenerator() {}
 
-  /** k of entry {@code e} of {@code entries}, per step: evenly from {@link #MIN_RATE} to {@link #MAX_RATE}. */
+  /**
+   * k of entry {@code e} of {@code entries}, per step: evenly from {@link #MIN_RATE} to {@link
+   * #MAX_RATE}.
+   */
   public static double rate(int e, int entries) {
     return entries == 1 ? MIN_RATE : MIN_RATE + (MAX_RATE - MIN_RATE) * e / (entries - 1);
   }
 
-  /** A producer for snapshot bytes: batches of up to 1 MB, blocking (never dropping) when its buffer is full. */
+  /**
+   * A producer for snapshot bytes: batches of up to 1 MB, blocking (never dropping) when its buffer
+   * is full.
+   */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId) {
     Properties p = FpkConfig.kafkaClient(bootstrap);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -122,11 +149,19 @@ public final class LoadGenerator {
       return nextStep;
     }
 
-    /** Publishes the next {@code steps} steps of every run at {@code snapshotsPerSecond}, then flushes. */
-    public Report publish(Producer<byte[], byte[]> producer, double snapshotsPerSecond, long steps) {
+    /**
+     * Publishes the next {@code steps} steps of every run at {@code snapshotsPerSecond}, then
+     * flushes.
+     */
+    public Report publish(
+        Producer<byte[], byte[]> producer, double snapshotsPerSecond, long steps) {
       if (!(snapshotsPerSecond > 0) || steps < 1) {
-        throw new IllegalArgumentException("rate = " + snapshotsPerSecond + " snapshots/s, steps = " + steps
-            + ": need a rate > 0 and steps >= 1");
+        throw new IllegalArgumentException(
+            "rate = "
+                + snapshotsPerSecond
+                + " snapshots/s, steps = "
+                + steps
+                + ": need a rate > 0 and steps >= 1");
       }
       AtomicReference<Exception> failure = new AtomicReference<>();
       AtomicLong acked = new AtomicLong();
@@ -143,13 +178,15 @@ public final class LoadGenerator {
           ticker.waitUntil(start + (long) (sent * nanosPerSnapshot));
           for (WeightSnapshot snapshot : ou.snapshots()) {
             byte[] key = SnapshotKey.bytes(snapshot);
-            producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()), (meta, e) -> {
-              if (e != null) {
-                failure.compareAndSet(null, e);
-              } else {
-                acked.incrementAndGet();
-              }
-            });
+            producer.send(
+                new ProducerRecord<>(Topics.SNAPSHOTS, key, snapshot.toByteArray()),
+                (meta, e) -> {
+                  if (e != null) {
+                    failure.compareAndSet(null, e);
+                  } else {
+                    acked.incrementAndGet();
+                  }
+                });
             sent++;
           }
           lastMillis = System.currentTimeMillis();
@@ -158,10 +195,17 @@ public final class LoadGenerator {
       producer.flush();
       double seconds = (ticker.nanoTime() - start) / 1e9;
       if (failure.get() != null) {
-        throw new IllegalStateException("loadgen: the broker refused a snapshot (" + acked.get() + " of " + sent
-            + " acknowledged): " + failure.get().getMessage(), failure.get());
+        throw new IllegalStateException(
+            "loadgen: the broker refused a snapshot ("
+                + acked.get()
+                + " of "
+                + sent
+                + " acknowledged): "
+                + failure.get().getMessage(),
+            failure.get());
       }
-      return new Report(sent, sent * settings.valuesPerSnapshot(), firstMillis, lastMillis, seconds);
+      return new Report(
+          sent, sent * settings.valuesPerSnapshot(), firstMillis, lastMillis, seconds);
     }
   }
 
@@ -174,8 +218,18 @@ public final class LoadGenerator {
     double[] means = new double[entries];
     List<OuEnsemble> out = new ArrayList<>(s.runs());
     for (int run = 0; run < s.runs(); run++) {
-      out.add(new OuEnsemble(s.runId(run), s.layer(), new int[] {s.rows(), s.cols()}, rates, means, DIFFUSION,
-          s.replicas(), 0.0, 0.05, s.seed() + run));
+      out.add(
+          new OuEnsemble(
+              s.runId(run),
+              s.layer(),
+              new int[] {s.rows(), s.cols()},
+              rates,
+              means,
+              DIFFUSION,
+              s.replicas(),
+              0.0,
+              0.05,
+              s.seed() + run));
     }
     return out;
   }
@@ -183,20 +237,21 @@ public final class LoadGenerator {
   /** The clock the pacing reads and waits on, in nanoseconds of {@link System#nanoTime}'s kind. */
   interface Ticker {
     /** The machine's monotonic clock, parking the thread until a send is due. */
-    Ticker SYSTEM = new Ticker() {
-      @Override
-      public long nanoTime() {
-        return System.nanoTime();
-      }
+    Ticker SYSTEM =
+        new Ticker() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
 
-      @Override
-      public void waitUntil(long dueNanos) {
-        long wait;
-        while ((wait = dueNanos - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
-        }
-      }
-    };
+          @Override
+          public void waitUntil(long dueNanos) {
+            long wait;
+            while ((wait = dueNanos - System.nanoTime()) > 0) {
+              LockSupport.parkNanos(wait);
+            }
+          }
+        };
 
     long nanoTime();
 

@@ -8,11 +8,12 @@ import java.util.SplittableRandom;
 /**
  * Synthetic snapshots with known dynamics: every entry of every replica is an exact
  * Ornstein-Uhlenbeck process {@code dW = -k (W - a) dt + sqrt(2D) dB}, sampled once per optimiser
- * step with the exact transition {@code W' = a + (W - a) e^{-k} + sqrt(D (1 - e^{-2k}) / k) N(0,1)}.
+ * step with the exact transition {@code W' = a + (W - a) e^{-k} + sqrt(D (1 - e^{-2k}) / k)
+ * N(0,1)}.
  *
  * <p>A Kramers-Moyal estimator on unit steps therefore sees drift slope {@link #discreteSlope}
- * {@code = -(1 - e^{-k})} and diffusion {@link #discreteDiffusion} {@code = D (1 - e^{-2k}) / (2k)}:
- * the continuous-time k and D up to O(k). Deterministic for a seed. Not thread-safe.
+ * {@code = -(1 - e^{-k})} and diffusion {@link #discreteDiffusion} {@code = D (1 - e^{-2k}) /
+ * (2k)}: the continuous-time k and D up to O(k). Deterministic for a seed. Not thread-safe.
  */
 public final class OuEnsemble {
   private final String runId;
@@ -32,8 +33,17 @@ public final class OuEnsemble {
    * @param diffusion D, weight units^2 per step
    * @param start initial mean of every entry; replicas start spread by {@code startSpread}
    */
-  public OuEnsemble(String runId, String layer, int[] shape, double[] rates, double[] means, double diffusion,
-      int replicas, double start, double startSpread, long seed) {
+  public OuEnsemble(
+      String runId,
+      String layer,
+      int[] shape,
+      double[] rates,
+      double[] means,
+      double diffusion,
+      int replicas,
+      double start,
+      double startSpread,
+      long seed) {
     this.runId = runId;
     this.layer = layer;
     this.shape = shape.clone();
@@ -68,9 +78,16 @@ public final class OuEnsemble {
   public List<WeightSnapshot> snapshots() {
     List<WeightSnapshot> out = new ArrayList<>(w.length);
     for (int r = 0; r < w.length; r++) {
-      WeightSnapshot.Builder b = WeightSnapshot.newBuilder().setRunId(runId).setLayer(layer).setReplica(r)
-          .setStep(step).setEnsembleSize(w.length).setLearningRate(0.01).setBatchSize(32)
-          .setTimeUnixMillis(System.currentTimeMillis());
+      WeightSnapshot.Builder b =
+          WeightSnapshot.newBuilder()
+              .setRunId(runId)
+              .setLayer(layer)
+              .setReplica(r)
+              .setStep(step)
+              .setEnsembleSize(w.length)
+              .setLearningRate(0.01)
+              .setBatchSize(32)
+              .setTimeUnixMillis(System.currentTimeMillis());
       for (int d : shape) {
         b.addShape(d);
       }

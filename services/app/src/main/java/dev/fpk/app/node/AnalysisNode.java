@@ -38,11 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One analysis process: an actor system that joins its Pekko cluster (alone, unless seed nodes
- * are configured: {@code fpk.seed-nodes}, {@code FPK_SEED_NODES}), the sharded estimator and
- * solver entities (restored from their checkpoints where they start), the Kafka stream that feeds
- * them, and the metrics endpoint. {@link #close()} drains the stream (checkpointing and committing
- * what was processed) and stops everything.
+ * One analysis process: an actor system that joins its Pekko cluster (alone, unless seed nodes are
+ * configured: {@code fpk.seed-nodes}, {@code FPK_SEED_NODES}), the sharded estimator and solver
+ * entities (restored from their checkpoints where they start), the Kafka stream that feeds them,
+ * and the metrics endpoint. {@link #close()} drains the stream (checkpointing and committing what
+ * was processed) and stops everything.
  */
 public final class AnalysisNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnalysisNode.class);
@@ -54,8 +54,12 @@ public final class AnalysisNode implements AutoCloseable {
   private final ExecutorService loads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private AnalysisNode(ActorSystem<Void> system, Supplier<Consumer.DrainingControl<Done>> streams, ServerBinding http,
-      PrometheusMeterRegistry registry, ExecutorService loads) {
+  private AnalysisNode(
+      ActorSystem<Void> system,
+      Supplier<Consumer.DrainingControl<Done>> streams,
+      ServerBinding http,
+      PrometheusMeterRegistry registry,
+      ExecutorService loads) {
     this.system = system;
     this.streams = streams;
     this.http = http;
@@ -74,13 +78,24 @@ public final class AnalysisNode implements AutoCloseable {
     }
     Consumer.DrainingControl<Done> s = streams.get();
     stream = s;
-    // on the dispatcher: the stage Pekko returns runs a plain whenComplete on a thread of its own (see Replies)
-    s.streamCompletion().whenCompleteAsync((done, e) -> {
-      if (e != null && !closed.get()) {
-        system.log().warn("analysis stream failed, restarting it from the committed offsets in 1 s: {}", e.toString());
-        system.scheduler().scheduleOnce(Duration.ofSeconds(1), this::runStream, system.executionContext());
-      }
-    }, system.executionContext());
+    // on the dispatcher: the stage Pekko returns runs a plain whenComplete on a thread of its own
+    // (see Replies)
+    s.streamCompletion()
+        .whenCompleteAsync(
+            (done, e) -> {
+              if (e != null && !closed.get()) {
+                system
+                    .log()
+                    .warn(
+                        "analysis stream failed, restarting it from the committed offsets in 1 s: {}",
+                        e.toString());
+                system
+                    .scheduler()
+                    .scheduleOnce(
+                        Duration.ofSeconds(1), this::runStream, system.executionContext());
+              }
+            },
+            system.executionContext());
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {
@@ -97,13 +112,25 @@ public final class AnalysisNode implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     String group = config.getString("fpk.group");
-    ExecutorService loads = Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
-    CheckpointLoader checkpoints = new KafkaCheckpointLoader(FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
+    ExecutorService loads =
+        Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
+    CheckpointLoader checkpoints =
+        new KafkaCheckpointLoader(
+            FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
     // the joint model's section may be absent from a hand-made config: its defaults then
-    JointSettings joint = config.hasPath("fpk.solver.joint") ? JointSettings.fromConfig(config) : JointSettings.DEFAULTS;
-    EntityShards.init(system, partitions, checkpoints, registry, estimatorSettings, SolverSettings.fromConfig(config),
+    JointSettings joint =
+        config.hasPath("fpk.solver.joint")
+            ? JointSettings.fromConfig(config)
+            : JointSettings.DEFAULTS;
+    EntityShards.init(
+        system,
+        partitions,
+        checkpoints,
+        registry,
+        estimatorSettings,
+        SolverSettings.fromConfig(config),
         joint);
 
     new JvmMemoryMetrics().bindTo(registry);
@@ -113,12 +140,16 @@ public final class AnalysisNode implements AutoCloseable {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
 
-    StreamSettings settings = StreamSettings.fromConfig(config, bootstrapServers, partitions, estimatorSettings);
+    StreamSettings settings =
+        StreamSettings.fromConfig(config, bootstrapServers, partitions, estimatorSettings);
     SnapshotValidator validator = new SnapshotValidator(IngestLimits.fromConfig(config));
-    Supplier<Consumer.DrainingControl<Done>> streams = () -> new AnalysisStream(system, settings, validator, metrics).run();
-    ServerBinding http = new MetricsServer(registry)
-        .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
-        .toCompletableFuture().join();
+    Supplier<Consumer.DrainingControl<Done>> streams =
+        () -> new AnalysisStream(system, settings, validator, metrics).run();
+    ServerBinding http =
+        new MetricsServer(registry)
+            .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
+            .toCompletableFuture()
+            .join();
     return new AnalysisNode(system, streams, http, registry, loads);
   }
 
@@ -162,7 +193,8 @@ public final class AnalysisNode implements AutoCloseable {
     try {
       stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      LOG.info("analysis stream drained in {} ms (records in flight analysed, last checkpoint written)",
+      LOG.info(
+          "analysis stream drained in {} ms (records in flight analysed, last checkpoint written)",
           (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       system.log().warn("stream did not drain cleanly: {}", e.toString());

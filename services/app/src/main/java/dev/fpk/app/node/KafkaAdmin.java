@@ -36,18 +36,30 @@ public final class KafkaAdmin implements AutoCloseable {
    */
   public void ensureTopics(int partitions, short replication) {
     Set<String> existing = get(admin.listTopics().names(), "list topics");
-    List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
-        .map(t -> new NewTopic(t, partitions, replication)).toList();
+    List<NewTopic> missing =
+        Topics.all().stream()
+            .filter(t -> !existing.contains(t))
+            .map(t -> new NewTopic(t, partitions, replication))
+            .toList();
     if (!missing.isEmpty()) {
       create(missing);
     }
     if (!existing.contains(Topics.CHECKPOINTS)) {
-      create(List.of(new NewTopic(Topics.CHECKPOINTS, partitions(Topics.SNAPSHOTS), replication)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-              // small segments rolled often, so that compaction keeps what a restoring entity reads short
-              TopicConfig.SEGMENT_MS_CONFIG, "60000",
-              TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(16 << 20),
-              TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"))));
+      create(
+          List.of(
+              new NewTopic(Topics.CHECKPOINTS, partitions(Topics.SNAPSHOTS), replication)
+                  .configs(
+                      Map.of(
+                          TopicConfig.CLEANUP_POLICY_CONFIG,
+                          TopicConfig.CLEANUP_POLICY_COMPACT,
+                          // small segments rolled often, so that compaction keeps what a restoring
+                          // entity reads short
+                          TopicConfig.SEGMENT_MS_CONFIG,
+                          "60000",
+                          TopicConfig.SEGMENT_BYTES_CONFIG,
+                          String.valueOf(16 << 20),
+                          TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+                          "0.1"))));
     }
   }
 
@@ -58,7 +70,8 @@ public final class KafkaAdmin implements AutoCloseable {
     } catch (ExecutionException e) {
       // another node may have created it in the meantime
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Kafka: could not create topics " + topics + ": " + e.getCause().getMessage(),
+        throw new IllegalStateException(
+            "Kafka: could not create topics " + topics + ": " + e.getCause().getMessage(),
             e.getCause());
       }
     } catch (InterruptedException e) {
@@ -86,8 +99,12 @@ public final class KafkaAdmin implements AutoCloseable {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Kafka: topics " + topics + " created but not visible with leaders after "
-            + VISIBLE_TIMEOUT.toSeconds() + " s");
+        throw new IllegalStateException(
+            "Kafka: topics "
+                + topics
+                + " created but not visible with leaders after "
+                + VISIBLE_TIMEOUT.toSeconds()
+                + " s");
       }
       Thread.sleep(50);
     }
@@ -95,7 +112,10 @@ public final class KafkaAdmin implements AutoCloseable {
 
   /** Number of partitions of a topic. */
   public int partitions(String topic) {
-    return get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic).partitions().size();
+    return get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
+        .get(topic)
+        .partitions()
+        .size();
   }
 
   /** End offsets of every partition of a topic. */
@@ -114,7 +134,9 @@ public final class KafkaAdmin implements AutoCloseable {
   /** Records of the topic the group has not committed yet: its lag. */
   public long lag(String group, String topic) {
     Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read offsets of group " + group);
+        get(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+            "read offsets of group " + group);
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> end : endOffsets(topic).entrySet()) {
       OffsetAndMetadata c = committed.get(end.getKey());
@@ -132,7 +154,8 @@ public final class KafkaAdmin implements AutoCloseable {
     try {
       return future.get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("Kafka: could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "Kafka: could not " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while trying to " + what, e);

@@ -18,11 +18,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads what the analysis has published so far (estimates, densities, alignment, dead letters),
- * from the beginning of each output topic to its end at the time of the call, into a report:
- * the current state of every run the cluster tracks, in the replay report's shape.
+ * from the beginning of each output topic to its end at the time of the call, into a report: the
+ * current state of every run the cluster tracks, in the replay report's shape.
  */
 public final class OutputTopics {
-  static final List<String> TOPICS = List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER);
+  static final List<String> TOPICS =
+      List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER);
 
   private OutputTopics() {}
 
@@ -32,7 +33,8 @@ public final class OutputTopics {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
     long n = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (String topic : TOPICS) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic);

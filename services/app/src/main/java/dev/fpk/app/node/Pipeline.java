@@ -25,6 +25,7 @@ public final class Pipeline implements AutoCloseable {
   private final ReportCollector collector = new ReportCollector();
   private final Consumer.Control follower;
   private final String group;
+
   /** One admin client for the pipeline's life: the catch-up check polls it ten times a second. */
   private final KafkaAdmin admin;
 
@@ -44,7 +45,8 @@ public final class Pipeline implements AutoCloseable {
 
   /** As {@link #start(Config, String)} with the analysis in its own consumer group. */
   public static Pipeline start(Config config, String bootstrapOrEmpty, String group) {
-    return new Pipeline(config.withValue("fpk.group", ConfigValueFactory.fromAnyRef(group)), bootstrapOrEmpty);
+    return new Pipeline(
+        config.withValue("fpk.group", ConfigValueFactory.fromAnyRef(group)), bootstrapOrEmpty);
   }
 
   public String bootstrapServers() {
@@ -64,14 +66,15 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Waits until the analysis has committed every snapshot published so far and the report has
-   * read every output that produced.
+   * Waits until the analysis has committed every snapshot published so far and the report has read
+   * every output that produced.
    */
   public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!isCaughtUp()) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("timed out after " + timeout + " waiting for the analysis to catch up");
+        throw new TimeoutException(
+            "timed out after " + timeout + " waiting for the analysis to catch up");
       }
       Thread.sleep(100);
     }
@@ -86,7 +89,8 @@ public final class Pipeline implements AutoCloseable {
       return false;
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
-    for (String t : List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
+    for (String t :
+        List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
       ends.putAll(admin.endOffsets(t));
     }
     return collector.caughtUpWith(ends);

@@ -26,11 +26,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class SnapshotFiles {
   private SnapshotFiles() {}
 
-  /** What a publish did: valid snapshots sent, bad records reported, and the runs they belong to. */
+  /**
+   * What a publish did: valid snapshots sent, bad records reported, and the runs they belong to.
+   */
   public record Published(long sent, long rejected, Set<String> runIds) {}
 
-  /** Publishes every valid snapshot of the file in file order, keyed by run and layer; bad records go to {@code err}. */
-  public static Published publish(Path input, ReplayFormat format, String bootstrapServers, PrintWriter err)
+  /**
+   * Publishes every valid snapshot of the file in file order, keyed by run and layer; bad records
+   * go to {@code err}.
+   */
+  public static Published publish(
+      Path input, ReplayFormat format, String bootstrapServers, PrintWriter err)
       throws IOException {
     long sent = 0;
     long rejected = 0;
@@ -39,12 +45,15 @@ public final class SnapshotFiles {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
     try (ReplayReader reader = ReplayFiles.open(input, format, Limits.DEFAULT);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (ReplayItem item : reader) {
         if (item.snapshot() instanceof Validation.Accepted<WeightSnapshot> a) {
           WeightSnapshot s = a.value();
           runIds.add(s.getRunId());
-          producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()));
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.SNAPSHOTS, SnapshotKey.of(s.getRunId(), s.getLayer()), s.toByteArray()));
           sent++;
         } else {
           err.println("publish: rejected " + item.describe());

@@ -10,18 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The replay report as one self-contained HTML file: the live page's shell, style, script and
- * chart library inlined, and the report JSON embedded, so the same plots draw offline (no server,
- * no network); it can be mailed as it is.
+ * The replay report as one self-contained HTML file: the live page's shell, style, script and chart
+ * library inlined, and the report JSON embedded, so the same plots draw offline (no server, no
+ * network); it can be mailed as it is.
  */
 public final class HtmlReport {
   private HtmlReport() {}
 
   /** The page for a report of the shape {@link ReportCollector#toJson} writes. */
-  public static String render(ObjectMapper mapper, ObjectNode report) throws JsonProcessingException {
+  public static String render(ObjectMapper mapper, ObjectNode report)
+      throws JsonProcessingException {
     WebAssets assets = WebAssets.get();
     String head = "<style>\n" + assets.styleCss() + "\n</style>\n" + chartJs();
-    String data = "<script>window.FPK_REPORT = " + scriptSafe(mapper.writeValueAsString(report)) + ";</script>";
+    String data =
+        "<script>window.FPK_REPORT = "
+            + scriptSafe(mapper.writeValueAsString(report))
+            + ";</script>";
     String script = "<script>\n" + scriptSafe(assets.appJs()) + "\n</script>";
     String page = replaceBlock(assets.indexHtml(), "head", head);
     page = replaceBlock(page, "data", data);
@@ -29,11 +33,17 @@ public final class HtmlReport {
     return page.replace("<title>fpk: ", "<title>fpk report: ");
   }
 
-  /** Chart.js inlined as a script element, for other self-contained pages (the experiment report). */
+  /**
+   * Chart.js inlined as a script element, for other self-contained pages (the experiment report).
+   */
   public static String chartJs() {
     WebAssets assets = WebAssets.get();
-    return "<!-- Chart.js " + assets.chartJsVersion() + ", MIT licence, https://www.chartjs.org -->\n"
-        + "<script>\n" + scriptSafe(assets.chartJs()) + "\n</script>";
+    return "<!-- Chart.js "
+        + assets.chartJsVersion()
+        + ", MIT licence, https://www.chartjs.org -->\n"
+        + "<script>\n"
+        + scriptSafe(assets.chartJs())
+        + "\n</script>";
   }
 
   public static void write(Path file, ObjectMapper mapper, ObjectNode report) throws IOException {

@@ -22,36 +22,38 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Folds what the analysis publishes (estimates, densities, alignment, dead letters) into the
- * run report: the outputs per run and layer in an {@link OutputStore} (see {@link LayerReport} for
- * what the report shows of them), the records accepted and rejected by reason, and how far each
+ * Folds what the analysis publishes (estimates, densities, alignment, dead letters) into the run
+ * report: the outputs per run and layer in an {@link OutputStore} (see {@link LayerReport} for what
+ * the report shows of them), the records accepted and rejected by reason, and how far each
  * partition was read. Idempotent by step: outputs published again after an analysis resumed from
  * its checkpoints (same values) do not count twice, and a late older one does not replace a newer
  * one. Outputs are parsed only when the report reads them; one that does not parse counts as
  * rejected ({@value #UNPARSEABLE}). Thread-safe (one feeder, any number of readers).
  *
  * <p><b>Bounded memory.</b> What it keeps per (run, layer) is bounded by the grid, not by the
- * steps: the latest estimate and density, and an alignment history of at most
- * {@link #MAX_HISTORY} + 1 steps ({@link HistoryBound#strided}): every step up to
- * {@link #MAX_HISTORY}, then the multiples of a power-of-two stride and the newest step, whatever
- * the arrival order, so a run analysed with an interruption reports the same history as one
- * analysed without.
+ * steps: the latest estimate and density, and an alignment history of at most {@link #MAX_HISTORY}
+ * + 1 steps ({@link HistoryBound#strided}): every step up to {@link #MAX_HISTORY}, then the
+ * multiples of a power-of-two stride and the newest step, whatever the arrival order, so a run
+ * analysed with an interruption reports the same history as one analysed without.
  */
 public final class ReportCollector {
   /** Alignment steps kept per (run, layer) besides the newest (see the class comment). */
   public static final int MAX_HISTORY = 512;
+
   private static final String UNPARSEABLE = "unparseable_output";
 
   /** Every (run, layer): the report has no limit on layers. */
   private final OutputStore<Void> outputs =
       new OutputStore<>(HistoryBound.strided(MAX_HISTORY), Integer.MAX_VALUE, () -> null);
+
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<String, Long> rejectedByReason = new TreeMap<>();
   private long accepted;
 
   /** Takes one record of an output topic; records of other topics are ignored. */
   public synchronized void accept(ConsumerRecord<String, byte[]> record) {
-    positions.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+    positions.merge(
+        new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
     if (!record.topic().equals(Topics.DEAD_LETTER)) {
       outputs.accept(record.topic(), record.value());
       return;
@@ -96,7 +98,9 @@ public final class ReportCollector {
     for (String runId : outputs.runIds()) {
       if (runIds.contains(runId)) {
         ArrayNode layerArray = runArray.addObject().put("runId", runId).putArray("layers");
-        outputs.layers(runId).forEach((name, layer) -> layerArray.add(LayerReport.toJson(mapper, name, layer)));
+        outputs
+            .layers(runId)
+            .forEach((name, layer) -> layerArray.add(LayerReport.toJson(mapper, name, layer)));
       }
     }
     // after the layers: reading them parses their outputs, and counts those that do not parse
@@ -112,7 +116,10 @@ public final class ReportCollector {
     return root;
   }
 
-  /** What {@code read} gives of every (run, layer), by run and layer name, where it gives anything (not null). */
+  /**
+   * What {@code read} gives of every (run, layer), by run and layer name, where it gives anything
+   * (not null).
+   */
   private <T> List<T> fromEveryLayer(Function<LayerOutputs<Void>, T> read) {
     List<T> out = new ArrayList<>();
     for (String run : outputs.runIds()) {

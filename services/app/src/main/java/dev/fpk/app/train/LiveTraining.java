@@ -6,13 +6,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Trains runs through a running pipeline, as {@code demo} and {@code experiment} do: every run's
- * publisher starts at once, and a tick a second (status lines) runs until every run is trained
- * and the analysis has caught up with all it published.
+ * publisher starts at once, and a tick a second (status lines) runs until every run is trained and
+ * the analysis has caught up with all it published.
  */
 public final class LiveTraining {
   /**
-   * One run: its publisher, the optimiser steps to train, and the first step published (0, or
-   * later to leave out the first steps; see {@link TrainerPublisher#run(org.apache.pekko.actor.typed.ActorSystem, String, long, long)}).
+   * One run: its publisher, the optimiser steps to train, and the first step published (0, or later
+   * to leave out the first steps; see {@link
+   * TrainerPublisher#run(org.apache.pekko.actor.typed.ActorSystem, String, long, long)}).
    */
   public record Run(TrainerPublisher publisher, long steps, long firstStep) {
     public Run(TrainerPublisher publisher, long steps) {
@@ -29,9 +30,18 @@ public final class LiveTraining {
    */
   public static void trainUntilAnalysed(Pipeline pipeline, List<Run> runs, Runnable eachSecond)
       throws InterruptedException {
-    CompletableFuture<?>[] trained = runs.stream()
-        .map(r -> r.publisher().run(pipeline.node().system(), pipeline.bootstrapServers(), r.steps(), r.firstStep()).toCompletableFuture())
-        .toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] trained =
+        runs.stream()
+            .map(
+                r ->
+                    r.publisher()
+                        .run(
+                            pipeline.node().system(),
+                            pipeline.bootstrapServers(),
+                            r.steps(),
+                            r.firstStep())
+                        .toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
     CompletableFuture<Void> all = CompletableFuture.allOf(trained);
     boolean done = false;
     try {
@@ -42,7 +52,8 @@ public final class LiveTraining {
         eachSecond.run();
       }
     } catch (InterruptedException e) {
-      // stopped (a signal): the callers close the trainers next, so their streams must leave them first
+      // stopped (a signal): the callers close the trainers next, so their streams must leave them
+      // first
       runs.forEach(r -> r.publisher().stop());
       throw e;
     }

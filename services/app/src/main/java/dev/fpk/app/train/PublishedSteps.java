@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What a run has already published for a layer: the snapshot of the highest step under its key.
- * The key's partition is read backwards in growing windows from its end, since a run's latest
- * snapshots are among the partition's latest records; an empty partition answers at once.
+ * What a run has already published for a layer: the snapshot of the highest step under its key. The
+ * key's partition is read backwards in growing windows from its end, since a run's latest snapshots
+ * are among the partition's latest records; an empty partition answers at once.
  */
 public final class PublishedSteps {
   private static final int FIRST_WINDOW = 4_096;
@@ -27,16 +27,21 @@ public final class PublishedSteps {
   private PublishedSteps() {}
 
   /** The published snapshot of the highest step of (run, layer), if any. */
-  public static Optional<WeightSnapshot> latest(String bootstrapServers, String runId, String layer, int partitions) {
+  public static Optional<WeightSnapshot> latest(
+      String bootstrapServers, String runId, String layer, int partitions) {
     String key = SnapshotKey.of(runId, layer);
-    TopicPartition tp = new TopicPartition(Topics.SNAPSHOTS, KafkaPartitionExtractor.partitionOf(key, partitions));
+    TopicPartition tp =
+        new TopicPartition(Topics.SNAPSHOTS, KafkaPartitionExtractor.partitionOf(key, partitions));
     Properties p = FpkConfig.kafkaClient(bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(tp));
       long end = consumer.endOffsets(List.of(tp)).get(tp);
       long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
-      for (long window = FIRST_WINDOW, to = end; to > begin; to = Math.max(begin, to - window), window *= 4) {
+      for (long window = FIRST_WINDOW, to = end;
+          to > begin;
+          to = Math.max(begin, to - window), window *= 4) {
         long from = Math.max(begin, to - window);
         Optional<WeightSnapshot> found = highestStep(consumer, tp, key, from, to);
         if (found.isPresent()) {
@@ -47,8 +52,8 @@ public final class PublishedSteps {
     }
   }
 
-  private static Optional<WeightSnapshot> highestStep(KafkaConsumer<String, byte[]> consumer, TopicPartition tp,
-      String key, long from, long to) {
+  private static Optional<WeightSnapshot> highestStep(
+      KafkaConsumer<String, byte[]> consumer, TopicPartition tp, String key, long from, long to) {
     consumer.seek(tp, from);
     WeightSnapshot best = null;
     while (consumer.position(tp) < to) {

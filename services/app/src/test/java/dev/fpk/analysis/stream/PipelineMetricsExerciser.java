@@ -17,7 +17,9 @@ public final class PipelineMetricsExerciser {
 
   public static void exercise(PipelineMetrics metrics) throws Exception {
     for (Method m : PipelineMetrics.class.getDeclaredMethods()) {
-      if (Modifier.isStatic(m.getModifiers()) || Modifier.isPrivate(m.getModifiers()) || m.getName().equals("bindTo")
+      if (Modifier.isStatic(m.getModifiers())
+          || Modifier.isPrivate(m.getModifiers())
+          || m.getName().equals("bindTo")
           || m.isSynthetic()) {
         continue;
       }
@@ -48,14 +50,38 @@ public final class PipelineMetricsExerciser {
       return true;
     }
     if (type == AlignmentUpdate.class) {
-      return AlignmentUpdate.newBuilder().setRunId("run").setLayer("layer").setStep(1).setSourceTimeUnixMillis(1_000)
-          .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0).setW1(0.1).setJs(0.01).setHellinger(0.1)
-              .setSamplingFloorW1(0.05).addForecasts(HorizonForecast.newBuilder().setHorizon(10).setIssuedStep(-9)
-                  .setW1(0.01).setStaticW1(0.1).setGaussianW1(0.02)))
-          .addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(4).setTheorySamples(8)
-              .setSlicedW1(0.2).setEnergy(0.1).setSlicedW1Floor(0.3).setEnergyFloor(0.15))
+      return AlignmentUpdate.newBuilder()
+          .setRunId("run")
+          .setLayer("layer")
+          .setStep(1)
+          .setSourceTimeUnixMillis(1_000)
+          .addEntries(
+              EntryAlignment.newBuilder()
+                  .addIndex(0)
+                  .addIndex(0)
+                  .setW1(0.1)
+                  .setJs(0.01)
+                  .setHellinger(0.1)
+                  .setSamplingFloorW1(0.05)
+                  .addForecasts(
+                      HorizonForecast.newBuilder()
+                          .setHorizon(10)
+                          .setIssuedStep(-9)
+                          .setW1(0.01)
+                          .setStaticW1(0.1)
+                          .setGaussianW1(0.02)))
+          .addOutputs(
+              OutputComparison.newBuilder()
+                  .setModel("entrywise")
+                  .setProbes(4)
+                  .setTheorySamples(8)
+                  .setSlicedW1(0.2)
+                  .setEnergy(0.1)
+                  .setSlicedW1Floor(0.3)
+                  .setEnergyFloor(0.15))
           .build();
     }
-    throw new IllegalArgumentException("no sample for a " + type + " argument: teach PipelineMetricsExerciser");
+    throw new IllegalArgumentException(
+        "no sample for a " + type + " argument: teach PipelineMetricsExerciser");
   }
 }

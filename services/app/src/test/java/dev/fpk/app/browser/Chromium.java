@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Debian's headless Chromium for tests, with the flags this machine needs (no sandbox as root,
- * no GPU, no background network: the machine's network is closed) and a fresh profile per start.
+ * Debian's headless Chromium for tests, with the flags this machine needs (no sandbox as root, no
+ * GPU, no background network: the machine's network is closed) and a fresh profile per start.
  */
 public final class Chromium implements AutoCloseable {
   public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
@@ -38,19 +38,44 @@ public final class Chromium implements AutoCloseable {
   }
 
   private static List<String> command(Path profile, String... extra) {
-    List<String> cmd = new ArrayList<>(List.of(EXECUTABLE.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                EXECUTABLE.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile));
     cmd.addAll(List.of(extra));
     return cmd;
   }
 
-  /** Starts a browser with the DevTools protocol on a free port, showing {@code url} in a window of the given size. */
-  public static Chromium start(String url, int width, int height, Duration timeout) throws IOException {
+  /**
+   * Starts a browser with the DevTools protocol on a free port, showing {@code url} in a window of
+   * the given size.
+   */
+  public static Chromium start(String url, int width, int height, Duration timeout)
+      throws IOException {
     Path profile = Files.createTempDirectory("fpk-chromium-");
-    Process p = new ProcessBuilder(command(profile, "--remote-debugging-port=0", "--remote-allow-origins=*",
-        "--window-size=" + width + "," + height, url)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    Process p =
+        new ProcessBuilder(
+                command(
+                    profile,
+                    "--remote-debugging-port=0",
+                    "--remote-allow-origins=*",
+                    "--window-size=" + width + "," + height,
+                    url))
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader err =
+        new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + timeout.toNanos();
     StringBuilder seen = new StringBuilder();
     String line;
@@ -59,7 +84,7 @@ public final class Chromium implements AutoCloseable {
       seen.append(line).append('\n');
       Matcher m = DEVTOOLS.matcher(line);
       if (m.find()) {
-        Thread drain = new Thread(() -> err.lines().forEach(l -> { }), "chromium-stderr");
+        Thread drain = new Thread(() -> err.lines().forEach(l -> {}), "chromium-stderr");
         drain.setDaemon(true);
         drain.start();
         return new Chromium(p, profile, m.group(1));
@@ -76,11 +101,15 @@ public final class Chromium implements AutoCloseable {
   }
 
   /** Loads a page, lets it run for {@code budget} of virtual time, and returns the DOM it built. */
-  public static String dumpDom(String url, Duration budget, Duration timeout) throws IOException, InterruptedException {
+  public static String dumpDom(String url, Duration budget, Duration timeout)
+      throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("fpk-chromium-");
     try {
-      Process p = new ProcessBuilder(command(profile, "--virtual-time-budget=" + budget.toMillis(), "--dump-dom", url))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(
+                  command(profile, "--virtual-time-budget=" + budget.toMillis(), "--dump-dom", url))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();

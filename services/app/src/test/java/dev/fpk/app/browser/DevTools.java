@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal Chrome DevTools protocol client over Java's built-in WebSocket: attach to the first
- * page target, evaluate JavaScript, take screenshots. Commands are matched to replies by id;
- * events are ignored. Thread-safe for sequential use.
+ * page target, evaluate JavaScript, take screenshots. Commands are matched to replies by id; events
+ * are ignored. Thread-safe for sequential use.
  */
 public final class DevTools implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,14 +38,18 @@ public final class DevTools implements AutoCloseable {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(chromium.devToolsHttp() + "/json/list")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> list =
+          http.send(
+              HttpRequest.newBuilder(URI.create(chromium.devToolsHttp() + "/json/list")).build(),
+              HttpResponse.BodyHandlers.ofString());
       for (JsonNode target : JSON.readTree(list.body())) {
         if ("page".equals(target.path("type").asText())) {
           DevTools tools = new DevTools();
-          tools.socket = http.newWebSocketBuilder()
-              .buildAsync(URI.create(target.path("webSocketDebuggerUrl").asText()), tools.listener())
-              .get(10, TimeUnit.SECONDS);
+          tools.socket =
+              http.newWebSocketBuilder()
+                  .buildAsync(
+                      URI.create(target.path("webSocketDebuggerUrl").asText()), tools.listener())
+                  .get(10, TimeUnit.SECONDS);
           return tools;
         }
       }
@@ -104,7 +108,8 @@ public final class DevTools implements AutoCloseable {
 
   /** Evaluates an expression in the page and returns its value (JSON-serialisable values only). */
   public JsonNode evaluate(String expression) throws Exception {
-    ObjectNode params = JSON.createObjectNode().put("expression", expression).put("returnByValue", true);
+    ObjectNode params =
+        JSON.createObjectNode().put("expression", expression).put("returnByValue", true);
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
       throw new IOException("page threw: " + result.get("exceptionDetails"));
@@ -121,7 +126,11 @@ public final class DevTools implements AutoCloseable {
   @Override
   public void close() {
     if (socket != null) {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+      socket
+          .sendClose(WebSocket.NORMAL_CLOSURE, "done")
+          .orTimeout(5, TimeUnit.SECONDS)
+          .exceptionally(e -> null)
+          .join();
     }
   }
 }

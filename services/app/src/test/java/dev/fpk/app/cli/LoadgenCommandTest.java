@@ -18,7 +18,8 @@ class LoadgenCommandTest {
   @Test
   void shouldNameTheBadShape() {
     for (String bad : new String[] {"256", "0x4", "axb", "2x2x2", "-1x3"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadgenCommand.parseShape(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> LoadgenCommand.parseShape(bad));
       assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
     }
   }

@@ -24,7 +24,8 @@ class ProgressTest {
     nanos.set(10_000_000_000L);
     p.report("step", 50, 400, "steps", "trained to step 60", null);
     // 50 steps in 10 s = 5 steps/s; 350 left = 70 s
-    assertEquals("step 50/400 (13%)  5.0 steps/s  ETA 1m10s  trained to step 60", text.toString().strip());
+    assertEquals(
+        "step 50/400 (13%)  5.0 steps/s  ETA 1m10s  trained to step 60", text.toString().strip());
   }
 
   @Test
@@ -53,7 +54,8 @@ class ProgressTest {
   void shouldWriteOneJsonObjectPerLine() throws Exception {
     Progress p = progress(Progress.Style.JSON);
     nanos.set(2_000_000_000L);
-    p.report("analyse", 100, 300, "snapshots", "ignored in JSON", Progress.object().put("extra", 7));
+    p.report(
+        "analyse", 100, 300, "snapshots", "ignored in JSON", Progress.object().put("extra", 7));
     p.report("analyse", 200, 300, "snapshots", null, null);
     String[] lines = text.toString().strip().split("\n");
     assertEquals(2, lines.length);
@@ -80,6 +82,8 @@ class ProgressTest {
     assertEquals("9s", Progress.duration(9.4));
     assertEquals("1m15s", Progress.duration(75));
     assertEquals("1h02m", Progress.duration(3725));
-    assertTrue(Progress.text("publish", 5, 0, "bytes", 1, Double.NaN).startsWith("publish 5  1.0 bytes/s"));
+    assertTrue(
+        Progress.text("publish", 5, 0, "bytes", 1, Double.NaN)
+            .startsWith("publish 5  1.0 bytes/s"));
   }
 }

@@ -27,16 +27,25 @@ class IngestLimitsTest {
   @Test
   void shouldRejectASnapshotAboveTheConfiguredMaximumOfValues() {
     Limits limits = IngestLimits.fromConfig(with(Map.of("fpk.ingest.max-values", 4)));
-    WeightSnapshot s = WeightSnapshot.newBuilder().setRunId("r").setLayer("w").addShape(1).addShape(6)
-        .addAllValues(java.util.List.of(1f, 2f, 3f, 4f, 5f, 6f)).build();
+    WeightSnapshot s =
+        WeightSnapshot.newBuilder()
+            .setRunId("r")
+            .setLayer("w")
+            .addShape(1)
+            .addShape(6)
+            .addAllValues(java.util.List.of(1f, 2f, 3f, 4f, 5f, 6f))
+            .build();
     Validation<WeightSnapshot> v = new SnapshotValidator(limits).parse(s.toByteArray());
     assertEquals(RejectReason.TOO_LARGE, ((Validation.Rejected<WeightSnapshot>) v).reason());
   }
 
   @Test
   void shouldNameTheKeyAndValueOutOfRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> IngestLimits.fromConfig(with(Map.of("fpk.ingest.max-record-bytes", "4GiB"))));
-    assertTrue(e.getMessage().startsWith("fpk.ingest.max-record-bytes = 4294967296"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> IngestLimits.fromConfig(with(Map.of("fpk.ingest.max-record-bytes", "4GiB"))));
+    assertTrue(
+        e.getMessage().startsWith("fpk.ingest.max-record-bytes = 4294967296"), e.getMessage());
   }
 }

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alert rules in deploy/prometheus are valid Prometheus rules, and each fires on the series
- * it is meant for and stays quiet on a healthy run: Prometheus' own {@code promtool} checks them
- * and runs their unit tests (alerts.test.yml). deploy/install-test-deps.sh installs Debian's
- * prometheus package, which brings promtool.
+ * The alert rules in deploy/prometheus are valid Prometheus rules, and each fires on the series it
+ * is meant for and stays quiet on a healthy run: Prometheus' own {@code promtool} checks them and
+ * runs their unit tests (alerts.test.yml). deploy/install-test-deps.sh installs Debian's prometheus
+ * package, which brings promtool.
  */
 class AlertRulesTest {
   private static final Path RULES = Path.of("../../deploy/prometheus");
@@ -34,7 +34,8 @@ class AlertRulesTest {
     String[] command = new String[args.length + 1];
     command[0] = "promtool";
     System.arraycopy(args, 0, command, 1, args.length);
-    Process p = new ProcessBuilder(command).directory(RULES.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(RULES.toFile()).redirectErrorStream(true).start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool did not finish within 60 s");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), "promtool " + String.join(" ", args) + ":\n" + out);

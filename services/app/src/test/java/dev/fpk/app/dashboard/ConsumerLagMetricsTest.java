@@ -15,16 +15,24 @@ class ConsumerLagMetricsTest {
     AtomicLong lag = new AtomicLong(42);
     AtomicLong calls = new AtomicLong();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (ConsumerLagMetrics metrics = ConsumerLagMetrics.polledByHand("fpk-analysis", "fpk.snapshots.v1", topic -> {
-      if (calls.incrementAndGet() == 3) {
-        throw new IllegalStateException("broker away");
-      }
-      return lag.get();
-    })) {
+    try (ConsumerLagMetrics metrics =
+        ConsumerLagMetrics.polledByHand(
+            "fpk-analysis",
+            "fpk.snapshots.v1",
+            topic -> {
+              if (calls.incrementAndGet() == 3) {
+                throw new IllegalStateException("broker away");
+              }
+              return lag.get();
+            })) {
       Gauge gauge = registry.find("fpk.kafka.consumer.lag").gauge();
       assertEquals(null, gauge, "not registered before binding");
       metrics.bindTo(registry);
-      gauge = registry.get("fpk.kafka.consumer.lag").tags("group", "fpk-analysis", "topic", "fpk.snapshots.v1").gauge();
+      gauge =
+          registry
+              .get("fpk.kafka.consumer.lag")
+              .tags("group", "fpk-analysis", "topic", "fpk.snapshots.v1")
+              .gauge();
       metrics.poll();
       assertEquals(42, gauge.value());
       lag.set(7);

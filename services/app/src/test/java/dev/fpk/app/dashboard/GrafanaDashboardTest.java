@@ -33,14 +33,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every metric the Grafana dashboard (deploy/grafana/dashboards/fpk.json) queries is one fpk
- * exports, in its Prometheus form (dots to underscores, base unit appended, counters _total,
- * timers _seconds_count/_sum/_max): the meters are created by exercising every binder an fpk
- * process binds, and the registry is scraped.
+ * exports, in its Prometheus form (dots to underscores, base unit appended, counters _total, timers
+ * _seconds_count/_sum/_max): the meters are created by exercising every binder an fpk process
+ * binds, and the registry is scraped.
  */
 class GrafanaDashboardTest {
   private static final Path DASHBOARD = Path.of("../../deploy/grafana/dashboards/fpk.json");
   private static final Path ALERTS = Path.of("../../deploy/prometheus/alerts.yml");
-  private static final Pattern METRIC = Pattern.compile("\\b((?:fpk|jvm|process|system)_[a-z0-9_]+)\\b");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b((?:fpk|jvm|process|system)_[a-z0-9_]+)\\b");
   private static final Set<String> EXPORTED = new TreeSet<>();
   private static JsonNode dashboard;
 
@@ -58,7 +59,8 @@ class GrafanaDashboardTest {
     OutputMetrics outputs = new OutputMetrics();
     outputs.bindTo(registry);
     feed(new RunStore(outputs));
-    try (ConsumerLagMetrics lag = ConsumerLagMetrics.polledByHand("fpk-analysis", "fpk.snapshots.v1", t -> 0)) {
+    try (ConsumerLagMetrics lag =
+        ConsumerLagMetrics.polledByHand("fpk-analysis", "fpk.snapshots.v1", t -> 0)) {
       lag.bindTo(registry);
     }
     for (String line : registry.scrape().split("\n")) {
@@ -70,7 +72,8 @@ class GrafanaDashboardTest {
   }
 
   /** The GC pause timer appears with the first GC notification, which arrives asynchronously. */
-  private static void awaitGcPauseMeter(PrometheusMeterRegistry registry) throws InterruptedException {
+  private static void awaitGcPauseMeter(PrometheusMeterRegistry registry)
+      throws InterruptedException {
     for (int i = 0; i < 100 && registry.find("jvm.gc.pause").timer() == null; i++) {
       System.gc();
       Thread.sleep(50);
@@ -78,18 +81,35 @@ class GrafanaDashboardTest {
   }
 
   private static void feed(RunStore store) {
-    EntryEstimate.Builder est = EntryEstimate.newBuilder().addIndex(0).addIndex(0).setDriftSlope(-0.5).setDiffusionMean(0.01);
+    EntryEstimate.Builder est =
+        EntryEstimate.newBuilder()
+            .addIndex(0)
+            .addIndex(0)
+            .setDriftSlope(-0.5)
+            .setDiffusionMean(0.01);
     EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(0).addIndex(0);
     for (int i = 0; i < 5; i++) {
       est.addGrid(i).addDrift(-i).addDiffusion(0.01);
       d.addEdges(i).addTheory(0.2).addEmpirical(0.2);
     }
     d.addEdges(5);
-    store.onEstimate(DriftDiffusionEstimate.newBuilder().setRunId("r").setLayer("l").setStep(1).addEntries(est).build());
-    store.onDensity(DensityUpdate.newBuilder().setRunId("r").setLayer("l").setStep(1).addEntries(d).build());
-    store.onAlignment(AlignmentUpdate.newBuilder().setRunId("r").setLayer("l").setStep(1)
-        .setSourceTimeUnixMillis(System.currentTimeMillis()).addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0))
-        .build());
+    store.onEstimate(
+        DriftDiffusionEstimate.newBuilder()
+            .setRunId("r")
+            .setLayer("l")
+            .setStep(1)
+            .addEntries(est)
+            .build());
+    store.onDensity(
+        DensityUpdate.newBuilder().setRunId("r").setLayer("l").setStep(1).addEntries(d).build());
+    store.onAlignment(
+        AlignmentUpdate.newBuilder()
+            .setRunId("r")
+            .setLayer("l")
+            .setStep(1)
+            .setSourceTimeUnixMillis(System.currentTimeMillis())
+            .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0))
+            .build());
   }
 
   @Test
@@ -127,23 +147,40 @@ class GrafanaDashboardTest {
   @Test
   void shouldQueryEveryMeterTheIssueAsksFor() {
     String all = dashboard.findValues("expr").toString();
-    for (String name : new String[] {"fpk_snapshots_in_snapshots_total", "fpk_snapshots_rejected_snapshots_total",
-        "fpk_snapshots_late_snapshots_total", "fpk_snapshots_duplicate_snapshots_total", "fpk_drift_slope_per_step",
-        "fpk_diffusion_mean_weight2_per_step", "fpk_flow_share_ratio", "fpk_alignment_w1_weight_units",
-        "fpk_alignment_js_nats", "fpk_alignment_hellinger_ratio", "fpk_solver_step_time_seconds_sum", "fpk_watermark_lag_steps",
-        "fpk_watermark_lag_time_seconds", "fpk_kafka_consumer_lag_records", "fpk_estimator_increments",
-        "jvm_memory_used_bytes"}) {
+    for (String name :
+        new String[] {
+          "fpk_snapshots_in_snapshots_total",
+          "fpk_snapshots_rejected_snapshots_total",
+          "fpk_snapshots_late_snapshots_total",
+          "fpk_snapshots_duplicate_snapshots_total",
+          "fpk_drift_slope_per_step",
+          "fpk_diffusion_mean_weight2_per_step",
+          "fpk_flow_share_ratio",
+          "fpk_alignment_w1_weight_units",
+          "fpk_alignment_js_nats",
+          "fpk_alignment_hellinger_ratio",
+          "fpk_solver_step_time_seconds_sum",
+          "fpk_watermark_lag_steps",
+          "fpk_watermark_lag_time_seconds",
+          "fpk_kafka_consumer_lag_records",
+          "fpk_estimator_increments",
+          "jvm_memory_used_bytes"
+        }) {
       assertTrue(all.contains(name), "a panel for " + name);
     }
   }
 
   @Test
   void shouldUseTheProvisionedDatasourceAndBoundedVariables() throws Exception {
-    String datasource = Files.readString(Path.of("../../deploy/grafana/provisioning/datasources/prometheus.yaml"));
+    String datasource =
+        Files.readString(Path.of("../../deploy/grafana/provisioning/datasources/prometheus.yaml"));
     for (JsonNode ds : dashboard.findValues("datasource")) {
-      assertEquals("fpk-prometheus", ds.path("uid").asText(), "every panel uses the provisioned datasource");
+      assertEquals(
+          "fpk-prometheus", ds.path("uid").asText(), "every panel uses the provisioned datasource");
     }
     assertTrue(datasource.contains("uid: fpk-prometheus"));
-    assertFalse(dashboard.toString().contains("step=\""), "no query filters on a step label: steps are never tags");
+    assertFalse(
+        dashboard.toString().contains("step=\""),
+        "no query filters on a step label: steps are never tags");
   }
 }

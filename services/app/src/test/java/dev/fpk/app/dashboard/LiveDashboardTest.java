@@ -41,7 +41,8 @@ class LiveDashboardTest {
   @Test
   void shouldTakeAFreePortWhenTheConfiguredOneIsTakenAndFallingBackIsAllowed() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        LiveDashboard dashboard = LiveDashboard.start(system, NO_BROKER, on(taken.getLocalPort()), null, null, true)) {
+        LiveDashboard dashboard =
+            LiveDashboard.start(system, NO_BROKER, on(taken.getLocalPort()), null, null, true)) {
       int port = URI.create(dashboard.url()).getPort();
       assertNotEquals(taken.getLocalPort(), port);
       assertTrue(dashboard.url().startsWith("http://127.0.0.1:"), dashboard.url());
@@ -51,8 +52,12 @@ class LiveDashboardTest {
   @Test
   void shouldFailNamingThePortWhenItIsTakenAndFallingBackIsNotAllowed() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> LiveDashboard.start(system, NO_BROKER, on(taken.getLocalPort()), null, null, false));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  LiveDashboard.start(
+                      system, NO_BROKER, on(taken.getLocalPort()), null, null, false));
       assertTrue(e.getMessage().contains(":" + taken.getLocalPort()), e.getMessage());
     }
   }

@@ -23,15 +23,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every meter fpk's own binders register (pipeline, outputs, consumer lag) follows the metric
- * conventions: a dot-separated lower-case name under fpk, a description, a base unit, and tags
- * only from a small bounded set (never a step).
+ * conventions: a dot-separated lower-case name under fpk, a description, a base unit, and tags only
+ * from a small bounded set (never a step).
  */
 class MeterConventionsTest {
   // "baseline" takes two values: nothing_changes, gaussian_moments; "horizon" the configured
   // forecast horizons (fpk.solver.forecast-horizons-steps); "model" entrywise or joint; "type" the
   // entity type, estimator or solver
   private static final Set<String> BOUNDED_TAGS =
-      Set.of("run", "layer", "entry", "reason", "group", "topic", "baseline", "horizon", "model", "type");
+      Set.of(
+          "run",
+          "layer",
+          "entry",
+          "reason",
+          "group",
+          "topic",
+          "baseline",
+          "horizon",
+          "model",
+          "type");
 
   @Test
   void shouldNameDescribeAndUnitEveryMeterWithBoundedTags() throws Exception {
@@ -44,16 +54,23 @@ class MeterConventionsTest {
     outputs.bindTo(registry);
     RunStore store = new RunStore(outputs);
     store.bindTo(registry);
-    EntryEstimate.Builder est = EntryEstimate.newBuilder().addIndex(1).addIndex(2).setDriftSlope(-1).setDiffusionMean(1);
+    EntryEstimate.Builder est =
+        EntryEstimate.newBuilder().addIndex(1).addIndex(2).setDriftSlope(-1).setDiffusionMean(1);
     EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(1).addIndex(2).addEdges(0);
     for (int i = 0; i < 4; i++) {
       est.addGrid(i + 0.5).addDrift(-i).addDiffusion(1).addCount(3);
       d.addEdges(i + 1).addTheory(0.25).addEmpirical(0.25);
     }
-    store.onEstimate(DriftDiffusionEstimate.newBuilder().setRunId("r").setLayer("l").addEntries(est).build());
+    store.onEstimate(
+        DriftDiffusionEstimate.newBuilder().setRunId("r").setLayer("l").addEntries(est).build());
     store.onDensity(DensityUpdate.newBuilder().setRunId("r").setLayer("l").addEntries(d).build());
-    store.onAlignment(AlignmentUpdate.newBuilder().setRunId("r").setLayer("l").setSourceTimeUnixMillis(1)
-        .addEntries(EntryAlignment.newBuilder().addIndex(1).addIndex(2)).build());
+    store.onAlignment(
+        AlignmentUpdate.newBuilder()
+            .setRunId("r")
+            .setLayer("l")
+            .setSourceTimeUnixMillis(1)
+            .addEntries(EntryAlignment.newBuilder().addIndex(1).addIndex(2))
+            .build());
     try (ConsumerLagMetrics lag = ConsumerLagMetrics.polledByHand("g", "t", topic -> 0)) {
       lag.bindTo(registry);
     }
@@ -69,10 +86,13 @@ class MeterConventionsTest {
       if (id.getBaseUnit() == null || id.getBaseUnit().isBlank()) {
         problems.add(id.getName() + ": no base unit");
       }
-      id.getTags().stream().filter(t -> !BOUNDED_TAGS.contains(t.getKey()))
+      id.getTags().stream()
+          .filter(t -> !BOUNDED_TAGS.contains(t.getKey()))
           .forEach(t -> problems.add(id.getName() + ": unbounded tag " + t.getKey()));
     }
-    assertTrue(registry.getMeters().size() >= 20, "the binders registered their meters: " + registry.getMeters().size());
+    assertTrue(
+        registry.getMeters().size() >= 20,
+        "the binders registered their meters: " + registry.getMeters().size());
     assertEquals(List.of(), problems);
   }
 }

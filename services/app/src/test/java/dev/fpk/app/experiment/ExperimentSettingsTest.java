@@ -29,9 +29,17 @@ class ExperimentSettingsTest {
 
   @Test
   void shouldNameTheOptionAndValueOfABadSetting() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new ExperimentSettings(256, 3000, 1, 0.1, 32, 50));
-    assertTrue(e.getMessage().contains("--sensitivity-steps") && e.getMessage().contains("50"), e.getMessage());
-    var r = assertThrows(IllegalArgumentException.class, () -> new ExperimentSettings(4, 3000, 1, 0.1, 32, 100));
-    assertTrue(r.getMessage().contains("--replicas") && r.getMessage().contains("4"), r.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ExperimentSettings(256, 3000, 1, 0.1, 32, 50));
+    assertTrue(
+        e.getMessage().contains("--sensitivity-steps") && e.getMessage().contains("50"),
+        e.getMessage());
+    var r =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ExperimentSettings(4, 3000, 1, 0.1, 32, 100));
+    assertTrue(
+        r.getMessage().contains("--replicas") && r.getMessage().contains("4"), r.getMessage());
   }
 }

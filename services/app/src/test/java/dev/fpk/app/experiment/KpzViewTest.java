@@ -11,8 +11,18 @@ class KpzViewTest {
   @Test
   void shouldRebinAHistogramKeepingTheMassOnTheCommonSupport() {
     // four cells of width 0.5 on [0, 2], densities 0.2, 0.6, 0.8, 0.4 (mass 1)
-    EntryDensity d = EntryDensity.newBuilder().addEdges(0).addEdges(0.5).addEdges(1).addEdges(1.5).addEdges(2)
-        .addEmpirical(0.2).addEmpirical(0.6).addEmpirical(0.8).addEmpirical(0.4).build();
+    EntryDensity d =
+        EntryDensity.newBuilder()
+            .addEdges(0)
+            .addEdges(0.5)
+            .addEdges(1)
+            .addEdges(1.5)
+            .addEdges(2)
+            .addEmpirical(0.2)
+            .addEmpirical(0.6)
+            .addEmpirical(0.8)
+            .addEmpirical(0.4)
+            .build();
     double[] two = KpzView.rebin(d, Grid1D.of(0, 2, 2));
     assertEquals(0.4, two[0], 1e-12);
     assertEquals(0.6, two[1], 1e-12);
@@ -25,8 +35,16 @@ class KpzViewTest {
 
   @Test
   void shouldFindQuantilesOnThePiecewiseLinearCdf() {
-    EntryDensity d = EntryDensity.newBuilder().addEdges(0).addEdges(1).addEdges(2).addEdges(3)
-        .addEmpirical(0).addEmpirical(0.5).addEmpirical(0.5).build();
+    EntryDensity d =
+        EntryDensity.newBuilder()
+            .addEdges(0)
+            .addEdges(1)
+            .addEdges(2)
+            .addEdges(3)
+            .addEmpirical(0)
+            .addEmpirical(0.5)
+            .addEmpirical(0.5)
+            .build();
     assertEquals(1.0, KpzView.quantile(d, 0), 1e-12);
     assertEquals(1.5, KpzView.quantile(d, 0.25), 1e-12);
     assertEquals(2.9, KpzView.quantile(d, 0.95), 1e-12);

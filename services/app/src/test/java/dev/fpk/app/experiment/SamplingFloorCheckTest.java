@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class SamplingFloorCheckTest {
 
   private static AlignmentUpdate update(long step, double[] w1, double[] floor) {
-    AlignmentUpdate.Builder a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("bottleneck").setStep(step);
+    AlignmentUpdate.Builder a =
+        AlignmentUpdate.newBuilder().setRunId("r").setLayer("bottleneck").setStep(step);
     for (int e = 0; e < w1.length; e++) {
       a.addEntriesBuilder().addIndex(e).setW1(w1[e]).setSamplingFloorW1(floor[e]);
     }
@@ -40,8 +41,10 @@ class SamplingFloorCheckTest {
 
   @Test
   void shouldSkipStepsWithoutAFloor() {
-    List<AlignmentUpdate> updates = List.of(update(10, new double[] {0.1}, new double[] {Double.NaN}),
-        update(20, new double[] {0.1}, new double[] {0.1}));
+    List<AlignmentUpdate> updates =
+        List.of(
+            update(10, new double[] {0.1}, new double[] {Double.NaN}),
+            update(20, new double[] {0.1}, new double[] {0.1}));
     SamplingFloorCheck.Entry e = SamplingFloorCheck.of(updates, 0).entries().get(0);
     assertEquals(1, e.steps());
     assertEquals(1.0, e.ratio(), 1e-12);

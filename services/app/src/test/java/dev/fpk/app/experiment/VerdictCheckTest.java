@@ -14,12 +14,21 @@ import org.junit.jupiter.api.Test;
 
 class VerdictCheckTest {
 
-  /** An update at {@code step} whose entry e has p-value pValues[e] (floor 0.05; floor 0: no verdict, pre-v1.4). */
+  /**
+   * An update at {@code step} whose entry e has p-value pValues[e] (floor 0.05; floor 0: no
+   * verdict, pre-v1.4).
+   */
   static AlignmentUpdate update(long step, double floor, double... pValues) {
-    AlignmentUpdate.Builder a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("bottleneck").setStep(step);
+    AlignmentUpdate.Builder a =
+        AlignmentUpdate.newBuilder().setRunId("r").setLayer("bottleneck").setStep(step);
     for (int e = 0; e < pValues.length; e++) {
-      a.addEntries(EntryAlignment.newBuilder().addIndex(e / 2).addIndex(e % 2).setW1(0.1)
-          .setBootstrapFloorW1(floor).setPValue(pValues[e]));
+      a.addEntries(
+          EntryAlignment.newBuilder()
+              .addIndex(e / 2)
+              .addIndex(e % 2)
+              .setW1(0.1)
+              .setBootstrapFloorW1(floor)
+              .setPValue(pValues[e]));
     }
     return a.build();
   }

@@ -43,10 +43,12 @@ class LoadGeneratorTest {
       assertEquals(4, s.getEnsembleSize());
       assertTrue(s.getStep() >= lastStep, "step by step: " + s.getStep() + " after " + lastStep);
       lastStep = s.getStep();
-      assertTrue(distinct.add(s.getRunId() + "/" + s.getReplica() + "/" + s.getStep()), "duplicate " + s);
+      assertTrue(
+          distinct.add(s.getRunId() + "/" + s.getReplica() + "/" + s.getStep()), "duplicate " + s);
     }
-    assertEquals(Set.of("lg-r0", "lg-r1", "lg-r2"), distinct.stream().map(k -> k.split("/")[0])
-        .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(
+        Set.of("lg-r0", "lg-r1", "lg-r2"),
+        distinct.stream().map(k -> k.split("/")[0]).collect(java.util.stream.Collectors.toSet()));
   }
 
   @Test
@@ -58,13 +60,21 @@ class LoadGeneratorTest {
     // 120 snapshots at 400/s in bursts of one run's step (4 replicas): burst b is due at 4b / 400 s
     assertEquals(30, clock.waits.size(), "one wait per burst");
     for (int b = 0; b < clock.waits.size(); b++) {
-      assertEquals(4 * b * 2_500_000L, clock.waits.get(b), "burst " + b + " due at " + 4 * b + " / 400 s");
+      assertEquals(
+          4 * b * 2_500_000L, clock.waits.get(b), "burst " + b + " due at " + 4 * b + " / 400 s");
     }
     assertEquals(120, producer.history().size());
-    assertEquals((120 - 4) / 400.0, report.seconds(), 1e-9, "the last burst's due time: no send waits beyond it");
+    assertEquals(
+        (120 - 4) / 400.0,
+        report.seconds(),
+        1e-9,
+        "the last burst's due time: no send waits beyond it");
   }
 
-  /** A clock that stands still until the pacing waits, then jumps to the due time; records each wait. */
+  /**
+   * A clock that stands still until the pacing waits, then jumps to the due time; records each
+   * wait.
+   */
   private static final class ManualTicker implements LoadGenerator.Ticker {
     final List<Long> waits = new java.util.ArrayList<>();
     private long now;
@@ -90,7 +100,9 @@ class LoadGeneratorTest {
 
   @Test
   void shouldRejectANonPositiveRate() {
-    assertThrows(IllegalArgumentException.class, () -> new LoadGenerator.Settings("lg", "w", 1, 1, 1, 1, 0, 1, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LoadGenerator.Settings("lg", "w", 1, 1, 1, 1, 0, 1, 1));
   }
 
   @Test
@@ -100,7 +112,8 @@ class LoadGeneratorTest {
     LoadGenerator.run(SMALL, a);
     LoadGenerator.run(SMALL, b);
     for (int i = 0; i < a.history().size(); i++) {
-      assertEquals(WeightSnapshot.parseFrom(a.history().get(i).value()).getValuesList(),
+      assertEquals(
+          WeightSnapshot.parseFrom(a.history().get(i).value()).getValuesList(),
           WeightSnapshot.parseFrom(b.history().get(i).value()).getValuesList());
     }
   }

@@ -16,7 +16,6 @@ import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 import dev.fpk.protocol.v1.OutputComparison;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -31,17 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A report of one OU-like entry (mu = -0.5 w, D = 0.01) over three steps. */
   static ObjectNode report() {
     ReportCollector c = new ReportCollector();
-    EntryEstimate.Builder est = EntryEstimate.newBuilder().addIndex(0).addIndex(0).setDriftSlope(-0.5)
-        .setDriftSlopeStderr(0.05).setDiffusionMean(0.01).setDiffusionMeanStderr(0.001);
+    EntryEstimate.Builder est =
+        EntryEstimate.newBuilder()
+            .addIndex(0)
+            .addIndex(0)
+            .setDriftSlope(-0.5)
+            .setDriftSlopeStderr(0.05)
+            .setDiffusionMean(0.01)
+            .setDiffusionMeanStderr(0.001);
     for (int i = 0; i < 9; i++) {
       double w = -1 + 0.25 * i;
-      est.addGrid(w).addDrift(-0.5 * w).addDriftStderr(0.03).addDiffusion(0.01).addDiffusionStderr(0.002).addCount(40);
+      est.addGrid(w)
+          .addDrift(-0.5 * w)
+          .addDriftStderr(0.03)
+          .addDiffusion(0.01)
+          .addDiffusionStderr(0.002)
+          .addCount(40);
     }
     EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(0).addIndex(0);
     for (int i = 0; i <= 20; i++) {
@@ -54,16 +63,58 @@ class HtmlReportTest {
     }
     long offset = 0;
     for (int step = 1; step <= 3; step++) {
-      c.accept(record(Topics.ALIGNMENT, offset++, AlignmentUpdate.newBuilder().setRunId("run-a").setLayer("bottleneck")
-          .setStep(step).setReplicas(16).addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0)
-              .setW1(0.01 * step).setJs(0.002).setHellinger(0.03).setSamplingFloorW1(0.02))
-          .addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(8).setTheorySamples(16)
-              .setSlicedW1(0.03).setEnergy(0.01).setSlicedW1Floor(0.02).setEnergyFloor(0.005)).build().toByteArray()));
+      c.accept(
+          record(
+              Topics.ALIGNMENT,
+              offset++,
+              AlignmentUpdate.newBuilder()
+                  .setRunId("run-a")
+                  .setLayer("bottleneck")
+                  .setStep(step)
+                  .setReplicas(16)
+                  .addEntries(
+                      EntryAlignment.newBuilder()
+                          .addIndex(0)
+                          .addIndex(0)
+                          .setW1(0.01 * step)
+                          .setJs(0.002)
+                          .setHellinger(0.03)
+                          .setSamplingFloorW1(0.02))
+                  .addOutputs(
+                      OutputComparison.newBuilder()
+                          .setModel("entrywise")
+                          .setProbes(8)
+                          .setTheorySamples(16)
+                          .setSlicedW1(0.03)
+                          .setEnergy(0.01)
+                          .setSlicedW1Floor(0.02)
+                          .setEnergyFloor(0.005))
+                  .build()
+                  .toByteArray()));
     }
-    c.accept(record(Topics.ESTIMATES, offset++, DriftDiffusionEstimate.newBuilder().setRunId("run-a").setLayer("bottleneck")
-        .setStep(3).setMode("ensemble").addEntries(est).build().toByteArray()));
-    c.accept(record(Topics.DENSITIES, offset, DensityUpdate.newBuilder().setRunId("run-a").setLayer("bottleneck")
-        .setStep(3).addEntries(d).build().toByteArray()));
+    c.accept(
+        record(
+            Topics.ESTIMATES,
+            offset++,
+            DriftDiffusionEstimate.newBuilder()
+                .setRunId("run-a")
+                .setLayer("bottleneck")
+                .setStep(3)
+                .setMode("ensemble")
+                .addEntries(est)
+                .build()
+                .toByteArray()));
+    c.accept(
+        record(
+            Topics.DENSITIES,
+            offset,
+            DensityUpdate.newBuilder()
+                .setRunId("run-a")
+                .setLayer("bottleneck")
+                .setStep(3)
+                .addEntries(d)
+                .build()
+                .toByteArray()));
     return c.toJson(JSON, Set.of("run-a"));
   }
 
@@ -77,9 +128,12 @@ class HtmlReportTest {
     assertFalse(page.contains("src=\""), "no external script or image");
     assertFalse(page.contains("href=\""), "no external style sheet");
     assertTrue(page.contains("window.FPK_REPORT = {"), "the report is embedded");
-    assertTrue(page.contains("Chart.js v4") || page.contains("chart.js"), "the chart library is inlined");
+    assertTrue(
+        page.contains("Chart.js v4") || page.contains("chart.js"), "the chart library is inlined");
     assertTrue(page.contains("window.fpkState"), "the page script is inlined");
-    Matcher data = Pattern.compile("window\\.FPK_REPORT = (\\{.*?\\});</script>", Pattern.DOTALL).matcher(page);
+    Matcher data =
+        Pattern.compile("window\\.FPK_REPORT = (\\{.*?\\});</script>", Pattern.DOTALL)
+            .matcher(page);
     assertTrue(data.find());
     assertEquals("run-a", JSON.readTree(data.group(1)).at("/runs/0/runId").asText());
   }
@@ -87,12 +141,17 @@ class HtmlReportTest {
   @Test
   @Timeout(60)
   void shouldDrawThePlotsOfTheReportWithoutAServer() throws Exception {
-    Assumptions.assumeTrue(Chromium.available(), "no " + Chromium.EXECUTABLE + ": deploy/install-test-deps.sh installs it");
+    Assumptions.assumeTrue(
+        Chromium.available(),
+        "no " + Chromium.EXECUTABLE + ": deploy/install-test-deps.sh installs it");
     Path html = dir.resolve("report.html");
     HtmlReport.write(html, JSON, report());
-    String dom = Chromium.dumpDom(html.toUri().toString(), Duration.ofSeconds(3), Duration.ofSeconds(45));
+    String dom =
+        Chromium.dumpDom(html.toUri().toString(), Duration.ofSeconds(3), Duration.ofSeconds(45));
     Matcher updates = Pattern.compile("data-fpk-updates=\"(\\d+)\"").matcher(dom);
-    assertTrue(updates.find(), "the page drew at least once: " + dom.substring(0, Math.min(2000, dom.length())));
+    assertTrue(
+        updates.find(),
+        "the page drew at least once: " + dom.substring(0, Math.min(2000, dom.length())));
     Matcher points = Pattern.compile("data-fpk-points=\"([^\"]*)\"").matcher(dom);
     assertTrue(points.find());
     JsonNode drawn = JSON.readTree(points.group(1).replace("&quot;", "\""));
@@ -104,7 +163,9 @@ class HtmlReportTest {
     assertEquals(1, drawn.path("fixedPoints").asInt(), "mu = -w/2 has one zero: " + drawn);
     Matcher status = Pattern.compile("<div id=\"status\"[^>]*>([^<]*)</div>").matcher(dom);
     assertTrue(status.find());
-    assertTrue(status.group(1).contains("static report"), "the status line says what it is: " + status.group(1));
+    assertTrue(
+        status.group(1).contains("static report"),
+        "the status line says what it is: " + status.group(1));
     assertTrue(status.group(1).contains("step 3"), status.group(1));
   }
 }

@@ -16,7 +16,10 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The report's alignment history is bounded by {@link ReportCollector#MAX_HISTORY}, not by the steps. */
+/**
+ * The report's alignment history is bounded by {@link ReportCollector#MAX_HISTORY}, not by the
+ * steps.
+ */
 class ReportHistoryTest {
   private long offset;
 
@@ -24,11 +27,13 @@ class ReportHistoryTest {
   void shouldKeepEveryStepUpToTheBoundAndThenEveryStrideStepAndTheNewest() {
     ReportCollector c = new ReportCollector();
     feed(c, 0, ReportCollector.MAX_HISTORY);
-    assertEquals(ReportCollector.MAX_HISTORY + 1, steps(c).size(), "steps 0..MAX_HISTORY: every one kept");
+    assertEquals(
+        ReportCollector.MAX_HISTORY + 1, steps(c).size(), "steps 0..MAX_HISTORY: every one kept");
 
     feed(c, ReportCollector.MAX_HISTORY + 1, 5000);
     List<Long> kept = steps(c);
-    assertTrue(kept.size() <= ReportCollector.MAX_HISTORY + 1, "at most MAX_HISTORY + 1: " + kept.size());
+    assertTrue(
+        kept.size() <= ReportCollector.MAX_HISTORY + 1, "at most MAX_HISTORY + 1: " + kept.size());
     assertEquals(5000, kept.get(kept.size() - 1), "the newest step is kept");
     assertEquals(0, kept.get(0));
     long stride = kept.get(1) - kept.get(0);
@@ -51,18 +56,36 @@ class ReportHistoryTest {
 
   private void feed(ReportCollector c, long from, long to) {
     // the layer's entries come from its estimate
-    c.accept(new ConsumerRecord<>(Topics.ESTIMATES, 0, offset++, "r/w", DriftDiffusionEstimate.newBuilder()
-        .setRunId("r").setLayer("w").setStep(to).setMode("ensemble").addEntries(EntryEstimate.newBuilder().addIndex(0))
-        .build().toByteArray()));
+    c.accept(
+        new ConsumerRecord<>(
+            Topics.ESTIMATES,
+            0,
+            offset++,
+            "r/w",
+            DriftDiffusionEstimate.newBuilder()
+                .setRunId("r")
+                .setLayer("w")
+                .setStep(to)
+                .setMode("ensemble")
+                .addEntries(EntryEstimate.newBuilder().addIndex(0))
+                .build()
+                .toByteArray()));
     for (long step = from; step <= to; step++) {
-      AlignmentUpdate a = AlignmentUpdate.newBuilder().setRunId("r").setLayer("w").setStep(step).setReplicas(4)
-          .addEntries(EntryAlignment.newBuilder().addIndex(0).setW1(step)).build();
+      AlignmentUpdate a =
+          AlignmentUpdate.newBuilder()
+              .setRunId("r")
+              .setLayer("w")
+              .setStep(step)
+              .setReplicas(4)
+              .addEntries(EntryAlignment.newBuilder().addIndex(0).setW1(step))
+              .build();
       c.accept(new ConsumerRecord<>(Topics.ALIGNMENT, 0, offset++, "r/w", a.toByteArray()));
     }
   }
 
   private static List<Long> steps(ReportCollector c) {
-    JsonNode history = c.toJson(new ObjectMapper(), Set.of("r")).at("/runs/0/layers/0/entries/0/alignment");
+    JsonNode history =
+        c.toJson(new ObjectMapper(), Set.of("r")).at("/runs/0/layers/0/entries/0/alignment");
     List<Long> out = new ArrayList<>();
     history.forEach(p -> out.add(p.get("step").asLong()));
     return out;

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One client's view of the store as events: on every poll, a {@code runs} event when runs, layers
  * or entries appeared (what the pickers list; not every step), and an {@code entry} event if the
- * chosen (run, layer) changed and has the chosen entry. The first poll sends both. Not
- * thread-safe: one per event stream.
+ * chosen (run, layer) changed and has the chosen entry. The first poll sends both. Not thread-safe:
+ * one per event stream.
  */
 public final class EventFeed {
   private final RunStore store;
@@ -26,7 +26,12 @@ public final class EventFeed {
   private @Nullable String seenCatalog;
 
   /** Follows the run list, and the given entry if run and layer are not null. */
-  public EventFeed(RunStore store, ObjectMapper mapper, @Nullable String run, @Nullable String layer, int entry) {
+  public EventFeed(
+      RunStore store,
+      ObjectMapper mapper,
+      @Nullable String run,
+      @Nullable String layer,
+      int entry) {
     this.store = store;
     this.mapper = mapper;
     this.json = new LiveJson(mapper);

@@ -6,11 +6,12 @@ import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 
 /**
- * The flow-versus-diffusion share of dp/dt for one entry (physics' {@link CallanSymanzik#flowShare}),
- * from what the outputs carry: the solver's density on its cells and the estimator's drift and
- * diffusion on its bins, linearly interpolated to the density's cell centres (held constant beyond
- * the outer bins). In [0, 1]: 1 = drift-dominated, 0 = noise-dominated; NaN when the density has
- * fewer than two cells, the estimate has no bins, or both parts vanish.
+ * The flow-versus-diffusion share of dp/dt for one entry (physics' {@link
+ * CallanSymanzik#flowShare}), from what the outputs carry: the solver's density on its cells and
+ * the estimator's drift and diffusion on its bins, linearly interpolated to the density's cell
+ * centres (held constant beyond the outer bins). In [0, 1]: 1 = drift-dominated, 0 =
+ * noise-dominated; NaN when the density has fewer than two cells, the estimate has no bins, or both
+ * parts vanish.
  */
 final class FlowShares {
   private FlowShares() {}

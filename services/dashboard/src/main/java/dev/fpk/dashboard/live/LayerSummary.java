@@ -4,10 +4,16 @@ import java.util.List;
 
 /**
  * What a run picker needs of one (run, layer), without its history: how it is estimated, how many
- * replicas the newest step had, the newest step, and the entries' indices in order (the position
- * in the list is the entry number the API takes).
+ * replicas the newest step had, the newest step, and the entries' indices in order (the position in
+ * the list is the entry number the API takes).
  */
-public record LayerSummary(String run, String layer, String mode, int replicas, long lastStep, long version,
+public record LayerSummary(
+    String run,
+    String layer,
+    String mode,
+    int replicas,
+    long lastStep,
+    long version,
     List<List<Integer>> entries) {
 
   /** The part that changes only when runs, layers or entries appear: what the pickers show. */

@@ -69,15 +69,34 @@ public record LayerView(
     return summaryOf(run, layer, version, estimate, density, latestAlignment());
   }
 
-  static LayerSummary summaryOf(String run, String layer, long version, @Nullable DriftDiffusionEstimate estimate,
-      @Nullable DensityUpdate density, @Nullable AlignmentUpdate latest) {
-    LayerView indexOnly = new LayerView(run, layer, version, estimate, density,
-        latest == null ? List.of() : List.of(latest), new double[0], 0);
+  static LayerSummary summaryOf(
+      String run,
+      String layer,
+      long version,
+      @Nullable DriftDiffusionEstimate estimate,
+      @Nullable DensityUpdate density,
+      @Nullable AlignmentUpdate latest) {
+    LayerView indexOnly =
+        new LayerView(
+            run,
+            layer,
+            version,
+            estimate,
+            density,
+            latest == null ? List.of() : List.of(latest),
+            new double[0],
+            0);
     List<List<Integer>> entries = new java.util.ArrayList<>(indexOnly.entryCount());
     for (int e = 0; e < indexOnly.entryCount(); e++) {
       entries.add(indexOnly.index(e));
     }
-    return new LayerSummary(run, layer, estimate == null ? "ensemble" : estimate.getMode(),
-        latest == null ? 0 : latest.getReplicas(), indexOnly.lastStep(), version, List.copyOf(entries));
+    return new LayerSummary(
+        run,
+        layer,
+        estimate == null ? "ensemble" : estimate.getMode(),
+        latest == null ? 0 : latest.getReplicas(),
+        indexOnly.lastStep(),
+        version,
+        List.copyOf(entries));
   }
 }

@@ -27,7 +27,10 @@ public final class LiveJson {
     this.mapper = mapper;
   }
 
-  /** {"runs":[{"runId":..,"layers":[layer summary, ...]}, ...]} of the given summaries (sorted by run, layer). */
+  /**
+   * {"runs":[{"runId":..,"layers":[layer summary, ...]}, ...]} of the given summaries (sorted by
+   * run, layer).
+   */
   public ObjectNode runs(List<LayerSummary> summaries, long version) {
     ObjectNode root = mapper.createObjectNode();
     ArrayNode runs = root.putArray("runs");
@@ -53,19 +56,37 @@ public final class LiveJson {
     return out;
   }
 
-  /** Name, mode, replicas, last step and the entries' indices (position in the list = entry number). */
+  /**
+   * Name, mode, replicas, last step and the entries' indices (position in the list = entry number).
+   */
   public ObjectNode layerSummary(LayerSummary l) {
-    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer()).put("mode", l.mode())
-        .put("replicas", l.replicas()).put("lastStep", l.lastStep()).put("version", l.version());
+    ObjectNode out =
+        mapper
+            .createObjectNode()
+            .put("runId", l.run())
+            .put("layer", l.layer())
+            .put("mode", l.mode())
+            .put("replicas", l.replicas())
+            .put("lastStep", l.lastStep())
+            .put("version", l.version());
     ArrayNode entries = out.putArray("entries");
     l.entries().forEach(index -> entries.add(ints(index)));
     return out;
   }
 
-  /** Everything the page draws for one entry; {@code entry} must be below {@link LayerView#entryCount()}. */
+  /**
+   * Everything the page draws for one entry; {@code entry} must be below {@link
+   * LayerView#entryCount()}.
+   */
   public ObjectNode entry(LayerView l, int entry) {
-    ObjectNode out = mapper.createObjectNode().put("runId", l.run()).put("layer", l.layer())
-        .put("entry", entry).put("lastStep", l.lastStep()).put("version", l.version());
+    ObjectNode out =
+        mapper
+            .createObjectNode()
+            .put("runId", l.run())
+            .put("layer", l.layer())
+            .put("entry", entry)
+            .put("lastStep", l.lastStep())
+            .put("version", l.version());
     out.set("index", ints(l.index(entry)));
     if (l.estimate() != null && entry < l.estimate().getEntriesCount()) {
       EntryEstimate est = l.estimate().getEntries(entry);
@@ -87,22 +108,27 @@ public final class LiveJson {
       diffusion.set("stdErr", doubles(est.getDiffusionStderrList()));
       out.set("counts", doubles(est.getCountList()));
       number(out, "pawulaRatio", est.getPawulaRatio());
-      ObjectNode memory = out.putObject("memory").put("driftTimeTerm", est.getDriftTimeTerm())
-          .put("chosenOnline", est.getMemoryChosenOnline());
+      ObjectNode memory =
+          out.putObject("memory")
+              .put("driftTimeTerm", est.getDriftTimeTerm())
+              .put("chosenOnline", est.getMemoryChosenOnline());
       number(memory, "halfLifeSteps", est.getMemoryHalfLifeSteps());
       ArrayNode fixed = out.putArray("fixedPoints");
       double[] grid = est.getGridList().stream().mapToDouble(Double::doubleValue).toArray();
       double[] mu = est.getDriftList().stream().mapToDouble(Double::doubleValue).toArray();
-      FixedPoints.of(grid, mu).forEach(fp -> {
-        ObjectNode p = fixed.addObject();
-        number(p, "w", fp.w());
-        number(p, "slope", fp.slope());
-      });
+      FixedPoints.of(grid, mu)
+          .forEach(
+              fp -> {
+                ObjectNode p = fixed.addObject();
+                number(p, "w", fp.w());
+                number(p, "slope", fp.slope());
+              });
     }
     number(out, "flowShare", entry < l.flowShare().length ? l.flowShare()[entry] : Double.NaN);
     ArrayNode history = out.putArray("alignment");
     List<Integer> index = l.index(entry);
-    int position = entry; // in the alignment, which has every entry; the curves of a big layer have some
+    int position =
+        entry; // in the alignment, which has every entry; the curves of a big layer have some
     for (AlignmentUpdate a : l.alignment()) {
       position = EntryPositions.find(a, index, position);
       if (position < 0) {
@@ -122,7 +148,11 @@ public final class LiveJson {
       if (ea.getForecastsCount() > 0) {
         ArrayNode forecasts = p.putArray("forecasts");
         for (HorizonForecast f : ea.getForecastsList()) {
-          ObjectNode fp = forecasts.addObject().put("horizon", f.getHorizon()).put("issuedStep", f.getIssuedStep());
+          ObjectNode fp =
+              forecasts
+                  .addObject()
+                  .put("horizon", f.getHorizon())
+                  .put("issuedStep", f.getIssuedStep());
           number(fp, "w1", f.getW1());
           number(fp, "baselineStatic", f.getStaticW1());
           number(fp, "baselineGaussian", f.getGaussianW1());
@@ -131,7 +161,8 @@ public final class LiveJson {
     }
     AlignmentUpdate latest = l.latestAlignment();
     if (latest != null) {
-      out.put("replicas", latest.getReplicas()).put("sourceTimeMillis", latest.getSourceTimeUnixMillis())
+      out.put("replicas", latest.getReplicas())
+          .put("sourceTimeMillis", latest.getSourceTimeUnixMillis())
           .put("publishedMillis", l.alignmentPublishedMillis());
     }
     if (l.density() != null && entry < l.density().getEntriesCount()) {
@@ -150,8 +181,12 @@ public final class LiveJson {
     ArrayNode out = mapper.createArrayNode();
     for (AlignmentUpdate a : history) {
       for (OutputComparison o : a.getOutputsList()) {
-        ObjectNode p = out.addObject().put("step", a.getStep()).put("model", o.getModel()).put("probes", o.getProbes())
-            .put("theorySamples", o.getTheorySamples());
+        ObjectNode p =
+            out.addObject()
+                .put("step", a.getStep())
+                .put("model", o.getModel())
+                .put("probes", o.getProbes())
+                .put("theorySamples", o.getTheorySamples());
         number(p, "slicedW1", o.getSlicedW1());
         number(p, "energy", o.getEnergy());
         number(p, "slicedW1Floor", o.getSlicedW1Floor());

@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * Meters of the theory as the outputs describe it, per (run, layer, entry): the Ornstein-Uhlenbeck
  * drift slope (per step), the mean diffusion D (weight units^2 per step, dW = mu dt + sqrt(2D) dB),
  * the Pawula ratio, the estimator's effective sample count and memory (half-life in steps, and
- * whether its drift has a term linear in time), the flow-versus-diffusion share of dp/dt; per (run, layer) the time from a
- * step's newest snapshot to its alignment reaching the dashboard. Tags: run, layer, entry (never a
- * step). Meters appear with the first output that carries them. Thread-safe.
+ * whether its drift has a term linear in time), the flow-versus-diffusion share of dp/dt; per (run,
+ * layer) the time from a step's newest snapshot to its alignment reaching the dashboard. Tags: run,
+ * layer, entry (never a step). Meters appear with the first output that carries them. Thread-safe.
  */
 public final class OutputMetrics implements MeterBinder {
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -47,25 +47,53 @@ public final class OutputMetrics implements MeterBinder {
   void estimated(DriftDiffusionEstimate e) {
     for (EntryEstimate entry : e.getEntriesList()) {
       Tags tags = tags(e.getRunId(), e.getLayer(), entry.getIndexList());
-      gauge("fpk.drift.slope", "Ornstein-Uhlenbeck slope of the drift mu(w) = slope*w + intercept; negative = restoring",
-          "per.step", tags, entry.getDriftSlope());
-      gauge("fpk.diffusion.mean", "increment-weighted mean diffusion D, dW = mu dt + sqrt(2D) dB",
-          "weight2.per.step", tags, entry.getDiffusionMean());
-      gauge("fpk.pawula.ratio", "Pawula ratio K4/(D^2 dt); large values flag jumps, where a diffusion is the wrong model",
-          "ratio", tags, entry.getPawulaRatio());
-      gauge("fpk.estimator.increments", "effective (forgetting-weighted) increments behind the estimate, summed over bins",
-          "increments", tags, entry.getCountList().stream().mapToDouble(Double::doubleValue).sum());
-      gauge("fpk.estimator.memory", "half-life of the memory the estimate comes from (chosen online unless fixed)",
-          "steps", tags, entry.getMemoryHalfLifeSteps());
-      gauge("fpk.estimator.drift.time.term", "1 when the drift is the memory's line in time per bin, 0 when constant",
-          "ratio", tags, entry.getDriftTimeTerm() ? 1 : 0);
+      gauge(
+          "fpk.drift.slope",
+          "Ornstein-Uhlenbeck slope of the drift mu(w) = slope*w + intercept; negative = restoring",
+          "per.step",
+          tags,
+          entry.getDriftSlope());
+      gauge(
+          "fpk.diffusion.mean",
+          "increment-weighted mean diffusion D, dW = mu dt + sqrt(2D) dB",
+          "weight2.per.step",
+          tags,
+          entry.getDiffusionMean());
+      gauge(
+          "fpk.pawula.ratio",
+          "Pawula ratio K4/(D^2 dt); large values flag jumps, where a diffusion is the wrong model",
+          "ratio",
+          tags,
+          entry.getPawulaRatio());
+      gauge(
+          "fpk.estimator.increments",
+          "effective (forgetting-weighted) increments behind the estimate, summed over bins",
+          "increments",
+          tags,
+          entry.getCountList().stream().mapToDouble(Double::doubleValue).sum());
+      gauge(
+          "fpk.estimator.memory",
+          "half-life of the memory the estimate comes from (chosen online unless fixed)",
+          "steps",
+          tags,
+          entry.getMemoryHalfLifeSteps());
+      gauge(
+          "fpk.estimator.drift.time.term",
+          "1 when the drift is the memory's line in time per bin, 0 when constant",
+          "ratio",
+          tags,
+          entry.getDriftTimeTerm() ? 1 : 0);
     }
   }
 
   void flowShares(DensityUpdate d, double[] shares) {
     for (int e = 0; e < shares.length && e < d.getEntriesCount(); e++) {
-      gauge("fpk.flow.share", "flow share of dp/dt: |drift part| / (|drift part| + |diffusion part|), 1 = drift-dominated",
-          "ratio", tags(d.getRunId(), d.getLayer(), d.getEntries(e).getIndexList()), shares[e]);
+      gauge(
+          "fpk.flow.share",
+          "flow share of dp/dt: |drift part| / (|drift part| + |diffusion part|), 1 = drift-dominated",
+          "ratio",
+          tags(d.getRunId(), d.getLayer(), d.getEntries(e).getIndexList()),
+          shares[e]);
     }
   }
 
@@ -76,9 +104,11 @@ public final class OutputMetrics implements MeterBinder {
     }
     long latency = Math.max(0, clockMillis.getAsLong() - a.getSourceTimeUnixMillis());
     Timer.builder("fpk.analysis.latency")
-        .description("from a step's newest snapshot being produced to its alignment reaching the dashboard")
+        .description(
+            "from a step's newest snapshot being produced to its alignment reaching the dashboard")
         .tags("run", a.getRunId(), "layer", a.getLayer())
-        .register(r).record(Duration.ofMillis(latency));
+        .register(r)
+        .record(Duration.ofMillis(latency));
   }
 
   /** Entry tag as published: "[i,j]", "[]" in pooled mode. */
@@ -96,11 +126,19 @@ public final class OutputMetrics implements MeterBinder {
       return;
     }
     // the value travels as its bit pattern: an atomic double without a library for it
-    gauges.computeIfAbsent(name + tags, k -> {
-      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
-      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description)
-          .baseUnit(baseUnit).tags(tags).strongReference(true).register(r);
-      return bits;
-    }).set(Double.doubleToLongBits(value));
+    gauges
+        .computeIfAbsent(
+            name + tags,
+            k -> {
+              AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+              Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get()))
+                  .description(description)
+                  .baseUnit(baseUnit)
+                  .tags(tags)
+                  .strongReference(true)
+                  .register(r);
+              return bits;
+            })
+        .set(Double.doubleToLongBits(value));
   }
 }

@@ -18,19 +18,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the live page shows: the output topics (estimates, densities, alignment) folded per run and
- * layer by an {@link OutputStore} (the newest estimate and density, the alignment history), and
- * the flow share per entry. Unparseable records are counted and skipped. Every change bumps a
- * global {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder,
- * any number of readers); readers get immutable {@link LayerView}s.
+ * layer by an {@link OutputStore} (the newest estimate and density, the alignment history), and the
+ * flow share per entry. Unparseable records are counted and skipped. Every change bumps a global
+ * {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder, any
+ * number of readers); readers get immutable {@link LayerView}s.
  */
 public final class RunStore {
   /** Longest alignment history kept per layer; beyond it every other point is dropped. */
   public static final int MAX_HISTORY = 2000;
+
   /** Default of {@code fpk.dashboard.max-layers}: (run, layer) pairs kept. */
   public static final int DEFAULT_MAX_LAYERS = 1000;
 
   /** Guarded by this store's lock. */
   private final OutputStore<PageState> outputs;
+
   private final @Nullable OutputMetrics metrics;
   private long unparseable;
 
@@ -45,7 +47,8 @@ public final class RunStore {
 
   /**
    * A store that keeps at most {@code maxLayers} (run, layer) pairs: a new one beyond evicts the
-   * layer updated least recently (a run without layers goes with it), counted in {@link #evicted()}.
+   * layer updated least recently (a run without layers goes with it), counted in {@link
+   * #evicted()}.
    */
   public RunStore(@Nullable OutputMetrics metrics, int maxLayers) {
     if (maxLayers < 1) {
@@ -57,8 +60,10 @@ public final class RunStore {
 
   /** Exports the evictions as {@code fpk.dashboard.layers.evicted}. */
   public void bindTo(MeterRegistry registry) {
-    FunctionCounter.builder("fpk.dashboard.layers.evicted", this, RunStore::evicted).baseUnit("layers")
-        .description("(run, layer) pairs the page dropped, least recently updated first, beyond fpk.dashboard.max-layers")
+    FunctionCounter.builder("fpk.dashboard.layers.evicted", this, RunStore::evicted)
+        .baseUnit("layers")
+        .description(
+            "(run, layer) pairs the page dropped, least recently updated first, beyond fpk.dashboard.max-layers")
         .register(registry);
   }
 
@@ -73,8 +78,8 @@ public final class RunStore {
   }
 
   /**
-   * As {@link #accept(String, byte[])}, with the record's Kafka timestamp (ms since the epoch,
-   * 0 = unknown): the page tells from it how long after the analysis published it drew.
+   * As {@link #accept(String, byte[])}, with the record's Kafka timestamp (ms since the epoch, 0 =
+   * unknown): the page tells from it how long after the analysis published it drew.
    */
   public void accept(String topic, byte[] value, long timestampMillis) {
     try {
@@ -82,7 +87,7 @@ public final class RunStore {
         case Topics.ESTIMATES -> onEstimate(DriftDiffusionEstimate.parseFrom(value));
         case Topics.DENSITIES -> onDensity(DensityUpdate.parseFrom(value));
         case Topics.ALIGNMENT -> onAlignment(AlignmentUpdate.parseFrom(value), timestampMillis);
-        default -> { }
+        default -> {}
       }
     } catch (InvalidProtocolBufferException e) {
       synchronized (this) {
@@ -126,7 +131,8 @@ public final class RunStore {
     synchronized (this) {
       newest = outputs.alignment(a);
       if (newest) {
-        outputs.layer(a.getRunId(), a.getLayer()).extra().alignmentPublishedMillis = publishedMillis;
+        outputs.layer(a.getRunId(), a.getLayer()).extra().alignmentPublishedMillis =
+            publishedMillis;
       }
     }
     // a step published again after a restore is not a new step: it says nothing of today's latency
@@ -159,8 +165,13 @@ public final class RunStore {
   /** Summaries of every layer of the run, by name; empty if the run is unknown. */
   public synchronized List<LayerSummary> summaries(String run) {
     List<LayerSummary> out = new ArrayList<>();
-    outputs.layers(run).forEach((name, l) -> out.add(LayerView.summaryOf(run, name, l.version(), l.estimate(),
-        l.density(), l.latestAlignment())));
+    outputs
+        .layers(run)
+        .forEach(
+            (name, l) ->
+                out.add(
+                    LayerView.summaryOf(
+                        run, name, l.version(), l.estimate(), l.density(), l.latestAlignment())));
     return out;
   }
 
@@ -183,15 +194,27 @@ public final class RunStore {
   }
 
   private static LayerView view(String run, String layer, LayerOutputs<PageState> l) {
-    return new LayerView(run, layer, l.version(), l.estimate(), l.density(), l.alignment(), l.extra().flowShare.clone(),
+    return new LayerView(
+        run,
+        layer,
+        l.version(),
+        l.estimate(),
+        l.density(),
+        l.alignment(),
+        l.extra().flowShare.clone(),
         l.extra().alignmentPublishedMillis);
   }
 
-  /** Recomputes the layer's flow shares when its estimate and density have the same entries; the shares. */
+  /**
+   * Recomputes the layer's flow shares when its estimate and density have the same entries; the
+   * shares.
+   */
   private static double[] updateFlowShare(LayerOutputs<PageState> l) {
     DriftDiffusionEstimate estimate = l.estimate();
     DensityUpdate density = l.density();
-    if (estimate != null && density != null && estimate.getEntriesCount() == density.getEntriesCount()) {
+    if (estimate != null
+        && density != null
+        && estimate.getEntriesCount() == density.getEntriesCount()) {
       double[] shares = new double[density.getEntriesCount()];
       Arrays.fill(shares, Double.NaN);
       for (int e = 0; e < shares.length; e++) {
@@ -205,6 +228,7 @@ public final class RunStore {
   /** What the page keeps per (run, layer) besides the outputs, guarded by the store's lock. */
   private static final class PageState {
     double[] flowShare = new double[0];
+
     /** Kafka timestamp of the newest alignment step's first publication, 0 = unknown. */
     long alignmentPublishedMillis;
   }

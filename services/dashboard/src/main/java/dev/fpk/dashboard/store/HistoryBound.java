@@ -29,29 +29,35 @@ public final class HistoryBound {
     this.thin = thin;
   }
 
-  /** Every step up to {@code maxSteps}, then the multiples of a power-of-two stride and the newest. */
+  /**
+   * Every step up to {@code maxSteps}, then the multiples of a power-of-two stride and the newest.
+   */
   public static HistoryBound strided(int maxSteps) {
-    return new HistoryBound(history -> {
-      long newest = history.get(history.size() - 1).step;
-      long stride = stride(newest, maxSteps);
-      history.removeIf(u -> u.step != newest && u.step % stride != 0);
-    });
+    return new HistoryBound(
+        history -> {
+          long newest = history.get(history.size() - 1).step;
+          long stride = stride(newest, maxSteps);
+          history.removeIf(u -> u.step != newest && u.step % stride != 0);
+        });
   }
 
   /** Halves the history, first and last point kept, whenever it grows past {@code maxPoints}. */
   public static HistoryBound halving(int maxPoints) {
-    return new HistoryBound(history -> {
-      if (history.size() > maxPoints) {
-        halve(history);
-      }
-    });
+    return new HistoryBound(
+        history -> {
+          if (history.size() > maxPoints) {
+            halve(history);
+          }
+        });
   }
 
   void thin(List<StoredOutput<AlignmentUpdate>> history) {
     thin.accept(history);
   }
 
-  /** The smallest power of two that leaves at most {@code maxSteps} of its multiples in 0..newest-1. */
+  /**
+   * The smallest power of two that leaves at most {@code maxSteps} of its multiples in 0..newest-1.
+   */
   static long stride(long newest, int maxSteps) {
     long stride = 1;
     while ((newest + stride - 1) / stride > maxSteps) {

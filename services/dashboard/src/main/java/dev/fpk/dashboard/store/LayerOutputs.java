@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the output topics said of one (run, layer): the newest estimate and density, the alignment
- * history in step order with one point per step (thinned by the store's {@link HistoryBound}),
- * and what the store's reader keeps of its own per layer ({@link #extra()}). An output kept as
- * bytes is parsed at its first reading; one that does not parse then is dropped and counted in
- * {@link OutputStore#unparseable()}. Not thread-safe: guarded as its store is.
+ * history in step order with one point per step (thinned by the store's {@link HistoryBound}), and
+ * what the store's reader keeps of its own per layer ({@link #extra()}). An output kept as bytes is
+ * parsed at its first reading; one that does not parse then is dropped and counted in {@link
+ * OutputStore#unparseable()}. Not thread-safe: guarded as its store is.
  *
  * @param <A> what the reader keeps per layer besides the outputs
  */
@@ -21,8 +21,10 @@ public final class LayerOutputs<A> {
   private final A extra;
   final Newest<DriftDiffusionEstimate> estimate = new Newest<>();
   final Newest<DensityUpdate> density = new Newest<>();
+
   /** In step order, one per step. */
   final List<StoredOutput<AlignmentUpdate>> alignment = new ArrayList<>();
+
   long version;
 
   LayerOutputs(OutputStore<A> store, A extra) {
@@ -52,13 +54,19 @@ public final class LayerOutputs<A> {
     return null;
   }
 
-  /** The alignment history, oldest first, parsed (an update that does not parse is dropped). Immutable. */
+  /**
+   * The alignment history, oldest first, parsed (an update that does not parse is dropped).
+   * Immutable.
+   */
   public List<AlignmentUpdate> alignment() {
     alignment.removeIf(a -> store.parsed(a) == null);
     return alignment.stream().map(store::parsed).toList();
   }
 
-  /** Grows every time anything of this layer changes; the store's {@link OutputStore#version()} then. */
+  /**
+   * Grows every time anything of this layer changes; the store's {@link OutputStore#version()}
+   * then.
+   */
   public long version() {
     return version;
   }

@@ -18,7 +18,10 @@ final class Newest<T> {
     return true;
   }
 
-  /** The message kept, or null: none yet, or it does not parse (then dropped, and counted by the store). */
+  /**
+   * The message kept, or null: none yet, or it does not parse (then dropped, and counted by the
+   * store).
+   */
   @Nullable T read(OutputStore<?> store) {
     T message = store.parsed(kept);
     if (message == null) {

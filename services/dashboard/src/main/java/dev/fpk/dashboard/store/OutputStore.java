@@ -15,22 +15,21 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The output topics (estimates, densities, alignment) folded per run and layer into
- * {@link LayerOutputs}: the newest estimate and density, and the alignment history bounded by a
- * {@link HistoryBound}. One store, two readers: the run report (app's ReportCollector) and the
- * live page ({@code RunStore}). Units as on the wire: steps, weight units, drift per step, D per
- * step in dW = mu dt + sqrt(2D) dB.
+ * The output topics (estimates, densities, alignment) folded per run and layer into {@link
+ * LayerOutputs}: the newest estimate and density, and the alignment history bounded by a {@link
+ * HistoryBound}. One store, two readers: the run report (app's ReportCollector) and the live page
+ * ({@code RunStore}). Units as on the wire: steps, weight units, drift per step, D per step in dW =
+ * mu dt + sqrt(2D) dB.
  *
  * <p>Idempotent by step: outputs published again after an analysis resumed from its checkpoints
- * (same values) replace their step's, and a late older estimate or density does not replace a
- * newer one. Records taken as bytes ({@link #accept}) are read only for their run, layer and step
- * on arrival and parsed when first read (see {@link StoredOutput}); one that does not parse, on
+ * (same values) replace their step's, and a late older estimate or density does not replace a newer
+ * one. Records taken as bytes ({@link #accept}) are read only for their run, layer and step on
+ * arrival and parsed when first read (see {@link StoredOutput}); one that does not parse, on
  * arrival or then, is counted in {@link #unparseable()} and dropped.
  *
  * <p>At most {@code maxLayers} (run, layer) pairs are kept: a new one beyond evicts the layer
- * updated least recently (a run without layers goes with it), counted in {@link #evicted()}.
- * Every change bumps {@link #version()} and sets the layer's version to it, so readers poll
- * cheaply.
+ * updated least recently (a run without layers goes with it), counted in {@link #evicted()}. Every
+ * change bumps {@link #version()} and sets the layer's version to it, so readers poll cheaply.
  *
  * <p>Not thread-safe: its owner guards it with one lock, except {@link #version()}, which any
  * thread may read. Runs and layers are iterated in name order.
@@ -61,14 +60,19 @@ public final class OutputStore<A> {
     this.extra = extra;
   }
 
-  /** Takes one record value of an output topic as its bytes, parsed when first read; other topics are ignored. */
+  /**
+   * Takes one record value of an output topic as its bytes, parsed when first read; other topics
+   * are ignored.
+   */
   public void accept(String topic, byte[] value) {
     try {
       switch (topic) {
-        case Topics.ESTIMATES -> newest(StoredOutput.of(value, DriftDiffusionEstimate.parser()), l -> l.estimate);
-        case Topics.DENSITIES -> newest(StoredOutput.of(value, DensityUpdate.parser()), l -> l.density);
+        case Topics.ESTIMATES ->
+            newest(StoredOutput.of(value, DriftDiffusionEstimate.parser()), l -> l.estimate);
+        case Topics.DENSITIES ->
+            newest(StoredOutput.of(value, DensityUpdate.parser()), l -> l.density);
         case Topics.ALIGNMENT -> alignment(StoredOutput.of(value, AlignmentUpdate.parser()));
-        default -> { }
+        default -> {}
       }
     } catch (InvalidProtocolBufferException e) {
       unparseable++;
@@ -110,7 +114,9 @@ public final class OutputStore<A> {
     return List.copyOf(runs.keySet());
   }
 
-  /** The run's layers by name, empty if the run is unknown. A view: do not keep it past the lock. */
+  /**
+   * The run's layers by name, empty if the run is unknown. A view: do not keep it past the lock.
+   */
   public Map<String, LayerOutputs<A>> layers(String run) {
     Map<String, LayerOutputs<A>> layers = runs.get(run);
     return layers == null ? Map.of() : Collections.unmodifiableMap(layers);
@@ -121,7 +127,10 @@ public final class OutputStore<A> {
     return layers == null ? null : layers.get(layer);
   }
 
-  /** Offers {@code o} to the layer's newest of its kind ({@code kind}: estimate or density); true if kept. */
+  /**
+   * Offers {@code o} to the layer's newest of its kind ({@code kind}: estimate or density); true if
+   * kept.
+   */
   private <T> boolean newest(StoredOutput<T> o, Function<LayerOutputs<A>, Newest<T>> kind) {
     LayerOutputs<A> l = layerOf(o);
     if (!kind.apply(l).offer(o)) {
@@ -171,7 +180,10 @@ public final class OutputStore<A> {
     return l;
   }
 
-  /** Drops the layer whose last change is oldest (smallest version); a scan, as it happens only when full. */
+  /**
+   * Drops the layer whose last change is oldest (smallest version); a scan, as it happens only when
+   * full.
+   */
   private void evictLeastRecentlyUpdated() {
     String oldestRun = null;
     String oldestLayer = null;

@@ -11,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  * One output record (estimate, density or alignment) as its bytes, with what places it: run id,
  * layer and step, read without parsing the rest; the whole message is parsed at its first reading
  * and then kept parsed (its bytes dropped). The report keeps only the newest of most outputs, so
- * most are never parsed: parsing every DensityUpdate and estimate on arrival took 4.5% of the
- * CPU of {@code bench e2e}. An output that arrives parsed (the live page parses to draw it) is
- * kept as it is.
+ * most are never parsed: parsing every DensityUpdate and estimate on arrival took 4.5% of the CPU
+ * of {@code bench e2e}. An output that arrives parsed (the live page parses to draw it) is kept as
+ * it is.
  *
- * <p>The three output messages share their first fields: {@code string run_id = 1; string layer
- * = 2; int64 step = 3;}. A field met twice counts as parsing would count it (the last one), a
- * field absent is its default ("" and 0), any other field is skipped whole.
+ * <p>The three output messages share their first fields: {@code string run_id = 1; string layer =
+ * 2; int64 step = 3;}. A field met twice counts as parsing would count it (the last one), a field
+ * absent is its default ("" and 0), any other field is skipped whole.
  */
 final class StoredOutput<T> {
   private static final int RUN_ID = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -31,7 +31,12 @@ final class StoredOutput<T> {
   private byte @Nullable [] bytes;
   private @Nullable T parsed;
 
-  private StoredOutput(String runId, String layer, long step, byte @Nullable [] bytes, @Nullable Parser<T> parser,
+  private StoredOutput(
+      String runId,
+      String layer,
+      long step,
+      byte @Nullable [] bytes,
+      @Nullable Parser<T> parser,
       @Nullable T parsed) {
     this.runId = runId;
     this.layer = layer;
@@ -47,7 +52,8 @@ final class StoredOutput<T> {
   }
 
   /** Reads the run id, layer and step of {@code bytes}, a record of {@code parser}'s message. */
-  static <T> StoredOutput<T> of(byte[] bytes, Parser<T> parser) throws InvalidProtocolBufferException {
+  static <T> StoredOutput<T> of(byte[] bytes, Parser<T> parser)
+      throws InvalidProtocolBufferException {
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     String runId = "";
     String layer = "";

@@ -14,7 +14,8 @@ class EventFeedTest {
   }
 
   @Test
-  void shouldSendTheRunListOnlyWhenRunsLayersOrEntriesAppearAndTheEntryWhenItsLayerChanges() throws Exception {
+  void shouldSendTheRunListOnlyWhenRunsLayersOrEntriesAppearAndTheEntryWhenItsLayerChanges()
+      throws Exception {
     RunStore store = new RunStore();
     store.onAlignment(Outputs.alignment("r", "l", 1, 2, 0));
     EventFeed feed = new EventFeed(store, new ObjectMapper(), "r", "l", 1);
@@ -32,7 +33,8 @@ class EventFeedTest {
   void shouldWaitForARunThatHasNotPublishedYet() {
     RunStore store = new RunStore();
     EventFeed feed = new EventFeed(store, new ObjectMapper(), "later", "l", 0);
-    assertEquals(List.of("runs"), types(feed.poll()), "the (empty) run list, so the page can say it waits");
+    assertEquals(
+        List.of("runs"), types(feed.poll()), "the (empty) run list, so the page can say it waits");
     store.onAlignment(Outputs.alignment("later", "l", 1, 1, 0));
     assertEquals(List.of("runs", "entry"), types(feed.poll()));
   }

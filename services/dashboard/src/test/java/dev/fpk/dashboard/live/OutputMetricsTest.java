@@ -23,22 +23,35 @@ class OutputMetricsTest {
     RunStore store = new RunStore(metrics);
     store.onEstimate(driftOnlyAndDiffusionOnly(Outputs.estimate("r", "bottleneck", 5, 2)));
     store.onDensity(Outputs.density("r", "bottleneck", 5, 2));
-    Gauge slope = registry.find("fpk.drift.slope").tags("run", "r", "layer", "bottleneck", "entry", "[0,1]").gauge();
+    Gauge slope =
+        registry
+            .find("fpk.drift.slope")
+            .tags("run", "r", "layer", "bottleneck", "entry", "[0,1]")
+            .gauge();
     assertNotNull(slope);
     assertEquals(-0.5, slope.value(), 1e-12);
-    assertEquals(0.01, registry.get("fpk.diffusion.mean").tags("entry", "[0,0]").gauge().value(), 1e-12);
-    assertEquals(9 * 50, registry.get("fpk.estimator.increments").tags("entry", "[0,0]").gauge().value(), 1e-9);
+    assertEquals(
+        0.01, registry.get("fpk.diffusion.mean").tags("entry", "[0,0]").gauge().value(), 1e-12);
+    assertEquals(
+        9 * 50,
+        registry.get("fpk.estimator.increments").tags("entry", "[0,0]").gauge().value(),
+        1e-9);
     // entry [0,0] has no diffusion, so all of dp/dt is flow; entry [0,1] no drift, so none of it is
     assertEquals(1, registry.get("fpk.flow.share").tags("entry", "[0,0]").gauge().value(), 0);
     assertEquals(0, registry.get("fpk.flow.share").tags("entry", "[0,1]").gauge().value(), 0);
     for (Meter m : registry.getMeters()) {
       assertNotNull(m.getId().getDescription(), m.getId().getName() + " has a description");
       assertNotNull(m.getId().getBaseUnit(), m.getId().getName() + " has a base unit");
-      assertTrue(m.getId().getTags().stream().allMatch(t -> t.getKey().matches("run|layer|entry")), m.getId().toString());
+      assertTrue(
+          m.getId().getTags().stream().allMatch(t -> t.getKey().matches("run|layer|entry")),
+          m.getId().toString());
     }
   }
 
-  /** Entry [0,0] with its diffusion set to zero in every bin, entry [0,1] with its drift set to zero. */
+  /**
+   * Entry [0,0] with its diffusion set to zero in every bin, entry [0,1] with its drift set to
+   * zero.
+   */
   private static DriftDiffusionEstimate driftOnlyAndDiffusionOnly(DriftDiffusionEstimate e) {
     DriftDiffusionEstimate.Builder b = e.toBuilder();
     EntryEstimate.Builder driftOnly = b.getEntriesBuilder(0);

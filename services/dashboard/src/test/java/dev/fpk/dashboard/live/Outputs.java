@@ -14,16 +14,35 @@ public final class Outputs {
   private Outputs() {}
 
   public static DriftDiffusionEstimate estimate(String run, String layer, long step, int entries) {
-    DriftDiffusionEstimate.Builder b = DriftDiffusionEstimate.newBuilder().setRunId(run).setLayer(layer).setStep(step)
-        .setMode("ensemble");
+    DriftDiffusionEstimate.Builder b =
+        DriftDiffusionEstimate.newBuilder()
+            .setRunId(run)
+            .setLayer(layer)
+            .setStep(step)
+            .setMode("ensemble");
     for (int e = 0; e < entries; e++) {
-      EntryEstimate.Builder entry = EntryEstimate.newBuilder().addIndex(0).addIndex(e)
-          .setDriftSlope(-0.5).setDriftSlopeStderr(0.05).setDriftIntercept(0.0)
-          .setDiffusionMean(0.01).setDiffusionMeanStderr(0.001).setPawulaRatio(3.0)
-          .setMemoryHalfLifeSteps(40).setDriftTimeTerm(true).setMemoryChosenOnline(true);
+      EntryEstimate.Builder entry =
+          EntryEstimate.newBuilder()
+              .addIndex(0)
+              .addIndex(e)
+              .setDriftSlope(-0.5)
+              .setDriftSlopeStderr(0.05)
+              .setDriftIntercept(0.0)
+              .setDiffusionMean(0.01)
+              .setDiffusionMeanStderr(0.001)
+              .setPawulaRatio(3.0)
+              .setMemoryHalfLifeSteps(40)
+              .setDriftTimeTerm(true)
+              .setMemoryChosenOnline(true);
       for (int i = 0; i < 9; i++) {
         double w = -1 + 0.25 * i;
-        entry.addGrid(w).addDrift(-0.5 * w).addDriftStderr(0.02).addDiffusion(0.01).addDiffusionStderr(0.001).addCount(50);
+        entry
+            .addGrid(w)
+            .addDrift(-0.5 * w)
+            .addDriftStderr(0.02)
+            .addDiffusion(0.01)
+            .addDiffusionStderr(0.001)
+            .addCount(50);
       }
       b.addEntries(entry);
     }
@@ -31,7 +50,8 @@ public final class Outputs {
   }
 
   public static DensityUpdate density(String run, String layer, long step, int entries) {
-    DensityUpdate.Builder b = DensityUpdate.newBuilder().setRunId(run).setLayer(layer).setStep(step);
+    DensityUpdate.Builder b =
+        DensityUpdate.newBuilder().setRunId(run).setLayer(layer).setStep(step);
     for (int e = 0; e < entries; e++) {
       EntryDensity.Builder d = EntryDensity.newBuilder().addIndex(0).addIndex(e);
       int cells = 20;
@@ -51,19 +71,47 @@ public final class Outputs {
     return b.build();
   }
 
-  public static AlignmentUpdate alignment(String run, String layer, long step, int entries, long sourceMillis) {
-    AlignmentUpdate.Builder b = AlignmentUpdate.newBuilder().setRunId(run).setLayer(layer).setStep(step)
-        .setSamples(16).setReplicas(16).setSourceTimeUnixMillis(sourceMillis);
+  public static AlignmentUpdate alignment(
+      String run, String layer, long step, int entries, long sourceMillis) {
+    AlignmentUpdate.Builder b =
+        AlignmentUpdate.newBuilder()
+            .setRunId(run)
+            .setLayer(layer)
+            .setStep(step)
+            .setSamples(16)
+            .setReplicas(16)
+            .setSourceTimeUnixMillis(sourceMillis);
     for (int e = 0; e < entries; e++) {
-      b.addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(e).setW1(0.01 * step).setJs(0.001).setHellinger(0.02)
-          .setMeanError(0.001).setVarianceError(0.0001).setSamplingFloorW1(0.005)
-          .setBootstrapFloorW1(0.007).setPValue(0.3)
-          .addForecasts(HorizonForecast.newBuilder().setHorizon(5).setIssuedStep(step - 5).setW1(0.01).setStaticW1(0.03)
-              .setGaussianW1(0.02)));
+      b.addEntries(
+          EntryAlignment.newBuilder()
+              .addIndex(0)
+              .addIndex(e)
+              .setW1(0.01 * step)
+              .setJs(0.001)
+              .setHellinger(0.02)
+              .setMeanError(0.001)
+              .setVarianceError(0.0001)
+              .setSamplingFloorW1(0.005)
+              .setBootstrapFloorW1(0.007)
+              .setPValue(0.3)
+              .addForecasts(
+                  HorizonForecast.newBuilder()
+                      .setHorizon(5)
+                      .setIssuedStep(step - 5)
+                      .setW1(0.01)
+                      .setStaticW1(0.03)
+                      .setGaussianW1(0.02)));
     }
     // outputs y = W h in output units: theory twice the floor
-    b.addOutputs(OutputComparison.newBuilder().setModel("entrywise").setProbes(8).setTheorySamples(16)
-        .setSlicedW1(0.02).setEnergy(0.004).setSlicedW1Floor(0.01).setEnergyFloor(0.002));
+    b.addOutputs(
+        OutputComparison.newBuilder()
+            .setModel("entrywise")
+            .setProbes(8)
+            .setTheorySamples(16)
+            .setSlicedW1(0.02)
+            .setEnergy(0.004)
+            .setSlicedW1Floor(0.01)
+            .setEnergyFloor(0.002));
     return b.build();
   }
 }

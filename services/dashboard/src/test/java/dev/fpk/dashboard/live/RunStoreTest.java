@@ -16,7 +16,8 @@ class RunStoreTest {
     store.accept(Topics.ALIGNMENT, Outputs.alignment("a-run", "enc", 3, 2, 0).toByteArray());
     store.accept(Topics.ALIGNMENT, Outputs.alignment("a-run", "dec", 4, 2, 0).toByteArray());
     assertEquals(List.of("a-run", "b-run"), store.runIds());
-    assertEquals(List.of("dec", "enc"), store.layers("a-run").stream().map(LayerView::layer).toList());
+    assertEquals(
+        List.of("dec", "enc"), store.layers("a-run").stream().map(LayerView::layer).toList());
     assertEquals(4, store.layer("a-run", "dec").orElseThrow().lastStep());
     assertTrue(store.layers("nobody").isEmpty());
   }
@@ -42,7 +43,8 @@ class RunStoreTest {
       store.onAlignment(Outputs.alignment("r", "l", step, 1, 0));
     }
     store.onAlignment(Outputs.alignment("r", "l", 0, 1, 0)); // a late, older step
-    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L),
+    assertEquals(
+        List.of(0L, 1L, 2L, 3L, 4L, 5L),
         store.layer("r", "l").orElseThrow().alignment().stream().map(a -> a.getStep()).toList());
   }
 
@@ -84,7 +86,8 @@ class RunStoreTest {
   void shouldComputeAFlowShareBetweenZeroAndOneOnceEstimateAndDensityAreIn() {
     RunStore store = new RunStore();
     store.onDensity(Outputs.density("r", "l", 1, 2));
-    assertEquals(0, store.layer("r", "l").orElseThrow().flowShare().length, "no estimate yet: no share");
+    assertEquals(
+        0, store.layer("r", "l").orElseThrow().flowShare().length, "no estimate yet: no share");
     store.onEstimate(Outputs.estimate("r", "l", 1, 2));
     double[] shares = store.layer("r", "l").orElseThrow().flowShare();
     assertEquals(2, shares.length);

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** One fold, whether the outputs come as bytes read lazily (the report) or parsed (the live page). */
+/**
+ * One fold, whether the outputs come as bytes read lazily (the report) or parsed (the live page).
+ */
 class OutputStoreTest {
 
   @Test
@@ -45,13 +47,16 @@ class OutputStoreTest {
     assertEquals(parsed.evicted(), asBytes.evicted());
     assertEquals(parsed.version(), asBytes.version());
     assertEquals(parsed.layers("r").keySet(), asBytes.layers("r").keySet());
-    parsed.layers("r").forEach((name, want) -> {
-      LayerOutputs<Void> got = asBytes.layer("r", name);
-      assertEquals(want.estimate(), got.estimate(), name);
-      assertEquals(want.density(), got.density(), name);
-      assertEquals(want.alignment(), got.alignment(), name);
-      assertEquals(want.version(), got.version(), name);
-    });
+    parsed
+        .layers("r")
+        .forEach(
+            (name, want) -> {
+              LayerOutputs<Void> got = asBytes.layer("r", name);
+              assertEquals(want.estimate(), got.estimate(), name);
+              assertEquals(want.density(), got.density(), name);
+              assertEquals(want.alignment(), got.alignment(), name);
+              assertEquals(want.version(), got.version(), name);
+            });
     assertEquals(0, asBytes.unparseable());
   }
 
@@ -72,7 +77,8 @@ class OutputStoreTest {
       store.alignment(Outputs.alignment("r", "l", step, 1, 0));
     }
     // five points are one too many: 0, 2 and the last
-    assertEquals(List.of(0L, 2L, 4L),
+    assertEquals(
+        List.of(0L, 2L, 4L),
         store.layer("r", "l").alignment().stream().map(AlignmentUpdate::getStep).toList());
   }
 }

@@ -29,8 +29,13 @@ class StoredOutputTest {
     }
     b.setLayer(layer).setStep(step);
     for (int e = 0; e < 3; e++) {
-      b.addEntries(EntryEstimate.newBuilder().addIndex(e).setDriftSlope(random.nextGaussian())
-          .addGrid(random.nextDouble()).addDrift(random.nextDouble()).addDiffusion(random.nextDouble()));
+      b.addEntries(
+          EntryEstimate.newBuilder()
+              .addIndex(e)
+              .setDriftSlope(random.nextGaussian())
+              .addGrid(random.nextDouble())
+              .addDrift(random.nextDouble())
+              .addDiffusion(random.nextDouble()));
     }
     return b.build();
   }
@@ -38,24 +43,50 @@ class StoredOutputTest {
   @Test
   void shouldReadRunLayerAndStepAsParsingDoesOnRandomOutputs() throws Exception {
     for (int i = 0; i < 500; i++) {
-      String run = i % 7 == 0 ? "" : "run-" + random.nextInt(1000) + (i % 5 == 0 ? "-\u00e9\u4e2d" : "");
-      long step = i % 11 == 0 ? 0 : i % 13 == 0 ? -random.nextInt(5) : random.nextLong() >>> random.nextInt(64);
-      byte[] bytes = switch (i % 3) {
-        case 0 -> estimate(run, "fc" + i, step).toByteArray();
-        case 1 -> DensityUpdate.newBuilder().setRunId(run).setLayer("fc" + i).setStep(step).setScheme("tr-bdf2")
-            .addEntries(EntryDensity.newBuilder().addIndex(1).addEdges(random.nextDouble())).build().toByteArray();
-        default -> AlignmentUpdate.newBuilder().setRunId(run).setLayer("fc" + i).setStep(step).setReplicas(64)
-            .setSourceTimeUnixMillis(random.nextLong()).addEntries(EntryAlignment.newBuilder().addIndex(2).setW1(0.5))
-            .setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
-                .addLengthDelimited(ByteString.copyFromUtf8("later field")).build()).build())
-            .build().toByteArray();
-      };
+      String run =
+          i % 7 == 0 ? "" : "run-" + random.nextInt(1000) + (i % 5 == 0 ? "-\u00e9\u4e2d" : "");
+      long step =
+          i % 11 == 0
+              ? 0
+              : i % 13 == 0 ? -random.nextInt(5) : random.nextLong() >>> random.nextInt(64);
+      byte[] bytes =
+          switch (i % 3) {
+            case 0 -> estimate(run, "fc" + i, step).toByteArray();
+            case 1 ->
+                DensityUpdate.newBuilder()
+                    .setRunId(run)
+                    .setLayer("fc" + i)
+                    .setStep(step)
+                    .setScheme("tr-bdf2")
+                    .addEntries(EntryDensity.newBuilder().addIndex(1).addEdges(random.nextDouble()))
+                    .build()
+                    .toByteArray();
+            default ->
+                AlignmentUpdate.newBuilder()
+                    .setRunId(run)
+                    .setLayer("fc" + i)
+                    .setStep(step)
+                    .setReplicas(64)
+                    .setSourceTimeUnixMillis(random.nextLong())
+                    .addEntries(EntryAlignment.newBuilder().addIndex(2).setW1(0.5))
+                    .setUnknownFields(
+                        UnknownFieldSet.newBuilder()
+                            .addField(
+                                99,
+                                UnknownFieldSet.Field.newBuilder()
+                                    .addLengthDelimited(ByteString.copyFromUtf8("later field"))
+                                    .build())
+                            .build())
+                    .build()
+                    .toByteArray();
+          };
       // parsed whole as its own type
-      com.google.protobuf.Message whole = switch (i % 3) {
-        case 0 -> DriftDiffusionEstimate.parseFrom(bytes);
-        case 1 -> DensityUpdate.parseFrom(bytes);
-        default -> AlignmentUpdate.parseFrom(bytes);
-      };
+      com.google.protobuf.Message whole =
+          switch (i % 3) {
+            case 0 -> DriftDiffusionEstimate.parseFrom(bytes);
+            case 1 -> DensityUpdate.parseFrom(bytes);
+            default -> AlignmentUpdate.parseFrom(bytes);
+          };
       StoredOutput<?> read = StoredOutput.of(bytes, whole.getParserForType());
       var fields = whole.getDescriptorForType();
       assertEquals(whole.getField(fields.findFieldByName("run_id")), read.runId);
@@ -75,7 +106,8 @@ class StoredOutputTest {
     out.writeInt64(3, 7);
     out.writeString(1, "second");
     out.flush();
-    StoredOutput<DriftDiffusionEstimate> read = StoredOutput.of(bytes.toByteArray(), DriftDiffusionEstimate.parser());
+    StoredOutput<DriftDiffusionEstimate> read =
+        StoredOutput.of(bytes.toByteArray(), DriftDiffusionEstimate.parser());
     DriftDiffusionEstimate whole = read.message();
     assertEquals(whole.getRunId(), read.runId);
     assertEquals("second", read.runId);
@@ -87,6 +119,8 @@ class StoredOutputTest {
   void shouldRefuseATruncatedRecord() {
     byte[] bytes = estimate("r", "w", 3).toByteArray();
     byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 5);
-    assertThrows(InvalidProtocolBufferException.class, () -> StoredOutput.of(cut, DriftDiffusionEstimate.parser()));
+    assertThrows(
+        InvalidProtocolBufferException.class,
+        () -> StoredOutput.of(cut, DriftDiffusionEstimate.parser()));
   }
 }

@@ -10,13 +10,13 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The skeleton both checkpointed entities (estimator and solver of one (run, layer)) are built
- * on: restore, stash, and reload when ahead.
+ * The skeleton both checkpointed entities (estimator and solver of one (run, layer)) are built on:
+ * restore, stash, and reload when ahead.
  *
  * <ul>
- *   <li><b>Restore.</b> On start the entity's latest checkpoint is loaded ({@link CheckpointLoader});
- *       commands wait in a stash meanwhile; then the entity is built from its part of the
- *       checkpoint (none: it starts empty) and takes them in the order they came.
+ *   <li><b>Restore.</b> On start the entity's latest checkpoint is loaded ({@link
+ *       CheckpointLoader}); commands wait in a stash meanwhile; then the entity is built from its
+ *       part of the checkpoint (none: it starts empty) and takes them in the order they came.
  *   <li><b>Reload when ahead.</b> A stream that meets the entity for the first time ({@code
  *       previous} = -1) feeds it from the committed offsets, which only its stored checkpoint
  *       matches. An entity that has applied anything since it was restored (fed by an earlier
@@ -57,12 +57,18 @@ public final class CheckpointedEntity<C> {
   private final BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored;
   private final StashBuffer<C> stash;
   private final Start<C> start;
+
   /** Applied something since restored: the state may be ahead of the stored checkpoint. */
   private boolean aheadOfRestore;
 
-  private CheckpointedEntity(Class<C> type, String entityId, CheckpointLoader checkpoints,
-      Function<EntityCheckpoint, byte[]> part, BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
-      StashBuffer<C> stash, Start<C> start) {
+  private CheckpointedEntity(
+      Class<C> type,
+      String entityId,
+      CheckpointLoader checkpoints,
+      Function<EntityCheckpoint, byte[]> part,
+      BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
+      StashBuffer<C> stash,
+      Start<C> start) {
     this.type = type;
     this.entityId = entityId;
     this.checkpoints = checkpoints;
@@ -79,24 +85,37 @@ public final class CheckpointedEntity<C> {
    * @param restored makes the entity's {@link Restored} command of a loaded checkpoint or a failure
    * @param start builds the running entity from its restored state
    */
-  public static <C> Behavior<C> create(Class<C> type, String entityId, CheckpointLoader checkpoints,
-      Function<EntityCheckpoint, byte[]> part, BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
+  public static <C> Behavior<C> create(
+      Class<C> type,
+      String entityId,
+      CheckpointLoader checkpoints,
+      Function<EntityCheckpoint, byte[]> part,
+      BiFunction<Optional<EntityCheckpoint>, @Nullable Throwable, C> restored,
       Start<C> start) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx ->
-        new CheckpointedEntity<>(type, entityId, checkpoints, part, restored, stash, start).restoring(ctx)));
+    return Behaviors.withStash(
+        STASH_CAPACITY,
+        stash ->
+            Behaviors.setup(
+                ctx ->
+                    new CheckpointedEntity<>(
+                            type, entityId, checkpoints, part, restored, stash, start)
+                        .restoring(ctx)));
   }
 
   /** Loads the checkpoint, stashing commands meanwhile; then the restored entity takes them. */
   private Behavior<C> restoring(ActorContext<C> ctx) {
-    ctx.pipeToSelf(checkpoints.load(entityId), (cp, e) -> restored.apply(e == null ? cp : Optional.empty(), e));
+    ctx.pipeToSelf(
+        checkpoints.load(entityId),
+        (cp, e) -> restored.apply(e == null ? cp : Optional.empty(), e));
     return Behaviors.receive(type)
-        .onAnyMessage(m -> {
-          if (m instanceof Restored r) {
-            return restore(r);
-          }
-          stash.stash(m);
-          return Behaviors.same();
-        })
+        .onAnyMessage(
+            m -> {
+              if (m instanceof Restored r) {
+                return restore(r);
+              }
+              stash.stash(m);
+              return Behaviors.same();
+            })
         .build();
   }
 
@@ -105,7 +124,8 @@ public final class CheckpointedEntity<C> {
       throw new IllegalStateException("could not load the checkpoint of " + entityId, r.failure());
     }
     aheadOfRestore = false;
-    return Behaviors.setup(c -> stash.unstashAll(start.start(c, this, r.checkpoint().map(part).orElse(null))));
+    return Behaviors.setup(
+        c -> stash.unstashAll(start.start(c, this, r.checkpoint().map(part).orElse(null))));
   }
 
   /** Notes that the entity applied something: its state is now ahead of the stored checkpoint. */
@@ -122,14 +142,19 @@ public final class CheckpointedEntity<C> {
   }
 
   /**
-   * Back to the stored checkpoint, then {@code msg}: the entity is built afresh from the
-   * checkpoint and takes the command (and whatever came meanwhile) after it.
+   * Back to the stored checkpoint, then {@code msg}: the entity is built afresh from the checkpoint
+   * and takes the command (and whatever came meanwhile) after it.
    *
    * @param unit and {@code position}: where the entity stood, for the log ("offset 12", "step 40")
    */
   public Behavior<C> reloadThen(ActorContext<C> ctx, C msg, String unit, long position) {
-    ctx.getLog().info("{}: first fed by a stream while ahead of its checkpoint (at {} {}):"
-        + " reloading the checkpoint first", entityId, unit, position);
+    ctx.getLog()
+        .info(
+            "{}: first fed by a stream while ahead of its checkpoint (at {} {}):"
+                + " reloading the checkpoint first",
+            entityId,
+            unit,
+            position);
     stash.stash(msg);
     return restoring(ctx);
   }

@@ -8,16 +8,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One checkpoint record of the checkpoint topic: the estimator and the solver state of one
- * (run, layer), taken at the same stream barrier so that they agree (a step the estimator has
- * completed is one the solver has advanced through). One record for both, so that no crash can
- * leave one new and the other old.
+ * One checkpoint record of the checkpoint topic: the estimator and the solver state of one (run,
+ * layer), taken at the same stream barrier so that they agree (a step the estimator has completed
+ * is one the solver has advanced through). One record for both, so that no crash can leave one new
+ * and the other old.
  *
  * <p>Record key {@code <consumer group>|<run>/<layer>} (the snapshot key, prefixed by the group
- * whose offsets the checkpoint goes with; a replay in a fresh group starts fresh). Record
- * partition = the snapshot key's partition (same partition count as the snapshot topic), so a
- * restoring entity reads one partition. Value: version (int 1), then each part length-prefixed.
- * Each part carries the snapshot-topic offset up to which it has applied records.
+ * whose offsets the checkpoint goes with; a replay in a fresh group starts fresh). Record partition
+ * = the snapshot key's partition (same partition count as the snapshot topic), so a restoring
+ * entity reads one partition. Value: version (int 1), then each part length-prefixed. Each part
+ * carries the snapshot-topic offset up to which it has applied records.
  *
  * @param estimator {@code EstimatorEntity} state (empty = none)
  * @param solver {@code SolverEntity} state (empty = none)
@@ -46,7 +46,8 @@ public record EntityCheckpoint(byte[] estimator, byte[] solver) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       int version = in.readInt();
       if (version != VERSION) {
-        throw new IllegalArgumentException("checkpoint version " + version + ": this fpk reads " + VERSION);
+        throw new IllegalArgumentException(
+            "checkpoint version " + version + ": this fpk reads " + VERSION);
       }
       return new EntityCheckpoint(StateIo.readBytes(in), StateIo.readBytes(in));
     } catch (IOException e) {

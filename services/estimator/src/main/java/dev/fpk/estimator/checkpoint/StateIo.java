@@ -101,7 +101,8 @@ public final class StateIo {
     }
   }
 
-  public static <T extends Message> @Nullable T readMessage(DataInput in, Parser<T> parser) throws IOException {
+  public static <T extends Message> @Nullable T readMessage(DataInput in, Parser<T> parser)
+      throws IOException {
     int n = in.readInt();
     if (n < 0) {
       return null;
@@ -121,7 +122,9 @@ public final class StateIo {
     return Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
   }
 
-  /** A step or null, without its probe inputs (the estimator, its only user, does not keep them). */
+  /**
+   * A step or null, without its probe inputs (the estimator, its only user, does not keep them).
+   */
   public static void writeStep(DataOutput out, @Nullable EnsembleStep s) throws IOException {
     out.writeBoolean(s != null);
     if (s == null) {
@@ -142,8 +145,16 @@ public final class StateIo {
     if (!in.readBoolean()) {
       return null;
     }
-    return new EnsembleStep(in.readUTF(), in.readUTF(), in.readLong(), readInts(in), readInts(in), readFloats(in),
-        in.readDouble(), in.readInt(), in.readLong());
+    return new EnsembleStep(
+        in.readUTF(),
+        in.readUTF(),
+        in.readLong(),
+        readInts(in),
+        readInts(in),
+        readFloats(in),
+        in.readDouble(),
+        in.readInt(),
+        in.readLong());
   }
 
   private static int length(DataInput in) throws IOException {

@@ -14,6 +14,7 @@ import java.util.Arrays;
  */
 public final class Alignment {
   private static final double LN2 = Math.log(2.0);
+
   /** Smallest mass whose half is exact (normal), so that {@code x / (0.5 x) == 2} exactly. */
   private static final double MIN_HALVABLE = 2 * Double.MIN_NORMAL;
 
@@ -21,10 +22,10 @@ public final class Alignment {
 
   /**
    * Exact 1-D Wasserstein-1 distance {@code integral |F_theory(w) - F_empirical(w)| dw} over the
-   * whole line, between the grid density (its CDF {@code F_theory} is piecewise linear within cells,
-   * 0 left of the grid and 1 right of it) and the empirical CDF of the samples (a step function;
-   * samples outside the grid count where they are). In weight units. Cost {@code O(n log n +
-   * cells)}.
+   * whole line, between the grid density (its CDF {@code F_theory} is piecewise linear within
+   * cells, 0 left of the grid and 1 right of it) and the empirical CDF of the samples (a step
+   * function; samples outside the grid count where they are). In weight units. Cost {@code O(n log
+   * n + cells)}.
    */
   public static double wasserstein1(Grid1D g, double[] density, double[] samples) {
     double[] cum = cumulative(g, density);
@@ -44,10 +45,13 @@ public final class Alignment {
     if (!theory.valid() || samples.count() == 0) {
       return Double.NaN;
     }
-    return wasserstein1Sorted(theory.grid(), theory.cumulative(), samples.sorted(), samples.count());
+    return wasserstein1Sorted(
+        theory.grid(), theory.cumulative(), samples.sorted(), samples.count());
   }
 
-  /** W1 against the first n values of s (finite, ascending); cum the normalised CDF at the edges. */
+  /**
+   * W1 against the first n values of s (finite, ascending); cum the normalised CDF at the edges.
+   */
   private static double wasserstein1Sorted(Grid1D g, double[] cum, double[] s, int n) {
     int cells = g.cells();
     double x = Math.min(g.lo(), s[0]);
@@ -75,8 +79,8 @@ public final class Alignment {
   }
 
   /**
-   * Exact Wasserstein-1 {@code integral |F_p - F_q| dw} between two densities on the same grid (both
-   * CDFs piecewise linear within cells), in weight units.
+   * Exact Wasserstein-1 {@code integral |F_p - F_q| dw} between two densities on the same grid
+   * (both CDFs piecewise linear within cells), in weight units.
    */
   public static double wasserstein1Densities(Grid1D g, double[] p, double[] q) {
     double[] cp = cumulative(g, p);
@@ -181,9 +185,9 @@ public final class Alignment {
   }
 
   /**
-   * Jensen-Shannon divergence in nats between the cell masses {@code P, Q} of two densities:
-   * {@code (KL(P||M) + KL(Q||M)) / 2}, {@code M = (P + Q) / 2}, with {@code 0 ln 0 = 0}; in {@code [0,
-   * ln 2]}.
+   * Jensen-Shannon divergence in nats between the cell masses {@code P, Q} of two densities: {@code
+   * (KL(P||M) + KL(Q||M)) / 2}, {@code M = (P + Q) / 2}, with {@code 0 ln 0 = 0}; in {@code [0, ln
+   * 2]}.
    */
   public static double jensenShannon(Grid1D g, double[] p, double[] q) {
     double[] pm = masses(g, p);
@@ -194,10 +198,15 @@ public final class Alignment {
     return jensenShannon(pm, qm, pm.length);
   }
 
-  /** {@link #jensenShannon(Grid1D, double[], double[])} of two densities prepared once, on the same grid. */
+  /**
+   * {@link #jensenShannon(Grid1D, double[], double[])} of two densities prepared once, on the same
+   * grid.
+   */
   public static double jensenShannon(CellMasses p, CellMasses q) {
     checkSameGrid(p, q);
-    return p.valid() && q.valid() ? jensenShannon(p.masses(), q.masses(), p.grid().cells()) : Double.NaN;
+    return p.valid() && q.valid()
+        ? jensenShannon(p.masses(), q.masses(), p.grid().cells())
+        : Double.NaN;
   }
 
   private static double jensenShannon(double[] pm, double[] qm, int n) {
@@ -217,7 +226,10 @@ public final class Alignment {
     return Math.max(0, 0.5 * js);
   }
 
-  /** Hellinger distance {@code sqrt(1 - sum_i sqrt(P_i Q_i))} between cell masses; in {@code [0, 1]}. */
+  /**
+   * Hellinger distance {@code sqrt(1 - sum_i sqrt(P_i Q_i))} between cell masses; in {@code [0,
+   * 1]}.
+   */
   public static double hellinger(Grid1D g, double[] p, double[] q) {
     double[] pm = masses(g, p);
     double[] qm = masses(g, q);
@@ -227,10 +239,15 @@ public final class Alignment {
     return hellinger(pm, qm, pm.length);
   }
 
-  /** {@link #hellinger(Grid1D, double[], double[])} of two densities prepared once, on the same grid. */
+  /**
+   * {@link #hellinger(Grid1D, double[], double[])} of two densities prepared once, on the same
+   * grid.
+   */
   public static double hellinger(CellMasses p, CellMasses q) {
     checkSameGrid(p, q);
-    return p.valid() && q.valid() ? hellinger(p.masses(), q.masses(), p.grid().cells()) : Double.NaN;
+    return p.valid() && q.valid()
+        ? hellinger(p.masses(), q.masses(), p.grid().cells())
+        : Double.NaN;
   }
 
   private static double hellinger(double[] pm, double[] qm, int n) {
@@ -245,10 +262,10 @@ public final class Alignment {
   }
 
   /**
-   * Kullback-Leibler divergence {@code KL(P||Q) = sum_i P_i ln(P_i / Q_i)} in nats between cell masses
-   * after additive smoothing: each cell's mass becomes {@code (P_i + s) / (1 + cells * s)} (likewise
-   * Q) with {@code s = smoothing} ({@code >= 0}, a mass per cell, e.g. {@code 1e-6}). With {@code s
-   * = 0}, cells where {@code Q = 0 < P} give {@code +Infinity}.
+   * Kullback-Leibler divergence {@code KL(P||Q) = sum_i P_i ln(P_i / Q_i)} in nats between cell
+   * masses after additive smoothing: each cell's mass becomes {@code (P_i + s) / (1 + cells * s)}
+   * (likewise Q) with {@code s = smoothing} ({@code >= 0}, a mass per cell, e.g. {@code 1e-6}).
+   * With {@code s = 0}, cells where {@code Q = 0 < P} give {@code +Infinity}.
    */
   public static double kl(Grid1D g, double[] p, double[] q, double smoothing) {
     if (!(smoothing >= 0)) {
@@ -283,8 +300,8 @@ public final class Alignment {
   }
 
   /**
-   * Variance of the piecewise-constant density, exact for it: {@code sum_i P_i (c_i - mean)^2 +
-   * h^2 / 12} (the last term is the spread within a uniform cell).
+   * Variance of the piecewise-constant density, exact for it: {@code sum_i P_i (c_i - mean)^2 + h^2
+   * / 12} (the last term is the spread within a uniform cell).
    */
   public static double variance(Grid1D g, double[] density) {
     double[] m = masses(g, density);
@@ -360,7 +377,8 @@ public final class Alignment {
 
   private static void checkSameGrid(CellMasses p, CellMasses q) {
     if (!p.grid().equals(q.grid())) {
-      throw new IllegalArgumentException("need densities on the same grid, got " + p.grid() + " and " + q.grid());
+      throw new IllegalArgumentException(
+          "need densities on the same grid, got " + p.grid() + " and " + q.grid());
     }
   }
 

@@ -55,7 +55,10 @@ public final class CellMasses {
     return grid;
   }
 
-  /** The density as given, per unit weight (a buffer: the first {@code grid().cells()} values count). */
+  /**
+   * The density as given, per unit weight (a buffer: the first {@code grid().cells()} values
+   * count).
+   */
   public double[] values() {
     return values;
   }

@@ -56,7 +56,9 @@ public final class PointClouds {
     return theta;
   }
 
-  /** Exact 1-D W1 {@code integral |F_a - F_b|} between two empirical distributions (sorts in place). */
+  /**
+   * Exact 1-D W1 {@code integral |F_a - F_b|} between two empirical distributions (sorts in place).
+   */
   public static double wasserstein1(double[] a, double[] b) {
     if (a.length == 0 || b.length == 0) {
       return Double.NaN;
@@ -113,12 +115,14 @@ public final class PointClouds {
    * {@code h} (length {@code cols}): {@code matrices.length * inputs.length} points of dimension
    * {@code rows}, matrix-major.
    */
-  public static double[][] linearOutputs(double[][] matrices, int rows, int cols, double[][] inputs) {
+  public static double[][] linearOutputs(
+      double[][] matrices, int rows, int cols, double[][] inputs) {
     double[][] out = new double[matrices.length * inputs.length][rows];
     int k = 0;
     for (double[] w : matrices) {
       if (w.length != rows * cols) {
-        throw new IllegalArgumentException("matrix has " + w.length + " entries, need " + rows * cols);
+        throw new IllegalArgumentException(
+            "matrix has " + w.length + " entries, need " + rows * cols);
       }
       for (double[] h : inputs) {
         if (h.length != cols) {
@@ -138,13 +142,12 @@ public final class PointClouds {
   }
 
   /**
-   * {@code E|X - Y|}: the mean Euclidean distance over all pairs of a point of a and one of b
-   * (both non-empty, one dimension). For each point of a, its squared distances to all of b are
-   * built coordinate by coordinate on b's columns, square-rooted in one loop and only then added
-   * to the sum in b's order: the same operations in the same order as {@code d2 = sum_k (x_k -
-   * y_k)^2; s += sqrt(d2)} pair by pair (bit for bit, PointCloudsTest), but the loops the JIT
-   * vectorises run apart from the sum's chain of additions (1024 x 1024 points of dimension 2:
-   * 2.0 -> 0.8 ms).
+   * {@code E|X - Y|}: the mean Euclidean distance over all pairs of a point of a and one of b (both
+   * non-empty, one dimension). For each point of a, its squared distances to all of b are built
+   * coordinate by coordinate on b's columns, square-rooted in one loop and only then added to the
+   * sum in b's order: the same operations in the same order as {@code d2 = sum_k (x_k - y_k)^2; s
+   * += sqrt(d2)} pair by pair (bit for bit, PointCloudsTest), but the loops the JIT vectorises run
+   * apart from the sum's chain of additions (1024 x 1024 points of dimension 2: 2.0 -> 0.8 ms).
    */
   public static double meanDistance(double[][] a, double[][] b) {
     int d = a.length == 0 ? 0 : a[0].length;
@@ -189,7 +192,9 @@ public final class PointClouds {
   static void project(double[][] pts, double[] theta, double norm, double[] out) {
     for (int i = 0; i < pts.length; i++) {
       double s = 0;
-      for (int k = 0; k < pts[i].length; k++) { // theta may be longer (a direction row ends with its norm)
+      for (int k = 0;
+          k < pts[i].length;
+          k++) { // theta may be longer (a direction row ends with its norm)
         s += pts[i][k] * theta[k];
       }
       out[i] = s / norm;

@@ -8,9 +8,9 @@ import java.util.Arrays;
  * once for every figure computed against them: the finite samples in their order and sorted, their
  * mean and variance, the sampling floor, and their histogram on each grid asked for. Every figure
  * equals, bit for bit, what the static methods give on the raw samples ({@link
- * Alignment#sampleMean}, {@link Alignment#sampleVariance}, {@link Alignment#histogram}, the
- * sorting inside {@link Alignment#wasserstein1}), so the solver's scores and its forecasts' scores
- * share one sort and one histogram instead of making their own.
+ * Alignment#sampleMean}, {@link Alignment#sampleVariance}, {@link Alignment#histogram}, the sorting
+ * inside {@link Alignment#wasserstein1}), so the solver's scores and its forecasts' scores share
+ * one sort and one histogram instead of making their own.
  *
  * <p>The sampling floor is the exact W1 between the samples at even and at odd positions ({@link
  * PointClouds#wasserstein1} of the two halves): the halves are sorted apart, which the floor needs
@@ -47,8 +47,8 @@ public final class PreparedSamples {
 
   /**
    * Prepares {@code samples} like {@link #prepare(double[])}, with the same figures bit for bit,
-   * sorting the halves from the order {@code order} kept at the last step of the same variable
-   * and keeping the new one ({@link ReplicaOrder}: about {@code O(n)} when the samples moved little).
+   * sorting the halves from the order {@code order} kept at the last step of the same variable and
+   * keeping the new one ({@link ReplicaOrder}: about {@code O(n)} when the samples moved little).
    * Samples with a non-finite value are sorted in full and the order forgotten.
    */
   public PreparedSamples prepare(double[] samples, ReplicaOrder order) {
@@ -98,12 +98,16 @@ public final class PreparedSamples {
     return this;
   }
 
-  /** The sorted halves (all finite here) into the sorted whole, -0.0 before 0.0 as Arrays.sort has it. */
+  /**
+   * The sorted halves (all finite here) into the sorted whole, -0.0 before 0.0 as Arrays.sort has
+   * it.
+   */
   private void merge(int ne, int no) {
     int i = 0;
     int j = 0;
     for (int k = 0; k < ne + no; k++) {
-      sorted[k] = j >= no || (i < ne && Double.compare(even[i], odd[j]) <= 0) ? even[i++] : odd[j++];
+      sorted[k] =
+          j >= no || (i < ne && Double.compare(even[i], odd[j]) <= 0) ? even[i++] : odd[j++];
     }
   }
 
@@ -165,8 +169,8 @@ public final class PreparedSamples {
   }
 
   /**
-   * {@code density} on {@code g} prepared for scoring against these samples, in a scratch buffer
-   * of this object that the next call overwrites.
+   * {@code density} on {@code g} prepared for scoring against these samples, in a scratch buffer of
+   * this object that the next call overwrites.
    */
   public CellMasses theory(Grid1D g, double[] density) {
     return theory.set(g, density);

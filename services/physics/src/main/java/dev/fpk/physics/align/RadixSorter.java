@@ -38,7 +38,9 @@ final class RadixSorter {
         return;
       }
       long bits = Double.doubleToRawLongBits(v);
-      long key = bits ^ ((bits >> 63) | Long.MIN_VALUE); // negatives: all bits flipped; positives: sign set
+      long key =
+          bits
+              ^ ((bits >> 63) | Long.MIN_VALUE); // negatives: all bits flipped; positives: sign set
       k[i] = key;
       and &= key;
       or |= key;

@@ -3,8 +3,8 @@ package dev.fpk.physics.align;
 /**
  * The order one variable's samples (e.g. one matrix entry across the replicas) had after sorting at
  * the last step, kept to sort the next step's samples cheaply: replicas move little between steps,
- * so the last order nearly sorts the new values and an insertion sort finishes them in about
- * {@code O(n)} instead of a full sort's {@code O(n log n)}. Used by {@link
+ * so the last order nearly sorts the new values and an insertion sort finishes them in about {@code
+ * O(n)} instead of a full sort's {@code O(n log n)}. Used by {@link
  * PreparedSamples#prepare(double[], ReplicaOrder)} for the even and odd halves of the samples (the
  * sampling floor sorts them apart; the whole is their merge).
  *
@@ -22,19 +22,22 @@ package dev.fpk.physics.align;
 public final class ReplicaOrder {
   /** Shifts per sample beyond which the insertion sort gives up for a merge sort. */
   static final int MOVES_PER_VALUE = 4;
+
   /** Run length the merge sort starts from (sorted by insertion). */
   private static final int RUN = 16;
+
   /** Largest half this order can index. */
   static final int MAX_HALF = 1 << 16;
 
   private char[] even = new char[0];
   private char[] odd = new char[0];
+
   /** Sample count the kept order is of; -1 for none. */
   private int count = -1;
 
   /**
-   * The merge sort's buffers, owned by the caller ({@link PreparedSamples}) so that a solver's
-   * one order per entry holds only its indices (2 bytes a sample).
+   * The merge sort's buffers, owned by the caller ({@link PreparedSamples}) so that a solver's one
+   * order per entry holds only its indices (2 bytes a sample).
    */
   static final class Scratch {
     private double[] values = new double[0];
@@ -77,8 +80,8 @@ public final class ReplicaOrder {
   }
 
   /** The samples at positions {@code parity + 2 k}, gathered in the kept order and sorted. */
-  private static void sortHalf(double[] samples, int parity, double[] out, char[] order, boolean reuse,
-      Scratch scratch) {
+  private static void sortHalf(
+      double[] samples, int parity, double[] out, char[] order, boolean reuse, Scratch scratch) {
     int m = (samples.length + 1 - parity) / 2;
     if (!reuse) {
       for (int k = 0; k < m; k++) {
@@ -148,7 +151,9 @@ public final class ReplicaOrder {
       ia = ib;
       ib = it;
     }
-    if (a == scratch.values) { // the last pass wrote the scratch: back into the caller's arrays (now b, ib)
+    if (a
+        == scratch
+            .values) { // the last pass wrote the scratch: back into the caller's arrays (now b, ib)
       System.arraycopy(a, 0, b, 0, m);
       System.arraycopy(ia, 0, ib, 0, m);
     }

@@ -25,7 +25,10 @@ public final class SortedProjections {
     this.sorted = sorted;
   }
 
-  /** {@code points} (all of one dimension, at least one) on {@code projections} directions from {@code seed}. */
+  /**
+   * {@code points} (all of one dimension, at least one) on {@code projections} directions from
+   * {@code seed}.
+   */
   public static SortedProjections of(double[][] points, int projections, long seed) {
     int d = PointClouds.dimension(points, points);
     double[][] theta = PointClouds.directions(d, projections, seed);
@@ -73,8 +76,8 @@ public final class SortedProjections {
   }
 
   /**
-   * {@link PointClouds#slicedWasserstein1}{@code (a, b, projections, seed)} with {@code b} given
-   * by its projections: {@code a} projected and sorted direction by direction in one buffer.
+   * {@link PointClouds#slicedWasserstein1}{@code (a, b, projections, seed)} with {@code b} given by
+   * its projections: {@code a} projected and sorted direction by direction in one buffer.
    */
   public static double slicedWasserstein1(double[][] a, SortedProjections b) {
     if (a.length == 0) {

@@ -16,17 +16,17 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The solver's work per matrix entry and step, one JSON line per case with {@code micros} per
- * entry (median over {@link #ENTRIES} entries, see {@link PhysicsBench}): 64 replicas' samples
- * (N(0.1, 0.02^2)) on a 128-cell grid placed like the solver's (the sample range widened by
- * itself on each side), scored like {@code EnsembleSolver} does. Path {@code raw}: the
- * static methods on the raw samples, as the solver scored before; {@code prepared}: samples prepared
- * once per entry and step ({@link PreparedSamples}), as it does now (the prepare is counted in
- * {@code score-entry} and {@code kde}, and again in {@code forecast-score}).
+ * The solver's work per matrix entry and step, one JSON line per case with {@code micros} per entry
+ * (median over {@link #ENTRIES} entries, see {@link PhysicsBench}): 64 replicas' samples (N(0.1,
+ * 0.02^2)) on a 128-cell grid placed like the solver's (the sample range widened by itself on each
+ * side), scored like {@code EnsembleSolver} does. Path {@code raw}: the static methods on the raw
+ * samples, as the solver scored before; {@code prepared}: samples prepared once per entry and step
+ * ({@link PreparedSamples}), as it does now (the prepare is counted in {@code score-entry} and
+ * {@code kde}, and again in {@code forecast-score}).
  *
  * <ul>
- *   <li>{@code score-entry}: histogram, W1, Jensen-Shannon, Hellinger, mean and variance errors
- *       and the sampling floor (W1 between the even and odd replicas);
+ *   <li>{@code score-entry}: histogram, W1, Jensen-Shannon, Hellinger, mean and variance errors and
+ *       the sampling floor (W1 between the even and odd replicas);
  *   <li>{@code forecast-score}: the three scores of one forecast (FP and its two baselines);
  *   <li>{@code kde}: the Silverman kernel density estimate a forecast starts from;
  *   <li>{@code gaussian-moments}: the Gaussian baseline 10 steps ahead;
@@ -67,7 +67,8 @@ final class EntryBench {
         max = Math.max(max, w);
       }
       grids[e] = Grid1D.of(2 * min - max, 2 * max - min, CELLS);
-      densities[e] = Gaussians.cellAverages(grids[e], 0.1 + 0.002 * rnd.nextGaussian(), 0.021, true);
+      densities[e] =
+          Gaussians.cellAverages(grids[e], 0.1 + 0.002 * rnd.nextGaussian(), 0.021, true);
     }
     for (int e = 0; e < ENTRIES; e++) {
       theories[e] = new CellMasses().set(grids[e], densities[e]);
@@ -103,7 +104,11 @@ final class EntryBench {
         String.format(
             Locale.ROOT,
             "{\"name\":\"%s\",\"path\":\"%s\",\"cells\":%d,\"samples\":%d,\"micros\":%.3f}",
-            name, path, CELLS, REPLICAS, nanos / 1e3 / count));
+            name,
+            path,
+            CELLS,
+            REPLICAS,
+            nanos / 1e3 / count));
   }
 
   /** The verdict as the solver gets it: the theory prepared and its W1 taken (not timed here). */
@@ -117,7 +122,8 @@ final class EntryBench {
 
   private void verdictReference() {
     for (int e = 0; e < REFERENCE_ENTRIES; e++) {
-      ReferenceBootstrap r = ReferenceBootstrap.of(grids[e], densities[e], REPLICAS, REFERENCE_DRAWS, random);
+      ReferenceBootstrap r =
+          ReferenceBootstrap.of(grids[e], densities[e], REPLICAS, REFERENCE_DRAWS, random);
       sink += r.floor() + r.pValue(observed[e]);
     }
   }
@@ -128,9 +134,15 @@ final class EntryBench {
       double[] p = densities[e];
       double[] s = samples[e];
       double[] hist = Alignment.histogram(g, s);
-      sink += Alignment.wasserstein1(g, p, s) + Alignment.jensenShannon(g, p, hist) + Alignment.hellinger(g, p, hist)
-          + Alignment.mean(g, p) - Alignment.mean(g, hist) + Alignment.variance(g, p) - Alignment.variance(g, hist)
-          + floorReference(s);
+      sink +=
+          Alignment.wasserstein1(g, p, s)
+              + Alignment.jensenShannon(g, p, hist)
+              + Alignment.hellinger(g, p, hist)
+              + Alignment.mean(g, p)
+              - Alignment.mean(g, hist)
+              + Alignment.variance(g, p)
+              - Alignment.variance(g, hist)
+              + floorReference(s);
     }
   }
 
@@ -144,15 +156,24 @@ final class EntryBench {
     return PointClouds.wasserstein1(even, odd);
   }
 
-  /** As the solver scores now: the samples prepared once (one sort), the density normalised once. */
+  /**
+   * As the solver scores now: the samples prepared once (one sort), the density normalised once.
+   */
   private void scorePrepared() {
     for (int e = 0; e < ENTRIES; e++) {
       Grid1D g = grids[e];
       prepared.prepare(samples[e]);
       CellMasses hist = prepared.histogram(g);
       CellMasses p = prepared.theory(g, densities[e]);
-      sink += Alignment.wasserstein1(p, prepared) + Alignment.jensenShannon(p, hist) + Alignment.hellinger(p, hist)
-          + p.mean() - hist.mean() + p.variance() - hist.variance() + prepared.samplingFloor();
+      sink +=
+          Alignment.wasserstein1(p, prepared)
+              + Alignment.jensenShannon(p, hist)
+              + Alignment.hellinger(p, hist)
+              + p.mean()
+              - hist.mean()
+              + p.variance()
+              - hist.variance()
+              + prepared.samplingFloor();
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.fpk.physics.bench;
 
+import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.fp.BatchFokkerPlanck1D;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.joint.JointFit;
 import dev.fpk.physics.joint.JointParticles;
 import dev.fpk.physics.joint.JointSde;
@@ -16,26 +16,26 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Speed benchmarks of the physics kernels, one JSON object per line, each figure the median of
- * 15 runs after at least 0.4 s of warm-up runs, on the calling thread (one core):
+ * Speed benchmarks of the physics kernels, one JSON object per line, each figure the median of 15
+ * runs after at least 0.4 s of warm-up runs, on the calling thread (one core):
  *
  * <ul>
  *   <li>{@code fp-ou-1d}: OU transient ({@code mu = -0.02 w}, {@code D = 1e-3}, start N(1, 0.1^2))
  *       on 400 cells over [-1, 1.6], 300 steps, TR-BDF2, one substep per step, from setting the
- *       fields to the final density: {@code cells, steps, l1} (against the exact Gaussian) and {@code
- *       millis};
+ *       fields to the final density: {@code cells, steps, l1} (against the exact Gaussian) and
+ *       {@code millis};
  *   <li>{@code fp-batch}: 4,096 entries x 256 cells, one implicit step of each scheme, with the
  *       fields unchanged since the last step (factorisations reused) and with new fields every step
  *       ({@code fieldsChangeEachStep}): {@code entries, cells, cellUpdatesPerSecond};
  *   <li>{@code km-binned}: 10^6 increments into a 300-bin {@link BinnedKramersMoyal}: {@code
  *       increments, bins, incrementsPerSecond};
- *   <li>{@code joint-particles-4d}: one 10-step interval of the joint 4-D density of a 2x2 layer
- *       as 4,096 particles ({@link JointParticles}, coupled linear drift, correlated diffusion,
+ *   <li>{@code joint-particles-4d}: one 10-step interval of the joint 4-D density of a 2x2 layer as
+ *       4,096 particles ({@link JointParticles}, coupled linear drift, correlated diffusion,
  *       Euler-Maruyama with 10 substeps), as the solver moves it between snapshots 10 steps apart:
  *       {@code particles, steps, substeps, millis}.
  *   <li>the solver's per-entry work ({@link EntryBench}): {@code score-entry}, {@code
- *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds per
- *       entry;
+ *       forecast-score}, {@code kde}, {@code gaussian-moments}, {@code verdict}, in microseconds
+ *       per entry;
  *   <li>the sorts ({@link SortBench});
  *   <li>{@code spectral}: the spectral view's eigenvalues (512 to 2048 square), statistics and both
  *       ({@link SpectralBench}), on one thread.
@@ -69,7 +69,9 @@ public final class PhysicsBench {
     run(System.out);
   }
 
-  /** Median wall time in nanoseconds of {@code RUNS} calls after at least 0.4 s of warm-up calls. */
+  /**
+   * Median wall time in nanoseconds of {@code RUNS} calls after at least 0.4 s of warm-up calls.
+   */
   static double medianNanos(Runnable r) {
     long start = System.nanoTime();
     for (int i = 0; i < MIN_WARMUP || System.nanoTime() - start < WARMUP_NANOS; i++) {
@@ -118,7 +120,11 @@ public final class PhysicsBench {
         String.format(
             Locale.ROOT,
             "{\"name\":\"fp-ou-1d\",\"cells\":%d,\"steps\":%d,\"substeps\":%d,\"scheme\":\"TR_BDF2\",\"l1\":%.3e,\"millis\":%.3f}",
-            cells, steps, steps, l1, nanos / 1e6));
+            cells,
+            steps,
+            steps,
+            l1,
+            nanos / 1e6));
   }
 
   private static void fpBatch(PrintStream out, TimeScheme scheme, boolean fieldsChange) {
@@ -153,7 +159,14 @@ public final class PhysicsBench {
         String.format(
             Locale.ROOT,
             "{\"name\":\"fp-batch\",\"entries\":%d,\"cells\":%d,\"scheme\":\"%s\",\"fieldsChangeEachStep\":%b,\"cellUpdatesPerSecond\":%.4e,\"millis\":%.3f,\"clippedSubsteps\":%d,\"fallbackSubsteps\":%d}",
-            entries, cells, scheme, fieldsChange, rate, nanos / 1e6, batch.clippedSubsteps(), batch.fallbackSubsteps()));
+            entries,
+            cells,
+            scheme,
+            fieldsChange,
+            rate,
+            nanos / 1e6,
+            batch.clippedSubsteps(),
+            batch.fallbackSubsteps()));
   }
 
   private static void kmBinned(PrintStream out) {
@@ -181,7 +194,10 @@ public final class PhysicsBench {
         String.format(
             Locale.ROOT,
             "{\"name\":\"km-binned\",\"increments\":%d,\"bins\":%d,\"incrementsPerSecond\":%.4e,\"millis\":%.3f}",
-            n, bins, n / (nanos * 1e-9), nanos / 1e6));
+            n,
+            bins,
+            n / (nanos * 1e-9),
+            nanos / 1e6));
   }
 
   private static void jointParticles4d(PrintStream out, int particles) {
@@ -194,20 +210,24 @@ public final class PhysicsBench {
       }
     }
     JointParticles p = JointParticles.fromSamples(w, particles);
-    double[] a = {-0.05, 0.02, 0, 0, 0.01, -0.04, 0, 0.015, 0, -0.02, -0.06, 0, 0.01, 0, 0.02, -0.03};
+    double[] a = {
+      -0.05, 0.02, 0, 0, 0.01, -0.04, 0, 0.015, 0, -0.02, -0.06, 0, 0.01, 0, 0.02, -0.03
+    };
     double[] diffusion = new double[d * d];
     for (int k = 0; k < d; k++) {
       diffusion[k * d + k] = 1e-4;
     }
     diffusion[1] = diffusion[4] = 0.3e-4;
     double[] zero = new double[d];
-    JointSde sde = JointSde.linear(new JointFit(d, a, new double[d * d], zero, zero, diffusion, zero, 1));
+    JointSde sde =
+        JointSde.linear(new JointFit(d, a, new double[d * d], zero, zero, diffusion, zero, 1));
     double nanos = medianNanos(() -> p.advance(sde, 10, 10, rnd));
     out.println(
         String.format(
             Locale.ROOT,
             "{\"name\":\"joint-particles-4d\",\"particles\":%d,\"steps\":10,\"substeps\":10,\"millis\":%.3f}",
-            particles, nanos / 1e6));
+            particles,
+            nanos / 1e6));
   }
 
   private static double[] gaussianCells(Grid1D g, double mean, double sd) {

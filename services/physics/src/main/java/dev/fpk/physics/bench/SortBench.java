@@ -13,15 +13,15 @@ import java.util.SplittableRandom;
  * call (median, see {@link PhysicsBench}).
  *
  * <ul>
- *   <li>{@code prepare-samples}: {@link PreparedSamples#prepare} of one entry's {@code n}
- *       replicas (N(0, 1)), path {@code full} (a full sort of each half, as without a kept order)
- *       or {@code kept-order} (from the order of the last step, {@link ReplicaOrder}); order
- *       {@code walk}: the entries alternate between two states that differ by N(0, 0.01^2) per
- *       replica (each replica passes about its neighbours at n = 256), {@code shuffle}: between a
- *       state and a shuffle of it (the kept order is of no use: the merge sort fallback);
- *   <li>{@code sliced-w1-step}: a step's two output comparisons (two models against one
- *       experiment, {@code points} points of dimension 16 per cloud, 32 directions), each with its
- *       sampling floor (the experiment's two halves); path {@code plain}: {@link
+ *   <li>{@code prepare-samples}: {@link PreparedSamples#prepare} of one entry's {@code n} replicas
+ *       (N(0, 1)), path {@code full} (a full sort of each half, as without a kept order) or {@code
+ *       kept-order} (from the order of the last step, {@link ReplicaOrder}); order {@code walk}:
+ *       the entries alternate between two states that differ by N(0, 0.01^2) per replica (each
+ *       replica passes about its neighbours at n = 256), {@code shuffle}: between a state and a
+ *       shuffle of it (the kept order is of no use: the merge sort fallback);
+ *   <li>{@code sliced-w1-step}: a step's two output comparisons (two models against one experiment,
+ *       {@code points} points of dimension 16 per cloud, 32 directions), each with its sampling
+ *       floor (the experiment's two halves); path {@code plain}: {@link
  *       PointClouds#slicedWasserstein1} four times, {@code shared}: the experiment's side once
  *       ({@link SortedProjections} of the halves, merged) and each model against it.
  * </ul>
@@ -75,16 +75,23 @@ final class SortBench {
     }
     PreparedSamples prepared = new PreparedSamples();
     int[] call = {0};
-    double nanos = PhysicsBench.medianNanos(() -> {
-      double[][] s = states[call[0]++ & 1];
-      for (int e = 0; e < ENTRIES; e++) {
-        prepared.prepare(s[e], kept ? orders[e] : null);
-        sink += prepared.samplingFloor();
-      }
-    });
-    out.println(String.format(Locale.ROOT,
-        "{\"name\":\"prepare-samples\",\"path\":\"%s\",\"order\":\"%s\",\"samples\":%d,\"micros\":%.3f}",
-        kept ? "kept-order" : "full", shuffle ? "shuffle" : "walk", n, nanos / 1e3 / ENTRIES));
+    double nanos =
+        PhysicsBench.medianNanos(
+            () -> {
+              double[][] s = states[call[0]++ & 1];
+              for (int e = 0; e < ENTRIES; e++) {
+                prepared.prepare(s[e], kept ? orders[e] : null);
+                sink += prepared.samplingFloor();
+              }
+            });
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "{\"name\":\"prepare-samples\",\"path\":\"%s\",\"order\":\"%s\",\"samples\":%d,\"micros\":%.3f}",
+            kept ? "kept-order" : "full",
+            shuffle ? "shuffle" : "walk",
+            n,
+            nanos / 1e3 / ENTRIES));
   }
 
   private void sliced(PrintStream out, int points, boolean shared) {
@@ -97,24 +104,35 @@ final class SortBench {
     double[][] model1 = cloud(points, 2);
     double[][] model2 = cloud(points, 3);
     long seed = 42;
-    double nanos = PhysicsBench.medianNanos(() -> {
-      if (shared) {
-        SortedProjections e = SortedProjections.of(even, PROJECTIONS, seed);
-        SortedProjections o = SortedProjections.of(odd, PROJECTIONS, seed);
-        SortedProjections whole = SortedProjections.merge(e, o);
-        double floor = SortedProjections.slicedWasserstein1(e, o);
-        sink += SortedProjections.slicedWasserstein1(model1, whole) + floor
-            + SortedProjections.slicedWasserstein1(model2, whole) + floor;
-      } else {
-        sink += PointClouds.slicedWasserstein1(model1, experiment, PROJECTIONS, seed)
-            + PointClouds.slicedWasserstein1(even, odd, PROJECTIONS, seed)
-            + PointClouds.slicedWasserstein1(model2, experiment, PROJECTIONS, seed)
-            + PointClouds.slicedWasserstein1(even, odd, PROJECTIONS, seed);
-      }
-    });
-    out.println(String.format(Locale.ROOT,
-        "{\"name\":\"sliced-w1-step\",\"path\":\"%s\",\"points\":%d,\"dimension\":%d,\"micros\":%.3f}",
-        shared ? "shared" : "plain", points, DIM, nanos / 1e3));
+    double nanos =
+        PhysicsBench.medianNanos(
+            () -> {
+              if (shared) {
+                SortedProjections e = SortedProjections.of(even, PROJECTIONS, seed);
+                SortedProjections o = SortedProjections.of(odd, PROJECTIONS, seed);
+                SortedProjections whole = SortedProjections.merge(e, o);
+                double floor = SortedProjections.slicedWasserstein1(e, o);
+                sink +=
+                    SortedProjections.slicedWasserstein1(model1, whole)
+                        + floor
+                        + SortedProjections.slicedWasserstein1(model2, whole)
+                        + floor;
+              } else {
+                sink +=
+                    PointClouds.slicedWasserstein1(model1, experiment, PROJECTIONS, seed)
+                        + PointClouds.slicedWasserstein1(even, odd, PROJECTIONS, seed)
+                        + PointClouds.slicedWasserstein1(model2, experiment, PROJECTIONS, seed)
+                        + PointClouds.slicedWasserstein1(even, odd, PROJECTIONS, seed);
+              }
+            });
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "{\"name\":\"sliced-w1-step\",\"path\":\"%s\",\"points\":%d,\"dimension\":%d,\"micros\":%.3f}",
+            shared ? "shared" : "plain",
+            points,
+            DIM,
+            nanos / 1e3));
   }
 
   private static double[][] cloud(int n, long seed) {

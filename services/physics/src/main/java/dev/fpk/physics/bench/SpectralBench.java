@@ -25,8 +25,8 @@ import java.util.SplittableRandom;
  * Each line has the median wall time ({@code millis}) and the fastest ({@code minMillis}) of {@code
  * runs} timed calls after one untimed call (fewer runs for the slow cases: about 4 s of timed
  * calls, at least 3), the median CPU time of the calling thread ({@code cpuMillis}: with one
- * OpenBLAS thread the native work runs on it, so this is what the call costs a core of its own
- * when other processes share the machine) and the system load average. Not thread-safe.
+ * OpenBLAS thread the native work runs on it, so this is what the call costs a core of its own when
+ * other processes share the machine) and the system load average. Not thread-safe.
  */
 final class SpectralBench {
   private static final double SD = 0.02;
@@ -63,7 +63,16 @@ final class SpectralBench {
   private void eigenvalues(PrintStream out, int rows, int cols, SingularValues.Route route) {
     float[] w = matrix(1, rows, cols);
     double[][] t = time(() -> sink += SingularValues.squared(w, 0, rows, cols, route)[0]);
-    print(out, "eigenvalues", String.format(Locale.ROOT, "\"route\":\"%s\",\"replicas\":1,\"rows\":%d,\"cols\":%d", route, rows, cols), t);
+    print(
+        out,
+        "eigenvalues",
+        String.format(
+            Locale.ROOT,
+            "\"route\":\"%s\",\"replicas\":1,\"rows\":%d,\"cols\":%d",
+            route,
+            rows,
+            cols),
+        t);
   }
 
   private void statistics(PrintStream out, int replicas, int rows, int cols) {
@@ -74,16 +83,32 @@ final class SpectralBench {
     }
     SpectralTracker tracker = new SpectralTracker();
     long[] step = {0};
-    double[][] t = time(() -> sink += tracker.analyse(step[0]++, spectra, rows, cols, 0.01).mp().ks());
-    print(out, "statistics", String.format(Locale.ROOT, "\"replicas\":%d,\"rows\":%d,\"cols\":%d,\"eigenvalues\":%d", replicas, rows, cols, replicas * Math.min(rows, cols)), t);
+    double[][] t =
+        time(() -> sink += tracker.analyse(step[0]++, spectra, rows, cols, 0.01).mp().ks());
+    print(
+        out,
+        "statistics",
+        String.format(
+            Locale.ROOT,
+            "\"replicas\":%d,\"rows\":%d,\"cols\":%d,\"eigenvalues\":%d",
+            replicas,
+            rows,
+            cols,
+            replicas * Math.min(rows, cols)),
+        t);
   }
 
   private void observe(PrintStream out, int replicas, int n) {
     float[] w = matrix(replicas, n, n);
     SpectralTracker tracker = new SpectralTracker();
     long[] step = {0};
-    double[][] t = time(() -> sink += tracker.observe(step[0]++, w, replicas, n, n, 0.01).mp().ks());
-    print(out, "observe", String.format(Locale.ROOT, "\"replicas\":%d,\"rows\":%d,\"cols\":%d", replicas, n, n), t);
+    double[][] t =
+        time(() -> sink += tracker.observe(step[0]++, w, replicas, n, n, 0.01).mp().ks());
+    print(
+        out,
+        "observe",
+        String.format(Locale.ROOT, "\"replicas\":%d,\"rows\":%d,\"cols\":%d", replicas, n, n),
+        t);
   }
 
   private static float[] matrix(int replicas, int rows, int cols) {
@@ -124,7 +149,12 @@ final class SpectralBench {
         String.format(
             Locale.ROOT,
             "{\"name\":\"spectral\",\"case\":\"%s\",%s,\"threads\":1,\"runs\":%d,\"millis\":%.2f,\"minMillis\":%.2f,\"cpuMillis\":%.2f,\"loadAverage\":%.2f}",
-            kind, fields, runs, t[0][runs / 2], t[0][0], t[1][runs / 2],
+            kind,
+            fields,
+            runs,
+            t[0][runs / 2],
+            t[0][0],
+            t[1][runs / 2],
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
   }
 }

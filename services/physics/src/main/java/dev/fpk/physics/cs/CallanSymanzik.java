@@ -6,12 +6,12 @@ import dev.fpk.physics.grid.Grid1D;
  * Callan-Symanzik reading of the 1-D Fokker-Planck equation (PHYSICS.md section 5): {@code dp/dt +
  * beta dp/dw + gamma p = d^2(D p)/dw^2} with the beta function {@code beta(w) = mu(w)} and the
  * anomalous dimension {@code gamma(w) = d mu / dw}. Fixed points are in {@link FixedPoints}; in
- * several dimensions {@code gamma = div mu} ({@link #divergence}) and the stability of a fixed point
- * is given by the Jacobian's eigenvalues ({@link Jacobians}).
+ * several dimensions {@code gamma = div mu} ({@link #divergence}) and the stability of a fixed
+ * point is given by the Jacobian's eigenvalues ({@link Jacobians}).
  *
  * <p>Units: drift in weight units per step, gamma per step, {@code D} in weight units squared per
- * step ({@code dW = mu dt + sqrt(2D) dB}). NaN in a field propagates to the cells whose stencil uses
- * it. Stateless, thread-safe.
+ * step ({@code dW = mu dt + sqrt(2D) dB}). NaN in a field propagates to the cells whose stencil
+ * uses it. Stateless, thread-safe.
  */
 public final class CallanSymanzik {
   private CallanSymanzik() {}
@@ -21,14 +21,16 @@ public final class CallanSymanzik {
     return drift.clone();
   }
 
-  /** The anomalous dimension {@code gamma = d mu / dw}: central differences, one-sided at the ends. */
+  /**
+   * The anomalous dimension {@code gamma = d mu / dw}: central differences, one-sided at the ends.
+   */
   public static double[] gamma(Grid1D g, double[] drift) {
     return derivative(drift, g.width());
   }
 
   /**
-   * {@code div mu = sum_k d mu_k / dw_k} on a tensor grid (flat, row-major, last axis fastest), each
-   * partial derivative by central differences along its axis (one-sided at the walls).
+   * {@code div mu = sum_k d mu_k / dw_k} on a tensor grid (flat, row-major, last axis fastest),
+   * each partial derivative by central differences along its axis (one-sided at the walls).
    */
   public static double[] divergence(Grid1D[] axes, double[][] driftComponents) {
     int size = 1;
@@ -53,11 +55,12 @@ public final class CallanSymanzik {
   }
 
   /**
-   * Flow versus diffusion parts of {@code dp/dt} on the grid, in flux form with zero flux through the
-   * walls: flow flux {@code mu_f (p_i + p_{i+1}) / 2}, diffusion flux {@code -(D_{i+1} p_{i+1} - D_i
-   * p_i) / h}, face drift the average of the centres.
+   * Flow versus diffusion parts of {@code dp/dt} on the grid, in flux form with zero flux through
+   * the walls: flow flux {@code mu_f (p_i + p_{i+1}) / 2}, diffusion flux {@code -(D_{i+1} p_{i+1}
+   * - D_i p_i) / h}, face drift the average of the centres.
    */
-  public static FlowShare flowShare(Grid1D g, double[] density, double[] drift, double[] diffusion) {
+  public static FlowShare flowShare(
+      Grid1D g, double[] density, double[] drift, double[] diffusion) {
     int n = g.cells();
     double h = g.width();
     double[] flow = new double[n];

@@ -1,10 +1,10 @@
 package dev.fpk.physics.cs;
 
 /**
- * A fixed point of a 2-D drift field (both components zero) with the Jacobian {@code d mu_i / d w_j}
- * there and its eigenvalues ({@code {re, im}} pairs, ascending real part): all real parts negative =
- * attractive, mixed signs = saddle. Per step. The arrays are the record's own (not copied);
- * immutable by convention.
+ * A fixed point of a 2-D drift field (both components zero) with the Jacobian {@code d mu_i / d
+ * w_j} there and its eigenvalues ({@code {re, im}} pairs, ascending real part): all real parts
+ * negative = attractive, mixed signs = saddle. Per step. The arrays are the record's own (not
+ * copied); immutable by convention.
  *
  * @param x first coordinate (weight units)
  * @param y second coordinate

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fixed points of a 1-D drift given at grid centres: the zeros of {@code beta(w) = mu(w)}, found
- * by sign changes between consecutive valid (non-NaN) samples and located by linear interpolation.
+ * Fixed points of a 1-D drift given at grid centres: the zeros of {@code beta(w) = mu(w)}, found by
+ * sign changes between consecutive valid (non-NaN) samples and located by linear interpolation.
  *
  * <p>The slope at a zero is the secant slope of its interval, corrected by the curvature from the
  * neighbouring samples ({@code f'(w*) ~ s + f'' (w* - midpoint)}, second order on a uniform grid);
@@ -46,7 +46,8 @@ public final class FixedPoints {
         if (f1 != 0 && (f < 0) != (f1 < 0)) {
           double s = (f1 - f) / (x1 - x);
           double w = x - f / s;
-          out.add(new FixedPoint(w, s + curvature(centres, drift, idx, n, k) * (w - 0.5 * (x + x1))));
+          out.add(
+              new FixedPoint(w, s + curvature(centres, drift, idx, n, k) * (w - 0.5 * (x + x1))));
         }
       }
     }
@@ -55,11 +56,11 @@ public final class FixedPoints {
 
   /**
    * Fixed points of a 2-D drift {@code (mu_x, mu_y)} given at the centres of a tensor grid (flat,
-   * row-major, {@code y} fastest: cell {@code (i, j)} at {@code i * ny + j}): in every square of four
-   * neighbouring centres the field is interpolated bilinearly and its zero found by Newton's method
-   * from the square's centre; zeros inside the square (edges included, duplicates within 1e-9 of a
-   * cell removed) are reported with the bilinear Jacobian there and its eigenvalues. Squares with a
-   * NaN corner are skipped. Exact for fields linear in each coordinate.
+   * row-major, {@code y} fastest: cell {@code (i, j)} at {@code i * ny + j}): in every square of
+   * four neighbouring centres the field is interpolated bilinearly and its zero found by Newton's
+   * method from the square's centre; zeros inside the square (edges included, duplicates within
+   * 1e-9 of a cell removed) are reported with the bilinear Jacobian there and its eigenvalues.
+   * Squares with a NaN corner are skipped. Exact for fields linear in each coordinate.
    */
   public static List<FixedPoint2D> of2d(double[] cx, double[] cy, double[] muX, double[] muY) {
     int nx = cx.length;
@@ -100,7 +101,8 @@ public final class FixedPoints {
         }
         double[] gx = bilinear(fx, u, v);
         double[] gy = bilinear(fy, u, v);
-        if (Math.abs(gx[0]) + Math.abs(gy[0]) > 1e-9 * (Math.abs(fx[0]) + Math.abs(fy[0]) + 1e-300)) {
+        if (Math.abs(gx[0]) + Math.abs(gy[0])
+            > 1e-9 * (Math.abs(fx[0]) + Math.abs(fy[0]) + 1e-300)) {
           continue;
         }
         double x = cx[i] + u * hx;
@@ -156,7 +158,9 @@ public final class FixedPoints {
     return a == b ? Double.NaN : (f[b] - f[a]) / (c[b] - c[a]);
   }
 
-  /** Second derivative near the interval (k, k+1) from three or four valid samples, 0 if too few. */
+  /**
+   * Second derivative near the interval (k, k+1) from three or four valid samples, 0 if too few.
+   */
   private static double curvature(double[] c, double[] f, int[] idx, int n, int k) {
     double sum = 0;
     int m = 0;

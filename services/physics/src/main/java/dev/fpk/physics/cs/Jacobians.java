@@ -3,8 +3,8 @@ package dev.fpk.physics.cs;
 /**
  * Eigenvalues of small real matrices (the Jacobian {@code d mu_i / d w_j} of the drift at a fixed
  * point, dimension 1 to 4): roots of the characteristic polynomial (coefficients by
- * Faddeev-LeVerrier) by the Durand-Kerner iteration, polished to machine precision for simple roots.
- * Negative real parts = attractive directions. Stateless, thread-safe.
+ * Faddeev-LeVerrier) by the Durand-Kerner iteration, polished to machine precision for simple
+ * roots. Negative real parts = attractive directions. Stateless, thread-safe.
  */
 public final class Jacobians {
   private Jacobians() {}
@@ -71,7 +71,8 @@ public final class Jacobians {
       double tol = 1e-10 * scale;
       out[k] = new double[] {re[k], Math.abs(im[k]) < tol ? 0 : im[k]};
     }
-    java.util.Arrays.sort(out, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+    java.util.Arrays.sort(
+        out, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
     return out;
   }
 

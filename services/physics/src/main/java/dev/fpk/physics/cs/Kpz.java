@@ -3,12 +3,12 @@ package dev.fpk.physics.cs;
 import dev.fpk.physics.grid.Grid1D;
 
 /**
- * KPZ observables of two densities {@code dt} optimiser steps apart on the same grid (empirical, e.g.
- * {@link dev.fpk.physics.density.KernelDensity}, or from the solver): the height {@code h = ln p},
- * {@code nu = D}, {@code lambda = 2D}, and the residual of {@code dh/dt = D h'' + D (h')^2 - mu h' -
- * mu'} evaluated at mid-time {@code h = (h_0 + h_1) / 2} with central differences (time difference
- * {@code (h_1 - h_0) / dt}), which is the Fokker-Planck residual divided by {@code p}: it vanishes, up
- * to discretisation, exactly when the densities obey FP with these fields.
+ * KPZ observables of two densities {@code dt} optimiser steps apart on the same grid (empirical,
+ * e.g. {@link dev.fpk.physics.density.KernelDensity}, or from the solver): the height {@code h = ln
+ * p}, {@code nu = D}, {@code lambda = 2D}, and the residual of {@code dh/dt = D h'' + D (h')^2 - mu
+ * h' - mu'} evaluated at mid-time {@code h = (h_0 + h_1) / 2} with central differences (time
+ * difference {@code (h_1 - h_0) / dt}), which is the Fokker-Planck residual divided by {@code p}:
+ * it vanishes, up to discretisation, exactly when the densities obey FP with these fields.
  *
  * <p>Cells whose density (in either snapshot) is below {@code floor} times the peak, and their
  * neighbours, the end cells included, get NaN height derivatives and residual. Stateless,
@@ -23,7 +23,13 @@ public final class Kpz {
    * @param floor relative density floor, e.g. {@code 1e-6}
    */
   public static KpzObservables of(
-      Grid1D g, double[] before, double[] after, double dt, double[] drift, double diffusion, double floor) {
+      Grid1D g,
+      double[] before,
+      double[] after,
+      double dt,
+      double[] drift,
+      double diffusion,
+      double floor) {
     int n = g.cells();
     double h = g.width();
     double peak = 0;

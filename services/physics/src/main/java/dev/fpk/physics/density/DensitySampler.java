@@ -22,7 +22,9 @@ public final class DensitySampler {
     return out;
   }
 
-  /** The {@code (k + 1/2) / n} quantiles, {@code k = 0 .. n-1}: a deterministic, sorted "sample". */
+  /**
+   * The {@code (k + 1/2) / n} quantiles, {@code k = 0 .. n-1}: a deterministic, sorted "sample".
+   */
   public static double[] quantiles(Grid1D g, double[] density, int n) {
     double[] cum = cdf(g, density);
     double[] out = new double[n];
@@ -58,8 +60,9 @@ public final class DensitySampler {
   }
 
   /**
-   * The cell {@code c} whose cumulative mass interval holds {@code u}: {@code cum[c] <= u < cum[c + 1]},
-   * for non-decreasing {@code cum} of length cells + 1 with {@code cum[0] <= u < cum[cells]} (binary search).
+   * The cell {@code c} whose cumulative mass interval holds {@code u}: {@code cum[c] <= u < cum[c +
+   * 1]}, for non-decreasing {@code cum} of length cells + 1 with {@code cum[0] <= u < cum[cells]}
+   * (binary search).
    */
   public static int cellOf(double[] cum, double u) {
     int lo = 0;

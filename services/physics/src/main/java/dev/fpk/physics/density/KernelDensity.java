@@ -9,23 +9,25 @@ import java.util.Arrays;
  * cell, as a density per unit weight (one cell average per cell, total mass 1).
  *
  * <p>Bandwidth by Silverman's rule of thumb: {@code bw = 0.9 * min(sigma, IQR / 1.34) * n^(-1/5)},
- * with {@code sigma} the sample standard deviation ({@code n - 1}) and {@code IQR} the interquartile
- * range (linear-interpolated quantiles); if the IQR is zero the standard deviation alone is used.
- * Degenerate case: zero spread (all samples equal, or one sample) uses {@code bw = } one cell width.
+ * with {@code sigma} the sample standard deviation ({@code n - 1}) and {@code IQR} the
+ * interquartile range (linear-interpolated quantiles); if the IQR is zero the standard deviation
+ * alone is used. Degenerate case: zero spread (all samples equal, or one sample) uses {@code bw = }
+ * one cell width.
  *
  * <p>Kernel mass falling left or right of the grid is added to the end cells, so the mass is
  * exactly 1. Non-finite samples are ignored; no usable sample gives an array of NaN. Kernels are
  * cut at 9 bandwidths (the tail beyond, below 1e-18, goes to the last cell of the window).
  *
  * <p>Cost: exact evaluation is {@code O(n * min(cells, 18 bw / h))}. With more samples than four
- * times the points of a fine grid of spacing {@code delta = min(h, bw) / 10} (covering the grid plus
- * 9 bandwidths each side), the samples are first linearly binned onto that fine grid (the standard
- * binned KDE: mean-preserving, relative error {@code O((delta / bw)^2)}, far below the estimator's
- * own smoothing bias), which makes the cost {@code O(n + fine points * 18 bw / h)}.
+ * times the points of a fine grid of spacing {@code delta = min(h, bw) / 10} (covering the grid
+ * plus 9 bandwidths each side), the samples are first linearly binned onto that fine grid (the
+ * standard binned KDE: mean-preserving, relative error {@code O((delta / bw)^2)}, far below the
+ * estimator's own smoothing bias), which makes the cost {@code O(n + fine points * 18 bw / h)}.
  * Stateless, thread-safe.
  */
 public final class KernelDensity {
   private static final double CUT = 9;
+
   /** Fine points per min(cell width, bandwidth) for binned evaluation. */
   private static final int SUB = 10;
 
@@ -44,8 +46,10 @@ public final class KernelDensity {
    */
   public static double[] estimate(Grid1D g, PreparedSamples samples) {
     int n = samples.count();
-    double bw = n < 2 ? g.width()
-        : silverman(g, Math.sqrt(samples.squaredDeviations() / (n - 1)), samples.sorted(), n);
+    double bw =
+        n < 2
+            ? g.width()
+            : silverman(g, Math.sqrt(samples.squaredDeviations() / (n - 1)), samples.sorted(), n);
     return estimate(g, samples.finite(), n, bw);
   }
 
@@ -105,10 +109,10 @@ public final class KernelDensity {
   }
 
   /**
-   * Adds the kernel at x with the given weight, integrated over the cells, tails to the window ends.
-   * The kernel's argument at the right edge of cell i is {@code z0 + (i - i0) dz}: one multiply-add
-   * per cell rather than a division (it differs from {@code (edge - x) / bw} by a few ulps of 18,
-   * some 1e-15 in the CDF, the table's own accuracy).
+   * Adds the kernel at x with the given weight, integrated over the cells, tails to the window
+   * ends. The kernel's argument at the right edge of cell i is {@code z0 + (i - i0) dz}: one
+   * multiply-add per cell rather than a division (it differs from {@code (edge - x) / bw} by a few
+   * ulps of 18, some 1e-15 in the CDF, the table's own accuracy).
    */
   private static void spread(Grid1D g, double x, double weight, double bw, double[] mass) {
     int i0 = g.indexOf(x - CUT * bw);

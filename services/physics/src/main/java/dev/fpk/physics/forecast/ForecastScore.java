@@ -22,8 +22,13 @@ import dev.fpk.physics.verdict.W1Verdict;
  * @param varianceError forecast variance minus sample (population) variance
  * @param bootstrapFloorW1 mean W1 of as many samples drawn from the forecast, weight units
  */
-public record ForecastScore(double wasserstein1, double jensenShannon, double hellinger, double meanError,
-    double varianceError, double bootstrapFloorW1) {
+public record ForecastScore(
+    double wasserstein1,
+    double jensenShannon,
+    double hellinger,
+    double meanError,
+    double varianceError,
+    double bootstrapFloorW1) {
 
   /** Scores {@code forecast} (density on {@code g}) against {@code samples}. */
   public static ForecastScore of(Grid1D g, double[] forecast, double[] samples) {

@@ -16,18 +16,21 @@ import java.util.List;
  * the current density and fields; {@link #onData} scores every forecast aimed at that step against
  * the samples that arrived (with {@link ForecastScore#of}) and forgets it. Forecasts whose target
  * passes without data are dropped by {@link #onData} for a later step. Forecasts of several
- * horizons may wait at once ({@link #pending(int)}). Steps are optimiser steps;
- * units as in {@link Forecasts}.
+ * horizons may wait at once ({@link #pending(int)}). Steps are optimiser steps; units as in {@link
+ * Forecasts}.
  *
  * <p>Not thread-safe: drive it from one thread (it is a plain processing step, testable by hand).
  */
 public final class ForecastTracker {
-  private record Pending(long issuedAt, long target, Grid1D grid, double[] fp, double[] still, double[] gauss) {}
+  private record Pending(
+      long issuedAt, long target, Grid1D grid, double[] fp, double[] still, double[] gauss) {}
 
   private final int substepsPerStep;
   private final List<Pending> pending = new ArrayList<>();
 
-  /** @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1}) */
+  /**
+   * @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1})
+   */
   public ForecastTracker(int substepsPerStep) {
     if (substepsPerStep < 1) {
       throw new IllegalArgumentException("need substepsPerStep >= 1, got " + substepsPerStep);
@@ -36,7 +39,8 @@ public final class ForecastTracker {
   }
 
   /** Issues a forecast from step {@code now} for step {@code now + k} ({@code k >= 1}). */
-  public void issue(long now, int k, Grid1D grid, double[] density, double[] drift, double[] diffusion) {
+  public void issue(
+      long now, int k, Grid1D grid, double[] density, double[] drift, double[] diffusion) {
     if (k < 1) {
       throw new IllegalArgumentException("need k >= 1, got " + k);
     }

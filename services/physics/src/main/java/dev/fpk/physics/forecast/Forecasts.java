@@ -1,10 +1,10 @@
 package dev.fpk.physics.forecast;
 
 import dev.fpk.physics.align.CellMasses;
+import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.fp.FokkerPlanck1D;
 import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.physics.grid.Grid1D;
-import dev.fpk.physics.density.Gaussians;
 
 /**
  * Forecasts of a density {@code k} optimiser steps ahead with the current drift and diffusion
@@ -15,10 +15,13 @@ import dev.fpk.physics.density.Gaussians;
 public final class Forecasts {
   /** Quadrature nodes of the Gaussian expectations: trapezoid on +-7 sd (spectrally accurate). */
   private static final int NODES = 57;
+
   /** Node positions z_k = -7 + k dz. */
   private static final double[] Z = new double[NODES];
+
   /** Trapezoid weights exp(-z_k^2 / 2) (halved at the ends): computed once, not per RK stage. */
   private static final double[] WEIGHT = new double[NODES];
+
   /** Their sum, added in node order. */
   private static final double WEIGHT_SUM;
 
@@ -35,7 +38,9 @@ public final class Forecasts {
 
   private Forecasts() {}
 
-  /** A copy of {@code density} advanced {@code steps} steps by the Fokker-Planck solver (TR-BDF2). */
+  /**
+   * A copy of {@code density} advanced {@code steps} steps by the Fokker-Planck solver (TR-BDF2).
+   */
   public static double[] fokkerPlanck(
       Grid1D g, double[] density, double[] drift, double[] diffusion, double steps, int substeps) {
     FokkerPlanck1D fp = new FokkerPlanck1D(g, TimeScheme.TR_BDF2);
@@ -52,13 +57,13 @@ public final class Forecasts {
 
   /**
    * Baseline "Gaussian moment propagation": the density is replaced by the Gaussian of its mean
-   * {@code m} and variance {@code v} of the smooth density behind the cell averages (the variance of
-   * the piecewise-constant density minus {@code h^2/6}: Sheppard's {@code h^2/12} for grouping plus
-   * {@code h^2/12} within cells), whose moments follow {@code dm/dt = E[mu]}, {@code dv/dt = 2
-   * Cov(w, mu) + 2 E[D]} with expectations under {@code N(m, v)} (fields linearly interpolated between
-   * centres, constant beyond the end centres), integrated by RK4 with one step per optimiser step
-   * (at most); the result is that Gaussian's cell averages on the grid, tails folded into the end
-   * cells. Exact for an OU process. A zero-mass density gives NaN.
+   * {@code m} and variance {@code v} of the smooth density behind the cell averages (the variance
+   * of the piecewise-constant density minus {@code h^2/6}: Sheppard's {@code h^2/12} for grouping
+   * plus {@code h^2/12} within cells), whose moments follow {@code dm/dt = E[mu]}, {@code dv/dt = 2
+   * Cov(w, mu) + 2 E[D]} with expectations under {@code N(m, v)} (fields linearly interpolated
+   * between centres, constant beyond the end centres), integrated by RK4 with one step per
+   * optimiser step (at most); the result is that Gaussian's cell averages on the grid, tails folded
+   * into the end cells. Exact for an OU process. A zero-mass density gives NaN.
    */
   public static double[] gaussianMoments(
       Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
@@ -100,7 +105,8 @@ public final class Forecasts {
     for (int k = 0; k < NODES; k++) {
       double wt = WEIGHT[k];
       double w = m + sd * Z[k];
-      // linear interpolation between centres, constant beyond the end ones; one position for both fields
+      // linear interpolation between centres, constant beyond the end ones; one position for both
+      // fields
       double s = (w - lo) / h - 0.5;
       double f;
       double dd;

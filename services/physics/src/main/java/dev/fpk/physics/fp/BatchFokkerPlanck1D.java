@@ -16,10 +16,10 @@ import dev.fpk.physics.grid.Grid1D;
  * - Bern(x) p_{i+1})}, {@code x = A h / D}, {@code A = mu - dD/dw}; the face {@code A} is its mean
  * between the two centres ({@code mu} by the fourth-order rule {@code (-1, 13, 13, -1) / 24}, the
  * plain average next to walls; {@code dD/dw} by the difference of the centres) and the face {@code
- * D} the average of the centres. Faces with {@code D = 0} use
- * the upwind limit. Implicit steps ({@link TimeScheme}) need one tridiagonal (Thomas) solve per
- * stage, {@code O(cells)}; the LU factors are kept per entry and reused as long as the entry's
- * fields and the substep length are unchanged.
+ * D} the average of the centres. Faces with {@code D = 0} use the upwind limit. Implicit steps
+ * ({@link TimeScheme}) need one tridiagonal (Thomas) solve per stage, {@code O(cells)}; the LU
+ * factors are kept per entry and reused as long as the entry's fields and the substep length are
+ * unchanged.
  *
  * <p>Guarantees: mass {@code h * sum p} is conserved up to round-off (unit column sums of the
  * matrix); backward Euler keeps {@code p >= 0} exactly (M-matrix, subtraction-free Thomas sweeps).
@@ -198,7 +198,12 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
     for (int i = off; i < off + len; i++) {
       if (!Double.isFinite(mu[i]) || !Double.isFinite(d[i]) || d[i] < 0) {
         throw new IllegalArgumentException(
-            "need finite drift and finite diffusion >= 0, got mu=" + mu[i] + " D=" + d[i] + " at " + i);
+            "need finite drift and finite diffusion >= 0, got mu="
+                + mu[i]
+                + " D="
+                + d[i]
+                + " at "
+                + i);
       }
     }
   }
@@ -211,7 +216,8 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
   public void advance(double[] density, double steps, int substeps) {
     checkFlat(density);
     if (substeps < 1 || !(steps >= 0) || steps == Double.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException("need steps >= 0 and substeps >= 1, got " + steps + ", " + substeps);
+      throw new IllegalArgumentException(
+          "need steps >= 0 and substeps >= 1, got " + steps + ", " + substeps);
     }
     if (steps == 0) {
       return;
@@ -249,7 +255,13 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
       factoriseIfDirty(e, c);
       for (int s = 0; s < substeps; s++) {
         if (scheme == TimeScheme.TR_BDF2) {
-          accept(density, e, off, s1, -FpKernels.trBdf2(density, off, wn, gn, dp, ip, off, n, s1), tau);
+          accept(
+              density,
+              e,
+              off,
+              s1,
+              -FpKernels.trBdf2(density, off, wn, gn, dp, ip, off, n, s1),
+              tau);
         } else {
           FpKernels.solve(density, off, wn, gn, ip, off, n);
         }
@@ -323,8 +335,8 @@ public final class BatchFokkerPlanck1D implements FokkerPlanckSolver {
   }
 
   /**
-   * Face fluxes {@code J_{i+1/2}} of entry {@code e} (probability per step) for
-   * the {@code cells - 1} interior faces, into {@code out[0 .. cells - 2]}.
+   * Face fluxes {@code J_{i+1/2}} of entry {@code e} (probability per step) for the {@code cells -
+   * 1} interior faces, into {@code out[0 .. cells - 2]}.
    */
   public void fluxes(int e, double[] density, double[] out) {
     int off = e * n;

@@ -5,12 +5,12 @@ import dev.fpk.physics.grid.Grid1D;
 /**
  * Finite-volume Fokker-Planck solver on one {@link Grid1D}: {@code dp/dt = -dJ/dw}, {@code J = mu p
  * - d(D p)/dw}, zero-flux walls, Scharfetter-Gummel / Chang-Cooper exponentially fitted face fluxes
- * {@code J = (D/h) (Bern(-x) p_i - Bern(x) p_{i+1})} with Peclet number {@code x = A h / D} and {@code
- * A = mu - dD/dw}, implicit steps by {@link TimeScheme} with one Thomas solve per stage.
+ * {@code J = (D/h) (Bern(-x) p_i - Bern(x) p_{i+1})} with Peclet number {@code x = A h / D} and
+ * {@code A = mu - dD/dw}, implicit steps by {@link TimeScheme} with one Thomas solve per stage.
  *
- * <p>Units: time in optimiser steps; {@code w} in weight units; drift {@code mu} in weight units per
- * step; {@code D} in weight units squared per step in the convention {@code dW = mu dt + sqrt(2D)
- * dB}; the density is per unit weight, one cell average per cell.
+ * <p>Units: time in optimiser steps; {@code w} in weight units; drift {@code mu} in weight units
+ * per step; {@code D} in weight units squared per step in the convention {@code dW = mu dt +
+ * sqrt(2D) dB}; the density is per unit weight, one cell average per cell.
  *
  * <p>Mass is conserved to round-off, the density never becomes negative, and with {@link
  * #setGradientDrift} the discrete Boltzmann state {@code exp(-U/D)} is stationary to round-off. The
@@ -64,9 +64,10 @@ public final class FokkerPlanck1D implements FokkerPlanckSolver {
   }
 
   /**
-   * Sets the gradient flux {@code J = -D (p' + p (U/D)')} from the potential {@code U} and diffusion
-   * {@code D > 0} at the centres ({@code mu = -U'} for constant {@code D}); face Peclet numbers are
-   * differences of {@code U/D}, so {@code exp(-U/D)} at the centres is exactly stationary.
+   * Sets the gradient flux {@code J = -D (p' + p (U/D)')} from the potential {@code U} and
+   * diffusion {@code D > 0} at the centres ({@code mu = -U'} for constant {@code D}); face Peclet
+   * numbers are differences of {@code U/D}, so {@code exp(-U/D)} at the centres is exactly
+   * stationary.
    */
   public void setGradientDrift(double[] potentialAtCentres, double[] diffusionAtCentres) {
     checkLength(potentialAtCentres);
@@ -99,7 +100,10 @@ public final class FokkerPlanck1D implements FokkerPlanckSolver {
     return out;
   }
 
-  /** Fluxes through the {@code cells - 1} interior faces (probability per step, positive to the right). */
+  /**
+   * Fluxes through the {@code cells - 1} interior faces (probability per step, positive to the
+   * right).
+   */
   public double[] fluxes(double[] density) {
     checkLength(density);
     double[] out = new double[grid.cells() - 1];

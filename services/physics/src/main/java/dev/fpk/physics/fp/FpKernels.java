@@ -4,19 +4,22 @@ package dev.fpk.physics.fp;
  * Array kernels of the finite-volume Fokker-Planck solvers, on one grid line of {@code n} cells
  * stored at {@code [off, off + n)} of flat arrays. Stateless, thread-safe; package-private.
  *
- * <p>Face {@code f} ({@code 0 <= f < n - 1}) lies between cells {@code f} and {@code f + 1}; its flux
- * is {@code J_f = a[f] p[f] - b[f] p[f + 1]} with the Scharfetter-Gummel / Chang-Cooper coefficients
- * {@code b = (D/h) Bern(x)}, {@code a = (D/h) Bern(-x) = b + A}, Peclet number {@code x = A h / D}
- * and {@code A = mu - dD/dw}. Walls carry no flux. The semi-discrete system is {@code dp_i/dt =
- * (J_{i-1} - J_i) / h = (L p)_i}.
+ * <p>Face {@code f} ({@code 0 <= f < n - 1}) lies between cells {@code f} and {@code f + 1}; its
+ * flux is {@code J_f = a[f] p[f] - b[f] p[f + 1]} with the Scharfetter-Gummel / Chang-Cooper
+ * coefficients {@code b = (D/h) Bern(x)}, {@code a = (D/h) Bern(-x) = b + A}, Peclet number {@code
+ * x = A h / D} and {@code A = mu - dD/dw}. Walls carry no flux. The semi-discrete system is {@code
+ * dp_i/dt = (J_{i-1} - J_i) / h = (L p)_i}.
  */
 final class FpKernels {
   /** TR-BDF2 parameter gamma = 2 - sqrt 2. */
   static final double GAMMA = 2 - Math.sqrt(2);
+
   /** Both TR-BDF2 stages solve with I - ALPHA tau L. */
   static final double ALPHA = 1 - 1 / Math.sqrt(2);
+
   /** BDF2 stage: p' solves M p' = W1 p* - W0 p. */
   static final double W1 = 1 / (GAMMA * (2 - GAMMA));
+
   static final double W0 = (1 - GAMMA) * (1 - GAMMA) / (GAMMA * (2 - GAMMA));
 
   private FpKernels() {}
@@ -39,7 +42,9 @@ final class FpKernels {
                                   * (-1.0 / 1209600
                                       + x2
                                           * (1.0 / 47900160
-                                              + x2 * (-691.0 / 1307674368000.0 + x2 / 74724249600.0)))));
+                                              + x2
+                                                  * (-691.0 / 1307674368000.0
+                                                      + x2 / 74724249600.0)))));
       return 1 - 0.5 * x + x2 * s;
     }
     if (x > 745) {
@@ -75,9 +80,9 @@ final class FpKernels {
   }
 
   /**
-   * Face coefficients of a gradient flux {@code J = -D (p' + p Phi')} with {@code Phi = U / D}: Peclet
-   * number {@code x = -(Phi[f+1] - Phi[f])}, so {@code p = exp(-U / D)} at the centres has zero flux
-   * through every face (exactly, up to the rounding of {@code exp}).
+   * Face coefficients of a gradient flux {@code J = -D (p' + p Phi')} with {@code Phi = U / D}:
+   * Peclet number {@code x = -(Phi[f+1] - Phi[f])}, so {@code p = exp(-U / D)} at the centres has
+   * zero flux through every face (exactly, up to the rounding of {@code exp}).
    */
   static void facesFromPotential(
       double[] u, double[] d, int off, int n, double h, double[] a, double[] b, int abOff) {
@@ -113,14 +118,15 @@ final class FpKernels {
     b[i] = Math.max(-af, 0);
   }
 
-  // FpPairKernels repeats factorise, solve and trBdf2 for two lines at once, on purpose: two FMA chains, ~2x throughput
+  // FpPairKernels repeats factorise, solve and trBdf2 for two lines at once, on purpose: two FMA
+  // chains, ~2x throughput
   /**
-   * LU factors of {@code M = I - c L} ({@code ch = c / h}) in the form the sweeps use: {@code wn[i] =
-   * -l[i] / piv[i-1]} (minus the lower multiplier), {@code gn[i] = -u[i] / piv[i]} (minus the scaled
-   * upper entry), the pivots {@code dp} and their inverses {@code ip}. M is an M-matrix with unit
-   * column sums, so pivots are positive and {@code wn, gn >= 0}: the sweeps add non-negative terms
-   * only, which keeps backward Euler positive in floating point too. Reads faces at {@code off},
-   * writes factors at {@code ooff}.
+   * LU factors of {@code M = I - c L} ({@code ch = c / h}) in the form the sweeps use: {@code wn[i]
+   * = -l[i] / piv[i-1]} (minus the lower multiplier), {@code gn[i] = -u[i] / piv[i]} (minus the
+   * scaled upper entry), the pivots {@code dp} and their inverses {@code ip}. M is an M-matrix with
+   * unit column sums, so pivots are positive and {@code wn, gn >= 0}: the sweeps add non-negative
+   * terms only, which keeps backward Euler positive in floating point too. Reads faces at {@code
+   * off}, writes factors at {@code ooff}.
    */
   static void factorise(
       double[] a,
@@ -167,13 +173,21 @@ final class FpKernels {
   }
 
   /**
-   * One TR-BDF2 substep for the line {@code p[poff ..]}, result in {@code out[0 .. n)}: stage 1 solves
-   * {@code M p* = (2I - M) p} (the trapezoidal rule to {@code gamma tau}), stage 2 {@code M p' = W1 p*
-   * - W0 p} (BDF2), the right-hand sides fused into the forward sweeps. Returns the sum of the
-   * negative values of the result (0 if none).
+   * One TR-BDF2 substep for the line {@code p[poff ..]}, result in {@code out[0 .. n)}: stage 1
+   * solves {@code M p* = (2I - M) p} (the trapezoidal rule to {@code gamma tau}), stage 2 {@code M
+   * p' = W1 p* - W0 p} (BDF2), the right-hand sides fused into the forward sweeps. Returns the sum
+   * of the negative values of the result (0 if none).
    */
   static double trBdf2(
-      double[] p, int poff, double[] wn, double[] gn, double[] dp, double[] ip, int off, int n, double[] out) {
+      double[] p,
+      int poff,
+      double[] wn,
+      double[] gn,
+      double[] dp,
+      double[] ip,
+      int off,
+      int n,
+      double[] out) {
     // stage 1: r = 2p - L U p with q = U p = dp (p_i - gn_i p_{i+1}), (L q)_i = q_i - wn_i q_{i-1}
     double y = 0;
     double qPrev = 0;
@@ -209,7 +223,8 @@ final class FpKernels {
   }
 
   /** {@code (L p)_i h = J_{i-1} - J_i}, i.e. {@code h dp/dt}, into {@code out}. */
-  static void rateTimesH(double[] a, double[] b, int off, double[] p, int poff, int n, double[] out, int ooff) {
+  static void rateTimesH(
+      double[] a, double[] b, int off, double[] p, int poff, int n, double[] out, int ooff) {
     double jPrev = 0;
     for (int i = 0; i < n; i++) {
       double j = i < n - 1 ? a[off + i] * p[poff + i] - b[off + i] * p[poff + i + 1] : 0;

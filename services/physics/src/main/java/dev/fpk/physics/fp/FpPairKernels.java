@@ -3,15 +3,25 @@ package dev.fpk.physics.fp;
 /**
  * The kernels of {@link FpKernels} for two independent lines at once (offsets {@code oa, ob}, same
  * {@code n}). The Thomas sweeps are chains of dependent FMAs, so one line is bound by FMA latency;
- * two interleaved chains fill the pipeline and nearly double the throughput. The arithmetic per line
- * is exactly that of {@link FpKernels} (results are bit-identical). Stateless, package-private.
+ * two interleaved chains fill the pipeline and nearly double the throughput. The arithmetic per
+ * line is exactly that of {@link FpKernels} (results are bit-identical). Stateless,
+ * package-private.
  */
 final class FpPairKernels {
   private FpPairKernels() {}
 
   static void factorise(
-      double[] a, double[] b, int oa, int ob, int n, double cha, double chb,
-      double[] wn, double[] gn, double[] dp, double[] ip) {
+      double[] a,
+      double[] b,
+      int oa,
+      int ob,
+      int n,
+      double cha,
+      double chb,
+      double[] wn,
+      double[] gn,
+      double[] dp,
+      double[] ip) {
     double cbA = 0, caA = 0, ipA = 0;
     double cbB = 0, caB = 0, ipB = 0;
     for (int i = 0; i < n; i++) {
@@ -62,12 +72,21 @@ final class FpPairKernels {
   }
 
   /**
-   * {@link FpKernels#trBdf2} for two lines; results in {@code outA, outB}, the sums of negative values
-   * in {@code negative[0], negative[1]}.
+   * {@link FpKernels#trBdf2} for two lines; results in {@code outA, outB}, the sums of negative
+   * values in {@code negative[0], negative[1]}.
    */
   static void trBdf2(
-      double[] p, int oa, int ob, double[] wn, double[] gn, double[] dp, double[] ip, int n,
-      double[] outA, double[] outB, double[] negative) {
+      double[] p,
+      int oa,
+      int ob,
+      double[] wn,
+      double[] gn,
+      double[] dp,
+      double[] ip,
+      int n,
+      double[] outA,
+      double[] outB,
+      double[] negative) {
     double ya = 0, yb = 0, qa = 0, qb = 0;
     for (int i = 0; i < n; i++) {
       double pa = p[oa + i];
@@ -102,7 +121,8 @@ final class FpPairKernels {
       outA[i] = ya * ip[oa + i];
       outB[i] = yb * ip[ob + i];
     }
-    // stage 2 repeats stage 1's sweeps inline (not solve()): its backward sweep also sums the negatives, one pass
+    // stage 2 repeats stage 1's sweeps inline (not solve()): its backward sweep also sums the
+    // negatives, one pass
     xa = 0;
     xb = 0;
     double na = 0, nb = 0;

@@ -13,14 +13,14 @@ import java.util.Arrays;
  * <p>One substep of length {@code tau}: axes {@code 0 .. d-2} by {@code tau/2}, the last axis by
  * {@code tau}, then axes {@code d-2 .. 0} by {@code tau/2} (second order with TR-BDF2 line solves;
  * exact splitting when the axis operators commute, as for separable drift and diffusion).
- * <b>Off-diagonal diffusion {@code D_ij}, i != j, is neglected</b> ({@link #splittingNote()} says so
- * for reports).
+ * <b>Off-diagonal diffusion {@code D_ij}, i != j, is neglected</b> ({@link #splittingNote()} says
+ * so for reports).
  *
- * <p>Layout: density and fields are flat {@code double[]} in row-major order, the last axis fastest:
- * cell {@code (i_0, .., i_{d-1})} at {@code sum_k i_k * prod_{j>k} n_j}. Units: optimiser steps,
- * weight units, {@code D} in {@code dW = mu dt + sqrt(2D) dB}; density per unit volume. Mass is
- * conserved to round-off and the density stays non-negative (see {@link BatchFokkerPlanck1D}). Until
- * fields are set an axis does not move. Thread-safety: not thread-safe.
+ * <p>Layout: density and fields are flat {@code double[]} in row-major order, the last axis
+ * fastest: cell {@code (i_0, .., i_{d-1})} at {@code sum_k i_k * prod_{j>k} n_j}. Units: optimiser
+ * steps, weight units, {@code D} in {@code dW = mu dt + sqrt(2D) dB}; density per unit volume. Mass
+ * is conserved to round-off and the density stays non-negative (see {@link BatchFokkerPlanck1D}).
+ * Until fields are set an axis does not move. Thread-safety: not thread-safe.
  */
 public final class TensorFokkerPlanck implements FokkerPlanckSolver {
   private final Grid1D[] axes;
@@ -83,8 +83,8 @@ public final class TensorFokkerPlanck implements FokkerPlanckSolver {
   }
 
   /**
-   * Sets the drift component {@code mu_k} and diagonal diffusion {@code D_kk >= 0} of axis {@code k}
-   * at every cell centre (flat, row-major).
+   * Sets the drift component {@code mu_k} and diagonal diffusion {@code D_kk >= 0} of axis {@code
+   * k} at every cell centre (flat, row-major).
    */
   public void setFields(int k, double[] drift, double[] diffusion) {
     checkSize(drift);
@@ -164,7 +164,10 @@ public final class TensorFokkerPlanck implements FokkerPlanckSolver {
     }
   }
 
-  /** The mirror of {@link #gather}, written apart so that neither copy loop carries a direction test. */
+  /**
+   * The mirror of {@link #gather}, written apart so that neither copy loop carries a direction
+   * test.
+   */
   private void scatter(int k, double[] src, double[] dst) {
     int n = axes[k].cells();
     int s = stride[k];

@@ -1,8 +1,8 @@
 package dev.fpk.physics.fp;
 
 /**
- * Implicit time steppers of the Fokker-Planck solvers, for the semi-discrete system {@code dp/dt = L
- * p} over a substep {@code tau} (optimiser steps). The default is {@link #TR_BDF2}.
+ * Implicit time steppers of the Fokker-Planck solvers, for the semi-discrete system {@code dp/dt =
+ * L p} over a substep {@code tau} (optimiser steps). The default is {@link #TR_BDF2}.
  */
 public enum TimeScheme {
   /**

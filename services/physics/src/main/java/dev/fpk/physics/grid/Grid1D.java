@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Immutable uniform 1-D grid of {@code cells} cells of width {@code h = (hi - lo) / cells} on
- * {@code [lo, hi]} (weight units). Cell {@code i} spans {@code [lo + i h, lo + (i + 1) h]}, its centre is
- * {@code lo + (i + 1/2) h}.
+ * {@code [lo, hi]} (weight units). Cell {@code i} spans {@code [lo + i h, lo + (i + 1) h]}, its
+ * centre is {@code lo + (i + 1/2) h}.
  *
  * <p>Values attached to a grid ("densities") are cell averages per unit weight: the mass of cell
  * {@code i} is {@code v[i] * h}. {@link #remap} moves such values between grids conservatively.
@@ -54,7 +54,8 @@ public final class Grid1D {
    */
   public static Grid1D ofWidth(double lo, double h, int cells) {
     if (!Double.isFinite(lo) || !Double.isFinite(h) || !(h > 0) || cells < 1) {
-      throw new IllegalArgumentException("need finite lo, h > 0, cells >= 1, got " + lo + ", " + h + ", " + cells);
+      throw new IllegalArgumentException(
+          "need finite lo, h > 0, cells >= 1, got " + lo + ", " + h + ", " + cells);
     }
     return new Grid1D(lo, h, cells);
   }
@@ -127,8 +128,8 @@ public final class Grid1D {
   /**
    * A grid with the same cell width that contains this one and covers {@code [min - m, max + m]},
    * where the margin is {@code m = marginFraction * (hi - lo)} of this grid. It grows only by whole
-   * cells, so this grid's cells are cells of the result and {@link #remap} between the two is exact.
-   * Returns {@code this} when no growth is needed. Never shrinks.
+   * cells, so this grid's cells are cells of the result and {@link #remap} between the two is
+   * exact. Returns {@code this} when no growth is needed. Never shrinks.
    *
    * @throws IllegalArgumentException if min/max are not finite, {@code min > max} or the margin is
    *     negative
@@ -160,8 +161,8 @@ public final class Grid1D {
   }
 
   /**
-   * The number of {@code fine} cells from {@code fine.lo} to this grid's {@code lo} when this grid is
-   * aligned with {@code fine} (width {@code ratio} fine widths, edges on fine edges); otherwise
+   * The number of {@code fine} cells from {@code fine.lo} to this grid's {@code lo} when this grid
+   * is aligned with {@code fine} (width {@code ratio} fine widths, edges on fine edges); otherwise
    * {@code Integer.MIN_VALUE}.
    */
   private int alignedOffsetInto(Grid1D fine, int ratio) {
@@ -183,8 +184,9 @@ public final class Grid1D {
    * {@code to} is added to the nearest end cell of {@code to}, so total mass is always conserved.
    *
    * <p>Exact (sums only, no interpolation) when the grids are aligned: same width with an integer
-   * cell offset (e.g. {@code to = from.extendedToCover(...)}), or {@code to} an aligned coarsening of
-   * {@code from} (e.g. {@code from.coarsened()}). The general overlap-weighted path is used otherwise.
+   * cell offset (e.g. {@code to = from.extendedToCover(...)}), or {@code to} an aligned coarsening
+   * of {@code from} (e.g. {@code from.coarsened()}). The general overlap-weighted path is used
+   * otherwise.
    *
    * @throws IllegalArgumentException if {@code values.length != from.cells()}
    */

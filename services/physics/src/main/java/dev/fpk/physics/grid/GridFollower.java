@@ -3,10 +3,10 @@ package dev.fpk.physics.grid;
 /**
  * Policy that lets a grid follow the weights: when the support of the data (or of the solver's
  * density) comes within {@code wallFraction} of the domain width of a wall, the grid is widened by
- * whole cells ({@link Grid1D#extendedToCover}) with a margin of {@code marginFraction} of the width,
- * and coarsened by merging pairs of cells ({@link Grid1D#coarsened}) while it has more than {@code
- * maxCells} cells. Both operations keep the old cell edges, so {@link Grid1D#remap} of a density to
- * the new grid is exact and conserves mass.
+ * whole cells ({@link Grid1D#extendedToCover}) with a margin of {@code marginFraction} of the
+ * width, and coarsened by merging pairs of cells ({@link Grid1D#coarsened}) while it has more than
+ * {@code maxCells} cells. Both operations keep the old cell edges, so {@link Grid1D#remap} of a
+ * density to the new grid is exact and conserves mass.
  *
  * <p>Units: weight units; fractions of the current domain width. Thread-safety: immutable.
  *
@@ -20,7 +20,11 @@ public record GridFollower(double wallFraction, double marginFraction, int maxCe
     if (!(wallFraction >= 0 && wallFraction < 0.5) || !(marginFraction >= 0) || maxCells < 2) {
       throw new IllegalArgumentException(
           "need 0 <= wallFraction < 0.5, marginFraction >= 0, maxCells >= 2; got "
-              + wallFraction + ", " + marginFraction + ", " + maxCells);
+              + wallFraction
+              + ", "
+              + marginFraction
+              + ", "
+              + maxCells);
     }
   }
 
@@ -55,7 +59,9 @@ public record GridFollower(double wallFraction, double marginFraction, int maxCe
     if (!(total > 0)) {
       return new double[] {Double.NaN, Double.NaN};
     }
-    return new double[] {quantile(g, density, total, tailMass), quantile(g, density, total, 1 - tailMass)};
+    return new double[] {
+      quantile(g, density, total, tailMass), quantile(g, density, total, 1 - tailMass)
+    };
   }
 
   private static double quantile(Grid1D g, double[] p, double total, double q) {

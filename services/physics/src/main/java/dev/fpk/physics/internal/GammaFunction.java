@@ -1,12 +1,12 @@
 package dev.fpk.physics.internal;
 
 /**
- * The logarithm of the gamma function and the regularised upper incomplete gamma function
- * {@code Q(a, x) = Gamma(a, x) / Gamma(a)}, to about 1e-14 relative.
+ * The logarithm of the gamma function and the regularised upper incomplete gamma function {@code
+ * Q(a, x) = Gamma(a, x) / Gamma(a)}, to about 1e-14 relative.
  *
- * <p>{@code ln Gamma} by Lanczos' approximation (g = 7, 9 coefficients); {@code Q} from the series of
- * {@code P = 1 - Q} for {@code x < a + 1} and from its continued fraction (modified Lentz) beyond,
- * as in Numerical Recipes §6.2. Stateless, thread-safe.
+ * <p>{@code ln Gamma} by Lanczos' approximation (g = 7, 9 coefficients); {@code Q} from the series
+ * of {@code P = 1 - Q} for {@code x < a + 1} and from its continued fraction (modified Lentz)
+ * beyond, as in Numerical Recipes §6.2. Stateless, thread-safe.
  */
 public final class GammaFunction {
   private static final double[] LANCZOS = {
@@ -39,8 +39,8 @@ public final class GammaFunction {
   }
 
   /**
-   * The regularised upper incomplete gamma function {@code Q(a, x) = 1 - P(a, x)}, for {@code a > 0};
-   * 1 for {@code x <= 0}, NaN for NaN arguments or {@code a <= 0}.
+   * The regularised upper incomplete gamma function {@code Q(a, x) = 1 - P(a, x)}, for {@code a >
+   * 0}; 1 for {@code x <= 0}, NaN for NaN arguments or {@code a <= 0}.
    */
   public static double upperRegularized(double a, double x) {
     if (Double.isNaN(x) || !(a > 0)) {

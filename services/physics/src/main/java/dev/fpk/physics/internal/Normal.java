@@ -3,9 +3,9 @@ package dev.fpk.physics.internal;
 /**
  * Error function and the standard normal distribution to about 1e-15 absolute.
  *
- * <p>{@code erf(x)} for {@code |x| <= 3} from the everywhere-positive series {@code erf x = 2/sqrt(pi)
- * e^{-x^2} sum_n 2^n x^{2n+1} / (1*3*...*(2n+1))} (no cancellation); beyond, {@code erfc} from its
- * continued fraction evaluated bottom-up. Stateless, thread-safe.
+ * <p>{@code erf(x)} for {@code |x| <= 3} from the everywhere-positive series {@code erf x =
+ * 2/sqrt(pi) e^{-x^2} sum_n 2^n x^{2n+1} / (1*3*...*(2n+1))} (no cancellation); beyond, {@code
+ * erfc} from its continued fraction evaluated bottom-up. Stateless, thread-safe.
  */
 public final class Normal {
   private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
@@ -65,9 +65,9 @@ public final class Normal {
   }
 
   /**
-   * erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), x > 3, with as
-   * many terms as {@link #fractionTerms} (60 at most; each is a dependent division, and kernel
-   * density estimates spend most of their time here).
+   * erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), x > 3, with as many
+   * terms as {@link #fractionTerms} (60 at most; each is a dependent division, and kernel density
+   * estimates spend most of their time here).
    */
   private static double erfcFraction(double x) {
     if (x > 27) {
@@ -81,8 +81,8 @@ public final class Normal {
   }
 
   /**
-   * Terms of the continued fraction at x > 3: one more than the fewest that gave the 60-term
-   * value to the last bit at 600,000 points of [3, 27] (a few differ by one ulp, far below 1e-15).
+   * Terms of the continued fraction at x > 3: one more than the fewest that gave the 60-term value
+   * to the last bit at 600,000 points of [3, 27] (a few differ by one ulp, far below 1e-15).
    */
   static int fractionTerms(double x) {
     return x < 3.5 ? 32 : x < 4 ? 26 : x < 5 ? 22 : x < 6 ? 18 : x < 8 ? 15 : 12;

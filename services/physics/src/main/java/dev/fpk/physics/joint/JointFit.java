@@ -1,16 +1,16 @@
 package dev.fpk.physics.joint;
 
 /**
- * The joint linear fit of {@link LinearDriftEstimator}: drift {@code mu(w) = A w + b} of a
- * {@code d}-dimensional weight vector (e.g. the four entries of a 2x2 matrix, row-major) and the
- * full diffusion matrix {@code D} of the residuals, in the convention {@code dW = mu dt + sqrt(2D) dB}.
+ * The joint linear fit of {@link LinearDriftEstimator}: drift {@code mu(w) = A w + b} of a {@code
+ * d}-dimensional weight vector (e.g. the four entries of a 2x2 matrix, row-major) and the full
+ * diffusion matrix {@code D} of the residuals, in the convention {@code dW = mu dt + sqrt(2D) dB}.
  *
- * <p>Units: {@code A} per optimiser step; {@code b} and drift in weight units per step; {@code D} in
- * weight units squared per step. Matrices are row-major {@code d x d}: {@code a[k * d + j]} is
+ * <p>Units: {@code A} per optimiser step; {@code b} and drift in weight units per step; {@code D}
+ * in weight units squared per step. Matrices are row-major {@code d x d}: {@code a[k * d + j]} is
  * {@code d mu_k / d w_j}. Standard errors assume independent increments with a constant {@code D};
  * they are exact without forgetting. A fit without data (too few increments, or replicas without
- * spread in some direction) is {@link #usable()} false, its fields NaN. Immutable by convention (the
- * arrays are not copied), thread-safe.
+ * spread in some direction) is {@link #usable()} false, its fields NaN. Immutable by convention
+ * (the arrays are not copied), thread-safe.
  *
  * @param a drift matrix {@code A}, per step
  * @param aStdErr standard error of each element of {@code A}
@@ -75,8 +75,8 @@ public record JointFit(
 
   /**
    * The largest off-diagonal diffusion relative to the diagonal, {@code max_{i != j} |D_ij| /
-   * sqrt(D_ii D_jj)} (the residual correlation): what a solver with diagonal diffusion neglects. 0 in
-   * one dimension, NaN when the fit is not usable.
+   * sqrt(D_ii D_jj)} (the residual correlation): what a solver with diagonal diffusion neglects. 0
+   * in one dimension, NaN when the fit is not usable.
    */
   public double largestNeglectedCorrelation() {
     if (!usable()) {
@@ -85,15 +85,18 @@ public record JointFit(
     double worst = 0;
     for (int i = 0; i < dimension; i++) {
       for (int j = i + 1; j < dimension; j++) {
-        worst = Math.max(worst, Math.abs(diffusionAt(i, j)) / Math.sqrt(diffusionAt(i, i) * diffusionAt(j, j)));
+        worst =
+            Math.max(
+                worst,
+                Math.abs(diffusionAt(i, j)) / Math.sqrt(diffusionAt(i, i) * diffusionAt(j, j)));
       }
     }
     return worst;
   }
 
   /**
-   * The largest coupling in units of its standard error, {@code max_{k != j} |A_kj| / se(A_kj)}: how
-   * clearly the data show drift that an entry-wise model cannot have. NaN when not usable.
+   * The largest coupling in units of its standard error, {@code max_{k != j} |A_kj| / se(A_kj)}:
+   * how clearly the data show drift that an entry-wise model cannot have. NaN when not usable.
    */
   public double largestCouplingZ() {
     if (!usable()) {

@@ -9,15 +9,15 @@ import java.util.random.RandomGenerator;
  * The joint density {@code p(w_0, .., w_{d-1}, t)} of a few weights (e.g. the four entries of a 2x2
  * matrix) represented by {@code N} particles, each a point of weight space with mass {@code 1/N},
  * moved by the SDE {@code dW = mu(W) dt + sqrt(2 D(W)) dB} of a {@link JointSde} (Euler-Maruyama,
- * {@link #advance}). The particles' law solves the Fokker-Planck equation of those fields (PHYSICS.md
- * §3) with no grid: no numerical diffusion, the full diffusion matrix (off-diagonal {@code D_ij}
- * included), no walls to follow. Mass is 1 and positivity holds by construction; the price is Monte
- * Carlo error, about {@code sigma / sqrt(N)} on a mean, far below the replicas' own {@code sigma /
- * sqrt(R)} for {@code N >> R}.
+ * {@link #advance}). The particles' law solves the Fokker-Planck equation of those fields
+ * (PHYSICS.md §3) with no grid: no numerical diffusion, the full diffusion matrix (off-diagonal
+ * {@code D_ij} included), no walls to follow. Mass is 1 and positivity holds by construction; the
+ * price is Monte Carlo error, about {@code sigma / sqrt(N)} on a mean, far below the replicas' own
+ * {@code sigma / sqrt(R)} for {@code N >> R}.
  *
  * <p>Start: {@link #fromSamples} copies the points round-robin (particle {@code i} starts at point
- * {@code i mod R}): the empirical distribution itself, no kernel bandwidth to widen it; the noise of
- * the first steps spreads the copies apart.
+ * {@code i mod R}): the empirical distribution itself, no kernel bandwidth to widen it; the noise
+ * of the first steps spreads the copies apart.
  *
  * <p>Deterministic: every random number comes from the generator handed to {@link #advance} and
  * {@link #sample}, drawn in particle order; {@link #writeTo} / {@link #readFrom} keep the positions
@@ -25,19 +25,22 @@ import java.util.random.RandomGenerator;
  */
 public final class JointParticles {
   private final int d;
+
   /** Particle i's coordinate k at {@code [i * d + k]}. */
   private final double[] x;
 
   /**
    * @param dimension coordinates per particle, 1..8
-   * @param positions particle-major positions, {@code N * dimension} finite values, {@code N >= 1} (kept)
+   * @param positions particle-major positions, {@code N * dimension} finite values, {@code N >= 1}
+   *     (kept)
    */
   public JointParticles(int dimension, double[] positions) {
     if (dimension < 1 || dimension > 8) {
       throw new IllegalArgumentException("dimension = " + dimension + ": need 1..8");
     }
     if (positions.length == 0 || positions.length % dimension != 0) {
-      throw new IllegalArgumentException(positions.length + " values are not N >= 1 particles of " + dimension);
+      throw new IllegalArgumentException(
+          positions.length + " values are not N >= 1 particles of " + dimension);
     }
     this.d = dimension;
     this.x = positions;
@@ -46,7 +49,8 @@ public final class JointParticles {
   /** {@code n} particles on the {@code points} ({@code R x d}, {@code R >= 1}), round-robin. */
   public static JointParticles fromSamples(double[][] points, int n) {
     if (points.length == 0 || n < 1) {
-      throw new IllegalArgumentException("need at least one point and one particle, got " + points.length + " and " + n);
+      throw new IllegalArgumentException(
+          "need at least one point and one particle, got " + points.length + " and " + n);
     }
     int d = points[0].length;
     double[] x = new double[n * d];
@@ -73,7 +77,8 @@ public final class JointParticles {
    */
   public void advance(JointSde sde, double dt, int substeps, RandomGenerator random) {
     if (sde.dimension() != d) {
-      throw new IllegalArgumentException("SDE of dimension " + sde.dimension() + " for particles of " + d);
+      throw new IllegalArgumentException(
+          "SDE of dimension " + sde.dimension() + " for particles of " + d);
     }
     if (!(dt >= 0) || substeps < 1) {
       throw new IllegalArgumentException("dt = " + dt + ", substeps = " + substeps);
@@ -160,7 +165,8 @@ public final class JointParticles {
     int d = in.readInt();
     int n = in.readInt();
     if (d < 1 || d > 8 || n < 1 || (long) n * d > Integer.MAX_VALUE - 8) {
-      throw new IOException(n + " particles of dimension " + d + " in a joint state: need 1..8 and N >= 1");
+      throw new IOException(
+          n + " particles of dimension " + d + " in a joint state: need 1..8 and N >= 1");
     }
     double[] x = new double[n * d];
     for (int i = 0; i < x.length; i++) {

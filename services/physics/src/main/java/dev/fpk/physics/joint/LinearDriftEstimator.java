@@ -5,40 +5,47 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Running joint Kramers-Moyal estimate for a {@code d}-dimensional weight vector ({@code 1 <= d <= 8},
- * e.g. the four entries of a 2x2 matrix across an ensemble): the drift linear in all coordinates,
- * {@code mu(w) = A w + b}, fitted by weighted least squares of the rates {@code x = dW / dt} on the
- * positions {@code W(t)}, and the residual diffusion matrix
+ * Running joint Kramers-Moyal estimate for a {@code d}-dimensional weight vector ({@code 1 <= d <=
+ * 8}, e.g. the four entries of a 2x2 matrix across an ensemble): the drift linear in all
+ * coordinates, {@code mu(w) = A w + b}, fitted by weighted least squares of the rates {@code x = dW
+ * / dt} on the positions {@code W(t)}, and the residual diffusion matrix
  *
  * <pre>  D = RSS / (2 dof),   RSS = sum_i u_i e_i e_i^T,   e_i = x_i - A w_i - b</pre>
  *
  * in the convention {@code dW = mu dt + sqrt(2D) dB} (PHYSICS.md §2 in several dimensions). An
- * increment over {@code dt} steps has {@code Var x = 2D / dt}, so it weighs {@code u = c dt} ({@code c}
- * the forgetting weight, {@link #decay}), which makes the weighted residuals homoscedastic.
- * {@code dof = sum c - (d + 1) sum c^2 dt / sum c dt} ({@code n - d - 1} without forgetting).
+ * increment over {@code dt} steps has {@code Var x = 2D / dt}, so it weighs {@code u = c dt}
+ * ({@code c} the forgetting weight, {@link #decay}), which makes the weighted residuals
+ * homoscedastic. {@code dof = sum c - (d + 1) sum c^2 dt / sum c dt} ({@code n - d - 1} without
+ * forgetting).
  *
  * <p>What it can show that {@code d} separate 1-D fits cannot: the off-diagonal {@code A_kj} (the
- * drift of one entry depending on another) and the off-diagonal {@code D_ij} that a diagonal-diffusion
- * solver neglects ({@link JointFit#largestNeglectedCorrelation}). It needs replicas spread in every
- * direction: with {@code R} replicas per step a fit has {@code d + 1} unknowns per component, so
- * {@code R >= 64} gives a usable fit after one step.
+ * drift of one entry depending on another) and the off-diagonal {@code D_ij} that a
+ * diagonal-diffusion solver neglects ({@link JointFit#largestNeglectedCorrelation}). It needs
+ * replicas spread in every direction: with {@code R} replicas per step a fit has {@code d + 1}
+ * unknowns per component, so {@code R >= 64} gives a usable fit after one step.
  *
- * <p>State: Welford-style weighted means and co-moments (Chan et al.), so two estimators merge exactly
- * ({@link #merge}) and there is no cancellation in the means. Units: steps, weight units. Empty input:
- * {@link #fit()} is {@link JointFit#empty}. Not thread-safe.
+ * <p>State: Welford-style weighted means and co-moments (Chan et al.), so two estimators merge
+ * exactly ({@link #merge}) and there is no cancellation in the means. Units: steps, weight units.
+ * Empty input: {@link #fit()} is {@link JointFit#empty}. Not thread-safe.
  */
 public final class LinearDriftEstimator {
   private final int d;
   private final double halfLife;
+
   /** sum c, sum c^2, sum c dt, sum c^2 dt. */
   private double c;
+
   private double c2;
   private double u;
   private double v2;
   private final double[] mw;
   private final double[] mx;
-  /** co-moments sum u (w - mw)(w - mw)^T, (w - mw)(x - mx)^T, (x - mx)(x - mx)^T, row-major d x d. */
+
+  /**
+   * co-moments sum u (w - mw)(w - mw)^T, (w - mw)(x - mx)^T, (x - mx)(x - mx)^T, row-major d x d.
+   */
   private final double[] cww;
+
   private final double[] cwx;
   private final double[] cxx;
   private final double[] dW;
@@ -46,8 +53,8 @@ public final class LinearDriftEstimator {
 
   /**
    * @param dimension number of coordinates, 1..8
-   * @param halfLifeSteps half-life of the forgetting in optimiser steps ({@code > 0}; infinity keeps
-   *     everything)
+   * @param halfLifeSteps half-life of the forgetting in optimiser steps ({@code > 0}; infinity
+   *     keeps everything)
    */
   public LinearDriftEstimator(int dimension, double halfLifeSteps) {
     if (dimension < 1 || dimension > 8) {
@@ -81,12 +88,13 @@ public final class LinearDriftEstimator {
   }
 
   /**
-   * Adds one increment of one replica: positions {@code w} at step {@code t}, {@code dw = W(t + dt) -
-   * W(t)}, {@code dt > 0} steps. Increments with a non-finite value are ignored.
+   * Adds one increment of one replica: positions {@code w} at step {@code t}, {@code dw = W(t + dt)
+   * - W(t)}, {@code dt > 0} steps. Increments with a non-finite value are ignored.
    */
   public void increment(double[] w, double[] dw, double dt) {
     if (w.length != d || dw.length != d) {
-      throw new IllegalArgumentException("need " + d + " coordinates, got " + w.length + " and " + dw.length);
+      throw new IllegalArgumentException(
+          "need " + d + " coordinates, got " + w.length + " and " + dw.length);
     }
     if (!(dt > 0) || dt == Double.POSITIVE_INFINITY || !finite(w) || !finite(dw)) {
       return;
@@ -133,8 +141,8 @@ public final class LinearDriftEstimator {
   }
 
   /**
-   * Adds another estimator's data (same dimension; decay both to the same time first): the result is
-   * what one estimator fed with both streams would hold, up to round-off.
+   * Adds another estimator's data (same dimension; decay both to the same time first): the result
+   * is what one estimator fed with both streams would hold, up to round-off.
    */
   public void merge(LinearDriftEstimator o) {
     if (o.d != d) {

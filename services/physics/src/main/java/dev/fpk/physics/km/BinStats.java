@@ -5,10 +5,10 @@ import dev.fpk.physics.grid.Grid1D;
 /**
  * Per-bin weighted moments of Kramers-Moyal increments, flat in one array (stride {@link #S}).
  * Sample {@code (x = dw/dt, dt)} with weight {@code c} (forgetting times kernel weight) enters with
- * regression weight {@code u = c dt}. Kept per bin: {@code sum c, sum c^2, sum c dt, sum c^2 dt, sum
- * c/dt}, the weighted mean {@code m} of {@code x} and the central sums {@code sum u (x - m)^k}, {@code
- * k = 2, 3, 4}, updated and merged by Pebay's (2008) formulas. The formulas of the estimate are on
- * {@link BinnedKramersMoyal}. Package-private; not thread-safe.
+ * regression weight {@code u = c dt}. Kept per bin: {@code sum c, sum c^2, sum c dt, sum c^2 dt,
+ * sum c/dt}, the weighted mean {@code m} of {@code x} and the central sums {@code sum u (x - m)^k},
+ * {@code k = 2, 3, 4}, updated and merged by Pebay's (2008) formulas. The formulas of the estimate
+ * are on {@link BinnedKramersMoyal}. Package-private; not thread-safe.
  */
 final class BinStats {
   static final int C = 0;
@@ -123,7 +123,10 @@ final class BinStats {
     return out.toEstimate();
   }
 
-  /** Writes the estimate per bin with the given OU fit into {@code out} (the one computation behind {@link #result}). */
+  /**
+   * Writes the estimate per bin with the given OU fit into {@code out} (the one computation behind
+   * {@link #result}).
+   */
   void fill(Grid1D grid, OuFit fit, KramersMoyalBins out) {
     out.reset(grid, bins, fit);
     double[] drift = out.drift;
@@ -155,7 +158,8 @@ final class BinStats {
       driftSe[b] = Math.sqrt(2 * d * st[o + V2]) / u;
       double mu2 = m2sum / c;
       double mu4 = z4sum / c;
-      diffSe[b] = dof > 0 && neff > 1 ? 0.5 * Math.sqrt(Math.max(0, mu4 - mu2 * mu2) / neff) : Double.NaN;
+      diffSe[b] =
+          dof > 0 && neff > 1 ? 0.5 * Math.sqrt(Math.max(0, mu4 - mu2 * mu2) / neff) : Double.NaN;
       pawula[b] = dof > 0 && mu2 > 0 ? (mu4 / (mu2 * mu2) - 3) / 6 : Double.NaN;
       fourth[b] = pawula[b] * d * d * (u / c);
       if (dof > 0) {

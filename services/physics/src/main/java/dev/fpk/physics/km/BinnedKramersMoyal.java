@@ -13,31 +13,33 @@ import dev.fpk.physics.grid.Grid1D;
  * dB}:
  *
  * <ul>
- *   <li><b>drift</b> {@code mu = sum u x / sum u = sum c dw / sum c dt} (weight units per step), the
- *       {@code dt}-weighted mean of {@code dw/dt}: with variable gaps each rate counts by the
+ *   <li><b>drift</b> {@code mu = sum u x / sum u = sum c dw / sum c dt} (weight units per step),
+ *       the {@code dt}-weighted mean of {@code dw/dt}: with variable gaps each rate counts by the
  *       precision {@code dt / 2D} it carries;
- *   <li><b>diffusion</b> from the residuals {@code z = (dw - mu dt) / sqrt(dt)}, which have variance
- *       {@code 2D} whatever {@code dt} is: {@code D = sum c z^2 / (2 (sum c - sum c^2 dt / sum c dt))}.
- *       This is the conditional variance, not the raw second moment (no {@code mu^2 dt} bias), and
- *       the denominator makes it unbiased for any gaps and weights ({@code n - 1} for equal ones);
+ *   <li><b>diffusion</b> from the residuals {@code z = (dw - mu dt) / sqrt(dt)}, which have
+ *       variance {@code 2D} whatever {@code dt} is: {@code D = sum c z^2 / (2 (sum c - sum c^2 dt /
+ *       sum c dt))}. This is the conditional variance, not the raw second moment (no {@code mu^2
+ *       dt} bias), and the denominator makes it unbiased for any gaps and weights ({@code n - 1}
+ *       for equal ones);
  *   <li>standard errors: {@code se(mu) = sqrt(2D sum c^2 dt) / sum c dt}, {@code se(D) = sqrt((m4 -
  *       m2^2) / n_eff) / 2} with {@code m2, m4} the weighted moments of {@code z} (so heavy tails
  *       widen it); effective count {@code n_eff = (sum c)^2 / sum c^2};
  *   <li>fourth coefficient {@code D4 = kappa4(dw) / (4! dt)} from the fourth <em>cumulant</em>
- *       {@code m4 - 3 m2^2} of {@code z} times {@code dt^2}, with {@code dt = sum c dt / sum c}; the
- *       Pawula ratio {@code D4 / (D^2 dt)} is then the excess kurtosis of {@code z} over 6: 0 for a
- *       diffusion at any {@code dt} (the raw moment would give 1/2 from Gaussian increments alone);
+ *       {@code m4 - 3 m2^2} of {@code z} times {@code dt^2}, with {@code dt = sum c dt / sum c};
+ *       the Pawula ratio {@code D4 / (D^2 dt)} is then the excess kurtosis of {@code z} over 6: 0
+ *       for a diffusion at any {@code dt} (the raw moment would give 1/2 from Gaussian increments
+ *       alone);
  *   <li>the {@link OuFit}: weighted least squares of {@code x} on {@code w} with weights {@code u}
  *       through <em>all</em> increments (not bin means), from running co-moments.
  * </ul>
  *
- * <p>All sums are Welford-style: weighted means and central moments {@code sum u (x - m)^k}, {@code k
- * = 2, 3, 4}, updated and merged by the formulas of Chan et al. and Pebay (2008), so there is no
+ * <p>All sums are Welford-style: weighted means and central moments {@code sum u (x - m)^k}, {@code
+ * k = 2, 3, 4}, updated and merged by the formulas of Chan et al. and Pebay (2008), so there is no
  * cancellation, {@link #merge} of estimators built on disjoint data gives the single-pass result up
  * to round-off, and {@link #decay} is a scaling. The fourth moment of {@code z} is estimated as
- * {@code sum u (x - m)^4 / sum (c / dt)}, consistent for any mix of gaps.
- * Non-finite input, or {@code dt <= 0}, is ignored (not counted). Empty bins report NaN; an
- * estimator with no data reports NaN everywhere, including the OU fit.
+ * {@code sum u (x - m)^4 / sum (c / dt)}, consistent for any mix of gaps. Non-finite input, or
+ * {@code dt <= 0}, is ignored (not counted). Empty bins report NaN; an estimator with no data
+ * reports NaN everywhere, including the OU fit.
  *
  * <p>At a finite gap the estimator measures the discrete-time process: for an exact OU stream with
  * rate {@code k} it converges to slope {@code (e^{-k dt} - 1) / dt} and diffusion {@code D (1 -
@@ -103,7 +105,10 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
    */
   @Override
   public void increment(double w, double dw, double dt) {
-    if (!(dt > 0) || !Double.isFinite(w) || !Double.isFinite(dw) || dt == Double.POSITIVE_INFINITY) {
+    if (!(dt > 0)
+        || !Double.isFinite(w)
+        || !Double.isFinite(dw)
+        || dt == Double.POSITIVE_INFINITY) {
       return;
     }
     double s = (w - lo) * invH;
@@ -155,8 +160,9 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
   }
 
   /**
-   * This estimator moved onto {@code wider}, a grid that extends this one by whole cells of the same
-   * width (as from {@link Grid1D#extendedToCover}); bins keep their statistics, new bins are empty.
+   * This estimator moved onto {@code wider}, a grid that extends this one by whole cells of the
+   * same width (as from {@link Grid1D#extendedToCover}); bins keep their statistics, new bins are
+   * empty.
    *
    * @throws IllegalArgumentException if {@code wider} is not such an extension
    */
@@ -172,8 +178,8 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
   /**
    * How many whole cells {@code wider} extends {@code grid} by on the left.
    *
-   * @throws IllegalArgumentException if {@code wider} does not extend {@code grid} by whole cells of
-   *     its width
+   * @throws IllegalArgumentException if {@code wider} does not extend {@code grid} by whole cells
+   *     of its width
    */
   static int offsetIn(Grid1D grid, Grid1D wider) {
     double h = grid.width();
@@ -191,7 +197,8 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
   /**
    * The complete running state as one array (the per-bin sums, then the OU accumulator): with
    * {@link #grid()}, {@link #halfLifeSteps()} and {@link #count()} it restores this estimator bit
-   * for bit through {@link #restore}, e.g. from a checkpoint. A copy; layout internal to this class.
+   * for bit through {@link #restore}, e.g. from a checkpoint. A copy; layout internal to this
+   * class.
    */
   public double[] state() {
     double[] s = new double[stats.st.length + 10];
@@ -207,11 +214,13 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
    *
    * @throws IllegalArgumentException if the state does not fit the grid
    */
-  public static BinnedKramersMoyal restore(Grid1D grid, double halfLifeSteps, long count, double[] state) {
+  public static BinnedKramersMoyal restore(
+      Grid1D grid, double halfLifeSteps, long count, double[] state) {
     BinnedKramersMoyal km = new BinnedKramersMoyal(grid, halfLifeSteps);
     int n = km.stats.st.length;
     if (state.length != n + 10) {
-      throw new IllegalArgumentException("state of " + state.length + " values does not fit " + grid);
+      throw new IllegalArgumentException(
+          "state of " + state.length + " values does not fit " + grid);
     }
     System.arraycopy(state, 0, km.stats.st, 0, n);
     OuAccumulator a = km.ou;

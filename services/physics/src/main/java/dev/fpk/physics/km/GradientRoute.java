@@ -18,7 +18,8 @@ public final class GradientRoute {
   }
 
   /** {@code D = eta^2 Var(g_B) / 2} from the variance of the minibatch gradient. */
-  public static double diffusionFromMinibatchVariance(double learningRate, double minibatchGradientVariance) {
+  public static double diffusionFromMinibatchVariance(
+      double learningRate, double minibatchGradientVariance) {
     return learningRate * learningRate * minibatchGradientVariance / 2;
   }
 
@@ -35,7 +36,10 @@ public final class GradientRoute {
    * {@code (kramersMoyal - gradientRoute) / kramersMoyalStdErr}: how many standard errors the two
    * routes disagree by (NaN if the standard error is not positive).
    */
-  public static double disagreement(double kramersMoyal, double kramersMoyalStdErr, double gradientRoute) {
-    return kramersMoyalStdErr > 0 ? (kramersMoyal - gradientRoute) / kramersMoyalStdErr : Double.NaN;
+  public static double disagreement(
+      double kramersMoyal, double kramersMoyalStdErr, double gradientRoute) {
+    return kramersMoyalStdErr > 0
+        ? (kramersMoyal - gradientRoute) / kramersMoyalStdErr
+        : Double.NaN;
   }
 }

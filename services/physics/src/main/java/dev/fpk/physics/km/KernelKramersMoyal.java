@@ -12,16 +12,16 @@ import dev.fpk.physics.grid.Grid1D;
  * weights) follow the same formulas. Kernels are cut at 4 bandwidths (weights below {@code e^-8}).
  *
  * <p>Bandwidth rule ({@link #ruleOfThumbBandwidth}): Silverman's normal-reference {@code bw = 1.06
- * sigma n^(-1/5)} of the weights at which increments start, never below one cell width; or any fixed
- * bandwidth the caller states. The OU fit is the unweighted one of {@link BinnedKramersMoyal}
+ * sigma n^(-1/5)} of the weights at which increments start, never below one cell width; or any
+ * fixed bandwidth the caller states. The OU fit is the unweighted one of {@link BinnedKramersMoyal}
  * (every increment once). Units: weight units, optimiser steps, {@code dW = mu dt + sqrt(2D) dB}.
  * Centres with no kernel mass report NaN. Cost per increment: {@code O(8 bw / h)}.
  *
  * <p>Smoothing bias (as for any local-constant estimator, and for bins of width {@code h} with
  * {@code bw^2} replaced by {@code h^2 / 12}): the drift is the kernel average of {@code mu}, off by
  * about {@code mu'' bw^2 / 2}; and the variation of the drift across the kernel leaks into the
- * diffusion, adding about {@code (mu' bw)^2 dt / 2}. Keep {@code mu' bw} well below {@code sqrt(2D /
- * dt)}.
+ * diffusion, adding about {@code (mu' bw)^2 dt / 2}. Keep {@code mu' bw} well below {@code sqrt(2D
+ * / dt)}.
  *
  * <p>Thread-safety: not thread-safe.
  */
@@ -45,7 +45,10 @@ public final class KernelKramersMoyal implements KramersMoyalEstimator<KernelKra
   public KernelKramersMoyal(Grid1D grid, double halfLifeSteps, double bandwidth) {
     if (!(halfLifeSteps > 0) || !(bandwidth > 0) || bandwidth == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException(
-          "need halfLifeSteps > 0 and finite bandwidth > 0, got " + halfLifeSteps + ", " + bandwidth);
+          "need halfLifeSteps > 0 and finite bandwidth > 0, got "
+              + halfLifeSteps
+              + ", "
+              + bandwidth);
     }
     this.grid = grid;
     this.halfLife = halfLifeSteps;
@@ -56,8 +59,9 @@ public final class KernelKramersMoyal implements KramersMoyalEstimator<KernelKra
   }
 
   /**
-   * Silverman's normal-reference bandwidth {@code 1.06 sigma n^(-1/5)} of the finite {@code weights}
-   * (sample standard deviation), floored at one cell width; one cell width for fewer than two.
+   * Silverman's normal-reference bandwidth {@code 1.06 sigma n^(-1/5)} of the finite {@code
+   * weights} (sample standard deviation), floored at one cell width; one cell width for fewer than
+   * two.
    */
   public static double ruleOfThumbBandwidth(Grid1D grid, double[] weights) {
     double mean = 0;
@@ -94,7 +98,10 @@ public final class KernelKramersMoyal implements KramersMoyalEstimator<KernelKra
 
   @Override
   public void increment(double w, double dw, double dt) {
-    if (!(dt > 0) || !Double.isFinite(w) || !Double.isFinite(dw) || dt == Double.POSITIVE_INFINITY) {
+    if (!(dt > 0)
+        || !Double.isFinite(w)
+        || !Double.isFinite(dw)
+        || dt == Double.POSITIVE_INFINITY) {
       return;
     }
     double x = dw / dt;
@@ -145,7 +152,8 @@ public final class KernelKramersMoyal implements KramersMoyalEstimator<KernelKra
   @Override
   public void merge(KernelKramersMoyal other) {
     if (!grid.equals(other.grid) || bandwidth != other.bandwidth) {
-      throw new IllegalArgumentException("cannot merge estimators with different grid or bandwidth");
+      throw new IllegalArgumentException(
+          "cannot merge estimators with different grid or bandwidth");
     }
     stats.merge(other.stats, 0, 0, stats.bins);
     ou.merge(other.ou);

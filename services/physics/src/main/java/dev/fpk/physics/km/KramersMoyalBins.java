@@ -9,8 +9,8 @@ import dev.fpk.physics.grid.Grid1D;
  * the numbers {@link BinnedKramersMoyal#result()} gives (the same code computes both).
  *
  * <p>The arrays are this object's own and are not copied: they hold {@link #bins()} valid values
- * (they may be longer) until the next fill. Units as on {@link KramersMoyalEstimate}.
- * Not thread-safe: one per thread.
+ * (they may be longer) until the next fill. Units as on {@link KramersMoyalEstimate}. Not
+ * thread-safe: one per thread.
  */
 public final class KramersMoyalBins {
   private static final double[] NONE = new double[0];
@@ -27,7 +27,10 @@ public final class KramersMoyalBins {
   OuFit ouFit = OuFit.EMPTY;
   double pawulaRatio = Double.NaN;
 
-  /** Makes room for {@code n} bins on {@code grid} with this fit (arrays grow to exactly n when short). */
+  /**
+   * Makes room for {@code n} bins on {@code grid} with this fit (arrays grow to exactly n when
+   * short).
+   */
   void reset(Grid1D grid, int n, OuFit fit) {
     this.grid = grid;
     this.bins = n;
@@ -43,10 +46,22 @@ public final class KramersMoyalBins {
     }
   }
 
-  /** The immutable estimate of the current contents; takes the arrays over, so only for a fresh, exact-sized fill. */
+  /**
+   * The immutable estimate of the current contents; takes the arrays over, so only for a fresh,
+   * exact-sized fill.
+   */
   KramersMoyalEstimate toEstimate() {
-    return new KramersMoyalEstimate(grid, drift, driftStdErr, diffusion, diffusionStdErr, counts, fourth, pawula,
-        ouFit, pawulaRatio);
+    return new KramersMoyalEstimate(
+        grid,
+        drift,
+        driftStdErr,
+        diffusion,
+        diffusionStdErr,
+        counts,
+        fourth,
+        pawula,
+        ouFit,
+        pawulaRatio);
   }
 
   /** The bins, as of the last fill. */
@@ -97,15 +112,20 @@ public final class KramersMoyalBins {
   /**
    * Replaces, in place, the drift and diffusion of bins with fewer than {@code minCount} effective
    * samples (or none) by the OU fit: afterwards {@link #drift()} and {@link #diffusion()} hold what
-   * {@link KramersMoyalEstimate#smoothedDrift} and {@link KramersMoyalEstimate#smoothedDiffusion} give.
+   * {@link KramersMoyalEstimate#smoothedDrift} and {@link KramersMoyalEstimate#smoothedDiffusion}
+   * give.
    */
   public void smooth(int minCount) {
     smoothDrift(drift, counts, bins, grid, ouFit, minCount);
     smoothDiffusion(diffusion, counts, bins, ouFit, minCount);
   }
 
-  /** Drift of the first n bins with too few samples replaced, in place, by the fit at the bin centre. */
-  static void smoothDrift(double[] drift, double[] counts, int n, Grid1D grid, OuFit fit, int minCount) {
+  /**
+   * Drift of the first n bins with too few samples replaced, in place, by the fit at the bin
+   * centre.
+   */
+  static void smoothDrift(
+      double[] drift, double[] counts, int n, Grid1D grid, OuFit fit, int minCount) {
     for (int i = 0; i < n; i++) {
       if (!(counts[i] >= minCount) || Double.isNaN(drift[i])) {
         drift[i] = fit.driftAt(grid.centre(i));
@@ -113,7 +133,10 @@ public final class KramersMoyalBins {
     }
   }
 
-  /** Diffusion of the first n bins with too few samples replaced, in place, by the pooled OU diffusion. */
+  /**
+   * Diffusion of the first n bins with too few samples replaced, in place, by the pooled OU
+   * diffusion.
+   */
   static void smoothDiffusion(double[] diffusion, double[] counts, int n, OuFit fit, int minCount) {
     for (int i = 0; i < n; i++) {
       if (!(counts[i] >= minCount) || Double.isNaN(diffusion[i])) {

@@ -65,12 +65,16 @@ public final class KramersMoyalEstimate {
     return driftStdErr.clone();
   }
 
-  /** Diffusion {@code D} per bin (weight units squared per step); NaN with fewer than two samples. */
+  /**
+   * Diffusion {@code D} per bin (weight units squared per step); NaN with fewer than two samples.
+   */
   public double[] diffusion() {
     return diffusion.clone();
   }
 
-  /** Standard error of {@code D} per bin (from the residuals' fourth moment, so heavy tails count). */
+  /**
+   * Standard error of {@code D} per bin (from the residuals' fourth moment, so heavy tails count).
+   */
   public double[] diffusionStdErr() {
     return diffusionStdErr.clone();
   }
@@ -91,16 +95,19 @@ public final class KramersMoyalEstimate {
     return fourth.clone();
   }
 
-  /** Pawula ratio per bin, {@code D4 / (D^2 dt)}: 0 for Gaussian increments; see {@link #pawulaRatio()}. */
+  /**
+   * Pawula ratio per bin, {@code D4 / (D^2 dt)}: 0 for Gaussian increments; see {@link
+   * #pawulaRatio()}.
+   */
   public double[] pawulaRatios() {
     return pawula.clone();
   }
 
   /**
-   * Pooled Pawula ratio {@code D4 / (D^2 dt)} over all bins, which equals the excess kurtosis of the
-   * increment residuals divided by 6: 0 for a diffusion (Gaussian increments at any {@code dt}),
-   * 0.5 for Laplace-distributed noise, large for jumps or heavy-tailed gradient noise, where the
-   * Fokker-Planck description is the wrong model. NaN without data.
+   * Pooled Pawula ratio {@code D4 / (D^2 dt)} over all bins, which equals the excess kurtosis of
+   * the increment residuals divided by 6: 0 for a diffusion (Gaussian increments at any {@code
+   * dt}), 0.5 for Laplace-distributed noise, large for jumps or heavy-tailed gradient noise, where
+   * the Fokker-Planck description is the wrong model. NaN without data.
    */
   public double pawulaRatio() {
     return pawulaRatio;
@@ -111,14 +118,20 @@ public final class KramersMoyalEstimate {
     return ouFit;
   }
 
-  /** Drift per bin, replaced by the OU fit at the bin centre where fewer than {@code minCount} effective samples. */
+  /**
+   * Drift per bin, replaced by the OU fit at the bin centre where fewer than {@code minCount}
+   * effective samples.
+   */
   public double[] smoothedDrift(int minCount) {
     double[] out = drift.clone();
     KramersMoyalBins.smoothDrift(out, counts, out.length, grid, ouFit, minCount);
     return out;
   }
 
-  /** Diffusion per bin, replaced by the pooled OU diffusion where fewer than {@code minCount} effective samples. */
+  /**
+   * Diffusion per bin, replaced by the pooled OU diffusion where fewer than {@code minCount}
+   * effective samples.
+   */
   public double[] smoothedDiffusion(int minCount) {
     double[] out = diffusion.clone();
     KramersMoyalBins.smoothDiffusion(out, counts, out.length, ouFit, minCount);

@@ -3,8 +3,8 @@ package dev.fpk.physics.km;
 import dev.fpk.physics.grid.Grid1D;
 
 /**
- * A streaming Kramers-Moyal estimator on a grid: feed increments {@code dw} observed over {@code dt}
- * optimiser steps from weight {@code w}, forget with a half-life, read an immutable {@link
+ * A streaming Kramers-Moyal estimator on a grid: feed increments {@code dw} observed over {@code
+ * dt} optimiser steps from weight {@code w}, forget with a half-life, read an immutable {@link
  * KramersMoyalEstimate}; shards {@link #merge} into the single-pass result (the contract every
  * implementation is tested against). Units: weight units, optimiser steps, {@code D} in {@code dW =
  * mu dt + sqrt(2D) dB}. Implementations are not thread-safe.
@@ -19,9 +19,9 @@ public interface KramersMoyalEstimator<T extends KramersMoyalEstimator<T>> {
   void increment(double w, double dw, double dt);
 
   /**
-   * Adds {@code after[i] - before[i]} from {@code before[i]} over {@code dt} for every {@code i}: one
-   * snapshot pair of an ensemble (replicas of one entry, ensemble mode) or of one matrix (its entries
-   * as samples of one scalar weight, pooled mode).
+   * Adds {@code after[i] - before[i]} from {@code before[i]} over {@code dt} for every {@code i}:
+   * one snapshot pair of an ensemble (replicas of one entry, ensemble mode) or of one matrix (its
+   * entries as samples of one scalar weight, pooled mode).
    */
   default void incrementAll(double[] before, double[] after, double dt) {
     if (before.length != after.length) {

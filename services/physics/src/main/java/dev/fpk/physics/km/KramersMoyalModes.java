@@ -20,7 +20,8 @@ public final class KramersMoyalModes {
   private KramersMoyalModes() {}
 
   /** Pooled mode: all entries' increments into one estimator. */
-  public static void pooled(KramersMoyalEstimator<?> km, double[] before, double[] after, double dt) {
+  public static void pooled(
+      KramersMoyalEstimator<?> km, double[] before, double[] after, double dt) {
     km.incrementAll(before, after, dt);
   }
 
@@ -35,7 +36,8 @@ public final class KramersMoyalModes {
     }
     for (int r = 0; r < before.length; r++) {
       if (before[r].length != perEntry.length || after[r].length != perEntry.length) {
-        throw new IllegalArgumentException("replica " + r + " does not have " + perEntry.length + " entries");
+        throw new IllegalArgumentException(
+            "replica " + r + " does not have " + perEntry.length + " entries");
       }
     }
     for (int e = 0; e < perEntry.length; e++) {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 public final class Memories {
   /** Half-lives of the default memories, optimiser steps, longest first. */
   public static final double[] DEFAULT_HALF_LIVES_STEPS = {1000, 160, 40, 10};
+
   /**
    * Half-life of the discounted prequential score, optimiser steps: long enough that a choice rests
    * on tens of steps of increments, short enough that it can change within a short memory's
@@ -38,7 +39,8 @@ public final class Memories {
    * @param scoreHalfLifeSteps half-life of the discounted score, optimiser steps, {@code > 0}
    * @throws IllegalArgumentException on an invalid value
    */
-  public Memories(double[] halfLivesSteps, boolean trend, int minBinCount, double scoreHalfLifeSteps) {
+  public Memories(
+      double[] halfLivesSteps, boolean trend, int minBinCount, double scoreHalfLifeSteps) {
     double[] h = halfLivesSteps.clone();
     if (h.length == 0) {
       throw new IllegalArgumentException("need at least one memory");
@@ -46,7 +48,8 @@ public final class Memories {
     Arrays.sort(h);
     for (int i = 0; i < h.length; i++) {
       if (!(h[i] > 0) || (i > 0 && h[i] == h[i - 1])) {
-        throw new IllegalArgumentException("half-lives must be > 0 and distinct: " + Arrays.toString(halfLivesSteps));
+        throw new IllegalArgumentException(
+            "half-lives must be > 0 and distinct: " + Arrays.toString(halfLivesSteps));
       }
     }
     if (minBinCount < 1) {
@@ -64,14 +67,18 @@ public final class Memories {
     this.scoreHalfLife = scoreHalfLifeSteps;
   }
 
-  /** The default: {@link #DEFAULT_HALF_LIVES_STEPS}, each with the time term, scored with this minimum bin count. */
+  /**
+   * The default: {@link #DEFAULT_HALF_LIVES_STEPS}, each with the time term, scored with this
+   * minimum bin count.
+   */
   public static Memories adaptive(int minBinCount) {
     return new Memories(DEFAULT_HALF_LIVES_STEPS, true, minBinCount, DEFAULT_SCORE_HALF_LIFE_STEPS);
   }
 
   /** One memory of this half-life, no time term: the plain forgetting estimator. */
   public static Memories fixed(double halfLifeSteps, int minBinCount) {
-    return new Memories(new double[] {halfLifeSteps}, false, minBinCount, DEFAULT_SCORE_HALF_LIFE_STEPS);
+    return new Memories(
+        new double[] {halfLifeSteps}, false, minBinCount, DEFAULT_SCORE_HALF_LIFE_STEPS);
   }
 
   /** Number of memories. */
@@ -109,8 +116,11 @@ public final class Memories {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Memories m && Arrays.equals(halfLives, m.halfLives) && trend == m.trend
-        && minBinCount == m.minBinCount && scoreHalfLife == m.scoreHalfLife;
+    return o instanceof Memories m
+        && Arrays.equals(halfLives, m.halfLives)
+        && trend == m.trend
+        && minBinCount == m.minBinCount
+        && scoreHalfLife == m.scoreHalfLife;
   }
 
   @Override
@@ -120,7 +130,12 @@ public final class Memories {
 
   @Override
   public String toString() {
-    return "Memories" + Arrays.toString(halfLives) + (trend ? " with time term" : "") + ", min bin count "
-        + minBinCount + ", score half-life " + scoreHalfLife;
+    return "Memories"
+        + Arrays.toString(halfLives)
+        + (trend ? " with time term" : "")
+        + ", min bin count "
+        + minBinCount
+        + ", score half-life "
+        + scoreHalfLife;
   }
 }

@@ -1,23 +1,27 @@
 package dev.fpk.physics.km;
 
 /**
- * Streaming weighted least-squares line through samples {@code (w, x = dw/dt)} with weight
- * {@code u = c dt} per increment ({@code c} the forgetting weight), kept as Welford-style weighted
- * means and co-moments so that there is no cancellation and two accumulators merge exactly (Chan et
- * al.). Package-private building block of the Kramers-Moyal estimators. Not thread-safe.
+ * Streaming weighted least-squares line through samples {@code (w, x = dw/dt)} with weight {@code u
+ * = c dt} per increment ({@code c} the forgetting weight), kept as Welford-style weighted means and
+ * co-moments so that there is no cancellation and two accumulators merge exactly (Chan et al.).
+ * Package-private building block of the Kramers-Moyal estimators. Not thread-safe.
  */
 final class OuAccumulator {
   /** sum c, sum c^2, sum c dt, sum c^2 dt. */
   double c;
+
   double c2;
   double u;
   double v2;
+
   /** weighted means of w and x, co-moments sum u (w-mw)^2, sum u (w-mw)(x-mx), sum u (x-mx)^2. */
   double mw;
+
   double mx;
   double cww;
   double cwx;
   double cxx;
+
   /** residual sum of squares about the current fit, kept by its own update (no cancellation). */
   double rss;
 
@@ -44,7 +48,8 @@ final class OuAccumulator {
     cwx += dt * dW * (x - mx);
     cxx += dt * dX * (x - mx);
     if (!(cwwOld > 0)) {
-      // no spread of w before: the old residual is the scatter of x; a new distinct w is fitted exactly
+      // no spread of w before: the old residual is the scatter of x; a new distinct w is fitted
+      // exactly
       rss = cww > 0 ? cxxOld : cxx;
     }
   }
@@ -83,12 +88,13 @@ final class OuAccumulator {
     c += o.c;
     c2 += o.c2;
     v2 += o.v2;
-    rss = Double.isNaN(mergedRss) ? (cww > 0 ? Math.max(0, cxx - cwx * cwx / cww) : cxx) : mergedRss;
+    rss =
+        Double.isNaN(mergedRss) ? (cww > 0 ? Math.max(0, cxx - cwx * cwx / cww) : cxx) : mergedRss;
   }
 
   /**
-   * RSS of the union: {@code rss_a + rss_b + delta' (I_a^-1 + I_b^-1)^-1 delta} with {@code delta} the
-   * difference of the two fitted lines (value at a common point, slope) and {@code I} their
+   * RSS of the union: {@code rss_a + rss_b + delta' (I_a^-1 + I_b^-1)^-1 delta} with {@code delta}
+   * the difference of the two fitted lines (value at a common point, slope) and {@code I} their
    * information matrices; NaN if either side has no spread of w (then the caller uses co-moments).
    */
   private double mergedRss(OuAccumulator o) {
@@ -125,9 +131,9 @@ final class OuAccumulator {
   /**
    * The fit. Slope {@code cwx / cww}; the residual sum of squares (kept by recursive least squares
    * rather than as {@code cxx - cwx^2 / cww}, which cancels when the line explains most of the
-   * scatter) estimates {@code 2D}
-   * times {@code c - 2 v2 / u} degrees of freedom (exact without forgetting, where it is {@code n -
-   * 2}); slope variance {@code 2D (c2 / c) / cww} (exact without forgetting).
+   * scatter) estimates {@code 2D} times {@code c - 2 v2 / u} degrees of freedom (exact without
+   * forgetting, where it is {@code n - 2}); slope variance {@code 2D (c2 / c) / cww} (exact without
+   * forgetting).
    */
   OuFit fit() {
     double dof = c - 2 * v2 / u;

@@ -19,7 +19,8 @@ public record OuFit(
     double slope, double intercept, double slopeStdErr, double diffusion, double diffusionStdErr) {
 
   /** The fit with every field NaN (no data). */
-  public static final OuFit EMPTY = new OuFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  public static final OuFit EMPTY =
+      new OuFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   /** The fitted drift at {@code w}. */
   public double driftAt(double w) {

@@ -5,55 +5,55 @@ import java.util.Arrays;
 
 /**
  * Time-local Kramers-Moyal estimation with the memory chosen online, from the data (PHYSICS.md §2):
- * several {@link BinnedKramersMoyal} memories of different half-lives ({@link Memories}) side by side
- * on one grid, each scored on every new step's increments <em>before</em> they enter it, and the
- * best by a discounted running score published.
+ * several {@link BinnedKramersMoyal} memories of different half-lives ({@link Memories}) side by
+ * side on one grid, each scored on every new step's increments <em>before</em> they enter it, and
+ * the best by a discounted running score published.
  *
- * <p><b>Candidates.</b> Memory {@code m} (half-life {@code h_m}, forgetting weights {@code c}, {@code
- * u = c dt}) offers its per-bin drift {@code mu_m(w)} and diffusion {@code D_m(w)} exactly as {@link
- * BinnedKramersMoyal} estimates them; with {@link Memories#trend()} it also offers a drift linear in
- * time, per bin the {@code u}-weighted least-squares line of the rate {@code x = dw/dt} on the time
- * {@code s} of the increments (the midpoint of their interval):
- * {@code mu_m(w, s) = xbar + (C_sx / C_ss) (s - sbar)} from the running weighted means and
- * co-moments {@code C_ss = sum u (s - sbar)^2}, {@code C_sx = sum u (s - sbar)(x - xbar)}, with
- * diffusion from the residuals about that line, {@code D = (C_xx - C_sx^2 / C_ss) / (2 (sum c - 2 sum
- * c^2 dt / sum c dt))}. It is read where it will be used: the midpoint of the interval after the
- * last step (assumed as long as the last one), so a moving attractor is not a window behind. Bins
- * with fewer than {@link Memories#minBinCount()} effective increments take the memory's
- * Ornstein-Uhlenbeck fit, as the published estimate's smoothed view does; times are kept relative to
- * the last step (shifted by {@link #decay}), so nothing grows with the run's length.
+ * <p><b>Candidates.</b> Memory {@code m} (half-life {@code h_m}, forgetting weights {@code c},
+ * {@code u = c dt}) offers its per-bin drift {@code mu_m(w)} and diffusion {@code D_m(w)} exactly
+ * as {@link BinnedKramersMoyal} estimates them; with {@link Memories#trend()} it also offers a
+ * drift linear in time, per bin the {@code u}-weighted least-squares line of the rate {@code x =
+ * dw/dt} on the time {@code s} of the increments (the midpoint of their interval): {@code mu_m(w,
+ * s) = xbar + (C_sx / C_ss) (s - sbar)} from the running weighted means and co-moments {@code C_ss
+ * = sum u (s - sbar)^2}, {@code C_sx = sum u (s - sbar)(x - xbar)}, with diffusion from the
+ * residuals about that line, {@code D = (C_xx - C_sx^2 / C_ss) / (2 (sum c - 2 sum c^2 dt / sum c
+ * dt))}. It is read where it will be used: the midpoint of the interval after the last step
+ * (assumed as long as the last one), so a moving attractor is not a window behind. Bins with fewer
+ * than {@link Memories#minBinCount()} effective increments take the memory's Ornstein-Uhlenbeck
+ * fit, as the published estimate's smoothed view does; times are kept relative to the last step
+ * (shifted by {@link #decay}), so nothing grows with the run's length.
  *
  * <p><b>Prequential score.</b> The increments fed since the last {@link #decay} are one step's
- * batch. Before they enter any memory, each candidate's fields are evaluated at the batch's time and
- * the batch is scored by a Gaussian log-likelihood (terms common to all candidates dropped) of two
- * statistics: per bin, the scatter {@code S = sum dt (x - xbar_b)^2} of its {@code n} increments
- * about their mean, which depends on {@code D} alone: {@code -((n - 1)/2) ln D - S / (4D)}; and per
- * group of {@value #GROUP_BINS} adjacent bins, the summed drift residual {@code r = sum_b U_b (xbar_b
- * - mu_b)} (variance {@code V = sum_b U_b 2 D_b}): {@code -(1/2) ln V - r^2 / (2V)}. Residuals are
- * summed over a group rather than scored bin by bin because the never-reset density responds to
- * the drift averaged over its own width: bin by bin, each candidate's estimation noise would count
- * in full against it, and a lagging long memory (a bias, which the density accumulates) would beat
- * a short one whose noise the density averages away. For the same reason the expected loss from a
- * candidate's own estimation noise ({@code sum_b U_b^2 se_b^2 / (2V)} for the drift, {@code (n - 1)
- * / (2 n_eff)} per bin for {@code D}) is given back in the share {@code 1 - min(1, n_steps / (2T))}
- * that the density averages away: {@code n_steps = (1 + q) / (1 - q)}, {@code q = 2^(-1/h)}, is the
- * memory's effective number of steps (the correlation time of its errors) and {@code T = 1 /
- * |slope|} the relaxation time of the longest memory's OU fit (nothing is given back while that fit
- * is undefined). A bin is scored only where every candidate has a finite drift and a positive
- * finite diffusion, so all are scored on the same increments. Scores are discounted with half-life
- * {@link Memories#scoreHalfLifeSteps()} ({@code S_c <- 2^(-dt / H) S_c + l_c}), and the candidate
- * with the largest score is chosen (ties: the longest memory, without the time term). Picking one
- * rather than weighting them: with a few hundred increments per step, the likelihood ratios {@code
- * exp(S_c - S_best)} of the others are negligible within a few steps, so Bayesian weights would
- * pick anyway; a pick publishes one memory's estimate, whose standard errors and counts are those of
- * the weights actually used (Kish {@code n_eff = (sum c)^2 / sum c^2}), and whose half-life is a
- * number a reader can see ({@link #chosenHalfLifeSteps()}).
+ * batch. Before they enter any memory, each candidate's fields are evaluated at the batch's time
+ * and the batch is scored by a Gaussian log-likelihood (terms common to all candidates dropped) of
+ * two statistics: per bin, the scatter {@code S = sum dt (x - xbar_b)^2} of its {@code n}
+ * increments about their mean, which depends on {@code D} alone: {@code -((n - 1)/2) ln D - S /
+ * (4D)}; and per group of {@value #GROUP_BINS} adjacent bins, the summed drift residual {@code r =
+ * sum_b U_b (xbar_b - mu_b)} (variance {@code V = sum_b U_b 2 D_b}): {@code -(1/2) ln V - r^2 /
+ * (2V)}. Residuals are summed over a group rather than scored bin by bin because the never-reset
+ * density responds to the drift averaged over its own width: bin by bin, each candidate's
+ * estimation noise would count in full against it, and a lagging long memory (a bias, which the
+ * density accumulates) would beat a short one whose noise the density averages away. For the same
+ * reason the expected loss from a candidate's own estimation noise ({@code sum_b U_b^2 se_b^2 /
+ * (2V)} for the drift, {@code (n - 1) / (2 n_eff)} per bin for {@code D}) is given back in the
+ * share {@code 1 - min(1, n_steps / (2T))} that the density averages away: {@code n_steps = (1 + q)
+ * / (1 - q)}, {@code q = 2^(-1/h)}, is the memory's effective number of steps (the correlation time
+ * of its errors) and {@code T = 1 / |slope|} the relaxation time of the longest memory's OU fit
+ * (nothing is given back while that fit is undefined). A bin is scored only where every candidate
+ * has a finite drift and a positive finite diffusion, so all are scored on the same increments.
+ * Scores are discounted with half-life {@link Memories#scoreHalfLifeSteps()} ({@code S_c <- 2^(-dt
+ * / H) S_c + l_c}), and the candidate with the largest score is chosen (ties: the longest memory,
+ * without the time term). Picking one rather than weighting them: with a few hundred increments per
+ * step, the likelihood ratios {@code exp(S_c - S_best)} of the others are negligible within a few
+ * steps, so Bayesian weights would pick anyway; a pick publishes one memory's estimate, whose
+ * standard errors and counts are those of the weights actually used (Kish {@code n_eff = (sum c)^2
+ * / sum c^2}), and whose half-life is a number a reader can see ({@link #chosenHalfLifeSteps()}).
  *
  * <p><b>Published estimate</b> ({@link #result()}, {@link #resultInto}): the chosen memory's, as
- * {@link BinnedKramersMoyal} computes it; with the time term, the drift, its standard error
- * {@code sqrt(2D (sum c^2 dt / (sum c dt)^2 + (sum c^2 / sum c) (s - sbar)^2 / C_ss))} (the slope's
- * variance in Kish's approximation, exact without forgetting) and the diffusion are the line's,
- * in bins with enough increments and a spread of times. Units: weight units, optimiser steps, drift
+ * {@link BinnedKramersMoyal} computes it; with the time term, the drift, its standard error {@code
+ * sqrt(2D (sum c^2 dt / (sum c dt)^2 + (sum c^2 / sum c) (s - sbar)^2 / C_ss))} (the slope's
+ * variance in Kish's approximation, exact without forgetting) and the diffusion are the line's, in
+ * bins with enough increments and a spread of times. Units: weight units, optimiser steps, drift
  * per step, {@code D} in {@code dW = mu dt + sqrt(2D) dB}.
  *
  * <p>With one memory and no time term there is nothing to choose: increments go straight into the
@@ -64,9 +64,11 @@ import java.util.Arrays;
  *
  * <p>Thread-safety: not thread-safe; confine to one thread.
  */
-public final class PrequentialKramersMoyal implements KramersMoyalEstimator<PrequentialKramersMoyal> {
+public final class PrequentialKramersMoyal
+    implements KramersMoyalEstimator<PrequentialKramersMoyal> {
   /** Adjacent bins whose drift residuals are scored together (see the class comment). */
   static final int GROUP_BINS = 8;
+
   private static final OuAccumulator NO_OU = new OuAccumulator();
   private final Grid1D grid;
   private final Memories memories;
@@ -74,21 +76,26 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   private final double lo;
   private final double invH;
   private final BinnedKramersMoyal[] mem;
+
   /** Per memory and bin (only with the time term): mean time, C_ss, C_sx. */
   private final double[][] sbar;
+
   private final double[][] css;
   private final double[][] csx;
   private final double[] scores;
   private int chosen;
+
   /** The gap of the last batch, steps: the next interval's assumed length. */
   private double lastDt = 1;
+
   private long count;
   // the batch of increments since the last decay (only when there is a choice)
   private final BinStats batch;
   private final OuAccumulator batchOu = new OuAccumulator();
   private double batchN;
   private double batchDt;
-  // scratch of the scoring: per candidate the bin's fields and the step's log-likelihood; per memory its OU fit
+  // scratch of the scoring: per candidate the bin's fields and the step's log-likelihood; per
+  // memory its OU fit
   private final double[] mu;
   private final double[] d;
   private final double[] loglik;
@@ -99,10 +106,13 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   private final double[] noise;
   private final double[] refund;
   private final OuFit[] fits;
+
   /** Each memory's forgetting factor over one step, then the score's. */
   private final double[] perStep;
+
   /** Each memory's effective number of steps, (1 + q) / (1 - q), q its factor over one step. */
   private final double[] effectiveSteps;
+
   private double lineMu;
   private double lineD;
   private double lineLag;
@@ -177,7 +187,10 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
       count += mem[0].count() - before;
       return;
     }
-    if (!(dt > 0) || !Double.isFinite(w) || !Double.isFinite(dw) || dt == Double.POSITIVE_INFINITY) {
+    if (!(dt > 0)
+        || !Double.isFinite(w)
+        || !Double.isFinite(dw)
+        || dt == Double.POSITIVE_INFINITY) {
       return;
     }
     double s = (w - lo) * invH;
@@ -192,8 +205,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
 
   /**
    * Time moves on by {@code steps}: the increments fed since the last call are scored and enter
-   * every memory, then every memory forgets ({@code 2^(-steps / h_m)}), the scores are discounted and
-   * the times shift. Call it once per snapshot, before the increments that end at it.
+   * every memory, then every memory forgets ({@code 2^(-steps / h_m)}), the scores are discounted
+   * and the times shift. Call it once per snapshot, before the increments that end at it.
    */
   @Override
   public void decay(double steps) {
@@ -220,7 +233,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
         }
       }
     }
-    double f = steps == 1 ? perStep[mem.length] : Forgetting.factor(memories.scoreHalfLifeSteps(), steps);
+    double f =
+        steps == 1 ? perStep[mem.length] : Forgetting.factor(memories.scoreHalfLifeSteps(), steps);
     for (int c = 0; c < scores.length; c++) {
       scores[c] *= f;
     }
@@ -269,7 +283,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
           continue;
         }
         any = true;
-        double within = q[o + BinStats.C] - 1; // the increments' scatter about their bin mean: D alone
+        double within =
+            q[o + BinStats.C] - 1; // the increments' scatter about their bin mean: D alone
         double sb = Math.max(0, q[o + BinStats.M2]);
         double xb = q[o + BinStats.M];
         double logD = Double.NaN;
@@ -290,7 +305,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
       if (any) {
         for (int c = 0; c < loglik.length; c++) {
           double v = variance[c];
-          loglik[c] += -0.5 * Math.log(v) - (residual[c] * residual[c] - refund[c] * noise[c]) / (2 * v);
+          loglik[c] +=
+              -0.5 * Math.log(v) - (residual[c] * residual[c] - refund[c] * noise[c]) / (2 * v);
         }
       }
     }
@@ -300,10 +316,11 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   }
 
   /**
-   * The share of each candidate's expected estimation-noise loss given back ({@link #refund}): {@code
-   * 1 - min(1, n_steps / (2 T))}, with {@code n_steps = (1 + q) / (1 - q)}, {@code q = 2^(-1/h)}, the
-   * memory's effective number of steps (its errors' correlation time) and {@code T = 1 / |slope|}
-   * the relaxation time of the longest memory's OU fit; none while that fit is undefined.
+   * The share of each candidate's expected estimation-noise loss given back ({@link #refund}):
+   * {@code 1 - min(1, n_steps / (2 T))}, with {@code n_steps = (1 + q) / (1 - q)}, {@code q =
+   * 2^(-1/h)}, the memory's effective number of steps (its errors' correlation time) and {@code T =
+   * 1 / |slope|} the relaxation time of the longest memory's OU fit; none while that fit is
+   * undefined.
    */
   private void refunds() {
     double slope = fits[0].slope();
@@ -349,7 +366,10 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
         mu[k + 1] = line ? lineMu : level;
         d[k + 1] = line ? lineD : dl;
         neffBin[k + 1] = neffBin[k];
-        se2[k + 1] = line ? 2 * lineD * (v2 + lineLag * lineLag * st[o + BinStats.C2] / (c * css[m][b])) : se2[k];
+        se2[k + 1] =
+            line
+                ? 2 * lineD * (v2 + lineLag * lineLag * st[o + BinStats.C2] / (c * css[m][b]))
+                : se2[k];
       }
     }
     return true;
@@ -445,7 +465,9 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     }
   }
 
-  /** Replaces drift, its error and diffusion by memory m's line in time at s where it is defined. */
+  /**
+   * Replaces drift, its error and diffusion by memory m's line in time at s where it is defined.
+   */
   private void lineInto(int m, double s, KramersMoyalBins out) {
     double[] st = mem[m].stats.st;
     for (int b = 0; b < bins; b++) {
@@ -456,26 +478,35 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
         double lag = s - sbar[m][b];
         out.drift[b] = lineMu;
         out.diffusion[b] = lineD;
-        out.driftStdErr[b] = Math.sqrt(2 * lineD * (st[o + BinStats.V2] / (u * u)
-            + (st[o + BinStats.C2] / c) * lag * lag / css[m][b]));
+        out.driftStdErr[b] =
+            Math.sqrt(
+                2
+                    * lineD
+                    * (st[o + BinStats.V2] / (u * u)
+                        + (st[o + BinStats.C2] / c) * lag * lag / css[m][b]));
       }
     }
   }
 
   /**
-   * Memory m's line in time in bin b, read at time s, into {@link #lineMu} and {@link #lineD}; false
-   * (and nothing written) where it is not defined: too few effective increments, no spread in time,
-   * fewer than two degrees of freedom, or no residual scatter.
+   * Memory m's line in time in bin b, read at time s, into {@link #lineMu} and {@link #lineD};
+   * false (and nothing written) where it is not defined: too few effective increments, no spread in
+   * time, fewer than two degrees of freedom, or no residual scatter.
    */
   private boolean lineAt(int m, int b, double s) {
     double[] st = mem[m].stats.st;
     int o = b * BinStats.S;
     double c = st[o + BinStats.C];
     double u = st[o + BinStats.U];
-    return u > 0 && c * c / st[o + BinStats.C2] >= memories.minBinCount() && lineAt(m, b, s, c - 2 * st[o + BinStats.V2] / u);
+    return u > 0
+        && c * c / st[o + BinStats.C2] >= memories.minBinCount()
+        && lineAt(m, b, s, c - 2 * st[o + BinStats.V2] / u);
   }
 
-  /** {@link #lineAt(int, int, double)} in a bin known to have enough increments, {@code dof} its degrees of freedom. */
+  /**
+   * {@link #lineAt(int, int, double)} in a bin known to have enough increments, {@code dof} its
+   * degrees of freedom.
+   */
   private boolean lineAt(int m, int b, double s, double dof) {
     double ss = css[m][b];
     if (!(ss > 0)) {
@@ -484,7 +515,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     double[] st = mem[m].stats.st;
     int o = b * BinStats.S;
     double sx = csx[m][b];
-    double line = dof > 0 ? Math.max(0, Math.max(0, st[o + BinStats.M2]) - sx * sx / ss) / (2 * dof) : 0;
+    double line =
+        dof > 0 ? Math.max(0, Math.max(0, st[o + BinStats.M2]) - sx * sx / ss) / (2 * dof) : 0;
     if (!(line > 0)) {
       return false;
     }
@@ -506,7 +538,10 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
     return c;
   }
 
-  /** Scores, choice, gap, count and the time sums (shifted right by {@code offset} bins) of {@code o}. */
+  /**
+   * Scores, choice, gap, count and the time sums (shifted right by {@code offset} bins) of {@code
+   * o}.
+   */
   private void copyScalarsFrom(PrequentialKramersMoyal o, int offset) {
     System.arraycopy(o.scores, 0, scores, 0, scores.length);
     chosen = o.chosen;
@@ -548,8 +583,8 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
   }
 
   /**
-   * This estimator moved onto {@code wider}, a grid that extends this one by whole cells of the same
-   * width; bins keep their statistics, new bins are empty; scores and choice are kept.
+   * This estimator moved onto {@code wider}, a grid that extends this one by whole cells of the
+   * same width; bins keep their statistics, new bins are empty; scores and choice are kept.
    *
    * @throws IllegalArgumentException if {@code wider} is not such an extension
    */
@@ -567,10 +602,10 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
 
   /**
    * The complete running state as one array: each memory's {@link BinnedKramersMoyal#state()}, then
-   * (with the time term) its time means and co-moments per bin, then (with a choice) the scores, the
-   * last gap and the chosen candidate. With {@link #grid()}, {@link #memories()} and {@link #count()}
-   * it restores this estimator bit for bit through {@link #restore}. With one memory and no time
-   * term it is that memory's state alone.
+   * (with the time term) its time means and co-moments per bin, then (with a choice) the scores,
+   * the last gap and the chosen candidate. With {@link #grid()}, {@link #memories()} and {@link
+   * #count()} it restores this estimator bit for bit through {@link #restore}. With one memory and
+   * no time term it is that memory's state alone.
    */
   public double[] state() {
     fold();
@@ -607,16 +642,19 @@ public final class PrequentialKramersMoyal implements KramersMoyalEstimator<Preq
    *
    * @throws IllegalArgumentException if the state does not fit the grid and memories
    */
-  public static PrequentialKramersMoyal restore(Grid1D grid, Memories memories, long count, double[] state) {
+  public static PrequentialKramersMoyal restore(
+      Grid1D grid, Memories memories, long count, double[] state) {
     PrequentialKramersMoyal e = new PrequentialKramersMoyal(grid, memories);
     int per = e.mem[0].state().length;
     if (state.length != e.stateLength(per)) {
-      throw new IllegalArgumentException("state of " + state.length + " values does not fit " + grid + " and " + memories);
+      throw new IllegalArgumentException(
+          "state of " + state.length + " values does not fit " + grid + " and " + memories);
     }
     int o = 0;
     for (int m = 0; m < e.mem.length; m++) {
-      e.mem[m] = BinnedKramersMoyal.restore(grid, memories.halfLifeSteps(m), count,
-          Arrays.copyOfRange(state, o, o + per));
+      e.mem[m] =
+          BinnedKramersMoyal.restore(
+              grid, memories.halfLifeSteps(m), count, Arrays.copyOfRange(state, o, o + per));
       o += per;
       if (memories.trend()) {
         System.arraycopy(state, o, e.sbar[m], 0, e.bins);

@@ -1,9 +1,9 @@
 package dev.fpk.physics.spectral;
 
 /**
- * Least-squares polynomials in the Chebyshev basis {@code T_0 .. T_d} of {@code u = (2x - lo -
- * hi) / (hi - lo)} on {@code [lo, hi]} (well conditioned where the monomials are not), by the
- * normal equations solved with partial pivoting. Stateless, thread-safe.
+ * Least-squares polynomials in the Chebyshev basis {@code T_0 .. T_d} of {@code u = (2x - lo - hi)
+ * / (hi - lo)} on {@code [lo, hi]} (well conditioned where the monomials are not), by the normal
+ * equations solved with partial pivoting. Stateless, thread-safe.
  */
 final class Chebyshev {
   private Chebyshev() {}

@@ -3,8 +3,8 @@ package dev.fpk.physics.spectral;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Kolmogorov-Smirnov distance {@code sup_x |F_n(x) - F(x)|} between the empirical distribution of
- * a sorted sample and a continuous CDF {@code F}: at each sample point the larger of the gaps to the
+ * Kolmogorov-Smirnov distance {@code sup_x |F_n(x) - F(x)|} between the empirical distribution of a
+ * sorted sample and a continuous CDF {@code F}: at each sample point the larger of the gaps to the
  * empirical CDF just before ({@code i / n}) and at it ({@code (i + 1) / n}). NaN for an empty
  * sample. Stateless, thread-safe.
  */

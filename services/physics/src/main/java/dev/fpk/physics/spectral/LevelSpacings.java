@@ -9,10 +9,10 @@ import java.util.Arrays;
  * {@code 1 - exp(-s)}: independent levels).
  *
  * <p>Unfolding: the bulk is the eigenvalues at or below a given edge (the Marchenko-Pastur edge:
- * spikes are not bulk). Their counting function (the rank, per spectrum when several are pooled)
- * is fitted by least squares with a polynomial of degree {@code min(}{@link #MAX_DEGREE}{@code ,
- * levels / 20)} in the singular value {@code sqrt(x)} (Chebyshev basis on the bulk's range;
- * in {@code sqrt(x)} the counting function of a square matrix's bulk is smooth down to 0). Each
+ * spikes are not bulk). Their counting function (the rank, per spectrum when several are pooled) is
+ * fitted by least squares with a polynomial of degree {@code min(}{@link #MAX_DEGREE}{@code ,
+ * levels / 20)} in the singular value {@code sqrt(x)} (Chebyshev basis on the bulk's range; in
+ * {@code sqrt(x)} the counting function of a square matrix's bulk is smooth down to 0). Each
  * spectrum's levels are mapped through the fit, the spacings of consecutive unfolded levels taken,
  * leaving out {@link #EDGE_FRACTION} of each spectrum's bulk levels at either end (where a
  * polynomial follows the square-root edges of the density worst), pooled and divided by their mean
@@ -23,6 +23,7 @@ import java.util.Arrays;
 public final class LevelSpacings {
   /** Highest degree of the counting function's polynomial. */
   public static final int MAX_DEGREE = 9;
+
   /** Share of each spectrum's bulk levels left out at either end. */
   public static final double EDGE_FRACTION = 0.1;
 

@@ -3,23 +3,27 @@ package dev.fpk.physics.spectral;
 /**
  * The Marchenko-Pastur law of the eigenvalues of {@code W W^T} for a matrix {@code W [m, n]}
  * ({@code m <= n}; a wider-than-tall shape is transposed, the nonzero eigenvalues being the same)
- * of i.i.d. entries of variance {@code s2} (weight units squared): with {@code q = m / n} and
- * scale {@code S = s2 n}, density {@code sqrt((b - x)(x - a)) / (2 pi q S x)} on {@code [a, b] =
- * [S (1 - sqrt q)^2, S (1 + sqrt q)^2]}, eigenvalues in weight units squared.
+ * of i.i.d. entries of variance {@code s2} (weight units squared): with {@code q = m / n} and scale
+ * {@code S = s2 n}, density {@code sqrt((b - x)(x - a)) / (2 pi q S x)} on {@code [a, b] = [S (1 -
+ * sqrt q)^2, S (1 + sqrt q)^2]}, eigenvalues in weight units squared.
  *
  * <p>The CDF is in closed form: with {@code c = (a + b) / 2}, {@code h = (b - a) / 2} and {@code x
- * = c - h cos(theta)}, {@code F = [h sin(theta) + c theta - 2 sqrt(ab) atan2(sqrt(b)
- * sin(theta/2), sqrt(a) cos(theta/2))] / (2 pi q S)} (the density integrated in {@code theta},
- * where it has no singularity, not even at {@code q = 1} where {@code a = 0}).
+ * = c - h cos(theta)}, {@code F = [h sin(theta) + c theta - 2 sqrt(ab) atan2(sqrt(b) sin(theta/2),
+ * sqrt(a) cos(theta/2))] / (2 pi q S)} (the density integrated in {@code theta}, where it has no
+ * singularity, not even at {@code q = 1} where {@code a = 0}).
  *
  * <p>{@link #fit} fits {@code s2} to a spectrum by the smallest KS distance (a minimum-distance
  * fit: eigenvalues above the bulk, spikes, move it by at most their share). Immutable, thread-safe.
  */
 public final class MarchenkoPastur {
-  /** Candidate factors of the median start tried before refining: {@code 2^(i / 10)}, i in -10..10. */
+  /**
+   * Candidate factors of the median start tried before refining: {@code 2^(i / 10)}, i in -10..10.
+   */
   private static final int GRID_HALF = 10;
+
   /** Golden-section steps: the bracket of two grid steps shrinks to 1e-7 of {@code log s2}. */
   private static final int GOLDEN_ITERATIONS = 30;
+
   /** Most order statistics the fit's search reads. */
   public static final int FIT_POINTS = 1024;
 
@@ -39,7 +43,10 @@ public final class MarchenkoPastur {
    */
   public record Fit(double sigma2, double ratio, double ks, double edge) {}
 
-  /** The law of a {@code [rows, cols]} matrix (either orientation) with entry variance {@code sigma2}. */
+  /**
+   * The law of a {@code [rows, cols]} matrix (either orientation) with entry variance {@code
+   * sigma2}.
+   */
   public MarchenkoPastur(double sigma2, int rows, int cols) {
     this(sigma2, (double) Math.min(rows, cols) / Math.max(rows, cols), Math.max(rows, cols));
   }
@@ -119,19 +126,20 @@ public final class MarchenkoPastur {
     double h = (b - a) / 2;
     double sab = Math.sqrt(a * b);
     double sin = Math.sqrt(Math.max(0, 1 - u * u));
-    double arc = sab == 0 ? 0 : 2 * sab * Math.atan2(Math.sqrt(b * (1 - u)), Math.sqrt(a * (1 + u)));
+    double arc =
+        sab == 0 ? 0 : 2 * sab * Math.atan2(Math.sqrt(b * (1 - u)), Math.sqrt(a * (1 + u)));
     double f = (h * sin + c * theta - arc) / (2 * Math.PI * ratio * scale);
     return Math.max(0, Math.min(1, f));
   }
 
   /**
    * Fits {@code s2} to the eigenvalues of a {@code [rows, cols]} matrix (or of several, pooled):
-   * starts where the law's median meets the sample's, tries factors {@code 2^(i/10)}, {@code i}
-   * in -10..10, of it, and refines the best by golden section on {@code log s2}; the fit is the
-   * {@code s2} of the smallest KS distance found. The search reads at most {@link #FIT_POINTS}
-   * evenly spaced order statistics of the sample (their empirical CDF is within {@code 1 /
-   * FIT_POINTS} of the sample's; a pooled ensemble of 16,384 eigenvalues would cost 16 times the
-   * CDF evaluations otherwise); the reported KS distance is of the whole sample.
+   * starts where the law's median meets the sample's, tries factors {@code 2^(i/10)}, {@code i} in
+   * -10..10, of it, and refines the best by golden section on {@code log s2}; the fit is the {@code
+   * s2} of the smallest KS distance found. The search reads at most {@link #FIT_POINTS} evenly
+   * spaced order statistics of the sample (their empirical CDF is within {@code 1 / FIT_POINTS} of
+   * the sample's; a pooled ensemble of 16,384 eigenvalues would cost 16 times the CDF evaluations
+   * otherwise); the reported KS distance is of the whole sample.
    *
    * @param sorted the eigenvalues, ascending (not modified)
    * @return NaN KS and zero variance and edge for an empty or all-zero spectrum
@@ -187,10 +195,14 @@ public final class MarchenkoPastur {
       bestLog = x2;
     }
     double s2 = Math.exp(bestLog);
-    return new Fit(s2, unit.ratio, search == sorted ? bestKs : ksAt(unit, sorted, bestLog), s2 * unit.edge());
+    return new Fit(
+        s2, unit.ratio, search == sorted ? bestKs : ksAt(unit, sorted, bestLog), s2 * unit.edge());
   }
 
-  /** The sample itself if it has at most {@code max} values, else {@code max} evenly spaced order statistics (mid-ranks). */
+  /**
+   * The sample itself if it has at most {@code max} values, else {@code max} evenly spaced order
+   * statistics (mid-ranks).
+   */
   private static double[] thinned(double[] sorted, int max) {
     int n = sorted.length;
     if (n <= max) {

@@ -8,17 +8,18 @@ package dev.fpk.physics.spectral;
  * is the candidate of the smallest distance.
  *
  * <p>Candidates: the distinct positive eigenvalues that leave a tail of at least {@link #MIN_TAIL}
- * (a tail of fewer says nothing); when there are more than {@link #MAX_CANDIDATES}, every
- * {@code ceil(N / MAX_CANDIDATES)}-th (from the top), which bounds the cost at {@code
- * O(MAX_CANDIDATES N)} instead of {@code O(N^2)} (a pooled ensemble of 16,384 eigenvalues: about
- * 50 ms; a single 2048 x 2048 layer tries every 4th of its eigenvalues). Ties of the smallest distance
- * go to the larger tail. Dimensionless exponent; {@code xmin} in the eigenvalues' unit.
+ * (a tail of fewer says nothing); when there are more than {@link #MAX_CANDIDATES}, every {@code
+ * ceil(N / MAX_CANDIDATES)}-th (from the top), which bounds the cost at {@code O(MAX_CANDIDATES N)}
+ * instead of {@code O(N^2)} (a pooled ensemble of 16,384 eigenvalues: about 50 ms; a single 2048 x
+ * 2048 layer tries every 4th of its eigenvalues). Ties of the smallest distance go to the larger
+ * tail. Dimensionless exponent; {@code xmin} in the eigenvalues' unit.
  *
  * <p>Empty input, or no candidate: NaN exponent, {@code xmin} and distance. Stateless, thread-safe.
  */
 public final class PowerLawTail {
   /** Smallest tail a candidate {@code xmin} may leave. */
   public static final int MIN_TAIL = 10;
+
   /** Most candidates tried. */
   public static final int MAX_CANDIDATES = 512;
 

@@ -5,8 +5,9 @@ import org.bytedeco.openblas.global.openblas;
 
 /**
  * The squared singular values of a matrix {@code W [rows, cols]}: the eigenvalues of the smaller
- * Gram matrix ({@code W W^T} when {@code rows <= cols}, else {@code W^T W}), {@code min(rows, cols)}
- * of them, ascending, in weight units squared. The one class of fpk-physics that calls native code.
+ * Gram matrix ({@code W W^T} when {@code rows <= cols}, else {@code W^T W}), {@code min(rows,
+ * cols)} of them, ascending, in weight units squared. The one class of fpk-physics that calls
+ * native code.
  *
  * <p>Default route {@link Route#SYRK_SYEV}: {@code ssyrk} forms the smaller Gram matrix (half of a
  * matrix product, level-3 BLAS) and {@code ssyev} with {@code jobz = 'N'} (values only: Householder
@@ -16,13 +17,13 @@ import org.bytedeco.openblas.global.openblas;
  * (uniform entries), about 3 % of a mean bulk spacing at 2048: an absolute error, so eigenvalues
  * near zero (the hard edge of a square matrix) lose their relative accuracy; roundoff below zero is
  * clamped to 0. On one core the route took 11-14 ms at 512 x 512 and 0.57-0.69 s at 2048 x 2048
- * (thread CPU time on a shared machine); the other routes, 1.4 to 2.8 times as long, are there
- * to be measured against it ({@code bench physics}, entry {@code spectral}).
+ * (thread CPU time on a shared machine); the other routes, 1.4 to 2.8 times as long, are there to
+ * be measured against it ({@code bench physics}, entry {@code spectral}).
  *
  * <p>The routines are OpenBLAS's LAPACKE and CBLAS through the JavaCPP binding that ND4J's native
- * backend ({@code nd4j-native}) ships and calls itself (ND4J's own {@code Lapack} interface works on
- * {@code INDArray}s and offers {@code syev} but neither {@code syevd} nor {@code gesdd}). No ND4J
- * context is started. Threads: OpenBLAS's pool ({@code OMP_NUM_THREADS}, or {@link
+ * backend ({@code nd4j-native}) ships and calls itself (ND4J's own {@code Lapack} interface works
+ * on {@code INDArray}s and offers {@code syev} but neither {@code syevd} nor {@code gesdd}). No
+ * ND4J context is started. Threads: OpenBLAS's pool ({@code OMP_NUM_THREADS}, or {@link
  * #setBlasThreads}).
  *
  * <p>Empty input: a matrix without rows or columns has no singular values (an empty array).
@@ -51,7 +52,10 @@ public final class SingularValues {
     return squared(w, offset, rows, cols, Route.SYRK_SYEV);
   }
 
-  /** The squared singular values of the whole row-major array {@code w} of shape {@code [rows, cols]}. */
+  /**
+   * The squared singular values of the whole row-major array {@code w} of shape {@code [rows,
+   * cols]}.
+   */
   public static double[] squared(float[] w, int rows, int cols) {
     return squared(w, 0, rows, cols, Route.SYRK_SYEV);
   }
@@ -66,7 +70,15 @@ public final class SingularValues {
   public static double[] squared(float[] w, int offset, int rows, int cols, Route route) {
     if (rows < 0 || cols < 0 || offset < 0 || (long) offset + (long) rows * cols > w.length) {
       throw new IllegalArgumentException(
-          "matrix [" + rows + ", " + cols + "] at " + offset + " does not fit in " + w.length + " values");
+          "matrix ["
+              + rows
+              + ", "
+              + cols
+              + "] at "
+              + offset
+              + " does not fit in "
+              + w.length
+              + " values");
     }
     int k = Math.min(rows, cols);
     if (k == 0) {
@@ -84,30 +96,46 @@ public final class SingularValues {
         a[i] = w[offset + i];
       }
       double[] gram = new double[k * k];
-      openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, trans, k, inner, 1.0, a, cols, 0.0, gram, k);
-      info = openblas.LAPACKE_dsyev(openblas.LAPACK_COL_MAJOR, (byte) 'N', (byte) 'U', k, gram, k, out);
+      openblas.cblas_dsyrk(
+          openblas.CblasColMajor, openblas.CblasUpper, trans, k, inner, 1.0, a, cols, 0.0, gram, k);
+      info =
+          openblas.LAPACKE_dsyev(
+              openblas.LAPACK_COL_MAJOR, (byte) 'N', (byte) 'U', k, gram, k, out);
     } else {
       float[] a = Arrays.copyOfRange(w, offset, offset + rows * cols);
       float[] ev = new float[k];
       if (route == Route.GESDD) {
         // values only: U and V^T are not referenced (leading dimensions 1)
-        info = openblas.LAPACKE_sgesdd(
-            openblas.LAPACK_COL_MAJOR, (byte) 'N', cols, rows, a, cols, ev, (float[]) null, 1, (float[]) null, 1);
+        info =
+            openblas.LAPACKE_sgesdd(
+                openblas.LAPACK_COL_MAJOR,
+                (byte) 'N',
+                cols,
+                rows,
+                a,
+                cols,
+                ev,
+                (float[]) null,
+                1,
+                (float[]) null,
+                1);
         for (int i = 0; i < k; i++) {
           ev[i] *= ev[i];
         }
         reverse(ev); // descending singular values
       } else {
         float[] gram = new float[k * k];
-        openblas.cblas_ssyrk(openblas.CblasColMajor, openblas.CblasUpper, trans, k, inner, 1f, a, cols, 0f, gram, k);
+        openblas.cblas_ssyrk(
+            openblas.CblasColMajor, openblas.CblasUpper, trans, k, inner, 1f, a, cols, 0f, gram, k);
         byte n = (byte) 'N';
         byte u = (byte) 'U';
         int col = openblas.LAPACK_COL_MAJOR;
-        info = switch (route) {
-          case SYRK_SYEVD -> openblas.LAPACKE_ssyevd(col, n, u, k, gram, k, ev);
-          case SYRK_SYEV_2STAGE -> openblas.LAPACKE_ssyev_2stage(col, n, u, k, gram, k, ev);
-          default -> openblas.LAPACKE_ssyev(col, n, u, k, gram, k, ev);
-        };
+        info =
+            switch (route) {
+              case SYRK_SYEVD -> openblas.LAPACKE_ssyevd(col, n, u, k, gram, k, ev);
+              case SYRK_SYEV_2STAGE -> openblas.LAPACKE_ssyev_2stage(col, n, u, k, gram, k, ev);
+              default -> openblas.LAPACKE_ssyev(col, n, u, k, gram, k, ev);
+            };
       }
       for (int i = 0; i < k; i++) {
         out[i] = ev[i];
@@ -115,7 +143,15 @@ public final class SingularValues {
     }
     if (info != 0) {
       throw new ArithmeticException(
-          "LAPACK failed (info " + info + ", route " + route + ") on a [" + rows + ", " + cols + "] matrix");
+          "LAPACK failed (info "
+              + info
+              + ", route "
+              + route
+              + ") on a ["
+              + rows
+              + ", "
+              + cols
+              + "] matrix");
     }
     for (int i = 0; i < k; i++) {
       out[i] = Math.max(0.0, out[i]);

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * The spectral view of one (run, layer), step after step: the squared singular values of each
- * replica's weight matrix ({@link SingularValues}), their Marchenko-Pastur fit and spikes, power-law
- * tail and level spacings, all of the replicas' spectra pooled, and the Dyson temperature since the
- * previous call ({@link DysonTemperature}). A single run is an ensemble of one.
+ * replica's weight matrix ({@link SingularValues}), their Marchenko-Pastur fit and spikes,
+ * power-law tail and level spacings, all of the replicas' spectra pooled, and the Dyson temperature
+ * since the previous call ({@link DysonTemperature}). A single run is an ensemble of one.
  *
  * <p>Cost: one eigenvalue problem of size {@code min(rows, cols)} per replica (see {@code bench
  * physics}, entry {@code spectral}), then statistics linear to quadratic in the pooled spectrum's
@@ -23,7 +23,8 @@ public final class SpectralTracker {
    * @param learningRate the optimiser's learning rate at this step, for the temperature
    * @throws IllegalArgumentException if {@code values} does not hold {@code replicas} such matrices
    */
-  public Spectrum observe(long step, float[] values, int replicas, int rows, int cols, double learningRate) {
+  public Spectrum observe(
+      long step, float[] values, int replicas, int rows, int cols, double learningRate) {
     if (replicas < 1 || (long) replicas * rows * cols != values.length) {
       throw new IllegalArgumentException(
           values.length + " values are not " + replicas + " matrices [" + rows + ", " + cols + "]");

@@ -6,8 +6,8 @@ package dev.fpk.physics.spectral;
  * squared; for an ensemble every statistic is of the replicas' spectra pooled.
  *
  * @param step optimiser step of the spectra
- * @param eigenvalues the eigenvalues of every replica, pooled, ascending ({@code replicas * min(rows,
- *     cols)} of them); shared, not copied: do not modify
+ * @param eigenvalues the eigenvalues of every replica, pooled, ascending ({@code replicas *
+ *     min(rows, cols)} of them); shared, not copied: do not modify
  * @param replicas number of replicas pooled
  * @param mp the Marchenko-Pastur fit ({@link MarchenkoPastur#fit})
  * @param spikes eigenvalues above the bulk edge, per replica (the count for a single run)

@@ -12,16 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>mean absolute value {@code m(u) = E|Bin(n, u) - n u| / n = 2 v C(n, v) u^v (1 - u)^(n - v +
  *       1) / n} with {@code v = floor(n u) + 1} (de Moivre's closed form, exact);
- *   <li>and {@code |D|} the standard deviation {@code s(u) = sqrt(u (1 - u) / n - m(u)^2)} (exact, as
- *       {@code E D^2 = u (1 - u) / n}).
+ *   <li>and {@code |D|} the standard deviation {@code s(u) = sqrt(u (1 - u) / n - m(u)^2)} (exact,
+ *       as {@code E D^2 = u (1 - u) / n}).
  * </ul>
  *
  * Both are tabulated at {@code K + 1} nodes {@code u_j = j / K} ({@code K} = 16 n, at least 4,096
  * and at most 65,536: 16 nodes or more between the kinks of {@code m} at {@code u = k / n} up to n
  * = 4,096), linearly interpolated between nodes, with the exact antiderivatives of those
  * interpolants ({@code M(u) = integral_0^u m}, piecewise quadratic): the integral of {@code m} over
- * a cell where {@code F} is linear is then a difference of two {@code M}, so a W1 floor costs {@code
- * O(cells)} whatever {@code n}. Dimensionless (functions of a probability).
+ * a cell where {@code F} is linear is then a difference of two {@code M}, so a W1 floor costs
+ * {@code O(cells)} whatever {@code n}. Dimensionless (functions of a probability).
  *
  * <p>Immutable once built; {@link #of} shares one table per {@code n} (built in about a
  * millisecond, kept in a small cache). Thread-safe.
@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EmpiricalProcess {
   /** Values per node in {@link #table}: m, M, s, S. */
   static final int STRIDE = 4;
+
   private static final int MIN_NODES = 4096;
   private static final int MAX_NODES = 65_536;
   private static final int NODES_PER_SAMPLE = 16;
@@ -36,25 +37,34 @@ final class EmpiricalProcess {
   private static final Map<Integer, EmpiricalProcess> CACHE = new ConcurrentHashMap<>();
 
   /**
-   * Bounds of the bins of {@code u} the verdict gathers a density's CDF into: 0, then {@code logit u}
-   * in steps of 1 from -30 to -10, of {@value #FINE_STEP} from -9 to 9, of 1 from 9 to 30, then 1.
+   * Bounds of the bins of {@code u} the verdict gathers a density's CDF into: 0, then {@code logit
+   * u} in steps of 1 from -30 to -10, of {@value #FINE_STEP} from -9 to 9, of 1 from 9 to 30, then
+   * 1.
    */
   static final double[] BOUNDS = bounds();
+
   /** Number of bins, {@code BOUNDS.length - 1}. */
   static final int BINS = BOUNDS.length - 1;
+
   static final double FINE_STEP = 0.25;
+
   /** Correlation powers {@code rho^(2k)} of the verdict's series, see {@link W1Verdict}. */
   static final int[] POWERS = {1, 2, 3, 4, 8};
 
   final int samples;
+
   /** Intervals between nodes, {@code K}. */
   final int nodes;
+
   /** Node j at {@code STRIDE * j}: {@code m(u_j), M(u_j), s(u_j), S(u_j)}. */
   final double[] table;
+
   /** Per bin: the mean of {@code m} over the bin (uniform in u). */
   final double[] binMean = new double[BINS];
+
   /** Per bin: the mean of {@code s}. */
   final double[] binSd = new double[BINS];
+
   /**
    * Per bin b > 0 and power k: {@code (odds_{b-1} / odds_b)^POWERS[k]} at {@code POWERS.length * b
    * + k}, odds at the bins' s-weighted mean u: how much of a correlation carries over from bin to
@@ -146,7 +156,8 @@ final class EmpiricalProcess {
     if (v > n) {
       return 0;
     }
-    double lnChoose = lnFactorialN - GammaFunction.lnGamma(v + 1.0) - GammaFunction.lnGamma(n - v + 1.0);
+    double lnChoose =
+        lnFactorialN - GammaFunction.lnGamma(v + 1.0) - GammaFunction.lnGamma(n - v + 1.0);
     return 2.0 * v * Math.exp(lnChoose + v * Math.log(u) + (n - v + 1) * Math.log1p(-u)) / n;
   }
 

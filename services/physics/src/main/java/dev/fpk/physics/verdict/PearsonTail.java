@@ -4,8 +4,8 @@ import dev.fpk.physics.internal.GammaFunction;
 
 /**
  * The upper tail {@code P(Z >= z)} of the standardised Pearson type III law of skewness {@code
- * gamma} (a shifted, scaled gamma law of shape {@code k = 4 / gamma^2}: {@code Z = (G - k) / sqrt k},
- * {@code G ~ Gamma(k, 1)}, mean 0, variance 1), so {@code P(Z >= z) = Q(k, k + z sqrt k)} with
+ * gamma} (a shifted, scaled gamma law of shape {@code k = 4 / gamma^2}: {@code Z = (G - k) / sqrt
+ * k}, {@code G ~ Gamma(k, 1)}, mean 0, variance 1), so {@code P(Z >= z) = Q(k, k + z sqrt k)} with
  * {@code Q} the regularised upper incomplete gamma function; 1 at and below {@code z = -sqrt k}.
  *
  * <p>Tabulated once as {@code ln P} at steps of 1/128 from {@code -sqrt k} to z = 40 and linearly

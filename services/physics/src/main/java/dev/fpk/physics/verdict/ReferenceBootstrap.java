@@ -26,10 +26,15 @@ public final class ReferenceBootstrap {
     this.sorted = sorted;
   }
 
-  /** {@code draws >= 1} draws of {@code samples >= 1} samples each from {@code density} on {@code g}. */
-  public static ReferenceBootstrap of(Grid1D g, double[] density, int samples, int draws, RandomGenerator random) {
+  /**
+   * {@code draws >= 1} draws of {@code samples >= 1} samples each from {@code density} on {@code
+   * g}.
+   */
+  public static ReferenceBootstrap of(
+      Grid1D g, double[] density, int samples, int draws, RandomGenerator random) {
     if (samples < 1 || draws < 1) {
-      throw new IllegalArgumentException("need samples >= 1 and draws >= 1, got " + samples + ", " + draws);
+      throw new IllegalArgumentException(
+          "need samples >= 1 and draws >= 1, got " + samples + ", " + draws);
     }
     double[] w = new double[draws];
     for (int b = 0; b < draws; b++) {

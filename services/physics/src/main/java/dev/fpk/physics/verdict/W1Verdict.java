@@ -19,8 +19,8 @@ import dev.fpk.physics.grid.Grid1D;
  *       m(u) (dw/du) du}. The levels {@code u} are cut into bins ({@code logit u} in steps of 1/4
  *       from -9 to 9, of 1 out to +-30); the weight length of each bin is exact (where the
  *       piecewise-linear CDF crosses the bin's bounds) and {@code m} is averaged over the bin, so
- *       the floor is exact for a density constant across each bin's weights, and within 0.2% of
- *       the exact integral on smooth shapes (1.3% where a flat gap meets a kink of m).
+ *       the floor is exact for a density constant across each bin's weights, and within 0.2% of the
+ *       exact integral on smooth shapes (1.3% where a flat gap meets a kink of m).
  *   <li><b>Spread.</b> {@code Var W1 = double integral Cov(|D(x)|, |D(y)|)}: each {@code |D|} with
  *       its exact standard deviation {@code s(u)}, their correlation that of the Brownian bridge's
  *       {@code |B(u)|, |B(v)|}, {@code c(rho) = (sqrt(1 - rho^2) + rho asin rho - 1) / (pi/2 - 1)}
@@ -28,32 +28,36 @@ import dev.fpk.physics.grid.Grid1D;
  *       of odds and {@code c} a power series in {@code rho^2} (four terms and a remainder at the
  *       eighth power), the double sum over the bins (each bin's weight {@code s}-averaged times its
  *       length, placed at its {@code s}-weighted mean level, correlation 1 with itself) is a sum of
- *       separable kernels, accumulated in one ascending sweep. Within 1.5% of the drawn
- *       bootstrap's standard deviation on Gaussian, skewed, bimodal and narrow densities at n = 16
- *       to 256 (see the tests).
- *   <li><b>Shape.</b> Standardised, the null law of W1 barely depends on the density or on
- *       {@code n} (skewness 1.1-1.3 on those shapes); the p-value is the upper tail of a Pearson
- *       type III law of skewness {@value #SKEWNESS} with the floor as mean and the spread as
- *       standard deviation ({@link PearsonTail}). Under the null (20,000 drawn bootstraps of each
- *       shape and n), the share of p-values below 0.05 is 0.048-0.054 and below 0.01
- *       0.009-0.012; floor and spread are within -0.4..+0.8% and -0.7..+1.4% of the drawn ones.
+ *       separable kernels, accumulated in one ascending sweep. Within 1.5% of the drawn bootstrap's
+ *       standard deviation on Gaussian, skewed, bimodal and narrow densities at n = 16 to 256 (see
+ *       the tests).
+ *   <li><b>Shape.</b> Standardised, the null law of W1 barely depends on the density or on {@code
+ *       n} (skewness 1.1-1.3 on those shapes); the p-value is the upper tail of a Pearson type III
+ *       law of skewness {@value #SKEWNESS} with the floor as mean and the spread as standard
+ *       deviation ({@link PearsonTail}). Under the null (20,000 drawn bootstraps of each shape and
+ *       n), the share of p-values below 0.05 is 0.048-0.054 and below 0.01 0.009-0.012; floor and
+ *       spread are within -0.4..+0.8% and -0.7..+1.4% of the drawn ones.
  * </ul>
  *
  * Units: floor and spread in weight units; the p-value is a probability. NaN rules: a density that
  * is not {@link CellMasses#valid() valid} or {@code n < 1} gives NaN floor, spread and p-value; a
- * NaN observed W1 gives a NaN p-value. Deterministic (no random draws): the same density and
- * {@code n} give the same figures bit for bit.
+ * NaN observed W1 gives a NaN p-value. Deterministic (no random draws): the same density and {@code
+ * n} give the same figures bit for bit.
  *
  * <p>Reusable: {@link #set} overwrites the figures and the scratch bins, so one instance serves
  * every entry of a layer in turn without allocating. Not thread-safe.
  */
 public final class W1Verdict {
-  /** Skewness of the standardised null law used for p-values (calibrated on the drawn bootstrap). */
+  /**
+   * Skewness of the standardised null law used for p-values (calibrated on the drawn bootstrap).
+   */
   public static final double SKEWNESS = 1.2;
+
   private static final PearsonTail TAIL = new PearsonTail(SKEWNESS);
   private static final int BINS = EmpiricalProcess.BINS;
   private static final double[] BOUNDS = EmpiricalProcess.BOUNDS;
   private static final int TERMS_COUNT = EmpiricalProcess.POWERS.length;
+
   /**
    * Coefficients of {@code c(rho)} in the powers {@code rho^(2k)}, k in {@link
    * EmpiricalProcess#POWERS}: the series of {@code (sqrt(1 - x) + sqrt x asin sqrt x - 1) / (pi/2 -
@@ -73,6 +77,7 @@ public final class W1Verdict {
 
   /** Weight length of each bin of CDF levels (scratch). */
   private final double[] length = new double[BINS];
+
   private double floor = Double.NaN;
   private double sd = Double.NaN;
 
@@ -103,7 +108,9 @@ public final class W1Verdict {
     return v.floor(EmpiricalProcess.of(samples));
   }
 
-  /** {@code bootstrapFloorW1}: the mean W1 of {@code n} draws from the density to it, weight units. */
+  /**
+   * {@code bootstrapFloorW1}: the mean W1 of {@code n} draws from the density to it, weight units.
+   */
   public double floor() {
     return floor;
   }
@@ -114,8 +121,8 @@ public final class W1Verdict {
   }
 
   /**
-   * The share of the null law at or above {@code observedW1} (weight units): small when the
-   * samples are farther from the density than its own draws would be.
+   * The share of the null law at or above {@code observedW1} (weight units): small when the samples
+   * are farther from the density than its own draws would be.
    */
   public double pValue(double observedW1) {
     if (Double.isNaN(observedW1) || Double.isNaN(floor)) {
@@ -199,5 +206,4 @@ public final class W1Verdict {
     }
     return total;
   }
-
 }

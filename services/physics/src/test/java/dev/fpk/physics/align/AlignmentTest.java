@@ -9,7 +9,9 @@ import dev.fpk.physics.testing.Exact;
 import org.junit.jupiter.api.Test;
 
 class AlignmentTest {
-  /** Deterministic "samples" of N(mean, sd^2): the (k - 1/2)/n quantiles, by bisection on the CDF. */
+  /**
+   * Deterministic "samples" of N(mean, sd^2): the (k - 1/2)/n quantiles, by bisection on the CDF.
+   */
   static double[] normalQuantiles(int n, double mean, double sd) {
     double[] s = new double[n];
     for (int k = 0; k < n; k++) {
@@ -82,7 +84,8 @@ class AlignmentTest {
     assertEquals(kl, Alignment.kl(g, a, b, 0), 1e-15);
     assertEquals(Double.POSITIVE_INFINITY, Alignment.kl(g, p, q, 0));
     double s = 1e-3;
-    double smoothed = (1 + s) / (1 + 2 * s) * Math.log((1 + s) / s) + s / (1 + 2 * s) * Math.log(s / (1 + s));
+    double smoothed =
+        (1 + s) / (1 + 2 * s) * Math.log((1 + s) / s) + s / (1 + 2 * s) * Math.log(s / (1 + s));
     assertEquals(smoothed, Alignment.kl(g, p, q, s), 1e-12);
   }
 

@@ -36,7 +36,8 @@ class DensityDistanceContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("distances")
-  void shouldBePositiveForDifferentShapesAndSymmetricWhereDefined(String name, DensityDistance d, boolean symmetric) {
+  void shouldBePositiveForDifferentShapesAndSymmetricWhereDefined(
+      String name, DensityDistance d, boolean symmetric) {
     double pq = d.between(G, P, Q);
     assertTrue(pq > 0);
     if (symmetric) {
@@ -54,7 +55,9 @@ class DensityDistanceContractTest {
   @org.junit.jupiter.api.Test
   void shouldGiveShiftAsW1BetweenShiftedDensities() {
     Grid1D g = Grid1D.of(-4, 4, 800);
-    double w1 = Alignment.wasserstein1Densities(g, Exact.gaussianCells(g, 0, 0.5), Exact.gaussianCells(g, 0.3, 0.5));
+    double w1 =
+        Alignment.wasserstein1Densities(
+            g, Exact.gaussianCells(g, 0, 0.5), Exact.gaussianCells(g, 0.3, 0.5));
     assertEquals(0.3, w1, 1e-9);
   }
 }

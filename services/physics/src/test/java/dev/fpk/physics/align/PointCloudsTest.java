@@ -21,7 +21,9 @@ class PointCloudsTest {
   @Test
   void shouldGiveTwoOverPiTimesShiftAsSlicedW1In2d() {
     double delta = 1.0;
-    double sw = PointClouds.slicedWasserstein1(gaussianCloud(4000, 0, 1), gaussianCloud(4000, delta, 2), 400, 7);
+    double sw =
+        PointClouds.slicedWasserstein1(
+            gaussianCloud(4000, 0, 1), gaussianCloud(4000, delta, 2), 400, 7);
     assertEquals(2 / Math.PI * delta, sw, 0.04, "E|cos theta| = 2/pi on the circle");
   }
 
@@ -50,10 +52,13 @@ class PointCloudsTest {
     assertArrayEquals(new double[] {1, 3}, y[0]);
     assertArrayEquals(new double[] {2, 4}, y[1]);
   }
+
   @Test
   void shouldGiveThePairByPairMeanDistanceBitForBit() {
     SplittableRandom rnd = new SplittableRandom(29);
-    double[] special = {0.0, -0.0, 1.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    double[] special = {
+      0.0, -0.0, 1.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN
+    };
     for (int trial = 0; trial < 200; trial++) {
       int d = rnd.nextInt(6);
       double[][] a = new double[1 + rnd.nextInt(30)][d];
@@ -77,9 +82,12 @@ class PointCloudsTest {
         }
       }
       double expected = s / ((double) a.length * b.length);
-      // bit for bit, NaN for NaN (a NaN's sign and payload follow the operand order the JIT picks for
+      // bit for bit, NaN for NaN (a NaN's sign and payload follow the operand order the JIT picks
+      // for
       // an addition, which differs between interpreted and compiled code already)
-      assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(PointClouds.meanDistance(a, b)),
+      assertEquals(
+          Double.doubleToLongBits(expected),
+          Double.doubleToLongBits(PointClouds.meanDistance(a, b)),
           "trial " + trial);
     }
   }

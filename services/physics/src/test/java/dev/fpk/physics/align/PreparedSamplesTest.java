@@ -11,24 +11,30 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scores from samples and densities prepared once ({@link PreparedSamples}, {@link
- * CellMasses}) equal the static reference computations bit for bit, on random inputs with ties,
- * outliers, non-finite samples and zero-mass densities, with one instance of each reused across
- * cases of different sizes (the buffers must not leak one case into the next).
+ * The scores from samples and densities prepared once ({@link PreparedSamples}, {@link CellMasses})
+ * equal the static reference computations bit for bit, on random inputs with ties, outliers,
+ * non-finite samples and zero-mass densities, with one instance of each reused across cases of
+ * different sizes (the buffers must not leak one case into the next).
  */
 class PreparedSamplesTest {
   private static final int[] SIZES = {0, 1, 2, 3, 7, 64, 65, 64, 200, 5, 64};
 
-  /** Random samples: normal, some rounded to make ties, some far outside the grid, some non-finite. */
+  /**
+   * Random samples: normal, some rounded to make ties, some far outside the grid, some non-finite.
+   */
   static double[] samples(SplittableRandom rnd, int n, boolean nonFinite) {
     double[] s = new double[n];
     for (int i = 0; i < n; i++) {
       double u = rnd.nextDouble();
-      s[i] = u < 0.1 ? Math.rint(rnd.nextGaussian() * 4) / 4 // ties
-          : u < 0.15 ? 20 * rnd.nextGaussian() // outside the grid
-          : rnd.nextGaussian();
+      s[i] =
+          u < 0.1
+              ? Math.rint(rnd.nextGaussian() * 4) / 4 // ties
+              : u < 0.15
+                  ? 20 * rnd.nextGaussian() // outside the grid
+                  : rnd.nextGaussian();
       if (nonFinite && u > 0.93) {
-        s[i] = u > 0.98 ? Double.NaN : u > 0.96 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        s[i] =
+            u > 0.98 ? Double.NaN : u > 0.96 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
       }
     }
     return s;
@@ -37,12 +43,15 @@ class PreparedSamplesTest {
   static double[] density(SplittableRandom rnd, int cells, boolean zeroMass) {
     double[] p = new double[cells];
     for (int i = 0; i < cells; i++) {
-      p[i] = zeroMass || rnd.nextDouble() < 0.2 ? 0 : rnd.nextDouble() * Math.exp(rnd.nextGaussian());
+      p[i] =
+          zeroMass || rnd.nextDouble() < 0.2 ? 0 : rnd.nextDouble() * Math.exp(rnd.nextGaussian());
     }
     return p;
   }
 
-  /** The solver's sampling floor as it was computed: W1 between even and odd samples, sorted apart. */
+  /**
+   * The solver's sampling floor as it was computed: W1 between even and odd samples, sorted apart.
+   */
   static double floorReference(double[] samples) {
     double[] even = new double[(samples.length + 1) / 2];
     double[] odd = new double[samples.length / 2];
@@ -53,7 +62,10 @@ class PreparedSamplesTest {
   }
 
   private static void same(double expected, double actual, String what) {
-    assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual), what + ": " + expected + " vs " + actual);
+    assertEquals(
+        Double.doubleToLongBits(expected),
+        Double.doubleToLongBits(actual),
+        what + ": " + expected + " vs " + actual);
   }
 
   @Test
@@ -101,9 +113,18 @@ class PreparedSamplesTest {
         double[] p2 = density(rnd, cells + 1, false);
         double[] hist2 = Alignment.histogram(g2, s);
         CellMasses t2 = prepared.theory(g2, p2);
-        same(Alignment.wasserstein1(g2, p2, s), Alignment.wasserstein1(t2, prepared), c + " W1 second grid");
-        same(Alignment.jensenShannon(g2, p2, hist2), Alignment.jensenShannon(t2, prepared.histogram(g2)), c + " JS second grid");
-        assertArrayEquals(hist, Arrays.copyOf(prepared.histogram(g).values(), cells), c + " first grid's histogram kept");
+        same(
+            Alignment.wasserstein1(g2, p2, s),
+            Alignment.wasserstein1(t2, prepared),
+            c + " W1 second grid");
+        same(
+            Alignment.jensenShannon(g2, p2, hist2),
+            Alignment.jensenShannon(t2, prepared.histogram(g2)),
+            c + " JS second grid");
+        assertArrayEquals(
+            hist,
+            Arrays.copyOf(prepared.histogram(g).values(), cells),
+            c + " first grid's histogram kept");
         assertArrayEquals(before, s, "the samples are not modified");
         cases++;
       }
@@ -142,7 +163,10 @@ class PreparedSamplesTest {
       }
       p[0] += 1e-300; // make sure the total is positive
       same(plainJensenShannon(p, q), Alignment.jensenShannon(g, p, q), "round " + round);
-      same(plainJensenShannon(q, p), Alignment.jensenShannon(g, q, p), "round " + round + " swapped");
+      same(
+          plainJensenShannon(q, p),
+          Alignment.jensenShannon(g, q, p),
+          "round " + round + " swapped");
     }
   }
 
@@ -170,7 +194,10 @@ class PreparedSamplesTest {
       for (int i = 0; i < cells; i++) {
         cb += Math.sqrt(q[i] / tq * (p[i] / tp));
       }
-      same(Math.sqrt(Math.max(0, 1 - cb)), Alignment.hellinger(g, q, p), "round " + round + " swapped");
+      same(
+          Math.sqrt(Math.max(0, 1 - cb)),
+          Alignment.hellinger(g, q, p),
+          "round " + round + " swapped");
     }
   }
 

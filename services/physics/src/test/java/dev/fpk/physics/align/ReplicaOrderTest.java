@@ -37,8 +37,18 @@ class ReplicaOrderTest {
   @Test
   void tiesSignedZerosAndNonFiniteValues() {
     SplittableRandom rnd = new SplittableRandom(5);
-    double[] pool = {0.0, -0.0, 1.0, -1.0, 2.5, Double.MIN_VALUE, -Double.MIN_VALUE,
-        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    double[] pool = {
+      0.0,
+      -0.0,
+      1.0,
+      -1.0,
+      2.5,
+      Double.MIN_VALUE,
+      -Double.MIN_VALUE,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      Double.NaN
+    };
     for (int trial = 0; trial < 2000; trial++) {
       int n = 1 + rnd.nextInt(40);
       double[] s = new double[n];
@@ -63,13 +73,18 @@ class ReplicaOrderTest {
     }
   }
 
-  /** The preparation from the kept order equals a fresh one's sorted values, halves' floor and moments. */
+  /**
+   * The preparation from the kept order equals a fresh one's sorted values, halves' floor and
+   * moments.
+   */
   private void check(double[] s) {
     PreparedSamples ref = PreparedSamples.of(s);
     fast.prepare(s, order);
     assertEquals(ref.count(), fast.count());
     assertArrayEquals(bits(ref.sorted(), ref.count()), bits(fast.sorted(), fast.count()));
-    assertEquals(Double.doubleToRawLongBits(ref.samplingFloor()), Double.doubleToRawLongBits(fast.samplingFloor()));
+    assertEquals(
+        Double.doubleToRawLongBits(ref.samplingFloor()),
+        Double.doubleToRawLongBits(fast.samplingFloor()));
     assertEquals(Double.doubleToRawLongBits(ref.mean()), Double.doubleToRawLongBits(fast.mean()));
     double[] full = Arrays.copyOf(ref.finite(), ref.count());
     Arrays.sort(full);

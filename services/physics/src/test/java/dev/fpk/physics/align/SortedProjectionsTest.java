@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sliced W1 from projections computed once (and merged from halves) is the plain {@link
- * PointClouds#slicedWasserstein1} bit for bit, and the energy distance with a given {@code
- * E|Y - Y'|} the plain one: random clouds, ties, signed zeros, infinities.
+ * PointClouds#slicedWasserstein1} bit for bit, and the energy distance with a given {@code E|Y -
+ * Y'|} the plain one: random clouds, ties, signed zeros, infinities.
  */
 class SortedProjectionsTest {
   @Test
@@ -30,16 +30,23 @@ class SortedProjectionsTest {
       SortedProjections e = SortedProjections.of(even, projections, seed);
       SortedProjections o = SortedProjections.of(odd, projections, seed);
       SortedProjections w = SortedProjections.merge(e, o);
-      assertBits(PointClouds.slicedWasserstein1(a, whole, projections, seed), SortedProjections.slicedWasserstein1(a, w));
-      assertBits(PointClouds.slicedWasserstein1(even, odd, projections, seed), SortedProjections.slicedWasserstein1(e, o));
-      assertBits(PointClouds.slicedWasserstein1(whole, whole, projections, seed),
+      assertBits(
+          PointClouds.slicedWasserstein1(a, whole, projections, seed),
+          SortedProjections.slicedWasserstein1(a, w));
+      assertBits(
+          PointClouds.slicedWasserstein1(even, odd, projections, seed),
+          SortedProjections.slicedWasserstein1(e, o));
+      assertBits(
+          PointClouds.slicedWasserstein1(whole, whole, projections, seed),
           SortedProjections.slicedWasserstein1(SortedProjections.of(whole, projections, seed), w));
-      assertBits(PointClouds.energyDistance(a, whole),
+      assertBits(
+          PointClouds.energyDistance(a, whole),
           PointClouds.energyDistance(a, whole, PointClouds.meanDistance(whole, whole)));
     }
   }
 
-  private static double[][] cloud(SplittableRandom rnd, int n, int d, boolean ties, boolean infinite, double[] special) {
+  private static double[][] cloud(
+      SplittableRandom rnd, int n, int d, boolean ties, boolean infinite, double[] special) {
     double[][] x = new double[n][d];
     for (double[] p : x) {
       for (int k = 0; k < d; k++) {
@@ -50,6 +57,9 @@ class SortedProjectionsTest {
   }
 
   private static void assertBits(double expected, double actual) {
-    assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual), expected + " vs " + actual);
+    assertEquals(
+        Double.doubleToLongBits(expected),
+        Double.doubleToLongBits(actual),
+        expected + " vs " + actual);
   }
 }

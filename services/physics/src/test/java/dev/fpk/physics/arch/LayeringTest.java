@@ -27,8 +27,10 @@ class LayeringTest {
         .resideInAPackage("dev.fpk.physics..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.apache.pekko..", "org.apache.kafka..", "io.micrometer..", "org.nd4j..")
-        .allowEmptyShould(false) // the physics classes are there: an empty set means the import broke
+        .resideInAnyPackage(
+            "org.apache.pekko..", "org.apache.kafka..", "io.micrometer..", "org.nd4j..")
+        .allowEmptyShould(
+            false) // the physics classes are there: an empty set means the import broke
         .check(PHYSICS);
   }
 

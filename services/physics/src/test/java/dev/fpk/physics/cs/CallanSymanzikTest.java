@@ -66,7 +66,8 @@ class CallanSymanzikTest {
     Grid1D g = Grid1D.of(-1, 1, 200);
     double k = 0.05, d = 1e-3;
     double[] stationary = Exact.gaussianCells(g, 0, Math.sqrt(d / k));
-    FlowShare balanced = CallanSymanzik.flowShare(g, stationary, ouDrift(g, k, 0), constant(200, d));
+    FlowShare balanced =
+        CallanSymanzik.flowShare(g, stationary, ouDrift(g, k, 0), constant(200, d));
     assertEquals(0.5, balanced.share(), 0.01, "at stationarity flow and diffusion cancel");
     FlowShare pure = CallanSymanzik.flowShare(g, stationary, constant(200, 0), constant(200, d));
     assertEquals(0, pure.share(), 0);
@@ -113,7 +114,8 @@ class CallanSymanzikTest {
         maxRate = Math.max(maxRate, Math.abs((Math.log(p1[i]) - Math.log(p0[i])) / dt));
       }
     }
-    System.out.printf("KPZ residual, exact OU: max |residual| %.2e vs max |dh/dt| %.2e%n", maxRes, maxRate);
+    System.out.printf(
+        "KPZ residual, exact OU: max |residual| %.2e vs max |dh/dt| %.2e%n", maxRes, maxRate);
     assertTrue(maxRes <= 1e-3 * maxRate, "residual " + maxRes);
   }
 
@@ -135,7 +137,8 @@ class CallanSymanzikTest {
         maxRate = Math.max(maxRate, Math.abs(Math.log(p[i]) - Math.log(before[i])));
       }
     }
-    System.out.printf("KPZ residual, solver output: max |residual| %.2e vs max |dh/dt| %.2e%n", maxRes, maxRate);
+    System.out.printf(
+        "KPZ residual, solver output: max |residual| %.2e vs max |dh/dt| %.2e%n", maxRes, maxRate);
     assertTrue(maxRes <= 2e-2 * maxRate, "residual " + maxRes);
   }
 

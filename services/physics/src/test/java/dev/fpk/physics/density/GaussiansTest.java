@@ -19,7 +19,8 @@ class GaussiansTest {
       Grid1D g = Grid1D.of(-1 + 0.1 * rnd.nextGaussian(), 1, 2 + rnd.nextInt(400));
       double mean = 0.5 * rnd.nextGaussian();
       boolean forecastLike = round % 4 != 0;
-      double sd = g.width() * (forecastLike ? 1 + 29 * rnd.nextDouble() : Math.exp(3 * rnd.nextGaussian()));
+      double sd =
+          g.width() * (forecastLike ? 1 + 29 * rnd.nextDouble() : Math.exp(3 * rnd.nextGaussian()));
       boolean fold = round % 2 == 0;
       double[] expected = Gaussians.cellAverages(g, mean, sd, fold);
       double[] actual = Gaussians.cellAveragesTabulated(g, mean, sd, fold);

@@ -1,7 +1,6 @@
 package dev.fpk.physics.density;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +11,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The estimate from prepared samples equals the one from the raw samples bit for bit, and the
- * exact evaluation (no binning) equals the kernel sums by {@link Normal#cdf} at every edge to
- * 1e-12 of the largest value.
+ * The estimate from prepared samples equals the one from the raw samples bit for bit, and the exact
+ * evaluation (no binning) equals the kernel sums by {@link Normal#cdf} at every edge to 1e-12 of
+ * the largest value.
  */
 class KernelDensityPreparedTest {
   @Test
@@ -27,7 +26,10 @@ class KernelDensityPreparedTest {
       double spread = Math.exp(2 * rnd.nextGaussian());
       for (int i = 0; i < n; i++) {
         double u = rnd.nextDouble();
-        s[i] = u < 0.03 ? Double.NaN : u < 0.05 ? 1 : u < 0.06 ? Double.NEGATIVE_INFINITY : spread * rnd.nextGaussian();
+        s[i] =
+            u < 0.03
+                ? Double.NaN
+                : u < 0.05 ? 1 : u < 0.06 ? Double.NEGATIVE_INFINITY : spread * rnd.nextGaussian();
       }
       Grid1D g = Grid1D.of(-4 * spread, 3 * spread, 8 + rnd.nextInt(250));
       double[] expected = KernelDensity.estimate(g, s);
@@ -37,7 +39,9 @@ class KernelDensityPreparedTest {
     }
   }
 
-  /** The kernel sums by their definition: Phi((edge - x) / bw) at every edge, cut at 9 bandwidths. */
+  /**
+   * The kernel sums by their definition: Phi((edge - x) / bw) at every edge, cut at 9 bandwidths.
+   */
   static double[] reference(Grid1D g, double[] s, double bw) {
     double[] mass = new double[g.cells()];
     for (double x : s) {
@@ -82,7 +86,8 @@ class KernelDensityPreparedTest {
         assertEquals(expected[i], actual[i], 1e-12 * max, "round " + round + " cell " + i);
       }
     }
-    System.out.printf("KDE against kernel sums by Normal.cdf: largest difference %.1e of the peak%n", worst);
+    System.out.printf(
+        "KDE against kernel sums by Normal.cdf: largest difference %.1e of the peak%n", worst);
     assertTrue(worst > 0, "the table is not Normal.cdf itself");
   }
 }

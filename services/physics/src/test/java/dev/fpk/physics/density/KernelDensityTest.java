@@ -28,7 +28,8 @@ class KernelDensityTest {
     Grid1D g = Grid1D.of(0, 10, 10);
     double[] s = {1, 2, 3, 4, 5};
     // sd = sqrt(2.5); IQR = 4 - 2 = 2 -> 2 / 1.34 < sd
-    assertEquals(0.9 * (2 / 1.34) * Math.pow(5, -0.2), KernelDensity.silvermanBandwidth(g, s), 1e-15);
+    assertEquals(
+        0.9 * (2 / 1.34) * Math.pow(5, -0.2), KernelDensity.silvermanBandwidth(g, s), 1e-15);
   }
 
   @Test

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checkpoint bytes of a tracker: its fields and every pending forecast's three densities as
- * DataOutput.writeDouble writes them (a zero-mass start gives a NaN Gaussian baseline, written
- * as the canonical NaN), read back bit for bit.
+ * DataOutput.writeDouble writes them (a zero-mass start gives a NaN Gaussian baseline, written as
+ * the canonical NaN), read back bit for bit.
  */
 class ForecastTrackerFormatTest {
   @Test
@@ -38,23 +38,32 @@ class ForecastTrackerFormatTest {
     writeExpected(e, 10, 5, g, start, mu, d);
     writeExpected(e, 11, 3, g, empty, mu, d);
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
-    ForecastTracker back = ForecastTracker.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    ForecastTracker back =
+        ForecastTracker.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     back.writeTo(new DataOutputStream(again));
     org.junit.jupiter.api.Assertions.assertArrayEquals(bytes.toByteArray(), again.toByteArray());
     assertEquals(2, back.pending());
   }
 
-  /** One pending forecast as {@link ForecastTracker#writeTo} should write it (2 substeps per step). */
-  private static void writeExpected(DataOutputStream e, long now, int k, Grid1D g, double[] density, double[] mu,
-      double[] d) throws Exception {
+  /**
+   * One pending forecast as {@link ForecastTracker#writeTo} should write it (2 substeps per step).
+   */
+  private static void writeExpected(
+      DataOutputStream e, long now, int k, Grid1D g, double[] density, double[] mu, double[] d)
+      throws Exception {
     e.writeLong(now);
     e.writeLong(now + k);
     e.writeDouble(g.lo());
     e.writeDouble(g.width());
     e.writeInt(g.cells());
-    for (double[] forecast : new double[][] {Forecasts.fokkerPlanck(g, density, mu, d, k, 2 * k),
-        Forecasts.persistence(density), Forecasts.gaussianMoments(g, density, mu, d, k)}) {
+    for (double[] forecast :
+        new double[][] {
+          Forecasts.fokkerPlanck(g, density, mu, d, k, 2 * k),
+          Forecasts.persistence(density),
+          Forecasts.gaussianMoments(g, density, mu, d, k)
+        }) {
       for (double v : forecast) {
         e.writeDouble(v);
       }

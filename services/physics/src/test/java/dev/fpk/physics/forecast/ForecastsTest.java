@@ -35,7 +35,8 @@ class ForecastsTest {
     double[] f = Forecasts.gaussianMoments(g, p, mu, dd, 50);
     double v0 = Alignment.variance(g, p);
     assertEquals(Exact.ouMean(Alignment.mean(g, p), k, 0, 50), Alignment.mean(g, f), 1e-6);
-    double h2 = g.width() * g.width() / 6; // cell averages of a smooth density carry h^2/6 extra variance
+    double h2 =
+        g.width() * g.width() / 6; // cell averages of a smooth density carry h^2/6 extra variance
     assertEquals(Exact.ouVariance(v0 - h2, k, d, 50) + h2, Alignment.variance(g, f), 1e-8);
     assertEquals(1, Exact.mass(g, f), 1e-12);
   }
@@ -51,14 +52,24 @@ class ForecastsTest {
     double[] samples = DensitySampler.quantiles(fine, truth, 20_000);
     double[] now = Grid1D.remap(fine, start, g);
     double[][] fields = doubleWellFields(g, c, d);
-    ForecastScore fp = ForecastScore.of(g, Forecasts.fokkerPlanck(g, now, fields[0], fields[1], 100, 100), samples);
+    ForecastScore fp =
+        ForecastScore.of(
+            g, Forecasts.fokkerPlanck(g, now, fields[0], fields[1], 100, 100), samples);
     ForecastScore still = ForecastScore.of(g, Forecasts.persistence(now), samples);
-    ForecastScore gauss = ForecastScore.of(g, Forecasts.gaussianMoments(g, now, fields[0], fields[1], 100), samples);
-    System.out.printf("double-well forecast, 100 steps: W1 FP %.2e, nothing-changes %.2e, Gaussian %.2e; JS %.2e / %.2e / %.2e%n",
-        fp.wasserstein1(), still.wasserstein1(), gauss.wasserstein1(), fp.jensenShannon(), still.jensenShannon(), gauss.jensenShannon());
+    ForecastScore gauss =
+        ForecastScore.of(g, Forecasts.gaussianMoments(g, now, fields[0], fields[1], 100), samples);
+    System.out.printf(
+        "double-well forecast, 100 steps: W1 FP %.2e, nothing-changes %.2e, Gaussian %.2e; JS %.2e / %.2e / %.2e%n",
+        fp.wasserstein1(),
+        still.wasserstein1(),
+        gauss.wasserstein1(),
+        fp.jensenShannon(),
+        still.jensenShannon(),
+        gauss.jensenShannon());
     assertTrue(fp.wasserstein1() < 0.2 * still.wasserstein1());
     assertTrue(fp.wasserstein1() < 0.2 * gauss.wasserstein1());
-    assertTrue(fp.jensenShannon() < gauss.jensenShannon() && fp.jensenShannon() < still.jensenShannon());
+    assertTrue(
+        fp.jensenShannon() < gauss.jensenShannon() && fp.jensenShannon() < still.jensenShannon());
   }
 
   @Test
@@ -75,7 +86,8 @@ class ForecastsTest {
     tracker.issue(1000, 80, g, Grid1D.remap(fine, start, g), fields[0], fields[1]);
     assertEquals(2, tracker.pending());
     assertTrue(tracker.onData(1020, new double[] {0}).isEmpty());
-    java.util.List<ScoredForecast> scored = tracker.onData(1050, DensitySampler.quantiles(fine, truth, 10_000));
+    java.util.List<ScoredForecast> scored =
+        tracker.onData(1050, DensitySampler.quantiles(fine, truth, 10_000));
     assertEquals(1, scored.size());
     assertEquals(1050, scored.get(0).target());
     assertTrue(scored.get(0).beatsBaselines());

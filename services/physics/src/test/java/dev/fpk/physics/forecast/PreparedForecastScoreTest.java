@@ -28,8 +28,11 @@ class PreparedForecastScoreTest {
       Grid1D g = Grid1D.of(0.0 + 0.01 * rnd.nextDouble(), 0.2, 64 + rnd.nextInt(200));
       prepared.prepare(s);
       for (int k = 0; k < 3; k++) {
-        double[] f = round % 11 == 5 ? new double[g.cells()]
-            : Gaussians.cellAverages(g, 0.1 + 0.02 * rnd.nextGaussian(), 0.01 + 0.03 * rnd.nextDouble(), true);
+        double[] f =
+            round % 11 == 5
+                ? new double[g.cells()]
+                : Gaussians.cellAverages(
+                    g, 0.1 + 0.02 * rnd.nextGaussian(), 0.01 + 0.03 * rnd.nextDouble(), true);
         // records compare double components bit for bit (Double.compare)
         assertEquals(ForecastScore.of(g, f, s), ForecastScore.of(g, f, prepared), "round " + round);
       }
@@ -41,7 +44,8 @@ class PreparedForecastScoreTest {
     SplittableRandom rnd = new SplittableRandom(23);
     for (int round = 0; round < 100; round++) {
       Grid1D g = Grid1D.of(-1, 1 + rnd.nextDouble(), 20 + rnd.nextInt(300));
-      double[] p = Gaussians.cellAverages(g, 0.3 * rnd.nextGaussian(), 0.05 + 0.3 * rnd.nextDouble(), true);
+      double[] p =
+          Gaussians.cellAverages(g, 0.3 * rnd.nextGaussian(), 0.05 + 0.3 * rnd.nextDouble(), true);
       double[] mu = new double[g.cells()];
       double[] d = new double[g.cells()];
       double k = 0.1 * rnd.nextDouble();
@@ -51,7 +55,10 @@ class PreparedForecastScoreTest {
         d[i] = 1e-3 * (1 + rnd.nextDouble());
       }
       double steps = round % 4 == 0 ? 2.5 : 1 + rnd.nextInt(20);
-      assertArrayEquals(reference(g, p, mu, d, steps), Forecasts.gaussianMoments(g, p, mu, d, steps), "round " + round);
+      assertArrayEquals(
+          reference(g, p, mu, d, steps),
+          Forecasts.gaussianMoments(g, p, mu, d, steps),
+          "round " + round);
     }
   }
 
@@ -60,7 +67,8 @@ class PreparedForecastScoreTest {
    * field interpolated on its own, but with the final cell averages from the CDF table as now
    * (GaussiansTest compares those with Normal.cdf's).
    */
-  private static double[] reference(Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
+  private static double[] reference(
+      Grid1D g, double[] density, double[] drift, double[] diffusion, double steps) {
     double m = Alignment.mean(g, density);
     double v = Math.max(Alignment.variance(g, density) - g.width() * g.width() / 6, 1e-300);
     int n = Math.max(1, (int) Math.ceil(steps));

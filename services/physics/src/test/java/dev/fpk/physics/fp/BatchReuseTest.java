@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One single-entry batch solver moved from grid to grid ({@link BatchFokkerPlanck1D#setGrid}) with
  * new fields each time gives what a fresh {@link FokkerPlanck1D} per grid gives, bit for bit: the
- * solver keeps nothing from one entry to the next that could change a result (the solver's
- * sharing of one solver among a layer's entries rests on this).
+ * solver keeps nothing from one entry to the next that could change a result (the solver's sharing
+ * of one solver among a layer's entries rests on this).
  */
 class BatchReuseTest {
   @Test
@@ -23,7 +23,9 @@ class BatchReuseTest {
       for (int round = 0; round < 60; round++) {
         double lo = rnd.nextGaussian();
         Grid1D g = Grid1D.of(lo, lo + 0.1 + rnd.nextDouble(), cells);
-        double[] p = Gaussians.cellAverages(g, lo + 0.3 * (g.hi() - lo), 0.02 + 0.1 * rnd.nextDouble(), true);
+        double[] p =
+            Gaussians.cellAverages(
+                g, lo + 0.3 * (g.hi() - lo), 0.02 + 0.1 * rnd.nextDouble(), true);
         double[] mu = new double[cells];
         double[] d = new double[cells];
         double k = rnd.nextDouble();

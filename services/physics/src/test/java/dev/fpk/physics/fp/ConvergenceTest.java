@@ -64,7 +64,10 @@ class ConvergenceTest {
     double[] err = new double[cells.length];
     for (int k = 0; k < cells.length; k++) {
       err[k] = doubleWellError(cells[k]);
-      System.out.printf("double well, %d cells: L1 = %.3e%s%n", cells[k], err[k],
+      System.out.printf(
+          "double well, %d cells: L1 = %.3e%s%n",
+          cells[k],
+          err[k],
           k == 0 ? "" : String.format(", order %.2f", Math.log(err[k - 1] / err[k]) / Math.log(2)));
     }
     assertTrue(err[2] <= 1e-4, "L1 on 400 cells " + err[2] + " > 1e-4");
@@ -80,7 +83,10 @@ class ConvergenceTest {
     double[] err = new double[cells.length];
     for (int k = 0; k < cells.length; k++) {
       err[k] = FokkerPlanck1DTest.ouError(cells[k], TimeScheme.TR_BDF2, 4);
-      System.out.printf("OU grid refinement, %d cells: max L1 = %.3e%s%n", cells[k], err[k],
+      System.out.printf(
+          "OU grid refinement, %d cells: max L1 = %.3e%s%n",
+          cells[k],
+          err[k],
           k == 0 ? "" : String.format(", measured order %.2f", order(err[k - 1], err[k], 2)));
     }
     assertTrue(order(err[2], err[3], 2) > 1.8, "grid order below 1.8");
@@ -105,12 +111,18 @@ class ConvergenceTest {
       double[] err = new double[taus.length];
       for (int k = 0; k < taus.length; k++) {
         err[k] = timeError(scheme, taus[k]);
-        System.out.printf("OU time refinement, %s, tau = %.0f steps: L1 = %.3e%s%n", scheme, taus[k], err[k],
+        System.out.printf(
+            "OU time refinement, %s, tau = %.0f steps: L1 = %.3e%s%n",
+            scheme,
+            taus[k],
+            err[k],
             k == 0 ? "" : String.format(", measured order %.2f", order(err[k - 1], err[k], 2)));
       }
       double expected = scheme == TimeScheme.TR_BDF2 ? 2 : 1;
       double measured = order(err[1], err[2], 2);
-      assertTrue(Math.abs(measured - expected) < 0.25, scheme + ": time order " + measured + ", expected " + expected);
+      assertTrue(
+          Math.abs(measured - expected) < 0.25,
+          scheme + ": time order " + measured + ", expected " + expected);
     }
   }
 

@@ -128,7 +128,9 @@ class FokkerPlanck1DTest {
           assertTrue(v >= 0, scheme + ": negative density " + v);
         }
       }
-      System.out.printf("%s: clipped %d, fallback %d substeps%n", scheme, fp.clippedSubsteps(), fp.fallbackSubsteps());
+      System.out.printf(
+          "%s: clipped %d, fallback %d substeps%n",
+          scheme, fp.clippedSubsteps(), fp.fallbackSubsteps());
     }
   }
 

@@ -13,7 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The contract of every {@link FokkerPlanckSolver}: mass, positivity, consistency, step handler. */
+/**
+ * The contract of every {@link FokkerPlanckSolver}: mass, positivity, consistency, step handler.
+ */
 class FokkerPlanckSolverContractTest {
   static final Grid1D G = Grid1D.of(-1, 1, 48);
 

@@ -35,15 +35,20 @@ class TensorFokkerPlanckTest {
       fp.advance(p, 100, 100);
       double[] exact =
           product(
-              Exact.gaussianCells(gx, Exact.ouMean(mx0, kx, 0, t), Math.sqrt(Exact.ouVariance(s0 * s0, kx, dx, t))),
-              Exact.gaussianCells(gy, Exact.ouMean(my0, ky, 0, t), Math.sqrt(Exact.ouVariance(s0 * s0, ky, dy, t))));
+              Exact.gaussianCells(
+                  gx, Exact.ouMean(mx0, kx, 0, t), Math.sqrt(Exact.ouVariance(s0 * s0, kx, dx, t))),
+              Exact.gaussianCells(
+                  gy,
+                  Exact.ouMean(my0, ky, 0, t),
+                  Math.sqrt(Exact.ouVariance(s0 * s0, ky, dy, t))));
       double l1 = 0;
       for (int c = 0; c < n; c++) {
         l1 += Math.abs(p[c] - exact[c]);
       }
       worst = Math.max(worst, l1 * gx.width() * gy.width());
     }
-    System.out.printf("2-D OU (%d x %d cells): max L1 vs product of exact 1-D = %.2e; %s%n",
+    System.out.printf(
+        "2-D OU (%d x %d cells): max L1 vs product of exact 1-D = %.2e; %s%n",
         gx.cells(), gy.cells(), worst, fp.splittingNote());
     assertTrue(worst <= 2e-3, "L1 " + worst);
   }

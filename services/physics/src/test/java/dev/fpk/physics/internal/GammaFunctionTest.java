@@ -12,7 +12,11 @@ class GammaFunctionTest {
   void shouldGiveLogFactorialsAtIntegersAndRootPiAtOneHalf() {
     double lnFactorial = 0;
     for (int n = 1; n <= 170; n++) {
-      assertEquals(lnFactorial, GammaFunction.lnGamma(n), 1e-13 * Math.max(1, lnFactorial), "ln Gamma(" + n + ")");
+      assertEquals(
+          lnFactorial,
+          GammaFunction.lnGamma(n),
+          1e-13 * Math.max(1, lnFactorial),
+          "ln Gamma(" + n + ")");
       lnFactorial += Math.log(n);
     }
     assertEquals(0.5 * Math.log(Math.PI), GammaFunction.lnGamma(0.5), 1e-14);
@@ -23,11 +27,16 @@ class GammaFunctionTest {
   void shouldMatchClosedFormsOfTheUpperTail() {
     for (double x = 0.01; x < 60; x *= 1.3) {
       // a = 1: e^{-x}; a = 3: e^{-x} (1 + x + x^2 / 2); a = 1/2: erfc(sqrt x)
-      assertEquals(Math.exp(-x), GammaFunction.upperRegularized(1, x), 1e-13 * Math.exp(-x), "a = 1, x = " + x);
+      assertEquals(
+          Math.exp(-x),
+          GammaFunction.upperRegularized(1, x),
+          1e-13 * Math.exp(-x),
+          "a = 1, x = " + x);
       double three = Math.exp(-x) * (1 + x + x * x / 2);
       assertEquals(three, GammaFunction.upperRegularized(3, x), 1e-12 * three, "a = 3, x = " + x);
       double half = Normal.erfc(Math.sqrt(x));
-      assertEquals(half, GammaFunction.upperRegularized(0.5, x), 1e-12 * half + 1e-300, "a = 1/2, x = " + x);
+      assertEquals(
+          half, GammaFunction.upperRegularized(0.5, x), 1e-12 * half + 1e-300, "a = 1/2, x = " + x);
     }
     assertEquals(1, GammaFunction.upperRegularized(2.5, 0));
     assertEquals(1, GammaFunction.upperRegularized(2.5, -1));

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The error function's right tail with fewer continued-fraction terms than the 60 it used to take. */
+/**
+ * The error function's right tail with fewer continued-fraction terms than the 60 it used to take.
+ */
 class NormalTest {
 
   /** The continued fraction with 60 terms, as it was evaluated before the terms depended on x. */
@@ -31,8 +33,10 @@ class NormalTest {
   @Test
   void shouldGiveKnownValues() {
     // erfc from Python's math.erfc (C library), Phi(-z) = erfc(z / sqrt 2) / 2
-    assertEquals(2.2090496998585438e-05, Normal.erfc(3.0), 1e-15, "the series side: 1e-15 absolute");
-    assertEquals(2.19516609177373e-05, Normal.erfc(3.001), 1e-15 * 2.2e-05, "the fraction side: relative");
+    assertEquals(
+        2.2090496998585438e-05, Normal.erfc(3.0), 1e-15, "the series side: 1e-15 absolute");
+    assertEquals(
+        2.19516609177373e-05, Normal.erfc(3.001), 1e-15 * 2.2e-05, "the fraction side: relative");
     assertEquals(1.5374597944280351e-12, Normal.erfc(5.0), 1e-15 * 1.6e-12);
     assertEquals(2.088487583762545e-45, Normal.erfc(10.0), 1e-15 * 2.1e-45);
     assertEquals(1.0, Normal.cdf(9.0), 0.0, "2 - erfc(6.4) rounds to 2");

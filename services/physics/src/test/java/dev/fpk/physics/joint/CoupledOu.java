@@ -3,13 +3,14 @@ package dev.fpk.physics.joint;
 import java.util.SplittableRandom;
 
 /**
- * A 4-D Ornstein-Uhlenbeck ensemble with coupled drift {@code mu = A w + b} and correlated diffusion
- * {@code D}, simulated by Euler-Maruyama with a step of one optimiser step (the process the linear
- * estimator models exactly), and its exact moments by integrating {@code dm/dt = A m + b}, {@code
- * dS/dt = A S + S A^T + 2D} with RK4.
+ * A 4-D Ornstein-Uhlenbeck ensemble with coupled drift {@code mu = A w + b} and correlated
+ * diffusion {@code D}, simulated by Euler-Maruyama with a step of one optimiser step (the process
+ * the linear estimator models exactly), and its exact moments by integrating {@code dm/dt = A m +
+ * b}, {@code dS/dt = A S + S A^T + 2D} with RK4.
  */
 final class CoupledOu {
   static final int D = 4;
+
   /** Stable, clearly coupled drift matrix (per step), row-major. */
   static final double[] A = {
     -0.05, 0.02, 0.0, 0.0,
@@ -17,13 +18,27 @@ final class CoupledOu {
     0.0, -0.02, -0.06, 0.0,
     0.01, 0.0, 0.02, -0.03
   };
+
   static final double[] B = {0.001, -0.002, 0.0005, 0.0};
+
   /** Diffusion (weight units^2 per step), residual correlation 0.3 between coordinates 0 and 1. */
   static final double[] DIFF = {
-    1e-4, 0.3 * Math.sqrt(1e-4 * 2e-4), 0, 0,
-    0.3 * Math.sqrt(1e-4 * 2e-4), 2e-4, 0, 0,
-    0, 0, 1e-4, 0,
-    0, 0, 0, 1.5e-4
+    1e-4,
+    0.3 * Math.sqrt(1e-4 * 2e-4),
+    0,
+    0,
+    0.3 * Math.sqrt(1e-4 * 2e-4),
+    2e-4,
+    0,
+    0,
+    0,
+    0,
+    1e-4,
+    0,
+    0,
+    0,
+    0,
+    1.5e-4
   };
 
   private CoupledOu() {}
@@ -62,7 +77,10 @@ final class CoupledOu {
     return dw;
   }
 
-  /** Exact mean and covariance at time t from (m0, diagonal s0^2) with diffusion {@code diff}: {m[4], S[16]}. */
+  /**
+   * Exact mean and covariance at time t from (m0, diagonal s0^2) with diffusion {@code diff}:
+   * {m[4], S[16]}.
+   */
   static double[][] moments(double[] m0, double s0, double[] diff, double t) {
     double[] m = m0.clone();
     double[] s = new double[D * D];
@@ -83,7 +101,9 @@ final class CoupledOu {
         y[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
       }
     }
-    return new double[][] {java.util.Arrays.copyOf(y, D), java.util.Arrays.copyOfRange(y, D, y.length)};
+    return new double[][] {
+      java.util.Arrays.copyOf(y, D), java.util.Arrays.copyOfRange(y, D, y.length)
+    };
   }
 
   private static double[] rate(double[] y, double[] diff) {

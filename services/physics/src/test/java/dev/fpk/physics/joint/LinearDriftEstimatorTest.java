@@ -45,12 +45,15 @@ class LinearDriftEstimatorTest {
       double zb = (fit.b()[k] - CoupledOu.B[k]) / fit.bStdErr()[k];
       assertTrue(Math.abs(zb) < 4, "b[" + k + "] z = " + zb);
     }
-    // 16 z-scores: mean square near 1 if the standard errors are honest (chi2_16 / 16 in [0.3, 2.1] at 99.8%)
+    // 16 z-scores: mean square near 1 if the standard errors are honest (chi2_16 / 16 in [0.3, 2.1]
+    // at 99.8%)
     double meanZ2 = sumZ2 / (D * D);
-    System.out.printf("joint drift: mean z^2 of A over 16 elements = %.2f, largest coupling %.0f se%n",
+    System.out.printf(
+        "joint drift: mean z^2 of A over 16 elements = %.2f, largest coupling %.0f se%n",
         meanZ2, fit.largestCouplingZ());
     assertTrue(meanZ2 > 0.3 && meanZ2 < 2.1, "mean z^2 " + meanZ2);
-    assertTrue(fit.largestCouplingZ() > 10, "couplings clearly resolved: " + fit.largestCouplingZ());
+    assertTrue(
+        fit.largestCouplingZ() > 10, "couplings clearly resolved: " + fit.largestCouplingZ());
   }
 
   @Test
@@ -58,7 +61,8 @@ class LinearDriftEstimatorTest {
     JointFit fit = fed(Double.POSITIVE_INFINITY, 12, 128, 300).fit();
     for (int k = 0; k < D; k++) {
       double z = (fit.diffusionAt(k, k) - CoupledOu.DIFF[k * D + k]) / fit.diffusionStdErr()[k];
-      assertTrue(Math.abs(z) < 4, "D[" + k + "][" + k + "] = " + fit.diffusionAt(k, k) + ", z = " + z);
+      assertTrue(
+          Math.abs(z) < 4, "D[" + k + "][" + k + "] = " + fit.diffusionAt(k, k) + ", z = " + z);
     }
     // true residual correlation 0.3 between 0 and 1, 0 elsewhere; n = 38,400 gives se ~ 0.005
     double r01 = fit.diffusionAt(0, 1) / Math.sqrt(fit.diffusionAt(0, 0) * fit.diffusionAt(1, 1));
@@ -109,12 +113,15 @@ class LinearDriftEstimatorTest {
     LinearDriftEstimator est = fed(50, 7, 64, 20);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     est.writeTo(new DataOutputStream(bytes));
-    LinearDriftEstimator back = LinearDriftEstimator.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    LinearDriftEstimator back =
+        LinearDriftEstimator.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     JointFit a = est.fit();
     JointFit b = back.fit();
     for (int i = 0; i < D * D; i++) {
       assertEquals(Double.doubleToLongBits(a.a()[i]), Double.doubleToLongBits(b.a()[i]));
-      assertEquals(Double.doubleToLongBits(a.diffusion()[i]), Double.doubleToLongBits(b.diffusion()[i]));
+      assertEquals(
+          Double.doubleToLongBits(a.diffusion()[i]), Double.doubleToLongBits(b.diffusion()[i]));
     }
   }
 
@@ -127,19 +134,23 @@ class LinearDriftEstimatorTest {
     for (int i = 0; i < 200; i++) {
       double x = rnd.nextGaussian();
       // coordinate 3 always equals coordinate 0: no spread in the direction e0 - e3
-      est.increment(new double[] {x, rnd.nextGaussian(), rnd.nextGaussian(), x},
-          new double[] {0.01 * rnd.nextGaussian(), 0, 0, 0}, 1);
+      est.increment(
+          new double[] {x, rnd.nextGaussian(), rnd.nextGaussian(), x},
+          new double[] {0.01 * rnd.nextGaussian(), 0, 0, 0},
+          1);
     }
     assertFalse(est.fit().usable());
   }
 
   @Test
   void shouldRejectBadArgumentsNamingTheValue() {
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new LinearDriftEstimator(9, 100));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> new LinearDriftEstimator(9, 100));
     assertTrue(e.getMessage().contains("dimension = 9"), e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new LinearDriftEstimator(4, 0));
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> new LinearDriftEstimator(4, 0));
     assertTrue(e.getMessage().contains("halfLifeSteps = 0"), e.getMessage());
   }
 

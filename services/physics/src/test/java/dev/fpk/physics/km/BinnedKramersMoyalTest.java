@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class BinnedKramersMoyalTest {
 
   /** Exact OU stream, dt = 1: w' = a + (w - a) e^{-k} + sqrt(D (1 - e^{-2k}) / k) N(0, 1). */
-  static void feedOu(BinnedKramersMoyal km, long seed, double k, double a, double d, int replicas, int steps) {
+  static void feedOu(
+      BinnedKramersMoyal km, long seed, double k, double a, double d, int replicas, int steps) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double e = Math.exp(-k);
     double sd = Math.sqrt(d * (1 - e * e) / k);
@@ -56,7 +57,8 @@ class BinnedKramersMoyalTest {
         diffOk++;
       }
     }
-    System.out.printf("OU stream: slope within 3 SE in %d/100 seeds, diffusion in %d/100%n", slopeOk, diffOk);
+    System.out.printf(
+        "OU stream: slope within 3 SE in %d/100 seeds, diffusion in %d/100%n", slopeOk, diffOk);
     assertTrue(slopeOk >= 95, "slope within 3 SE in only " + slopeOk + " of 100 seeds");
     assertTrue(diffOk >= 95, "diffusion within 3 SE in only " + diffOk + " of 100 seeds");
   }
@@ -80,9 +82,14 @@ class BinnedKramersMoyalTest {
         continue;
       }
       checked++;
-      // bin-mean drift: the slope times the mean w in the bin, ~ the centre to O(h^2 curvature) = 0 for linear drift
+      // bin-mean drift: the slope times the mean w in the bin, ~ the centre to O(h^2 curvature) = 0
+      // for linear drift
       double truth = discreteSlope(k) * g.centre(i);
-      assertEquals(truth, drift[i], 4 * se[i] + Math.abs(discreteSlope(k)) * g.width() * 0.1, "drift bin " + i);
+      assertEquals(
+          truth,
+          drift[i],
+          4 * se[i] + Math.abs(discreteSlope(k)) * g.width() * 0.1,
+          "drift bin " + i);
       assertEquals(discreteD(k, d), diff[i], 4 * dse[i], "diffusion bin " + i);
     }
     assertTrue(checked >= 8);
@@ -103,7 +110,11 @@ class BinnedKramersMoyalTest {
     KramersMoyalEstimate est = km.result();
     int bin = g.indexOf(0.6);
     assertEquals(mu, est.drift()[bin], 4 * est.driftStdErr()[bin]);
-    assertEquals(d, est.diffusion()[bin], 4 * est.diffusionStdErr()[bin], "raw moment would give ~" + (mu * mu * 3 / 2));
+    assertEquals(
+        d,
+        est.diffusion()[bin],
+        4 * est.diffusionStdErr()[bin],
+        "raw moment would give ~" + (mu * mu * 3 / 2));
     assertTrue(Double.isNaN(est.drift()[0]), "empty bin is NaN");
   }
 
@@ -164,8 +175,12 @@ class BinnedKramersMoyalTest {
     OuFit fa = a.ouFit();
     OuFit fb = b.ouFit();
     assertClose(
-        new double[] {fa.slope(), fa.intercept(), fa.slopeStdErr(), fa.diffusion(), fa.diffusionStdErr()},
-        new double[] {fb.slope(), fb.intercept(), fb.slopeStdErr(), fb.diffusion(), fb.diffusionStdErr()},
+        new double[] {
+          fa.slope(), fa.intercept(), fa.slopeStdErr(), fa.diffusion(), fa.diffusionStdErr()
+        },
+        new double[] {
+          fb.slope(), fb.intercept(), fb.slopeStdErr(), fb.diffusion(), fb.diffusionStdErr()
+        },
         tol);
   }
 
@@ -183,7 +198,8 @@ class BinnedKramersMoyalTest {
   @Test
   void shouldKeepStatisticsWhenRegriddedToAnExtension() {
     Grid1D g = Grid1D.of(-1, 1, 20);
-    BinnedKramersMoyal km = mixedStream(new BinnedKramersMoyal(g, Double.POSITIVE_INFINITY), 3, 4000);
+    BinnedKramersMoyal km =
+        mixedStream(new BinnedKramersMoyal(g, Double.POSITIVE_INFINITY), 3, 4000);
     Grid1D wide = g.extendedToCover(-1.5, 1.3, 0);
     BinnedKramersMoyal r = km.regridded(wide);
     int k = (int) Math.rint((g.lo() - wide.lo()) / g.width());
@@ -286,7 +302,10 @@ class BinnedKramersMoyalTest {
     assertEquals(0.3 / 0.2, fit.fixedPoint(), 0.1);
   }
 
-  /** Double well U = c (w^4/4 - w^2/2): mu = -U' = -c (w^3 - w); Euler-Maruyama with 10 substeps per step. */
+  /**
+   * Double well U = c (w^4/4 - w^2/2): mu = -U' = -c (w^3 - w); Euler-Maruyama with 10 substeps per
+   * step.
+   */
   @Test
   void shouldRecoverDoubleWellDriftWithin10PercentOfMaxForceOnMillionIncrements() {
     double c = 0.02;
@@ -325,7 +344,8 @@ class BinnedKramersMoyalTest {
           worst = Math.max(worst, Math.abs(e.drift()[i] + c * (x * x * x - x)));
         }
       }
-      System.out.printf("double-well stream, %s: max drift error %.2e = %.3f of max|U'|%n",
+      System.out.printf(
+          "double-well stream, %s: max drift error %.2e = %.3f of max|U'|%n",
           km.getClass().getSimpleName(), worst, worst / maxForce);
       assertTrue(worst <= 0.1 * maxForce, "drift error " + worst);
     }
@@ -333,7 +353,8 @@ class BinnedKramersMoyalTest {
 
   @Test
   void shouldAgreeWithTheGradientRouteOnAnOuStream() {
-    // SGD on L = k w^2 / (2 eta): mean gradient k w / eta, so mu = -k w; D from the minibatch variance
+    // SGD on L = k w^2 / (2 eta): mean gradient k w / eta, so mu = -k w; D from the minibatch
+    // variance
     double eta = 0.1, k = 0.02, d = 2e-4;
     BinnedKramersMoyal km = new BinnedKramersMoyal(Grid1D.of(-1, 1, 10), Double.POSITIVE_INFINITY);
     feedOu(km, 21, k, 0, d, 256, 600);
@@ -341,7 +362,10 @@ class BinnedKramersMoyalTest {
     double routeD = GradientRoute.diffusionFromMinibatchVariance(eta, 2 * d / (eta * eta));
     assertEquals(d, routeD, 1e-18);
     assertEquals(-0.5 * 0.3, GradientRoute.drift(eta, 1.5), 1e-15);
-    assertEquals(routeD, GradientRoute.diffusionFromPerSampleVariance(eta, 64 * 2 * d / (eta * eta), 64), 1e-18);
+    assertEquals(
+        routeD,
+        GradientRoute.diffusionFromPerSampleVariance(eta, 64 * 2 * d / (eta * eta), 64),
+        1e-18);
     double z = GradientRoute.disagreement(fit.diffusion(), fit.diffusionStdErr(), discreteD(k, d));
     assertTrue(Math.abs(z) < 4, "disagreement " + z + " standard errors");
   }
@@ -353,11 +377,13 @@ class BinnedKramersMoyalTest {
     km.decay(4);
     Grid1D restoredGrid = Grid1D.ofWidth(g.lo(), g.width(), g.cells());
     assertEquals(g, restoredGrid);
-    BinnedKramersMoyal back = BinnedKramersMoyal.restore(restoredGrid, km.halfLifeSteps(), km.count(), km.state());
+    BinnedKramersMoyal back =
+        BinnedKramersMoyal.restore(restoredGrid, km.halfLifeSteps(), km.count(), km.state());
     assertSameEstimate(km.result(), back.result(), 0);
     mixedStream(km, 13, 500);
     mixedStream(back, 13, 500);
     assertSameEstimate(km.result(), back.result(), 0);
-    assertThrows(IllegalArgumentException.class, () -> BinnedKramersMoyal.restore(g, 30, 0, new double[3]));
+    assertThrows(
+        IllegalArgumentException.class, () -> BinnedKramersMoyal.restore(g, 30, 0, new double[3]));
   }
 }

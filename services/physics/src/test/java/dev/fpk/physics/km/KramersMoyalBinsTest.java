@@ -39,12 +39,18 @@ class KramersMoyalBinsTest {
       assertArrayEquals(expected.diffusionStdErr(), head(buffer.diffusionStdErr(), n));
       assertArrayEquals(expected.counts(), head(buffer.counts(), n));
       assertEquals(expected.ouFit(), buffer.ouFit());
-      assertEquals(Double.doubleToLongBits(expected.pawulaRatio()), Double.doubleToLongBits(buffer.pawulaRatio()));
+      assertEquals(
+          Double.doubleToLongBits(expected.pawulaRatio()),
+          Double.doubleToLongBits(buffer.pawulaRatio()));
       for (int minCount : new int[] {1, 5, 20}) {
         km.resultInto(buffer);
         buffer.smooth(minCount);
-        assertArrayEquals(expected.smoothedDrift(minCount), head(buffer.drift(), n), "minCount " + minCount);
-        assertArrayEquals(expected.smoothedDiffusion(minCount), head(buffer.diffusion(), n), "minCount " + minCount);
+        assertArrayEquals(
+            expected.smoothedDrift(minCount), head(buffer.drift(), n), "minCount " + minCount);
+        assertArrayEquals(
+            expected.smoothedDiffusion(minCount),
+            head(buffer.diffusion(), n),
+            "minCount " + minCount);
       }
     }
   }

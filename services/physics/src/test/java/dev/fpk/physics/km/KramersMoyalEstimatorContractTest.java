@@ -17,7 +17,8 @@ class KramersMoyalEstimatorContractTest {
 
   static Stream<Arguments> implementations() {
     Function<Double, KramersMoyalEstimator<?>> binned = hl -> new BinnedKramersMoyal(GRID, hl);
-    Function<Double, KramersMoyalEstimator<?>> kernel = hl -> new KernelKramersMoyal(GRID, hl, 0.04);
+    Function<Double, KramersMoyalEstimator<?>> kernel =
+        hl -> new KernelKramersMoyal(GRID, hl, 0.04);
     return Stream.of(Arguments.of("binned", binned), Arguments.of("kernel", kernel));
   }
 
@@ -37,7 +38,8 @@ class KramersMoyalEstimatorContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("implementations")
-  void shouldMergeShardsIntoSinglePassTo1e12(String name, Function<Double, KramersMoyalEstimator<?>> make) {
+  void shouldMergeShardsIntoSinglePassTo1e12(
+      String name, Function<Double, KramersMoyalEstimator<?>> make) {
     KramersMoyalEstimator<?> single = make.apply(40.0);
     KramersMoyalEstimator<?> a = make.apply(40.0);
     KramersMoyalEstimator<?> b = make.apply(40.0);
@@ -67,7 +69,8 @@ class KramersMoyalEstimatorContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("implementations")
-  void shouldReportNaNWhenEmptyAndIgnoreBadInput(String name, Function<Double, KramersMoyalEstimator<?>> make) {
+  void shouldReportNaNWhenEmptyAndIgnoreBadInput(
+      String name, Function<Double, KramersMoyalEstimator<?>> make) {
     KramersMoyalEstimator<?> a = make.apply(10.0);
     a.increment(Double.NaN, 0.1, 1);
     a.increment(0.1, Double.POSITIVE_INFINITY, 1);
@@ -82,7 +85,8 @@ class KramersMoyalEstimatorContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("implementations")
-  void shouldRecoverLinearDriftAndConstantDiffusion(String name, Function<Double, KramersMoyalEstimator<?>> make) {
+  void shouldRecoverLinearDriftAndConstantDiffusion(
+      String name, Function<Double, KramersMoyalEstimator<?>> make) {
     KramersMoyalEstimator<?> a = make.apply(Double.POSITIVE_INFINITY);
     feed(a, 5, 200_000);
     KramersMoyalEstimate e = a.result();
@@ -95,7 +99,8 @@ class KramersMoyalEstimatorContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("implementations")
-  void shouldFeedPooledAndEnsembleModes(String name, Function<Double, KramersMoyalEstimator<?>> make) {
+  void shouldFeedPooledAndEnsembleModes(
+      String name, Function<Double, KramersMoyalEstimator<?>> make) {
     double[][] before = {{0.1, 0.2, 0.3}, {0.15, 0.25, 0.35}};
     double[][] after = {{0.11, 0.19, 0.3}, {0.16, 0.24, 0.34}};
     KramersMoyalEstimator<?> pooled = make.apply(Double.POSITIVE_INFINITY);

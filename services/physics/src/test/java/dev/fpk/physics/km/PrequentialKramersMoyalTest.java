@@ -16,9 +16,9 @@ class PrequentialKramersMoyalTest {
   private static final double D = 1e-4;
 
   /**
-   * An ensemble of OU replicas {@code dW = -k(t) (W - a(t)) dt + sqrt(2D) dB}, simulated exactly per
-   * step with k and a frozen at the step's midpoint, fed one step at a time (decay, then the step's
-   * increments) as the estimator service does.
+   * An ensemble of OU replicas {@code dW = -k(t) (W - a(t)) dt + sqrt(2D) dB}, simulated exactly
+   * per step with k and a frozen at the step's midpoint, fed one step at a time (decay, then the
+   * step's increments) as the estimator service does.
    */
   private static final class Ensemble {
     final double[] w = new double[REPLICAS];
@@ -88,14 +88,19 @@ class PrequentialKramersMoyalTest {
       for (int s = 0; s < 600; s++) {
         ens.step(km);
       }
-      System.out.printf("stationary OU, seed %d: chosen %s%s, scores %s%n", seed, km.chosenHalfLifeSteps(),
-          km.trendChosen() ? " with time term" : "", java.util.Arrays.toString(km.scores()));
+      System.out.printf(
+          "stationary OU, seed %d: chosen %s%s, scores %s%n",
+          seed,
+          km.chosenHalfLifeSteps(),
+          km.trendChosen() ? " with time term" : "",
+          java.util.Arrays.toString(km.scores()));
       assertTrue(km.chosenHalfLifeSteps() >= 160, "a long memory: " + km.chosenHalfLifeSteps());
       if (km.chosenHalfLifeSteps() == 1000 && !km.trendChosen()) {
         longest++;
       }
     }
-    assertTrue(longest >= 3, "the longest memory without the time term in " + longest + " of 5 seeds");
+    assertTrue(
+        longest >= 3, "the longest memory without the time term in " + longest + " of 5 seeds");
   }
 
   @Test
@@ -110,14 +115,16 @@ class PrequentialKramersMoyalTest {
         before = km.chosenHalfLifeSteps();
       }
     }
-    System.out.printf("jump at 400: chosen %s before, %s%s 40 steps after%n", before, km.chosenHalfLifeSteps(),
-        km.trendChosen() ? " with time term" : "");
+    System.out.printf(
+        "jump at 400: chosen %s before, %s%s 40 steps after%n",
+        before, km.chosenHalfLifeSteps(), km.trendChosen() ? " with time term" : "");
     assertTrue(before >= 160, "before the jump a long memory: " + before);
     assertTrue(km.chosenHalfLifeSteps() <= 40, "after it a short one: " + km.chosenHalfLifeSteps());
   }
 
   @Test
-  void shouldChooseTheTimeTermForALinearlyMovingAttractorAndCoverTheTrueDriftWithItsStandardErrors() {
+  void
+      shouldChooseTheTimeTermForALinearlyMovingAttractorAndCoverTheTrueDriftWithItsStandardErrors() {
     double k = 0.05;
     double speed = 2e-4; // per step
     int chosenTrend = 0;
@@ -132,8 +139,9 @@ class PrequentialKramersMoyalTest {
       if (km.trendChosen()) {
         chosenTrend++;
       }
-      System.out.printf("moving attractor, seed %d: chosen %s%s%n", seed, km.chosenHalfLifeSteps(),
-          km.trendChosen() ? " with time term" : "");
+      System.out.printf(
+          "moving attractor, seed %d: chosen %s%s%n",
+          seed, km.chosenHalfLifeSteps(), km.trendChosen() ? " with time term" : "");
       // the drift the next interval (steps 800 to 801) is advanced with, at its midpoint
       KramersMoyalEstimate e = km.result();
       double[] drift = e.drift();
@@ -151,7 +159,8 @@ class PrequentialKramersMoyalTest {
       }
     }
     double rms = Math.sqrt(z2 / zs);
-    System.out.printf("moving attractor: time term chosen in %d of 5 seeds; drift z-score rms %.2f over %d bins%n",
+    System.out.printf(
+        "moving attractor: time term chosen in %d of 5 seeds; drift z-score rms %.2f over %d bins%n",
         chosenTrend, rms, zs);
     assertTrue(chosenTrend >= 4, "time term chosen in only " + chosenTrend + " of 5 seeds");
     assertTrue(zs >= 20, "bins checked: " + zs);
@@ -167,12 +176,14 @@ class PrequentialKramersMoyalTest {
     for (int s = 0; s < 120; s++) {
       ens.step(km);
     }
-    PrequentialKramersMoyal restored = PrequentialKramersMoyal.restore(GRID, km.memories(), km.count(), km.state());
+    PrequentialKramersMoyal restored =
+        PrequentialKramersMoyal.restore(GRID, km.memories(), km.count(), km.state());
     PrequentialKramersMoyal copy = km.copy();
     Grid1D wider = Grid1D.of(-0.3 - 2 * GRID.width(), 0.3 + GRID.width(), 35);
     PrequentialKramersMoyal moved = km.regridded(wider);
-    PrequentialKramersMoyal movedRestored = PrequentialKramersMoyal.restore(GRID, km.memories(), km.count(), km.state())
-        .regridded(wider);
+    PrequentialKramersMoyal movedRestored =
+        PrequentialKramersMoyal.restore(GRID, km.memories(), km.count(), km.state())
+            .regridded(wider);
     for (int s = 0; s < 80; s++) {
       ens.step(km, restored, copy, moved, movedRestored);
       assertArrayEquals(km.state(), restored.state(), "restored, step " + s);
@@ -184,15 +195,19 @@ class PrequentialKramersMoyalTest {
     double[] a = km.result().drift();
     double[] b = moved.result().drift();
     int compared = 0;
-    for (int i = 1; i < GRID.cells() - 1; i++) { // the end bins no longer take the increments beyond them
+    for (int i = 1;
+        i < GRID.cells() - 1;
+        i++) { // the end bins no longer take the increments beyond them
       if (!Double.isNaN(a[i])) {
         assertEquals(a[i], b[i + 2], 1e-12, "bin " + i + " moved by two cells");
         compared++;
       }
     }
     assertTrue(compared >= 10, "bins compared: " + compared);
-    assertThrows(IllegalArgumentException.class,
-        () -> PrequentialKramersMoyal.restore(GRID, Memories.fixed(40, 20), km.count(), km.state()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            PrequentialKramersMoyal.restore(GRID, Memories.fixed(40, 20), km.count(), km.state()));
   }
 
   @Test
@@ -222,7 +237,8 @@ class PrequentialKramersMoyalTest {
     double[] b = left.result().drift();
     double[] na = all.result().counts();
     for (int i = 0; i < a.length; i++) {
-      if (na[i] >= 20 && all.chosenHalfLifeSteps() == left.chosenHalfLifeSteps()
+      if (na[i] >= 20
+          && all.chosenHalfLifeSteps() == left.chosenHalfLifeSteps()
           && all.trendChosen() == left.trendChosen()) {
         assertEquals(a[i], b[i], 1e-9, "bin " + i);
       }

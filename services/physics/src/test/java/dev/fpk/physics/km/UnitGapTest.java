@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * At a gap of one step {@link BinnedKramersMoyal#increment} skips its divisions by one
- * ({@code dw / dt}, {@code wa / u}); the per-bin sums must be, bit for bit, those of the general
- * formulas, which {@link #referenceAdd} spells out as they were.
+ * At a gap of one step {@link BinnedKramersMoyal#increment} skips its divisions by one ({@code dw /
+ * dt}, {@code wa / u}); the per-bin sums must be, bit for bit, those of the general formulas, which
+ * {@link #referenceAdd} spells out as they were.
  */
 class UnitGapTest {
 

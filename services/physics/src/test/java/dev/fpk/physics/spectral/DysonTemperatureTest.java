@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class DysonTemperatureTest {
   /** Levels 100 apart, each moving by independent N(drift, v) per step: ranks never cross. */
-  private static double[] walk(double[] x, SplittableRandom rnd, double perStepVariance, long steps, double drift) {
+  private static double[] walk(
+      double[] x, SplittableRandom rnd, double perStepVariance, long steps, double drift) {
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       y[i] = x[i] + drift * steps + Math.sqrt(perStepVariance * steps) * rnd.nextGaussian();
@@ -52,8 +53,12 @@ class DysonTemperatureTest {
     for (int i = 0; i < y.length; i++) {
       y[i] += 0.02 * x[i]; // the weights' norm grew by 1 %: every eigenvalue by 2 %, up to 6000
     }
-    // without the line the increments' variance would be (0.02 * 100)^2 * 3000^2 / 12 / 10 / 0.1 = 3e6
-    assertEquals(0.5 / 0.1, t.observe(10, new double[][] {y}, Double.NaN, 0.1), threeSigma(3000) * 0.5 / 0.1);
+    // without the line the increments' variance would be (0.02 * 100)^2 * 3000^2 / 12 / 10 / 0.1 =
+    // 3e6
+    assertEquals(
+        0.5 / 0.1,
+        t.observe(10, new double[][] {y}, Double.NaN, 0.1),
+        threeSigma(3000) * 0.5 / 0.1);
   }
 
   @Test
@@ -87,6 +92,7 @@ class DysonTemperatureTest {
     assertTrue(Double.isNaN(t.observe(5, new double[][] {x}, Double.NaN, 1.0)));
     assertTrue(Double.isNaN(t.observe(6, new double[][] {x}, Double.NaN, 0.0)));
     assertTrue(Double.isNaN(t.observe(7, new double[][] {x, x}, Double.NaN, 1.0)));
-    assertTrue(Double.isNaN(t.observe(8, new double[][] {ladder(50), ladder(50)}, Double.NaN, 1.0)));
+    assertTrue(
+        Double.isNaN(t.observe(8, new double[][] {ladder(50), ladder(50)}, Double.NaN, 1.0)));
   }
 }

@@ -101,7 +101,8 @@ class MarchenkoPasturTest {
     assertEquals(1.0, fit.sigma2(), 0.05);
     assertTrue(fit.ks() <= 5.0 / 200 + 0.01, "KS " + fit.ks());
     double meanBased = Arrays.stream(x).average().orElseThrow() / 400; // trace / (m n)
-    assertTrue(meanBased > 2, "the mean-based variance " + meanBased + " is what the spikes would do");
+    assertTrue(
+        meanBased > 2, "the mean-based variance " + meanBased + " is what the spikes would do");
   }
 
   @Test

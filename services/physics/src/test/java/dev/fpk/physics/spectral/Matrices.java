@@ -15,7 +15,10 @@ final class Matrices {
     return w;
   }
 
-  /** {@code [rows, cols]} of i.i.d. Student-t entries with 2 degrees of freedom: Z / sqrt(chi2_2 / 2). */
+  /**
+   * {@code [rows, cols]} of i.i.d. Student-t entries with 2 degrees of freedom: Z / sqrt(chi2_2 /
+   * 2).
+   */
   static float[] studentT2(SplittableRandom rnd, int rows, int cols) {
     float[] w = new float[rows * cols];
     for (int i = 0; i < w.length; i++) {

@@ -71,7 +71,11 @@ class PowerLawTailTest {
       for (double v : sorted) {
         if (v >= xmin) {
           double model = 1 - Math.pow(v / xmin, 1 - alpha);
-          ks = Math.max(ks, Math.max(Math.abs(model - (double) i / k), Math.abs(model - (double) (i + 1) / k)));
+          ks =
+              Math.max(
+                  ks,
+                  Math.max(
+                      Math.abs(model - (double) i / k), Math.abs(model - (double) (i + 1) / k)));
           i++;
         }
       }

@@ -45,7 +45,8 @@ class SingularValuesTest {
     for (float v : w) {
       frobenius += (double) v * v;
     }
-    assertEquals(frobenius, Arrays.stream(SingularValues.squared(w, 70, 50)).sum(), 1e-5 * frobenius);
+    assertEquals(
+        frobenius, Arrays.stream(SingularValues.squared(w, 70, 50)).sum(), 1e-5 * frobenius);
   }
 
   @Test
@@ -56,7 +57,8 @@ class SingularValuesTest {
     float[] both = new float[a.length + b.length];
     System.arraycopy(a, 0, both, 0, a.length);
     System.arraycopy(b, 0, both, a.length, b.length);
-    assertArrayEquals(SingularValues.squared(b, 8, 12), SingularValues.squared(both, a.length, 8, 12), 0.0);
+    assertArrayEquals(
+        SingularValues.squared(b, 8, 12), SingularValues.squared(both, a.length, 8, 12), 0.0);
   }
 
   @Test

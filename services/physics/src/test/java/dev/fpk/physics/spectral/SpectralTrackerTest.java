@@ -32,7 +32,9 @@ class SpectralTrackerTest {
     }
     float[] w = Matrices.withSquaredSingularValues(rnd, u);
     Spectrum s = new SpectralTracker().observe(0, w, 1, 300, 300, 0.01);
-    assertTrue(s.poissonKs() < s.spacingKs(), "Poisson KS " + s.poissonKs() + ", Wigner KS " + s.spacingKs());
+    assertTrue(
+        s.poissonKs() < s.spacingKs(),
+        "Poisson KS " + s.poissonKs() + ", Wigner KS " + s.spacingKs());
   }
 
   @Test
@@ -68,7 +70,8 @@ class SpectralTrackerTest {
     assertEquals(3 * rows, first.eigenvalues().length);
     double[] expected = new double[3 * rows];
     for (int r = 0; r < 3; r++) {
-      System.arraycopy(SingularValues.squared(w0, r * rows * cols, rows, cols), 0, expected, r * rows, rows);
+      System.arraycopy(
+          SingularValues.squared(w0, r * rows * cols, rows, cols), 0, expected, r * rows, rows);
     }
     Arrays.sort(expected);
     assertArrayEquals(expected, first.eigenvalues(), 0.0);
@@ -82,6 +85,8 @@ class SpectralTrackerTest {
 
   @Test
   void shouldRejectValuesThatAreNotTheGivenMatrices() {
-    assertThrows(IllegalArgumentException.class, () -> new SpectralTracker().observe(0, new float[10], 2, 2, 3, 0.1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SpectralTracker().observe(0, new float[10], 2, 2, 3, 0.1));
   }
 }

@@ -1,7 +1,7 @@
 package dev.fpk.physics.testing;
 
-import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.density.Gaussians;
+import dev.fpk.physics.grid.Grid1D;
 
 /** Analytic reference solutions, as cell averages on a grid. */
 public final class Exact {

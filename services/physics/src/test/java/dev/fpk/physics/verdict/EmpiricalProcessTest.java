@@ -14,8 +14,13 @@ class EmpiricalProcessTest {
     double mean = 0;
     double square = 0;
     for (int k = 0; k <= n; k++) {
-      double p = Math.exp(GammaFunction.lnGamma(n + 1.0) - GammaFunction.lnGamma(k + 1.0)
-          - GammaFunction.lnGamma(n - k + 1.0) + k * Math.log(u) + (n - k) * Math.log1p(-u));
+      double p =
+          Math.exp(
+              GammaFunction.lnGamma(n + 1.0)
+                  - GammaFunction.lnGamma(k + 1.0)
+                  - GammaFunction.lnGamma(n - k + 1.0)
+                  + k * Math.log(u)
+                  + (n - k) * Math.log1p(-u));
       double d = Math.abs((double) k / n - u);
       mean += p * d;
       square += p * d * d;
@@ -32,12 +37,14 @@ class EmpiricalProcessTest {
         // between nodes, linear interpolation: 16 or more nodes between kinks; near the ends, where
         // m bends most (2u (1 - u)^n) and s rises like sqrt(u), it loses more
         boolean end = u < 0.01 || u > 0.99;
-        assertEquals(exact[0], t.mean(u), (end ? 5e-3 : 2e-4) * exact[0], "m, n = " + n + ", u = " + u);
+        assertEquals(
+            exact[0], t.mean(u), (end ? 5e-3 : 2e-4) * exact[0], "m, n = " + n + ", u = " + u);
         double sdTolerance = end ? 1e-2 : 1e-3;
         assertEquals(exact[1], t.sd(u), sdTolerance * exact[1], "s, n = " + n + ", u = " + u);
       }
       double node = 37.0 / t.nodes;
-      assertEquals(bySum(n, node)[0], t.mean(node), 1e-12, "de Moivre's closed form at a node, n = " + n);
+      assertEquals(
+          bySum(n, node)[0], t.mean(node), 1e-12, "de Moivre's closed form at a node, n = " + n);
     }
   }
 

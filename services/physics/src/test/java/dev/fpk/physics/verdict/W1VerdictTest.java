@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The drawless verdict against the parametric bootstrap by its definition ({@link
@@ -68,17 +68,31 @@ class W1VerdictTest {
   @ParameterizedTest(name = "{0}, n = {1}")
   @MethodSource("cases")
   void shouldMatchTheDrawnBootstrapAndBeCalibratedUnderTheNull(Shape shape, int n) {
-    ReferenceBootstrap ref = ReferenceBootstrap.of(shape.grid(), shape.density(), n, DRAWS,
-        new SplittableRandom(1000L * n + shape.name().hashCode()));
+    ReferenceBootstrap ref =
+        ReferenceBootstrap.of(
+            shape.grid(),
+            shape.density(),
+            n,
+            DRAWS,
+            new SplittableRandom(1000L * n + shape.name().hashCode()));
     double[] drawn = ref.draws();
     double mean = ref.floor();
     double sd = ref.sd();
 
     W1Verdict v = new W1Verdict().set(new CellMasses().set(shape.grid(), shape.density()), n);
-    String where = String.format(Locale.ROOT, "%s n=%d: floor %.5f drawn %.5f, sd %.5f drawn %.5f",
-        shape, n, v.floor(), mean, v.sd(), sd);
+    String where =
+        String.format(
+            Locale.ROOT,
+            "%s n=%d: floor %.5f drawn %.5f, sd %.5f drawn %.5f",
+            shape,
+            n,
+            v.floor(),
+            mean,
+            v.sd(),
+            sd);
     assertEquals(mean, v.floor(), 0.01 * mean + 3 * sd / Math.sqrt(DRAWS), where);
-    // the standard error of a standard deviation with kurtosis up to 3: sd sqrt((kurtosis + 2) / (4 B))
+    // the standard error of a standard deviation with kurtosis up to 3: sd sqrt((kurtosis + 2) / (4
+    // B))
     assertEquals(sd, v.sd(), 0.02 * sd + 3 * sd * Math.sqrt(5.0 / (4 * DRAWS)), where);
 
     int below5 = 0;
@@ -97,12 +111,14 @@ class W1VerdictTest {
   @Test
   void shouldAgreeWithTheReferenceBootstrapsPValues() {
     Shape s = shapes().get(0);
-    ReferenceBootstrap ref = ReferenceBootstrap.of(s.grid(), s.density(), 64, DRAWS, new SplittableRandom(3));
+    ReferenceBootstrap ref =
+        ReferenceBootstrap.of(s.grid(), s.density(), 64, DRAWS, new SplittableRandom(3));
     W1Verdict v = new W1Verdict().set(new CellMasses().set(s.grid(), s.density()), 64);
     double[] draws = ref.draws();
     for (double q : new double[] {0.5, 0.2, 0.05, 0.01}) {
       double w = draws[(int) Math.round((1 - q) * DRAWS)]; // the reference's upper q-quantile
-      assertEquals(ref.pValue(w), v.pValue(w), 0.15 * q + 3 * Math.sqrt(q * (1 - q) / DRAWS), "at p = " + q);
+      assertEquals(
+          ref.pValue(w), v.pValue(w), 0.15 * q + 3 * Math.sqrt(q * (1 - q) / DRAWS), "at p = " + q);
     }
   }
 
@@ -133,15 +149,19 @@ class W1VerdictTest {
     W1Verdict fresh = new W1Verdict().set(masses, 64);
     assertEquals(Double.doubleToLongBits(fresh.floor()), Double.doubleToLongBits(reused.floor()));
     assertEquals(Double.doubleToLongBits(fresh.sd()), Double.doubleToLongBits(reused.sd()));
-    assertEquals(Double.doubleToLongBits(fresh.floor()), Double.doubleToLongBits(W1Verdict.floor(masses, 64)));
-    assertEquals(Double.doubleToLongBits(fresh.pValue(0.2)), Double.doubleToLongBits(reused.pValue(0.2)));
+    assertEquals(
+        Double.doubleToLongBits(fresh.floor()),
+        Double.doubleToLongBits(W1Verdict.floor(masses, 64)));
+    assertEquals(
+        Double.doubleToLongBits(fresh.pValue(0.2)), Double.doubleToLongBits(reused.pValue(0.2)));
   }
 
   @Test
   void shouldGiveNaNForAZeroMassDensityNoSamplesOrANaNDistance() {
     Grid1D g = Grid1D.of(0, 1, 8);
     W1Verdict empty = new W1Verdict().set(new CellMasses().set(g, new double[8]), 64);
-    assertTrue(Double.isNaN(empty.floor()) && Double.isNaN(empty.sd()) && Double.isNaN(empty.pValue(0.1)));
+    assertTrue(
+        Double.isNaN(empty.floor()) && Double.isNaN(empty.sd()) && Double.isNaN(empty.pValue(0.1)));
     CellMasses uniform = new CellMasses().set(g, new double[] {1, 1, 1, 1, 1, 1, 1, 1});
     assertTrue(Double.isNaN(new W1Verdict().set(uniform, 0).floor()));
     W1Verdict v = new W1Verdict().set(uniform, 64);

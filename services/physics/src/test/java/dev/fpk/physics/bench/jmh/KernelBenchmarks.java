@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH benchmarks of the physics kernels (one thread). Run from the repository root with
- * {@code services/physics/README.md}'s command; not part of the unit tests.
+ * JMH benchmarks of the physics kernels (one thread). Run from the repository root with {@code
+ * services/physics/README.md}'s command; not part of the unit tests.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
