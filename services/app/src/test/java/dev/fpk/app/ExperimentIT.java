@@ -117,6 +117,30 @@ class ExperimentIT {
     }
     assertTrue(report.at("/joint/available").asBoolean(), "joint model figures");
     assertTrue(report.at("/joint/marginalW1Ratio").asDouble() > 0);
+    // joint / entry-wise output sliced W1, recomputed from the report's output comparisons of the
+    // slow phase (the steps from the transient's end that carry both models)
+    long from = report.at("/transient/endStep").asLong();
+    java.util.Map<Long, double[]> byStep = new java.util.TreeMap<>();
+    for (JsonNode o : outputs) {
+      if (o.get("step").asLong() >= from) {
+        double[] pair =
+            byStep.computeIfAbsent(
+                o.get("step").asLong(), k -> new double[] {Double.NaN, Double.NaN});
+        pair[o.get("model").asText().equals("joint") ? 0 : 1] = o.get("slicedW1").asDouble();
+      }
+    }
+    double jointSum = 0;
+    double entrywiseSum = 0;
+    int both = 0;
+    for (double[] pair : byStep.values()) {
+      if (!Double.isNaN(pair[0]) && !Double.isNaN(pair[1])) {
+        jointSum += pair[0];
+        entrywiseSum += pair[1];
+        both++;
+      }
+    }
+    assertEquals(report.at("/joint/outputSteps").asInt(), both, "output steps of the slow phase");
+    assertEquals(jointSum / entrywiseSum, report.at("/joint/slicedW1Ratio").asDouble(), 1e-12);
   }
 
   private static boolean containsModel(JsonNode outputs, String model) {
