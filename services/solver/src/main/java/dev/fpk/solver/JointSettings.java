@@ -19,6 +19,14 @@ public record JointSettings(
     boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
   public static final JointSettings DEFAULTS = new JointSettings(true, 4096, 1000, true);
 
+  /**
+   * The joint drift fit's half-life when the estimators' memory is "adaptive": the fit chooses no
+   * memory of its own, and its linear part must keep up with entry-wise fields that are local in
+   * time, or the joint marginals lag them. 40 steps is the memory the experiment's entries choose
+   * in the slow phase (README, Results).
+   */
+  public static final double ADAPTIVE_HALF_LIFE_STEPS = 40;
+
   public JointSettings {
     if (particles < 64 || particles > 1_000_000) {
       throw new IllegalArgumentException(
@@ -32,11 +40,9 @@ public record JointSettings(
 
   public static JointSettings fromConfig(Config root) {
     Config c = root.getConfig("fpk.solver.joint");
-    // the joint drift fit has no memory choice of its own: "adaptive" (the estimators' default)
-    // keeps its former 1000 steps
     double steps =
         HalfLife.parse(c, "half-life-steps", "fpk.solver.joint.half-life-steps")
-            .stepsOr(DEFAULTS.halfLifeSteps());
+            .stepsOr(ADAPTIVE_HALF_LIFE_STEPS);
     return new JointSettings(
         c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
   }

@@ -11,7 +11,8 @@ class JointSettingsTest {
   @Test
   void shouldReadTheReferenceDefaultsWithTheEstimatorsHalfLife() {
     JointSettings s = JointSettings.fromConfig(ConfigFactory.load());
-    assertEquals(new JointSettings(true, 4096, 1000, true), s);
+    assertEquals(
+        new JointSettings(true, 4096, 40, true), s, "adaptive: the joint fit keeps 40 steps");
     JointSettings inf =
         JointSettings.fromConfig(
             ConfigFactory.parseString("fpk.estimator.half-life-steps = inf")
