@@ -17,8 +17,6 @@ import dev.fpk.estimator.HalfLife;
  */
 public record JointSettings(
     boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
-  public static final JointSettings DEFAULTS = new JointSettings(true, 4096, 1000, true);
-
   /**
    * The joint drift fit's half-life when the estimators' memory is "adaptive": the fit chooses no
    * memory of its own, and its linear part must keep up with entry-wise fields that are local in
@@ -26,6 +24,10 @@ public record JointSettings(
    * in the slow phase (README, Results).
    */
   public static final double ADAPTIVE_HALF_LIFE_STEPS = 40;
+
+  /** What reference.conf gives under the estimators' default (adaptive) memory. */
+  public static final JointSettings DEFAULTS =
+      new JointSettings(true, 4096, ADAPTIVE_HALF_LIFE_STEPS, true);
 
   public JointSettings {
     if (particles < 64 || particles > 1_000_000) {

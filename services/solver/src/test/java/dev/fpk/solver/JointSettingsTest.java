@@ -13,6 +13,7 @@ class JointSettingsTest {
     JointSettings s = JointSettings.fromConfig(ConfigFactory.load());
     assertEquals(
         new JointSettings(true, 4096, 40, true), s, "adaptive: the joint fit keeps 40 steps");
+    assertEquals(JointSettings.DEFAULTS, s, "the defaults of a config without the section");
     JointSettings inf =
         JointSettings.fromConfig(
             ConfigFactory.parseString("fpk.estimator.half-life-steps = inf")
