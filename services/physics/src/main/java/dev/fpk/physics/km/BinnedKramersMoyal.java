@@ -105,10 +105,7 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
    */
   @Override
   public void increment(double w, double dw, double dt) {
-    if (!(dt > 0)
-        || !Double.isFinite(w)
-        || !Double.isFinite(dw)
-        || dt == Double.POSITIVE_INFINITY) {
+    if (!KramersMoyalEstimator.usable(w, dw, dt)) {
       return;
     }
     double s = (w - lo) * invH;

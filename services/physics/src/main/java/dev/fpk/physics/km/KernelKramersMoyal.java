@@ -98,10 +98,7 @@ public final class KernelKramersMoyal implements KramersMoyalEstimator<KernelKra
 
   @Override
   public void increment(double w, double dw, double dt) {
-    if (!(dt > 0)
-        || !Double.isFinite(w)
-        || !Double.isFinite(dw)
-        || dt == Double.POSITIVE_INFINITY) {
+    if (!KramersMoyalEstimator.usable(w, dw, dt)) {
       return;
     }
     double x = dw / dt;

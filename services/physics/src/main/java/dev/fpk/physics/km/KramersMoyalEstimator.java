@@ -15,6 +15,14 @@ public interface KramersMoyalEstimator<T extends KramersMoyalEstimator<T>> {
   /** The grid the estimate lives on. */
   Grid1D grid();
 
+  /**
+   * Whether an increment can be counted: finite weight and increment over a finite gap {@code dt >
+   * 0} (every implementation ignores the others).
+   */
+  static boolean usable(double w, double dw, double dt) {
+    return dt > 0 && dt != Double.POSITIVE_INFINITY && Double.isFinite(w) && Double.isFinite(dw);
+  }
+
   /** Adds one increment; non-finite input or {@code dt <= 0} is ignored. */
   void increment(double w, double dw, double dt);
 

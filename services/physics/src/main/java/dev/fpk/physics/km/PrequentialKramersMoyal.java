@@ -187,10 +187,7 @@ public final class PrequentialKramersMoyal
       count += mem[0].count() - before;
       return;
     }
-    if (!(dt > 0)
-        || !Double.isFinite(w)
-        || !Double.isFinite(dw)
-        || dt == Double.POSITIVE_INFINITY) {
+    if (!KramersMoyalEstimator.usable(w, dw, dt)) {
       return;
     }
     double s = (w - lo) * invH;
