@@ -19,8 +19,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.japi.Pair;
@@ -36,6 +38,7 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -76,6 +79,7 @@ public final class AnalysisStream {
   private final EdgeValidation edge;
   private final EstimatorStage estimators;
   private final SolverStage solvers;
+  private final SpectralStage spectral;
 
   /**
    * Records of each partition between the source and the producer, so that a revocation can wait
@@ -105,6 +109,19 @@ public final class AnalysisStream {
                 metrics,
                 system.log()),
             metrics);
+    this.spectral =
+        new SpectralStage(
+            SpectralSettings.fromConfig(system.settings().config()),
+            system.dispatchers().lookup(DispatcherSelector.fromConfig(SpectralSettings.DISPATCHER)),
+            metrics);
+  }
+
+  /**
+   * Spectral updates this stream has picked and not yet written: 0 once the spectral branch has
+   * caught up with the density path ({@link SpectralStage}).
+   */
+  public long spectralPending() {
+    return spectral.pending();
   }
 
   /**
@@ -174,6 +191,8 @@ public final class AnalysisStream {
             .mapConcat(elements -> elements)
             .batchWeighted(Batch.MAX_VALUES, Batch::weight, Batch::new, Batch::add)
             .mapAsync(settings.parallelism(), estimators::observe)
+            // the spectral branch: never back-pressures, so the density path goes on at its pace
+            .alsoTo(spectralBranch(producer))
             .mapAsync(settings.parallelism(), solvers::solve)
             .map(AnalysisStream::envelope)
             .via(Producer.flexiFlow(producer))
@@ -190,6 +209,15 @@ public final class AnalysisStream {
         .streamCompletion()
         .whenCompleteAsync((done, e) -> inFlight.clear(), system.executionContext());
     return control;
+  }
+
+  /** The spectral stage's updates, written by a producer of their own. */
+  private Sink<Batch, NotUsed> spectralBranch(ProducerSettings<String, byte[]> producer) {
+    return spectral
+        .updates()
+        .map(u -> ProducerMessage.single(SpectralStage.record(u), NotUsed.getInstance()))
+        .via(Producer.flexiFlow(producer))
+        .to(Sink.foreach(written -> spectral.published()));
   }
 
   private static final AtomicInteger RUNS = new AtomicInteger();

@@ -134,6 +134,31 @@ public final class PipelineMetrics implements MeterBinder {
     }
   }
 
+  /** One spectrum computed, in {@code cpuNanos} of its thread's CPU time. */
+  void spectrumComputed(long cpuNanos) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      Timer.builder("fpk.spectrum.compute.time")
+          .description(
+              "thread CPU time of one spectral update (eigenvalues of every replica and the fits)")
+          .register(r)
+          .record(cpuNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A step due for a spectrum was replaced by a newer one of its layer before its turn. */
+  void spectrumSkipped(String run, String layer) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      Counter.builder("fpk.spectrum.skipped")
+          .description("windows without a spectrum: the spectral stage was busy with others")
+          .baseUnit("steps")
+          .tags("run", run, "layer", layer)
+          .register(r)
+          .increment();
+    }
+  }
+
   void aligned(AlignmentUpdate update) {
     layer(update.getRunId(), update.getLayer()).aligned(update);
   }

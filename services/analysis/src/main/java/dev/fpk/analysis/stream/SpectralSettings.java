@@ -1,0 +1,28 @@
+package dev.fpk.analysis.stream;
+
+import com.typesafe.config.Config;
+
+/**
+ * The spectral view's settings ({@code fpk.spectral}, documented in the analysis module's
+ * reference.conf).
+ *
+ * @param everySteps one spectrum per (run, layer) and window of this many optimiser steps ({@code
+ *     fpk.spectral.every-steps}), >= 1
+ * @param dispatcher config path of the Pekko dispatcher the spectra are computed on, apart from the
+ *     stream and the entities ({@code fpk.spectral.dispatcher})
+ */
+public record SpectralSettings(int everySteps, String dispatcher) {
+  /** Path of the dispatcher in reference.conf. */
+  public static final String DISPATCHER = "fpk.spectral.dispatcher";
+
+  public SpectralSettings {
+    if (everySteps < 1) {
+      throw new IllegalArgumentException(
+          "fpk.spectral.every-steps = " + everySteps + ": must be >= 1");
+    }
+  }
+
+  public static SpectralSettings fromConfig(Config root) {
+    return new SpectralSettings(root.getInt("fpk.spectral.every-steps"), DISPATCHER);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.fpk.analysis.stream;
+
+import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.estimator.EstimatorEntity;
+import dev.fpk.estimator.StepEstimate;
+import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.Topics;
+import dev.fpk.protocol.v1.SpectrumUpdate;
+import dev.fpk.solver.SpectralView;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spectral stage (issue 16): a branch of the analysis stream beside the density path, which
+ * turns the steps the estimators completed into one {@link SpectrumUpdate} per (run, layer) and
+ * window of {@code everySteps} optimiser steps ({@link SpectralView}), for {@link Topics#SPECTRUM}.
+ *
+ * <p><b>It never holds up the density path.</b> The branch takes each batch once the estimators
+ * have answered, picks the steps that open a window ({@link SpectralView#opensWindow}; a cheap look
+ * at the step numbers, on the stream's thread) and hands them to a buffer that never
+ * back-pressures: it keeps the newest such step per (run, layer), so it is bounded by the number of
+ * layers (one step's weights each, which the step already holds), and a step replaced there before
+ * its turn is skipped (counted in {@code fpk.spectrum.skipped}). The spectra are computed one
+ * buffer at a time on an executor of their own (the {@code fpk.spectral.dispatcher}), so a slow or
+ * busy spectral stage only thins the spectral series, never the alignment.
+ *
+ * <p>When the spectra keep up (the usual case: {@code bench physics} puts a 512 x 512 layer at 15
+ * ms of one core per update), every window gets its update at its first step, as {@link
+ * SpectralView} alone would give. <b>Restart:</b> the view's state (the previous spectra, for the
+ * Dyson temperature) is not checkpointed: a new stream starts each (run, layer) afresh, so its
+ * first update after a restart is at the first window boundary after the step it resumes from, and
+ * has no temperature (NaN); the windows after it are as an uninterrupted run's.
+ *
+ * <p>Not thread-safe in itself: the picking runs on the stream's thread, the computing one buffer
+ * at a time on the executor ({@code mapAsync(1)}), which keeps each (run, layer) in step order.
+ */
+final class SpectralStage {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final Logger LOG = LoggerFactory.getLogger(SpectralStage.class);
+
+  private final int everySteps;
+  private final Executor executor;
+  private final PipelineMetrics metrics;
+  private final Function<EnsembleStep, Optional<SpectrumUpdate>> compute;
+
+  /** The newest step picked per (run, layer), on the stream's thread. */
+  private final Map<String, Long> picked = new HashMap<>();
+
+  /** Steps picked and not yet published or skipped: 0 when the stage is idle. Any thread. */
+  private final AtomicLong pending = new AtomicLong();
+
+  /** The per-(run, layer) views, used on the executor only, one buffer at a time. */
+  private final Map<String, SpectralView> views = new HashMap<>();
+
+  SpectralStage(SpectralSettings settings, Executor executor, PipelineMetrics metrics) {
+    this.everySteps = settings.everySteps();
+    this.executor = executor;
+    this.metrics = metrics;
+    this.compute = this::viewOf;
+  }
+
+  /** As the stage, with {@code compute} in place of the spectral view (tests: a slow stage). */
+  SpectralStage(
+      SpectralSettings settings,
+      Executor executor,
+      PipelineMetrics metrics,
+      Function<EnsembleStep, Optional<SpectrumUpdate>> compute) {
+    this.everySteps = settings.everySteps();
+    this.executor = executor;
+    this.metrics = metrics;
+    this.compute = compute;
+  }
+
+  /**
+   * Batches (once the estimators answered) in, the spectrum updates due out; never back-pressures
+   * its input. Each update must be handed to {@link #published} once written.
+   */
+  Flow<Batch, SpectrumUpdate, NotUsed> updates() {
+    return Flow.of(Batch.class)
+        .mapConcat(this::pick)
+        .conflateWithSeed(this::buffer, this::replace)
+        .mapAsync(
+            1, buffer -> CompletableFuture.supplyAsync(() -> computeAll(buffer.values()), executor))
+        .mapConcat(updates -> updates);
+  }
+
+  /** The update as the record that carries it, keyed by its (run, layer). */
+  static ProducerRecord<String, byte[]> record(SpectrumUpdate u) {
+    return new ProducerRecord<>(
+        Topics.SPECTRUM, SnapshotKey.of(u.getRunId(), u.getLayer()), u.toByteArray());
+  }
+
+  /** An update was written (or dropped on the way): one step less pending. */
+  void published() {
+    pending.decrementAndGet();
+  }
+
+  /** Steps picked and not yet published or skipped; 0 when the stage has nothing to do. */
+  long pending() {
+    return pending.get();
+  }
+
+  /**
+   * The steps of the batch (records' and barriers' completed steps, in order) that open a window of
+   * their (run, layer) and have a matrix.
+   */
+  private List<EnsembleStep> pick(Batch batch) {
+    List<EnsembleStep> due = new ArrayList<>();
+    for (Element e : batch.elements) {
+      if (e instanceof Element.InFlight f) {
+        pick(f.completed, due);
+      } else if (e instanceof Element.AtBarrier b) {
+        for (EstimatorEntity.Checkpoint c : b.estimators) {
+          pick(c.completed(), due);
+        }
+      }
+    }
+    pending.addAndGet(due.size());
+    return due;
+  }
+
+  private void pick(List<StepEstimate> steps, List<EnsembleStep> due) {
+    for (StepEstimate s : steps) {
+      EnsembleStep step = s.step();
+      String key = SnapshotKey.of(step.runId(), step.layer());
+      long previous = picked.getOrDefault(key, -1L);
+      if (step.shape().length >= 2 && SpectralView.opensWindow(previous, step.step(), everySteps)) {
+        due.add(step);
+      }
+      picked.put(key, Math.max(previous, step.step()));
+    }
+  }
+
+  private LinkedHashMap<String, EnsembleStep> buffer(EnsembleStep first) {
+    return replace(new LinkedHashMap<>(), first);
+  }
+
+  /** Keeps the newer step of the (run, layer); the one it replaces is skipped. */
+  private LinkedHashMap<String, EnsembleStep> replace(
+      LinkedHashMap<String, EnsembleStep> buffer, EnsembleStep step) {
+    EnsembleStep before = buffer.put(SnapshotKey.of(step.runId(), step.layer()), step);
+    if (before != null) {
+      pending.decrementAndGet();
+      metrics.spectrumSkipped(step.runId(), step.layer());
+    }
+    return buffer;
+  }
+
+  /** The updates of the buffered steps, on the executor; a step without an update is done. */
+  private List<SpectrumUpdate> computeAll(Iterable<EnsembleStep> steps) {
+    List<SpectrumUpdate> out = new ArrayList<>();
+    for (EnsembleStep step : steps) {
+      long cpu = THREADS.getCurrentThreadCpuTime();
+      Optional<SpectrumUpdate> u;
+      try {
+        u = compute.apply(step);
+      } catch (RuntimeException e) { // a failure here must not fail the stream, nor the alignment
+        LOG.warn("no spectrum of {}/{} at step {}: {}", step.runId(), step.layer(), step.step(), e);
+        u = Optional.empty();
+      }
+      metrics.spectrumComputed(THREADS.getCurrentThreadCpuTime() - cpu);
+      if (u.isPresent()) {
+        out.add(u.get());
+      } else {
+        pending.decrementAndGet();
+      }
+    }
+    return out;
+  }
+
+  private Optional<SpectrumUpdate> viewOf(EnsembleStep step) {
+    return views
+        .computeIfAbsent(
+            SnapshotKey.of(step.runId(), step.layer()), k -> new SpectralView(everySteps))
+        .observe(step);
+  }
+}
