@@ -58,6 +58,9 @@ public final class Topics {
   private static final List<String> ALL =
       List.of(SNAPSHOTS, ESTIMATES, DENSITIES, ALIGNMENT, SPECTRUM, DEAD_LETTER);
 
+  private static final List<String> OUTPUTS =
+      List.of(ESTIMATES, DENSITIES, ALIGNMENT, SPECTRUM, DEAD_LETTER);
+
   private static final Map<String, Descriptor> VALUE_TYPES =
       Map.of(
           SNAPSHOTS, WeightSnapshot.getDescriptor(),
@@ -72,6 +75,14 @@ public final class Topics {
   /** All topic names, snapshots first; immutable. */
   public static List<String> all() {
     return ALL;
+  }
+
+  /**
+   * What the analysis writes and its readers (the page, the reports) follow: {@link #all()} but the
+   * snapshots; immutable.
+   */
+  public static List<String> outputs() {
+    return OUTPUTS;
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.fpk.dashboard.live.LayerSummary;
 import dev.fpk.dashboard.live.LayerView;
 import dev.fpk.dashboard.live.LiveJson;
 import dev.fpk.dashboard.live.RunStore;
+import dev.fpk.dashboard.live.SpectrumJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,10 +41,13 @@ import org.jspecify.annotations.Nullable;
  * The live page and its API over a {@link RunStore}:
  *
  * <ul>
- *   <li>{@code /} the page; {@code /app.js}, {@code /style.css}, {@code /vendor/chart.js} its files
+ *   <li>{@code /} the page; {@code /app.js}, {@code /spectral.js}, {@code /style.css}, {@code
+ *       /vendor/chart.js} its files
  *   <li>{@code GET /api/runs}: runs seen with their layers; {@code /api/runs/{run}}: one run;
  *       {@code /api/runs/{run}/layers/{layer}}: one layer's summary (entries listed in order);
- *       {@code /api/runs/{run}/layers/{layer}/entries/{n}}: everything drawn for entry n (0-based)
+ *       {@code /api/runs/{run}/layers/{layer}/entries/{n}}: everything drawn for entry n (0-based);
+ *       {@code /api/runs/{run}/layers/{layer}/spectrum}: the layer's spectral view ({@link
+ *       SpectrumJson})
  *   <li>{@code GET /api/events?run=&layer=&entry=}: server-sent events, {@code runs} whenever
  *       anything changed and {@code entry} whenever the chosen layer did
  *   <li>{@code /metrics} and {@code /health} when given a registry
@@ -63,6 +67,7 @@ public final class DashboardServer extends AllDirectives {
   private final LiveJson json = new LiveJson(mapper);
   private final WebAssets assets = WebAssets.get();
   private final byte[] appJs = assets.appJs().getBytes(StandardCharsets.UTF_8);
+  private final byte[] spectralJs = assets.spectralJs().getBytes(StandardCharsets.UTF_8);
   private final byte[] styleCss = assets.styleCss().getBytes(StandardCharsets.UTF_8);
   private final byte[] chartJs = assets.chartJs().getBytes(StandardCharsets.UTF_8);
 
@@ -102,6 +107,7 @@ public final class DashboardServer extends AllDirectives {
                                 HttpEntities.create(
                                     ContentTypes.TEXT_HTML_UTF8, assets.indexHtml())))),
             path("app.js", () -> get(() -> complete(HttpEntities.create(JS, appJs)))),
+            path("spectral.js", () -> get(() -> complete(HttpEntities.create(JS, spectralJs)))),
             path("style.css", () -> get(() -> complete(HttpEntities.create(CSS, styleCss)))),
             path(
                 PathMatchers.segment("vendor").slash("chart.js"),
@@ -188,7 +194,23 @@ public final class DashboardServer extends AllDirectives {
                                         view -> ok(json.layerSummary(view.summary()))))),
                     path(
                         PathMatchers.segment("entries").slash(PathMatchers.segment()),
-                        entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))))));
+                        entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))),
+                    path(
+                        "spectrum",
+                        () -> get(() -> knownLayer(run, layer, view -> spectrum(run, layer)))))));
+  }
+
+  /** The layer's spectral view: {"run", "layer", "version", "spectrum", "spectrumSeries"}. */
+  private Route spectrum(String run, String layer) {
+    ObjectNode body = mapper.createObjectNode().put("run", run).put("layer", layer);
+    store
+        .spectrum(run, layer)
+        .ifPresent(
+            s -> {
+              body.put("version", s.version());
+              SpectrumJson.put(body, s.latest(), s.series());
+            });
+    return ok(body);
   }
 
   private Route entry(LayerView view, String entryText) {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * The page's files, read once from the jar: the HTML shell, the page script, the style sheet and
+ * The page's files, read once from the jar: the HTML shell, the page scripts, the style sheet and
  * the vendored chart library (Chart.js from its webjar; which file is written into {@code
  * vendor.properties} at build time). Shared by the live server and the static HTML report.
  */
@@ -16,6 +16,7 @@ public final class WebAssets {
 
   private final String indexHtml;
   private final String appJs;
+  private final String spectralJs;
   private final String styleCss;
   private final String chartJs;
   private final String chartJsVersion;
@@ -23,6 +24,7 @@ public final class WebAssets {
   private WebAssets() {
     indexHtml = read(BASE + "index.html");
     appJs = read(BASE + "app.js");
+    spectralJs = read(BASE + "spectral.js");
     styleCss = read(BASE + "style.css");
     Properties vendor = new Properties();
     try (InputStream in = resource(BASE + "vendor.properties")) {
@@ -48,6 +50,11 @@ public final class WebAssets {
 
   public String appJs() {
     return appJs;
+  }
+
+  /** The spectral panel's script, apart from app.js (it reads the selection app.js publishes). */
+  public String spectralJs() {
+    return spectralJs;
   }
 
   public String styleCss() {

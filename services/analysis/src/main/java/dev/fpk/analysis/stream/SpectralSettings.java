@@ -8,10 +8,12 @@ import com.typesafe.config.Config;
  *
  * @param everySteps one spectrum per (run, layer) and window of this many optimiser steps ({@code
  *     fpk.spectral.every-steps}), >= 1
+ * @param backlogValues weight values the steps waiting for a spectrum may hold before older ones
+ *     are skipped ({@code fpk.spectral.backlog-values}), >= 1
  * @param dispatcher config path of the Pekko dispatcher the spectra are computed on, apart from the
  *     stream and the entities ({@code fpk.spectral.dispatcher})
  */
-public record SpectralSettings(int everySteps, String dispatcher) {
+public record SpectralSettings(int everySteps, long backlogValues, String dispatcher) {
   /** Path of the dispatcher in reference.conf. */
   public static final String DISPATCHER = "fpk.spectral.dispatcher";
 
@@ -20,9 +22,16 @@ public record SpectralSettings(int everySteps, String dispatcher) {
       throw new IllegalArgumentException(
           "fpk.spectral.every-steps = " + everySteps + ": must be >= 1");
     }
+    if (backlogValues < 1) {
+      throw new IllegalArgumentException(
+          "fpk.spectral.backlog-values = " + backlogValues + ": must be >= 1");
+    }
   }
 
   public static SpectralSettings fromConfig(Config root) {
-    return new SpectralSettings(root.getInt("fpk.spectral.every-steps"), DISPATCHER);
+    return new SpectralSettings(
+        root.getInt("fpk.spectral.every-steps"),
+        root.getLong("fpk.spectral.backlog-values"),
+        DISPATCHER);
   }
 }

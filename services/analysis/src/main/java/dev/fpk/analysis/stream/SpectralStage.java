@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * ms of one core per update), every window gets its update at its first step, as {@link
  * SpectralView} alone would give. <b>Restart:</b> the view's state (the previous spectra, for the
  * Dyson temperature) is not checkpointed: a new stream starts each (run, layer) afresh, so its
- * first update after a restart is at the first window boundary after the step it resumes from, and
- * has no temperature (NaN); the windows after it are as an uninterrupted run's.
+ * first update after a restart is at the first window boundary after the step it resumes from (a
+ * step that is a multiple of {@code everySteps}, when the trainer publishes every such step), and
+ * has no temperature (NaN); the windows after it are as an uninterrupted run's. Updates computed
+ * and not yet written when a node stops are written before it leaves (the node waits for {@link
+ * #pending}); those of a crash are lost with it.
  *
  * <p>Not thread-safe in itself: the picking runs on the stream's thread, the computing one buffer
  * at a time on the executor ({@code mapAsync(1)}), which keeps each (run, layer) in step order.
@@ -54,6 +56,7 @@ final class SpectralStage {
   private static final Logger LOG = LoggerFactory.getLogger(SpectralStage.class);
 
   private final int everySteps;
+  private final long backlogValues;
   private final Executor executor;
   private final PipelineMetrics metrics;
   private final Function<EnsembleStep, Optional<SpectrumUpdate>> compute;
@@ -69,6 +72,7 @@ final class SpectralStage {
 
   SpectralStage(SpectralSettings settings, Executor executor, PipelineMetrics metrics) {
     this.everySteps = settings.everySteps();
+    this.backlogValues = settings.backlogValues();
     this.executor = executor;
     this.metrics = metrics;
     this.compute = this::viewOf;
@@ -81,6 +85,7 @@ final class SpectralStage {
       PipelineMetrics metrics,
       Function<EnsembleStep, Optional<SpectrumUpdate>> compute) {
     this.everySteps = settings.everySteps();
+    this.backlogValues = settings.backlogValues();
     this.executor = executor;
     this.metrics = metrics;
     this.compute = compute;
@@ -93,9 +98,8 @@ final class SpectralStage {
   Flow<Batch, SpectrumUpdate, NotUsed> updates() {
     return Flow.of(Batch.class)
         .mapConcat(this::pick)
-        .conflateWithSeed(this::buffer, this::replace)
-        .mapAsync(
-            1, buffer -> CompletableFuture.supplyAsync(() -> computeAll(buffer.values()), executor))
+        .conflateWithSeed(this::backlog, this::add)
+        .mapAsync(1, backlog -> CompletableFuture.supplyAsync(() -> computeAll(backlog), executor))
         .mapConcat(updates -> updates);
   }
 
@@ -138,7 +142,9 @@ final class SpectralStage {
     for (StepEstimate s : steps) {
       EnsembleStep step = s.step();
       String key = SnapshotKey.of(step.runId(), step.layer());
-      long previous = picked.getOrDefault(key, -1L);
+      // a (run, layer) new to this stream is taken as having seen the step before: a run starts
+      // with its window's first step, a resumed one at its next window boundary, as it would have
+      long previous = picked.getOrDefault(key, step.step() - 1);
       if (step.shape().length >= 2 && SpectralView.opensWindow(previous, step.step(), everySteps)) {
         due.add(step);
       }
@@ -146,19 +152,17 @@ final class SpectralStage {
     }
   }
 
-  private LinkedHashMap<String, EnsembleStep> buffer(EnsembleStep first) {
-    return replace(new LinkedHashMap<>(), first);
+  private SpectralBacklog backlog(EnsembleStep first) {
+    return add(new SpectralBacklog(backlogValues), first);
   }
 
-  /** Keeps the newer step of the (run, layer); the one it replaces is skipped. */
-  private LinkedHashMap<String, EnsembleStep> replace(
-      LinkedHashMap<String, EnsembleStep> buffer, EnsembleStep step) {
-    EnsembleStep before = buffer.put(SnapshotKey.of(step.runId(), step.layer()), step);
-    if (before != null) {
+  /** Adds the step to the backlog; the steps it skips to stay within its bound are done. */
+  private SpectralBacklog add(SpectralBacklog backlog, EnsembleStep step) {
+    for (EnsembleStep skipped : backlog.add(step)) {
       pending.decrementAndGet();
-      metrics.spectrumSkipped(step.runId(), step.layer());
+      metrics.spectrumSkipped(skipped.runId(), skipped.layer());
     }
-    return buffer;
+    return backlog;
   }
 
   /** The updates of the buffered steps, on the executor; a step without an update is done. */

@@ -64,7 +64,7 @@ class SpectralStageTest {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
     SpectralStage stage =
-        new SpectralStage(new SpectralSettings(10, "unused"), executor, metrics, stuck);
+        new SpectralStage(new SpectralSettings(10, 2 * 18, "unused"), executor, metrics, stuck);
     List<SpectrumUpdate> written = new CopyOnWriteArrayList<>();
     List<Batch> batches = new ArrayList<>();
     for (long s = 0; s < 100; s++) {
@@ -88,25 +88,26 @@ class SpectralStageTest {
     List<Batch> passed = densityPath.toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals(100, passed.size(), "every batch went down the density path");
     assertTrue(written.isEmpty(), "nothing written while the spectral stage is stuck");
-    assertEquals(2, stage.pending(), "step 0 in the works, the newest window (90) waiting");
+    assertEquals(3, stage.pending(), "step 0 in the works, two steps' values (80, 90) waiting");
     assertEquals(
-        8.0,
+        7.0,
         registry.get("fpk.spectrum.skipped").tags("run", "r", "layer", "w").counter().count(),
-        "windows 10..80 replaced by newer ones while it was stuck");
+        "windows 10..70 skipped for newer ones while it was stuck");
 
     release.countDown();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (stage.pending() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertEquals(List.of(0L, 90L), written.stream().map(SpectrumUpdate::getStep).toList());
+    assertEquals(List.of(0L, 80L, 90L), written.stream().map(SpectrumUpdate::getStep).toList());
     assertEquals(0, stage.pending());
   }
 
   @Test
   void givesOneSpectrumPerWindowOfEveryMatrixLayerFromRecordsAndBarriers() throws Exception {
     SpectralStage stage =
-        new SpectralStage(new SpectralSettings(10, "unused"), executor, new PipelineMetrics());
+        new SpectralStage(
+            new SpectralSettings(10, 1 << 20, "unused"), executor, new PipelineMetrics());
     List<Batch> batches = new ArrayList<>();
     Random random = new Random(7);
     for (long s = 0; s < 25; s++) {
@@ -153,6 +154,30 @@ class SpectralStageTest {
   }
 
   @Test
+  void aStreamThatResumesMidWindowStartsAtTheNextWindowBoundary() throws Exception {
+    SpectralStage stage =
+        new SpectralStage(
+            new SpectralSettings(10, 1 << 20, "unused"),
+            executor,
+            new PipelineMetrics(),
+            step -> Optional.of(update(step)));
+    List<Batch> batches = new ArrayList<>();
+    for (long s = 23; s < 46; s++) {
+      batches.add(StageFixtures.batch(completed(step("w", s, 1, 2, 2, new Random(s)))));
+    }
+    List<SpectrumUpdate> written =
+        Source.from(batches)
+            .via(stage.updates())
+            .runWith(Sink.seq(), KIT.system())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertEquals(
+        List.of(30L, 40L),
+        written.stream().map(SpectrumUpdate::getStep).toList(),
+        "the windows an uninterrupted run has, from the first boundary on");
+  }
+
+  @Test
   void aFailingSpectrumIsSkippedAndTheStreamGoesOn() throws Exception {
     Function<EnsembleStep, Optional<SpectrumUpdate>> failing =
         step -> {
@@ -163,7 +188,7 @@ class SpectralStageTest {
         };
     SpectralStage stage =
         new SpectralStage(
-            new SpectralSettings(10, "unused"), executor, new PipelineMetrics(), failing);
+            new SpectralSettings(10, 1 << 20, "unused"), executor, new PipelineMetrics(), failing);
     List<Batch> batches = new ArrayList<>();
     for (long s = 0; s < 30; s++) {
       batches.add(StageFixtures.batch(completed(step("w", s, 1, 2, 2, new Random(s)))));

@@ -38,7 +38,8 @@ public final class ExperimentRunner {
   public static final String LAYER = "bottleneck";
 
   private static final List<String> FOLLOWED =
-      List.of(Topics.SNAPSHOTS, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT);
+      List.of(
+          Topics.SNAPSHOTS, Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.SPECTRUM);
 
   private final ExperimentSettings settings;
   private final Config config;

@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class AnalysisNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnalysisNode.class);
   private final ActorSystem<Void> system;
-  private final Supplier<Consumer.DrainingControl<Done>> streams;
+  private final Supplier<AnalysisStream> streams;
   private volatile Consumer.DrainingControl<Done> stream;
+  private volatile AnalysisStream current;
   private final ServerBinding http;
   private final PrometheusMeterRegistry registry;
   private final ExecutorService loads;
@@ -56,7 +57,7 @@ public final class AnalysisNode implements AutoCloseable {
 
   private AnalysisNode(
       ActorSystem<Void> system,
-      Supplier<Consumer.DrainingControl<Done>> streams,
+      Supplier<AnalysisStream> streams,
       ServerBinding http,
       PrometheusMeterRegistry registry,
       ExecutorService loads) {
@@ -76,7 +77,9 @@ public final class AnalysisNode implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    Consumer.DrainingControl<Done> s = streams.get();
+    AnalysisStream a = streams.get();
+    current = a;
+    Consumer.DrainingControl<Done> s = a.run();
     stream = s;
     // on the dispatcher: the stage Pekko returns runs a plain whenComplete on a thread of its own
     // (see Replies)
@@ -143,14 +146,22 @@ public final class AnalysisNode implements AutoCloseable {
     StreamSettings settings =
         StreamSettings.fromConfig(config, bootstrapServers, partitions, estimatorSettings);
     SnapshotValidator validator = new SnapshotValidator(IngestLimits.fromConfig(config));
-    Supplier<Consumer.DrainingControl<Done>> streams =
-        () -> new AnalysisStream(system, settings, validator, metrics).run();
+    Supplier<AnalysisStream> streams =
+        () -> new AnalysisStream(system, settings, validator, metrics);
     ServerBinding http =
         new MetricsServer(registry)
             .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
             .toCompletableFuture()
             .join();
     return new AnalysisNode(system, streams, http, registry, loads);
+  }
+
+  /**
+   * Spectral updates the running stream has picked and not yet written (its spectral branch runs
+   * behind the density path): 0 once it has caught up.
+   */
+  public long spectralPending() {
+    return current.spectralPending();
   }
 
   /** The metrics endpoint's address, "host:port". */
@@ -164,6 +175,22 @@ public final class AnalysisNode implements AutoCloseable {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Waits for the spectral branch, which runs behind the drained stream, to write what it has
+   * picked (at most {@code timeout}: a stop must not hang on an eigenvalue problem).
+   */
+  private void awaitSpectra(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (current.spectralPending() > 0) {
+      if (System.nanoTime() > deadline) {
+        LOG.warn(
+            "{} spectral updates not written before the node stopped", current.spectralPending());
+        return;
+      }
+      Thread.sleep(20);
+    }
   }
 
   /**
@@ -193,8 +220,10 @@ public final class AnalysisNode implements AutoCloseable {
     try {
       stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      awaitSpectra(Duration.ofSeconds(30));
       LOG.info(
-          "analysis stream drained in {} ms (records in flight analysed, last checkpoint written)",
+          "analysis stream drained in {} ms (records in flight analysed, last checkpoint written,"
+              + " spectra written)",
           (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       system.log().warn("stream did not drain cleanly: {}", e.toString());

@@ -17,13 +17,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads what the analysis has published so far (estimates, densities, alignment, dead letters),
- * from the beginning of each output topic to its end at the time of the call, into a report: the
- * current state of every run the cluster tracks, in the replay report's shape.
+ * Reads what the analysis has published so far (estimates, densities, alignment, spectra, dead
+ * letters), from the beginning of each output topic to its end at the time of the call, into a
+ * report: the current state of every run the cluster tracks, in the replay report's shape.
  */
 public final class OutputTopics {
-  static final List<String> TOPICS =
-      List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER);
+  static final List<String> TOPICS = Topics.outputs();
 
   private OutputTopics() {}
 

@@ -8,7 +8,6 @@ import dev.fpk.app.report.ReportCollector;
 import dev.fpk.protocol.Topics;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
@@ -66,8 +65,8 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Waits until the analysis has committed every snapshot published so far and the report has read
-   * every output that produced.
+   * Waits until the analysis has committed every snapshot published so far, written their spectra,
+   * and the report has read every output that produced.
    */
   public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,16 +80,19 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * True when the analysis has committed every snapshot published so far and the report has read
-   * every output that produced.
+   * True when the analysis has committed every snapshot published so far, written their spectra
+   * (the spectral branch runs behind the commits), and the report has read every output that
+   * produced.
    */
   public boolean isCaughtUp() {
     if (admin.lag(group, Topics.SNAPSHOTS) > 0) {
       return false;
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
-    for (String t :
-        List.of(Topics.ESTIMATES, Topics.DENSITIES, Topics.ALIGNMENT, Topics.DEAD_LETTER)) {
+    if (node.spectralPending() > 0) {
+      return false; // spectra of analysed steps still being computed or written
+    }
+    for (String t : Topics.outputs()) {
       ends.putAll(admin.endOffsets(t));
     }
     return collector.caughtUpWith(ends);

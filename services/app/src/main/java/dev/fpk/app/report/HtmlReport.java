@@ -26,7 +26,12 @@ public final class HtmlReport {
         "<script>window.FPK_REPORT = "
             + scriptSafe(mapper.writeValueAsString(report))
             + ";</script>";
-    String script = "<script>\n" + scriptSafe(assets.appJs()) + "\n</script>";
+    String script =
+        "<script>\n"
+            + scriptSafe(assets.appJs())
+            + "\n</script>\n<script>\n"
+            + scriptSafe(assets.spectralJs())
+            + "\n</script>";
     String page = replaceBlock(assets.indexHtml(), "head", head);
     page = replaceBlock(page, "data", data);
     page = replaceBlock(page, "script", script);

@@ -3,6 +3,7 @@ package dev.fpk.app.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.dashboard.live.SpectrumJson;
 import dev.fpk.dashboard.store.LayerOutputs;
 import dev.fpk.physics.cs.FixedPoints;
 import dev.fpk.protocol.EntryPositions;
@@ -20,8 +21,8 @@ import java.util.List;
  * One layer of the run report as JSON (the shape documented in the README): per entry the latest
  * drift and diffusion fields with their Ornstein-Uhlenbeck fit and the fixed points of the drift,
  * the alignment history, the latest density against the histogram; the layer's output comparisons
- * over the steps. Units as on the wire: steps, weight units, drift per step, D per step in dW = mu
- * dt + sqrt(2D) dB. Stateless.
+ * over the steps, its latest spectrum and the spectral series ({@link SpectrumJson}). Units as on
+ * the wire: steps, weight units, drift per step, D per step in dW = mu dt + sqrt(2D) dB. Stateless.
  */
 final class LayerReport {
   private LayerReport() {}
@@ -49,6 +50,7 @@ final class LayerReport {
     for (int e = 0; e < count; e++) {
       entries.add(entry(mapper, e, estimate, density, alignment));
     }
+    SpectrumJson.put(layer, layerOutputs.spectrum(), layerOutputs.spectrumSeries());
     ArrayNode outputs = layer.putArray("outputs");
     for (AlignmentUpdate a : alignment) {
       for (OutputComparison o : a.getOutputsList()) {

@@ -31,14 +31,7 @@ public final class OutputFollower {
       ActorSystem<?> system,
       String bootstrapServers,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
-    return start(
-        system,
-        bootstrapServers,
-        sink,
-        Topics.ESTIMATES,
-        Topics.DENSITIES,
-        Topics.ALIGNMENT,
-        Topics.DEAD_LETTER);
+    return start(system, bootstrapServers, sink, Topics.outputs().toArray(String[]::new));
   }
 
   /**

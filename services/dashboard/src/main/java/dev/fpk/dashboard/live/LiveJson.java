@@ -214,7 +214,8 @@ public final class LiveJson {
     return a;
   }
 
-  private static void number(ObjectNode node, String field, double x) {
+  /** Puts {@code x} as {@code field}, or null when not finite. */
+  static void number(ObjectNode node, String field, double x) {
     if (Double.isFinite(x)) {
       node.put(field, x);
     } else {

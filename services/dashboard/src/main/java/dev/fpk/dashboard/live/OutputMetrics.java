@@ -4,6 +4,7 @@ import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -22,8 +23,10 @@ import org.jspecify.annotations.Nullable;
  * drift slope (per step), the mean diffusion D (weight units^2 per step, dW = mu dt + sqrt(2D) dB),
  * the Pawula ratio, the estimator's effective sample count and memory (half-life in steps, and
  * whether its drift has a term linear in time), the flow-versus-diffusion share of dp/dt; per (run,
- * layer) the time from a step's newest snapshot to its alignment reaching the dashboard. Tags: run,
- * layer, entry (never a step). Meters appear with the first output that carries them. Thread-safe.
+ * layer) the time from a step's newest snapshot to its alignment reaching the dashboard, and the
+ * spectral view (tail exponent, Marchenko-Pastur and Wigner KS distances, spikes, Dyson
+ * temperature). Tags: run, layer, entry (never a step). Meters appear with the first output that
+ * carries them. Thread-safe.
  */
 public final class OutputMetrics implements MeterBinder {
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -95,6 +98,47 @@ public final class OutputMetrics implements MeterBinder {
           tags(d.getRunId(), d.getLayer(), d.getEntries(e).getIndexList()),
           shares[e]);
     }
+  }
+
+  /**
+   * The spectral view of a (run, layer) at its newest update. Each base unit is the name's last
+   * word, so that the Prometheus names are fpk_spectrum_alpha, fpk_spectrum_mp_ks, ... (Micrometer
+   * appends a base unit the name does not end with); the descriptions give the real units.
+   */
+  void spectrum(SpectrumUpdate u) {
+    Tags tags = Tags.of("run", u.getRunId(), "layer", u.getLayer());
+    gauge(
+        "fpk.spectrum.alpha",
+        "power-law tail exponent of the eigenvalues of W W^T, rho(x) ~ x^-alpha (dimensionless;"
+            + " heavy-tailed self-regularisation below 4)",
+        "alpha",
+        tags,
+        u.getAlpha());
+    gauge(
+        "fpk.spectrum.mp.ks",
+        "KS distance (0..1) of the eigenvalues to the fitted Marchenko-Pastur law: 0 = random bulk",
+        "ks",
+        tags,
+        u.getMp().getKs());
+    gauge(
+        "fpk.spectrum.spacing.ks",
+        "KS distance (0..1) of the unfolded level spacings to the Wigner surmise: 0 = level repulsion",
+        "ks",
+        tags,
+        u.getSpacingKs());
+    gauge(
+        "fpk.spectrum.spikes",
+        "eigenvalues above the Marchenko-Pastur bulk edge, per replica: learned structure",
+        "spikes",
+        tags,
+        u.getSpikes());
+    gauge(
+        "fpk.spectrum.temperature",
+        "Dyson temperature of the eigenvalue motion since the previous update, weight units^4 per"
+            + " unit of eta t (NaN for the first)",
+        "temperature",
+        tags,
+        u.getTemperature());
   }
 
   void aligned(AlignmentUpdate a) {

@@ -8,6 +8,7 @@ import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -17,11 +18,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the live page shows: the output topics (estimates, densities, alignment) folded per run and
- * layer by an {@link OutputStore} (the newest estimate and density, the alignment history), and the
- * flow share per entry. Unparseable records are counted and skipped. Every change bumps a global
- * {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder, any
- * number of readers); readers get immutable {@link LayerView}s.
+ * What the live page shows: the output topics (estimates, densities, alignment, spectra) folded per
+ * run and layer by an {@link OutputStore} (the newest estimate and density, the alignment history),
+ * and the flow share per entry. Unparseable records are counted and skipped. Every change bumps a
+ * global {@link #version()} and the layer's own, so readers poll cheaply. Thread-safe (one feeder,
+ * any number of readers); readers get immutable {@link LayerView}s.
  */
 public final class RunStore {
   /** Longest alignment history kept per layer; beyond it every other point is dropped. */
@@ -87,6 +88,7 @@ public final class RunStore {
         case Topics.ESTIMATES -> onEstimate(DriftDiffusionEstimate.parseFrom(value));
         case Topics.DENSITIES -> onDensity(DensityUpdate.parseFrom(value));
         case Topics.ALIGNMENT -> onAlignment(AlignmentUpdate.parseFrom(value), timestampMillis);
+        case Topics.SPECTRUM -> onSpectrum(SpectrumUpdate.parseFrom(value));
         default -> {}
       }
     } catch (InvalidProtocolBufferException e) {
@@ -139,6 +141,24 @@ public final class RunStore {
     if (metrics != null && newest) {
       metrics.aligned(a);
     }
+  }
+
+  public void onSpectrum(SpectrumUpdate u) {
+    boolean newest;
+    synchronized (this) {
+      newest = outputs.spectrum(u);
+    }
+    if (metrics != null && newest) {
+      metrics.spectrum(u);
+    }
+  }
+
+  /** The layer's spectral view (newest spectrum and series), empty if the layer is unknown. */
+  public synchronized Optional<LayerSpectrum> spectrum(String run, String layer) {
+    LayerOutputs<PageState> l = outputs.layer(run, layer);
+    return l == null
+        ? Optional.empty()
+        : Optional.of(new LayerSpectrum(l.version(), l.spectrum(), l.spectrumSeries()));
   }
 
   /** Grows with every change of any layer. */

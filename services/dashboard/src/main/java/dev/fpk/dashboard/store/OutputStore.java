@@ -5,6 +5,7 @@ import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The output topics (estimates, densities, alignment) folded per run and layer into {@link
+ * The output topics (estimates, densities, alignment, spectra) folded per run and layer into {@link
  * LayerOutputs}: the newest estimate and density, and the alignment history bounded by a {@link
  * HistoryBound}. One store, two readers: the run report (app's ReportCollector) and the live page
  * ({@code RunStore}). Units as on the wire: steps, weight units, drift per step, D per step in dW =
@@ -72,6 +73,8 @@ public final class OutputStore<A> {
         case Topics.DENSITIES ->
             newest(StoredOutput.of(value, DensityUpdate.parser()), l -> l.density);
         case Topics.ALIGNMENT -> alignment(StoredOutput.of(value, AlignmentUpdate.parser()));
+        // parsed on arrival: one per window of steps, and its series point is needed at once
+        case Topics.SPECTRUM -> spectrum(SpectrumUpdate.parseFrom(value));
         default -> {}
       }
     } catch (InvalidProtocolBufferException e) {
@@ -92,6 +95,20 @@ public final class OutputStore<A> {
   /** Takes an alignment update; true if its step is the layer's new newest. */
   public boolean alignment(AlignmentUpdate a) {
     return alignment(StoredOutput.parsed(a.getRunId(), a.getLayer(), a.getStep(), a));
+  }
+
+  /**
+   * Takes a spectral update: its step's point of the series (one published again replaces it), and
+   * the layer's newest spectrum unless it keeps a newer one; true if it is the newest.
+   */
+  public boolean spectrum(SpectrumUpdate u) {
+    StoredOutput<SpectrumUpdate> o =
+        StoredOutput.parsed(u.getRunId(), u.getLayer(), u.getStep(), u);
+    LayerOutputs<A> l = layerOf(o);
+    l.addSpectrumPoint(SpectrumPoint.of(u));
+    boolean newest = l.spectrum.offer(o);
+    changed(l);
+    return newest;
   }
 
   /** Grows with every change of any layer, and when a layer is evicted. Any thread. */

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fpk.dashboard.store.SpectrumPoint;
+import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryEstimate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +66,32 @@ class OutputMetricsTest {
       diffusionOnly.setDrift(i, 0);
     }
     return b.build();
+  }
+
+  @Test
+  void shouldExportTheSpectralViewPerLayerUnderItsPrometheusNames() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OutputMetrics metrics = new OutputMetrics();
+    metrics.bindTo(registry);
+    RunStore store = new RunStore(metrics);
+    store.accept(Topics.SPECTRUM, Outputs.spectrum("r", "fc1", 20).toByteArray());
+    store.accept(Topics.SPECTRUM, Outputs.spectrum("r", "fc1", 30).toByteArray());
+    // a late older update (an analysis resumed from its checkpoints) does not replace the newest
+    store.accept(Topics.SPECTRUM, Outputs.spectrum("r", "fc1", 10).toByteArray());
+    String text = registry.scrape();
+    String tags = "{layer=\"fc1\",run=\"r\"}";
+    assertTrue(text.contains("fpk_spectrum_alpha" + tags + " 2.3"), text);
+    assertTrue(text.contains("fpk_spectrum_mp_ks" + tags + " 0.125"), text);
+    assertTrue(text.contains("fpk_spectrum_spacing_ks" + tags + " 0.25"), text);
+    assertTrue(text.contains("fpk_spectrum_spikes" + tags + " 1.5"), text);
+    assertTrue(text.contains("fpk_spectrum_temperature" + tags + " 0.03"), text);
+    assertEquals(
+        List.of(10L, 20L, 30L),
+        store.spectrum("r", "fc1").orElseThrow().series().stream()
+            .map(SpectrumPoint::step)
+            .toList(),
+        "the series has every step, in order");
+    assertEquals(30, store.spectrum("r", "fc1").orElseThrow().latest().getStep());
   }
 
   @Test

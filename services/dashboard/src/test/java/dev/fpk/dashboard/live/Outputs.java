@@ -7,11 +7,49 @@ import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 import dev.fpk.protocol.v1.HorizonForecast;
+import dev.fpk.protocol.v1.MarchenkoPasturFit;
 import dev.fpk.protocol.v1.OutputComparison;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 
 /** Output messages of an Ornstein-Uhlenbeck entry (mu = -0.5 w, D = 0.01) for tests. */
 public final class Outputs {
   private Outputs() {}
+
+  /**
+   * A spectral update of a [4, 8] matrix of 2 replicas at {@code step}: 8 eigenvalues 0.1 .. 0.8,
+   * alpha = 2 + step / 100, temperature NaN at step 0 (the first) and 1e-3 * step after.
+   */
+  public static SpectrumUpdate spectrum(String run, String layer, long step) {
+    SpectrumUpdate.Builder b =
+        SpectrumUpdate.newBuilder()
+            .setRunId(run)
+            .setLayer(layer)
+            .setStep(step)
+            .setMode("ensemble")
+            .setReplicas(2)
+            .addShape(4)
+            .addShape(8)
+            .setEigenvalueCount(8)
+            .setMp(
+                MarchenkoPasturFit.newBuilder()
+                    .setSigma2(0.01)
+                    .setRatio(0.5)
+                    .setKs(0.125)
+                    .setEdge(0.55))
+            .setSpikes(1.5)
+            .setAlpha(2 + step / 100.0)
+            .setAlphaXmin(0.4)
+            .setAlphaKs(0.2)
+            .setAlphaTail(5)
+            .setSpacingKs(0.25)
+            .setPoissonKs(0.5)
+            .setSpacings(6)
+            .setTemperature(step == 0 ? Double.NaN : 1e-3 * step);
+    for (int i = 1; i <= 8; i++) {
+      b.addEigenvalues(0.1f * i);
+    }
+    return b.build();
+  }
 
   public static DriftDiffusionEstimate estimate(String run, String layer, long step, int entries) {
     DriftDiffusionEstimate.Builder b =
