@@ -310,6 +310,19 @@ class ExperimentIT {
       assertEquals((ratios[1] + ratios[2]) / 2, measured, 1e-9 * measured);
       all &= s.get("holds").asBoolean();
     }
+    // the Dyson temperature of enc1's spectra: eta / B, so x2 and x0.5
+    for (String k : List.of("learningRateX2", "batchSizeX2")) {
+      JsonNode t = checks.at("/temperatureSensitivity/" + k);
+      double measured = t.get("measured").asDouble();
+      assertTrue(measured > 0 && Double.isFinite(measured), k + " temperature factor " + measured);
+      assertEquals(k.equals("learningRateX2") ? 2.0 : 0.5, t.get("predicted").asDouble());
+      double r = measured / t.get("predicted").asDouble();
+      assertEquals(
+          r <= 1 + Sensitivity.TOLERANCE && r >= 1 / (1 + Sensitivity.TOLERANCE),
+          t.get("holds").asBoolean(),
+          k);
+      all &= t.get("holds").asBoolean();
+    }
     assertEquals(all, checks.get("allHold").asBoolean());
     assertTrue(stdout.contains("all checks hold: " + all), stdout);
   }

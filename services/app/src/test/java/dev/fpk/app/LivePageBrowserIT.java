@@ -140,6 +140,31 @@ class LivePageBrowserIT {
               last.path("updates").asInt() > first.path("updates").asInt(),
               "redrawn on its way to the last step");
         }
+        // the spectral panel (spectral.js): the ESD histogram, the fitted Marchenko-Pastur curve,
+        // the tail's xmin and alpha over the steps, for the picked layer
+        JsonNode spectral =
+            awaitState(
+                page,
+                "window.fpkSpectral",
+                s ->
+                    s.path("draws").asInt() > 0
+                        && s.path("bins").asInt() > 0
+                        && s.path("mpPoints").asInt() > 0
+                        && s.path("seriesPoints").asInt() >= 2
+                        && s.path("xmin").isNumber(),
+                Duration.ofSeconds(60),
+                "the spectral panel drawn");
+        System.out.println("spectral panel: " + spectral);
+        JsonNode spectralDrawn =
+            page.evaluate(
+                "[Chart.getChart('spectral-esd'), Chart.getChart('spectral-alpha')]"
+                    + ".map(c => c.data.datasets.map(d => d.data.length))");
+        assertTrue(
+            spectralDrawn.get(0).size() == 3
+                && spectralDrawn.get(0).get(0).asInt() > 0
+                && spectralDrawn.get(0).get(1).asInt() > 0
+                && spectralDrawn.get(1).get(0).asInt() >= 2,
+            "histogram, Marchenko-Pastur curve, xmin line; alpha over the steps: " + spectralDrawn);
         Files.createDirectories(SCREENSHOTS);
         byte[] png = page.screenshot();
         Files.write(SCREENSHOTS.resolve("live-page.png"), png);
@@ -210,10 +235,17 @@ class LivePageBrowserIT {
 
   private static JsonNode awaitState(
       DevTools page, Predicate<JsonNode> ready, Duration timeout, String what) throws Exception {
+    return awaitState(page, "window.fpkState", ready, timeout, what);
+  }
+
+  /** Polls a page script's state object ({@code global}) until it is ready without an error. */
+  private static JsonNode awaitState(
+      DevTools page, String global, Predicate<JsonNode> ready, Duration timeout, String what)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode state = null;
     while (System.nanoTime() < deadline) {
-      state = page.evaluate("JSON.stringify(window.fpkState || null)");
+      state = page.evaluate("JSON.stringify(" + global + " || null)");
       JsonNode parsed =
           new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.asText("null"));
       if (parsed != null

@@ -5,6 +5,7 @@ import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +20,13 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What the experiment keeps of one layer of its runs, read from the topics like any other reader:
  * the ensemble-mean training loss per step (from the snapshots), every alignment update, the
- * estimates every few steps and the densities at the steps asked for. One record per step: a record
- * published again after a resumed analysis replaces its step's. Thread-safe.
+ * estimates every few steps and the densities at the steps asked for; and the spectral updates of a
+ * second layer (the one whose spectra have a temperature). One record per step: a record published
+ * again after a resumed analysis replaces its step's. Thread-safe.
  */
 public final class ExperimentRecorder {
   private final String layer;
+  private final String spectralLayer;
   private final Set<String> runIds;
   private final long estimateEvery;
   private final LongPredicate densityWanted;
@@ -37,6 +40,7 @@ public final class ExperimentRecorder {
     final NavigableMap<Long, AlignmentUpdate> alignment = new TreeMap<>();
     final NavigableMap<Long, DriftDiffusionEstimate> estimates = new TreeMap<>();
     final NavigableMap<Long, DensityUpdate> densities = new TreeMap<>();
+    final NavigableMap<Long, SpectrumUpdate> spectra = new TreeMap<>();
 
     /** Ensemble-mean minibatch loss per step (MSE), steps >= 1. */
     public NavigableMap<Long, Double> meanLoss() {
@@ -56,17 +60,28 @@ public final class ExperimentRecorder {
     public NavigableMap<Long, DensityUpdate> densities() {
       return densities;
     }
+
+    /** The spectral updates of the recorder's spectral layer, by step. */
+    public NavigableMap<Long, SpectrumUpdate> spectra() {
+      return spectra;
+    }
   }
 
   /**
    * @param layer the layer followed, e.g. "bottleneck"
+   * @param spectralLayer the layer whose spectral updates are kept, e.g. "enc1"
    * @param runIds the runs followed; records of other runs are ignored
    * @param estimateEvery estimates are kept at steps that are multiples of this
    * @param densityWanted densities are kept at the steps it accepts
    */
   public ExperimentRecorder(
-      String layer, List<String> runIds, long estimateEvery, LongPredicate densityWanted) {
+      String layer,
+      String spectralLayer,
+      List<String> runIds,
+      long estimateEvery,
+      LongPredicate densityWanted) {
     this.layer = layer;
+    this.spectralLayer = spectralLayer;
     this.runIds = Set.copyOf(runIds);
     this.estimateEvery = estimateEvery;
     this.densityWanted = densityWanted;
@@ -92,6 +107,14 @@ public final class ExperimentRecorder {
           DensityUpdate d = DensityUpdate.parseFrom(record.value());
           if (densityWanted.test(d.getStep())) {
             keep(d.getRunId(), d.getLayer(), run -> run.densities.put(d.getStep(), d));
+          }
+        }
+        case Topics.SPECTRUM -> {
+          SpectrumUpdate u = SpectrumUpdate.parseFrom(record.value());
+          synchronized (this) {
+            if (spectralLayer.equals(u.getLayer()) && runIds.contains(u.getRunId())) {
+              runs.get(u.getRunId()).spectra.put(u.getStep(), u);
+            }
           }
         }
         default -> {}

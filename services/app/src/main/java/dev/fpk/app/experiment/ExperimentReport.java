@@ -9,6 +9,7 @@ import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class ExperimentReport {
   private final SamplingFloorCheck floors;
   private final VerdictCheck verdict;
   private final Map<Variant, DriftDiffusionEstimate> atWindow = new EnumMap<>(Variant.class);
+  private final TemperatureSensitivity temperature;
 
   public ExperimentReport(ExperimentSettings settings, ExperimentRecorder recorder) {
     this.settings = settings;
@@ -46,6 +48,11 @@ public final class ExperimentReport {
         atWindow.put(v, e);
       }
     }
+    Map<Variant, NavigableMap<Long, SpectrumUpdate>> spectra = new EnumMap<>(Variant.class);
+    for (Variant v : Variant.values()) {
+      spectra.put(v, recorder.run(settings.runId(v)).spectra());
+    }
+    this.temperature = new TemperatureSensitivity(settings, spectra);
   }
 
   public TransientEnd transientEnd() {
@@ -100,6 +107,7 @@ public final class ExperimentReport {
             .putArray("checkpoints"));
     PawulaSeries.write(main.estimates(), transientEnd.step(), root.putArray("pawula"));
     Sensitivity.write(settings, atWindow, root.putObject("sensitivity"));
+    temperature.write(settings, root.putObject("temperatureSensitivity"));
     writeChecks(root.putObject("checks"));
     return root;
   }
@@ -213,6 +221,10 @@ public final class ExperimentReport {
       x.put("holds", f.holds());
       all &= f.holds();
     }
+    ObjectNode temp = o.putObject("temperatureSensitivity");
+    for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
+      all &= temperature.writeFactor(v, temp).get("holds").asBoolean();
+    }
     o.put("allHold", all);
   }
 
@@ -269,18 +281,8 @@ public final class ExperimentReport {
               SamplingFloorCheck.BAR,
               e.holds() ? "holds" : "does not hold"));
     }
-    ObjectNode sens = (ObjectNode) checks.get("sensitivity");
-    sens.properties()
-        .forEach(
-            f ->
-                s.append(
-                    String.format(
-                        java.util.Locale.ROOT,
-                        "diffusion %s: measured x%.2f, SGD theory x%.2f -> %s%n",
-                        f.getKey(),
-                        f.getValue().get("measured").asDouble(Double.NaN),
-                        f.getValue().get("predicted").asDouble(),
-                        f.getValue().get("holds").asBoolean() ? "holds" : "does not hold")));
+    appendFactors(s, "diffusion", (ObjectNode) checks.get("sensitivity"));
+    appendFactors(s, "Dyson temperature", (ObjectNode) checks.get("temperatureSensitivity"));
     ObjectNode joint = (ObjectNode) report.get("joint");
     s.append(
         String.format(
@@ -291,5 +293,22 @@ public final class ExperimentReport {
             joint.path("marginalW1Ratio").asDouble(Double.NaN)));
     s.append("all checks hold: ").append(checks.get("allHold").asBoolean()).append('\n');
     return s.toString();
+  }
+
+  /** One line per factor check: "what name: measured xM, theory xP -> holds". */
+  private static void appendFactors(StringBuilder s, String what, ObjectNode factors) {
+    factors
+        .properties()
+        .forEach(
+            f ->
+                s.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "%s %s: measured x%.2f, theory x%.2f -> %s%n",
+                        what,
+                        f.getKey(),
+                        f.getValue().get("measured").asDouble(Double.NaN),
+                        f.getValue().get("predicted").asDouble(),
+                        f.getValue().get("holds").asBoolean() ? "holds" : "does not hold")));
   }
 }

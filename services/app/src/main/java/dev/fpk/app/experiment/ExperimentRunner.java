@@ -76,7 +76,11 @@ public final class ExperimentRunner {
             });
     ExperimentRecorder recorder =
         new ExperimentRecorder(
-            LAYER, runIds, ExperimentSettings.SAMPLE_EVERY_STEPS, densitySteps::contains);
+            LAYER,
+            TemperatureSensitivity.LAYER,
+            runIds,
+            ExperimentSettings.SAMPLE_EVERY_STEPS,
+            densitySteps::contains);
     List<EnsembleTrainer> trainers = new ArrayList<>();
     try (Pipeline pipeline = Pipeline.start(config, bootstrap);
         KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
@@ -92,7 +96,10 @@ public final class ExperimentRunner {
         for (Variant v : Variant.values()) {
           EnsembleTrainer trainer = new EnsembleTrainer(trainerSettings(v));
           trainers.add(trainer);
-          TrainerPublisher p = new TrainerPublisher(trainer, settings.runId(v), List.of(LAYER), 1);
+          // the sensitivity runs publish enc1 too, for the Dyson temperature of its spectrum
+          List<String> layers =
+              v == Variant.MAIN ? List.of(LAYER) : List.of(LAYER, TemperatureSensitivity.LAYER);
+          TrainerPublisher p = new TrainerPublisher(trainer, settings.runId(v), layers, 1);
           publishers.put(v, p);
           runs.add(new LiveTraining.Run(p, settings.steps(v), v.firstStep()));
         }

@@ -16,6 +16,7 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -109,6 +110,15 @@ class GrafanaDashboardTest {
             .setStep(1)
             .setSourceTimeUnixMillis(System.currentTimeMillis())
             .addEntries(EntryAlignment.newBuilder().addIndex(0).addIndex(0))
+            .build());
+    store.onSpectrum(
+        SpectrumUpdate.newBuilder()
+            .setRunId("r")
+            .setLayer("l")
+            .setStep(1)
+            .setAlpha(3)
+            .setSpikes(1)
+            .setTemperature(1e-4)
             .build());
   }
 

@@ -14,6 +14,7 @@ import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
+import dev.fpk.protocol.v1.SpectrumUpdate;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ class MeterConventionsTest {
             .setSourceTimeUnixMillis(1)
             .addEntries(EntryAlignment.newBuilder().addIndex(1).addIndex(2))
             .build());
+    store.onSpectrum(
+        SpectrumUpdate.newBuilder().setRunId("r").setLayer("l").setStep(1).setAlpha(3).build());
     try (ConsumerLagMetrics lag = ConsumerLagMetrics.polledByHand("g", "t", topic -> 0)) {
       lag.bindTo(registry);
     }

@@ -374,7 +374,8 @@
     layer = layer || run.layers[0];
     if (!layer) { return false; }
     selection.layer = layer.layer;
-    if (selection.entry >= layer.entries.length) { selection.entry = 0; }
+    // a layer known so far only from its spectrum lists no entries yet: keep the entry asked for
+    if (layer.entries.length && selection.entry >= layer.entries.length) { selection.entry = 0; }
     fill($('run'), catalog.map(function (r) { return r.runId; }), catalog.map(function (r) { return r.runId; }), selection.run);
     var layerNames = run.layers.map(function (l) { return l.layer; });
     fill($('layer'), layerNames, layerNames, selection.layer);
