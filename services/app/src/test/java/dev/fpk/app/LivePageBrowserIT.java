@@ -166,6 +166,9 @@ class LivePageBrowserIT {
                 && spectralDrawn.get(1).get(0).asInt() >= 2,
             "histogram, Marchenko-Pastur curve, xmin line; alpha over the steps: " + spectralDrawn);
         Files.createDirectories(SCREENSHOTS);
+        page.evaluate("document.getElementById('spectral-panel').scrollIntoView(), true");
+        Files.write(SCREENSHOTS.resolve("spectral-panel.png"), page.screenshot());
+        page.evaluate("window.scrollTo(0, 0), true");
         byte[] png = page.screenshot();
         Files.write(SCREENSHOTS.resolve("live-page.png"), png);
         assertTrue(

@@ -297,6 +297,7 @@ public final class E2eBench {
           .put(
               "java",
               System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      spectralCost(pipeline, raw.records(), out);
       out.set("levels", levels);
       if (settings.soakMinutes() > 0) {
         out.set("soak", soak(admin, alignments, sustained / 2));
@@ -537,5 +538,25 @@ public final class E2eBench {
 
   private static double round3(double x) {
     return Math.round(x * 1000) / 1000.0;
+  }
+
+  /**
+   * What the spectral stage cost (issue 16): the thread CPU time of its updates over the whole run
+   * (all levels), per update and per snapshot analysed, and the windows it skipped.
+   */
+  private static void spectralCost(Pipeline pipeline, long snapshots, ObjectNode out) {
+    io.micrometer.core.instrument.Timer t =
+        pipeline.node().registry().find("fpk.spectrum.compute.time").timer();
+    long updates = t == null ? 0 : t.count();
+    double cpuSeconds = t == null ? 0 : t.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+    double skipped =
+        pipeline.node().registry().find("fpk.spectrum.skipped").counters().stream()
+            .mapToDouble(io.micrometer.core.instrument.Counter::count)
+            .sum();
+    out.put("spectralUpdates", updates)
+        .put("spectralSkipped", (long) skipped)
+        .put("spectralCpuSeconds", round3(cpuSeconds))
+        .put("spectralCpuMillisPerUpdate", updates == 0 ? 0 : round3(1e3 * cpuSeconds / updates))
+        .put("spectralCpuMicrosPerSnapshot", round3(1e6 * cpuSeconds / Math.max(1, snapshots)));
   }
 }
