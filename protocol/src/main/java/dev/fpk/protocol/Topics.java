@@ -34,7 +34,9 @@ public final class Topics {
   /** Solvers write {@link AlignmentUpdate}s; the dashboard reads. */
   public static final String ALIGNMENT = "fpk.alignment.v1";
 
-  /** Solvers write {@link SpectrumUpdate}s (the spectral view, since v1.4); the dashboard reads. */
+  /**
+   * The analysis's spectral stage writes {@link SpectrumUpdate}s (since v1.4); the dashboard reads.
+   */
   public static final String SPECTRUM = "fpk.spectrum.v1";
 
   /** Any consumer writes a {@link DeadLetter} for a record it rejected; operators read. */
