@@ -31,24 +31,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>It never holds up the density path.</b> The branch takes each batch once the estimators
  * have answered, picks the steps that open a window ({@link SpectralView#opensWindow}; a cheap look
- * at the step numbers, on the stream's thread) and hands them to a buffer that never
- * back-pressures: it keeps the newest such step per (run, layer), so it is bounded by the number of
- * layers (one step's weights each, which the step already holds), and a step replaced there before
- * its turn is skipped (counted in {@code fpk.spectrum.skipped}). The spectra are computed one
- * buffer at a time on an executor of their own (the {@code fpk.spectral.dispatcher}), so a slow or
- * busy spectral stage only thins the spectral series, never the alignment.
+ * at the step numbers, on the stream's thread) and hands them to a backlog that never
+ * back-pressures ({@link SpectralBacklog}): bounded by {@code fpk.spectral.backlog-values} weight
+ * values (the steps' own arrays, not copies), beyond which the oldest step of a (run, layer) with a
+ * newer one waiting is skipped (counted in {@code fpk.spectrum.skipped}); each (run, layer) keeps
+ * its newest. The spectra are computed one backlog at a time on an executor of their own (the
+ * {@code fpk.spectral.dispatcher}), so a slow or busy spectral stage only thins the spectral
+ * series, never the alignment.
  *
- * <p>When the spectra keep up (the usual case: {@code bench physics} puts a 512 x 512 layer at 15
- * ms of one core per update), every window gets its update at its first step, as {@link
- * SpectralView} alone would give. <b>Restart:</b> the view's state (the previous spectra, for the
- * Dyson temperature) is not checkpointed: a new stream starts each (run, layer) afresh, so its
- * first update after a restart is at the first window boundary after the step it resumes from (a
- * step that is a multiple of {@code everySteps}, when the trainer publishes every such step), and
- * has no temperature (NaN); the windows after it are as an uninterrupted run's. Updates computed
- * and not yet written when a node stops are written before it leaves (the node waits for {@link
- * #pending}); those of a crash are lost with it.
+ * <p>While the backlog stays within its bound (the usual case: {@code bench physics} puts a 512 x
+ * 512 layer at 15 ms of one core per update), every window gets its update at its first step, as
+ * {@link SpectralView} alone would give, whatever the timing: a replay reports the spectra a live
+ * run does. <b>Restart:</b> the view's state (the previous spectra, for the Dyson temperature) is
+ * not checkpointed: a new stream starts each (run, layer) afresh, so its first update after a
+ * restart is at the first window boundary after the step it resumes from (a step that is a multiple
+ * of {@code everySteps}, when the trainer publishes every such step), and has no temperature (NaN);
+ * the windows after it are as an uninterrupted run's. Updates computed and not yet written when a
+ * node stops are written before it leaves (the node waits for {@link #pending}); those of a crash
+ * are lost with it.
  *
- * <p>Not thread-safe in itself: the picking runs on the stream's thread, the computing one buffer
+ * <p>Not thread-safe in itself: the picking runs on the stream's thread, the computing one backlog
  * at a time on the executor ({@code mapAsync(1)}), which keeps each (run, layer) in step order.
  */
 final class SpectralStage {
@@ -67,7 +69,7 @@ final class SpectralStage {
   /** Steps picked and not yet published or skipped: 0 when the stage is idle. Any thread. */
   private final AtomicLong pending = new AtomicLong();
 
-  /** The per-(run, layer) views, used on the executor only, one buffer at a time. */
+  /** The per-(run, layer) views, used on the executor only, one backlog at a time. */
   private final Map<String, SpectralView> views = new HashMap<>();
 
   SpectralStage(SpectralSettings settings, Executor executor, PipelineMetrics metrics) {
@@ -165,7 +167,7 @@ final class SpectralStage {
     return backlog;
   }
 
-  /** The updates of the buffered steps, on the executor; a step without an update is done. */
+  /** The updates of the backlog's steps, on the executor; a step without an update is done. */
   private List<SpectrumUpdate> computeAll(Iterable<EnsembleStep> steps) {
     List<SpectrumUpdate> out = new ArrayList<>();
     for (EnsembleStep step : steps) {
