@@ -150,6 +150,23 @@ class PythonWatchIT {
       assertFalse(layer.get("entries").isEmpty(), name + ": no entries in " + layer);
       double slope = layer.at("/entries/0/drift/slope").asDouble(Double.NaN);
       assertTrue(Double.isFinite(slope), name + ": drift slope " + slope);
+      // the spectral view of the run's one matrix: min(rows, cols) eigenvalues of W W^T
+      JsonNode spectrum = layer.get("spectrum");
+      assertEquals(
+          Map.of("fc1", 64, "fc2", 64, "fc3", 10).get(name),
+          spectrum.get("eigenvalues").size(),
+          name + ": eigenvalues of " + spectrum);
+      double ks = spectrum.at("/mp/ks").asDouble(Double.NaN);
+      assertTrue(ks >= 0 && ks <= 1, name + ": Marchenko-Pastur KS " + ks);
+      JsonNode series = layer.get("spectrumSeries");
+      assertTrue(series.size() >= 2, name + ": spectral series " + series);
+      assertEquals(
+          spectrum.get("step").asLong(),
+          series.get(series.size() - 1).get("step").asLong(),
+          name + ": the newest spectrum ends the series");
+      assertTrue(
+          series.get(series.size() - 1).get("temperature").isNumber(),
+          name + ": a Dyson temperature between the last two spectra " + series);
     }
     assertEquals(layers, reportedLayers.stream().sorted().toList(), "fpk report's layers");
   }
