@@ -27,6 +27,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -125,7 +126,7 @@ public final class EnsembleSolver {
       }
       prepared.prepare(samples, entries[e].order);
       scores.add(e, entries[e]);
-      issueForecasts(step, e, current.estimate().getEntries(e));
+      issueForecasts(step, e, samples, current.estimate().getEntries(e));
     }
     return scores.output(current.estimate());
   }
@@ -133,9 +134,11 @@ public final class EnsembleSolver {
   /**
    * Starts a forecast from the data at this step for entry {@code e} and every horizon {@code k}
    * whose last forecast of that horizon has been scored: the replicas' kernel density estimate, run
-   * {@code k} steps ahead with the drift and diffusion estimated up to this step.
+   * {@code k} steps ahead with the drift and diffusion estimated up to this step; its conditional
+   * floor moves copies of {@code samples} with draws seeded from (layer, step, entry, k), so a
+   * replay gets the same figures.
    */
-  private void issueForecasts(EnsembleStep step, int e, EntryEstimate field) {
+  private void issueForecasts(EnsembleStep step, int e, double[] samples, EntryEstimate field) {
     if (settings.forecastHorizons().isEmpty() || !FieldOnGrid.usable(field)) {
       return;
     }
@@ -153,7 +156,9 @@ public final class EnsembleSolver {
           mu = drift.length == n ? drift : Arrays.copyOf(drift, n);
           d = diffusion.length == n ? diffusion : Arrays.copyOf(diffusion, n);
         }
-        s.forecasts.issue(step.step(), k, s.grid, start, mu, d);
+        long seed = OutputComparer.seed(step) ^ ((long) e << 20) ^ k;
+        s.forecasts.issue(
+            step.step(), k, s.grid, start, mu, d, samples, new SplittableRandom(seed));
       }
     }
   }
@@ -312,7 +317,8 @@ public final class EnsembleSolver {
                 .setW1(f.fokkerPlanck().wasserstein1())
                 .setStaticW1(f.nothingChanges().wasserstein1())
                 .setGaussianW1(f.gaussianMoments().wasserstein1())
-                .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1()));
+                .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1())
+                .setConditionalFloorW1(f.conditionalFloorW1()));
       }
       for (int i : index) {
         a.addIndex(i);
@@ -381,7 +387,7 @@ public final class EnsembleSolver {
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());
       density = KernelDensity.estimate(grid, samples);
-      forecasts = new ForecastTracker(settings.substepsPerStep());
+      forecasts = new ForecastTracker(settings.substepsPerStep(), settings.forecastFloorDraws());
     }
 
     EntrySolver(Grid1D grid, double[] density, ForecastTracker forecasts) {

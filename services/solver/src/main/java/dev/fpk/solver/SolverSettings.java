@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param substepsPerStep implicit substeps per optimiser step, >= 1
  * @param forecastHorizons steps ahead of the forecasts scored against their baselines, each >= 1,
  *     distinct, ascending; empty = no forecasts
+ * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
+ *     >= 0 (0 = none)
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
  */
@@ -25,8 +27,12 @@ public record SolverSettings(
     TimeScheme scheme,
     int substepsPerStep,
     List<Integer> forecastHorizons,
+    int forecastFloorDraws,
     OutputSettings outputs,
     CurveSettings curves) {
+
+  /** {@code forecast-floor-draws} of reference.conf. */
+  public static final int DEFAULT_FLOOR_DRAWS = 8;
 
   /**
    * The per-entry curves a step can publish: each entry's density and histogram on its grid ({@code
@@ -89,7 +95,14 @@ public record SolverSettings(
 
   /** No forecasts, default output comparison, every curve every step. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
-    this(cells, scheme, substepsPerStep, List.of(), OutputSettings.DEFAULTS, CurveSettings.ALL);
+    this(
+        cells,
+        scheme,
+        substepsPerStep,
+        List.of(),
+        DEFAULT_FLOOR_DRAWS,
+        OutputSettings.DEFAULTS,
+        CurveSettings.ALL);
   }
 
   /** Forecasts at these horizons, default output comparison, every curve every step. */
@@ -100,6 +113,7 @@ public record SolverSettings(
         scheme,
         substepsPerStep,
         forecastHorizons,
+        DEFAULT_FLOOR_DRAWS,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -107,6 +121,7 @@ public record SolverSettings(
   public SolverSettings {
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
+    atLeast("forecast-floor-draws", forecastFloorDraws, 0);
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
       if (forecastHorizons.get(i) < 1
@@ -137,6 +152,7 @@ public record SolverSettings(
         parsed,
         c.getInt("substeps-per-step"),
         horizons(c),
+        c.getInt("forecast-floor-draws"),
         new OutputSettings(
             o.getInt("max-entries"),
             o.getInt("every-steps"),

@@ -43,6 +43,7 @@ class EnsembleSolverScoresTest {
                 TimeScheme.TR_BDF2,
                 1,
                 List.of(5),
+                SolverSettings.DEFAULT_FLOOR_DRAWS,
                 SolverSettings.OutputSettings.DEFAULTS,
                 SolverSettings.CurveSettings.ALL));
     SplittableRandom random = new SplittableRandom(8);

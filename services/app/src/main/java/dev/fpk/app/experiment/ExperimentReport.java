@@ -248,6 +248,13 @@ public final class ExperimentReport {
               c.get("meanBootstrapFloorW1").asDouble(Double.NaN),
               c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
               c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  conditional floor %.3g (the replicas moved by the fitted SDE): skill over nothing-changes %.3f, over Gaussian %.3f%n",
+              c.get("meanConditionalFloorW1").asDouble(Double.NaN),
+              c.get("conditionalSkillStatic").asDouble(Double.NaN),
+              c.get("conditionalSkillGaussian").asDouble(Double.NaN)));
     }
     s.append(
         String.format(

@@ -9,13 +9,16 @@ package dev.fpk.physics.forecast;
  * @param fokkerPlanck score of the Fokker-Planck forecast
  * @param nothingChanges score of the "nothing changes" baseline
  * @param gaussianMoments score of the Gaussian moment propagation baseline
+ * @param conditionalFloorW1 the forecast's {@link ConditionalFloor}, weight units (NaN when not
+ *     drawn)
  */
 public record ScoredForecast(
     long issuedAt,
     long target,
     ForecastScore fokkerPlanck,
     ForecastScore nothingChanges,
-    ForecastScore gaussianMoments) {
+    ForecastScore gaussianMoments,
+    double conditionalFloorW1) {
   /** Optimiser steps ahead: {@code target - issuedAt}. */
   public int horizon() {
     return Math.toIntExact(target - issuedAt);
