@@ -334,6 +334,9 @@ public final class EnsembleSolver {
       if (outputs.due(step, previous)) {
         OutputComparer.Experiment e = outputs.experiment(step);
         align.addOutputs(outputs.compare("entrywise", e, EnsembleSolver.this::drawEntrywise));
+        if (settings.outputs().replicasShuffled()) {
+          align.addOutputs(outputs.compareShuffled(e));
+        }
         experiment = keepExperiments ? e : null;
       }
       return new Output(

@@ -81,9 +81,17 @@ public record SolverSettings(
    * @param projections random directions of the sliced Wasserstein-1, >= 1
    * @param maxPoints points per cloud the energy distance uses (it costs the square of the points),
    *     an evenly spaced subset beyond, >= 2
+   * @param replicasShuffled also compare the model "replicas-shuffled" ({@link
+   *     OutputComparer#compareShuffled}): the bound of every theory of W alone
    */
-  public record OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
+  public record OutputSettings(
+      int maxEntries, int everySteps, int projections, int maxPoints, boolean replicasShuffled) {
     public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 32, 1024);
+
+    /** Without the "replicas-shuffled" comparison. */
+    public OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
+      this(maxEntries, everySteps, projections, maxPoints, false);
+    }
 
     public OutputSettings {
       atLeast("outputs.max-entries", maxEntries, 0);
@@ -157,7 +165,8 @@ public record SolverSettings(
             o.getInt("max-entries"),
             o.getInt("every-steps"),
             o.getInt("projections"),
-            o.getInt("max-points")),
+            o.getInt("max-points"),
+            o.getBoolean("replicas-shuffled")),
         new CurveSettings(curves.getInt("every-steps"), curves.getInt("max-entries")));
   }
 

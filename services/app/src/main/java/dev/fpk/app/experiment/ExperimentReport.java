@@ -296,6 +296,22 @@ public final class ExperimentReport {
                 + " per-entry W1 ratio %.3g (below 1: joint closer)%n",
             joint.path("slicedW1Ratio").asDouble(Double.NaN),
             joint.path("marginalW1Ratio").asDouble(Double.NaN)));
+    s.append("output sliced W1 over its floor (slow phase):");
+    report
+        .path("outputsSummary")
+        .fields()
+        .forEachRemaining(
+            m ->
+                s.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        " %s %.2fx",
+                        m.getKey(),
+                        m.getValue().path("meanSlicedW1").asDouble(Double.NaN)
+                            / m.getValue().path("meanSlicedW1Floor").asDouble(Double.NaN))));
+    s.append(" (")
+        .append(OutputDistances.SHUFFLED)
+        .append(": the bound of any theory of W alone)\n");
     s.append("all checks hold: ").append(checks.get("allHold").asBoolean()).append('\n');
     return s.toString();
   }

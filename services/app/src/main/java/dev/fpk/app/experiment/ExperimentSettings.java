@@ -154,7 +154,7 @@ public record ExperimentSettings(
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
    * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
-   * #OUTPUTS_EVERY_STEPS} steps.
+   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound.
    */
   public static Config solverConfig(Config base) {
     return base.withoutPath(
@@ -163,6 +163,7 @@ public record ExperimentSettings(
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
         .withValue(
             "fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
+        .withValue("fpk.solver.outputs.replicas-shuffled", ConfigValueFactory.fromAnyRef(true))
         // the report reads densities and fields at its checkpoint steps: every step, every entry
         .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
         .withValue(
