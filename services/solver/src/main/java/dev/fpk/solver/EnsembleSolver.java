@@ -318,7 +318,10 @@ public final class EnsembleSolver {
                 .setStaticW1(f.nothingChanges().wasserstein1())
                 .setGaussianW1(f.gaussianMoments().wasserstein1())
                 .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1())
-                .setConditionalFloorW1(f.conditionalFloorW1()));
+                .setConditionalFloorW1(f.conditionalFloorW1())
+                .setParticleW1(f.particles().w1())
+                .setParticleStaticW1(f.particles().staticW1())
+                .setParticleFloorW1(f.particles().floorW1()));
       }
       for (int i : index) {
         a.addIndex(i);

@@ -255,6 +255,14 @@ public final class ExperimentReport {
               c.get("meanConditionalFloorW1").asDouble(Double.NaN),
               c.get("conditionalSkillStatic").asDouble(Double.NaN),
               c.get("conditionalSkillGaussian").asDouble(Double.NaN)));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  particle forecast (from the replicas themselves): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
+              c.get("meanParticleW1").asDouble(Double.NaN),
+              c.get("meanParticleStaticW1").asDouble(Double.NaN),
+              c.get("meanParticleFloorW1").asDouble(Double.NaN),
+              c.get("particleSkill").asDouble(Double.NaN)));
     }
     s.append(
         String.format(

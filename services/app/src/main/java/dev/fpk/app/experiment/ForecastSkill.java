@@ -45,6 +45,9 @@ public final class ForecastSkill {
       double baselineGaussian,
       double floor,
       double conditionalFloor,
+      double particleW1,
+      double particleStaticW1,
+      double particleFloor,
       int scored) {
     boolean beatsBoth() {
       return w1 < baselineStatic && w1 < baselineGaussian;
@@ -59,6 +62,9 @@ public final class ForecastSkill {
       double meanBaselineGaussian,
       double meanFloor,
       double meanConditionalFloor,
+      double meanParticleW1,
+      double meanParticleStaticW1,
+      double meanParticleFloor,
       int entriesBeatingBoth,
       int entries,
       boolean onAverage,
@@ -85,6 +91,11 @@ public final class ForecastSkill {
     /** Skill over Gaussian moment propagation, corrected by the conditional floor. */
     public double conditionalSkillGaussian() {
       return floorCorrectedSkill(meanW1, meanBaselineGaussian, meanConditionalFloor);
+    }
+
+    /** The particle forecast's floor-corrected skill over the unmoved replicas. */
+    public double particleSkill() {
+      return floorCorrectedSkill(meanParticleW1, meanParticleStaticW1, meanParticleFloor);
     }
   }
 
@@ -115,7 +126,7 @@ public final class ForecastSkill {
     int entries = first == null ? 0 : first.getEntriesCount();
     for (int h : horizons) {
       for (int e = 0; e < entries; e++) {
-        double[] sums = new double[5];
+        double[] sums = new double[8];
         int n = 0;
         for (AlignmentUpdate a : alignment) {
           if (e >= a.getEntriesCount()) {
@@ -134,6 +145,9 @@ public final class ForecastSkill {
                   f.getConditionalFloorW1() > 0
                       ? f.getConditionalFloorW1()
                       : Double.NaN; // unset before v1.5
+              sums[5] += f.getParticleFloorW1() > 0 ? f.getParticleW1() : Double.NaN;
+              sums[6] += f.getParticleFloorW1() > 0 ? f.getParticleStaticW1() : Double.NaN;
+              sums[7] += f.getParticleFloorW1() > 0 ? f.getParticleFloorW1() : Double.NaN;
               n++;
             }
           }
@@ -148,6 +162,9 @@ public final class ForecastSkill {
                 sums[2] / n,
                 sums[3] / n,
                 sums[4] / n,
+                sums[5] / n,
+                sums[6] / n,
+                sums[7] / n,
                 n));
       }
     }
@@ -167,6 +184,9 @@ public final class ForecastSkill {
     double floor = at.stream().mapToDouble(Row::floor).average().orElse(Double.NaN);
     double conditional =
         at.stream().mapToDouble(Row::conditionalFloor).average().orElse(Double.NaN);
+    double pw = at.stream().mapToDouble(Row::particleW1).average().orElse(Double.NaN);
+    double ps = at.stream().mapToDouble(Row::particleStaticW1).average().orElse(Double.NaN);
+    double pf = at.stream().mapToDouble(Row::particleFloor).average().orElse(Double.NaN);
     int beating = (int) at.stream().filter(Row::beatsBoth).count();
     int needed = (int) Math.ceil(0.75 * at.size());
     return new Check(
@@ -176,6 +196,9 @@ public final class ForecastSkill {
         ga,
         floor,
         conditional,
+        pw,
+        ps,
+        pf,
         beating,
         at.size(),
         w1 < st && w1 < ga,
@@ -210,6 +233,13 @@ public final class ForecastSkill {
           o,
           "conditionalSkillGaussian",
           floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.conditionalFloor()));
+      Json.putNumber(o, "particleW1", r.particleW1());
+      Json.putNumber(o, "particleStaticW1", r.particleStaticW1());
+      Json.putNumber(o, "particleFloorW1", r.particleFloor());
+      Json.putNumber(
+          o,
+          "particleSkill",
+          floorCorrectedSkill(r.particleW1(), r.particleStaticW1(), r.particleFloor()));
       o.put("scored", r.scored());
     }
   }
@@ -226,6 +256,10 @@ public final class ForecastSkill {
     Json.putNumber(o, "meanConditionalFloorW1", c.meanConditionalFloor());
     Json.putNumber(o, "conditionalSkillStatic", c.conditionalSkillStatic());
     Json.putNumber(o, "conditionalSkillGaussian", c.conditionalSkillGaussian());
+    Json.putNumber(o, "meanParticleW1", c.meanParticleW1());
+    Json.putNumber(o, "meanParticleStaticW1", c.meanParticleStaticW1());
+    Json.putNumber(o, "meanParticleFloorW1", c.meanParticleFloor());
+    Json.putNumber(o, "particleSkill", c.particleSkill());
     return o.put("entriesBeatingBoth", c.entriesBeatingBoth())
         .put("entries", c.entries())
         .put("onAverage", c.onAverage())

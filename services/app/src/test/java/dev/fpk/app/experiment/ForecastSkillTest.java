@@ -15,8 +15,8 @@ class ForecastSkillTest {
 
   /**
    * An update at {@code step} whose entry e scored a forecast (w1, static, gaussian) = rows[e],
-   * with bootstrap floor rows[e][3] and conditional floor rows[e][4] where given (else unset, as
-   * before v1.4 and v1.5).
+   * with bootstrap floor rows[e][3], conditional floor rows[e][4] and particle forecast (w1,
+   * unmoved, floor) rows[e][5..7] where given (else unset, as before v1.4 and v1.5).
    */
   static AlignmentUpdate update(long step, int horizon, double[][] rows) {
     AlignmentUpdate.Builder a =
@@ -33,7 +33,10 @@ class ForecastSkillTest {
                 .setStaticW1(rows[e][1])
                 .setGaussianW1(rows[e][2])
                 .setBootstrapFloorW1(rows[e].length > 3 ? rows[e][3] : 0)
-                .setConditionalFloorW1(rows[e].length > 4 ? rows[e][4] : 0));
+                .setConditionalFloorW1(rows[e].length > 4 ? rows[e][4] : 0)
+                .setParticleW1(rows[e].length > 7 ? rows[e][5] : 0)
+                .setParticleStaticW1(rows[e].length > 7 ? rows[e][6] : 0)
+                .setParticleFloorW1(rows[e].length > 7 ? rows[e][7] : 0));
       }
     }
     return a.build();
@@ -142,6 +145,26 @@ class ForecastSkillTest {
                 .check(50)
                 .meanConditionalFloor()),
         "records before v1.5 carry no conditional floor");
+  }
+
+  @Test
+  void shouldScoreTheParticleForecastAgainstItsOwnUnmovedReplicasAndFloor() {
+    double[] a = {0.0579, 0.0600, 0.2, 0.066, 0.0560, 0.0030, 0.0050, 0.0020};
+    double[] b = {0.0579, 0.0600, 0.2, 0.066, 0.0560, 0.0050, 0.0070, 0.0020};
+    ForecastSkill.Check c =
+        ForecastSkill.of(List.of(update(300, 50, new double[][] {a, b})), List.of(50), 0).check(50);
+    // means 0.004 against unmoved 0.006 over a floor of 0.002: (0.002) / (0.004) left
+    assertEquals(0.5, c.particleSkill(), 1e-12);
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    assertEquals(0.5, ForecastSkill.write(c, o).get("particleSkill").asDouble(), 1e-12);
+    assertTrue(
+        Double.isNaN(
+            ForecastSkill.of(
+                    List.of(update(300, 50, new double[][] {{1, 2, 3, 0.5, 0.4}})), List.of(50), 0)
+                .check(50)
+                .particleSkill()),
+        "no particle forecast: no skill");
   }
 
   @Test

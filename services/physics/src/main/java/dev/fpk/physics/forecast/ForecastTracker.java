@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
  * the samples that arrived (with {@link ForecastScore#of}) and forgets it. Forecasts whose target
  * passes without data are dropped by {@link #onData} for a later step. Forecasts of several
  * horizons may wait at once ({@link #pending(int)}). With the replicas at the issue step, each
- * forecast also keeps its {@link ConditionalFloor} (drawn once, at issue, from {@code floorDraws}
- * moved copies of them). Steps are optimiser steps; units as in {@link Forecasts}.
+ * forecast also keeps what {@code floorDraws} copies of them moved by the fitted SDE give ({@link
+ * MovedReplicas}, drawn once, at issue): its conditional floor and the particle forecast. Steps are
+ * optimiser steps; units as in {@link Forecasts}.
  *
  * <p>Not thread-safe: drive it from one thread (it is a plain processing step, testable by hand).
  */
@@ -31,11 +32,12 @@ public final class ForecastTracker {
       double[] fp,
       double[] still,
       double[] gauss,
-      double conditionalFloor) {}
+      double conditionalFloor,
+      ParticleForecast particles) {}
 
   /**
-   * Leads a checkpoint written with conditional floors (before them, the first int was the
-   * substeps, always >= 1).
+   * Leads a checkpoint written with conditional floors and particle forecasts (before them, the
+   * first int was the substeps, always >= 1).
    */
   private static final int WITH_FLOORS = -2;
 
@@ -45,8 +47,8 @@ public final class ForecastTracker {
 
   /**
    * @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1})
-   * @param floorDraws moved copies of the replicas behind each forecast's conditional floor ({@code
-   *     >= 0}; 0 = none, NaN floors)
+   * @param floorDraws moved copies of the replicas behind each forecast's conditional floor and
+   *     particle forecast ({@code >= 0}; 0 = none, fewer than 2 = no particle forecast: NaN)
    */
   public ForecastTracker(int substepsPerStep, int floorDraws) {
     if (substepsPerStep < 1) {
@@ -62,7 +64,7 @@ public final class ForecastTracker {
   /**
    * Issues a forecast from step {@code now} for step {@code now + k} ({@code k >= 1}) from {@code
    * density}, a kernel density estimate of the replicas {@code start}, whose moved copies (drawn
-   * with {@code random}) give its conditional floor.
+   * with {@code random}) give its conditional floor and the particle forecast.
    */
   public void issue(
       long now,
@@ -77,6 +79,8 @@ public final class ForecastTracker {
       throw new IllegalArgumentException("need k >= 1, got " + k);
     }
     double[] fp = Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep);
+    MovedReplicas moved =
+        MovedReplicas.of(grid, drift, diffusion, start, k, substepsPerStep, floorDraws, random);
     pending.add(
         new Pending(
             now,
@@ -85,8 +89,8 @@ public final class ForecastTracker {
             fp,
             Forecasts.persistence(density),
             Forecasts.gaussianMoments(grid, density, drift, diffusion, k),
-            ConditionalFloor.of(
-                grid, fp, drift, diffusion, start, k, substepsPerStep, floorDraws, random)));
+            moved.floorOf(grid, fp),
+            moved.forecast()));
   }
 
   /** Scores (and forgets) the forecasts for {@code step}; drops those whose target has passed. */
@@ -110,7 +114,11 @@ public final class ForecastTracker {
                 ForecastScore.of(p.grid(), p.fp(), samples),
                 ForecastScore.of(p.grid(), p.still(), samples),
                 ForecastScore.of(p.grid(), p.gauss(), samples),
-                p.conditionalFloor()));
+                p.conditionalFloor(),
+                new ScoredForecast.Particles(
+                    p.particles().w1(samples.sorted(), samples.count()),
+                    p.particles().staticW1(samples.sorted(), samples.count()),
+                    p.particles().floor())));
         it.remove();
       } else if (p.target() < step) {
         it.remove();
@@ -156,12 +164,13 @@ public final class ForecastTracker {
         }
       }
       out.write(bytes);
+      p.particles().writeTo(out);
     }
   }
 
   /**
    * The tracker {@link #writeTo} wrote; one written before conditional floors restores with none
-   * (NaN floors for its pending forecasts, no draws for new ones).
+   * (NaN floors and particle scores for its pending forecasts, no draws for new ones).
    */
   public static ForecastTracker readFrom(DataInput in) throws IOException {
     int first = in.readInt();
@@ -183,8 +192,10 @@ public final class ForecastTracker {
           density[c] = Double.longBitsToDouble(buffer.getLong()); // as DataInput.readDouble
         }
       }
+      ParticleForecast particles = floors ? ParticleForecast.readFrom(in) : ParticleForecast.NONE;
       t.pending.add(
-          new Pending(issuedAt, target, grid, densities[0], densities[1], densities[2], floor));
+          new Pending(
+              issuedAt, target, grid, densities[0], densities[1], densities[2], floor, particles));
     }
     return t;
   }

@@ -37,7 +37,7 @@ class ForecastTrackerFormatTest {
     // the same forecasts computed here, written field by field with writeDouble
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     DataOutputStream e = new DataOutputStream(expected);
-    e.writeInt(-2); // the format with conditional floors
+    e.writeInt(-2); // the format with conditional floors and particle forecasts
     e.writeInt(2); // substeps per step
     e.writeInt(3); // floor draws
     e.writeInt(2); // pending
@@ -50,7 +50,8 @@ class ForecastTrackerFormatTest {
         start,
         mu,
         d,
-        ConditionalFloor.of(g, fp, mu, d, replicas, 5, 2, 3, new SplittableRandom(1)));
+        fp,
+        MovedReplicas.of(g, mu, d, replicas, 5, 2, 3, new SplittableRandom(1)));
     double[] none = Forecasts.fokkerPlanck(g, empty, mu, d, 3, 6);
     writeExpected(
         e,
@@ -60,7 +61,8 @@ class ForecastTrackerFormatTest {
         empty,
         mu,
         d,
-        ConditionalFloor.of(g, none, mu, d, replicas, 3, 2, 3, new SplittableRandom(2)));
+        none,
+        MovedReplicas.of(g, mu, d, replicas, 3, 2, 3, new SplittableRandom(2)));
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
     ForecastTracker back =
         ForecastTracker.readFrom(
@@ -116,11 +118,12 @@ class ForecastTrackerFormatTest {
       double[] density,
       double[] mu,
       double[] d,
-      double floor)
+      double[] fp,
+      MovedReplicas moved)
       throws Exception {
     e.writeLong(now);
     e.writeLong(now + k);
-    e.writeDouble(floor);
+    e.writeDouble(moved.floorOf(g, fp));
     e.writeDouble(g.lo());
     e.writeDouble(g.width());
     e.writeInt(g.cells());
@@ -134,5 +137,6 @@ class ForecastTrackerFormatTest {
         e.writeDouble(v);
       }
     }
+    moved.forecast().writeTo(e);
   }
 }
