@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,65 +63,55 @@ class PrometheusDashboardIT {
         "no " + PROMETHEUS + ": deploy/install-test-deps.sh installs Debian's prometheus");
     Map<String, String> expressions = dashboardExpressions();
     assertTrue(expressions.size() >= 20, "the dashboard's expressions: " + expressions.keySet());
-    StringWriter output = new StringWriter();
-    AtomicInteger exit = new AtomicInteger(-1);
-    int dashboardPort = freePort();
-    Thread demo =
-        new Thread(
-            () ->
-                exit.set(
-                    Fpk.commandLine()
-                        .setOut(new PrintWriter(output, true))
-                        .setErr(new PrintWriter(output, true))
-                        .execute(
-                            "demo",
-                            "--steps",
-                            "60",
-                            "--replicas",
-                            "16",
-                            "--bootstrap",
-                            TestKafka.bootstrap(),
-                            "--run-id",
-                            "prometheus-it",
-                            "--dashboard-port",
-                            String.valueOf(dashboardPort),
-                            "--linger",
-                            "PT150S")),
-            "demo");
-    demo.start();
+    BackgroundCommand demo =
+        BackgroundCommand.start(
+            "demo",
+            "--steps",
+            "60",
+            "--replicas",
+            "16",
+            "--bootstrap",
+            TestKafka.bootstrap(),
+            "--run-id",
+            "prometheus-it",
+            "--dashboard-port",
+            String.valueOf(Streaming.freePort()),
+            "--linger",
+            "PT150S");
+    int exit;
     Path dir = Files.createTempDirectory("fpk-prometheus-it");
     Process prometheus = null;
     try {
       Matcher urls =
-          await(
+          BackgroundCommand.await(
               () -> {
                 Matcher m =
                     Pattern.compile("live page http://(\\S+)/\\s+metrics http://(\\S+)/metrics")
-                        .matcher(output.toString());
+                        .matcher(demo.output());
                 return m.find() ? m : null;
               },
               Duration.ofSeconds(60),
-              "the demo's page and metrics addresses: " + output);
+              "the demo's page and metrics addresses: " + demo.output());
       String dashboardTarget = urls.group(1);
       String analysisTarget = urls.group(2);
-      int port = freePort();
+      int port = Streaming.freePort();
       prometheus = startPrometheus(dir, analysisTarget, dashboardTarget, port);
       String api = "http://127.0.0.1:" + port;
       Process running = prometheus;
-      await(
+      BackgroundCommand.await(
           () -> {
             if (!running.isAlive()) {
               throw new AssertionError("prometheus exited: " + Files.readString(log(dir)));
             }
-            return query(api, "up == 1") >= 2 ? true : null;
+            return scrapedTargets(api) >= 2 ? true : null;
           },
           Duration.ofSeconds(60),
           "prometheus scraping both targets");
       // every meter exists once the demo has analysed its last step and summarised
-      await(
-          () -> output.toString().contains("stays up") ? true : null,
+      BackgroundCommand.await(
+          () -> demo.output().contains("stays up") ? true : null,
           Duration.ofSeconds(150),
-          "the demo's summary: " + output);
+          "the demo's summary: " + demo.output());
       // rates need two samples in their window after the last count: a few 1 s scrapes
       Thread.sleep(5_000);
       List<String> empty = new ArrayList<>();
@@ -149,11 +135,10 @@ class PrometheusDashboardIT {
           prometheus.destroyForcibly();
         }
       }
-      demo.interrupt(); // ends the linger
-      demo.join(30_000);
+      exit = demo.stop(); // ends the linger
       deleteTree(dir);
     }
-    assertEquals(0, exit.get(), output.toString());
+    assertEquals(0, exit, demo.output());
   }
 
   /**
@@ -227,30 +212,12 @@ class PrometheusDashboardIT {
     return body.path("data").path("result").size();
   }
 
-  private interface Probe<T> {
-    T get() throws Exception;
-  }
-
-  private static <T> T await(Probe<T> probe, Duration timeout, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T value;
-      try {
-        value = probe.get();
-      } catch (IOException e) {
-        value = null; // not listening yet
-      }
-      if (value != null) {
-        return value;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** Targets up, 0 while prometheus does not answer yet. */
+  private static int scrapedTargets(String api) throws InterruptedException {
+    try {
+      return query(api, "up == 1");
+    } catch (IOException e) {
+      return 0; // not listening yet
     }
   }
 

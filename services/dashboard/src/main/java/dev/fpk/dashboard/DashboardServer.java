@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.apache.pekko.NotUsed;
@@ -200,14 +201,11 @@ public final class DashboardServer extends AllDirectives {
                                     () ->
                                         get(
                                             () ->
-                                                knownLayer(
+                                                knownEntry(
                                                     run,
                                                     layer,
-                                                    view ->
-                                                        knownEntry(
-                                                            view,
-                                                            entry,
-                                                            n -> ok(json.entry(view, n)))))),
+                                                    entry,
+                                                    (view, n) -> ok(json.entry(view, n))))),
                                 path("export", () -> get(() -> export(run, layer, entry))))))));
   }
 
@@ -227,36 +225,39 @@ public final class DashboardServer extends AllDirectives {
                 StatusCodes.BAD_REQUEST,
                 "format must be csv or json, got '" + name.orElse("") + "'");
           }
-          return knownLayer(
+          return knownEntry(
               run,
               layer,
-              view ->
-                  knownEntry(
-                      view,
-                      entryText,
-                      n -> {
-                        EntryExport.Format f = format.get();
-                        String file =
-                            ("fpk-" + run + "-" + layer + "-entry" + n)
-                                    .replaceAll("[^A-Za-z0-9._-]", "_")
-                                + "."
-                                + f.extension();
-                        return complete(
-                            HttpResponse.create()
-                                .withStatus(StatusCodes.OK)
-                                .addHeader(
-                                    RawHeader.create(
-                                        "Content-Disposition",
-                                        "attachment; filename=\"" + file + "\""))
-                                .withEntity(
-                                    HttpEntities.create(
-                                        ContentTypes.parse(f.contentType),
-                                        exports.write(json.entry(view, n), f))));
-                      }));
+              entryText,
+              (view, n) -> {
+                EntryExport.Format f = format.get();
+                String file =
+                    ("fpk-" + run + "-" + layer + "-entry" + n).replaceAll("[^A-Za-z0-9._-]", "_")
+                        + "."
+                        + f.extension();
+                return complete(
+                    HttpResponse.create()
+                        .withStatus(StatusCodes.OK)
+                        .addHeader(
+                            RawHeader.create(
+                                "Content-Disposition", "attachment; filename=\"" + file + "\""))
+                        .withEntity(
+                            HttpEntities.create(
+                                ContentTypes.parse(f.contentType),
+                                exports.write(json.entry(view, n), f))));
+              });
         });
   }
 
-  /** The entry {@code entryText} names in the layer: 400 if not a number >= 0, 404 if absent. */
+  /**
+   * The entry {@code entryText} names in the run's layer: 404 for an unknown run or layer, 400 if
+   * not a number >= 0, 404 if the layer has no such entry.
+   */
+  private Route knownEntry(
+      String run, String layer, String entryText, BiFunction<LayerView, Integer, Route> then) {
+    return knownLayer(run, layer, view -> knownEntry(view, entryText, n -> then.apply(view, n)));
+  }
+
   private Route knownEntry(LayerView view, String entryText, IntFunction<Route> then) {
     int entry;
     try {
