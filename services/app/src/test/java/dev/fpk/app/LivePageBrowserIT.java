@@ -77,7 +77,7 @@ class LivePageBrowserIT {
     // a run listed before ours: the page must keep to the run its address names, not take the first
     publishAlignment(TestKafka.bootstrap(), "a-decoy-" + runId, "other", 1, 1);
     for (int k = 1; k <= COMPARED_STEPS; k++) { // steps 20, 40, .. 120: inside the step range too
-      publishAlignment(TestKafka.bootstrap(), compareRun, "bottleneck", 20L * k, 4);
+      publishAlignment(TestKafka.bootstrap(), compareRun, "bottleneck", 20L * k, 4, 0.2);
     }
     BackgroundCommand demo =
         BackgroundCommand.start(
@@ -388,6 +388,12 @@ class LivePageBrowserIT {
    */
   private static void publishAlignment(
       String bootstrap, String run, String layer, long step, int entries) {
+    publishAlignment(bootstrap, run, layer, step, entries, 0.1);
+  }
+
+  /** As above, with every entry's W1 {@code w1} (weight units). */
+  private static void publishAlignment(
+      String bootstrap, String run, String layer, long step, int entries, double w1) {
     try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
       admin.ensureTopics(4, (short) 1);
     }
@@ -403,7 +409,7 @@ class LivePageBrowserIT {
           EntryAlignment.newBuilder()
               .addIndex(e / 2)
               .addIndex(e % 2)
-              .setW1(0.1)
+              .setW1(w1)
               .setJs(0.1)
               .setHellinger(0.5));
     }
