@@ -101,7 +101,9 @@ public final class RunStore {
       if (!outputs.estimate(e)) {
         return; // a late older estimate does not replace a newer one
       }
-      updateFlowShare(outputs.layer(e.getRunId(), e.getLayer()));
+      LayerOutputs<PageState> l = outputs.layer(e.getRunId(), e.getLayer());
+      updateFlowShare(l);
+      l.extra().curves.estimate(e);
     }
     if (metrics != null) {
       metrics.estimated(e);
@@ -114,7 +116,9 @@ public final class RunStore {
       if (!outputs.density(d)) {
         return;
       }
-      shares = updateFlowShare(outputs.layer(d.getRunId(), d.getLayer())).clone();
+      LayerOutputs<PageState> l = outputs.layer(d.getRunId(), d.getLayer());
+      l.extra().curves.density(d);
+      shares = updateFlowShare(l).clone();
     }
     if (metrics != null) {
       metrics.flowShares(d, shares);
@@ -202,7 +206,8 @@ public final class RunStore {
         l.density(),
         l.alignment(),
         l.extra().flowShare.clone(),
-        l.extra().alignmentPublishedMillis);
+        l.extra().alignmentPublishedMillis,
+        l.extra().curves.view());
   }
 
   /**
@@ -231,5 +236,8 @@ public final class RunStore {
 
     /** Kafka timestamp of the newest alignment step's first publication, 0 = unknown. */
     long alignmentPublishedMillis;
+
+    /** Quantile bands and update size over the steps, from each density and estimate. */
+    final LayerCurves curves = new LayerCurves(MAX_HISTORY);
   }
 }

@@ -67,7 +67,7 @@ public final class HistoryBound {
   }
 
   /** Keeps the first, every other point, and the last. */
-  private static <T> void halve(List<T> history) {
+  static <T> void halve(List<T> history) {
     T last = history.get(history.size() - 1);
     List<T> kept = new ArrayList<>(history.size() / 2 + 1);
     for (int i = 0; i < history.size() - 1; i += 2) {
