@@ -19,6 +19,8 @@ import java.util.Locale;
  *     distinct, ascending; empty = no forecasts
  * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
  *     >= 0 (0 = none)
+ * @param verdictDraws shadow ensembles of the conditional verdict on the never-reset density
+ *     ({@code ConditionalVerdict}), >= 0 (0 = none)
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
  */
@@ -28,6 +30,7 @@ public record SolverSettings(
     int substepsPerStep,
     List<Integer> forecastHorizons,
     int forecastFloorDraws,
+    int verdictDraws,
     OutputSettings outputs,
     CurveSettings curves) {
 
@@ -109,6 +112,7 @@ public record SolverSettings(
         substepsPerStep,
         List.of(),
         DEFAULT_FLOOR_DRAWS,
+        0,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -122,6 +126,7 @@ public record SolverSettings(
         substepsPerStep,
         forecastHorizons,
         DEFAULT_FLOOR_DRAWS,
+        0,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -130,6 +135,7 @@ public record SolverSettings(
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
     atLeast("forecast-floor-draws", forecastFloorDraws, 0);
+    atLeast("conditional-verdict-draws", verdictDraws, 0);
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
       if (forecastHorizons.get(i) < 1
@@ -161,6 +167,7 @@ public record SolverSettings(
         c.getInt("substeps-per-step"),
         horizons(c),
         c.getInt("forecast-floor-draws"),
+        c.getInt("conditional-verdict-draws"),
         new OutputSettings(
             o.getInt("max-entries"),
             o.getInt("every-steps"),

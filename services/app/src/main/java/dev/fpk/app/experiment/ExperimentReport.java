@@ -29,6 +29,7 @@ public final class ExperimentReport {
   private final ForecastSkill forecasts;
   private final SamplingFloorCheck floors;
   private final VerdictCheck verdict;
+  private final VerdictCheck conditionalVerdict;
   private final Map<Variant, DriftDiffusionEstimate> atWindow = new EnumMap<>(Variant.class);
 
   public ExperimentReport(ExperimentSettings settings, ExperimentRecorder recorder) {
@@ -39,6 +40,7 @@ public final class ExperimentReport {
     this.forecasts = ForecastSkill.of(alignment, ExperimentSettings.HORIZONS, transientEnd.step());
     this.floors = SamplingFloorCheck.of(alignment, transientEnd.step());
     this.verdict = VerdictCheck.of(alignment, transientEnd.step());
+    this.conditionalVerdict = VerdictCheck.conditional(alignment, transientEnd.step());
     for (Variant v : Variant.values()) {
       DriftDiffusionEstimate e =
           recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
@@ -202,6 +204,8 @@ public final class ExperimentReport {
     all &= floors.holds();
     verdict.write(o.putObject("theoryNotRejected"));
     all &= verdict.holds();
+    conditionalVerdict.write(o.putObject("theoryNotRejectedConditional"));
+    all &= conditionalVerdict.holds();
     ObjectNode sens = o.putObject("sensitivity");
     for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
       Sensitivity.Factor f =
@@ -272,6 +276,12 @@ public final class ExperimentReport {
             100 * verdict.share(),
             100 * VerdictCheck.BAR,
             verdict.holds() ? "holds" : "does not hold"));
+    s.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "  conditioned on where the replicas started (shadow ensembles): rejected on %.1f%% -> %s%n",
+            100 * conditionalVerdict.share(),
+            conditionalVerdict.holds() ? "holds" : "does not hold"));
     for (SamplingFloorCheck.Entry e : floors.entries()) {
       s.append(
           String.format(

@@ -38,6 +38,12 @@ public record ExperimentSettings(
    */
   public static final int OUTPUTS_EVERY_STEPS = 10;
 
+  /**
+   * Shadow ensembles of the conditional verdict: 39 resolve p < 0.05 (p = 1/40 where the replicas
+   * are farther than every shadow), at 39 x R Euler steps per entry and step.
+   */
+  public static final int CONDITIONAL_VERDICT_DRAWS = 39;
+
   /** Estimates and densities are kept every this many steps (Pawula series, checkpoints). */
   public static final int SAMPLE_EVERY_STEPS = 10;
 
@@ -154,7 +160,8 @@ public record ExperimentSettings(
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
    * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
-   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound.
+   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, and the conditional verdict of
+   * {@link #CONDITIONAL_VERDICT_DRAWS} shadow ensembles.
    */
   public static Config solverConfig(Config base) {
     return base.withoutPath(
@@ -164,6 +171,9 @@ public record ExperimentSettings(
         .withValue(
             "fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
         .withValue("fpk.solver.outputs.replicas-shuffled", ConfigValueFactory.fromAnyRef(true))
+        .withValue(
+            "fpk.solver.conditional-verdict-draws",
+            ConfigValueFactory.fromAnyRef(CONDITIONAL_VERDICT_DRAWS))
         // the report reads densities and fields at its checkpoint steps: every step, every entry
         .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
         .withValue(

@@ -119,7 +119,7 @@ public final class MovedReplicas {
    * step's noise {@code sqrt(2 D h)} spans at most {@value #NOISE_CELLS} cells (where the diffusion
    * can change); at least one, at most {@code steps x maxSubstepsPerStep}.
    */
-  static int substeps(
+  public static int substeps(
       Grid1D g, double[] drift, double[] diffusion, double steps, int maxSubstepsPerStep) {
     double rate = 0;
     double dmax = 0;
@@ -140,7 +140,7 @@ public final class MovedReplicas {
    * Moves {@code w} in place by {@code steps} optimiser steps in {@code substeps} Euler-Maruyama
    * steps of the SDE (non-finite values stay as they are).
    */
-  static void move(
+  public static void move(
       Grid1D g,
       double[] drift,
       double[] diffusion,
