@@ -39,7 +39,7 @@ public final class LiveTraining {
     } catch (InterruptedException e) {
       // stopped (a signal): the callers close the pipeline next, so the trainers must leave it
       // first
-      runs.forEach(Trainers.Run::stop);
+      Trainers.stopAll(runs);
       throw e;
     }
     all.join();

@@ -4,6 +4,7 @@ import dev.fpk.protocol.v1.WeightSnapshot;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -93,6 +94,21 @@ public final class Trainers {
     return new Run(run, actor, progress, finished);
   }
 
+  /**
+   * Stops every run after its round in progress, all at once, and waits up to 5 s in all for what
+   * they produced to be sent (see {@link Run#stop}).
+   */
+  public static void stopAll(List<Run> runs) {
+    try {
+      CompletableFuture.allOf(runs.stream().map(Run::requestStop).toArray(CompletableFuture[]::new))
+          .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // stopping anyway (an actor already gone answers nothing): finished() reports failures
+    }
+  }
+
   /** A run under way: its progress, its end, and a way to stop it. */
   public final class Run {
     private final RunSpec spec;
@@ -135,16 +151,14 @@ public final class Trainers {
      * sent. For a signal's orderly stop; failures of the run are {@link #finished}'s to report.
      */
     public void stop() {
-      try {
-        AskPattern.<TrainerActor.Command, Done>ask(
-                actor, TrainerActor.Stop::new, STOP_TIMEOUT, system.scheduler())
-            .toCompletableFuture()
-            .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        // stopping anyway (an actor already gone answers nothing): finished() reports failures
-      }
+      stopAll(List.of(this));
+    }
+
+    /** Asks the actor to stop; completes when it has (an actor already gone never answers). */
+    private CompletableFuture<Done> requestStop() {
+      return AskPattern.<TrainerActor.Command, Done>ask(
+              actor, TrainerActor.Stop::new, STOP_TIMEOUT, system.scheduler())
+          .toCompletableFuture();
     }
   }
 }
