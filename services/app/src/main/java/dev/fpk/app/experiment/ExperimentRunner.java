@@ -10,9 +10,9 @@ import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.OutputFollower;
 import dev.fpk.app.report.WholeFile;
 import dev.fpk.app.train.LiveTraining;
-import dev.fpk.app.train.TrainerPublisher;
+import dev.fpk.app.train.RunSpec;
+import dev.fpk.app.train.Trainers;
 import dev.fpk.protocol.Topics;
-import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +76,6 @@ public final class ExperimentRunner {
     ExperimentRecorder recorder =
         new ExperimentRecorder(
             LAYER, runIds, ExperimentSettings.SAMPLE_EVERY_STEPS, densitySteps::contains);
-    List<EnsembleTrainer> trainers = new ArrayList<>();
     try (Pipeline pipeline = Pipeline.start(config, bootstrap);
         KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
       var follower =
@@ -86,22 +85,27 @@ public final class ExperimentRunner {
               recorder::accept,
               FOLLOWED.toArray(String[]::new));
       try {
-        Map<Variant, TrainerPublisher> publishers = new java.util.EnumMap<>(Variant.class);
-        List<LiveTraining.Run> runs = new ArrayList<>();
+        List<RunSpec> specs = new ArrayList<>();
         for (Variant v : Variant.values()) {
-          EnsembleTrainer trainer = new EnsembleTrainer(trainerSettings(v));
-          trainers.add(trainer);
-          TrainerPublisher p = new TrainerPublisher(trainer, settings.runId(v), List.of(LAYER), 1);
-          publishers.put(v, p);
-          runs.add(new LiveTraining.Run(p, settings.steps(v), v.firstStep()));
+          specs.add(
+              new RunSpec(
+                  settings.runId(v),
+                  trainerSettings(v),
+                  List.of(LAYER),
+                  1,
+                  settings.steps(v),
+                  v.firstStep()));
         }
+        List<Trainers.Run> runs = LiveTraining.start(pipeline, specs);
         String mainId = settings.runId(Variant.MAIN);
-        LiveTraining.trainUntilAnalysed(
+        LiveTraining.awaitAnalysed(
             pipeline,
             runs,
             () -> {
               Map<Variant, Long> trained = new java.util.EnumMap<>(Variant.class);
-              publishers.forEach((v, p) -> trained.put(v, p.step()));
+              for (Variant v : Variant.values()) {
+                trained.put(v, runs.get(v.ordinal()).step());
+              }
               long analysed =
                   pipeline.collector().latestAlignment().stream()
                       .filter(a -> a.getRunId().equals(mainId))
@@ -121,8 +125,6 @@ public final class ExperimentRunner {
       } finally {
         follower.shutdown().toCompletableFuture().join();
       }
-    } finally {
-      trainers.forEach(EnsembleTrainer::close);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fpk.app.experiment;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import dev.fpk.app.train.RunSpec;
 import dev.fpk.trainer.ReplicaSeeding;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,10 +88,10 @@ public record ExperimentSettings(
    * different initial weights add the spread of their drifts, which does not scale with 1/B.
    */
   public enum Variant {
-    MAIN("", ReplicaSeeding.BOTH, 1, 1, 1),
-    SENSITIVITY_BASE("-same-init", ReplicaSeeding.DATA_ORDER, 1, 1, 1),
-    LEARNING_RATE_X2("-same-init-lr2", ReplicaSeeding.DATA_ORDER, 2, 1, 4),
-    BATCH_X2("-same-init-batch2", ReplicaSeeding.DATA_ORDER, 1, 2, 0.5);
+    MAIN("", ReplicaSeeding.BOTH, 1, 1),
+    SENSITIVITY_BASE("-same-init", ReplicaSeeding.DATA_ORDER, 1, 1),
+    LEARNING_RATE_X2("-same-init-lr2", ReplicaSeeding.DATA_ORDER, 2, 1),
+    BATCH_X2("-same-init-batch2", ReplicaSeeding.DATA_ORDER, 1, 2);
 
     final String suffix;
     final ReplicaSeeding seeding;
@@ -99,21 +100,16 @@ public record ExperimentSettings(
 
     /**
      * The factor SGD theory predicts for the diffusion against SENSITIVITY_BASE: (eta factor)^2 /
-     * (B factor).
+     * (B factor), {@link SgdDiffusion#factor}.
      */
     final double predictedDiffusionFactor;
 
-    Variant(
-        String suffix,
-        ReplicaSeeding seeding,
-        double learningRateFactor,
-        int batchFactor,
-        double predictedDiffusionFactor) {
+    Variant(String suffix, ReplicaSeeding seeding, double learningRateFactor, int batchFactor) {
       this.suffix = suffix;
       this.seeding = seeding;
       this.learningRateFactor = learningRateFactor;
       this.batchFactor = batchFactor;
-      this.predictedDiffusionFactor = predictedDiffusionFactor;
+      this.predictedDiffusionFactor = SgdDiffusion.factor(learningRateFactor, batchFactor);
     }
 
     /**
@@ -121,7 +117,7 @@ public record ExperimentSettings(
      * degenerate ensemble, so they are published from step 1 on.
      */
     public long firstStep() {
-      return seeding.variesInit() ? 0 : 1;
+      return RunSpec.firstPublishedStep(seeding, 1);
     }
   }
 
