@@ -107,25 +107,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   /**
-   * Asks for the state (for the checkpoint topic) if it changed since the last one and fits {@code
-   * maxBytes}; {@code previous} as in {@link Observe}.
+   * Asks for the state (for the checkpoint topic) if it changed since the last one, whatever its
+   * size (the checkpoint topic's writer splits it into chunks); {@code previous} as in {@link
+   * Observe}.
    */
-  public record TakeCheckpoint(long maxBytes, long previous, ActorRef<Checkpoint> replyTo)
-      implements Command {}
+  public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
 
   /**
    * The state as of every command received before the request ({@code changed} false: unchanged
-   * since the last checkpoint, state empty; state null: larger than asked, not taken), with the
-   * steps completed by the timer since the last reply and replicas it declared gone; {@code lost}:
-   * this entity does not hold every record the sender gave it (nothing else is set).
+   * since the last checkpoint, state empty), with the steps completed by the timer since the last
+   * reply and replicas it declared gone; {@code lost}: this entity does not hold every record the
+   * sender gave it (nothing else is set).
    */
   public record Checkpoint(
-      boolean lost,
-      boolean changed,
-      byte @Nullable [] state,
-      long sizeBytes,
-      List<StepEstimate> completed,
-      List<Integer> gone)
+      boolean lost, boolean changed, byte[] state, List<StepEstimate> completed, List<Integer> gone)
       implements CborSerializable {}
 
   /**
@@ -363,25 +358,14 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
     if (msg.previous() > appliedOffset) {
-      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], 0, List.of(), List.of()));
+      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], List.of(), List.of()));
       return this;
     }
     List<StepEstimate> completed = takeReady();
     List<Integer> gone = takeGone();
-    if (!changed) {
-      msg.replyTo().tell(new Checkpoint(false, false, new byte[0], 0, completed, gone));
-      return this;
-    }
-    // pending snapshots and the previous step dominate the size: skip the encoding when they alone
-    // exceed the limit
-    long estimate = 4 * (assembler.pendingValues() + estimator.heldValues());
-    byte[] state = estimate > msg.maxBytes() ? null : encode();
-    long size = state == null ? estimate : state.length;
-    if (state != null && state.length > msg.maxBytes()) {
-      state = null;
-    }
-    changed = state == null; // stays changed until a checkpoint is actually taken
-    msg.replyTo().tell(new Checkpoint(false, true, state, size, completed, gone));
+    byte[] state = changed ? encode() : new byte[0];
+    msg.replyTo().tell(new Checkpoint(false, changed, state, completed, gone));
+    changed = false;
     return this;
   }
 

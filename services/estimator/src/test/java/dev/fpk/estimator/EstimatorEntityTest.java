@@ -73,7 +73,7 @@ class EstimatorEntityTest {
   static EstimatorEntity.Checkpoint checkpoint(
       ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
     TestProbe<EstimatorEntity.Checkpoint> probe = kit.createTestProbe();
-    e.tell(new EstimatorEntity.TakeCheckpoint(1 << 20, previous, probe.getRef()));
+    e.tell(new EstimatorEntity.TakeCheckpoint(previous, probe.getRef()));
     return probe.receiveMessage();
   }
 

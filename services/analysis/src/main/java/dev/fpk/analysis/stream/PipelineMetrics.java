@@ -105,22 +105,33 @@ public final class PipelineMetrics implements MeterBinder {
     layer(run, layer).replicasGone(replicas);
   }
 
-  void checkpointed(long bytes) {
+  /** One entity checkpoint written: its state's bytes, in this many records. */
+  void checkpointed(long bytes, int records) {
     MeterRegistry r = registry;
     if (r != null) {
       DistributionSummary.builder("fpk.checkpoint.size")
-          .description("size of one entity checkpoint record")
+          .description("size of one entity checkpoint (estimator and solver state)")
           .baseUnit("bytes")
           .register(r)
           .record(bytes);
+      DistributionSummary.builder("fpk.checkpoint.records")
+          .description("records one entity checkpoint takes: its chunks with the manifest")
+          .baseUnit("records")
+          .register(r)
+          .record(records);
     }
   }
 
-  void checkpointTooLarge() {
+  /**
+   * An entity checkpoint found incomplete or corrupt when its entity started: it started from
+   * scratch (the checkpoint loader logs which and why).
+   */
+  public void checkpointUnrestorable() {
     MeterRegistry r = registry;
     if (r != null) {
-      Counter.builder("fpk.checkpoint.skipped")
-          .description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
+      Counter.builder("fpk.checkpoint.unrestorable")
+          .description(
+              "entity checkpoints found incomplete or corrupt at a restore: started afresh")
           .baseUnit("checkpoints")
           .register(r)
           .increment();
