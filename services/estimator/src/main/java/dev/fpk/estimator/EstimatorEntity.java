@@ -38,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  * CheckpointedEntity}) and from then on skips snapshots at or below the offset the checkpoint
  * covers: replayed records are not counted twice. A timer checks every quarter of the replica
  * timeout for silent replicas, so a step completes even when no snapshot arrives; steps completed
- * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). Chunk
- * buffers of large matrices are not part of the checkpoint.
+ * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). The
+ * chunks of large matrices still waiting for their other chunks are part of the checkpoint ({@link
+ * PendingChunks}).
  *
  * <p>A stream that meets this entity for the first time ({@code previous} = -1) while it is ahead
  * of its stored checkpoint makes it reload the checkpoint first ({@link CheckpointedEntity}), so
@@ -155,7 +156,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final EstimatorSettings settings;
   private final String entityId;
   private final StepAssembler assembler;
-  private final ChunkAssembler chunks;
+  private final PendingChunks chunks;
   private final EnsembleEstimator estimator;
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
@@ -180,7 +181,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     this.entityId = entityId;
     this.checkpointed = checkpointed;
     this.clock = clock;
-    this.chunks = new ChunkAssembler(settings.maxChunkBytes());
+    this.chunks = new PendingChunks(settings.maxChunkBytes());
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
       this.assembler =
@@ -193,6 +194,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
             StepAssembler.readFrom(
                 in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(), clock.getAsLong());
         this.estimator = EnsembleEstimator.readFrom(in, settings);
+        // the chunks of incomplete snapshots follow (absent in checkpoints written before them)
+        if (in.available() > 0) {
+          chunks.readFrom(in);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable estimator checkpoint of " + entityId, e);
       }
@@ -375,6 +380,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       out.writeLong(appliedOffset);
       assembler.writeTo(out);
       estimator.writeTo(out);
+      chunks.writeTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
