@@ -45,7 +45,7 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
   private final int partitions;
   private final Executor blocking;
   private final StoredChunks stored;
-  private final Runnable unrestorable;
+  private final RestoreMeters meters;
 
   /** Loads waiting for the next read of their partition, by partition; guarded by itself. */
   private final Map<Integer, Map<String, CompletableFuture<Optional<EntityCheckpoint>>>> waiting =
@@ -54,7 +54,7 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
   /**
    * @param client Kafka client properties: bootstrap servers and any security settings
    * @param stored where the chunks found are noted (the node's, shared with its streams)
-   * @param unrestorable called once per checkpoint found incomplete or corrupt (a metric)
+   * @param meters counts restores and checkpoints found incomplete or corrupt
    */
   public KafkaCheckpointLoader(
       Properties client,
@@ -62,13 +62,13 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
       int partitions,
       Executor blocking,
       StoredChunks stored,
-      Runnable unrestorable) {
+      RestoreMeters meters) {
     this.client = (Properties) client.clone();
     this.group = group;
     this.partitions = partitions;
     this.blocking = blocking;
     this.stored = stored;
-    this.unrestorable = unrestorable;
+    this.meters = meters;
   }
 
   @Override
@@ -110,6 +110,7 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
     stored.found(recordKey, chunks);
     CheckpointChunks.Restored restored = CheckpointChunks.read(recordKey, records);
     if (restored instanceof CheckpointChunks.Restored.Whole whole) {
+      meters.checkpointRestored(whole.chunks(), whole.checkpoint().size());
       LOG.info(
           "{}: checkpoint {} read whole from {} records ({} chunk records of older or cut-short"
               + " checkpoints left, deleted after the next one)",
@@ -120,7 +121,7 @@ public final class KafkaCheckpointLoader implements CheckpointLoader {
       return Optional.of(whole.checkpoint());
     }
     if (restored instanceof CheckpointChunks.Restored.Broken broken) {
-      unrestorable.run();
+      meters.checkpointUnrestorable();
       LOG.error(
           "{}: checkpoint {} is unusable ({}): the entity starts from scratch and its figures will"
               + " differ from an uninterrupted run's",

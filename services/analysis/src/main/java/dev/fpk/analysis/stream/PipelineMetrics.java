@@ -1,5 +1,6 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.analysis.checkpoint.RestoreMeters;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * which the stream keeps: one alignment update sets about 3 gauges per entry, and looking each up
  * by name and tags cost 4% of the analysis's CPU (a key string built per gauge and update).
  */
-public final class PipelineMetrics implements MeterBinder {
+public final class PipelineMetrics implements MeterBinder, RestoreMeters {
   private volatile MeterRegistry registry;
   private volatile GaugeValues gauges;
   private final Map<String, Map<String, LayerMeters>> layers = new ConcurrentHashMap<>();
@@ -122,10 +123,23 @@ public final class PipelineMetrics implements MeterBinder {
     }
   }
 
+  @Override
+  public void checkpointRestored(int records, long bytes) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      DistributionSummary.builder("fpk.checkpoint.restored")
+          .description("records an entity checkpoint was restored from (chunks and manifest)")
+          .baseUnit("records")
+          .register(r)
+          .record(records);
+    }
+  }
+
   /**
    * An entity checkpoint found incomplete or corrupt when its entity started: it started from
    * scratch (the checkpoint loader logs which and why).
    */
+  @Override
   public void checkpointUnrestorable() {
     MeterRegistry r = registry;
     if (r != null) {

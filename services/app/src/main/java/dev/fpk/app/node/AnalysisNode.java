@@ -126,7 +126,7 @@ public final class AnalysisNode implements AutoCloseable {
             partitions,
             loads,
             storedChunks,
-            metrics::checkpointUnrestorable);
+            metrics);
     EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
     // the joint model's section may be absent from a hand-made config: its defaults then
     JointSettings joint =
