@@ -3,14 +3,13 @@ package dev.fpk.estimator;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.StateEncoder;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -161,6 +160,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
   private final CheckpointedEntity<Command> checkpointed;
+  private final StateEncoder encoder = new StateEncoder();
 
   /** Wall-clock milliseconds. */
   private final LongSupplier clock;
@@ -375,16 +375,13 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(appliedOffset);
-      assembler.writeTo(out);
-      estimator.writeTo(out);
-      chunks.writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return encoder.encode(
+        out -> {
+          out.writeLong(appliedOffset);
+          assembler.writeTo(out);
+          estimator.writeTo(out);
+          chunks.writeTo(out);
+        });
   }
 
   private List<StepEstimate> takeReady() {

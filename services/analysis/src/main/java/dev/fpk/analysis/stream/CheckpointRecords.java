@@ -53,8 +53,9 @@ final class CheckpointRecords {
   /** The records of one entity's checkpoint, in the order to write them. */
   List<ProducerRecord<String, byte[]>> of(
       String key, EstimatorEntity.Checkpoint est, SolverEntity.Checkpoint sol) {
-    byte[] state = new EntityCheckpoint(est.state(), sol.state()).encode();
+    EntityCheckpoint state = new EntityCheckpoint(est.state(), sol.state());
     String recordKey = EntityCheckpoint.key(groupId, key);
+    // cut from the two parts: the state is copied once, into its records
     List<CheckpointChunks.Record> records =
         CheckpointChunks.write(recordKey, epochs.getAsLong(), state, chunkBytes);
     Set<String> written = new HashSet<>();
@@ -71,7 +72,7 @@ final class CheckpointRecords {
     for (String garbage : stored.replace(recordKey, written).stream().sorted().toList()) {
       out.add(new ProducerRecord<>(Topics.CHECKPOINTS, partition, garbage, null));
     }
-    metrics.checkpointed(state.length, records.size());
+    metrics.checkpointed(state.size(), records.size());
     return out;
   }
 }

@@ -66,31 +66,81 @@ public final class CheckpointChunks {
    * @param chunkBytes most state bytes per record (keeps every record under Kafka's message limit)
    */
   public static List<Record> write(String recordKey, long epoch, byte[] state, int chunkBytes) {
+    return write(recordKey, epoch, List.of(state), chunkBytes);
+  }
+
+  /**
+   * As {@link #write(String, long, byte[], int)} for the encoding of {@code checkpoint}, cut from
+   * its parts: each byte is copied once, into its record.
+   */
+  public static List<Record> write(
+      String recordKey, long epoch, EntityCheckpoint checkpoint, int chunkBytes) {
+    return write(recordKey, epoch, checkpoint.segments(), chunkBytes);
+  }
+
+  /** The records of the state made of {@code segments} (in order). */
+  private static List<Record> write(
+      String recordKey, long epoch, List<byte[]> segments, int chunkBytes) {
     if (chunkBytes < MIN_CHUNK_BYTES) {
       throw new IllegalArgumentException(
           "chunkBytes = " + chunkBytes + ": must be >= " + MIN_CHUNK_BYTES);
     }
-    int chunks = Math.max(1, (state.length + chunkBytes - 1) / chunkBytes);
-    int[] crcs = new int[chunks];
-    List<Record> out = new ArrayList<>(chunks);
-    for (int i = 0; i < chunks; i++) {
-      int from = i * chunkBytes;
-      int length = Math.min(chunkBytes, state.length - from);
-      crcs[i] = crc(state, from, length);
-      if (i > 0) {
-        out.add(new Record(chunkKey(recordKey, epoch, i), chunk(epoch, i, state, from, length)));
-      }
+    long total = 0;
+    for (byte[] s : segments) {
+      total += s.length;
     }
-    int first = Math.min(chunkBytes, state.length);
+    int chunks = Math.toIntExact(Math.max(1, (total + chunkBytes - 1) / chunkBytes));
+    Cursor state = new Cursor(segments);
+    int first = (int) Math.min(chunkBytes, total);
     byte[] manifest = new byte[MANIFEST_HEADER_BYTES + Integer.BYTES * chunks + first];
+    int firstAt = manifest.length - first;
+    state.copy(manifest, firstAt, first);
+    int[] crcs = new int[chunks];
+    crcs[0] = crc(manifest, firstAt, first);
+    List<Record> out = new ArrayList<>(chunks);
+    for (int i = 1; i < chunks; i++) {
+      int length = (int) Math.min(chunkBytes, total - (long) i * chunkBytes);
+      byte[] value = new byte[CHUNK_HEADER_BYTES + length];
+      ByteBuffer.wrap(value).putInt(CHUNK).putLong(epoch).putInt(i).putInt(length);
+      state.copy(value, CHUNK_HEADER_BYTES, length);
+      crcs[i] = crc(value, CHUNK_HEADER_BYTES, length);
+      out.add(new Record(chunkKey(recordKey, epoch, i), value));
+    }
     ByteBuffer m = ByteBuffer.wrap(manifest);
-    m.putInt(MANIFEST).putLong(epoch).putInt(chunks).putLong(state.length);
+    m.putInt(MANIFEST).putLong(epoch).putInt(chunks).putLong(total);
     for (int c : crcs) {
       m.putInt(c);
     }
-    m.putInt(first).put(state, 0, first);
+    m.putInt(first);
     out.add(new Record(recordKey, manifest));
     return out;
+  }
+
+  /** Reads the concatenation of some arrays front to back, without joining them. */
+  private static final class Cursor {
+    private final List<byte[]> segments;
+    private int segment;
+    private int at;
+
+    Cursor(List<byte[]> segments) {
+      this.segments = segments;
+    }
+
+    /** Copies the next {@code length} bytes into {@code to} at {@code offset}. */
+    void copy(byte[] to, int offset, int length) {
+      while (length > 0) {
+        byte[] s = segments.get(segment);
+        int n = Math.min(length, s.length - at);
+        System.arraycopy(s, at, to, offset, n);
+        offset += n;
+        length -= n;
+        at += n;
+        if (at == s.length) {
+          segment++;
+          at = 0;
+        }
+      }
+    }
   }
 
   /** The key of chunk {@code index} of the checkpoint {@code epoch} of an entity. */
@@ -218,14 +268,6 @@ public final class CheckpointChunks {
     } catch (IllegalArgumentException e) {
       return new Restored.Broken(epoch, e.getMessage());
     }
-  }
-
-  /** A chunk's value, written in place (one copy of its bytes). */
-  private static byte[] chunk(long epoch, int index, byte[] state, int from, int length) {
-    byte[] value = new byte[CHUNK_HEADER_BYTES + length];
-    ByteBuffer.wrap(value).putInt(CHUNK).putLong(epoch).putInt(index).putInt(length);
-    System.arraycopy(state, from, value, CHUNK_HEADER_BYTES, length);
-    return value;
   }
 
   /** A chunk value's bytes, or null if it is not chunk {@code index} of {@code epoch}. */

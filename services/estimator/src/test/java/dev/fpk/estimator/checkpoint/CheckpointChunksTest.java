@@ -87,6 +87,26 @@ class CheckpointChunksTest {
   }
 
   @Test
+  void shouldCutTheSameRecordsFromACheckpointsPartsAsFromItsEncoding() {
+    Random r = new Random(14);
+    for (int[] sizes : new int[][] {{0, 0}, {3000, 0}, {0, 3000}, {1017, 2043}, {5000, 777}}) {
+      byte[] est = new byte[sizes[0]];
+      byte[] sol = new byte[sizes[1]];
+      r.nextBytes(est);
+      r.nextBytes(sol);
+      EntityCheckpoint checkpoint = new EntityCheckpoint(est, sol);
+      List<Record> fromParts = CheckpointChunks.write(KEY, 3, checkpoint, CHUNK);
+      List<Record> fromEncoding = CheckpointChunks.write(KEY, 3, checkpoint.encode(), CHUNK);
+      assertEquals(fromEncoding.size(), fromParts.size());
+      for (int i = 0; i < fromParts.size(); i++) {
+        assertEquals(fromEncoding.get(i).key(), fromParts.get(i).key());
+        assertArrayEquals(fromEncoding.get(i).value(), fromParts.get(i).value(), "record " + i);
+      }
+      assertEquals(checkpoint.size(), checkpoint.encode().length);
+    }
+  }
+
+  @Test
   void shouldFindNothingWithoutAManifest() {
     List<Record> chunksOnly =
         new ArrayList<>(CheckpointChunks.write(KEY, 3, state(9000, 3), CHUNK));
