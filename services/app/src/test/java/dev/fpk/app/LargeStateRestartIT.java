@@ -8,168 +8,148 @@ import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.AnalysisNode;
 import dev.fpk.protocol.Chunks;
 import dev.fpk.protocol.v1.WeightSnapshot;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Entity states of many megabytes survive a restart: a 64x64 ensemble layer (16 replicas) and a
- * 2048x2048 pooled layer, whose checkpoints take tens of records each (chunks and a manifest), are
- * analysed by a node that is stopped mid-stream, drained or killed with SIGKILL (a node process of
- * the packaged jar), and a new node takes over from their checkpoints. The report equals that of an
- * uninterrupted run, bit for bit, with one alignment figure per step; the new node restored each
- * layer from a checkpoint of several records (before chunks, a state above 6 MiB was never
- * checkpointed and such a layer started afresh, with other figures).
+ * Entity states of many megabytes survive a restart: a 64x64 ensemble layer (16 replicas; a state
+ * of 74 MB, 97 checkpoint records) and a 2048x2048 pooled layer (a single run; 16 MB, 22 records,
+ * more with a matrix cut by the barrier) are analysed by a node that is stopped mid-stream, drained
+ * or killed with SIGKILL (a node process of the packaged jar), and a new node takes over from their
+ * checkpoints. Each layer's report equals that of an uninterrupted run, bit for bit, with one
+ * alignment figure per step, and the new node restored from checkpoints of several records. Before
+ * chunked checkpoints a state above 6 MiB was never checkpointed: both layers started afresh, with
+ * other figures.
  */
 @Timeout(300)
 class LargeStateRestartIT {
   private static final Duration WAIT = Duration.ofSeconds(150);
+  private static final int STEPS = 6;
 
-  /**
-   * A killed consumer leaves its group when its session times out: 10 s, not Kafka's 45, so that
-   * the new node gets the partitions soon (the broker's minimum is 6 s).
-   */
-  private static final Map<String, Object> FAST_SESSION =
-      Map.of(
-          "pekko.kafka.consumer.kafka-clients.session.timeout.ms", 10_000,
-          "pekko.kafka.consumer.kafka-clients.heartbeat.interval.ms", 2_000);
+  /** Steps published before the stop (a step every 300 ms); the rest come after it. */
+  private static final int LAST_BEFORE = 4;
 
   private static final Path JAR = Path.of("target", "fpk.jar");
 
-  /** The uninterrupted run's layers, per shape, computed once for both ways of stopping. */
-  private static final Map<String, JsonNode> REFERENCES = new HashMap<>();
+  /**
+   * The nodes' settings: checkpoint barriers 1 s apart, the default (the other restart tests take
+   * 300 ms; a 64x64 layer's checkpoint is 74 MB).
+   */
+  private static final Map<String, Object> NODE = Map.of("fpk.checkpoint.interval", "1s");
+
+  /**
+   * The killed node's consumer leaves its group when its session times out: 10 s, not Kafka's 45,
+   * so that the new node gets the partitions soon (the broker's minimum is 6 s).
+   */
+  private static final Map<String, Object> KILLED_NODE =
+      Map.of(
+          "fpk.checkpoint.interval", "1s",
+          "pekko.kafka.consumer.kafka-clients.session.timeout.ms", 10_000,
+          "pekko.kafka.consumer.kafka-clients.heartbeat.interval.ms", 2_000);
+
+  /** The uninterrupted runs' layers (ensemble, pooled), once for both ways of stopping. */
+  private static List<JsonNode> reference;
 
   @TempDir Path tmp;
 
-  /** A shape of layer: how its run's snapshots are made. */
-  private record Shape(String name, int steps, Function<String, List<WeightSnapshot>> data) {}
+  @Test
+  void shouldRestoreLayersOfTensOfMegabytesAfterADrainedStop() throws Exception {
+    interruptedRunsReportTheSame(false);
+  }
 
-  private static final Shape ENSEMBLE_64 =
-      new Shape("64x64 ensemble", 12, run -> ensemble(run, 64, 16, 12));
-  private static final Shape POOLED_2048 = new Shape("2048x2048 pooled", 6, run -> pooled(run, 6));
+  @Test
+  void shouldRestoreLayersOfTensOfMegabytesAfterTheNodeIsKilled() throws Exception {
+    interruptedRunsReportTheSame(true);
+  }
 
   /**
-   * Checkpoint barriers 1 s apart (the default; the other restart tests take 300 ms): a 64x64
-   * layer's checkpoint is tens of MB.
+   * The snapshots of both runs, step by step (each step: the ensemble's 16 snapshots, then the
+   * pooled matrix's 19 chunks).
    */
-  private static final Map<String, Object> NODE = new HashMap<>(FAST_SESSION);
-
-  static {
-    NODE.put("fpk.checkpoint.interval", "1s");
-  }
-
-  @Test
-  void shouldRestoreA64x64EnsembleLayerAfterADrainedStop() throws Exception {
-    interruptedRunReportsTheSame(ENSEMBLE_64, false);
-  }
-
-  @Test
-  void shouldRestoreA64x64EnsembleLayerAfterTheNodeIsKilled() throws Exception {
-    interruptedRunReportsTheSame(ENSEMBLE_64, true);
-  }
-
-  @Test
-  void shouldRestoreA2048x2048PooledLayerAfterADrainedStop() throws Exception {
-    interruptedRunReportsTheSame(POOLED_2048, false);
-  }
-
-  @Test
-  void shouldRestoreA2048x2048PooledLayerAfterTheNodeIsKilled() throws Exception {
-    interruptedRunReportsTheSame(POOLED_2048, true);
-  }
-
-  /** The OU snapshots of a side x side ensemble layer, step by step. */
-  private static List<WeightSnapshot> ensemble(String run, int side, int replicas, int steps) {
+  private static List<WeightSnapshot> data(String ensembleRun, String pooledRun) {
+    int side = 64;
     double[] rates = new double[side * side];
     Arrays.fill(rates, 0.03);
-    OuEnsemble ou =
+    OuEnsemble ensemble =
         new OuEnsemble(
-            run,
+            ensembleRun,
             "wide",
             new int[] {side, side},
             rates,
             new double[side * side],
             1e-4,
-            replicas,
+            16,
             0.2,
             0.05,
             7);
-    List<WeightSnapshot> out = new ArrayList<>();
-    for (int step = 0; step <= steps; step++) {
-      out.addAll(ou.snapshots());
-      ou.advance();
-    }
-    return out;
-  }
-
-  /** One run of a 2048x2048 matrix (16 MB a step), in the chunks a trainer sends it as. */
-  private static List<WeightSnapshot> pooled(String run, int steps) {
-    int side = 2048;
-    double[] rates = new double[side * side];
-    Arrays.fill(rates, 0.02);
-    OuEnsemble ou =
+    int big = 2048;
+    double[] bigRates = new double[big * big];
+    Arrays.fill(bigRates, 0.02);
+    OuEnsemble pooled =
         new OuEnsemble(
-            run,
+            pooledRun,
             "big",
-            new int[] {side, side},
-            rates,
-            new double[side * side],
+            new int[] {big, big},
+            bigRates,
+            new double[big * big],
             1e-4,
             1,
             0.0,
             0.3,
             5);
     List<WeightSnapshot> out = new ArrayList<>();
-    for (int step = 0; step <= steps; step++) {
-      WeightSnapshot whole = ou.snapshots().get(0).toBuilder().setEnsembleSize(1).build();
+    for (int step = 0; step <= STEPS; step++) {
+      out.addAll(ensemble.snapshots());
+      // a single run's matrix of 16 MB goes in chunks, as a trainer sends it
+      WeightSnapshot whole = pooled.snapshots().get(0).toBuilder().setEnsembleSize(1).build();
       out.addAll(Chunks.splitToBytes(whole, Chunks.DEFAULT_MAX_MESSAGE_BYTES));
-      ou.advance();
+      ensemble.advance();
+      pooled.advance();
     }
     return out;
   }
 
-  private void interruptedRunReportsTheSame(Shape shape, boolean kill) throws Exception {
+  private void interruptedRunsReportTheSame(boolean kill) throws Exception {
     long t0 = System.nanoTime();
     String bootstrap = TestKafka.bootstrap();
-    JsonNode expected = reference(bootstrap, shape);
+    List<JsonNode> expected = reference(bootstrap);
     double referenceSeconds = (System.nanoTime() - t0) / 1e9;
 
     String id = UUID.randomUUID().toString();
     long seed = System.nanoTime();
     double stopAt = 0.25 + 0.3 * new Random(seed).nextDouble();
-    String run = "large-cut-" + id;
+    String ensembleRun = "large-cut-ensemble-" + id;
+    String pooledRun = "large-cut-pooled-" + id;
     String group = "it-large-cut-" + id;
     Streaming.startGroupAtEnd(bootstrap, group);
     Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-    List<WeightSnapshot> data = shape.data().apply(run);
+    List<WeightSnapshot> data = data(ensembleRun, pooledRun);
     Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
-    // two thirds of the steps before the stop, a step every 300 ms, so that the node is stopped
-    // while it analyses; the rest after the stop: the layer has records left however fast the
-    // first node is (a drained stop analyses all it has fetched)
-    long lastBefore = 2L * shape.steps() / 3;
-    List<WeightSnapshot> before = data.stream().filter(s -> s.getStep() <= lastBefore).toList();
+    // the first steps a step every 300 ms, so that the node is stopped while it analyses; the rest
+    // after the stop: both layers have records left however fast the first node is (a drained stop
+    // analyses all it has fetched)
+    List<WeightSnapshot> before = data.stream().filter(s -> s.getStep() <= LAST_BEFORE).toList();
     Stoppable first = kill ? nodeProcess(bootstrap, group) : inJvm(bootstrap, group);
     CompletableFuture<?> publishing =
         CompletableFuture.runAsync(
             () -> {
               try {
-                Streaming.publishPaced(
-                    bootstrap, before, (int) lastBefore + 1, Duration.ofMillis(300));
+                Streaming.publishPaced(bootstrap, before, LAST_BEFORE + 1, Duration.ofMillis(300));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -183,43 +163,47 @@ class LargeStateRestartIT {
     publishing.get();
     assertEquals(
         end,
-        Streaming.publish(bootstrap, data.stream().filter(s -> s.getStep() > lastBefore).toList()),
+        Streaming.publish(bootstrap, data.stream().filter(s -> s.getStep() > LAST_BEFORE).toList()),
         "published where expected");
     long t1 = System.nanoTime();
     DistributionSummary restored;
+    double unrestorable;
     try (AnalysisNode second = Streaming.start(bootstrap, Streaming.nodeConfig(group, NODE))) {
       Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
       restored = second.registry().find("fpk.checkpoint.restored").summary();
-      assertEquals(
-          0,
+      unrestorable =
           second.registry().find("fpk.checkpoint.unrestorable").counters().stream()
-              .mapToDouble(c -> c.count())
-              .sum(),
-          "no checkpoint found unusable");
+              .mapToDouble(Counter::count)
+              .sum();
     }
     double resumeSeconds = (System.nanoTime() - t1) / 1e9;
-    assertTrue(restored != null && restored.count() >= 1, "the second node restored the layer");
+    assertEquals(0, unrestorable, "checkpoints found unusable");
     assertTrue(
-        restored.max() > 1, "from a checkpoint of several records: " + restored.max() + " records");
+        restored != null && restored.count() >= 2,
+        "the second node restored both layers' entities");
+    assertTrue(
+        restored.max() > 1, "from checkpoints of several records: " + restored.max() + " records");
 
-    JsonNode actual = Streaming.layers(bootstrap, run);
-    assertEquals(1, actual.size(), "one layer");
-    for (JsonNode entry : actual.get(0).get("entries")) {
-      assertEquals(
-          shape.steps() + 1,
-          entry.get("alignment").size(),
-          "one alignment figure per step, none twice");
+    List<JsonNode> actual =
+        List.of(Streaming.layers(bootstrap, ensembleRun), Streaming.layers(bootstrap, pooledRun));
+    double diff = 0;
+    for (int i = 0; i < 2; i++) {
+      assertEquals(1, actual.get(i).size(), "one layer");
+      for (JsonNode entry : actual.get(i).get(0).get("entries")) {
+        assertEquals(
+            STEPS + 1, entry.get("alignment").size(), "one alignment figure per step, none twice");
+      }
+      diff = Math.max(diff, Streaming.maxDifference(expected.get(i), actual.get(i), "layers"));
     }
-    double diff = Streaming.maxDifference(expected, actual, "layers");
     System.out.printf(
-        "%s layer after a %s (seed %d): stopped at %.1f%% committed (aimed %.1f%%), restored from"
-            + " %.0f records; reference run %.1f s, second node %.1f s, test %.1f s; max relative"
-            + " difference of the reports %.3g%n",
-        shape.name(),
+        "64x64 ensemble and 2048x2048 pooled layers after a %s (seed %d): stopped at %.1f%%"
+            + " committed (aimed %.1f%%), %d restores from at most %.0f records; reference runs %.1f"
+            + " s, second node %.1f s, test %.1f s; max relative difference of the reports %.3g%n",
         kill ? "SIGKILL" : "drained stop",
         seed,
         100 * stoppedAt,
         100 * stopAt,
+        restored.count(),
         restored.max(),
         referenceSeconds,
         resumeSeconds,
@@ -228,24 +212,23 @@ class LargeStateRestartIT {
     assertTrue(diff <= 1e-9, "reports differ by " + diff);
   }
 
-  /** The layers an uninterrupted node reports for this shape's data (a run of its own). */
-  private static synchronized JsonNode reference(String bootstrap, Shape shape) throws Exception {
-    JsonNode known = REFERENCES.get(shape.name());
-    if (known != null) {
-      return known;
+  /** The layers an uninterrupted node reports for the same data (runs of their own). */
+  private static synchronized List<JsonNode> reference(String bootstrap) throws Exception {
+    if (reference == null) {
+      String id = UUID.randomUUID().toString();
+      String ensembleRun = "large-ref-ensemble-" + id;
+      String pooledRun = "large-ref-pooled-" + id;
+      String group = "it-large-ref-" + id;
+      Streaming.startGroupAtEnd(bootstrap, group);
+      Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+      Map<TopicPartition, Long> end = Streaming.publish(bootstrap, data(ensembleRun, pooledRun));
+      try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, NODE))) {
+        Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
+      }
+      reference =
+          List.of(Streaming.layers(bootstrap, ensembleRun), Streaming.layers(bootstrap, pooledRun));
     }
-    String id = UUID.randomUUID().toString();
-    String run = "large-ref-" + id;
-    String group = "it-large-ref-" + id;
-    Streaming.startGroupAtEnd(bootstrap, group);
-    Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-    Map<TopicPartition, Long> end = Streaming.publish(bootstrap, shape.data().apply(run));
-    try (AnalysisNode node = Streaming.start(bootstrap, Streaming.nodeConfig(group, NODE))) {
-      Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
-    }
-    JsonNode layers = Streaming.layers(bootstrap, run);
-    REFERENCES.put(shape.name(), layers);
-    return layers;
+    return reference;
   }
 
   /** A first node that can be stopped one way. */
@@ -274,7 +257,7 @@ class LargeStateRestartIT {
                 "-Xmx2g",
                 "-Djava.io.tmpdir=" + tmp,
                 "-Dfpk.group=" + group));
-    NODE.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    KILLED_NODE.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", JAR.toString(), "node", "--bootstrap", bootstrap));
     Path log = Files.createTempFile(tmp, "node", ".log");
     Process p =
