@@ -1,5 +1,6 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.analysis.checkpoint.RestoreMeters;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * which the stream keeps: one alignment update sets about 3 gauges per entry, and looking each up
  * by name and tags cost 4% of the analysis's CPU (a key string built per gauge and update).
  */
-public final class PipelineMetrics implements MeterBinder {
+public final class PipelineMetrics implements MeterBinder, RestoreMeters {
   private volatile MeterRegistry registry;
   private volatile GaugeValues gauges;
   private final Map<String, Map<String, LayerMeters>> layers = new ConcurrentHashMap<>();
@@ -37,7 +38,7 @@ public final class PipelineMetrics implements MeterBinder {
   /** One per {@link RejectReason}, registered at zero when bound. */
   private volatile Map<RejectReason, Counter> rejected = Map.of();
 
-  private volatile Counter checkpointsSkipped;
+  private volatile Counter checkpointsUnrestorable;
 
   @Override
   public void bindTo(MeterRegistry registry) {
@@ -66,9 +67,10 @@ public final class PipelineMetrics implements MeterBinder {
               .register(registry));
     }
     rejected = byReason; // not changed after this
-    checkpointsSkipped =
-        Counter.builder("fpk.checkpoint.skipped")
-            .description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
+    checkpointsUnrestorable =
+        Counter.builder("fpk.checkpoint.unrestorable")
+            .description(
+                "entity checkpoints found incomplete or corrupt at a restore: started afresh")
             .baseUnit("checkpoints")
             .register(registry);
   }
@@ -126,19 +128,42 @@ public final class PipelineMetrics implements MeterBinder {
     layer(run, layer).replicasGone(replicas);
   }
 
-  void checkpointed(long bytes) {
+  /** One entity checkpoint written: its state's bytes, in this many records. */
+  void checkpointed(long bytes, int records) {
     MeterRegistry r = registry;
     if (r != null) {
       DistributionSummary.builder("fpk.checkpoint.size")
-          .description("size of one entity checkpoint record")
+          .description("size of one entity checkpoint (estimator and solver state)")
           .baseUnit("bytes")
           .register(r)
           .record(bytes);
+      DistributionSummary.builder("fpk.checkpoint.records")
+          .description("records one entity checkpoint takes: its chunks with the manifest")
+          .baseUnit("records")
+          .register(r)
+          .record(records);
     }
   }
 
-  void checkpointTooLarge() {
-    Counter c = checkpointsSkipped;
+  @Override
+  public void checkpointRestored(int records, long bytes) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      DistributionSummary.builder("fpk.checkpoint.restored")
+          .description("records an entity checkpoint was restored from (chunks and manifest)")
+          .baseUnit("records")
+          .register(r)
+          .record(records);
+    }
+  }
+
+  /**
+   * An entity checkpoint found incomplete or corrupt when its entity started: it started from
+   * scratch (the checkpoint loader logs which and why).
+   */
+  @Override
+  public void checkpointUnrestorable() {
+    Counter c = checkpointsUnrestorable;
     if (c != null) {
       c.increment();
     }

@@ -31,18 +31,18 @@ class CountersAtZeroTest {
   }
 
   @Test
-  void shouldRegisterEveryRejectReasonAndTheSkippedCheckpointsAtZeroWhenBound() {
+  void shouldRegisterEveryRejectReasonAndTheUnrestorableCheckpointsAtZeroWhenBound() {
     metrics.bindTo(registry);
     for (RejectReason reason : RejectReason.values()) {
       assertEquals(0, count("fpk.snapshots.rejected", "reason", reason.wireName()), reason.name());
     }
-    assertEquals(0, count("fpk.checkpoint.skipped"));
+    assertEquals(0, count("fpk.checkpoint.unrestorable"));
     metrics.rejected(RejectReason.NON_FINITE);
     metrics.rejected(RejectReason.NON_FINITE);
-    metrics.checkpointTooLarge();
+    metrics.checkpointUnrestorable();
     assertEquals(2, count("fpk.snapshots.rejected", "reason", "non_finite"));
     assertEquals(0, count("fpk.snapshots.rejected", "reason", "bad_shape"));
-    assertEquals(1, count("fpk.checkpoint.skipped"));
+    assertEquals(1, count("fpk.checkpoint.unrestorable"));
   }
 
   @Test
