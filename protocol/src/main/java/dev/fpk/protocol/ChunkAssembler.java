@@ -143,6 +143,11 @@ public final class ChunkAssembler {
     return pendingBytes;
   }
 
+  /** Whether chunks of this snapshot are held, waiting for the others. */
+  public boolean isPending(SnapshotId id) {
+    return pending.containsKey(id);
+  }
+
   /** Number of incomplete snapshots. */
   public int pendingCount() {
     return pending.size();

@@ -11,6 +11,7 @@ import dev.fpk.app.cli.PublishCommand;
 import dev.fpk.app.cli.ReplayCommand;
 import dev.fpk.app.cli.ReportCommand;
 import dev.fpk.app.cli.SignalStop;
+import dev.fpk.app.cli.SweepCommand;
 import dev.fpk.app.cli.TrainCommand;
 import dev.fpk.app.config.FpkConfig;
 import java.util.List;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ExperimentCommand.class,
+      SweepCommand.class,
       DashboardCommand.class,
       ReplayCommand.class,
       BrokerCommand.class,

@@ -50,9 +50,11 @@ class CommandLineOutputIT {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
+  /** A command's exit code and what it printed. */
+  record Run(int exit, String out, String err) {}
 
-  private static Run run(String... args) {
+  /** Runs fpk with {@code args}, capturing its output (SweepIT too). */
+  static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =

@@ -290,6 +290,25 @@ class ExperimentIT {
     assertEquals(share, verdict.get("share").asDouble(), 1e-12);
     assertEquals(share <= VerdictCheck.BAR, verdict.get("holds").asBoolean());
     all &= verdict.get("holds").asBoolean();
+    // the conditional verdict, recomputed the same way from its own p-values
+    int conditionalScored = 0;
+    int conditionalRejected = 0;
+    for (JsonNode e : report.at("/runs/0/layers/0/entries")) {
+      for (JsonNode point : e.get("alignment")) {
+        if (point.get("step").asLong() >= end && point.has("conditionalPValue")) {
+          double p = point.get("conditionalPValue").asDouble();
+          assertTrue(p > 0 && p <= 1, "conditional p-value at " + point);
+          conditionalScored++;
+          conditionalRejected += p < VerdictCheck.LEVEL ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(conditionalScored > 0, "the experiment draws the conditional verdict");
+    JsonNode conditional = checks.get("theoryNotRejectedConditional");
+    double conditionalShare = (double) conditionalRejected / conditionalScored;
+    assertEquals(conditionalShare, conditional.get("share").asDouble(), 1e-12);
+    assertEquals(conditionalShare <= VerdictCheck.BAR, conditional.get("holds").asBoolean());
+    all &= conditional.get("holds").asBoolean();
     for (String k : List.of("learningRateX2", "batchSizeX2")) {
       JsonNode s = checks.at("/sensitivity/" + k);
       double measured = s.get("measured").asDouble();

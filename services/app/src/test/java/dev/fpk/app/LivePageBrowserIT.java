@@ -11,20 +11,19 @@ import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,54 +38,69 @@ import org.junit.jupiter.api.Timeout;
  * protocol): the page keeps to the run its address names (another run is listed first), draws every
  * plot with data, follows the analysis to the last step, takes one more step pushed to it without a
  * reload (whatever the demo's pace), draws the output-distribution comparison the demo's probe
- * inputs allow, and draws the entry picked in the picker; a screenshot of the last step goes to
- * target/screenshots.
+ * inputs allow, and draws the entry picked in the picker; then issue 19's page (see {@link
+ * #checkIssue19Panels}): every chart drawn, reading help, the export, a run of the same sweep
+ * overlaid, a step range. Screenshots of the whole page go to target/screenshots: live-page.png at
+ * the last step, live-page-compare.png with the comparison and the step range.
  */
 @Timeout(120)
 class LivePageBrowserIT {
   private static final int STEPS = 120;
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final int COMPARED_STEPS = 6;
+
+  /** Every chart of the page, by canvas id. */
+  private static final List<String> CANVASES =
+      List.of(
+          "density",
+          "drift",
+          "diffusion",
+          "beta",
+          "alignment",
+          "outputs",
+          "distribution",
+          "update-size");
+
+  /** The charts whose x is the step. */
+  private static final List<String> TIME_CHARTS =
+      List.of("alignment", "outputs", "distribution", "update-size");
 
   @Test
   void shouldDrawTheDemoLiveAndFollowItToTheLastStep() throws Exception {
     Assumptions.assumeTrue(
         Chromium.available(),
         "no " + Chromium.EXECUTABLE + ": deploy/install-test-deps.sh installs it");
-    String runId = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    // two runs of one sweep (<sweep>/<name>): the demo's, and one to compare it with
+    String sweep = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    String runId = sweep + "/demo";
+    String compareRun = sweep + "/compared";
     // a run listed before ours: the page must keep to the run its address names, not take the first
     publishAlignment(TestKafka.bootstrap(), "a-decoy-" + runId, "other", 1, 1);
-    StringWriter output = new StringWriter();
-    AtomicInteger exit = new AtomicInteger(-1);
-    int port = freePort();
-    Thread demo =
-        new Thread(
-            () ->
-                exit.set(
-                    Fpk.commandLine()
-                        .setOut(new PrintWriter(output, true))
-                        .setErr(new PrintWriter(output, true))
-                        .execute(
-                            "demo",
-                            "--steps",
-                            String.valueOf(STEPS),
-                            "--replicas",
-                            "16",
-                            "--bootstrap",
-                            TestKafka.bootstrap(),
-                            "--run-id",
-                            runId,
-                            "--dashboard-port",
-                            String.valueOf(port),
-                            "--linger",
-                            "PT90S")),
-            "demo");
-    demo.start();
+    for (int k = 1; k <= COMPARED_STEPS; k++) { // steps 20, 40, .. 120: inside the step range too
+      publishAlignment(TestKafka.bootstrap(), compareRun, "bottleneck", 20L * k, 4, 0.2);
+    }
+    BackgroundCommand demo =
+        BackgroundCommand.start(
+            "demo",
+            "--steps",
+            String.valueOf(STEPS),
+            "--replicas",
+            "16",
+            "--bootstrap",
+            TestKafka.bootstrap(),
+            "--run-id",
+            runId,
+            "--dashboard-port",
+            String.valueOf(Streaming.freePort()),
+            "--linger",
+            "PT90S");
+    int exit;
     try {
       String url =
-          await(
-              () -> matchUrl(output.toString()),
+          BackgroundCommand.await(
+              () -> matchUrl(demo.output()),
               Duration.ofSeconds(60),
-              "the demo's live page URL: " + output);
+              "the demo's live page URL: " + demo.output());
       try (Chromium chromium =
               Chromium.start(
                   url + "#run=" + runId + "&layer=bottleneck&entry=1",
@@ -169,7 +183,7 @@ class LivePageBrowserIT {
         page.evaluate("document.getElementById('spectral-panel').scrollIntoView(), true");
         Files.write(SCREENSHOTS.resolve("spectral-panel.png"), page.screenshot());
         page.evaluate("window.scrollTo(0, 0), true");
-        byte[] png = page.screenshot();
+        byte[] png = page.screenshotWholePage();
         Files.write(SCREENSHOTS.resolve("live-page.png"), png);
         assertTrue(
             png.length > 20_000, "a screenshot with something drawn: " + png.length + " bytes");
@@ -208,6 +222,7 @@ class LivePageBrowserIT {
         assertTrue(
             drawn.size() >= 4 && drawn.get(0).asInt() >= STEPS / 2,
             "theory and floor lines drawn: " + drawn);
+        checkIssue19Panels(page, sweep, compareRun);
         double[] fromSnapshot = sorted(last.path("latencies"));
         double[] fromAnalysis = sorted(last.path("pageLatencies"));
         System.out.printf(
@@ -224,16 +239,141 @@ class LivePageBrowserIT {
             fromAnalysis[fromAnalysis.length / 2] < 5_000, "the page follows within seconds");
       }
       // the demo has summarised and lingers; an interrupt ends the linger, not the run
-      await(
-          () -> output.toString().contains("stays up") ? true : null,
+      BackgroundCommand.await(
+          () -> demo.output().contains("stays up") ? true : null,
           Duration.ofSeconds(60),
-          "the demo's summary: " + output);
+          "the demo's summary: " + demo.output());
     } finally {
-      demo.interrupt(); // ends the linger
-      demo.join(30_000);
+      exit = demo.stop(); // ends the linger
     }
-    assertEquals(0, exit.get(), output.toString());
-    assertTrue(output.toString().contains("Summary"), output.toString());
+    assertEquals(0, exit, demo.output());
+    assertTrue(demo.output().contains("Summary"), demo.output());
+  }
+
+  /**
+   * Issue 19's page: every chart has coloured pixels inside its plot area, every panel a line on
+   * how to read it, the export of the entry shown holds every panel's data, a run of the same sweep
+   * overlaid on the time panels, and a step range applied to all of them; a screenshot of the whole
+   * page with the comparison and the range goes to target/screenshots/live-page-compare.png.
+   */
+  private static void checkIssue19Panels(DevTools page, String sweep, String compareRun)
+      throws Exception {
+    JsonNode state =
+        awaitState(
+            page,
+            s ->
+                s.path("points").path("distribution").asInt() >= 3
+                    && s.path("points").path("updateSize").asInt() >= 3,
+            Duration.ofSeconds(20),
+            "the distribution and update-size panels drawn");
+    System.out.println("issue 19 panels: " + state.path("points"));
+    JsonNode pixels = page.evaluate(COLOURED_PIXELS + "(" + jsArray(CANVASES) + ")");
+    System.out.println("coloured pixels in each plot area: " + pixels);
+    for (String id : CANVASES) {
+      assertTrue(pixels.path(id).asInt() > 200, id + " drawn: " + pixels);
+    }
+    JsonNode help =
+        page.evaluate(
+            "Array.from(document.querySelectorAll('section.panel')).map(s =>"
+                + " (s.querySelector('p.help') || {textContent: ''}).textContent)");
+    assertTrue(help.size() >= CANVASES.size(), "panels: " + help);
+    help.forEach(h -> assertTrue(h.asText().startsWith("How to read:"), "reading help: " + help));
+
+    // the export of the entry shown (entry 2, step STEPS + 1 pushed with W1 0.1)
+    JsonNode export =
+        page.evaluate(
+            "(async () => { const csv = await (await fetch(document.getElementById('export-csv')"
+                + ".href)).text(); const json = await (await fetch(document.getElementById("
+                + "'export-json').href)).json(); return {csv: csv, rows: json.rows.length,"
+                + " entry: json.entry}; })()");
+    String[] lines = export.path("csv").asText().split("\n");
+    assertEquals("step,panel,series,w,value,unit", lines[0]);
+    Set<String> panels = new TreeSet<>();
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",");
+      assertTrue(f[0].matches("\\d+"), "row " + i + " starts with its step: " + lines[i]);
+      panels.add(f[1]);
+    }
+    assertEquals(
+        Set.of(
+            "alignment",
+            "beta",
+            "density",
+            "diffusion",
+            "distribution",
+            "drift",
+            "outputs",
+            "update_size"),
+        panels);
+    assertEquals(2, export.path("entry").asInt());
+    assertEquals(lines.length - 1, export.path("rows").asInt(), "the JSON has the CSV's rows");
+    assertTrue(
+        export
+            .path("csv")
+            .asText()
+            .contains("\n" + (STEPS + 1) + ",alignment,w1,,0.1,weight units\n"),
+        "W1 of the pushed step");
+
+    // the runs of the sweep grouped in the picker; the other one overlaid on the time panels
+    JsonNode groups =
+        page.evaluate(
+            "Array.from(document.querySelectorAll('#run optgroup')).map(g =>"
+                + " g.label + ':' + Array.from(g.children).map(o => o.value).join(','))");
+    assertTrue(
+        groups.toString().contains("\"" + sweep + ":" + compareRun + "," + sweep + "/demo\""),
+        "the sweep's runs grouped: " + groups);
+    page.evaluate(
+        "(() => { const c = document.getElementById('compare'); c.value = '"
+            + compareRun
+            + "'; c.dispatchEvent(new Event('change')); return true; })()");
+    JsonNode compared =
+        awaitState(
+            page,
+            s -> s.path("compare").path("points").path("alignment").asInt() == COMPARED_STEPS,
+            Duration.ofSeconds(20),
+            "the compared run's W1 overlaid");
+    JsonNode overlay =
+        page.evaluate(
+            "Chart.getChart('alignment').data.datasets.filter(d => d.label.startsWith('"
+                + compareRun
+                + "')).map(d => d.data.filter(p => p.y !== null).length)");
+    assertEquals("[" + COMPARED_STEPS + "]", overlay.toString(), "overlay: " + compared);
+
+    // a step range on every time panel
+    page.evaluate(
+        "(() => { for (const [id, v] of [['step-from', 20], ['step-to', 60]]) {"
+            + " const e = document.getElementById(id); e.value = String(v);"
+            + " e.dispatchEvent(new Event('change')); } return true; })()");
+    JsonNode ranges =
+        page.evaluate(
+            "("
+                + jsArray(TIME_CHARTS)
+                + ").map(id => { const x = Chart.getChart(id).scales.x; return [x.min, x.max]; })");
+    ranges.forEach(r -> assertEquals("[20,60]", r.toString(), "every time panel: " + ranges));
+    Files.createDirectories(SCREENSHOTS);
+    Path shot = SCREENSHOTS.resolve("live-page-compare.png");
+    Files.write(shot, page.screenshotWholePage());
+    System.out.println("screenshot with comparison and step range: " + shot.toAbsolutePath());
+    page.evaluate("(() => { document.getElementById('step-reset').click(); return true; })()");
+    JsonNode reset = page.evaluate("Chart.getChart('alignment').scales.x.min");
+    assertTrue(reset.asDouble() < 20, "the whole range again: " + reset);
+  }
+
+  /**
+   * A page function: per canvas id, the pixels inside the chart's plot area whose colour is
+   * saturated (a data line or band; axes, grid and labels are grey).
+   */
+  private static final String COLOURED_PIXELS =
+      "(ids => { const out = {}; for (const id of ids) { const c = document.getElementById(id);"
+          + " const a = Chart.getChart(c).chartArea; const r = window.devicePixelRatio || 1;"
+          + " const d = c.getContext('2d').getImageData(a.left * r, a.top * r,"
+          + " (a.right - a.left) * r, (a.bottom - a.top) * r).data; let n = 0;"
+          + " for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0 && Math.max(d[i], d[i + 1],"
+          + " d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) { n++; } } out[id] = n; }"
+          + " return out; })";
+
+  private static String jsArray(List<String> xs) {
+    return xs.stream().map(x -> "'" + x + "'").collect(Collectors.joining(",", "[", "]"));
   }
 
   private static JsonNode awaitState(
@@ -268,22 +408,6 @@ class LivePageBrowserIT {
     return m.find() ? m.group(1) : null;
   }
 
-  private interface Probe<T> {
-    T get() throws Exception;
-  }
-
-  private static <T> T await(Probe<T> probe, Duration timeout, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
   private static double[] sorted(JsonNode array) {
     double[] out = new double[array.size()];
     for (int i = 0; i < out.length; i++) {
@@ -299,6 +423,12 @@ class LivePageBrowserIT {
    */
   private static void publishAlignment(
       String bootstrap, String run, String layer, long step, int entries) {
+    publishAlignment(bootstrap, run, layer, step, entries, 0.1);
+  }
+
+  /** As above, with every entry's W1 {@code w1} (weight units). */
+  private static void publishAlignment(
+      String bootstrap, String run, String layer, long step, int entries, double w1) {
     try (KafkaAdmin admin = new KafkaAdmin(bootstrap)) {
       admin.ensureTopics(4, (short) 1);
     }
@@ -314,7 +444,7 @@ class LivePageBrowserIT {
           EntryAlignment.newBuilder()
               .addIndex(e / 2)
               .addIndex(e % 2)
-              .setW1(0.1)
+              .setW1(w1)
               .setJs(0.1)
               .setHellinger(0.5));
     }
@@ -326,12 +456,6 @@ class LivePageBrowserIT {
           new ProducerRecord<>(
               Topics.ALIGNMENT, SnapshotKey.of(run, layer), update.build().toByteArray()));
       producer.flush();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -182,7 +182,7 @@ final class Streaming {
   static Config nodeConfig(String group, Map<String, Object> extra) {
     Map<String, Object> keys = new HashMap<>(extra);
     keys.put("fpk.group", group);
-    keys.put("fpk.checkpoint.interval", "300ms");
+    keys.putIfAbsent("fpk.checkpoint.interval", "300ms");
     return ConfigFactory.parseMap(keys).withFallback(ConfigFactory.load());
   }
 

@@ -3,6 +3,7 @@ package dev.fpk.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.dashboard.live.EntryExport;
 import dev.fpk.dashboard.live.EventFeed;
 import dev.fpk.dashboard.live.LayerSummary;
 import dev.fpk.dashboard.live.LayerView;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -27,6 +30,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -46,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /api/runs}: runs seen with their layers; {@code /api/runs/{run}}: one run;
  *       {@code /api/runs/{run}/layers/{layer}}: one layer's summary (entries listed in order);
  *       {@code /api/runs/{run}/layers/{layer}/entries/{n}}: everything drawn for entry n (0-based);
- *       {@code /api/runs/{run}/layers/{layer}/spectrum}: the layer's spectral view ({@link
- *       SpectrumJson})
+ *       {@code .../entries/{n}/export?format=csv|json}: every panel's data of it as a table ({@link
+ *       EntryExport}) {@code /api/runs/{run}/layers/{layer}/spectrum}: the layer's spectral view
+ *       ({@link SpectrumJson})
  *   <li>{@code GET /api/events?run=&layer=&entry=}: server-sent events, {@code runs} whenever
  *       anything changed and {@code entry} whenever the chosen layer did
  *   <li>{@code /metrics} and {@code /health} when given a registry
@@ -65,6 +70,7 @@ public final class DashboardServer extends AllDirectives {
   private final @Nullable PrometheusMeterRegistry registry;
   private final ObjectMapper mapper = new ObjectMapper();
   private final LiveJson json = new LiveJson(mapper);
+  private final EntryExport exports = new EntryExport(mapper);
   private final WebAssets assets = WebAssets.get();
   private final byte[] appJs = assets.appJs().getBytes(StandardCharsets.UTF_8);
   private final byte[] spectralJs = assets.spectralJs().getBytes(StandardCharsets.UTF_8);
@@ -192,9 +198,20 @@ public final class DashboardServer extends AllDirectives {
                                         run,
                                         layer,
                                         view -> ok(json.layerSummary(view.summary()))))),
-                    path(
+                    pathPrefix(
                         PathMatchers.segment("entries").slash(PathMatchers.segment()),
-                        entry -> get(() -> knownLayer(run, layer, view -> entry(view, entry)))),
+                        entry ->
+                            concat(
+                                pathEnd(
+                                    () ->
+                                        get(
+                                            () ->
+                                                knownEntry(
+                                                    run,
+                                                    layer,
+                                                    entry,
+                                                    (view, n) -> ok(json.entry(view, n))))),
+                                path("export", () -> get(() -> export(run, layer, entry))))),
                     path(
                         "spectrum",
                         () -> get(() -> knownLayer(run, layer, view -> spectrum(run, layer)))))));
@@ -213,7 +230,56 @@ public final class DashboardServer extends AllDirectives {
     return ok(body);
   }
 
-  private Route entry(LayerView view, String entryText) {
+  // ---- export: every panel's data of one entry as CSV or JSON ----
+
+  /**
+   * {@code ?format=csv|json} (csv when absent); run, layer and entry checked as for the entry
+   * itself, the format first.
+   */
+  private Route export(String run, String layer, String entryText) {
+    return parameterOptional(
+        "format",
+        name -> {
+          Optional<EntryExport.Format> format = EntryExport.Format.of(name.orElse("csv"));
+          if (format.isEmpty()) {
+            return error(
+                StatusCodes.BAD_REQUEST,
+                "format must be csv or json, got '" + name.orElse("") + "'");
+          }
+          return knownEntry(
+              run,
+              layer,
+              entryText,
+              (view, n) -> {
+                EntryExport.Format f = format.get();
+                String file =
+                    ("fpk-" + run + "-" + layer + "-entry" + n).replaceAll("[^A-Za-z0-9._-]", "_")
+                        + "."
+                        + f.extension();
+                return complete(
+                    HttpResponse.create()
+                        .withStatus(StatusCodes.OK)
+                        .addHeader(
+                            RawHeader.create(
+                                "Content-Disposition", "attachment; filename=\"" + file + "\""))
+                        .withEntity(
+                            HttpEntities.create(
+                                ContentTypes.parse(f.contentType),
+                                exports.write(json.entry(view, n), f))));
+              });
+        });
+  }
+
+  /**
+   * The entry {@code entryText} names in the run's layer: 404 for an unknown run or layer, 400 if
+   * not a number >= 0, 404 if the layer has no such entry.
+   */
+  private Route knownEntry(
+      String run, String layer, String entryText, BiFunction<LayerView, Integer, Route> then) {
+    return knownLayer(run, layer, view -> knownEntry(view, entryText, n -> then.apply(view, n)));
+  }
+
+  private Route knownEntry(LayerView view, String entryText, IntFunction<Route> then) {
     int entry;
     try {
       entry = Integer.parseInt(entryText);
@@ -238,7 +304,7 @@ public final class DashboardServer extends AllDirectives {
               + "), no entry "
               + entry);
     }
-    return ok(json.entry(view, entry));
+    return then.apply(entry);
   }
 
   private Route events() {

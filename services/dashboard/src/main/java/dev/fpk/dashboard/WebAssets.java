@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * The page's files, read once from the jar: the HTML shell, the page scripts, the style sheet and
- * the vendored chart library (Chart.js from its webjar; which file is written into {@code
- * vendor.properties} at build time). Shared by the live server and the static HTML report.
+ * The page's files, read once from the jar: the HTML shell, the page script (app.js followed by
+ * panels.js), the spectral panel's script (spectral.js, apart), the style sheet and the vendored
+ * chart library (Chart.js from its webjar; which file is written into {@code vendor.properties} at
+ * build time). Shared by the live server and the static HTML report.
  */
 public final class WebAssets {
   private static final String BASE = "dev/fpk/dashboard/web/";
@@ -23,7 +24,8 @@ public final class WebAssets {
 
   private WebAssets() {
     indexHtml = read(BASE + "index.html");
-    appJs = read(BASE + "app.js");
+    // one page script: app.js, then panels.js (issue 19's panels, drawn through app.js's hooks)
+    appJs = read(BASE + "app.js") + "\n" + read(BASE + "panels.js");
     spectralJs = read(BASE + "spectral.js");
     styleCss = read(BASE + "style.css");
     Properties vendor = new Properties();

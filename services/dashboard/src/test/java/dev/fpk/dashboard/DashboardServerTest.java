@@ -44,6 +44,8 @@ class DashboardServerTest {
     store.onDensity(Outputs.density("run-1", "bottleneck", 7, 2));
     store.onAlignment(Outputs.alignment("run-1", "bottleneck", 6, 2, 0));
     store.onAlignment(Outputs.alignment("run-1", "bottleneck", 7, 2, 0));
+    // a run of a sweep, by the page's convention <sweep>/<name>
+    store.onAlignment(Outputs.alignment("sweep-a/lr-0.1", "bottleneck", 3, 2, 0));
     DashboardSettings settings =
         new DashboardSettings("127.0.0.1", 0, Duration.ofMillis(50), Duration.ofSeconds(5));
     binding =
@@ -182,5 +184,90 @@ class DashboardServerTest {
       }
     }
     throw new AssertionError("stream ended before an entry event");
+  }
+
+  @Test
+  void shouldExportEveryPanelOfAnEntryAsCsvWithTheStepFirst() throws Exception {
+    HttpResponse<String> r = get("/api/runs/run-1/layers/bottleneck/entries/1/export?format=csv");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/csv"));
+    assertTrue(
+        r.headers()
+            .firstValue("content-disposition")
+            .orElse("")
+            .contains("fpk-run-1-bottleneck-entry1.csv"),
+        r.headers().map().toString());
+    String[] lines = r.body().split("\n");
+    assertEquals("step,panel,series,w,value,unit", lines[0]);
+    java.util.Map<String, Integer> byPanel = new java.util.TreeMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",");
+      Long.parseLong(f[0]); // every row starts with its step
+      byPanel.merge(f[1], 1, Integer::sum);
+    }
+    // 20 density cells x 2; 9 bins x (mu, se) + OU slope and intercept; 9 x (D, se) + mean D;
+    // 1 fixed point; 2 alignment steps x 6; 2 output steps x 4; 1 density step x 10 quantiles;
+    // 1 estimate step's update size
+    assertEquals(
+        java.util.Map.of(
+            "density", 40,
+            "drift", 20,
+            "diffusion", 19,
+            "beta", 1,
+            "alignment", 12,
+            "outputs", 8,
+            "distribution", 10,
+            "update_size", 1),
+        byPanel);
+    assertTrue(r.body().contains("\n7,alignment,w1,,"), "W1 of step 7 with no w");
+    assertTrue(r.body().contains(",weight units per step\n"), "units on every row");
+  }
+
+  @Test
+  void shouldExportTheSameRowsAsJson() throws Exception {
+    HttpResponse<String> csv = get("/api/runs/run-1/layers/bottleneck/entries/0/export");
+    HttpResponse<String> r = get("/api/runs/run-1/layers/bottleneck/entries/0/export?format=json");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode e = JSON.readTree(r.body());
+    assertEquals("[0,0]", e.path("index").toString());
+    assertEquals(
+        "[\"step\",\"panel\",\"series\",\"w\",\"value\",\"unit\"]", e.path("columns").toString());
+    assertEquals(csv.body().split("\n").length - 1, e.path("rows").size(), "csv is the default");
+    JsonNode w1 =
+        java.util.stream.StreamSupport.stream(e.path("rows").spliterator(), false)
+            .filter(x -> x.path("series").asText().equals("bootstrap_floor_w1"))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertEquals(7, w1.path("step").asLong());
+    assertEquals(0.007, w1.path("value").asDouble());
+    assertTrue(w1.path("w").isNull());
+  }
+
+  @Test
+  void shouldRefuseABadExportNamingTheValue() throws Exception {
+    HttpResponse<String> format =
+        get("/api/runs/run-1/layers/bottleneck/entries/0/export?format=xml");
+    assertEquals(400, format.statusCode());
+    assertTrue(format.body().contains("format must be csv or json, got 'xml'"), format.body());
+    assertEquals(400, JSON.readTree(format.body()).path("status").asInt());
+    HttpResponse<String> run = get("/api/runs/nope/layers/bottleneck/entries/0/export");
+    assertEquals(404, run.statusCode());
+    assertTrue(run.body().contains("unknown run 'nope'"), run.body());
+    HttpResponse<String> layer = get("/api/runs/run-1/layers/fc9/entries/0/export?format=json");
+    assertEquals(404, layer.statusCode());
+    assertTrue(layer.body().contains("no layer 'fc9'"), layer.body());
+    HttpResponse<String> entry = get("/api/runs/run-1/layers/bottleneck/entries/x/export");
+    assertEquals(400, entry.statusCode());
+    assertTrue(entry.body().contains("got 'x'"), entry.body());
+    HttpResponse<String> absent = get("/api/runs/run-1/layers/bottleneck/entries/5/export");
+    assertEquals(404, absent.statusCode());
+    assertTrue(absent.body().contains("no entry 5"), absent.body());
+  }
+
+  @Test
+  void shouldServeARunOfASweepWhoseIdHasASlash() throws Exception {
+    HttpResponse<String> r = get("/api/runs/sweep-a%2Flr-0.1/layers/bottleneck/entries/0");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("sweep-a/lr-0.1", JSON.readTree(r.body()).path("runId").asText());
   }
 }

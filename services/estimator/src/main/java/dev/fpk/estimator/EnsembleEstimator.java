@@ -73,13 +73,6 @@ public final class EnsembleEstimator {
   }
 
   /**
-   * Entries held by the previous step (the bulk of a checkpoint besides the bins, 4 bytes each).
-   */
-  public long heldValues() {
-    return previous == null ? 0 : previous.values().length;
-  }
-
-  /**
    * Writes the state: mode, every variable's grid and sums (each memory's, with the scores of the
    * memory choice), the previous step. A state read back with other memories (the half-life setting
    * changed) restores the mode and grids, and each variable starts afresh on its grid.

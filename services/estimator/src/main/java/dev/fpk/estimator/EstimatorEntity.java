@@ -3,14 +3,13 @@ package dev.fpk.estimator;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.StateEncoder;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -38,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  * CheckpointedEntity}) and from then on skips snapshots at or below the offset the checkpoint
  * covers: replayed records are not counted twice. A timer checks every quarter of the replica
  * timeout for silent replicas, so a step completes even when no snapshot arrives; steps completed
- * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). Chunk
- * buffers of large matrices are not part of the checkpoint.
+ * that way are handed out with the next reply (an {@link Observed} or a {@link Checkpoint}). The
+ * chunks of large matrices still waiting for their other chunks are part of the checkpoint ({@link
+ * PendingChunks}).
  *
  * <p>A stream that meets this entity for the first time ({@code previous} = -1) while it is ahead
  * of its stored checkpoint makes it reload the checkpoint first ({@link CheckpointedEntity}), so
@@ -107,25 +107,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   /**
-   * Asks for the state (for the checkpoint topic) if it changed since the last one and fits {@code
-   * maxBytes}; {@code previous} as in {@link Observe}.
+   * Asks for the state (for the checkpoint topic) if it changed since the last one, whatever its
+   * size (the checkpoint topic's writer splits it into chunks); {@code previous} as in {@link
+   * Observe}.
    */
-  public record TakeCheckpoint(long maxBytes, long previous, ActorRef<Checkpoint> replyTo)
-      implements Command {}
+  public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
 
   /**
    * The state as of every command received before the request ({@code changed} false: unchanged
-   * since the last checkpoint, state empty; state null: larger than asked, not taken), with the
-   * steps completed by the timer since the last reply and replicas it declared gone; {@code lost}:
-   * this entity does not hold every record the sender gave it (nothing else is set).
+   * since the last checkpoint, state empty), with the steps completed by the timer since the last
+   * reply and replicas it declared gone; {@code lost}: this entity does not hold every record the
+   * sender gave it (nothing else is set).
    */
   public record Checkpoint(
-      boolean lost,
-      boolean changed,
-      byte @Nullable [] state,
-      long sizeBytes,
-      List<StepEstimate> completed,
-      List<Integer> gone)
+      boolean lost, boolean changed, byte[] state, List<StepEstimate> completed, List<Integer> gone)
       implements CborSerializable {}
 
   /**
@@ -160,11 +155,12 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final EstimatorSettings settings;
   private final String entityId;
   private final StepAssembler assembler;
-  private final ChunkAssembler chunks;
+  private final PendingChunks chunks;
   private final EnsembleEstimator estimator;
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
   private final CheckpointedEntity<Command> checkpointed;
+  private final StateEncoder encoder = new StateEncoder();
 
   /** Wall-clock milliseconds. */
   private final LongSupplier clock;
@@ -185,7 +181,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     this.entityId = entityId;
     this.checkpointed = checkpointed;
     this.clock = clock;
-    this.chunks = new ChunkAssembler(settings.maxChunkBytes());
+    this.chunks = new PendingChunks(settings.maxChunkBytes());
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
       this.assembler =
@@ -198,6 +194,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
             StepAssembler.readFrom(
                 in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(), clock.getAsLong());
         this.estimator = EnsembleEstimator.readFrom(in, settings);
+        // the chunks of incomplete snapshots follow (absent in checkpoints written before them)
+        if (in.available() > 0) {
+          chunks.readFrom(in);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable estimator checkpoint of " + entityId, e);
       }
@@ -363,38 +363,25 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
       return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
     if (msg.previous() > appliedOffset) {
-      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], 0, List.of(), List.of()));
+      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], List.of(), List.of()));
       return this;
     }
     List<StepEstimate> completed = takeReady();
     List<Integer> gone = takeGone();
-    if (!changed) {
-      msg.replyTo().tell(new Checkpoint(false, false, new byte[0], 0, completed, gone));
-      return this;
-    }
-    // pending snapshots and the previous step dominate the size: skip the encoding when they alone
-    // exceed the limit
-    long estimate = 4 * (assembler.pendingValues() + estimator.heldValues());
-    byte[] state = estimate > msg.maxBytes() ? null : encode();
-    long size = state == null ? estimate : state.length;
-    if (state != null && state.length > msg.maxBytes()) {
-      state = null;
-    }
-    changed = state == null; // stays changed until a checkpoint is actually taken
-    msg.replyTo().tell(new Checkpoint(false, true, state, size, completed, gone));
+    byte[] state = changed ? encode() : new byte[0];
+    msg.replyTo().tell(new Checkpoint(false, changed, state, completed, gone));
+    changed = false;
     return this;
   }
 
   private byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(appliedOffset);
-      assembler.writeTo(out);
-      estimator.writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return encoder.encode(
+        out -> {
+          out.writeLong(appliedOffset);
+          assembler.writeTo(out);
+          estimator.writeTo(out);
+          chunks.writeTo(out);
+        });
   }
 
   private List<StepEstimate> takeReady() {

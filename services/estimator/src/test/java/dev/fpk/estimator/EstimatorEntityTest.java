@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.protocol.Chunks;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ class EstimatorEntityTest {
   static EstimatorEntity.Checkpoint checkpoint(
       ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
     TestProbe<EstimatorEntity.Checkpoint> probe = kit.createTestProbe();
-    e.tell(new EstimatorEntity.TakeCheckpoint(1 << 20, previous, probe.getRef()));
+    e.tell(new EstimatorEntity.TakeCheckpoint(previous, probe.getRef()));
     return probe.receiveMessage();
   }
 
@@ -134,6 +135,54 @@ class EstimatorEntityTest {
         EstimatorEntity.Outcome.ACCEPTED,
         observe(restored, snapshot(0, 1, 0.3f), 12, 11).outcome());
     assertTrue(checkpoint(restored, 13).lost());
+  }
+
+  /** Step {@code step} of a single run's 3x4 matrix, in chunks of 5 values (3 chunks). */
+  static List<WeightSnapshot> chunked(long step) {
+    WeightSnapshot.Builder b =
+        WeightSnapshot.newBuilder()
+            .setRunId("r")
+            .setLayer("big")
+            .setStep(step)
+            .setEnsembleSize(1)
+            .addShape(3)
+            .addShape(4);
+    for (int i = 0; i < 12; i++) {
+      b.addValues(0.1f * i + 0.01f * step);
+    }
+    return Chunks.split(b.build(), 5);
+  }
+
+  @Test
+  void shouldKeepTheChunksOfAMatrixCutByACheckpointSoThatItsStepCompletesAfterARestore() {
+    ActorRef<EstimatorEntity.Command> first =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/big", CheckpointLoader.NONE));
+    long offset = 0;
+    for (WeightSnapshot chunk : chunked(0)) {
+      observe(first, chunk, offset, offset - 1);
+      offset++;
+    }
+    List<WeightSnapshot> step1 = chunked(1);
+    assertEquals(3, step1.size());
+    observe(first, step1.get(0), 3, 2);
+    assertEquals(
+        EstimatorEntity.Outcome.CHUNK_PENDING, observe(first, step1.get(1), 4, 3).outcome());
+    // the barrier falls between chunks 1 and 2 of step 1; the stream resumes after offset 4
+    byte[] state = checkpoint(first, 4).state();
+    ActorRef<EstimatorEntity.Command> restored =
+        KIT.spawn(
+            EstimatorEntity.create(
+                SETTINGS,
+                "r/big",
+                key ->
+                    CompletableFuture.completedFuture(
+                        Optional.of(new EntityCheckpoint(state, new byte[0])))));
+    EstimatorEntity.Observed last = observe(restored, step1.get(2), 5, -1);
+    assertEquals(EstimatorEntity.Outcome.ACCEPTED, last.outcome(), "the matrix is whole again");
+    assertEquals(1, last.completed().size());
+    assertEquals(1, last.completed().get(0).step().step());
+    assertEquals(12, last.completed().get(0).step().values().length);
+    assertEquals(0.1f * 11 + 0.01f, last.completed().get(0).step().values()[11]);
   }
 
   @Test

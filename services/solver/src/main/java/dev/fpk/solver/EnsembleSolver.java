@@ -15,6 +15,7 @@ import dev.fpk.physics.forecast.ForecastTracker;
 import dev.fpk.physics.forecast.ScoredForecast;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
+import dev.fpk.physics.verdict.ConditionalVerdict;
 import dev.fpk.physics.verdict.W1Verdict;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
@@ -27,6 +28,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -121,11 +123,16 @@ public final class EnsembleSolver {
       if (first) {
         entries[e] = new EntrySolver(samples);
       } else {
-        entries[e].advance(samples, use.getEntries(e), dt, substeps);
+        entries[e].advance(
+            samples,
+            use.getEntries(e),
+            dt,
+            substeps,
+            new SplittableRandom(OutputComparer.seed(step) ^ ((long) e << 20) ^ 0xC0FFEEL));
       }
       prepared.prepare(samples, entries[e].order);
       scores.add(e, entries[e]);
-      issueForecasts(step, e, current.estimate().getEntries(e));
+      issueForecasts(step, e, samples, current.estimate().getEntries(e));
     }
     return scores.output(current.estimate());
   }
@@ -133,9 +140,11 @@ public final class EnsembleSolver {
   /**
    * Starts a forecast from the data at this step for entry {@code e} and every horizon {@code k}
    * whose last forecast of that horizon has been scored: the replicas' kernel density estimate, run
-   * {@code k} steps ahead with the drift and diffusion estimated up to this step.
+   * {@code k} steps ahead with the drift and diffusion estimated up to this step; its conditional
+   * floor moves copies of {@code samples} with draws seeded from (layer, step, entry, k), so a
+   * replay gets the same figures.
    */
-  private void issueForecasts(EnsembleStep step, int e, EntryEstimate field) {
+  private void issueForecasts(EnsembleStep step, int e, double[] samples, EntryEstimate field) {
     if (settings.forecastHorizons().isEmpty() || !FieldOnGrid.usable(field)) {
       return;
     }
@@ -153,7 +162,9 @@ public final class EnsembleSolver {
           mu = drift.length == n ? drift : Arrays.copyOf(drift, n);
           d = diffusion.length == n ? diffusion : Arrays.copyOf(diffusion, n);
         }
-        s.forecasts.issue(step.step(), k, s.grid, start, mu, d);
+        long seed = OutputComparer.seed(step) ^ ((long) e << 20) ^ k;
+        s.forecasts.issue(
+            step.step(), k, s.grid, start, mu, d, samples, new SplittableRandom(seed));
       }
     }
   }
@@ -210,9 +221,17 @@ public final class EnsembleSolver {
   }
 
   /**
-   * Writes the state: mode, each entry's grid and density, the last step, the fields to use next.
+   * Leads a state with the conditional verdict's shadows (before them, the first int was the mode,
+   * >= -1).
+   */
+  private static final int WITH_SHADOWS = -100;
+
+  /**
+   * Writes the state: mode, each entry's grid, density, forecasts and verdict shadows, the last
+   * step, the fields to use next.
    */
   public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(WITH_SHADOWS);
     out.writeInt(mode == null ? -1 : mode.ordinal());
     out.writeInt(entries == null ? -1 : entries.length);
     if (entries != null) {
@@ -220,6 +239,10 @@ public final class EnsembleSolver {
         StateIo.writeGrid(out, e.grid);
         StateIo.writeDoubles(out, e.density);
         e.forecasts.writeTo(out);
+        out.writeBoolean(e.verdict != null);
+        if (e.verdict != null) {
+          e.verdict.writeTo(out);
+        }
       }
     }
     out.writeLong(lastStep);
@@ -229,7 +252,9 @@ public final class EnsembleSolver {
   /** The solver {@link #writeTo} wrote, with these settings. */
   public static EnsembleSolver readFrom(DataInput in, SolverSettings settings) throws IOException {
     EnsembleSolver s = new EnsembleSolver(settings);
-    int mode = in.readInt();
+    int first = in.readInt();
+    boolean shadows = first == WITH_SHADOWS;
+    int mode = shadows ? in.readInt() : first; // before the shadows the state began with the mode
     s.mode = mode < 0 ? null : Mode.values()[mode];
     int n = in.readInt();
     if (n >= 0) {
@@ -239,6 +264,9 @@ public final class EnsembleSolver {
             s
             .new EntrySolver(
                 StateIo.readGrid(in), StateIo.readDoubles(in), ForecastTracker.readFrom(in));
+        if (shadows && in.readBoolean()) {
+          s.entries[e].verdict = ConditionalVerdict.readFrom(in);
+        }
       }
     }
     s.lastStep = in.readLong();
@@ -304,6 +332,11 @@ public final class EnsembleSolver {
               .setSamplingFloorW1(prepared.samplingFloor())
               .setBootstrapFloorW1(verdict.floor())
               .setPValue(verdict.pValue(w1));
+      if (s.verdict != null) {
+        double[] shadows = s.verdict.distances(s.grid, s.density);
+        a.setConditionalFloorW1(ConditionalVerdict.floor(shadows))
+            .setConditionalPValue(ConditionalVerdict.pValue(shadows, w1));
+      }
       for (ScoredForecast f : s.forecasts.onData(step.step(), prepared)) {
         a.addForecasts(
             HorizonForecast.newBuilder()
@@ -312,7 +345,11 @@ public final class EnsembleSolver {
                 .setW1(f.fokkerPlanck().wasserstein1())
                 .setStaticW1(f.nothingChanges().wasserstein1())
                 .setGaussianW1(f.gaussianMoments().wasserstein1())
-                .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1()));
+                .setBootstrapFloorW1(f.fokkerPlanck().bootstrapFloorW1())
+                .setConditionalFloorW1(f.conditionalFloorW1())
+                .setParticleW1(f.particles().w1())
+                .setParticleStaticW1(f.particles().staticW1())
+                .setParticleFloorW1(f.particles().floorW1()));
       }
       for (int i : index) {
         a.addIndex(i);
@@ -328,6 +365,9 @@ public final class EnsembleSolver {
       if (outputs.due(step, previous)) {
         OutputComparer.Experiment e = outputs.experiment(step);
         align.addOutputs(outputs.compare("entrywise", e, EnsembleSolver.this::drawEntrywise));
+        if (settings.outputs().replicasShuffled()) {
+          align.addOutputs(outputs.compareShuffled(e));
+        }
         experiment = keepExperiments ? e : null;
       }
       return new Output(
@@ -372,6 +412,9 @@ public final class EnsembleSolver {
     double[] density;
     final ForecastTracker forecasts;
 
+    /** The conditional verdict's shadows; null without ({@code conditional-verdict-draws = 0}). */
+    ConditionalVerdict verdict;
+
     /**
      * The replicas' sorted order at the last step, so this step's sort is nearly done (a speed-up
      * only, not checkpointed: a restored entry sorts in full once and gets the same figures).
@@ -381,7 +424,14 @@ public final class EnsembleSolver {
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());
       density = KernelDensity.estimate(grid, samples);
-      forecasts = new ForecastTracker(settings.substepsPerStep());
+      forecasts = new ForecastTracker(settings.substepsPerStep(), settings.forecastFloorDraws());
+      verdict = startVerdict(samples);
+    }
+
+    private ConditionalVerdict startVerdict(double[] samples) {
+      return settings.verdictDraws() > 0
+          ? ConditionalVerdict.start(samples, settings.verdictDraws())
+          : null;
     }
 
     EntrySolver(Grid1D grid, double[] density, ForecastTracker forecasts) {
@@ -390,13 +440,25 @@ public final class EnsembleSolver {
       this.forecasts = forecasts;
     }
 
-    void advance(double[] samples, EntryEstimate field, double dt, int substeps) {
+    /**
+     * Moves the density (and the verdict's shadows, with draws from {@code random}) over {@code dt}
+     * steps with the field.
+     */
+    void advance(
+        double[] samples, EntryEstimate field, double dt, int substeps, RandomGenerator random) {
       follow(samples);
       if (!FieldOnGrid.usable(field)) {
         return; // no increment seen yet: nothing moves the density
       }
       fieldsAt(field, grid);
       solvers.advance(grid, density, drift, diffusion, dt, substeps);
+      if (verdict != null) {
+        if (verdict.replicas() != PreparedSamples.of(samples).count()) {
+          verdict = startVerdict(samples); // replicas came or went: the shadows start anew here
+        } else {
+          verdict.advance(grid, drift, diffusion, dt, settings.substepsPerStep(), random);
+        }
+      }
     }
 
     private void follow(double[] samples) {

@@ -36,6 +36,12 @@ public final class OutputComparer {
     double[][] draw(int n, RandomGenerator random);
   }
 
+  /** Model name of {@link #compareShuffled}. */
+  public static final String SHUFFLED = "replicas-shuffled";
+
+  /** Mixed into the step's seed for the shuffle's offset. */
+  private static final long SHUFFLE_SEED = 0x5DEECE66DL;
+
   private final SolverSettings.OutputSettings settings;
 
   public OutputComparer(SolverSettings.OutputSettings settings) {
@@ -85,6 +91,30 @@ public final class OutputComparer {
         .setSlicedW1Floor(e.slicedW1Floor)
         .setEnergyFloor(e.energyFloor)
         .build();
+  }
+
+  /**
+   * The bound of every theory of W alone (model {@value #SHUFFLED}): the replicas' own matrices,
+   * each paired with the probe inputs of another replica (all shifted by one random offset in
+   * {@code 1..R-1}, seeded from the step, so none keeps its own). The matrices have exactly the
+   * replicas' law, dependence between entries included; what they lose is their dependence on the
+   * inputs they meet, which the replica's own upstream layers produced. A theory of W that is exact
+   * can be no closer than this, up to sampling noise.
+   */
+  public OutputComparison compareShuffled(Experiment e) {
+    EnsembleStep step = e.step;
+    int r = step.size();
+    int shift = 1 + new SplittableRandom(e.seed ^ SHUFFLE_SEED).nextInt(r - 1);
+    return compare(
+        SHUFFLED,
+        e,
+        (n, random) -> {
+          double[][] m = new double[n][];
+          for (int k = 0; k < n; k++) {
+            m[k] = matrix(step, (k + shift) % r);
+          }
+          return m;
+        });
   }
 
   /**

@@ -5,10 +5,9 @@ import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.StateEncoder;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -85,6 +84,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   private @Nullable JointSolver joint;
 
   private final CheckpointedEntity<Command> checkpointed;
+  private final StateEncoder encoder = new StateEncoder();
 
   private SolverEntity(
       ActorContext<Command> ctx,
@@ -184,17 +184,16 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       msg.replyTo().tell(new Checkpoint(true, new byte[0]));
       return this;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      solver.writeTo(out);
-      out.writeBoolean(joint != null);
-      if (joint != null) {
-        joint.writeTo(out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    msg.replyTo().tell(new Checkpoint(false, bytes.toByteArray()));
+    byte[] state =
+        encoder.encode(
+            out -> {
+              solver.writeTo(out);
+              out.writeBoolean(joint != null);
+              if (joint != null) {
+                joint.writeTo(out);
+              }
+            });
+    msg.replyTo().tell(new Checkpoint(false, state));
     return this;
   }
 }

@@ -17,6 +17,10 @@ import java.util.Locale;
  * @param substepsPerStep implicit substeps per optimiser step, >= 1
  * @param forecastHorizons steps ahead of the forecasts scored against their baselines, each >= 1,
  *     distinct, ascending; empty = no forecasts
+ * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
+ *     >= 0 (0 = none)
+ * @param verdictDraws shadow ensembles of the conditional verdict on the never-reset density
+ *     ({@code ConditionalVerdict}), >= 0 (0 = none)
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
  */
@@ -25,8 +29,13 @@ public record SolverSettings(
     TimeScheme scheme,
     int substepsPerStep,
     List<Integer> forecastHorizons,
+    int forecastFloorDraws,
+    int verdictDraws,
     OutputSettings outputs,
     CurveSettings curves) {
+
+  /** {@code forecast-floor-draws} of reference.conf. */
+  public static final int DEFAULT_FLOOR_DRAWS = 8;
 
   /**
    * The per-entry curves a step can publish: each entry's density and histogram on its grid ({@code
@@ -75,9 +84,17 @@ public record SolverSettings(
    * @param projections random directions of the sliced Wasserstein-1, >= 1
    * @param maxPoints points per cloud the energy distance uses (it costs the square of the points),
    *     an evenly spaced subset beyond, >= 2
+   * @param replicasShuffled also compare the model "replicas-shuffled" ({@link
+   *     OutputComparer#compareShuffled}): the bound of every theory of W alone
    */
-  public record OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
+  public record OutputSettings(
+      int maxEntries, int everySteps, int projections, int maxPoints, boolean replicasShuffled) {
     public static final OutputSettings DEFAULTS = new OutputSettings(4096, 1, 32, 1024);
+
+    /** Without the "replicas-shuffled" comparison. */
+    public OutputSettings(int maxEntries, int everySteps, int projections, int maxPoints) {
+      this(maxEntries, everySteps, projections, maxPoints, false);
+    }
 
     public OutputSettings {
       atLeast("outputs.max-entries", maxEntries, 0);
@@ -89,7 +106,15 @@ public record SolverSettings(
 
   /** No forecasts, default output comparison, every curve every step. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
-    this(cells, scheme, substepsPerStep, List.of(), OutputSettings.DEFAULTS, CurveSettings.ALL);
+    this(
+        cells,
+        scheme,
+        substepsPerStep,
+        List.of(),
+        DEFAULT_FLOOR_DRAWS,
+        0,
+        OutputSettings.DEFAULTS,
+        CurveSettings.ALL);
   }
 
   /** Forecasts at these horizons, default output comparison, every curve every step. */
@@ -100,6 +125,8 @@ public record SolverSettings(
         scheme,
         substepsPerStep,
         forecastHorizons,
+        DEFAULT_FLOOR_DRAWS,
+        0,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -107,6 +134,8 @@ public record SolverSettings(
   public SolverSettings {
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
+    atLeast("forecast-floor-draws", forecastFloorDraws, 0);
+    atLeast("conditional-verdict-draws", verdictDraws, 0);
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
       if (forecastHorizons.get(i) < 1
@@ -137,11 +166,14 @@ public record SolverSettings(
         parsed,
         c.getInt("substeps-per-step"),
         horizons(c),
+        c.getInt("forecast-floor-draws"),
+        c.getInt("conditional-verdict-draws"),
         new OutputSettings(
             o.getInt("max-entries"),
             o.getInt("every-steps"),
             o.getInt("projections"),
-            o.getInt("max-points")),
+            o.getInt("max-points"),
+            o.getBoolean("replicas-shuffled")),
         new CurveSettings(curves.getInt("every-steps"), curves.getInt("max-entries")));
   }
 

@@ -23,12 +23,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Snapshot and restore of the whole per-(run, layer) state: assembler, estimator and solver
  * restored mid-stream go on to give exactly (bit for bit) the outputs of the uninterrupted ones,
- * forecasts of two horizons, output comparisons and each entry's verdict (bootstrap floor and
- * p-value, which the checkpoint holds no state for: a function of the restored density) included.
+ * forecasts of two horizons (their conditional floors and particle forecasts), output comparisons,
+ * each entry's verdict (bootstrap floor and p-value, which the checkpoint holds no state for: a
+ * function of the restored density) and the conditional verdict (its shadows restored) included.
  */
 class CheckpointRoundTripTest {
   static final EstimatorSettings EST = new EstimatorSettings(16, 500, 5, 30_000, 16);
-  static final SolverSettings SOL = new SolverSettings(32, TimeScheme.TR_BDF2, 1, List.of(3, 7));
+
+  /** With the forecasts' moved replicas and the conditional verdict's 5 shadow ensembles. */
+  static final SolverSettings SOL =
+      new SolverSettings(
+          32,
+          TimeScheme.TR_BDF2,
+          1,
+          List.of(3, 7),
+          SolverSettings.DEFAULT_FLOOR_DRAWS,
+          5,
+          SolverSettings.OutputSettings.DEFAULTS,
+          SolverSettings.CurveSettings.ALL);
+
   static final int REPLICAS = 24;
 
   /** The whole chain of one (run, layer), as the two entities hold it. */

@@ -43,6 +43,8 @@ class EnsembleSolverScoresTest {
                 TimeScheme.TR_BDF2,
                 1,
                 List.of(5),
+                SolverSettings.DEFAULT_FLOOR_DRAWS,
+                0,
                 SolverSettings.OutputSettings.DEFAULTS,
                 SolverSettings.CurveSettings.ALL));
     SplittableRandom random = new SplittableRandom(8);

@@ -234,6 +234,69 @@ class OutputComparerTest {
   }
 
   /** R replicas at a step: entries N(MEAN[e], SD^2), probe inputs uniform; seeded by the step. */
+  @Test
+  void shouldFindShuffledReplicasBelowTheFloorWhereWeightsAndInputsAreIndependent() {
+    OutputComparer comparer = new OutputComparer(SETTINGS);
+    double sliced = 0;
+    double floor = 0;
+    for (long step = 0; step < 10; step++) {
+      OutputComparison c = comparer.compareShuffled(comparer.experiment(ensemble(step)));
+      assertEquals(OutputComparer.SHUFFLED, c.getModel());
+      sliced += c.getSlicedW1();
+      floor += c.getSlicedW1Floor();
+    }
+    System.out.printf(
+        "independent W and h, shuffled: sliced W1 %.4f (floor %.4f)%n", sliced, floor);
+    assertTrue(sliced < floor, "sliced W1 " + sliced / 10 + " vs floor " + floor / 10);
+  }
+
+  @Test
+  void shouldFindShuffledReplicasFarFromTheExperimentWhereEachReplicasInputsFollowItsWeights() {
+    OutputComparer comparer = new OutputComparer(SETTINGS);
+    double coupled =
+        comparer.compareShuffled(comparer.experiment(signEnsemble(true))).getSlicedW1();
+    double independent =
+        comparer.compareShuffled(comparer.experiment(signEnsemble(false))).getSlicedW1();
+    System.out.printf(
+        "shuffled replicas: sliced W1 %.4f where each replica's inputs follow its weights, %.4f"
+            + " where they do not%n",
+        coupled, independent);
+    assertTrue(coupled > 3 * independent, coupled + " vs " + independent);
+  }
+
+  /**
+   * Entries standard normal; every input of a replica carries one sign: that of its own first row's
+   * sum where {@code coupled} (W and h co-trained: the first output {@code sum_j W[0][j] h_j}
+   * mostly positive in the experiment, of either sign once shuffled), else a sign of its own.
+   */
+  private static EnsembleStep signEnsemble(boolean coupled) {
+    SplittableRandom random = new SplittableRandom(5);
+    int entries = SHAPE[0] * SHAPE[1];
+    float[] values = new float[REPLICAS * entries];
+    float[] probes = new float[REPLICAS * PROBES * SHAPE[1]];
+    for (int k = 0; k < REPLICAS; k++) {
+      for (int e = 0; e < entries; e++) {
+        values[k * entries + e] = (float) random.nextGaussian();
+      }
+      float rowSum = values[k * entries] + values[k * entries + 1] + values[k * entries + 2];
+      float sign = coupled ? Math.signum(rowSum) : random.nextBoolean() ? 1 : -1;
+      for (int i = k * PROBES * SHAPE[1]; i < (k + 1) * PROBES * SHAPE[1]; i++) {
+        probes[i] = sign * (float) random.nextDouble();
+      }
+    }
+    return new EnsembleStep(
+        "run",
+        "bottleneck",
+        4,
+        SHAPE,
+        IntStream.range(0, REPLICAS).toArray(),
+        values,
+        0.01,
+        32,
+        0,
+        probes);
+  }
+
   static EnsembleStep ensemble(long step) {
     SplittableRandom random = new SplittableRandom(1000 + step);
     int entries = SHAPE[0] * SHAPE[1];

@@ -1,5 +1,6 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.EntityShards;
 import dev.fpk.analysis.sharding.KafkaShardAlignment;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -91,13 +93,13 @@ public final class AnalysisStream {
       ActorSystem<?> system,
       StreamSettings settings,
       SnapshotValidator validator,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      StoredChunks storedChunks) {
     this.system = system;
     this.settings = settings;
     ShardedEntities entities = new ShardedEntities(system, settings.askTimeout());
     this.edge = new EdgeValidation(validator, metrics, system.log());
-    this.estimators =
-        new EstimatorStage(entities, entities, edge, metrics, settings.maxCheckpointBytes());
+    this.estimators = new EstimatorStage(entities, entities, edge, metrics);
     this.solvers =
         new SolverStage(
             entities,
@@ -105,9 +107,10 @@ public final class AnalysisStream {
             new CheckpointRecords(
                 settings.groupId(),
                 settings.partitions(),
-                settings.maxCheckpointBytes(),
-                metrics,
-                system.log()),
+                settings.checkpointChunkBytes(),
+                storedChunks,
+                () -> ThreadLocalRandom.current().nextLong(),
+                metrics),
             metrics);
     this.spectral =
         new SpectralStage(

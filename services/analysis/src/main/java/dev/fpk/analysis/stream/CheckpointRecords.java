@@ -1,69 +1,78 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.estimator.EstimatorEntity;
+import dev.fpk.estimator.checkpoint.CheckpointChunks;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.Topics;
 import dev.fpk.solver.SolverEntity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
 
 /**
  * The checkpoint topic's writer: the estimator and solver states of one (run, layer), taken at the
- * same barrier, as one record of {@link Topics#CHECKPOINTS} ({@link EntityCheckpoint}), on the
- * partition of the snapshot key and under the consumer group's key. A state too large to take is
- * not written: counted each time, warned once per entity. Thread-safe.
+ * same barrier, as one {@link EntityCheckpoint} of any size, in as many records of {@link
+ * Topics#CHECKPOINTS} as it needs ({@link CheckpointChunks}: chunks, then the manifest), then
+ * tombstones for the chunks the new manifest supersedes ({@link StoredChunks}). All on the
+ * partition of the snapshot key, under the consumer group's key, in the order the producer must
+ * write them. Thread-safe.
  */
 final class CheckpointRecords {
   private final String groupId;
   private final int partitions;
-  private final long maxBytes;
+  private final int chunkBytes;
+  private final StoredChunks stored;
+  private final LongSupplier epochs;
   private final PipelineMetrics metrics;
-  private final Logger log;
-
-  /** Entities already warned about an uncheckpointable state (warned once, counted always). */
-  private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
   /**
    * @param partitions partitions of the checkpoint topic (= of the snapshot topic)
-   * @param maxBytes the limit the estimator states were taken with, for the warning
+   * @param chunkBytes most state bytes per record
+   * @param epochs a new id per checkpoint (random: unique across nodes and restarts)
    */
   CheckpointRecords(
-      String groupId, int partitions, long maxBytes, PipelineMetrics metrics, Logger log) {
+      String groupId,
+      int partitions,
+      int chunkBytes,
+      StoredChunks stored,
+      LongSupplier epochs,
+      PipelineMetrics metrics) {
     this.groupId = groupId;
     this.partitions = partitions;
-    this.maxBytes = maxBytes;
+    this.chunkBytes = chunkBytes;
+    this.stored = stored;
+    this.epochs = epochs;
     this.metrics = metrics;
-    this.log = log;
   }
 
-  /**
-   * The checkpoint record of one entity, or null (logged, counted) when its state was too large to
-   * take.
-   */
-  @Nullable ProducerRecord<String, byte[]> of(
+  /** The records of one entity's checkpoint, in the order to write them. */
+  List<ProducerRecord<String, byte[]>> of(
       String key, EstimatorEntity.Checkpoint est, SolverEntity.Checkpoint sol) {
-    if (est.state() == null) {
-      metrics.checkpointTooLarge();
-      if (tooLarge.add(key)) {
-        log.warn(
-            "{}: estimator state of about {} bytes exceeds fpk.checkpoint.max-bytes = {}: not checkpointed;"
-                + " a restart of this entity starts it afresh",
-            key,
-            est.sizeBytes(),
-            maxBytes);
+    EntityCheckpoint state = new EntityCheckpoint(est.state(), sol.state());
+    String recordKey = EntityCheckpoint.key(groupId, key);
+    // cut from the two parts: the state is copied once, into its records
+    List<CheckpointChunks.Record> records =
+        CheckpointChunks.write(recordKey, epochs.getAsLong(), state, chunkBytes);
+    Set<String> written = new HashSet<>();
+    for (CheckpointChunks.Record r : records) {
+      if (CheckpointChunks.isChunk(r.key())) {
+        written.add(r.key());
       }
-      return null;
     }
-    byte[] value = new EntityCheckpoint(est.state(), sol.state()).encode();
-    metrics.checkpointed(value.length);
-    return new ProducerRecord<>(
-        Topics.CHECKPOINTS,
-        KafkaPartitionExtractor.partitionOf(key, partitions),
-        EntityCheckpoint.key(groupId, key),
-        value);
+    int partition = KafkaPartitionExtractor.partitionOf(key, partitions);
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    for (CheckpointChunks.Record r : records) {
+      out.add(new ProducerRecord<>(Topics.CHECKPOINTS, partition, r.key(), r.value()));
+    }
+    for (String garbage : stored.replace(recordKey, written).stream().sorted().toList()) {
+      out.add(new ProducerRecord<>(Topics.CHECKPOINTS, partition, garbage, null));
+    }
+    metrics.checkpointed(state.size(), records.size());
+    return out;
   }
 }

@@ -46,7 +46,7 @@ final class EdgeValidation {
   /** Drops the record's snapshot and adds its dead letter to what it produces. */
   void reject(Element.InFlight f, Validation.Rejected<?> rejected) {
     ConsumerRecord<String, byte[]> r = f.message.record();
-    metrics.rejected(rejected.reason().wireName());
+    metrics.rejected(rejected.reason());
     log.warn("rejected {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), rejected);
     f.out.add(
         new ProducerRecord<>(

@@ -15,7 +15,6 @@ interface EstimatorAsk {
   CompletableFuture<EstimatorEntity.Observed> observe(
       String key, List<WeightSnapshot> snapshots, long[] offsets, long previous);
 
-  /** {@link EstimatorEntity.TakeCheckpoint}: the state if it changed and fits {@code maxBytes}. */
-  CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
-      String key, long maxBytes, long previous);
+  /** {@link EstimatorEntity.TakeCheckpoint}: the state if it changed. */
+  CompletableFuture<EstimatorEntity.Checkpoint> checkpointEstimator(String key, long previous);
 }

@@ -28,25 +28,16 @@ final class EstimatorStage {
   private final Rewind rewind;
   private final EdgeValidation edge;
   private final PipelineMetrics metrics;
-  private final long maxCheckpointBytes;
 
   /** The offset this stream gave each entity last. */
   private final Map<String, Long> fedOffset = new HashMap<>();
 
-  /**
-   * @param maxCheckpointBytes an entity state above this is not taken at a barrier
-   */
   EstimatorStage(
-      EstimatorAsk estimators,
-      Rewind rewind,
-      EdgeValidation edge,
-      PipelineMetrics metrics,
-      long maxCheckpointBytes) {
+      EstimatorAsk estimators, Rewind rewind, EdgeValidation edge, PipelineMetrics metrics) {
     this.estimators = estimators;
     this.rewind = rewind;
     this.edge = edge;
     this.metrics = metrics;
-    this.maxCheckpointBytes = maxCheckpointBytes;
   }
 
   /**
@@ -121,7 +112,7 @@ final class EstimatorStage {
   private CompletionStage<Element.AtBarrier> checkpoint(Element.AtBarrier b) {
     List<CompletableFuture<EstimatorEntity.Checkpoint>> asks = new ArrayList<>();
     for (String key : b.barrier.keys()) {
-      asks.add(estimators.checkpoint(key, maxCheckpointBytes, fedOffset.getOrDefault(key, -1L)));
+      asks.add(estimators.checkpointEstimator(key, fedOffset.getOrDefault(key, -1L)));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(

@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one (run, layer), looked up once and kept (see {@link PipelineMetrics}): the
- * snapshot counters (registered at their first count, as before), the watermark lag, and the
- * alignment gauges, kept by the entry's position in the update (the solver writes a layer's entries
- * in the same order every step; an entry at a position that changed index is looked up again).
- * Without a registry it counts nothing. Thread-safe.
+ * snapshot counters (registered at zero with the layer, so a healthy run's dashboards show 0 rather
+ * than no data), the watermark lag, and the alignment gauges, kept by the entry's position in the
+ * update (the solver writes a layer's entries in the same order every step; an entry at a position
+ * that changed index is looked up again). Without a registry it counts nothing. Thread-safe.
  */
 final class LayerMeters {
   private final PipelineMetrics metrics;
@@ -29,12 +29,12 @@ final class LayerMeters {
   private final @Nullable GaugeValues gauges;
   private final Tags tags;
   private final WatermarkLag.Layer lag;
-  // registered at the first count; a race registers twice and gets the same counter
-  private @Nullable Counter in;
-  private @Nullable Counter duplicate;
-  private @Nullable Counter late;
-  private @Nullable Counter replayed;
-  private @Nullable Counter gone;
+  // registered at zero when the (run, layer) is first seen; null without a registry
+  private final @Nullable Counter in;
+  private final @Nullable Counter duplicate;
+  private final @Nullable Counter late;
+  private final @Nullable Counter replayed;
+  private final @Nullable Counter gone;
 
   /** Guarded by this. */
   private final List<EntryGauges> entries = new ArrayList<>();
@@ -57,6 +57,18 @@ final class LayerMeters {
     this.gauges = gauges;
     this.tags = Tags.of("run", run, "layer", layer);
     this.lag = lag;
+    this.in = counter("fpk.snapshots.in", "snapshots accepted into the estimators", "snapshots");
+    this.duplicate =
+        counter("fpk.snapshots.duplicate", "exact duplicate snapshots dropped", "snapshots");
+    this.late = counter("fpk.snapshots.late", "snapshots behind the step watermark", "snapshots");
+    this.replayed =
+        counter(
+            "fpk.snapshots.replayed",
+            "snapshots skipped as already held by a restored checkpoint",
+            "snapshots");
+    this.gone =
+        counter(
+            "fpk.replicas.gone", "replicas declared gone after the replica timeout", "replicas");
   }
 
   /**
@@ -68,60 +80,40 @@ final class LayerMeters {
   }
 
   void accepted() {
-    in = count(in, "fpk.snapshots.in", "snapshots accepted into the estimators", "snapshots", 1);
+    count(in, 1);
   }
 
   void duplicate() {
-    duplicate =
-        count(
-            duplicate,
-            "fpk.snapshots.duplicate",
-            "exact duplicate snapshots dropped",
-            "snapshots",
-            1);
+    count(duplicate, 1);
   }
 
   void late() {
-    late = count(late, "fpk.snapshots.late", "snapshots behind the step watermark", "snapshots", 1);
+    count(late, 1);
   }
 
   void replayed() {
-    replayed =
-        count(
-            replayed,
-            "fpk.snapshots.replayed",
-            "snapshots skipped as already held by a restored checkpoint",
-            "snapshots",
-            1);
+    count(replayed, 1);
   }
 
   void replicasGone(int replicas) {
-    if (replicas > 0) {
-      gone =
-          count(
-              gone,
-              "fpk.replicas.gone",
-              "replicas declared gone after the replica timeout",
-              "replicas",
-              replicas);
-    }
+    count(gone, replicas);
   }
 
-  private @Nullable Counter count(
-      @Nullable Counter c, String name, String description, String unit, double n) {
-    if (registry == null) {
-      return null;
+  /** A counter of this (run, layer), registered at zero; null without a registry. */
+  private @Nullable Counter counter(String name, String description, String unit) {
+    return registry == null
+        ? null
+        : Counter.builder(name)
+            .description(description)
+            .baseUnit(unit)
+            .tags(tags)
+            .register(registry);
+  }
+
+  private static void count(@Nullable Counter c, double n) {
+    if (c != null && n > 0) {
+      c.increment(n);
     }
-    Counter counter =
-        c != null
-            ? c
-            : Counter.builder(name)
-                .description(description)
-                .baseUnit(unit)
-                .tags(tags)
-                .register(registry);
-    counter.increment(n);
-    return counter;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.analysis.checkpoint.RestoreMeters;
+import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * which the stream keeps: one alignment update sets about 3 gauges per entry, and looking each up
  * by name and tags cost 4% of the analysis's CPU (a key string built per gauge and update).
  */
-public final class PipelineMetrics implements MeterBinder {
+public final class PipelineMetrics implements MeterBinder, RestoreMeters {
   private volatile MeterRegistry registry;
   private volatile GaugeValues gauges;
   private final Map<String, Map<String, LayerMeters>> layers = new ConcurrentHashMap<>();
   private final AtomicLong watermark = new AtomicLong(-1);
   private final WatermarkLag lag = new WatermarkLag();
   private volatile Timer solverTime;
+
+  /** One per {@link RejectReason}, registered at zero when bound. */
+  private volatile Map<RejectReason, Counter> rejected = Map.of();
+
+  private volatile Counter checkpointsUnrestorable;
 
   @Override
   public void bindTo(MeterRegistry registry) {
@@ -46,6 +54,25 @@ public final class PipelineMetrics implements MeterBinder {
             .description("time to advance and score one (run, layer) step")
             .register(registry);
     lag.bindTo(registry);
+    // every counter whose tags are known in advance exists at zero from the start, so a dashboard
+    // shows 0 rather than no data on a healthy run (Prometheus: avoid missing metrics)
+    Map<RejectReason, Counter> byReason = new EnumMap<>(RejectReason.class);
+    for (RejectReason reason : RejectReason.values()) {
+      byReason.put(
+          reason,
+          Counter.builder("fpk.snapshots.rejected")
+              .description("snapshots rejected to the dead-letter topic")
+              .baseUnit("snapshots")
+              .tags(Tags.of("reason", reason.wireName()))
+              .register(registry));
+    }
+    rejected = byReason; // not changed after this
+    checkpointsUnrestorable =
+        Counter.builder("fpk.checkpoint.unrestorable")
+            .description(
+                "entity checkpoints found incomplete or corrupt at a restore: started afresh")
+            .baseUnit("checkpoints")
+            .register(registry);
   }
 
   /** The meters of one (run, layer), registered on first use (none while no registry is bound). */
@@ -77,15 +104,11 @@ public final class PipelineMetrics implements MeterBinder {
     layer(run, layer).accepted();
   }
 
-  void rejected(String reason) {
-    MeterRegistry r = registry;
-    if (r != null) {
-      Counter.builder("fpk.snapshots.rejected")
-          .description("snapshots rejected to the dead-letter topic")
-          .baseUnit("snapshots")
-          .tags(Tags.of("reason", reason))
-          .register(r)
-          .increment();
+  /** A dead letter for {@code reason}. */
+  void rejected(RejectReason reason) {
+    Counter c = rejected.get(reason);
+    if (c != null) {
+      c.increment();
     }
   }
 
@@ -105,25 +128,44 @@ public final class PipelineMetrics implements MeterBinder {
     layer(run, layer).replicasGone(replicas);
   }
 
-  void checkpointed(long bytes) {
+  /** One entity checkpoint written: its state's bytes, in this many records. */
+  void checkpointed(long bytes, int records) {
     MeterRegistry r = registry;
     if (r != null) {
       DistributionSummary.builder("fpk.checkpoint.size")
-          .description("size of one entity checkpoint record")
+          .description("size of one entity checkpoint (estimator and solver state)")
           .baseUnit("bytes")
           .register(r)
           .record(bytes);
+      DistributionSummary.builder("fpk.checkpoint.records")
+          .description("records one entity checkpoint takes: its chunks with the manifest")
+          .baseUnit("records")
+          .register(r)
+          .record(records);
     }
   }
 
-  void checkpointTooLarge() {
+  @Override
+  public void checkpointRestored(int records, long bytes) {
     MeterRegistry r = registry;
     if (r != null) {
-      Counter.builder("fpk.checkpoint.skipped")
-          .description("entity checkpoints not taken: state above fpk.checkpoint.max-bytes")
-          .baseUnit("checkpoints")
+      DistributionSummary.builder("fpk.checkpoint.restored")
+          .description("records an entity checkpoint was restored from (chunks and manifest)")
+          .baseUnit("records")
           .register(r)
-          .increment();
+          .record(records);
+    }
+  }
+
+  /**
+   * An entity checkpoint found incomplete or corrupt when its entity started: it started from
+   * scratch (the checkpoint loader logs which and why).
+   */
+  @Override
+  public void checkpointUnrestorable() {
+    Counter c = checkpointsUnrestorable;
+    if (c != null) {
+      c.increment();
     }
   }
 

@@ -41,13 +41,13 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
   }
 
   @Override
-  public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
-      String key, long maxBytes, long previous) {
+  public CompletableFuture<EstimatorEntity.Checkpoint> checkpointEstimator(
+      String key, long previous) {
     return ask(
         EstimatorEntity.TYPE_KEY,
         key,
         (ActorRef<EstimatorEntity.Checkpoint> replyTo) ->
-            new EstimatorEntity.TakeCheckpoint(maxBytes, previous, replyTo));
+            new EstimatorEntity.TakeCheckpoint(previous, replyTo));
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -122,7 +121,7 @@ final class SolverStage {
                     if (sol.lost()) {
                       throw rewind.lost(key);
                     }
-                    out.add(checkpoints.of(key, est, sol));
+                    out.addAll(checkpoints.of(key, est, sol));
                     return out;
                   })
               .toCompletableFuture());
@@ -131,7 +130,7 @@ final class SolverStage {
         .thenApply(
             done -> {
               for (CompletableFuture<List<ProducerRecord<String, byte[]>>> w : work) {
-                w.join().stream().filter(Objects::nonNull).forEach(b.out::add);
+                b.out.addAll(w.join());
               }
               return b;
             });

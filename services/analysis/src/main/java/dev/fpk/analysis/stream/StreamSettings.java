@@ -2,6 +2,7 @@ package dev.fpk.analysis.stream;
 
 import com.typesafe.config.Config;
 import dev.fpk.estimator.EstimatorSettings;
+import dev.fpk.estimator.checkpoint.CheckpointChunks;
 import java.time.Duration;
 
 /**
@@ -14,8 +15,8 @@ import java.time.Duration;
  * @param partitions partitions of the snapshot topic (= of the checkpoint topic)
  * @param checkpointInterval at most one checkpoint barrier per interval, also the commit cadence
  *     ({@code fpk.checkpoint.interval})
- * @param maxCheckpointBytes an entity state above this is not checkpointed, logged and counted
- *     ({@code fpk.checkpoint.max-bytes})
+ * @param checkpointChunkBytes most state bytes per record of the checkpoint topic; a larger state
+ *     takes several ({@code fpk.checkpoint.chunk-bytes})
  * @param keepKeys how long after its last record an entity is still asked at barriers
  */
 public record StreamSettings(
@@ -25,8 +26,11 @@ public record StreamSettings(
     Duration askTimeout,
     int partitions,
     Duration checkpointInterval,
-    long maxCheckpointBytes,
+    int checkpointChunkBytes,
     Duration keepKeys) {
+
+  /** Largest chunk accepted: past it a record would exceed any sensible Kafka message limit. */
+  static final int MAX_CHUNK_BYTES = 64 << 20;
 
   public StreamSettings {
     if (parallelism < 1) {
@@ -36,9 +40,12 @@ public record StreamSettings(
       throw new IllegalArgumentException(
           "fpk.checkpoint.interval = " + checkpointInterval + ": must be > 0");
     }
-    if (maxCheckpointBytes < 1024) {
+    if (checkpointChunkBytes < CheckpointChunks.MIN_CHUNK_BYTES
+        || checkpointChunkBytes > MAX_CHUNK_BYTES) {
       throw new IllegalArgumentException(
-          "fpk.checkpoint.max-bytes = " + maxCheckpointBytes + ": must be >= 1KiB");
+          "fpk.checkpoint.chunk-bytes = "
+              + checkpointChunkBytes
+              + ": must be between 1KiB and 64MiB (and under Kafka's message limit)");
     }
   }
 
@@ -49,7 +56,7 @@ public record StreamSettings(
   public static StreamSettings fromConfig(
       Config root, String bootstrapServers, int partitions, EstimatorSettings estimator) {
     Duration interval = root.getDuration("fpk.checkpoint.interval");
-    long maxBytes = root.getBytes("fpk.checkpoint.max-bytes");
+    long chunkBytes = root.getBytes("fpk.checkpoint.chunk-bytes");
     // an entity is asked at barriers while its timer may still complete steps: twice the replica
     // timeout
     Duration keep = Duration.ofMillis(2 * estimator.replicaTimeoutMillis()).plus(interval);
@@ -60,7 +67,7 @@ public record StreamSettings(
         root.getDuration("fpk.ask-timeout"),
         partitions,
         interval,
-        maxBytes,
+        (int) Math.min(Integer.MAX_VALUE, chunkBytes),
         keep);
   }
 }

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * replies.
  */
 class EstimatorStageTest {
-  static final long MAX_BYTES = 4096;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final PipelineMetrics metrics = new PipelineMetrics();
   final StageFixtures.Rewinds rewinds = new StageFixtures.Rewinds();
@@ -48,8 +47,7 @@ class EstimatorStageTest {
         estimators,
         rewinds,
         new EdgeValidation(new SnapshotValidator(), metrics, LoggerFactory.getLogger(getClass())),
-        metrics,
-        MAX_BYTES);
+        metrics);
   }
 
   /** Every snapshot accepted, nothing completed. */
@@ -89,10 +87,10 @@ class EstimatorStageTest {
     assertEquals("r/b", b1.key());
     assertArrayEquals(new long[] {20}, b1.offsets());
     assertEquals(
-        new StageFixtures.Estimators.TakeCheckpoint("r/a", MAX_BYTES, 11),
+        new StageFixtures.Estimators.TakeCheckpoint("r/a", 11),
         asks.get(2),
         "the barrier's asks follow the records before it, with the offset given last");
-    assertEquals(new StageFixtures.Estimators.TakeCheckpoint("r/b", MAX_BYTES, 20), asks.get(3));
+    assertEquals(new StageFixtures.Estimators.TakeCheckpoint("r/b", 20), asks.get(3));
     StageFixtures.Estimators.Observe a2 = (StageFixtures.Estimators.Observe) asks.get(4);
     assertArrayEquals(
         new long[] {12}, a2.offsets(), "the record after the barrier asks on its own");
@@ -169,7 +167,7 @@ class EstimatorStageTest {
     estimators.checkpoints =
         a ->
             new EstimatorEntity.Checkpoint(
-                a.key().equals("r/b"), false, new byte[0], 0, List.of(), List.of());
+                a.key().equals("r/b"), false, new byte[0], List.of(), List.of());
     CompletionException e =
         assertThrows(
             CompletionException.class,

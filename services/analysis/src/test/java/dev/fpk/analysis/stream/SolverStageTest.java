@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.checkpoint.CheckpointChunks;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.AlignmentUpdate;
@@ -23,11 +25,15 @@ import dev.fpk.solver.EnsembleSolver;
 import dev.fpk.solver.SolverEntity;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The solver stage driven by hand: the advances and checkpoints it asks for, and the records it
@@ -39,6 +45,11 @@ class SolverStageTest {
   final PipelineMetrics metrics = new PipelineMetrics();
   final StageFixtures.Rewinds rewinds = new StageFixtures.Rewinds();
   final byte[] solverState = {5, 6, 7};
+  static final int CHUNK_BYTES = 1024;
+  final StoredChunks storedChunks = new StoredChunks();
+
+  /** Checkpoint epochs 1, 2, 3 ... */
+  final AtomicLong epochs = new AtomicLong();
 
   SolverStageTest() {
     metrics.bindTo(registry);
@@ -48,7 +59,8 @@ class SolverStageTest {
     return new SolverStage(
         solvers,
         rewinds,
-        new CheckpointRecords("g", PARTITIONS, 4096, metrics, LoggerFactory.getLogger(getClass())),
+        new CheckpointRecords(
+            "g", PARTITIONS, CHUNK_BYTES, storedChunks, epochs::incrementAndGet, metrics),
         metrics);
   }
 
@@ -120,8 +132,8 @@ class SolverStageTest {
     List<StepEstimate> byTimer = List.of(step("a", 3));
     b.estimators =
         List.of(
-            new EstimatorEntity.Checkpoint(false, true, estimatorState, 4, byTimer, List.of()),
-            new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of(0)));
+            new EstimatorEntity.Checkpoint(false, true, estimatorState, byTimer, List.of()),
+            new EstimatorEntity.Checkpoint(false, false, new byte[0], List.of(), List.of(0)));
 
     stage(solvers).solve(batch(b)).toCompletableFuture().join();
 
@@ -137,27 +149,78 @@ class SolverStageTest {
     ProducerRecord<String, byte[]> checkpoint = b.out.get(1);
     assertEquals(EntityCheckpoint.key("g", "r/a"), checkpoint.key());
     assertEquals(KafkaPartitionExtractor.partitionOf("r/a", PARTITIONS), checkpoint.partition());
-    EntityCheckpoint both = EntityCheckpoint.decode(checkpoint.value());
+    EntityCheckpoint both = restore(b.out);
     assertArrayEquals(estimatorState, both.estimator());
     assertArrayEquals(solverState, both.solver());
     DistributionSummary sizes = registry.find("fpk.checkpoint.size").summary();
     assertEquals(1, sizes.count());
-    assertEquals(checkpoint.value().length, sizes.totalAmount());
+    assertEquals(both.size(), sizes.totalAmount());
     assertEquals(1, StageFixtures.count(registry, "fpk.replicas.gone", "run", "r", "layer", "b"));
   }
 
   @Test
-  void shouldWriteNoCheckpointOfAStateTooLargeToTakeButCountEachOne() {
+  void shouldWriteALargeStateAsChunksThenItsManifestAndDeleteTheChunksItSupersedesAfterTheNext() {
     StageFixtures.Solvers solvers = solvers();
     SolverStage stage = stage(solvers);
+    byte[] large = new byte[5 * CHUNK_BYTES];
+    new java.util.Random(3).nextBytes(large);
+    String recordKey = EntityCheckpoint.key("g", "r/a");
+    List<List<ProducerRecord<String, byte[]>>> written = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Element.AtBarrier b = barrier("r/a");
       b.estimators =
-          List.of(new EstimatorEntity.Checkpoint(false, true, null, 1 << 20, List.of(), List.of()));
+          List.of(new EstimatorEntity.Checkpoint(false, true, large, List.of(), List.of()));
       stage.solve(batch(b)).toCompletableFuture().join();
-      assertTrue(b.out.isEmpty(), "no checkpoint record");
+      written.add(b.out);
     }
-    assertEquals(2, StageFixtures.count(registry, "fpk.checkpoint.skipped"));
+    List<ProducerRecord<String, byte[]>> first = written.get(0);
+    List<ProducerRecord<String, byte[]>> second = written.get(1);
+    // 5 KiB + 3 bytes of solver state + 16 bytes of framing: 6 chunks, the first in the manifest
+    List<String> firstChunks =
+        IntStream.rangeClosed(1, 5)
+            .mapToObj(i -> CheckpointChunks.chunkKey(recordKey, 1, i))
+            .toList();
+    List<String> expected = new ArrayList<>(firstChunks);
+    expected.add(recordKey);
+    assertEquals(
+        expected, first.stream().map(ProducerRecord::key).toList(), "chunks, manifest last");
+    assertTrue(first.stream().allMatch(r -> r.topic().equals(Topics.CHECKPOINTS)));
+    assertTrue(
+        first.stream()
+            .allMatch(
+                r -> r.partition() == KafkaPartitionExtractor.partitionOf("r/a", PARTITIONS)));
+    assertTrue(first.stream().allMatch(r -> r.value().length <= CHUNK_BYTES + 64));
+    assertArrayEquals(large, restore(first).estimator());
+
+    List<String> keys = second.stream().map(ProducerRecord::key).toList();
+    assertEquals(recordKey, keys.get(5), "the second checkpoint's manifest after its chunks");
+    assertEquals(
+        firstChunks, keys.subList(6, keys.size()), "then the first one's chunks are deleted");
+    assertTrue(second.subList(6, second.size()).stream().allMatch(r -> r.value() == null));
+    List<ProducerRecord<String, byte[]>> topic = new ArrayList<>(first);
+    topic.addAll(second);
+    assertArrayEquals(large, restore(topic).estimator(), "the log holds the second whole");
+    DistributionSummary records = registry.find("fpk.checkpoint.records").summary();
+    assertEquals(12, records.totalAmount(), "6 records a checkpoint");
+  }
+
+  /** The checkpoint a compacted topic holding these records gives back (it must be whole). */
+  static EntityCheckpoint restore(List<ProducerRecord<String, byte[]>> records) {
+    Map<String, byte[]> latest = new HashMap<>();
+    for (ProducerRecord<String, byte[]> r : records) {
+      if (r.topic().equals(Topics.CHECKPOINTS)) {
+        if (r.value() == null) {
+          latest.remove(r.key());
+        } else {
+          latest.put(r.key(), r.value());
+        }
+      }
+    }
+    String recordKey = CheckpointChunks.owner(records.get(records.size() - 1).key());
+    CheckpointChunks.Restored restored =
+        CheckpointChunks.read(EntityCheckpoint.key("g", "r/a"), latest);
+    assertEquals(EntityCheckpoint.key("g", "r/a"), recordKey);
+    return assertInstanceOf(CheckpointChunks.Restored.Whole.class, restored).checkpoint();
   }
 
   @Test

@@ -117,12 +117,7 @@ class SpectralStageTest {
       barrier.estimators =
           List.of(
               new EstimatorEntity.Checkpoint(
-                  false,
-                  true,
-                  null,
-                  0,
-                  List.of(estimate(step("b", s, 3, 8, 0, random))),
-                  List.of()));
+                  false, true, null, List.of(estimate(step("b", s, 3, 8, 0, random))), List.of()));
       batches.add(StageFixtures.batch(record, barrier));
     }
     // a spectral stage that keeps up: each batch comes once the one before is written

@@ -90,12 +90,12 @@ final class StageFixtures {
   static final class Estimators implements EstimatorAsk {
     record Observe(String key, List<WeightSnapshot> snapshots, long[] offsets, long previous) {}
 
-    record TakeCheckpoint(String key, long maxBytes, long previous) {}
+    record TakeCheckpoint(String key, long previous) {}
 
     final List<Object> asks = new ArrayList<>();
     Function<Observe, EstimatorEntity.Observed> observed;
     Function<TakeCheckpoint, EstimatorEntity.Checkpoint> checkpoints =
-        a -> new EstimatorEntity.Checkpoint(false, false, new byte[0], 0, List.of(), List.of());
+        a -> new EstimatorEntity.Checkpoint(false, false, new byte[0], List.of(), List.of());
 
     Estimators(Function<Observe, EstimatorEntity.Observed> observed) {
       this.observed = observed;
@@ -110,9 +110,9 @@ final class StageFixtures {
     }
 
     @Override
-    public CompletableFuture<EstimatorEntity.Checkpoint> checkpoint(
-        String key, long maxBytes, long previous) {
-      TakeCheckpoint a = new TakeCheckpoint(key, maxBytes, previous);
+    public CompletableFuture<EstimatorEntity.Checkpoint> checkpointEstimator(
+        String key, long previous) {
+      TakeCheckpoint a = new TakeCheckpoint(key, previous);
       asks.add(a);
       return CompletableFuture.completedFuture(checkpoints.apply(a));
     }

@@ -30,7 +30,7 @@ class StreamSettingsTest {
     assertEquals(8, s.parallelism());
     assertEquals(Duration.ofSeconds(30), s.askTimeout());
     assertEquals(Duration.ofSeconds(1), s.checkpointInterval());
-    assertEquals(6L << 20, s.maxCheckpointBytes());
+    assertEquals(768 << 10, s.checkpointChunkBytes());
     assertEquals(4, s.partitions());
     assertEquals("broker:9092", s.bootstrapServers());
   }
@@ -48,9 +48,12 @@ class StreamSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.interval = 0s"))
             .getMessage());
     assertEquals(
-        "fpk.checkpoint.max-bytes = 1000: must be >= 1KiB",
-        assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.max-bytes = 1000"))
+        "fpk.checkpoint.chunk-bytes = 1000: must be between 1KiB and 64MiB (and under Kafka's"
+            + " message limit)",
+        assertThrows(
+                IllegalArgumentException.class, () -> from("fpk.checkpoint.chunk-bytes = 1000"))
             .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> from("fpk.checkpoint.chunk-bytes = 65MiB"));
     assertEquals(
         "fpk.parallelism = 0: must be >= 1",
         assertThrows(IllegalArgumentException.class, () -> from("fpk.parallelism = 0"))

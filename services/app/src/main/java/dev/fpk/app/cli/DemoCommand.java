@@ -8,13 +8,13 @@ import dev.fpk.app.dashboard.LiveDashboard;
 import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.ReportCollector;
 import dev.fpk.app.train.LiveTraining;
-import dev.fpk.app.train.TrainerPublisher;
+import dev.fpk.app.train.RunSpec;
+import dev.fpk.app.train.Trainers;
 import dev.fpk.dashboard.DashboardSettings;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.EntryEstimate;
-import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -64,19 +64,13 @@ public final class DemoCommand implements Callable<Integer> {
           "Keep the live page up this long after the summary (ISO-8601, e.g. PT10M; default ${DEFAULT-VALUE}; Ctrl-C ends it)")
   Duration linger;
 
-  @Option(names = "--quiet", description = "No progress lines (the summary still prints)")
-  boolean quiet;
-
-  @Option(
-      names = "--json",
-      description = "Machine-readable output: one JSON object a line (start, progress, summary)")
-  boolean json;
+  @CommandLine.Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     validate();
     PrintWriter out = spec.commandLine().getOut();
-    Progress progress = new Progress(Progress.style(quiet, json), out, "demo");
+    Progress progress = new Progress(Progress.style(output.quiet, output.json), out, "demo");
     Config config = FpkConfig.load();
     DashboardSettings dashboardSettings = DashboardSettings.fromConfig(config);
     if (dashboardPort >= 0) {
@@ -92,16 +86,16 @@ public final class DemoCommand implements Callable<Integer> {
                 dashboardSettings,
                 pipeline.node().registry(),
                 config.getString("fpk.group"),
-                true);
-        EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
+                true)) {
       printStart(out, pipeline, dashboard);
-      TrainerPublisher publisher =
-          new TrainerPublisher(trainer, runId, training.layers, training.every);
-      LiveTraining.trainUntilAnalysed(
-          pipeline,
-          List.of(new LiveTraining.Run(publisher, training.steps)),
-          () -> report(progress, publisher, pipeline.collector()));
-      if (json) {
+      List<Trainers.Run> runs =
+          LiveTraining.start(
+              pipeline,
+              List.of(
+                  new RunSpec(runId, settings, training.layers, training.every, training.steps)));
+      LiveTraining.awaitAnalysed(
+          pipeline, runs, () -> report(progress, runs.get(0), pipeline.collector()));
+      if (output.json) {
         out.println(Progress.write(summaryJson(pipeline.collector())));
       } else {
         printSummary(out, pipeline.collector(), runId);
@@ -120,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (linger.isZero()) {
       return;
     }
-    if (!json) {
+    if (!output.json) {
       out.printf("live page stays up for %s at %s%n", linger, dashboard.url());
       out.flush();
     }
@@ -133,17 +127,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void validate() {
     String problem =
-        training.steps < 1
-            ? "--steps must be >= 1, got " + training.steps
-            : training.replicas < 2
-                ? "--replicas must be >= 2 (an ensemble), got " + training.replicas
-                : training.every < 1
-                    ? "--every must be >= 1, got " + training.every
-                    : dashboardPort > 65535
-                        ? "--dashboard-port must be 0..65535, got " + dashboardPort
-                        : linger.isNegative()
-                            ? "--linger must not be negative, got " + linger
-                            : null;
+        training.problem() != null
+            ? training.problem()
+            : dashboardPort > 65535
+                ? "--dashboard-port must be 0..65535, got " + dashboardPort
+                : linger.isNegative() ? "--linger must not be negative, got " + linger : null;
     if (problem != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), problem);
     }
@@ -151,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void printStart(PrintWriter out, Pipeline pipeline, LiveDashboard dashboard) {
     String metrics = "http://" + pipeline.node().httpAddress() + "/metrics";
-    if (json) {
+    if (output.json) {
       ObjectNode start =
           Progress.object()
               .put("event", "start")
@@ -178,7 +166,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private void report(Progress progress, TrainerPublisher publisher, ReportCollector collector) {
+  private void report(Progress progress, Trainers.Run trainer, ReportCollector collector) {
     double seconds = progress.elapsedSeconds();
     long analysed = Long.MAX_VALUE;
     StringBuilder detail =
@@ -186,13 +174,11 @@ public final class DemoCommand implements Callable<Integer> {
             String.format(
                 Locale.ROOT,
                 "trained to step %d, %d replicas, %.0f snapshots/s",
-                publisher.step(),
+                trainer.step(),
                 training.replicas,
-                seconds > 0 ? publisher.published() / seconds : 0.0));
+                seconds > 0 ? trainer.published() / seconds : 0.0));
     ObjectNode fields =
-        Progress.object()
-            .put("trainedStep", publisher.step())
-            .put("published", publisher.published());
+        Progress.object().put("trainedStep", trainer.step()).put("published", trainer.published());
     ArrayNode layerArray = fields.putArray("layers");
     int seen = 0;
     for (AlignmentUpdate a : collector.latestAlignment()) {

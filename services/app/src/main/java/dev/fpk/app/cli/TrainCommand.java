@@ -4,15 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.node.KafkaAdmin;
-import dev.fpk.app.train.PublishedSteps;
-import dev.fpk.app.train.TrainerPublisher;
-import dev.fpk.protocol.Topics;
-import dev.fpk.protocol.v1.WeightSnapshot;
-import dev.fpk.trainer.EnsembleTrainer;
-import dev.fpk.trainer.TrainerSettings;
+import dev.fpk.app.train.ResumePoint;
+import dev.fpk.app.train.RunSpec;
+import dev.fpk.app.train.Trainers;
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,14 +56,14 @@ public final class TrainCommand implements Callable<Integer> {
     if (training.steps < 0) {
       throw new IllegalArgumentException("--steps " + training.steps + ": must be >= 0");
     }
-    TrainerSettings settings = training.settings(threads);
+    RunSpec run =
+        new RunSpec(
+            runId, training.settings(threads), training.layers, training.every, training.steps);
     PrintStream out = System.out;
-    int partitions;
     try (KafkaAdmin admin = new KafkaAdmin(kafka.bootstrap)) {
       admin.ensureTopics(FpkConfig.load().getInt("fpk.partitions"), (short) 1);
-      partitions = admin.partitions(Topics.SNAPSHOTS);
     }
-    long from = resumeStep(partitions);
+    long from = ResumePoint.onKafka(kafka.bootstrap).resumeStep(run);
     if (from >= training.steps && from > 0) {
       out.printf(
           "fpk train: run %s is already published to step %d (--steps %d): nothing to do%n",
@@ -81,9 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
           runId, from);
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fpk-train", localConfig());
-    try (EnsembleTrainer trainer = new EnsembleTrainer(settings)) {
-      TrainerPublisher publisher =
-          new TrainerPublisher(trainer, runId, training.layers, training.every);
+    try {
       out.printf(
           "fpk train: run %s, %d replicas, %d steps, a snapshot every %d steps, layers %s, broker %s%n",
           runId,
@@ -93,64 +87,25 @@ public final class TrainCommand implements Callable<Integer> {
           training.layers,
           kafka.bootstrap);
       long start = System.nanoTime();
-      CompletableFuture<?> trained =
-          publisher.run(system, kafka.bootstrap, training.steps, from).toCompletableFuture();
+      // the step was just looked up and reported: start there rather than look it up again
+      Trainers.Run trained = Trainers.onKafka(system, kafka.bootstrap).start(run, from);
       try {
-        while (!awaitDone(trained)) {
+        while (!awaitDone(trained.finished())) {
           if (!quiet) {
-            out.println(progress(publisher, start));
+            out.println(progress(trained, start));
           }
         }
       } catch (InterruptedException e) {
-        publisher.stop(); // before the trainer closes: its stream must have left it
+        trained.stop(); // its last round is sent before the broker's clients close
         throw e;
       }
-      trained.join();
-      out.println("done: " + progress(publisher, start));
+      trained.finished().join();
+      out.println("done: " + progress(trained, start));
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     return 0;
-  }
-
-  /**
-   * Where a restarted run resumes: the highest step every layer has published (rounded down to the
-   * snapshot interval), 0 for a new run. A run published by another configuration cannot be
-   * resumed: that is an error that says so, not a silent mix of two trainings.
-   */
-  private long resumeStep(int partitions) {
-    long from = Long.MAX_VALUE;
-    for (String layer : training.layers) {
-      Optional<WeightSnapshot> last =
-          PublishedSteps.latest(kafka.bootstrap, runId, layer, partitions);
-      if (last.isEmpty()) {
-        return 0;
-      }
-      WeightSnapshot s = last.get();
-      long seed = s.getSeed() - s.getReplica();
-      if (s.getEnsembleSize() != training.replicas
-          || seed != training.seed
-          || s.getLearningRate() != training.learningRate
-          || s.getBatchSize() != training.batchSize
-          || !s.getOptimizer().equals(training.optimizer)) {
-        throw new IllegalStateException(
-            String.format(
-                Locale.ROOT,
-                "run %s already has snapshots (to step %d) from"
-                    + " another configuration (%d replicas, seed %d, lr %s, batch %d, %s): it cannot be resumed with this one;"
-                    + " use a new --run-id",
-                runId,
-                s.getStep(),
-                s.getEnsembleSize(),
-                seed,
-                s.getLearningRate(),
-                s.getBatchSize(),
-                s.getOptimizer()));
-      }
-      from = Math.min(from, s.getStep() - s.getStep() % training.every);
-    }
-    return from;
   }
 
   private static boolean awaitDone(CompletableFuture<?> trained) throws InterruptedException {
@@ -164,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private String progress(TrainerPublisher publisher, long startNanos) {
+  private String progress(Trainers.Run publisher, long startNanos) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     return String.format(
         Locale.ROOT,

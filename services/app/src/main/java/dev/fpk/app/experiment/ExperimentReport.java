@@ -30,6 +30,7 @@ public final class ExperimentReport {
   private final ForecastSkill forecasts;
   private final SamplingFloorCheck floors;
   private final VerdictCheck verdict;
+  private final VerdictCheck conditionalVerdict;
   private final Map<Variant, DriftDiffusionEstimate> atWindow = new EnumMap<>(Variant.class);
   private final TemperatureSensitivity temperature;
 
@@ -41,6 +42,7 @@ public final class ExperimentReport {
     this.forecasts = ForecastSkill.of(alignment, ExperimentSettings.HORIZONS, transientEnd.step());
     this.floors = SamplingFloorCheck.of(alignment, transientEnd.step());
     this.verdict = VerdictCheck.of(alignment, transientEnd.step());
+    this.conditionalVerdict = VerdictCheck.conditional(alignment, transientEnd.step());
     for (Variant v : Variant.values()) {
       DriftDiffusionEstimate e =
           recorder.run(settings.runId(v)).estimates().get(settings.comparisonStep(v));
@@ -210,6 +212,8 @@ public final class ExperimentReport {
     all &= floors.holds();
     verdict.write(o.putObject("theoryNotRejected"));
     all &= verdict.holds();
+    conditionalVerdict.write(o.putObject("theoryNotRejectedConditional"));
+    all &= conditionalVerdict.holds();
     ObjectNode sens = o.putObject("sensitivity");
     for (Variant v : new Variant[] {Variant.LEARNING_RATE_X2, Variant.BATCH_X2}) {
       Sensitivity.Factor f =
@@ -260,6 +264,21 @@ public final class ExperimentReport {
               c.get("meanBootstrapFloorW1").asDouble(Double.NaN),
               c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
               c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  conditional floor %.3g (the replicas moved by the fitted SDE): skill over nothing-changes %.3f, over Gaussian %.3f%n",
+              c.get("meanConditionalFloorW1").asDouble(Double.NaN),
+              c.get("conditionalSkillStatic").asDouble(Double.NaN),
+              c.get("conditionalSkillGaussian").asDouble(Double.NaN)));
+      s.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "  particle forecast (from the replicas themselves): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
+              c.get("meanParticleW1").asDouble(Double.NaN),
+              c.get("meanParticleStaticW1").asDouble(Double.NaN),
+              c.get("meanParticleFloorW1").asDouble(Double.NaN),
+              c.get("particleSkill").asDouble(Double.NaN)));
     }
     s.append(
         String.format(
@@ -269,6 +288,12 @@ public final class ExperimentReport {
             100 * verdict.share(),
             100 * VerdictCheck.BAR,
             verdict.holds() ? "holds" : "does not hold"));
+    s.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "  conditioned on where the replicas started (shadow ensembles): rejected on %.1f%% -> %s%n",
+            100 * conditionalVerdict.share(),
+            conditionalVerdict.holds() ? "holds" : "does not hold"));
     for (SamplingFloorCheck.Entry e : floors.entries()) {
       s.append(
           String.format(
@@ -291,6 +316,22 @@ public final class ExperimentReport {
                 + " per-entry W1 ratio %.3g (below 1: joint closer)%n",
             joint.path("slicedW1Ratio").asDouble(Double.NaN),
             joint.path("marginalW1Ratio").asDouble(Double.NaN)));
+    s.append("output sliced W1 over its floor (slow phase):");
+    report
+        .path("outputsSummary")
+        .fields()
+        .forEachRemaining(
+            m ->
+                s.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        " %s %.2fx",
+                        m.getKey(),
+                        m.getValue().path("meanSlicedW1").asDouble(Double.NaN)
+                            / m.getValue().path("meanSlicedW1Floor").asDouble(Double.NaN))));
+    s.append(" (")
+        .append(OutputDistances.SHUFFLED)
+        .append(": the bound of any theory of W alone)\n");
     s.append("all checks hold: ").append(checks.get("allHold").asBoolean()).append('\n');
     return s.toString();
   }

@@ -10,9 +10,9 @@ import dev.fpk.app.node.Pipeline;
 import dev.fpk.app.report.OutputFollower;
 import dev.fpk.app.report.WholeFile;
 import dev.fpk.app.train.LiveTraining;
-import dev.fpk.app.train.TrainerPublisher;
+import dev.fpk.app.train.RunSpec;
+import dev.fpk.app.train.Trainers;
 import dev.fpk.protocol.Topics;
-import dev.fpk.trainer.EnsembleTrainer;
 import dev.fpk.trainer.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +81,6 @@ public final class ExperimentRunner {
             runIds,
             ExperimentSettings.SAMPLE_EVERY_STEPS,
             densitySteps::contains);
-    List<EnsembleTrainer> trainers = new ArrayList<>();
     try (Pipeline pipeline = Pipeline.start(config, bootstrap);
         KafkaAdmin admin = new KafkaAdmin(pipeline.bootstrapServers())) {
       var follower =
@@ -91,25 +90,30 @@ public final class ExperimentRunner {
               recorder::accept,
               FOLLOWED.toArray(String[]::new));
       try {
-        Map<Variant, TrainerPublisher> publishers = new java.util.EnumMap<>(Variant.class);
-        List<LiveTraining.Run> runs = new ArrayList<>();
+        List<RunSpec> specs = new ArrayList<>();
         for (Variant v : Variant.values()) {
-          EnsembleTrainer trainer = new EnsembleTrainer(trainerSettings(v));
-          trainers.add(trainer);
           // the sensitivity runs publish enc1 too, for the Dyson temperature of its spectrum
           List<String> layers =
               v == Variant.MAIN ? List.of(LAYER) : List.of(LAYER, TemperatureSensitivity.LAYER);
-          TrainerPublisher p = new TrainerPublisher(trainer, settings.runId(v), layers, 1);
-          publishers.put(v, p);
-          runs.add(new LiveTraining.Run(p, settings.steps(v), v.firstStep()));
+          specs.add(
+              new RunSpec(
+                  settings.runId(v),
+                  trainerSettings(v),
+                  layers,
+                  1,
+                  settings.steps(v),
+                  v.firstStep()));
         }
+        List<Trainers.Run> runs = LiveTraining.start(pipeline, specs);
         String mainId = settings.runId(Variant.MAIN);
-        LiveTraining.trainUntilAnalysed(
+        LiveTraining.awaitAnalysed(
             pipeline,
             runs,
             () -> {
               Map<Variant, Long> trained = new java.util.EnumMap<>(Variant.class);
-              publishers.forEach((v, p) -> trained.put(v, p.step()));
+              for (Variant v : Variant.values()) {
+                trained.put(v, runs.get(v.ordinal()).step());
+              }
               long analysed =
                   pipeline.collector().latestAlignment().stream()
                       .filter(a -> a.getRunId().equals(mainId))
@@ -129,8 +133,6 @@ public final class ExperimentRunner {
       } finally {
         follower.shutdown().toCompletableFuture().join();
       }
-    } finally {
-      trainers.forEach(EnsembleTrainer::close);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fpk.app.experiment;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import dev.fpk.app.train.RunSpec;
 import dev.fpk.trainer.ReplicaSeeding;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,12 @@ public record ExperimentSettings(
    * One output-distribution comparison per this many steps: it costs more than the rest of a step.
    */
   public static final int OUTPUTS_EVERY_STEPS = 10;
+
+  /**
+   * Shadow ensembles of the conditional verdict: 39 resolve p < 0.05 (p = 1/40 where the replicas
+   * are farther than every shadow), at 39 x R Euler steps per entry and step.
+   */
+  public static final int CONDITIONAL_VERDICT_DRAWS = 39;
 
   /** Estimates and densities are kept every this many steps (Pawula series, checkpoints). */
   public static final int SAMPLE_EVERY_STEPS = 10;
@@ -81,10 +88,10 @@ public record ExperimentSettings(
    * different initial weights add the spread of their drifts, which does not scale with 1/B.
    */
   public enum Variant {
-    MAIN("", ReplicaSeeding.BOTH, 1, 1, 1),
-    SENSITIVITY_BASE("-same-init", ReplicaSeeding.DATA_ORDER, 1, 1, 1),
-    LEARNING_RATE_X2("-same-init-lr2", ReplicaSeeding.DATA_ORDER, 2, 1, 4),
-    BATCH_X2("-same-init-batch2", ReplicaSeeding.DATA_ORDER, 1, 2, 0.5);
+    MAIN("", ReplicaSeeding.BOTH, 1, 1),
+    SENSITIVITY_BASE("-same-init", ReplicaSeeding.DATA_ORDER, 1, 1),
+    LEARNING_RATE_X2("-same-init-lr2", ReplicaSeeding.DATA_ORDER, 2, 1),
+    BATCH_X2("-same-init-batch2", ReplicaSeeding.DATA_ORDER, 1, 2);
 
     final String suffix;
     final ReplicaSeeding seeding;
@@ -93,21 +100,16 @@ public record ExperimentSettings(
 
     /**
      * The factor SGD theory predicts for the diffusion against SENSITIVITY_BASE: (eta factor)^2 /
-     * (B factor).
+     * (B factor), {@link SgdDiffusion#factor}.
      */
     final double predictedDiffusionFactor;
 
-    Variant(
-        String suffix,
-        ReplicaSeeding seeding,
-        double learningRateFactor,
-        int batchFactor,
-        double predictedDiffusionFactor) {
+    Variant(String suffix, ReplicaSeeding seeding, double learningRateFactor, int batchFactor) {
       this.suffix = suffix;
       this.seeding = seeding;
       this.learningRateFactor = learningRateFactor;
       this.batchFactor = batchFactor;
-      this.predictedDiffusionFactor = predictedDiffusionFactor;
+      this.predictedDiffusionFactor = SgdDiffusion.factor(learningRateFactor, batchFactor);
     }
 
     /**
@@ -115,7 +117,7 @@ public record ExperimentSettings(
      * degenerate ensemble, so they are published from step 1 on.
      */
     public long firstStep() {
-      return seeding.variesInit() ? 0 : 1;
+      return RunSpec.firstPublishedStep(seeding, 1);
     }
   }
 
@@ -154,7 +156,8 @@ public record ExperimentSettings(
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
    * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
-   * #OUTPUTS_EVERY_STEPS} steps.
+   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, and the conditional verdict of
+   * {@link #CONDITIONAL_VERDICT_DRAWS} shadow ensembles.
    */
   public static Config solverConfig(Config base) {
     return base.withoutPath(
@@ -163,6 +166,10 @@ public record ExperimentSettings(
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
         .withValue(
             "fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))
+        .withValue("fpk.solver.outputs.replicas-shuffled", ConfigValueFactory.fromAnyRef(true))
+        .withValue(
+            "fpk.solver.conditional-verdict-draws",
+            ConfigValueFactory.fromAnyRef(CONDITIONAL_VERDICT_DRAWS))
         // the report reads densities and fields at its checkpoint steps: every step, every entry
         .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
         .withValue(

@@ -26,6 +26,11 @@ import java.util.List;
  * would flip sign (in the paper's experiment both sit below the floor, as the data at the target
  * step are the very replicas the forecasts' starting density was estimated from, not independent
  * draws).
+ *
+ * <p>The same skill with each forecast's conditional floor ({@code
+ * HorizonForecast.conditional_floor_w1}, v1.5: the replicas of the issue step moved by the fitted
+ * SDE) in place of the independent-draw one: the floor that applies to data that are those replicas
+ * later, defined where the other is not.
  */
 public final class ForecastSkill {
   /**
@@ -39,6 +44,10 @@ public final class ForecastSkill {
       double baselineStatic,
       double baselineGaussian,
       double floor,
+      double conditionalFloor,
+      double particleW1,
+      double particleStaticW1,
+      double particleFloor,
       int scored) {
     boolean beatsBoth() {
       return w1 < baselineStatic && w1 < baselineGaussian;
@@ -52,6 +61,10 @@ public final class ForecastSkill {
       double meanBaselineStatic,
       double meanBaselineGaussian,
       double meanFloor,
+      double meanConditionalFloor,
+      double meanParticleW1,
+      double meanParticleStaticW1,
+      double meanParticleFloor,
       int entriesBeatingBoth,
       int entries,
       boolean onAverage,
@@ -68,6 +81,21 @@ public final class ForecastSkill {
     /** Floor-corrected skill over Gaussian moment propagation of the entry means. */
     public double floorCorrectedSkillGaussian() {
       return floorCorrectedSkill(meanW1, meanBaselineGaussian, meanFloor);
+    }
+
+    /** Skill over "nothing changes" of the entry means, corrected by the conditional floor. */
+    public double conditionalSkillStatic() {
+      return floorCorrectedSkill(meanW1, meanBaselineStatic, meanConditionalFloor);
+    }
+
+    /** Skill over Gaussian moment propagation, corrected by the conditional floor. */
+    public double conditionalSkillGaussian() {
+      return floorCorrectedSkill(meanW1, meanBaselineGaussian, meanConditionalFloor);
+    }
+
+    /** The particle forecast's floor-corrected skill over the unmoved replicas. */
+    public double particleSkill() {
+      return floorCorrectedSkill(meanParticleW1, meanParticleStaticW1, meanParticleFloor);
     }
   }
 
@@ -98,7 +126,7 @@ public final class ForecastSkill {
     int entries = first == null ? 0 : first.getEntriesCount();
     for (int h : horizons) {
       for (int e = 0; e < entries; e++) {
-        double[] sums = new double[4];
+        double[] sums = new double[8];
         int n = 0;
         for (AlignmentUpdate a : alignment) {
           if (e >= a.getEntriesCount()) {
@@ -113,6 +141,13 @@ public final class ForecastSkill {
                   f.getBootstrapFloorW1() > 0
                       ? f.getBootstrapFloorW1()
                       : Double.NaN; // unset before v1.4
+              sums[4] +=
+                  f.getConditionalFloorW1() > 0
+                      ? f.getConditionalFloorW1()
+                      : Double.NaN; // unset before v1.5
+              sums[5] += f.getParticleFloorW1() > 0 ? f.getParticleW1() : Double.NaN;
+              sums[6] += f.getParticleFloorW1() > 0 ? f.getParticleStaticW1() : Double.NaN;
+              sums[7] += f.getParticleFloorW1() > 0 ? f.getParticleFloorW1() : Double.NaN;
               n++;
             }
           }
@@ -126,6 +161,10 @@ public final class ForecastSkill {
                 sums[1] / n,
                 sums[2] / n,
                 sums[3] / n,
+                sums[4] / n,
+                sums[5] / n,
+                sums[6] / n,
+                sums[7] / n,
                 n));
       }
     }
@@ -143,6 +182,11 @@ public final class ForecastSkill {
     double st = at.stream().mapToDouble(Row::baselineStatic).average().orElse(Double.NaN);
     double ga = at.stream().mapToDouble(Row::baselineGaussian).average().orElse(Double.NaN);
     double floor = at.stream().mapToDouble(Row::floor).average().orElse(Double.NaN);
+    double conditional =
+        at.stream().mapToDouble(Row::conditionalFloor).average().orElse(Double.NaN);
+    double pw = at.stream().mapToDouble(Row::particleW1).average().orElse(Double.NaN);
+    double ps = at.stream().mapToDouble(Row::particleStaticW1).average().orElse(Double.NaN);
+    double pf = at.stream().mapToDouble(Row::particleFloor).average().orElse(Double.NaN);
     int beating = (int) at.stream().filter(Row::beatsBoth).count();
     int needed = (int) Math.ceil(0.75 * at.size());
     return new Check(
@@ -151,6 +195,10 @@ public final class ForecastSkill {
         st,
         ga,
         floor,
+        conditional,
+        pw,
+        ps,
+        pf,
         beating,
         at.size(),
         w1 < st && w1 < ga,
@@ -176,6 +224,22 @@ public final class ForecastSkill {
           o,
           "floorCorrectedSkillGaussian",
           floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.floor()));
+      Json.putNumber(o, "conditionalFloorW1", r.conditionalFloor());
+      Json.putNumber(
+          o,
+          "conditionalSkillStatic",
+          floorCorrectedSkill(r.w1(), r.baselineStatic(), r.conditionalFloor()));
+      Json.putNumber(
+          o,
+          "conditionalSkillGaussian",
+          floorCorrectedSkill(r.w1(), r.baselineGaussian(), r.conditionalFloor()));
+      Json.putNumber(o, "particleW1", r.particleW1());
+      Json.putNumber(o, "particleStaticW1", r.particleStaticW1());
+      Json.putNumber(o, "particleFloorW1", r.particleFloor());
+      Json.putNumber(
+          o,
+          "particleSkill",
+          floorCorrectedSkill(r.particleW1(), r.particleStaticW1(), r.particleFloor()));
       o.put("scored", r.scored());
     }
   }
@@ -189,6 +253,13 @@ public final class ForecastSkill {
     Json.putNumber(o, "meanBootstrapFloorW1", c.meanFloor());
     Json.putNumber(o, "floorCorrectedSkillStatic", c.floorCorrectedSkillStatic());
     Json.putNumber(o, "floorCorrectedSkillGaussian", c.floorCorrectedSkillGaussian());
+    Json.putNumber(o, "meanConditionalFloorW1", c.meanConditionalFloor());
+    Json.putNumber(o, "conditionalSkillStatic", c.conditionalSkillStatic());
+    Json.putNumber(o, "conditionalSkillGaussian", c.conditionalSkillGaussian());
+    Json.putNumber(o, "meanParticleW1", c.meanParticleW1());
+    Json.putNumber(o, "meanParticleStaticW1", c.meanParticleStaticW1());
+    Json.putNumber(o, "meanParticleFloorW1", c.meanParticleFloor());
+    Json.putNumber(o, "particleSkill", c.particleSkill());
     return o.put("entriesBeatingBoth", c.entriesBeatingBoth())
         .put("entries", c.entries())
         .put("onAverage", c.onAverage())

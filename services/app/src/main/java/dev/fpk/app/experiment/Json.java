@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * JSON helpers of the experiment report: numbers that are not finite are written as null (JSON has
  * no NaN).
  */
-final class Json {
+public final class Json {
   private Json() {}
 
-  static ObjectNode putNumber(ObjectNode o, String field, double x) {
+  public static ObjectNode putNumber(ObjectNode o, String field, double x) {
     if (Double.isFinite(x)) {
       o.put(field, x);
     } else {
@@ -19,11 +19,11 @@ final class Json {
     return o;
   }
 
-  static ArrayNode addNumber(ArrayNode a, double x) {
+  public static ArrayNode addNumber(ArrayNode a, double x) {
     return Double.isFinite(x) ? a.add(x) : a.addNull();
   }
 
-  static ArrayNode numbers(ArrayNode a, double[] xs) {
+  public static ArrayNode numbers(ArrayNode a, double[] xs) {
     for (double x : xs) {
       addNumber(a, x);
     }

@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.OutputComparison;
 import dev.fpk.solver.Mean;
+import dev.fpk.solver.OutputComparer;
 import java.util.Collection;
 
 /**
  * Theory against experiment through the outputs y = W h of the layer on the probe inputs
  * (AlignmentUpdate.outputs): sliced W1 and energy distance per step and theory model, with their
  * sampling floors (the experiment's two halves), in output units, and their means over the slow
- * phase (from the transient end on).
+ * phase (from the transient end on). Beside the theory models, where the experiment compares it,
+ * the bound {@value OutputComparer#SHUFFLED} of any theory of W alone.
  */
 public final class OutputDistances {
   public static final String ENTRYWISE = "entrywise";
   public static final String JOINT = "joint";
+  public static final String SHUFFLED = OutputComparer.SHUFFLED;
 
   private final Collection<AlignmentUpdate> alignment;
   private final long fromStep;
@@ -41,7 +44,7 @@ public final class OutputDistances {
 
   /** Means of each model's distances and floors over the slow phase. */
   public ObjectNode writeSummary(ObjectNode o) {
-    for (String model : new String[] {ENTRYWISE, JOINT}) {
+    for (String model : new String[] {ENTRYWISE, JOINT, SHUFFLED}) {
       Mean[] m = means(model);
       ObjectNode x = o.putObject(model).put("steps", m[0].count());
       Json.putNumber(x, "meanSlicedW1", m[0].mean());

@@ -16,7 +16,8 @@ import java.util.List;
  * there by chance; the check holds when the share is at most {@value #BAR}. Per entry and over all
  * entries together (each (entry, step) counts once). Steps without a verdict (a NaN p-value, or
  * records written before v1.4, whose bootstrap floor is unset) are left out; a share of nothing is
- * NaN and does not hold.
+ * NaN and does not hold. {@link #conditional} counts the verdict conditioned on where the replicas
+ * started (EntryAlignment.conditional_p_value, v1.5) the same way.
  */
 public final class VerdictCheck {
   /** Significance level: rejected where the p-value is below it. */
@@ -38,8 +39,27 @@ public final class VerdictCheck {
     this.entries = entries;
   }
 
-  /** Counts over the alignment updates at or after {@code fromStep}. */
+  /**
+   * Counts of the independent-draw verdict over the alignment updates at or after {@code fromStep}.
+   */
   public static VerdictCheck of(Collection<AlignmentUpdate> alignment, long fromStep) {
+    return of(
+        alignment, fromStep, ea -> ea.getBootstrapFloorW1() > 0 ? ea.getPValue() : Double.NaN);
+  }
+
+  /** Counts of the conditional verdict over the alignment updates at or after {@code fromStep}. */
+  public static VerdictCheck conditional(Collection<AlignmentUpdate> alignment, long fromStep) {
+    return of(
+        alignment,
+        fromStep,
+        ea -> ea.getConditionalFloorW1() > 0 ? ea.getConditionalPValue() : Double.NaN);
+  }
+
+  /** Counts of the p-values {@code pValue} gives (NaN: no verdict). */
+  private static VerdictCheck of(
+      Collection<AlignmentUpdate> alignment,
+      long fromStep,
+      java.util.function.ToDoubleFunction<EntryAlignment> pValue) {
     List<Entry> out = new ArrayList<>();
     AlignmentUpdate first = alignment.stream().findFirst().orElse(null);
     int count = first == null ? 0 : first.getEntriesCount();
@@ -50,10 +70,10 @@ public final class VerdictCheck {
         if (a.getStep() < fromStep || e >= a.getEntriesCount()) {
           continue;
         }
-        EntryAlignment ea = a.getEntries(e);
-        if (ea.getBootstrapFloorW1() > 0 && !Double.isNaN(ea.getPValue())) {
+        double p = pValue.applyAsDouble(a.getEntries(e));
+        if (!Double.isNaN(p)) {
           steps++;
-          rejected += ea.getPValue() < LEVEL ? 1 : 0;
+          rejected += p < LEVEL ? 1 : 0;
         }
       }
       out.add(new Entry(List.copyOf(first.getEntries(e).getIndexList()), steps, rejected));

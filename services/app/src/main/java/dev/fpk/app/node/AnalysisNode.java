@@ -2,6 +2,7 @@ package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
 import dev.fpk.analysis.checkpoint.KafkaCheckpointLoader;
+import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.EntityShards;
 import dev.fpk.analysis.stream.AnalysisStream;
 import dev.fpk.analysis.stream.PipelineMetrics;
@@ -117,10 +118,18 @@ public final class AnalysisNode implements AutoCloseable {
     String group = config.getString("fpk.group");
     ExecutorService loads =
         Executors.newFixedThreadPool(2, r -> new Thread(r, "fpk-checkpoint-loader"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PipelineMetrics metrics = new PipelineMetrics();
+    // what the loader finds and the streams write: the chunks each entity's next checkpoint deletes
+    StoredChunks storedChunks = new StoredChunks();
     CheckpointLoader checkpoints =
         new KafkaCheckpointLoader(
-            FpkConfig.kafkaClient(config, bootstrapServers), group, partitions, loads);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            FpkConfig.kafkaClient(config, bootstrapServers),
+            group,
+            partitions,
+            loads,
+            storedChunks,
+            metrics);
     EstimatorSettings estimatorSettings = EstimatorSettings.fromConfig(config);
     // the joint model's section may be absent from a hand-made config: its defaults then
     JointSettings joint =
@@ -140,14 +149,13 @@ public final class AnalysisNode implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
 
     StreamSettings settings =
         StreamSettings.fromConfig(config, bootstrapServers, partitions, estimatorSettings);
     SnapshotValidator validator = new SnapshotValidator(IngestLimits.fromConfig(config));
     Supplier<AnalysisStream> streams =
-        () -> new AnalysisStream(system, settings, validator, metrics);
+        () -> new AnalysisStream(system, settings, validator, metrics, storedChunks);
     ServerBinding http =
         new MetricsServer(registry)
             .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))

@@ -131,6 +131,11 @@ final class LayerReport {
               .put("samplingFloorW1", ea.getSamplingFloorW1())
               .put("bootstrapFloorW1", ea.getBootstrapFloorW1())
               .put("pValue", ea.getPValue());
+      if (ea.getConditionalFloorW1() > 0) { // the conditional verdict, where it was drawn (v1.5)
+        point
+            .put("conditionalFloorW1", ea.getConditionalFloorW1())
+            .put("conditionalPValue", ea.getConditionalPValue());
+      }
       if (ea.getForecastsCount() > 0) {
         ArrayNode forecasts = point.putArray("forecasts");
         for (HorizonForecast f : ea.getForecastsList()) {

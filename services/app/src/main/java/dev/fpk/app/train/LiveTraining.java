@@ -5,44 +5,29 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Trains runs through a running pipeline, as {@code demo} and {@code experiment} do: every run's
- * publisher starts at once, and a tick a second (status lines) runs until every run is trained and
- * the analysis has caught up with all it published.
+ * Trains runs through a running pipeline, as {@code demo}, {@code experiment} and {@code sweep} do:
+ * a trainer actor per run, all started at once, and a tick a second (status lines) until every run
+ * is trained and the analysis has caught up with all it published.
  */
 public final class LiveTraining {
-  /**
-   * One run: its publisher, the optimiser steps to train, and the first step published (0, or later
-   * to leave out the first steps; see {@link
-   * TrainerPublisher#run(org.apache.pekko.actor.typed.ActorSystem, String, long, long)}).
-   */
-  public record Run(TrainerPublisher publisher, long steps, long firstStep) {
-    public Run(TrainerPublisher publisher, long steps) {
-      this(publisher, steps, 0);
-    }
-  }
-
   private LiveTraining() {}
 
+  /** Starts a trainer actor for every run in the pipeline's actor system. */
+  public static List<Trainers.Run> start(Pipeline pipeline, List<RunSpec> runs) {
+    Trainers trainers = Trainers.onKafka(pipeline.node().system(), pipeline.bootstrapServers());
+    return runs.stream().map(trainers::start).toList();
+  }
+
   /**
-   * Trains every run and waits for the analysis; {@code eachSecond} is called once a second
+   * Waits until every run is trained and analysed; {@code eachSecond} is called once a second
    * meanwhile and once at the end. A run that failed rethrows its failure here. An interrupt stops
    * every run's training (what was produced is sent) and is rethrown.
    */
-  public static void trainUntilAnalysed(Pipeline pipeline, List<Run> runs, Runnable eachSecond)
+  public static void awaitAnalysed(Pipeline pipeline, List<Trainers.Run> runs, Runnable eachSecond)
       throws InterruptedException {
-    CompletableFuture<?>[] trained =
-        runs.stream()
-            .map(
-                r ->
-                    r.publisher()
-                        .run(
-                            pipeline.node().system(),
-                            pipeline.bootstrapServers(),
-                            r.steps(),
-                            r.firstStep())
-                        .toCompletableFuture())
-            .toArray(CompletableFuture[]::new);
-    CompletableFuture<Void> all = CompletableFuture.allOf(trained);
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(
+            runs.stream().map(Trainers.Run::finished).toArray(CompletableFuture[]::new));
     boolean done = false;
     try {
       while (!done) {
@@ -52,9 +37,9 @@ public final class LiveTraining {
         eachSecond.run();
       }
     } catch (InterruptedException e) {
-      // stopped (a signal): the callers close the trainers next, so their streams must leave them
+      // stopped (a signal): the callers close the pipeline next, so the trainers must leave it
       // first
-      runs.forEach(r -> r.publisher().stop());
+      Trainers.stopAll(runs);
       throw e;
     }
     all.join();

@@ -1,5 +1,6 @@
 package dev.fpk.analysis.stream;
 
+import dev.fpk.protocol.RejectReason;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.HorizonForecast;
@@ -48,6 +49,9 @@ public final class PipelineMetricsExerciser {
     }
     if (type == boolean.class) {
       return true;
+    }
+    if (type == RejectReason.class) {
+      return RejectReason.NON_FINITE;
     }
     if (type == AlignmentUpdate.class) {
       return AlignmentUpdate.newBuilder()

@@ -106,10 +106,16 @@ public final class DevTools implements AutoCloseable {
     return node.path("result");
   }
 
-  /** Evaluates an expression in the page and returns its value (JSON-serialisable values only). */
+  /**
+   * Evaluates an expression in the page and returns its value (JSON-serialisable values only; a
+   * promise is awaited).
+   */
   public JsonNode evaluate(String expression) throws Exception {
     ObjectNode params =
-        JSON.createObjectNode().put("expression", expression).put("returnByValue", true);
+        JSON.createObjectNode()
+            .put("expression", expression)
+            .put("returnByValue", true)
+            .put("awaitPromise", true);
     JsonNode result = call("Runtime.evaluate", params);
     if (result.has("exceptionDetails")) {
       throw new IOException("page threw: " + result.get("exceptionDetails"));
@@ -121,6 +127,22 @@ public final class DevTools implements AutoCloseable {
   public byte[] screenshot() throws Exception {
     JsonNode result = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
     return Base64.getDecoder().decode(result.path("data").asText());
+  }
+
+  /** A PNG of the whole page, beyond the viewport. */
+  public byte[] screenshotWholePage() throws Exception {
+    JsonNode size = call("Page.getLayoutMetrics", null).path("cssContentSize");
+    ObjectNode clip =
+        JSON.createObjectNode()
+            .put("x", 0)
+            .put("y", 0)
+            .put("width", size.path("width").asDouble())
+            .put("height", size.path("height").asDouble())
+            .put("scale", 1);
+    ObjectNode params =
+        JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+    params.set("clip", clip);
+    return Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data").asText());
   }
 
   @Override

@@ -15,7 +15,8 @@ class ForecastSkillTest {
 
   /**
    * An update at {@code step} whose entry e scored a forecast (w1, static, gaussian) = rows[e],
-   * with bootstrap floor rows[e][3] where given (else unset, as before v1.4).
+   * with bootstrap floor rows[e][3], conditional floor rows[e][4] and particle forecast (w1,
+   * unmoved, floor) rows[e][5..7] where given (else unset, as before v1.4 and v1.5).
    */
   static AlignmentUpdate update(long step, int horizon, double[][] rows) {
     AlignmentUpdate.Builder a =
@@ -31,7 +32,11 @@ class ForecastSkillTest {
                 .setW1(rows[e][0])
                 .setStaticW1(rows[e][1])
                 .setGaussianW1(rows[e][2])
-                .setBootstrapFloorW1(rows[e].length > 3 ? rows[e][3] : 0));
+                .setBootstrapFloorW1(rows[e].length > 3 ? rows[e][3] : 0)
+                .setConditionalFloorW1(rows[e].length > 4 ? rows[e][4] : 0)
+                .setParticleW1(rows[e].length > 7 ? rows[e][5] : 0)
+                .setParticleStaticW1(rows[e].length > 7 ? rows[e][6] : 0)
+                .setParticleFloorW1(rows[e].length > 7 ? rows[e][7] : 0));
       }
     }
     return a.build();
@@ -111,6 +116,55 @@ class ForecastSkillTest {
     assertEquals(1 - 0.02 / 0.06, rows.get(0).get("floorCorrectedSkillStatic").asDouble(), 1e-12);
     assertEquals(1 - 0.11 / 0.15, rows.get(0).get("skillStatic").asDouble(), 1e-12);
     assertEquals(0.09, rows.get(0).get("bootstrapFloorW1").asDouble(), 1e-12);
+  }
+
+  @Test
+  void shouldCorrectByTheConditionalFloorWhereTheIndependentOneLeavesTheSkillUndefined() {
+    // the paper's case: both distances below the independent-draw floor (0.066), above the
+    // conditional one
+    double[] row = {0.0579, 0.0600, 0.2, 0.066, 0.0560};
+    ForecastSkill skill =
+        ForecastSkill.of(
+            List.of(update(300, 50, new double[][] {row, row, row, row})), List.of(50), 0);
+    ForecastSkill.Check c = skill.check(50);
+    assertTrue(Double.isNaN(c.floorCorrectedSkillStatic()));
+    assertEquals(0.0560, c.meanConditionalFloor(), 1e-12);
+    assertEquals(1 - 0.0019 / 0.0040, c.conditionalSkillStatic(), 1e-9);
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    ForecastSkill.write(c, o);
+    assertEquals(1 - 0.0019 / 0.0040, o.get("conditionalSkillStatic").asDouble(), 1e-9);
+    com.fasterxml.jackson.databind.node.ArrayNode rows =
+        new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+    skill.writeRows(rows);
+    assertEquals(0.0560, rows.get(0).get("conditionalFloorW1").asDouble(), 1e-12);
+    assertTrue(
+        Double.isNaN(
+            ForecastSkill.of(
+                    List.of(update(300, 50, new double[][] {{1, 2, 3, 0.5}})), List.of(50), 0)
+                .check(50)
+                .meanConditionalFloor()),
+        "records before v1.5 carry no conditional floor");
+  }
+
+  @Test
+  void shouldScoreTheParticleForecastAgainstItsOwnUnmovedReplicasAndFloor() {
+    double[] a = {0.0579, 0.0600, 0.2, 0.066, 0.0560, 0.0030, 0.0050, 0.0020};
+    double[] b = {0.0579, 0.0600, 0.2, 0.066, 0.0560, 0.0050, 0.0070, 0.0020};
+    ForecastSkill.Check c =
+        ForecastSkill.of(List.of(update(300, 50, new double[][] {a, b})), List.of(50), 0).check(50);
+    // means 0.004 against unmoved 0.006 over a floor of 0.002: (0.002) / (0.004) left
+    assertEquals(0.5, c.particleSkill(), 1e-12);
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    assertEquals(0.5, ForecastSkill.write(c, o).get("particleSkill").asDouble(), 1e-12);
+    assertTrue(
+        Double.isNaN(
+            ForecastSkill.of(
+                    List.of(update(300, 50, new double[][] {{1, 2, 3, 0.5, 0.4}})), List.of(50), 0)
+                .check(50)
+                .particleSkill()),
+        "no particle forecast: no skill");
   }
 
   @Test

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version grows every time anything of this layer changes; clients compare it to skip work
  * @param alignmentPublishedMillis Kafka timestamp of the newest alignment update, 0 = unknown
+ * @param curves the quantile bands and update size over the steps ({@link LayerCurves})
  */
 public record LayerView(
     String run,
@@ -22,7 +23,8 @@ public record LayerView(
     @Nullable DensityUpdate density,
     List<AlignmentUpdate> alignment,
     double[] flowShare,
-    long alignmentPublishedMillis) {
+    long alignmentPublishedMillis,
+    LayerCurves.View curves) {
 
   /** Entries of the layer: the estimate's, else the density's, else the alignment's. */
   public int entryCount() {
@@ -85,7 +87,8 @@ public record LayerView(
             density,
             latest == null ? List.of() : List.of(latest),
             new double[0],
-            0);
+            0,
+            LayerCurves.View.EMPTY);
     List<List<Integer>> entries = new java.util.ArrayList<>(indexOnly.entryCount());
     for (int e = 0; e < indexOnly.entryCount(); e++) {
       entries.add(indexOnly.index(e));

@@ -3,6 +3,7 @@ package dev.fpk.dashboard.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fpk.dashboard.store.StepSeries;
 import dev.fpk.physics.cs.FixedPoints;
 import dev.fpk.protocol.EntryPositions;
 import dev.fpk.protocol.v1.AlignmentUpdate;
@@ -11,6 +12,7 @@ import dev.fpk.protocol.v1.EntryDensity;
 import dev.fpk.protocol.v1.EntryEstimate;
 import dev.fpk.protocol.v1.HorizonForecast;
 import dev.fpk.protocol.v1.OutputComparison;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -173,7 +175,50 @@ public final class LiveJson {
       density.set("empirical", doubles(d.getEmpiricalList()));
     }
     out.set("outputs", outputs(l.alignment()));
+    curves(out, l.curves(), entry);
     return out;
+  }
+
+  // ---- distribution over time and update size (LayerCurves) ----
+
+  /**
+   * {@code quantileLevels}; {@code quantiles}: per density step the theory's and the replicas'
+   * quantiles at those levels (weight units); {@code updateSize}: per estimate step the replicas'
+   * RMS increment per step (weight units per step).
+   */
+  private void curves(ObjectNode out, LayerCurves.View curves, int entry) {
+    ArrayNode levels = out.putArray("quantileLevels");
+    for (double level : LayerCurves.LEVELS) {
+      levels.add(level);
+    }
+    ArrayNode quantiles = out.putArray("quantiles");
+    int n = LayerCurves.LEVELS.length;
+    for (StepSeries.Point<double[][]> p : curves.quantiles()) {
+      if (entry < p.value().length) {
+        double[] q = p.value()[entry];
+        ObjectNode point = quantiles.addObject().put("step", p.step());
+        point.set("theory", doubles(Arrays.copyOfRange(q, 0, n)));
+        point.set("replicas", doubles(Arrays.copyOfRange(q, n, 2 * n)));
+      }
+    }
+    ArrayNode updateSize = out.putArray("updateSize");
+    for (StepSeries.Point<double[]> p : curves.updateSize()) {
+      if (entry < p.value().length) {
+        number(updateSize.addObject().put("step", p.step()), "rms", p.value()[entry]);
+      }
+    }
+  }
+
+  private ArrayNode doubles(double[] xs) {
+    ArrayNode a = mapper.createArrayNode();
+    for (double x : xs) {
+      if (Double.isFinite(x)) {
+        a.add(x);
+      } else {
+        a.addNull();
+      }
+    }
+    return a;
   }
 
   /** The layer's output comparisons, oldest first: the report's {@code outputs}. */
@@ -203,18 +248,10 @@ public final class LiveJson {
   }
 
   private ArrayNode doubles(List<Double> xs) {
-    ArrayNode a = mapper.createArrayNode();
-    for (double x : xs) {
-      if (Double.isFinite(x)) {
-        a.add(x);
-      } else {
-        a.addNull();
-      }
-    }
-    return a;
+    return doubles(xs.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
-  /** Puts {@code x} as {@code field}, or null when not finite. */
+  /** Puts {@code x}, or null where it is NaN or infinite. */
   static void number(ObjectNode node, String field, double x) {
     if (Double.isFinite(x)) {
       node.put(field, x);

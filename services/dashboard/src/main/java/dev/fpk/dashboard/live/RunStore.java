@@ -103,7 +103,9 @@ public final class RunStore {
       if (!outputs.estimate(e)) {
         return; // a late older estimate does not replace a newer one
       }
-      updateFlowShare(outputs.layer(e.getRunId(), e.getLayer()));
+      LayerOutputs<PageState> l = outputs.layer(e.getRunId(), e.getLayer());
+      updateFlowShare(l);
+      l.extra().curves.estimate(e);
     }
     if (metrics != null) {
       metrics.estimated(e);
@@ -116,7 +118,9 @@ public final class RunStore {
       if (!outputs.density(d)) {
         return;
       }
-      shares = updateFlowShare(outputs.layer(d.getRunId(), d.getLayer())).clone();
+      LayerOutputs<PageState> l = outputs.layer(d.getRunId(), d.getLayer());
+      l.extra().curves.density(d);
+      shares = updateFlowShare(l).clone();
     }
     if (metrics != null) {
       metrics.flowShares(d, shares);
@@ -222,7 +226,8 @@ public final class RunStore {
         l.density(),
         l.alignment(),
         l.extra().flowShare.clone(),
-        l.extra().alignmentPublishedMillis);
+        l.extra().alignmentPublishedMillis,
+        l.extra().curves.view());
   }
 
   /**
@@ -251,5 +256,8 @@ public final class RunStore {
 
     /** Kafka timestamp of the newest alignment step's first publication, 0 = unknown. */
     long alignmentPublishedMillis;
+
+    /** Quantile bands and update size over the steps, from each density and estimate. */
+    final LayerCurves curves = new LayerCurves(MAX_HISTORY);
   }
 }

@@ -19,6 +19,8 @@
   var selection = readHash();
   var source = null;
   var charts = {};
+  var lastEntry = null;
+  var redrawing = false; // a redraw of the last entry (panels.js) is not a new update
 
   function $(id) { return document.getElementById(id); }
 
@@ -285,19 +287,22 @@
     drawAlignment(e);
     drawOutputs(e);
     drawFigures(e);
+    lastEntry = e;
+    // the panels of panels.js (window.fpkPanels) draw into their own charts, kept in charts too
+    (window.fpkPanels || []).forEach(function (p) { p.draw(e); });
     Object.keys(charts).forEach(function (k) { charts[k].update('none'); });
-    state.updates++;
+    if (redrawing) { state.redraws = (state.redraws || 0) + 1; } else { state.updates++; }
     state.lastStep = e.lastStep !== undefined ? e.lastStep : (e.density ? e.density.step : -1);
     // the same facts on the DOM, for tools that read a dumped page (chromium --dump-dom)
     document.body.setAttribute('data-fpk-updates', String(state.updates));
     document.body.setAttribute('data-fpk-step', String(state.lastStep));
     document.body.setAttribute('data-fpk-points', JSON.stringify(state.points));
-    if (state.mode === 'live' && e.sourceTimeMillis) {
+    if (state.mode === 'live' && e.sourceTimeMillis && !redrawing) {
       // from the snapshot's production (includes any backlog of the analysis)
       state.latencyMs = Date.now() - e.sourceTimeMillis;
       state.latencies.push(state.latencyMs);
     }
-    if (state.mode === 'live' && e.publishedMillis) {
+    if (state.mode === 'live' && e.publishedMillis && !redrawing) {
       // from the analysis publishing the alignment: what the page itself adds
       state.pageLatencyMs = Date.now() - e.publishedMillis;
       state.pageLatencies.push(state.pageLatencyMs);
@@ -445,8 +450,24 @@
     }
   }
 
+  // what panels.js draws with: the charts, their helpers, the selection and the runs seen
+  function expose() {
+    window.fpkPage = {
+      charts: charts, makeChart: makeChart, line: line, fmt: fmt, colors: COLORS, state: state,
+      report: report, $: $,
+      selection: function () { return selection; },
+      catalog: function () { return catalog; },
+      redraw: function () {
+        if (!lastEntry) { return; }
+        redrawing = true;
+        try { render(lastEntry); } finally { redrawing = false; }
+      }
+    };
+  }
+
   function start() {
     initCharts();
+    expose();
     ['run', 'layer', 'entry'].forEach(function (id) { $(id).addEventListener('change', onPick); });
     if (report) {
       catalog = staticCatalog();

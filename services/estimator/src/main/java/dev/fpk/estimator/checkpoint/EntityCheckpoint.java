@@ -1,11 +1,10 @@
 package dev.fpk.estimator.checkpoint;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * One checkpoint record of the checkpoint topic: the estimator and the solver state of one (run,
@@ -31,15 +30,25 @@ public record EntityCheckpoint(byte[] estimator, byte[] solver) {
   }
 
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + estimator.length + solver.length);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(VERSION);
-      StateIo.writeBytes(out, estimator);
-      StateIo.writeBytes(out, solver);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] value = new byte[size()];
+    int at = 0;
+    for (byte[] part : segments()) {
+      System.arraycopy(part, 0, value, at, part.length);
+      at += part.length;
     }
-    return bytes.toByteArray();
+    return value;
+  }
+
+  /**
+   * The encoding as the arrays it is made of, in order, the parts not copied: what {@link
+   * CheckpointChunks} cuts into records without joining a state of tens of MB first.
+   */
+  public List<byte[]> segments() {
+    return List.of(
+        ByteBuffer.allocate(8).putInt(VERSION).putInt(estimator.length).array(),
+        estimator,
+        ByteBuffer.allocate(4).putInt(solver.length).array(),
+        solver);
   }
 
   public static EntityCheckpoint decode(byte[] value) {

@@ -34,6 +34,24 @@ public final class DensitySampler {
     return out;
   }
 
+  /**
+   * The quantiles at the given {@code levels} (each in [0, 1], e.g. 0.05 for the 5% quantile), in
+   * weight units: where the CDF, linear within each cell, reaches each level. NaN for a density of
+   * zero mass. The live page's distribution bands over the steps use it on the Fokker-Planck
+   * density and on the replicas' histogram (the same cells).
+   */
+  public static double[] quantilesAt(Grid1D g, double[] density, double... levels) {
+    double[] cum = cdf(g, density);
+    double[] out = new double[levels.length];
+    for (int k = 0; k < levels.length; k++) {
+      if (!(levels[k] >= 0 && levels[k] <= 1)) {
+        throw new IllegalArgumentException("levels must be in [0, 1], got " + levels[k]);
+      }
+      out[k] = cum == null ? Double.NaN : invert(g, cum, Math.min(levels[k], Math.nextDown(1.0)));
+    }
+    return out;
+  }
+
   private static double[] cdf(Grid1D g, double[] p) {
     if (p.length != g.cells()) {
       throw new IllegalArgumentException("need " + g.cells() + " values, got " + p.length);

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * Keeps forecasts until training reaches their target step, then scores them (PHYSICS.md section
@@ -16,42 +17,80 @@ import java.util.List;
  * the current density and fields; {@link #onData} scores every forecast aimed at that step against
  * the samples that arrived (with {@link ForecastScore#of}) and forgets it. Forecasts whose target
  * passes without data are dropped by {@link #onData} for a later step. Forecasts of several
- * horizons may wait at once ({@link #pending(int)}). Steps are optimiser steps; units as in {@link
- * Forecasts}.
+ * horizons may wait at once ({@link #pending(int)}). With the replicas at the issue step, each
+ * forecast also keeps what {@code floorDraws} copies of them moved by the fitted SDE give ({@link
+ * MovedReplicas}, drawn once, at issue): its conditional floor and the particle forecast. Steps are
+ * optimiser steps; units as in {@link Forecasts}.
  *
  * <p>Not thread-safe: drive it from one thread (it is a plain processing step, testable by hand).
  */
 public final class ForecastTracker {
   private record Pending(
-      long issuedAt, long target, Grid1D grid, double[] fp, double[] still, double[] gauss) {}
+      long issuedAt,
+      long target,
+      Grid1D grid,
+      double[] fp,
+      double[] still,
+      double[] gauss,
+      double conditionalFloor,
+      ParticleForecast particles) {}
+
+  /**
+   * Leads a checkpoint written with conditional floors and particle forecasts (before them, the
+   * first int was the substeps, always >= 1).
+   */
+  private static final int WITH_FLOORS = -2;
 
   private final int substepsPerStep;
+  private final int floorDraws;
   private final List<Pending> pending = new ArrayList<>();
 
   /**
    * @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1})
+   * @param floorDraws moved copies of the replicas behind each forecast's conditional floor and
+   *     particle forecast ({@code >= 0}; 0 = none, fewer than 2 = no particle forecast: NaN)
    */
-  public ForecastTracker(int substepsPerStep) {
+  public ForecastTracker(int substepsPerStep, int floorDraws) {
     if (substepsPerStep < 1) {
       throw new IllegalArgumentException("need substepsPerStep >= 1, got " + substepsPerStep);
     }
+    if (floorDraws < 0) {
+      throw new IllegalArgumentException("need floorDraws >= 0, got " + floorDraws);
+    }
     this.substepsPerStep = substepsPerStep;
+    this.floorDraws = floorDraws;
   }
 
-  /** Issues a forecast from step {@code now} for step {@code now + k} ({@code k >= 1}). */
+  /**
+   * Issues a forecast from step {@code now} for step {@code now + k} ({@code k >= 1}) from {@code
+   * density}, a kernel density estimate of the replicas {@code start}, whose moved copies (drawn
+   * with {@code random}) give its conditional floor and the particle forecast.
+   */
   public void issue(
-      long now, int k, Grid1D grid, double[] density, double[] drift, double[] diffusion) {
+      long now,
+      int k,
+      Grid1D grid,
+      double[] density,
+      double[] drift,
+      double[] diffusion,
+      double[] start,
+      RandomGenerator random) {
     if (k < 1) {
       throw new IllegalArgumentException("need k >= 1, got " + k);
     }
+    double[] fp = Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep);
+    MovedReplicas moved =
+        MovedReplicas.of(grid, drift, diffusion, start, k, substepsPerStep, floorDraws, random);
     pending.add(
         new Pending(
             now,
             now + k,
             grid,
-            Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep),
+            fp,
             Forecasts.persistence(density),
-            Forecasts.gaussianMoments(grid, density, drift, diffusion, k)));
+            Forecasts.gaussianMoments(grid, density, drift, diffusion, k),
+            moved.floorOf(grid, fp),
+            moved.forecast()));
   }
 
   /** Scores (and forgets) the forecasts for {@code step}; drops those whose target has passed. */
@@ -74,7 +113,12 @@ public final class ForecastTracker {
                 p.target(),
                 ForecastScore.of(p.grid(), p.fp(), samples),
                 ForecastScore.of(p.grid(), p.still(), samples),
-                ForecastScore.of(p.grid(), p.gauss(), samples)));
+                ForecastScore.of(p.grid(), p.gauss(), samples),
+                p.conditionalFloor(),
+                new ScoredForecast.Particles(
+                    p.particles().w1(samples.sorted(), samples.count()),
+                    p.particles().staticW1(samples.sorted(), samples.count()),
+                    p.particles().floor())));
         it.remove();
       } else if (p.target() < step) {
         it.remove();
@@ -101,11 +145,14 @@ public final class ForecastTracker {
 
   /** Writes the pending forecasts, bit for bit (for checkpoints). */
   public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(WITH_FLOORS);
     out.writeInt(substepsPerStep);
+    out.writeInt(floorDraws);
     out.writeInt(pending.size());
     for (Pending p : pending) {
       out.writeLong(p.issuedAt());
       out.writeLong(p.target());
+      out.writeDouble(p.conditionalFloor());
       out.writeDouble(p.grid().lo());
       out.writeDouble(p.grid().width());
       out.writeInt(p.grid().cells());
@@ -117,16 +164,24 @@ public final class ForecastTracker {
         }
       }
       out.write(bytes);
+      p.particles().writeTo(out);
     }
   }
 
-  /** The tracker {@link #writeTo} wrote. */
+  /**
+   * The tracker {@link #writeTo} wrote; one written before conditional floors restores with none
+   * (NaN floors and particle scores for its pending forecasts, no draws for new ones).
+   */
   public static ForecastTracker readFrom(DataInput in) throws IOException {
-    ForecastTracker t = new ForecastTracker(in.readInt());
+    int first = in.readInt();
+    boolean floors = first == WITH_FLOORS;
+    ForecastTracker t =
+        floors ? new ForecastTracker(in.readInt(), in.readInt()) : new ForecastTracker(first, 0);
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
       long issuedAt = in.readLong();
       long target = in.readLong();
+      double floor = floors ? in.readDouble() : Double.NaN;
       Grid1D grid = Grid1D.ofWidth(in.readDouble(), in.readDouble(), in.readInt());
       double[][] densities = new double[3][grid.cells()];
       byte[] bytes = new byte[3 * 8 * grid.cells()];
@@ -137,7 +192,10 @@ public final class ForecastTracker {
           density[c] = Double.longBitsToDouble(buffer.getLong()); // as DataInput.readDouble
         }
       }
-      t.pending.add(new Pending(issuedAt, target, grid, densities[0], densities[1], densities[2]));
+      ParticleForecast particles = floors ? ParticleForecast.readFrom(in) : ParticleForecast.NONE;
+      t.pending.add(
+          new Pending(
+              issuedAt, target, grid, densities[0], densities[1], densities[2], floor, particles));
     }
     return t;
   }

@@ -1,6 +1,7 @@
 package dev.fpk.physics.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.physics.density.Gaussians;
 import dev.fpk.physics.grid.Grid1D;
@@ -8,12 +9,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checkpoint bytes of a tracker: its fields and every pending forecast's three densities as
- * DataOutput.writeDouble writes them (a zero-mass start gives a NaN Gaussian baseline, written as
- * the canonical NaN), read back bit for bit.
+ * The checkpoint bytes of a tracker: its fields and every pending forecast's conditional floor and
+ * three densities as DataOutput.writeDouble writes them (a zero-mass start gives a NaN Gaussian
+ * baseline, written as the canonical NaN), read back bit for bit; and a tracker written before
+ * conditional floors read back with NaN floors.
  */
 class ForecastTrackerFormatTest {
   @Test
@@ -22,21 +25,44 @@ class ForecastTrackerFormatTest {
     double[] mu = new double[40];
     double[] d = new double[40];
     java.util.Arrays.fill(d, 1e-3);
-    ForecastTracker t = new ForecastTracker(2);
+    ForecastTracker t = new ForecastTracker(2, 3);
     double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
     double[] empty = new double[40]; // zero mass: NaN baseline
-    t.issue(10, 5, g, start, mu, d);
-    t.issue(11, 3, g, empty, mu, d);
+    double[] replicas = {0.05, 0.1, 0.3};
+    t.issue(10, 5, g, start, mu, d, replicas, new SplittableRandom(1));
+    t.issue(11, 3, g, empty, mu, d, replicas, new SplittableRandom(2));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     t.writeTo(new DataOutputStream(bytes));
 
     // the same forecasts computed here, written field by field with writeDouble
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     DataOutputStream e = new DataOutputStream(expected);
+    e.writeInt(-2); // the format with conditional floors and particle forecasts
     e.writeInt(2); // substeps per step
+    e.writeInt(3); // floor draws
     e.writeInt(2); // pending
-    writeExpected(e, 10, 5, g, start, mu, d);
-    writeExpected(e, 11, 3, g, empty, mu, d);
+    double[] fp = Forecasts.fokkerPlanck(g, start, mu, d, 5, 10);
+    writeExpected(
+        e,
+        10,
+        5,
+        g,
+        start,
+        mu,
+        d,
+        fp,
+        MovedReplicas.of(g, mu, d, replicas, 5, 2, 3, new SplittableRandom(1)));
+    double[] none = Forecasts.fokkerPlanck(g, empty, mu, d, 3, 6);
+    writeExpected(
+        e,
+        11,
+        3,
+        g,
+        empty,
+        mu,
+        d,
+        none,
+        MovedReplicas.of(g, mu, d, replicas, 3, 2, 3, new SplittableRandom(2)));
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected.toByteArray(), bytes.toByteArray());
     ForecastTracker back =
         ForecastTracker.readFrom(
@@ -47,14 +73,57 @@ class ForecastTrackerFormatTest {
     assertEquals(2, back.pending());
   }
 
+  @Test
+  void shouldReadATrackerWrittenBeforeConditionalFloorsWithNaNFloors() throws Exception {
+    Grid1D g = Grid1D.of(-1, 1, 40);
+    double[] mu = new double[40];
+    double[] d = new double[40];
+    java.util.Arrays.fill(d, 1e-3);
+    double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
+    ByteArrayOutputStream old = new ByteArrayOutputStream();
+    DataOutputStream o = new DataOutputStream(old);
+    o.writeInt(2); // substeps per step: the old format's first int
+    o.writeInt(1); // pending
+    o.writeLong(10);
+    o.writeLong(15);
+    o.writeDouble(g.lo());
+    o.writeDouble(g.width());
+    o.writeInt(g.cells());
+    for (double[] forecast :
+        new double[][] {
+          Forecasts.fokkerPlanck(g, start, mu, d, 5, 10),
+          Forecasts.persistence(start),
+          Forecasts.gaussianMoments(g, start, mu, d, 5)
+        }) {
+      for (double v : forecast) {
+        o.writeDouble(v);
+      }
+    }
+    ForecastTracker back =
+        ForecastTracker.readFrom(new DataInputStream(new ByteArrayInputStream(old.toByteArray())));
+    java.util.List<ScoredForecast> scored = back.onData(15, new double[] {0.1, 0.2});
+    assertEquals(1, scored.size());
+    assertTrue(Double.isNaN(scored.get(0).conditionalFloorW1()));
+    assertTrue(scored.get(0).fokkerPlanck().wasserstein1() > 0);
+  }
+
   /**
    * One pending forecast as {@link ForecastTracker#writeTo} should write it (2 substeps per step).
    */
   private static void writeExpected(
-      DataOutputStream e, long now, int k, Grid1D g, double[] density, double[] mu, double[] d)
+      DataOutputStream e,
+      long now,
+      int k,
+      Grid1D g,
+      double[] density,
+      double[] mu,
+      double[] d,
+      double[] fp,
+      MovedReplicas moved)
       throws Exception {
     e.writeLong(now);
     e.writeLong(now + k);
+    e.writeDouble(moved.floorOf(g, fp));
     e.writeDouble(g.lo());
     e.writeDouble(g.width());
     e.writeInt(g.cells());
@@ -68,5 +137,6 @@ class ForecastTrackerFormatTest {
         e.writeDouble(v);
       }
     }
+    moved.forecast().writeTo(e);
   }
 }

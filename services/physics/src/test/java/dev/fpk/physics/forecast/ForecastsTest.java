@@ -81,9 +81,10 @@ class ForecastsTest {
     double[][] ff = doubleWellFields(fine, c, d);
     double[] truth = Forecasts.fokkerPlanck(fine, start, ff[0], ff[1], 50, 200);
     double[][] fields = doubleWellFields(g, c, d);
-    ForecastTracker tracker = new ForecastTracker(1);
-    tracker.issue(1000, 50, g, Grid1D.remap(fine, start, g), fields[0], fields[1]);
-    tracker.issue(1000, 80, g, Grid1D.remap(fine, start, g), fields[0], fields[1]);
+    ForecastTracker tracker = new ForecastTracker(1, 0);
+    double[] none = {};
+    tracker.issue(1000, 50, g, Grid1D.remap(fine, start, g), fields[0], fields[1], none, null);
+    tracker.issue(1000, 80, g, Grid1D.remap(fine, start, g), fields[0], fields[1], none, null);
     assertEquals(2, tracker.pending());
     assertTrue(tracker.onData(1020, new double[] {0}).isEmpty());
     java.util.List<ScoredForecast> scored =

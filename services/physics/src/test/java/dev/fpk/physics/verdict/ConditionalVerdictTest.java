@@ -1,0 +1,123 @@
+package dev.fpk.physics.verdict;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fpk.physics.align.CellMasses;
+import dev.fpk.physics.density.KernelDensity;
+import dev.fpk.physics.forecast.Forecasts;
+import dev.fpk.physics.forecast.MovedReplicas;
+import dev.fpk.physics.grid.Grid1D;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conditional verdict as a test: where the replicas follow the theory's SDE from where they
+ * started (an Ornstein-Uhlenbeck process in the paper's slow regime: relaxation over 1,000 steps, D
+ * = 1e-7 per step), it rejects at its level, where the independent-draw bootstrap never does; where
+ * they follow another drift, it rejects.
+ */
+class ConditionalVerdictTest {
+  private static final Grid1D G = Grid1D.of(-0.6, 0.4, 200);
+  private static final int R = 256;
+  private static final int B = 39;
+  private static final int STEPS = 200;
+
+  private static double[][] ouFields(double attractor) {
+    double[] mu = new double[G.cells()];
+    double[] d = new double[G.cells()];
+    for (int c = 0; c < mu.length; c++) {
+      mu[c] = -1e-3 * (G.centre(c) - attractor);
+      d[c] = 1e-7;
+    }
+    return new double[][] {mu, d};
+  }
+
+  /**
+   * Shares of trials rejected at 5% by the conditional verdict and by the independent-draw
+   * bootstrap, the density moved by the theory's fields and the replicas by {@code truth}'s.
+   */
+  private static double[] rejections(double[][] truth, int trials) {
+    double[][] theory = ouFields(0.1);
+    SplittableRandom random = new SplittableRandom(21);
+    int conditional = 0;
+    int independent = 0;
+    W1Verdict bootstrap = new W1Verdict();
+    for (int t = 0; t < trials; t++) {
+      double[] replicas = new double[R];
+      for (int i = 0; i < R; i++) {
+        replicas[i] = -0.2 + 0.08 * random.nextGaussian();
+      }
+      double[] density =
+          Forecasts.fokkerPlanck(
+              G, KernelDensity.estimate(G, replicas), theory[0], theory[1], STEPS, STEPS);
+      ConditionalVerdict verdict = ConditionalVerdict.start(replicas, B);
+      verdict.advance(G, theory[0], theory[1], STEPS, 1, random);
+      int n = MovedReplicas.substeps(G, truth[0], truth[1], STEPS, 1);
+      MovedReplicas.move(G, truth[0], truth[1], replicas, STEPS, n, random);
+      double w1 = dev.fpk.physics.align.Alignment.wasserstein1(G, density, replicas);
+      conditional += ConditionalVerdict.pValue(verdict.distances(G, density), w1) < 0.05 ? 1 : 0;
+      bootstrap.set(new CellMasses().set(G, density), R);
+      independent += bootstrap.pValue(w1) < 0.05 ? 1 : 0;
+    }
+    return new double[] {(double) conditional / trials, (double) independent / trials};
+  }
+
+  @Test
+  void shouldRejectAtItsLevelWhereTheReplicasFollowTheTheory() {
+    double[] share = rejections(ouFields(0.1), 400);
+    System.out.printf(
+        "theory right: rejected at 5%% by the conditional verdict %.3f, by the independent-draw"
+            + " bootstrap %.3f%n",
+        share[0], share[1]);
+    // exchangeable under the null: exactly 2/40 in expectation; 400 trials: sd 0.011
+    assertTrue(share[0] > 0.02 && share[0] < 0.085, "conditional " + share[0]);
+    assertEquals(0, share[1], 0.01, "the independent-draw null is far too wide here");
+  }
+
+  @Test
+  void shouldRejectWhereTheReplicasFollowAnotherDrift() {
+    // the attractor 0.05 away: after 200 steps the replicas sit about 0.009 off the theory's
+    double[] share = rejections(ouFields(0.15), 100);
+    System.out.printf(
+        "theory wrong: rejected by the conditional verdict %.3f, by the independent-draw bootstrap"
+            + " %.3f%n",
+        share[0], share[1]);
+    assertTrue(share[0] > 0.9, "conditional " + share[0]);
+  }
+
+  @Test
+  void shouldRankTheObservationAmongTheDraws() {
+    double[] draws = {0.1, 0.2, 0.3, 0.4};
+    assertEquals(1.0 / 5, ConditionalVerdict.pValue(draws, 0.5));
+    assertEquals(3.0 / 5, ConditionalVerdict.pValue(draws, 0.25));
+    assertEquals(1.0, ConditionalVerdict.pValue(draws, 0.0));
+    assertEquals(0.25, ConditionalVerdict.floor(draws), 1e-15);
+    assertTrue(Double.isNaN(ConditionalVerdict.pValue(new double[0], 0.1)));
+    assertTrue(Double.isNaN(ConditionalVerdict.pValue(draws, Double.NaN)));
+  }
+
+  @Test
+  void shouldRestoreTheShadowsBitForBit() throws Exception {
+    double[][] f = ouFields(0.1);
+    ConditionalVerdict v = ConditionalVerdict.start(new double[] {0.1, Double.NaN, -0.2, 0.3}, 3);
+    v.advance(G, f[0], f[1], 5, 1, new SplittableRandom(2));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    v.writeTo(new DataOutputStream(bytes));
+    ConditionalVerdict back =
+        ConditionalVerdict.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertEquals(3, back.draws());
+    assertEquals(3, back.replicas(), "the non-finite replica is left out");
+    double[] p = KernelDensity.estimate(G, new double[] {0, 0.1});
+    assertArrayEquals(v.distances(G, p), back.distances(G, p));
+    back.advance(G, f[0], f[1], 5, 1, new SplittableRandom(3));
+    v.advance(G, f[0], f[1], 5, 1, new SplittableRandom(3));
+    assertArrayEquals(v.distances(G, p), back.distances(G, p));
+  }
+}
