@@ -122,11 +122,12 @@ class ExperimentIT {
     long from = report.at("/transient/endStep").asLong();
     java.util.Map<Long, double[]> byStep = new java.util.TreeMap<>();
     for (JsonNode o : outputs) {
-      if (o.get("step").asLong() >= from) {
+      String model = o.get("model").asText();
+      if (o.get("step").asLong() >= from && List.of("joint", "entrywise").contains(model)) {
         double[] pair =
             byStep.computeIfAbsent(
                 o.get("step").asLong(), k -> new double[] {Double.NaN, Double.NaN});
-        pair[o.get("model").asText().equals("joint") ? 0 : 1] = o.get("slicedW1").asDouble();
+        pair[model.equals("joint") ? 0 : 1] = o.get("slicedW1").asDouble();
       }
     }
     double jointSum = 0;
