@@ -243,6 +243,14 @@ class LargeStateRestartIT {
     return node::close;
   }
 
+  private static String readOrNote(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
   /**
    * A node process of the packaged jar ({@code fpk node}), stopped with SIGKILL: no drain, no last
    * checkpoint, a checkpoint write possibly cut short.
@@ -273,7 +281,10 @@ class LargeStateRestartIT {
     return () -> {
       p.destroyForcibly(); // SIGKILL
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "killed node process gone");
-      assertEquals(137, p.exitValue(), "killed by SIGKILL (128 + 9)");
+      assertEquals(
+          137,
+          p.exitValue(),
+          () -> "killed by SIGKILL (128 + 9); the node's log:\n" + readOrNote(log));
     };
   }
 }
