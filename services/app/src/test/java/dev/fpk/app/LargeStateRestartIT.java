@@ -262,7 +262,9 @@ class LargeStateRestartIT {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g",
+                // 2 GB ran out (OutOfMemoryError) once the spectral view joined: a 64x64 ensemble's
+                // 52 MB of estimator state, its checkpoint encoding and a 2048x2048 layer's spectra
+                "-Xmx4g",
                 "-Djava.io.tmpdir=" + tmp,
                 "-Dfpk.group=" + group));
     KILLED_NODE.forEach((k, v) -> command.add("-D" + k + "=" + v));
