@@ -453,7 +453,7 @@ public final class EnsembleSolver {
       fieldsAt(field, grid);
       solvers.advance(grid, density, drift, diffusion, dt, substeps);
       if (verdict != null) {
-        if (verdict.replicas() != PreparedSamples.of(samples).count()) {
+        if (!verdict.fits(samples)) {
           verdict = startVerdict(samples); // replicas came or went: the shadows start anew here
         } else {
           verdict.advance(grid, drift, diffusion, dt, settings.substepsPerStep(), random);

@@ -284,17 +284,7 @@ class OutputComparerTest {
         probes[i] = sign * (float) random.nextDouble();
       }
     }
-    return new EnsembleStep(
-        "run",
-        "bottleneck",
-        4,
-        SHAPE,
-        IntStream.range(0, REPLICAS).toArray(),
-        values,
-        0.01,
-        32,
-        0,
-        probes);
+    return step(4, values, probes);
   }
 
   static EnsembleStep ensemble(long step) {
@@ -310,6 +300,13 @@ class OutputComparerTest {
     for (int i = 0; i < probes.length; i++) {
       probes[i] = (float) random.nextDouble();
     }
+    return step(step, values, probes);
+  }
+
+  /**
+   * Step {@code step} of run "run", layer "bottleneck": these replicas' values and probe inputs.
+   */
+  private static EnsembleStep step(long step, float[] values, float[] probes) {
     return new EnsembleStep(
         "run",
         "bottleneck",

@@ -53,6 +53,15 @@ public final class ConditionalVerdict {
     return shadows.length == 0 ? 0 : shadows[0].length;
   }
 
+  /** Whether the shadows are copies of as many replicas as {@code replicas} has finite values. */
+  public boolean fits(double[] replicas) {
+    int finite = 0;
+    for (double w : replicas) {
+      finite += Double.isFinite(w) ? 1 : 0;
+    }
+    return finite == replicas();
+  }
+
   /** Number of shadow ensembles B. */
   public int draws() {
     return shadows.length;
