@@ -1,6 +1,7 @@
 package dev.fpk.physics.forecast;
 
 import dev.fpk.physics.align.Alignment;
+import dev.fpk.physics.align.CellMasses;
 import dev.fpk.physics.grid.Grid1D;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -64,7 +65,7 @@ public final class MovedReplicas {
       int maxSubstepsPerStep,
       int draws,
       RandomGenerator random) {
-    double[] finite = Arrays.stream(start).filter(Double::isFinite).sorted().toArray();
+    double[] finite = finiteSorted(start);
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
     int substeps =
         copies.length == 0 ? 0 : substeps(g, drift, diffusion, steps, maxSubstepsPerStep);
@@ -89,9 +90,10 @@ public final class MovedReplicas {
     if (copies.length == 0) {
       return Double.NaN;
     }
+    CellMasses theory = new CellMasses().set(g, density); // its CDF once for all copies
     double sum = 0;
     for (double[] c : copies) {
-      sum += Alignment.wasserstein1(g, density, c);
+      sum += Alignment.wasserstein1Ascending(theory, c);
     }
     return sum / copies.length;
   }
@@ -151,15 +153,31 @@ public final class MovedReplicas {
     double h = steps / substeps;
     double lo = g.lo();
     double hi = g.hi();
+    double perWidth = 1 / g.width(); // a multiply per lookup, not a division: asked R x n times
+    int last = g.cells() - 1;
     for (int i = 0; i < w.length; i++) {
       double x = w[i];
       if (!Double.isFinite(x)) {
         continue;
       }
       for (int s = 0; s < substeps; s++) {
-        double mu = atCentres(g, drift, x);
-        double d = Math.max(0, atCentres(g, diffusion, x));
-        x += mu * h + Math.sqrt(2 * d * h) * random.nextGaussian();
+        // the fields linear between the cell centres, constant beyond the outer ones
+        double c = (x - lo) * perWidth - 0.5;
+        double mu;
+        double d;
+        if (!(c > 0)) {
+          mu = drift[0];
+          d = diffusion[0];
+        } else if (c >= last) {
+          mu = drift[last];
+          d = diffusion[last];
+        } else {
+          int k = (int) c;
+          double f = c - k;
+          mu = drift[k] + f * (drift[k + 1] - drift[k]);
+          d = diffusion[k] + f * (diffusion[k + 1] - diffusion[k]);
+        }
+        x += mu * h + Math.sqrt(2 * Math.max(0, d) * h) * random.nextGaussian();
         x = x < lo ? 2 * lo - x : x > hi ? 2 * hi - x : x; // zero flux: reflect at the edges
         x = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
       }
@@ -167,18 +185,17 @@ public final class MovedReplicas {
     }
   }
 
-  /** {@code values} (at the cell centres) linear in between, constant beyond the outer centres. */
-  static double atCentres(Grid1D g, double[] values, double w) {
-    double s = (w - g.lo()) / g.width() - 0.5;
-    int last = g.cells() - 1;
-    if (!(s > 0)) {
-      return values[0];
+  /** The finite values of {@code v}, ascending. */
+  private static double[] finiteSorted(double[] v) {
+    double[] out = new double[v.length];
+    int n = 0;
+    for (double x : v) {
+      if (Double.isFinite(x)) {
+        out[n++] = x;
+      }
     }
-    if (s >= last) {
-      return values[last];
-    }
-    int c = (int) s;
-    double f = s - c;
-    return values[c] + f * (values[c + 1] - values[c]);
+    out = n == out.length ? out : Arrays.copyOf(out, n);
+    Arrays.sort(out);
+    return out;
   }
 }

@@ -69,15 +69,7 @@ public final class ParticleForecast {
    * is empty.
    */
   static double wasserstein1(float[] a, double[] b, int m) {
-    double[] d = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      d[i] = a[i];
-    }
-    return wasserstein1(d, b, m);
-  }
-
-  /** {@link #wasserstein1(float[], double[], int)} for ascending doubles {@code a}. */
-  static double wasserstein1(double[] a, double[] b, int m) {
+    // the merge below, reading the floats as they are (no copy to doubles per score)
     int n = a.length;
     if (n == 0 || m == 0) {
       return Double.NaN;

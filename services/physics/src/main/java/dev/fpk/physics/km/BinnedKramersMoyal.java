@@ -198,12 +198,30 @@ public final class BinnedKramersMoyal implements KramersMoyalEstimator<BinnedKra
    * class.
    */
   public double[] state() {
-    double[] s = new double[stats.st.length + 10];
-    System.arraycopy(stats.st, 0, s, 0, stats.st.length);
-    int o = stats.st.length;
-    double[] ouState = {ou.c, ou.c2, ou.u, ou.v2, ou.mw, ou.mx, ou.cww, ou.cwx, ou.cxx, ou.rss};
-    System.arraycopy(ouState, 0, s, o, ouState.length);
+    double[] s = new double[stateLength()];
+    stateInto(s, 0);
     return s;
+  }
+
+  /** The length of {@link #state()}. */
+  int stateLength() {
+    return stats.st.length + 10;
+  }
+
+  /** {@link #state()} into {@code out} from {@code offset} (no copy of its own). */
+  void stateInto(double[] out, int offset) {
+    System.arraycopy(stats.st, 0, out, offset, stats.st.length);
+    int o = offset + stats.st.length;
+    out[o] = ou.c;
+    out[o + 1] = ou.c2;
+    out[o + 2] = ou.u;
+    out[o + 3] = ou.v2;
+    out[o + 4] = ou.mw;
+    out[o + 5] = ou.mx;
+    out[o + 6] = ou.cww;
+    out[o + 7] = ou.cwx;
+    out[o + 8] = ou.cxx;
+    out[o + 9] = ou.rss;
   }
 
   /**

@@ -606,12 +606,11 @@ public final class PrequentialKramersMoyal
    */
   public double[] state() {
     fold();
-    int per = mem[0].state().length;
+    int per = mem[0].stateLength();
     double[] s = new double[stateLength(per)];
     int o = 0;
     for (int m = 0; m < mem.length; m++) {
-      double[] one = mem[m].state();
-      System.arraycopy(one, 0, s, o, per);
+      mem[m].stateInto(s, o);
       o += per;
       if (memories.trend()) {
         System.arraycopy(sbar[m], 0, s, o, bins);
@@ -642,7 +641,7 @@ public final class PrequentialKramersMoyal
   public static PrequentialKramersMoyal restore(
       Grid1D grid, Memories memories, long count, double[] state) {
     PrequentialKramersMoyal e = new PrequentialKramersMoyal(grid, memories);
-    int per = e.mem[0].state().length;
+    int per = e.mem[0].stateLength();
     if (state.length != e.stateLength(per)) {
       throw new IllegalArgumentException(
           "state of " + state.length + " values does not fit " + grid + " and " + memories);
