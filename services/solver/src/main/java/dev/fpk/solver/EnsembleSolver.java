@@ -72,6 +72,9 @@ public final class EnsembleSolver {
   private double[] drift = new double[0];
   private double[] diffusion = new double[0];
 
+  /** The conditional verdict's shadows' drifts, each with its own estimation error (scratch). */
+  private double[][] shadowDrift = new double[0][0];
+
   /** Whether to keep the output comparison's experiment side for {@link #takeExperiment}. */
   private boolean keepExperiments;
 
@@ -180,6 +183,24 @@ public final class EnsembleSolver {
     }
     FieldOnGrid.drift(field, g, drift);
     FieldOnGrid.diffusion(field, g, diffusion);
+  }
+
+  /**
+   * How much of the drift's estimation error persists from one estimate to the next, {@code dt}
+   * steps later: {@code 2^(-dt / h)} for the memory's half-life {@code h} (1 if it never forgets;
+   * 0, independent errors, when the writer did not say).
+   */
+  static double errorPersistence(EntryEstimate field, double dt) {
+    double h = field.getMemoryHalfLifeSteps();
+    return h > 0 ? Math.pow(2, -dt / h) : 0; // h = Infinity gives 1
+  }
+
+  /** {@code draws} scratch drifts of at least {@code cells} values (grown as needed). */
+  private double[][] shadowDrifts(int draws, int cells) {
+    if (shadowDrift.length != draws || shadowDrift[0].length < cells) {
+      shadowDrift = new double[draws][cells];
+    }
+    return shadowDrift;
   }
 
   /** Draws matrices entry by entry, each entry independently from its own density. */
@@ -456,7 +477,13 @@ public final class EnsembleSolver {
         if (!verdict.fits(samples)) {
           verdict = startVerdict(samples); // replicas came or went: the shadows start anew here
         } else {
-          verdict.advance(grid, drift, diffusion, dt, settings.substepsPerStep(), random);
+          verdict.evolveDriftErrors(
+              field.getDriftStderrCount(), errorPersistence(field, dt), random);
+          double[][] drifts = shadowDrifts(verdict.draws(), grid.cells());
+          for (int b = 0; b < drifts.length; b++) {
+            FieldOnGrid.driftWithError(field, grid, drift, verdict.driftErrors(b), drifts[b]);
+          }
+          verdict.advance(grid, drifts, diffusion, dt, settings.substepsPerStep(), random);
         }
       }
     }

@@ -27,15 +27,34 @@ import java.util.random.RandomGenerator;
  * 0.0% of entry-steps, p about 0.5-0.7 throughout). The shadows carry the same start, so the null
  * here is the theory's own prediction for these replicas.
  *
+ * <p>The fields are estimates. Moved by the point estimate alone, the shadows would ask whether the
+ * replicas follow exactly the fitted SDE, and a drift off by its own standard error, which the
+ * density accumulates over the memory, would be rejected as a wrong theory. So each shadow can
+ * carry its own drift error ({@link #evolveDriftErrors}): per estimator bin a standard normal
+ * score, correlated over the estimates as the forgetting estimator's errors are, which the caller
+ * turns into {@code mu + se z} ({@link #advance(Grid1D, double[][], double[], double, int,
+ * RandomGenerator)}). The replicas are then exchangeable with the shadows if the true drift is one
+ * the estimate's errors allow.
+ *
  * <p>Cost: {@code B x R x n} field lookups and normal draws per step ({@code n} Euler steps, as
  * {@link MovedReplicas#substeps}), and {@code B} sorts of R values for the W1; state {@code B x R}
  * doubles. Units: weight units, optimiser steps. Not thread-safe; confine to one thread.
  */
 public final class ConditionalVerdict {
+  /** Leads a state with drift-error scores (before them, the first int was the draws, >= 1). */
+  private static final int WITH_DRIFT_ERRORS = -1;
+
   private final double[][] shadows;
 
-  private ConditionalVerdict(double[][] shadows) {
+  /**
+   * Per shadow, its drift's estimation error in standard errors, one score per estimator bin (empty
+   * until {@link #evolveDriftErrors}).
+   */
+  private double[][] driftErrors;
+
+  private ConditionalVerdict(double[][] shadows, double[][] driftErrors) {
     this.shadows = shadows;
+    this.driftErrors = driftErrors;
   }
 
   /** {@code draws} shadow ensembles, each a copy of the finite values of {@code replicas}. */
@@ -45,7 +64,7 @@ public final class ConditionalVerdict {
     for (int b = 0; b < draws; b++) {
       s[b] = finite.clone();
     }
-    return new ConditionalVerdict(s);
+    return new ConditionalVerdict(s, new double[draws][0]);
   }
 
   /** Replicas per shadow ensemble (the finite replicas it started from). */
@@ -79,13 +98,62 @@ public final class ConditionalVerdict {
       double steps,
       int maxSubstepsPerStep,
       RandomGenerator random) {
-    if (shadows.length == 0) {
-      return;
+    double[][] same = new double[shadows.length][];
+    Arrays.fill(same, drift);
+    advance(g, same, diffusion, steps, maxSubstepsPerStep, random);
+  }
+
+  /**
+   * Moves shadow {@code b} {@code steps} optimiser steps by the SDE of its own drift {@code
+   * drifts[b]} and the common {@code diffusion} (at the cell centres of {@code g}): the fitted
+   * drift with that shadow's estimation error ({@link #driftErrors}), so that the null covers the
+   * fields the data allow, not only the point estimate.
+   */
+  public void advance(
+      Grid1D g,
+      double[][] drifts,
+      double[] diffusion,
+      double steps,
+      int maxSubstepsPerStep,
+      RandomGenerator random) {
+    for (int b = 0; b < shadows.length; b++) {
+      int n = MovedReplicas.substeps(g, drifts[b], diffusion, steps, maxSubstepsPerStep);
+      MovedReplicas.move(g, drifts[b], diffusion, shadows[b], steps, n, random);
     }
-    int substeps = MovedReplicas.substeps(g, drift, diffusion, steps, maxSubstepsPerStep);
-    for (double[] s : shadows) {
-      MovedReplicas.move(g, drift, diffusion, s, steps, substeps, random);
+  }
+
+  /**
+   * Moves each shadow's drift-error scores on by one estimate: {@code z <- q z + sqrt(1 - q^2) xi},
+   * {@code xi} standard normal, so each score stays standard normal and its correlation across
+   * estimates {@code L} steps apart is {@code q^L}, as the errors of an exponentially forgetting
+   * estimator's means are ({@code q = 2^(-dt / h)}, {@code h} its half-life; 1 without forgetting).
+   * With {@code bins} other than before (the estimate's bins changed), the scores start afresh.
+   *
+   * @param persistence {@code q} in [0, 1]
+   */
+  public void evolveDriftErrors(int bins, double persistence, RandomGenerator random) {
+    if (!(persistence >= 0 && persistence <= 1)) {
+      throw new IllegalArgumentException("need persistence in [0, 1], got " + persistence);
     }
+    double fresh = Math.sqrt(1 - persistence * persistence);
+    for (int b = 0; b < driftErrors.length; b++) {
+      if (driftErrors[b].length != bins) {
+        driftErrors[b] = new double[bins];
+        for (int i = 0; i < bins; i++) {
+          driftErrors[b][i] = random.nextGaussian();
+        }
+      } else {
+        double[] z = driftErrors[b];
+        for (int i = 0; i < bins; i++) {
+          z[i] = persistence * z[i] + fresh * random.nextGaussian();
+        }
+      }
+    }
+  }
+
+  /** Shadow {@code b}'s drift-error scores, one per estimator bin, in standard errors. */
+  public double[] driftErrors(int b) {
+    return driftErrors[b];
   }
 
   /** W1 of {@code density} (on {@code g}) to each shadow, weight units. */
@@ -117,30 +185,45 @@ public final class ConditionalVerdict {
     return (1.0 + atLeast) / (distances.length + 1);
   }
 
-  /** Writes the shadows bit for bit (for checkpoints). */
+  /** Writes the shadows and their drift-error scores bit for bit (for checkpoints). */
   public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(WITH_DRIFT_ERRORS);
     out.writeInt(shadows.length);
     out.writeInt(replicas());
-    ByteBuffer b = ByteBuffer.allocate(8 * shadows.length * replicas());
-    for (double[] s : shadows) {
-      b.asDoubleBuffer().put(s); // big-endian, as DataOutput.writeDouble
-      b.position(b.position() + 8 * s.length);
+    writeRows(out, shadows);
+    out.writeInt(driftErrors.length == 0 ? 0 : driftErrors[0].length);
+    writeRows(out, driftErrors);
+  }
+
+  /** The verdict {@link #writeTo} wrote (or one written before the drift errors, without them). */
+  public static ConditionalVerdict readFrom(DataInput in) throws IOException {
+    int first = in.readInt();
+    boolean withErrors = first == WITH_DRIFT_ERRORS;
+    int draws = withErrors ? in.readInt() : first;
+    double[][] shadows = readRows(in, draws, in.readInt());
+    double[][] errors = withErrors ? readRows(in, draws, in.readInt()) : new double[draws][0];
+    return new ConditionalVerdict(shadows, errors);
+  }
+
+  private static void writeRows(DataOutput out, double[][] rows) throws IOException {
+    int n = rows.length == 0 ? 0 : rows[0].length;
+    ByteBuffer b = ByteBuffer.allocate(8 * rows.length * n);
+    for (double[] row : rows) {
+      b.asDoubleBuffer().put(row); // big-endian, as DataOutput.writeDouble
+      b.position(b.position() + 8 * row.length);
     }
     out.write(b.array());
   }
 
-  /** The verdict {@link #writeTo} wrote. */
-  public static ConditionalVerdict readFrom(DataInput in) throws IOException {
-    int draws = in.readInt();
-    int r = in.readInt();
-    byte[] bytes = new byte[8 * draws * r];
+  private static double[][] readRows(DataInput in, int rows, int n) throws IOException {
+    byte[] bytes = new byte[8 * rows * n];
     in.readFully(bytes);
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    double[][] s = new double[draws][r];
-    for (double[] one : s) {
-      b.asDoubleBuffer().get(one);
-      b.position(b.position() + 8 * r);
+    double[][] out = new double[rows][n];
+    for (double[] row : out) {
+      b.asDoubleBuffer().get(row);
+      b.position(b.position() + 8 * n);
     }
-    return new ConditionalVerdict(s);
+    return out;
   }
 }

@@ -91,6 +91,95 @@ class ConditionalVerdictTest {
     assertTrue(share[0] > 0.9, "conditional " + share[0]);
   }
 
+  /**
+   * Shares of trials rejected at 5% when the density moves by an estimated drift, the truth's plus
+   * an error of standard error {@code se} per step held over the run (a long memory's lag): by
+   * shadows moved with the point estimate, and by shadows each carrying its own drift error.
+   */
+  private static double[] rejectionsWithEstimatedDrift(double se, int trials) {
+    double[][] truth = ouFields(0.1);
+    SplittableRandom random = new SplittableRandom(34);
+    int plain = 0;
+    int withErrors = 0;
+    for (int t = 0; t < trials; t++) {
+      double[] replicas = new double[R];
+      for (int i = 0; i < R; i++) {
+        replicas[i] = -0.2 + 0.08 * random.nextGaussian();
+      }
+      double error = se * random.nextGaussian();
+      double[] estimate = truth[0].clone();
+      for (int c = 0; c < estimate.length; c++) {
+        estimate[c] += error;
+      }
+      double[] density =
+          Forecasts.fokkerPlanck(
+              G, KernelDensity.estimate(G, replicas), estimate, truth[1], STEPS, STEPS);
+      ConditionalVerdict pointEstimate = ConditionalVerdict.start(replicas, B);
+      pointEstimate.advance(G, estimate, truth[1], STEPS, 1, random);
+      ConditionalVerdict errors = ConditionalVerdict.start(replicas, B);
+      errors.evolveDriftErrors(1, 1, random); // one bin: the error is the same everywhere
+      double[][] drifts = new double[B][];
+      for (int b = 0; b < B; b++) {
+        drifts[b] = estimate.clone();
+        for (int c = 0; c < estimate.length; c++) {
+          drifts[b][c] += se * errors.driftErrors(b)[0];
+        }
+      }
+      errors.advance(G, drifts, truth[1], STEPS, 1, random);
+      MovedReplicas.move(
+          G,
+          truth[0],
+          truth[1],
+          replicas,
+          STEPS,
+          MovedReplicas.substeps(G, truth[0], truth[1], STEPS, 1),
+          random);
+      double w1 = dev.fpk.physics.align.Alignment.wasserstein1(G, density, replicas);
+      plain += ConditionalVerdict.pValue(pointEstimate.distances(G, density), w1) < 0.05 ? 1 : 0;
+      withErrors += ConditionalVerdict.pValue(errors.distances(G, density), w1) < 0.05 ? 1 : 0;
+    }
+    return new double[] {(double) plain / trials, (double) withErrors / trials};
+  }
+
+  @Test
+  void shouldCoverTheDriftsErrorWhenTheShadowsCarryIt() {
+    // 2e-5 per step over 200 steps: the attractor's pull misplaced by about 0.02
+    double[] share = rejectionsWithEstimatedDrift(2e-5, 400);
+    System.out.printf(
+        "drift estimated with error: rejected at 5%% by shadows of the point estimate %.3f, by"
+            + " shadows carrying the error %.3f%n",
+        share[0], share[1]);
+    assertTrue(share[0] > 0.2, "the point estimate's null is too narrow: " + share[0]);
+    // exchangeable again: 2/40 in expectation; 400 trials: sd 0.011
+    assertTrue(share[1] > 0.02 && share[1] < 0.085, "with errors " + share[1]);
+  }
+
+  @Test
+  void shouldKeepDriftErrorsStandardNormalAndCorrelatedAsTheMemory() {
+    ConditionalVerdict v = ConditionalVerdict.start(new double[] {0.1, 0.2}, 400);
+    SplittableRandom random = new SplittableRandom(5);
+    v.evolveDriftErrors(3, 0.9, random);
+    double[] before = new double[400];
+    for (int b = 0; b < 400; b++) {
+      before[b] = v.driftErrors(b)[1];
+    }
+    v.evolveDriftErrors(3, 0.9, random);
+    double sum = 0;
+    double sq = 0;
+    double cross = 0;
+    for (int b = 0; b < 400; b++) {
+      double z = v.driftErrors(b)[1];
+      sum += z;
+      sq += z * z;
+      cross += z * before[b];
+    }
+    assertEquals(0, sum / 400, 0.2);
+    assertEquals(1, sq / 400, 0.2);
+    assertEquals(0.9, cross / 400, 0.15, "correlation over one estimate");
+    v.evolveDriftErrors(5, 0.9, random);
+    assertEquals(5, v.driftErrors(0).length, "other bins: afresh");
+  }
+
   @Test
   void shouldRankTheObservationAmongTheDraws() {
     double[] draws = {0.1, 0.2, 0.3, 0.4};
@@ -107,6 +196,7 @@ class ConditionalVerdictTest {
     double[][] f = ouFields(0.1);
     ConditionalVerdict v = ConditionalVerdict.start(new double[] {0.1, Double.NaN, -0.2, 0.3}, 3);
     v.advance(G, f[0], f[1], 5, 1, new SplittableRandom(2));
+    v.evolveDriftErrors(4, 0.5, new SplittableRandom(4));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     v.writeTo(new DataOutputStream(bytes));
     ConditionalVerdict back =
@@ -116,6 +206,9 @@ class ConditionalVerdictTest {
     assertEquals(3, back.replicas(), "the non-finite replica is left out");
     double[] p = KernelDensity.estimate(G, new double[] {0, 0.1});
     assertArrayEquals(v.distances(G, p), back.distances(G, p));
+    for (int b = 0; b < 3; b++) {
+      assertArrayEquals(v.driftErrors(b), back.driftErrors(b));
+    }
     back.advance(G, f[0], f[1], 5, 1, new SplittableRandom(3));
     v.advance(G, f[0], f[1], 5, 1, new SplittableRandom(3));
     assertArrayEquals(v.distances(G, p), back.distances(G, p));
