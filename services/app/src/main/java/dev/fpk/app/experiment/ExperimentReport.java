@@ -236,104 +236,99 @@ public final class ExperimentReport {
   public String summary(ObjectNode report) {
     StringBuilder s = new StringBuilder();
     ObjectNode checks = (ObjectNode) report.get("checks");
-    s.append(
-        String.format(
-            java.util.Locale.ROOT,
-            "fpk experiment: %d replicas x %d steps, seed %d; transient ends at step %d (%s)%n",
-            settings.replicas(),
-            settings.steps(),
-            settings.seed(),
-            transientEnd.step(),
-            transientEnd.rule()));
+    line(
+        s,
+        "fpk experiment: %d replicas x %d steps, seed %d; transient ends at step %d (%s)%n",
+        settings.replicas(),
+        settings.steps(),
+        settings.seed(),
+        transientEnd.step(),
+        transientEnd.rule());
     for (var c : checks.get("forecastBeatsBaselines")) {
-      s.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "forecast %3d steps: W1 %.3g vs nothing-changes %.3g, Gaussian %.3g (mean of entries); beats both on %d of %d entries -> %s%n",
-              c.get("horizon").asInt(),
-              c.get("meanW1").asDouble(Double.NaN),
-              c.get("meanBaselineStatic").asDouble(Double.NaN),
-              c.get("meanBaselineGaussian").asDouble(Double.NaN),
-              c.get("entriesBeatingBoth").asInt(),
-              c.get("entries").asInt(),
-              c.get("holds").asBoolean() ? "holds" : "does not hold"));
-      s.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "  floor-corrected skill (floor %.3g): over nothing-changes %.3f, over Gaussian %.3f%n",
-              c.get("meanBootstrapFloorW1").asDouble(Double.NaN),
-              c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
-              c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN)));
-      s.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "  conditional floor %.3g (the replicas moved by the fitted SDE): skill over nothing-changes %.3f, over Gaussian %.3f%n",
-              c.get("meanConditionalFloorW1").asDouble(Double.NaN),
-              c.get("conditionalSkillStatic").asDouble(Double.NaN),
-              c.get("conditionalSkillGaussian").asDouble(Double.NaN)));
-      s.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "  particle forecast (from the replicas themselves): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
-              c.get("meanParticleW1").asDouble(Double.NaN),
-              c.get("meanParticleStaticW1").asDouble(Double.NaN),
-              c.get("meanParticleFloorW1").asDouble(Double.NaN),
-              c.get("particleSkill").asDouble(Double.NaN)));
+      line(
+          s,
+          "forecast %3d steps: W1 %.3g vs nothing-changes %.3g, Gaussian %.3g (mean of entries); beats both on %d of %d entries -> %s%n",
+          c.get("horizon").asInt(),
+          c.get("meanW1").asDouble(Double.NaN),
+          c.get("meanBaselineStatic").asDouble(Double.NaN),
+          c.get("meanBaselineGaussian").asDouble(Double.NaN),
+          c.get("entriesBeatingBoth").asInt(),
+          c.get("entries").asInt(),
+          c.get("holds").asBoolean() ? "holds" : "does not hold");
+      line(
+          s,
+          "  floor-corrected skill (floor %.3g): over nothing-changes %.3f, over Gaussian %.3f%n",
+          c.get("meanBootstrapFloorW1").asDouble(Double.NaN),
+          c.get("floorCorrectedSkillStatic").asDouble(Double.NaN),
+          c.get("floorCorrectedSkillGaussian").asDouble(Double.NaN));
+      line(
+          s,
+          "  conditional floor %.3g (the replicas moved by the fitted SDE): skill over nothing-changes %.3f, over Gaussian %.3f%n",
+          c.get("meanConditionalFloorW1").asDouble(Double.NaN),
+          c.get("conditionalSkillStatic").asDouble(Double.NaN),
+          c.get("conditionalSkillGaussian").asDouble(Double.NaN));
+      line(
+          s,
+          "  particle forecast (from the replicas themselves): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
+          c.get("meanParticleW1").asDouble(Double.NaN),
+          c.get("meanParticleStaticW1").asDouble(Double.NaN),
+          c.get("meanParticleFloorW1").asDouble(Double.NaN),
+          c.get("particleSkill").asDouble(Double.NaN));
     }
-    s.append(
-        String.format(
-            java.util.Locale.ROOT,
-            "theory rejected at p < %.2f on %.1f%% of (entry, step) after the transient (bar %.0f%%) -> %s%n",
-            VerdictCheck.LEVEL,
-            100 * verdict.share(),
-            100 * VerdictCheck.BAR,
-            verdict.holds() ? "holds" : "does not hold"));
-    s.append(
-        String.format(
-            java.util.Locale.ROOT,
-            "  conditioned on where the replicas started (shadow ensembles): rejected on %.1f%% -> %s%n",
-            100 * conditionalVerdict.share(),
-            conditionalVerdict.holds() ? "holds" : "does not hold"));
+    line(
+        s,
+        "theory rejected at p < %.2f on %.1f%% of (entry, step) after the transient (bar %.0f%%) -> %s%n",
+        VerdictCheck.LEVEL,
+        100 * verdict.share(),
+        100 * VerdictCheck.BAR,
+        verdict.holds() ? "holds" : "does not hold");
+    line(
+        s,
+        "  conditioned on where the replicas started (shadow ensembles): rejected on %.1f%% -> %s%n",
+        100 * conditionalVerdict.share(),
+        conditionalVerdict.holds() ? "holds" : "does not hold");
     for (SamplingFloorCheck.Entry e : floors.entries()) {
-      s.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "entry %-6s W1 %.3g = %.2f x sampling floor %.3g (bar %.0fx) -> %s%n",
-              e.index().toString().replace(" ", ""),
-              e.meanW1(),
-              e.ratio(),
-              e.meanFloor(),
-              SamplingFloorCheck.BAR,
-              e.holds() ? "holds" : "does not hold"));
+      line(
+          s,
+          "entry %-6s W1 %.3g = %.2f x sampling floor %.3g (bar %.0fx) -> %s%n",
+          e.index().toString().replace(" ", ""),
+          e.meanW1(),
+          e.ratio(),
+          e.meanFloor(),
+          SamplingFloorCheck.BAR,
+          e.holds() ? "holds" : "does not hold");
     }
     appendFactors(s, "diffusion", (ObjectNode) checks.get("sensitivity"));
     appendFactors(s, "Dyson temperature", (ObjectNode) checks.get("temperatureSensitivity"));
     ObjectNode joint = (ObjectNode) report.get("joint");
-    s.append(
-        String.format(
-            java.util.Locale.ROOT,
-            "joint 4-D model against entry by entry (slow phase): output sliced W1 ratio %.3g,"
-                + " per-entry W1 ratio %.3g (below 1: joint closer)%n",
-            joint.path("slicedW1Ratio").asDouble(Double.NaN),
-            joint.path("marginalW1Ratio").asDouble(Double.NaN)));
+    line(
+        s,
+        "joint 4-D model against entry by entry (slow phase): output sliced W1 ratio %.3g,"
+            + " per-entry W1 ratio %.3g (below 1: joint closer)%n",
+        joint.path("slicedW1Ratio").asDouble(Double.NaN),
+        joint.path("marginalW1Ratio").asDouble(Double.NaN));
     s.append("output sliced W1 over its floor (slow phase):");
     report
         .path("outputsSummary")
         .fields()
         .forEachRemaining(
             m ->
-                s.append(
-                    String.format(
-                        java.util.Locale.ROOT,
-                        " %s %.2fx",
-                        m.getKey(),
-                        m.getValue().path("meanSlicedW1").asDouble(Double.NaN)
-                            / m.getValue().path("meanSlicedW1Floor").asDouble(Double.NaN))));
+                line(
+                    s,
+                    " %s %.2fx",
+                    m.getKey(),
+                    m.getValue().path("meanSlicedW1").asDouble(Double.NaN)
+                        / m.getValue().path("meanSlicedW1Floor").asDouble(Double.NaN)));
     s.append(" (")
         .append(OutputDistances.SHUFFLED)
         .append(": the bound of any theory of W alone)\n");
     s.append("all checks hold: ").append(checks.get("allHold").asBoolean()).append('\n');
     return s.toString();
+  }
+
+  /** Appends {@code format} with {@code args}, numbers as in the ROOT locale. */
+  private static void line(StringBuilder s, String format, Object... args) {
+    s.append(String.format(java.util.Locale.ROOT, format, args));
   }
 
   /** One line per factor check: "what name: measured xM, theory xP -> holds". */
@@ -342,14 +337,13 @@ public final class ExperimentReport {
         .properties()
         .forEach(
             f ->
-                s.append(
-                    String.format(
-                        java.util.Locale.ROOT,
-                        "%s %s: measured x%.2f, theory x%.2f -> %s%n",
-                        what,
-                        f.getKey(),
-                        f.getValue().get("measured").asDouble(Double.NaN),
-                        f.getValue().get("predicted").asDouble(),
-                        f.getValue().get("holds").asBoolean() ? "holds" : "does not hold")));
+                line(
+                    s,
+                    "%s %s: measured x%.2f, theory x%.2f -> %s%n",
+                    what,
+                    f.getKey(),
+                    f.getValue().get("measured").asDouble(Double.NaN),
+                    f.getValue().get("predicted").asDouble(),
+                    f.getValue().get("holds").asBoolean() ? "holds" : "does not hold"));
   }
 }
