@@ -45,6 +45,12 @@ public record ExperimentSettings(
    */
   public static final int CONDITIONAL_VERDICT_DRAWS = 39;
 
+  /**
+   * Moved copies behind each forecast's conditional floor and particle forecast: 8, twice the live
+   * default, so the particle forecast pools 7 copies and the floors' Monte Carlo error is small.
+   */
+  public static final int FORECAST_FLOOR_DRAWS = 8;
+
   /** Estimates and densities are kept every this many steps (Pawula series, checkpoints). */
   public static final int SAMPLE_EVERY_STEPS = 10;
 
@@ -156,8 +162,9 @@ public record ExperimentSettings(
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
    * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
-   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, and the conditional verdict of
-   * {@link #CONDITIONAL_VERDICT_DRAWS} shadow ensembles.
+   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, the conditional verdict of
+   * {@link #CONDITIONAL_VERDICT_DRAWS} shadow ensembles, and {@link #FORECAST_FLOOR_DRAWS} moved
+   * copies behind each forecast's conditional floor and particle forecast.
    */
   public static Config solverConfig(Config base) {
     return base.withoutPath(
@@ -170,6 +177,8 @@ public record ExperimentSettings(
         .withValue(
             "fpk.solver.conditional-verdict-draws",
             ConfigValueFactory.fromAnyRef(CONDITIONAL_VERDICT_DRAWS))
+        .withValue(
+            "fpk.solver.forecast-floor-draws", ConfigValueFactory.fromAnyRef(FORECAST_FLOOR_DRAWS))
         // the report reads densities and fields at its checkpoint steps: every step, every entry
         .withValue("fpk.solver.curves.every-steps", ConfigValueFactory.fromAnyRef(1))
         .withValue(
