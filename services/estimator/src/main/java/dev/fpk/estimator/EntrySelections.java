@@ -56,7 +56,7 @@ public final class EntrySelections {
     Map<String, EntrySelection> rules = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : root.getObject(KEY).entrySet()) {
       String text = String.valueOf(e.getValue().unwrapped());
-      rules.put(e.getKey(), selection(KEY + ".\"" + e.getKey() + "\"", text));
+      rules.put(e.getKey(), selection(KEY + ".\"" + e.getKey() + "\"", text, text));
     }
     return new EntrySelections(rules);
   }
@@ -81,7 +81,7 @@ public final class EntrySelections {
             setting + " = " + text + ": rule '" + rule.strip() + "' has no layer pattern");
       }
       String selection = eq < 0 ? rule : rule.substring(eq + 1);
-      if (rules.put(pattern, selection(setting, selection)) != null) {
+      if (rules.put(pattern, selection(setting, rule, selection)) != null) {
         throw new IllegalArgumentException(
             setting + " = " + text + ": layer pattern '" + pattern + "' is given twice");
       }
@@ -89,12 +89,13 @@ public final class EntrySelections {
     return new EntrySelections(rules);
   }
 
-  private static EntrySelection selection(String setting, String text) {
+  /** The selection {@code text} of the rule {@code written} of {@code setting}. */
+  private static EntrySelection selection(String setting, String written, String text) {
     try {
       return EntrySelection.parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          setting + " = \"" + text.strip() + "\": " + e.getMessage(), e);
+          setting + " = \"" + written.strip() + "\": " + e.getMessage(), e);
     }
   }
 

@@ -121,7 +121,7 @@ public final class EnsembleSolver {
       watched = WatchedEntries.of(step, current.estimate());
       entries = new EntrySolver[watched.variables()];
     } else {
-      use = hasData(fields) ? fields : current.estimate();
+      use = fields;
       dt = step.step() - lastStep;
       substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
     }
@@ -135,7 +135,7 @@ public final class EnsembleSolver {
       } else {
         entries[e].advance(
             samples,
-            use.getEntries(e),
+            fieldToUse(use, current.estimate(), e),
             dt,
             substeps,
             new SplittableRandom(
@@ -313,10 +313,20 @@ public final class EnsembleSolver {
     return s;
   }
 
-  private static boolean hasData(DriftDiffusionEstimate estimate) {
-    return estimate != null
-        && estimate.getEntriesCount() > 0
-        && FieldOnGrid.usable(estimate.getEntries(0));
+  /**
+   * Entry e's field to advance to this step with: the one estimated before it, or, where that has
+   * no data yet (the first interval, before any increment), the one including this step. Decided
+   * entry by entry, so that no entry's figures depend on another's (once on entry 0 for all).
+   */
+  private static EntryEstimate fieldToUse(
+      @Nullable DriftDiffusionEstimate before, DriftDiffusionEstimate now, int e) {
+    if (before != null && e < before.getEntriesCount()) {
+      EntryEstimate field = before.getEntries(e);
+      if (FieldOnGrid.usable(field)) {
+        return field;
+      }
+    }
+    return now.getEntries(e);
   }
 
   /** The alignment figures of a step, entry by entry, and its curves if due. */
