@@ -61,7 +61,7 @@ final class EstimateWriter {
             .setStep(step.step())
             .setMode(watched.mode().wireName())
             .setWatchedEntries(watched.selection().toString())
-            .setMatrixEntries(watched.matrixEntries())
+            .addAllShape(java.util.Arrays.stream(step.shape()).boxed().toList())
             .addAllEntries(entries)
             .build();
     entries.clear();

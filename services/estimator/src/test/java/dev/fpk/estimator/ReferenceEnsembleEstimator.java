@@ -87,7 +87,7 @@ final class ReferenceEnsembleEstimator {
             .setStep(step.step())
             .setMode(mode.wireName())
             .setWatchedEntries("all") // the reference watches every entry
-            .setMatrixEntries(step.entries());
+            .addAllShape(java.util.Arrays.stream(step.shape()).boxed().toList());
     for (int v = 0; v < variables.length; v++) {
       out.addEntries(entry(mode.index(step, v), variables[v].result()));
     }

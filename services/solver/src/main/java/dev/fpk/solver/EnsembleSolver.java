@@ -30,6 +30,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -329,6 +330,10 @@ public final class EnsembleSolver {
     return now.getEntries(e);
   }
 
+  private static List<Integer> shape(EnsembleStep step) {
+    return Arrays.stream(step.shape()).boxed().toList();
+  }
+
   /** The alignment figures of a step, entry by entry, and its curves if due. */
   private final class Scores {
     private final EnsembleStep step;
@@ -349,7 +354,7 @@ public final class EnsembleSolver {
               .setReplicas(step.size())
               .setSourceTimeUnixMillis(step.sourceTimeMillis())
               .setWatchedEntries(watched.selection().toString())
-              .setMatrixEntries(step.entries());
+              .addAllShape(shape(step));
       boolean curves = settings.curves().due(step.step(), previous);
       stride = settings.curves().stride(entries.length);
       dens =

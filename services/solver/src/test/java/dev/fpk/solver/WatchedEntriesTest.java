@@ -77,14 +77,14 @@ class WatchedEntriesTest {
         DriftDiffusionEstimate allFields = all.estimator.update(step);
         DriftDiffusionEstimate someFields = some.estimator.update(step);
         assertEquals(text, someFields.getWatchedEntries());
-        assertEquals(ROWS * COLS, someFields.getMatrixEntries());
+        assertEquals(List.of(ROWS, COLS), someFields.getShapeList());
         assertEquals(watched.length, someFields.getEntriesCount(), text);
         AlignmentUpdate allAlign =
             all.solver.advance(new StepEstimate(step, allFields)).alignment();
         AlignmentUpdate someAlign =
             some.solver.advance(new StepEstimate(step, someFields)).alignment();
         assertEquals(text, someAlign.getWatchedEntries());
-        assertEquals(ROWS * COLS, someAlign.getMatrixEntries());
+        assertEquals(List.of(ROWS, COLS), someAlign.getShapeList());
         assertEquals("all", allAlign.getWatchedEntries());
         assertEquals(watched.length, someAlign.getEntriesCount());
         for (int v = 0; v < watched.length; v++) {

@@ -190,8 +190,12 @@ final class LayerMeters {
           gauges.of("fpk.layer.matrix", "entries of the layer's whole matrix", "entries", tags);
     }
     set(watched, update.getEntriesCount());
-    if (update.getMatrixEntries() > 0) {
-      set(matrixEntries, update.getMatrixEntries());
+    if (update.getShapeCount() > 0) {
+      set(
+          matrixEntries,
+          update.getShapeList().stream()
+              .mapToDouble(Integer::doubleValue)
+              .reduce(1, (a, b) -> a * b));
     }
   }
 

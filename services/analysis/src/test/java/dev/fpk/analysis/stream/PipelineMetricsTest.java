@@ -230,7 +230,8 @@ class PipelineMetricsTest {
     metrics.aligned(
         update("a", 3, some, false).toBuilder()
             .setWatchedEntries("stride:4")
-            .setMatrixEntries(32)
+            .addShape(4)
+            .addShape(8)
             .build());
     assertEquals(3, gauge("fpk.layer.watched", "a", "selection", "stride:4"));
     assertEquals(32, gauge("fpk.layer.matrix", "a"));
@@ -241,7 +242,8 @@ class PipelineMetricsTest {
     metrics.aligned(
         update("a", 4, grid(4, 8), false).toBuilder()
             .setWatchedEntries("all")
-            .setMatrixEntries(32)
+            .addShape(4)
+            .addShape(8)
             .build());
     assertEquals(32, gauge("fpk.layer.watched", "a", "selection", "all"));
     assertEquals(Double.NaN, gauge("fpk.layer.watched", "a", "selection", "stride:4"));
