@@ -94,8 +94,14 @@ public final class EnsembleEstimator {
     } else {
       addIncrements(step);
     }
-    previous = step;
+    // kept for the next increments (and checkpointed): of the watched entries only
+    previous = projected() ? watched.project(step) : step;
     return writer.write(step, watched, variables);
+  }
+
+  /** Whether {@link #previous} holds the watched entries only: ensemble mode, some watched. */
+  private boolean projected() {
+    return watched.mode() == Mode.ENSEMBLE && !watched.everyEntry();
   }
 
   /** The variables (null before the first step). */
@@ -207,11 +213,13 @@ public final class EnsembleEstimator {
     // entry is its own variable, so that one variable's sums stay in cache for all its replicas;
     // entries not watched are not read
     if (mode == Mode.ENSEMBLE) {
+      boolean projected = projected();
       for (int v = 0; v < variables.length; v++) {
         PrequentialKramersMoyal km = variables[v];
         int e = watched.entry(v);
+        int before = projected ? v : e; // the entry's place in the previous step's values
         for (int j = 0; j < pairs; j++) {
-          double w = from[fromOffsets[j] + e];
+          double w = from[fromOffsets[j] + before];
           km.increment(w, to[toOffsets[j] + e] - w, dt);
         }
       }

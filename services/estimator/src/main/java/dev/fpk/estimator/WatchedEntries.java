@@ -149,6 +149,31 @@ public final class WatchedEntries {
     }
   }
 
+  /**
+   * The step with the watched entries' values only, in the order of the variables (a vector of
+   * them; no probe inputs): what the estimator keeps of a step for the next increments.
+   */
+  public EnsembleStep project(EnsembleStep step) {
+    int n = step.entries();
+    float[] values = step.values();
+    float[] kept = new float[step.size() * entries.length];
+    for (int k = 0, i = 0; k < step.size(); k++) {
+      for (int e : entries) {
+        kept[i++] = values[k * n + e];
+      }
+    }
+    return new EnsembleStep(
+        step.runId(),
+        step.layer(),
+        step.step(),
+        new int[] {entries.length},
+        step.replicas(),
+        kept,
+        step.learningRate(),
+        step.batchSize(),
+        step.sourceTimeMillis());
+  }
+
   /** Writes mode, selection, entries and the matrix's size. */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(mode.ordinal());
