@@ -158,6 +158,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final StepAssembler assembler;
   private final PendingChunks chunks;
   private final EnsembleEstimator estimator;
+
+  /** The entries of this layer to estimate ({@code fpk.entries}). */
+  private final EntrySelection selection;
+
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
   private final CheckpointedEntity<Command> checkpointed;
@@ -183,7 +187,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     this.checkpointed = checkpointed;
     this.clock = clock;
     this.chunks = new PendingChunks(settings.maxChunkBytes());
-    EntrySelection selection = settings.entries().forLayer(layerOf(entityId));
+    this.selection = settings.entries().forLayer(layerOf(entityId));
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
       this.assembler =
@@ -378,7 +382,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
         getContext().getLog(), entityId, offer.gone(), assembler, settings.replicaTimeoutMillis());
     goneSinceReply.addAll(offer.gone());
     for (EnsembleStep step : offer.completed()) {
+      boolean first = estimator.watched() == null;
       ready.add(new StepEstimate(step, estimator.update(step)));
+      int[] beyond = selection.beyond(step.shape());
+      if (first && beyond.length > 0) {
+        getContext()
+            .getLog()
+            .warn(
+                "{}: {} lists entries {} beyond the layer's {} entries (shape {}): they are ignored",
+                entityId,
+                selection,
+                java.util.Arrays.toString(beyond),
+                step.entries(),
+                java.util.Arrays.toString(step.shape()));
+      }
     }
   }
 

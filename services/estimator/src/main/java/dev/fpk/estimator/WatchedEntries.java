@@ -64,15 +64,8 @@ public final class WatchedEntries {
   public static WatchedEntries every(Mode mode, int variables) {
     return mode == Mode.POOLED
         ? new WatchedEntries(mode, EntrySelection.ALL, new int[0], 0)
-        : new WatchedEntries(mode, EntrySelection.ALL, range(variables), variables);
-  }
-
-  private static int[] range(int n) {
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = i;
-    }
-    return out;
+        : new WatchedEntries(
+            mode, EntrySelection.ALL, EntrySelection.ALL.entries(new int[] {variables}), variables);
   }
 
   /** The row-major index of the multi-index {@code index} in a matrix of this shape. */

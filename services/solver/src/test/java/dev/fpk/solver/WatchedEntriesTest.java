@@ -11,7 +11,6 @@ import dev.fpk.estimator.EntrySelection;
 import dev.fpk.estimator.EstimatorSettings;
 import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.StateEncoder;
-import dev.fpk.physics.fp.TimeScheme;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import java.io.ByteArrayInputStream;
@@ -29,21 +28,12 @@ import org.junit.jupiter.api.Test;
  * watched.
  */
 class WatchedEntriesTest {
-  private static final EstimatorSettings EST = new EstimatorSettings(16, 500, 5, 30_000, 16);
-
   /**
    * Two forecast horizons and the conditional verdict's shadows: every random draw is exercised.
    */
-  private static final SolverSettings SOL =
-      new SolverSettings(
-          32,
-          TimeScheme.TR_BDF2,
-          1,
-          List.of(3, 7),
-          SolverSettings.DEFAULT_FLOOR_DRAWS,
-          5,
-          SolverSettings.OutputSettings.DEFAULTS,
-          SolverSettings.CurveSettings.ALL);
+  private static final EstimatorSettings EST = CheckpointRoundTripTest.EST;
+
+  private static final SolverSettings SOL = CheckpointRoundTripTest.SOL;
 
   private static final int ROWS = 6;
   private static final int COLS = 8;
