@@ -54,4 +54,18 @@ class FpkCommandLineTest {
     Run r = run("demo", "--help");
     assertTrue(r.out().contains("default 400"), r.out());
   }
+
+  @Test
+  void shouldRejectABadEntrySelectionAsAUsageErrorNamingTheOptionAndValue() {
+    for (String command : new String[] {"node", "demo", "replay"}) {
+      Run r = run(command, "--entries", "fc*=stride:0", "--bootstrap", "127.0.0.1:1");
+      assertEquals(2, r.exit(), command + ": " + r.err());
+      assertTrue(
+          r.err()
+              .contains(
+                  "--entries = \"fc*=stride:0\": entry selection 'stride:0': the stride must be"
+                      + " >= 1, got 0"),
+          r.err());
+    }
+  }
 }

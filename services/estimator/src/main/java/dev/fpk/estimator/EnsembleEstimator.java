@@ -35,8 +35,23 @@ public final class EnsembleEstimator {
   // no coarsening cap here: an estimator that outgrows 4x its bins starts afresh instead
   private final GridFollower follower = Grids.follower(Integer.MAX_VALUE);
   private final EstimateWriter writer;
+
+  /** The entries this layer's configuration asks for (used from the first step on). */
+  private final EntrySelection selection;
+
   private Mode mode;
+
+  /** The variables: the watched entries, or the pooled one; null before the first step. */
+  private WatchedEntries watched;
+
   private PrequentialKramersMoyal[] variables;
+
+  /**
+   * The selection of the checkpoint this estimator was to be restored from, when that differed from
+   * {@link #selection} and it started afresh instead; else null.
+   */
+  private EntrySelection discarded;
+
   private EnsembleStep previous;
 
   /**
@@ -49,8 +64,18 @@ public final class EnsembleEstimator {
   private int[] fromOffsets = new int[0];
   private int[] toOffsets = new int[0];
 
+  /** An estimator of every entry. */
   public EnsembleEstimator(EstimatorSettings settings) {
+    this(settings, EntrySelection.ALL);
+  }
+
+  /**
+   * An estimator of the entries {@code selection} chooses (in ensemble mode; a pooled layer sees
+   * every entry): an entry not chosen has no variable, no grid, no sums.
+   */
+  public EnsembleEstimator(EstimatorSettings settings, EntrySelection selection) {
     this.settings = settings;
+    this.selection = selection;
     this.memories = settings.memories();
     this.writer = new EstimateWriter(settings.minBinCount());
   }
@@ -59,7 +84,8 @@ public final class EnsembleEstimator {
   public DriftDiffusionEstimate update(EnsembleStep step) {
     if (variables == null) {
       mode = Mode.of(step);
-      variables = new PrequentialKramersMoyal[mode.variables(step)];
+      watched = WatchedEntries.of(step, selection);
+      variables = new PrequentialKramersMoyal[watched.variables()];
       ranges(step);
       for (int v = 0; v < variables.length; v++) {
         variables[v] =
@@ -68,8 +94,27 @@ public final class EnsembleEstimator {
     } else {
       addIncrements(step);
     }
-    previous = step;
-    return writer.write(step, mode, variables);
+    // kept for the next increments (and checkpointed): of the watched entries only
+    previous = projected() ? watched.project(step) : step;
+    return writer.write(step, watched, variables);
+  }
+
+  /** Whether {@link #previous} holds the watched entries only: ensemble mode, some watched. */
+  private boolean projected() {
+    return watched.mode() == Mode.ENSEMBLE && !watched.everyEntry();
+  }
+
+  /** The variables (null before the first step). */
+  public WatchedEntries watched() {
+    return watched;
+  }
+
+  /**
+   * The selection of the checkpoint {@link #readFrom} was given when it differed from this
+   * estimator's and the estimator started afresh; else null.
+   */
+  public EntrySelection discardedSelection() {
+    return discarded;
   }
 
   /**
@@ -78,6 +123,11 @@ public final class EnsembleEstimator {
    * changed) restores the mode and grids, and each variable starts afresh on its grid.
    */
   public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(WITH_SELECTION);
+    out.writeBoolean(watched != null);
+    if (watched != null) {
+      watched.writeTo(out);
+    }
     out.writeInt(mode == null ? -1 : mode.ordinal());
     out.writeInt(variables == null ? -1 : variables.length);
     if (variables != null) {
@@ -90,11 +140,32 @@ public final class EnsembleEstimator {
     StateIo.writeStep(out, previous);
   }
 
-  /** The estimator {@link #writeTo} wrote, with these settings. */
+  /**
+   * Leads a state with the watched entries (before them, the first int was the mode, >= -1, and
+   * every entry was watched).
+   */
+  private static final int WITH_SELECTION = -200;
+
+  /** The estimator {@link #writeTo} wrote, of every entry, with these settings. */
   public static EnsembleEstimator readFrom(DataInput in, EstimatorSettings settings)
       throws IOException {
-    EnsembleEstimator e = new EnsembleEstimator(settings);
-    int mode = in.readInt();
+    return readFrom(in, settings, EntrySelection.ALL);
+  }
+
+  /**
+   * The estimator {@link #writeTo} wrote, with these settings, if it watched the entries {@code
+   * selection} chooses (or is pooled); else a fresh estimator of them, whose {@link
+   * #discardedSelection} says what the checkpoint had: its sums are of other entries.
+   */
+  public static EnsembleEstimator readFrom(
+      DataInput in, EstimatorSettings settings, EntrySelection selection) throws IOException {
+    EnsembleEstimator e = new EnsembleEstimator(settings, selection);
+    int first = in.readInt();
+    WatchedEntries watched = null;
+    if (first == WITH_SELECTION && in.readBoolean()) {
+      watched = WatchedEntries.readFrom(in);
+    }
+    int mode = first == WITH_SELECTION ? in.readInt() : first;
     e.mode = mode < 0 ? null : Mode.values()[mode];
     int n = in.readInt();
     if (n >= 0) {
@@ -113,6 +184,17 @@ public final class EnsembleEstimator {
       }
     }
     e.previous = StateIo.readStep(in);
+    if (e.mode != null && watched == null) { // written before selections: every entry watched
+      watched = WatchedEntries.of(e.previous, EntrySelection.ALL);
+    }
+    e.watched = watched;
+    if (watched != null
+        && watched.mode() == Mode.ENSEMBLE
+        && !watched.selection().equals(selection)) {
+      EnsembleEstimator fresh = new EnsembleEstimator(settings, selection);
+      fresh.discarded = watched.selection();
+      return fresh;
+    }
     return e;
   }
 
@@ -128,12 +210,16 @@ public final class EnsembleEstimator {
     float[] to = step.values();
     int n = step.entries();
     // each variable takes its increments in replica order either way; entry by entry when each
-    // entry is its own variable, so that one variable's sums stay in cache for all its replicas
+    // entry is its own variable, so that one variable's sums stay in cache for all its replicas;
+    // entries not watched are not read
     if (mode == Mode.ENSEMBLE) {
-      for (int e = 0; e < n; e++) {
-        PrequentialKramersMoyal km = variables[e];
+      boolean projected = projected();
+      for (int v = 0; v < variables.length; v++) {
+        PrequentialKramersMoyal km = variables[v];
+        int e = watched.entry(v);
+        int before = projected ? v : e; // the entry's place in the previous step's values
         for (int j = 0; j < pairs; j++) {
-          double w = from[fromOffsets[j] + e];
+          double w = from[fromOffsets[j] + before];
           km.increment(w, to[toOffsets[j] + e] - w, dt);
         }
       }
@@ -152,12 +238,12 @@ public final class EnsembleEstimator {
    * Each variable's smallest and largest sample at {@code step} into {@link #min} and {@link #max}.
    */
   private void ranges(EnsembleStep step) {
-    int vars = mode.variables(step);
+    int vars = watched.variables();
     if (min.length < vars) {
       min = new double[vars];
       max = new double[vars];
     }
-    mode.ranges(step, min, max);
+    watched.ranges(step, min, max);
   }
 
   /**

@@ -45,32 +45,36 @@ final class EstimateWriter {
   }
 
   /** The estimate of {@code variables} as of {@code step}. */
-  DriftDiffusionEstimate write(EnsembleStep step, Mode mode, PrequentialKramersMoyal[] variables) {
+  DriftDiffusionEstimate write(
+      EnsembleStep step, WatchedEntries watched, PrequentialKramersMoyal[] variables) {
     if (prototypes.length != variables.length) {
       prototypes = new EntryEstimate[variables.length];
       prototypeGrids = new Grid1D[variables.length];
     }
     for (int v = 0; v < variables.length; v++) {
-      entries.add(entry(step, mode, v, variables[v]));
+      entries.add(entry(step, watched, v, variables[v]));
     }
     DriftDiffusionEstimate out =
         DriftDiffusionEstimate.newBuilder()
             .setRunId(step.runId())
             .setLayer(step.layer())
             .setStep(step.step())
-            .setMode(mode.wireName())
+            .setMode(watched.mode().wireName())
+            .setWatchedEntries(watched.selection().toString())
+            .addAllShape(java.util.Arrays.stream(step.shape()).boxed().toList())
             .addAllEntries(entries)
             .build();
     entries.clear();
     return out;
   }
 
-  private EntryEstimate entry(EnsembleStep step, Mode mode, int v, PrequentialKramersMoyal km) {
+  private EntryEstimate entry(
+      EnsembleStep step, WatchedEntries watched, int v, PrequentialKramersMoyal km) {
     km.resultInto(bins);
     bins.smooth(minBinCount);
     int n = bins.bins();
     OuFit fit = bins.ouFit();
-    return EntryEstimate.newBuilder(prototype(step, mode, v, bins.grid()))
+    return EntryEstimate.newBuilder(prototype(step, watched, v, bins.grid()))
         .addAllDrift(scratch(bins.drift(), n))
         .addAllDiffusion(scratch(bins.diffusion(), n))
         .addAllDriftStderr(scratch(bins.driftStdErr(), n))
@@ -89,14 +93,15 @@ final class EstimateWriter {
   }
 
   /**
-   * Variable v's index and bin centres on {@code grid}; the shape, and so the index, never changes.
+   * Variable v's index (its entry's in the full matrix) and bin centres on {@code grid}; the shape,
+   * and so the index, never changes.
    */
-  private EntryEstimate prototype(EnsembleStep step, Mode mode, int v, Grid1D grid) {
+  private EntryEstimate prototype(EnsembleStep step, WatchedEntries watched, int v, Grid1D grid) {
     if (grid.equals(prototypeGrids[v])) {
       return prototypes[v];
     }
     EntryEstimate.Builder b = EntryEstimate.newBuilder();
-    for (int i : mode.index(step, v)) {
+    for (int i : watched.index(step, v)) {
       b.addIndex(i);
     }
     scratch.clear();

@@ -6,6 +6,7 @@ import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.estimator.checkpoint.StateEncoder;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
+import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Validation;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.io.ByteArrayInputStream;
@@ -157,6 +158,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private final StepAssembler assembler;
   private final PendingChunks chunks;
   private final EnsembleEstimator estimator;
+
+  /** The entries of this layer to estimate ({@code fpk.entries}). */
+  private final EntrySelection selection;
+
   private final List<StepEstimate> ready = new ArrayList<>();
   private final List<Integer> goneSinceReply = new ArrayList<>();
   private final CheckpointedEntity<Command> checkpointed;
@@ -182,18 +187,19 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     this.checkpointed = checkpointed;
     this.clock = clock;
     this.chunks = new PendingChunks(settings.maxChunkBytes());
+    this.selection = settings.entries().forLayer(layerOf(entityId));
     if (state == null || state.length == 0) {
       this.appliedOffset = -1;
       this.assembler =
           new StepAssembler(settings.replicaTimeoutMillis(), settings.maxPendingSteps());
-      this.estimator = new EnsembleEstimator(settings);
+      this.estimator = new EnsembleEstimator(settings, selection);
     } else {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
         this.appliedOffset = in.readLong();
         this.assembler =
             StepAssembler.readFrom(
                 in, settings.replicaTimeoutMillis(), settings.maxPendingSteps(), clock.getAsLong());
-        this.estimator = EnsembleEstimator.readFrom(in, settings);
+        this.estimator = EnsembleEstimator.readFrom(in, settings, selection);
         // the chunks of incomplete snapshots follow (absent in checkpoints written before them)
         if (in.available() > 0) {
           chunks.readFrom(in);
@@ -207,6 +213,19 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
               entityId,
               appliedOffset,
               assembler.watermark());
+      if (estimator.discardedSelection() != null) {
+        ctx.getLog()
+            .warn(
+                "{}: the checkpoint watched entries {} but {} now selects {}: its drift and"
+                    + " diffusion start afresh (the step watermark and offsets are kept)",
+                entityId,
+                estimator.discardedSelection(),
+                EntrySelections.KEY,
+                selection);
+      }
+    }
+    if (!selection.all()) {
+      ctx.getLog().info("{}: watching entries {} ({})", entityId, selection, EntrySelections.KEY);
     }
     timers.startTimerWithFixedDelay(Tick.INSTANCE, tickInterval(settings));
   }
@@ -240,6 +259,15 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
                 (ctx, checkpointed, state) ->
                     new EstimatorEntity(
                         ctx, settings, entityId, state, checkpointed, timers, clock)));
+  }
+
+  /** The layer of an entity id (the snapshot key); the whole id if it is not a key. */
+  static String layerOf(String entityId) {
+    try {
+      return SnapshotKey.parse(entityId).layer();
+    } catch (IllegalArgumentException notAKey) {
+      return entityId;
+    }
   }
 
   /** How often silent replicas are looked for: a quarter of the timeout, at least 100 ms. */
@@ -354,7 +382,20 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
         getContext().getLog(), entityId, offer.gone(), assembler, settings.replicaTimeoutMillis());
     goneSinceReply.addAll(offer.gone());
     for (EnsembleStep step : offer.completed()) {
+      boolean first = estimator.watched() == null;
       ready.add(new StepEstimate(step, estimator.update(step)));
+      int[] beyond = selection.beyond(step.shape());
+      if (first && beyond.length > 0) {
+        getContext()
+            .getLog()
+            .warn(
+                "{}: {} lists entries {} beyond the layer's {} entries (shape {}): they are ignored",
+                entityId,
+                selection,
+                java.util.Arrays.toString(beyond),
+                step.entries(),
+                java.util.Arrays.toString(step.shape()));
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import com.typesafe.config.Config;
  * @param replicaTimeoutMillis silence after which a replica is declared gone
  * @param maxPendingSteps incomplete steps kept per (run, layer)
  * @param maxChunkBytes bytes of incompletely received chunked matrices kept per (run, layer)
+ * @param entries which entries of each ensemble layer are analysed ({@code fpk.entries})
  */
 public record EstimatorSettings(
     int bins,
@@ -20,7 +21,8 @@ public record EstimatorSettings(
     int minBinCount,
     long replicaTimeoutMillis,
     int maxPendingSteps,
-    long maxChunkBytes) {
+    long maxChunkBytes,
+    EntrySelections entries) {
 
   /** Chunk buffers of 64 MiB per (run, layer): four 2048x2048 float matrices. */
   public static final long DEFAULT_MAX_CHUNK_BYTES = 64L << 20;
@@ -38,6 +40,24 @@ public record EstimatorSettings(
         replicaTimeoutMillis,
         maxPendingSteps,
         DEFAULT_MAX_CHUNK_BYTES);
+  }
+
+  /** Settings that watch every entry of every layer. */
+  public EstimatorSettings(
+      int bins,
+      HalfLife halfLife,
+      int minBinCount,
+      long replicaTimeoutMillis,
+      int maxPendingSteps,
+      long maxChunkBytes) {
+    this(
+        bins,
+        halfLife,
+        minBinCount,
+        replicaTimeoutMillis,
+        maxPendingSteps,
+        maxChunkBytes,
+        EntrySelections.ALL);
   }
 
   /** A fixed half-life of {@code halfLifeSteps} optimiser steps (+infinity: no forgetting). */
@@ -66,6 +86,7 @@ public record EstimatorSettings(
     require(
         maxPendingSteps >= 1, "fpk.estimator.max-pending-steps", maxPendingSteps, "must be >= 1");
     require(maxChunkBytes >= 4, "fpk.estimator.max-chunk-bytes", maxChunkBytes, "must be >= 4");
+    require(entries != null, EntrySelections.KEY, entries, "must be given");
   }
 
   public static EstimatorSettings fromConfig(Config root) {
@@ -77,12 +98,25 @@ public record EstimatorSettings(
         c.getInt("min-bin-count"),
         c.getDuration("replica-timeout").toMillis(),
         c.getInt("max-pending-steps"),
-        c.getBytes("max-chunk-bytes"));
+        c.getBytes("max-chunk-bytes"),
+        EntrySelections.fromConfig(root));
   }
 
   public EstimatorSettings withHalfLife(HalfLife memory) {
     return new EstimatorSettings(
-        bins, memory, minBinCount, replicaTimeoutMillis, maxPendingSteps, maxChunkBytes);
+        bins, memory, minBinCount, replicaTimeoutMillis, maxPendingSteps, maxChunkBytes, entries);
+  }
+
+  /** These settings watching the entries {@code selections} choose. */
+  public EstimatorSettings withEntries(EntrySelections selections) {
+    return new EstimatorSettings(
+        bins,
+        halfLife,
+        minBinCount,
+        replicaTimeoutMillis,
+        maxPendingSteps,
+        maxChunkBytes,
+        selections);
   }
 
   /** The memories each variable's estimator keeps ({@link HalfLife#memories}). */

@@ -339,4 +339,59 @@ class EstimatorEntityTest {
                 .compareTo(EstimatorEntity.tickInterval(SETTINGS))
             > 0);
   }
+
+  /** Replica r's 2x3 matrix at {@code step} of layer {@code layer} of run r. */
+  static WeightSnapshot matrix(String layer, int replica, long step) {
+    WeightSnapshot.Builder b =
+        WeightSnapshot.newBuilder()
+            .setRunId("r")
+            .setLayer(layer)
+            .setReplica(replica)
+            .setStep(step)
+            .setEnsembleSize(2)
+            .addShape(2)
+            .addShape(3);
+    for (int e = 0; e < 6; e++) {
+      b.addValues(0.1f * e + 0.01f * replica + 0.001f * step * (e + 1));
+    }
+    return b.build();
+  }
+
+  @Test
+  void shouldEstimateTheEntriesItsLayersPatternChoosesAndStartThemAfreshUnderAnother() {
+    EstimatorSettings stride =
+        SETTINGS.withEntries(EntrySelections.parse("fc*=stride:2;other=rows:1", "test"));
+    ActorRef<EstimatorEntity.Command> first =
+        KIT.spawn(EstimatorEntity.create(stride, "r/fc1", CheckpointLoader.NONE));
+    observe(first, matrix("fc1", 0, 0), 0, -1);
+    EstimatorEntity.Observed done = observe(first, matrix("fc1", 1, 0), 1, 0);
+    assertEquals(1, done.completed().size());
+    var estimate = done.completed().get(0).estimate();
+    assertEquals("stride:2", estimate.getWatchedEntries());
+    assertEquals(List.of(2, 3), estimate.getShapeList());
+    assertEquals(3, estimate.getEntriesCount(), "entries 0, 2 and 4 of 6");
+    assertEquals(List.of(0, 2), estimate.getEntries(1).getIndexList(), "row-major entry 2");
+    observe(first, matrix("fc1", 0, 1), 2, 1);
+    observe(first, matrix("fc1", 1, 1), 3, 2);
+    byte[] state = checkpoint(first, 3).state();
+    CheckpointLoader loader =
+        key ->
+            CompletableFuture.completedFuture(
+                Optional.of(new EntityCheckpoint(state, new byte[0])));
+
+    // restarted with every entry watched: the sums start afresh, the offsets it holds stay held
+    ActorRef<EstimatorEntity.Command> restored =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/fc1", loader));
+    assertEquals(
+        EstimatorEntity.Outcome.SKIPPED, observe(restored, matrix("fc1", 1, 1), 3, -1).outcome());
+    observe(restored, matrix("fc1", 0, 2), 4, 3);
+    EstimatorEntity.Observed after = observe(restored, matrix("fc1", 1, 2), 5, 4);
+    var fresh = after.completed().get(0).estimate();
+    assertEquals("all", fresh.getWatchedEntries());
+    assertEquals(6, fresh.getEntriesCount());
+    assertEquals(
+        0,
+        fresh.getEntries(0).getCountList().stream().mapToDouble(Double::doubleValue).sum(),
+        "no increments yet: the estimate starts at step 2");
+  }
 }

@@ -85,7 +85,9 @@ final class ReferenceEnsembleEstimator {
             .setRunId(step.runId())
             .setLayer(step.layer())
             .setStep(step.step())
-            .setMode(mode.wireName());
+            .setMode(mode.wireName())
+            .setWatchedEntries("all") // the reference watches every entry
+            .addAllShape(java.util.Arrays.stream(step.shape()).boxed().toList());
     for (int v = 0; v < variables.length; v++) {
       out.addEntries(entry(mode.index(step, v), variables[v].result()));
     }

@@ -1,9 +1,11 @@
 package dev.fpk.solver;
 
 import dev.fpk.estimator.EnsembleStep;
+import dev.fpk.estimator.EntrySelection;
 import dev.fpk.estimator.Grids;
 import dev.fpk.estimator.Mode;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.WatchedEntries;
 import dev.fpk.estimator.checkpoint.StateIo;
 import dev.fpk.physics.align.Alignment;
 import dev.fpk.physics.align.CellMasses;
@@ -28,6 +30,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +65,13 @@ public final class EnsembleSolver {
   private final GridFollower follower;
   private final OutputComparer outputs;
   private Mode mode;
+
+  /**
+   * The entries this layer is analysed in, as the estimator decided ({@link WatchedEntries}): an
+   * entry not watched has no solver; null before the first step.
+   */
+  private WatchedEntries watched;
+
   private EntrySolver[] entries;
   private long lastStep;
   private DriftDiffusionEstimate fields;
@@ -112,9 +122,10 @@ public final class EnsembleSolver {
     int substeps = 0;
     if (first) {
       mode = Mode.of(step);
-      entries = new EntrySolver[mode.variables(step)];
+      watched = WatchedEntries.of(step, current.estimate());
+      entries = new EntrySolver[watched.variables()];
     } else {
-      use = hasData(fields) ? fields : current.estimate();
+      use = fields;
       dt = step.step() - lastStep;
       substeps = (int) Math.max(1, Math.ceil(dt * settings.substepsPerStep()));
     }
@@ -122,16 +133,17 @@ public final class EnsembleSolver {
     fields = current.estimate();
     Scores scores = new Scores(step, previous);
     for (int e = 0; e < entries.length; e++) {
-      double[] samples = mode.samples(step, e);
+      double[] samples = watched.samples(step, e);
       if (first) {
         entries[e] = new EntrySolver(samples);
       } else {
         entries[e].advance(
             samples,
-            use.getEntries(e),
+            fieldToUse(use, current.estimate(), e),
             dt,
             substeps,
-            new SplittableRandom(OutputComparer.seed(step) ^ ((long) e << 20) ^ 0xC0FFEEL));
+            new SplittableRandom(
+                OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ 0xC0FFEEL));
       }
       prepared.prepare(samples, entries[e].order);
       scores.add(e, entries[e]);
@@ -165,7 +177,7 @@ public final class EnsembleSolver {
           mu = drift.length == n ? drift : Arrays.copyOf(drift, n);
           d = diffusion.length == n ? diffusion : Arrays.copyOf(diffusion, n);
         }
-        long seed = OutputComparer.seed(step) ^ ((long) e << 20) ^ k;
+        long seed = OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ k;
         s.forecasts.issue(
             step.step(), k, s.grid, start, mu, d, samples, new SplittableRandom(seed));
       }
@@ -236,6 +248,21 @@ public final class EnsembleSolver {
     return e;
   }
 
+  /**
+   * Whether this solver analyses the entries {@code estimate} is of (true before the first step):
+   * false when the estimator watches other entries than the checkpoint this solver was restored
+   * from (the selection changed), so that it must start afresh.
+   */
+  public boolean watchesEntriesOf(DriftDiffusionEstimate estimate) {
+    return watched == null
+        || watched.selection().equals(EntrySelection.parse(estimate.getWatchedEntries()));
+  }
+
+  /** The entries analysed; null before the first step. */
+  public @Nullable WatchedEntries watched() {
+    return watched;
+  }
+
   /** The last step advanced to; -1 before the first. */
   public long lastStep() {
     return entries == null ? -1 : lastStep;
@@ -247,12 +274,19 @@ public final class EnsembleSolver {
    */
   private static final int WITH_SHADOWS = -100;
 
+  /** Leads a state with the shadows and the watched entries (before, every entry was watched). */
+  private static final int WITH_WATCHED = -101;
+
   /**
    * Writes the state: mode, each entry's grid, density, forecasts and verdict shadows, the last
    * step, the fields to use next.
    */
   public void writeTo(DataOutput out) throws IOException {
-    out.writeInt(WITH_SHADOWS);
+    out.writeInt(WITH_WATCHED);
+    out.writeBoolean(watched != null);
+    if (watched != null) {
+      watched.writeTo(out);
+    }
     out.writeInt(mode == null ? -1 : mode.ordinal());
     out.writeInt(entries == null ? -1 : entries.length);
     if (entries != null) {
@@ -274,7 +308,10 @@ public final class EnsembleSolver {
   public static EnsembleSolver readFrom(DataInput in, SolverSettings settings) throws IOException {
     EnsembleSolver s = new EnsembleSolver(settings);
     int first = in.readInt();
-    boolean shadows = first == WITH_SHADOWS;
+    if (first == WITH_WATCHED && in.readBoolean()) {
+      s.watched = WatchedEntries.readFrom(in);
+    }
+    boolean shadows = first == WITH_SHADOWS || first == WITH_WATCHED;
     int mode = shadows ? in.readInt() : first; // before the shadows the state began with the mode
     s.mode = mode < 0 ? null : Mode.values()[mode];
     int n = in.readInt();
@@ -292,13 +329,30 @@ public final class EnsembleSolver {
     }
     s.lastStep = in.readLong();
     s.fields = StateIo.readMessage(in, DriftDiffusionEstimate.parser());
+    if (s.watched == null && s.entries != null) { // written before selections: every entry
+      s.watched = WatchedEntries.every(s.mode, s.entries.length);
+    }
     return s;
   }
 
-  private static boolean hasData(DriftDiffusionEstimate estimate) {
-    return estimate != null
-        && estimate.getEntriesCount() > 0
-        && FieldOnGrid.usable(estimate.getEntries(0));
+  /**
+   * Entry e's field to advance to this step with: the one estimated before it, or, where that has
+   * no data yet (the first interval, before any increment), the one including this step. Decided
+   * entry by entry, so that no entry's figures depend on another's (once on entry 0 for all).
+   */
+  private static EntryEstimate fieldToUse(
+      @Nullable DriftDiffusionEstimate before, DriftDiffusionEstimate now, int e) {
+    if (before != null && e < before.getEntriesCount()) {
+      EntryEstimate field = before.getEntries(e);
+      if (FieldOnGrid.usable(field)) {
+        return field;
+      }
+    }
+    return now.getEntries(e);
+  }
+
+  private static List<Integer> shape(EnsembleStep step) {
+    return Arrays.stream(step.shape()).boxed().toList();
   }
 
   /** The alignment figures of a step, entry by entry, and its curves if due. */
@@ -319,7 +373,9 @@ public final class EnsembleSolver {
               .setStep(step.step())
               .setSamples(mode == Mode.POOLED ? step.values().length : step.size())
               .setReplicas(step.size())
-              .setSourceTimeUnixMillis(step.sourceTimeMillis());
+              .setSourceTimeUnixMillis(step.sourceTimeMillis())
+              .setWatchedEntries(watched.selection().toString())
+              .addAllShape(shape(step));
       boolean curves = settings.curves().due(step.step(), previous);
       stride = settings.curves().stride(entries.length);
       dens =
@@ -338,7 +394,7 @@ public final class EnsembleSolver {
      * step with their floors.
      */
     void add(int e, EntrySolver s) {
-      int[] index = mode.index(step, e);
+      int[] index = watched.index(step, e);
       CellMasses hist = prepared.histogram(s.grid);
       CellMasses theory = prepared.theory(s.grid, s.density);
       double w1 = Alignment.wasserstein1(theory, prepared);
@@ -383,7 +439,8 @@ public final class EnsembleSolver {
 
     Output output(DriftDiffusionEstimate estimate) {
       experiment = null;
-      if (outputs.due(step, previous)) {
+      // the output distributions draw whole matrices: every entry must have a density
+      if (outputs.due(step, previous) && watched.everyEntry()) {
         OutputComparer.Experiment e = outputs.experiment(step);
         align.addOutputs(outputs.compare("entrywise", e, EnsembleSolver.this::drawEntrywise));
         if (settings.outputs().replicasShuffled()) {

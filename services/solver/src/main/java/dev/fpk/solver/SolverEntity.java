@@ -76,7 +76,8 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   private record Restored(Optional<EntityCheckpoint> checkpoint, @Nullable Throwable failure)
       implements Command, CheckpointedEntity.Restored {}
 
-  private final EnsembleSolver solver;
+  private EnsembleSolver solver;
+  private final String entityId;
   private final SolverSettings settings;
   private final JointSettings jointSettings;
 
@@ -97,6 +98,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     this.settings = settings;
     this.jointSettings = jointSettings;
     this.checkpointed = checkpointed;
+    this.entityId = entityId;
     if (state == null || state.length == 0) {
       this.solver = new EnsembleSolver(settings);
     } else {
@@ -152,6 +154,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     List<StepEstimate> done = new ArrayList<>(msg.steps().size());
     List<EnsembleSolver.Output> outputs = new ArrayList<>(msg.steps().size());
     for (StepEstimate step : msg.steps()) {
+      startAfreshIfOtherEntries(step);
       if (step.step().step() > solver.lastStep()) {
         done.add(step);
         outputs.add(withJoint(step, solver.advance(step)));
@@ -162,9 +165,35 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     return this;
   }
 
+  /**
+   * Starts afresh when the estimator watches other entries than this solver's checkpoint did (the
+   * entry selection changed across a restart, and the estimator started afresh too).
+   */
+  private void startAfreshIfOtherEntries(StepEstimate step) {
+    if (solver.watchesEntriesOf(step.estimate())) {
+      return;
+    }
+    getContext()
+        .getLog()
+        .warn(
+            "{}: the checkpoint's densities are of entries {}, the estimator now watches {}: the"
+                + " densities start afresh at step {}",
+            entityId,
+            solver.watched().selection(),
+            step.estimate().getWatchedEntries(),
+            step.step().step());
+    solver = new EnsembleSolver(settings);
+    joint = null;
+  }
+
   /** The entry-wise output with the joint model's figures added, where the joint model applies. */
   private EnsembleSolver.Output withJoint(StepEstimate step, EnsembleSolver.Output out) {
-    if (joint == null && jointSettings.enabled() && JointSolver.appliesTo(step.step())) {
+    // the joint model couples the four entries: it needs every one of them watched
+    if (joint == null
+        && jointSettings.enabled()
+        && JointSolver.appliesTo(step.step())
+        && solver.watched() != null
+        && solver.watched().everyEntry()) {
       joint = new JointSolver(settings, jointSettings);
     }
     if (joint == null) {

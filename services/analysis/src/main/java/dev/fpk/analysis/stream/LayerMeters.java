@@ -42,6 +42,16 @@ final class LayerMeters {
   /** Guarded by this. */
   private final Map<String, AtomicLong[]> models = new HashMap<>();
 
+  /**
+   * The watched entries' gauge and the selection it is tagged with (null before the first
+   * alignment); guarded by this.
+   */
+  private @Nullable AtomicLong watched;
+
+  private @Nullable String watchedSelection;
+
+  private @Nullable AtomicLong matrixEntries;
+
   /** The two sampling floors of the output distances, per (run, layer); guarded by this. */
   private AtomicLong @Nullable [] floors;
 
@@ -126,6 +136,7 @@ final class LayerMeters {
       return;
     }
     synchronized (this) {
+      watched(update);
       for (int i = 0; i < update.getEntriesCount(); i++) {
         EntryAlignment e = update.getEntries(i);
         EntryGauges g = entry(i, e);
@@ -153,6 +164,38 @@ final class LayerMeters {
         set(floors[0], o.getSlicedW1Floor());
         set(floors[1], o.getEnergyFloor());
       }
+    }
+  }
+
+  /**
+   * How many entries the layer's analysis watches, tagged with the selection ({@code fpk.entries}:
+   * all, stride:S, rows:K, cols:K, list:...), and how many the whole matrix has.
+   */
+  private void watched(AlignmentUpdate update) {
+    String selection =
+        update.getWatchedEntries().isEmpty() ? "all" : update.getWatchedEntries(); // before v1.6
+    if (!selection.equals(watchedSelection)) {
+      if (watched != null) {
+        set(watched, Double.NaN); // the selection changed (a restart): the old series ends
+      }
+      watched =
+          gauges.of(
+              "fpk.layer.watched",
+              "entries of the layer whose drift, diffusion, density and alignment are analysed"
+                  + " (fpk.entries; tag selection)",
+              "entries",
+              tags.and("selection", selection));
+      watchedSelection = selection;
+      matrixEntries =
+          gauges.of("fpk.layer.matrix", "entries of the layer's whole matrix", "entries", tags);
+    }
+    set(watched, update.getEntriesCount());
+    if (update.getShapeCount() > 0) {
+      set(
+          matrixEntries,
+          update.getShapeList().stream()
+              .mapToDouble(Integer::doubleValue)
+              .reduce(1, (a, b) -> a * b));
     }
   }
 

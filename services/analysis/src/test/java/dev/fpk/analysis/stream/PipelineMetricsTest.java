@@ -223,4 +223,29 @@ class PipelineMetricsTest {
         registry.get("fpk.snapshots.duplicate").counter().count(),
         "registered at zero with its layer (CountersAtZeroTest)");
   }
+
+  @Test
+  void shouldSayHowManyEntriesOfTheMatrixAreWatchedAndWhich() {
+    List<int[]> some = List.of(new int[] {0, 0}, new int[] {0, 4}, new int[] {1, 0});
+    metrics.aligned(
+        update("a", 3, some, false).toBuilder()
+            .setWatchedEntries("stride:4")
+            .addShape(4)
+            .addShape(8)
+            .build());
+    assertEquals(3, gauge("fpk.layer.watched", "a", "selection", "stride:4"));
+    assertEquals(32, gauge("fpk.layer.matrix", "a"));
+    // an alignment of a writer before v1.6 watched every entry
+    metrics.aligned(update("b", 3, grid(2, 2), false));
+    assertEquals(4, gauge("fpk.layer.watched", "b", "selection", "all"));
+    // a restart with another selection ends the old series
+    metrics.aligned(
+        update("a", 4, grid(4, 8), false).toBuilder()
+            .setWatchedEntries("all")
+            .addShape(4)
+            .addShape(8)
+            .build());
+    assertEquals(32, gauge("fpk.layer.watched", "a", "selection", "all"));
+    assertEquals(Double.NaN, gauge("fpk.layer.watched", "a", "selection", "stride:4"));
+  }
 }

@@ -49,6 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @CommandLine.Mixin BootstrapOptions.OrEmbedded kafka;
 
+  @CommandLine.Mixin EntriesOptions entries;
+
   @Option(
       names = "--dashboard-port",
       defaultValue = "-1",
@@ -71,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     Progress progress = new Progress(Progress.style(output.quiet, output.json), out, "demo");
-    Config config = FpkConfig.load();
+    Config config = entries.applyTo(FpkConfig.load());
     DashboardSettings dashboardSettings = DashboardSettings.fromConfig(config);
     if (dashboardPort >= 0) {
       dashboardSettings = dashboardSettings.withPort(dashboardPort);

@@ -42,6 +42,8 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Mixin BootstrapOptions.Required kafka;
 
+  @Mixin EntriesOptions entries;
+
   @Option(
       names = "--seed-nodes",
       description = "Pekko seed nodes host:port,... (default: fpk.seed-nodes, $FPK_SEED_NODES)")
@@ -68,7 +70,7 @@ public final class NodeCommand implements Callable<Integer> {
               + " (the stream asks both for each record and checkpoints both at once); train and dashboard are their own"
               + " commands");
     }
-    Config config = FpkConfig.load();
+    Config config = entries.applyTo(FpkConfig.load());
     if (seedNodes != null) {
       config = config.withValue("fpk.seed-nodes", ConfigValueFactory.fromAnyRef(seedNodes));
     }

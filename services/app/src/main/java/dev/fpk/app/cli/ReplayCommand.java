@@ -66,6 +66,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @CommandLine.Mixin BootstrapOptions.OrEmbedded kafka;
 
+  @CommandLine.Mixin EntriesOptions entries;
+
   @Option(
       names = "--timeout",
       defaultValue = "PT10M",
@@ -90,7 +92,8 @@ public final class ReplayCommand implements Callable<Integer> {
     Progress progress = new Progress(Progress.style(quiet, json), out, "replay");
     // a group of its own: a replay reads the topic from the start, whatever ran before
     String group = "fpk-replay-" + UUID.randomUUID();
-    try (Pipeline pipeline = Pipeline.start(FpkConfig.load(), kafka.servers(), group)) {
+    try (Pipeline pipeline =
+        Pipeline.start(entries.applyTo(FpkConfig.load()), kafka.servers(), group)) {
       Set<String> runIds = new TreeSet<>();
       long[] counts = publish(pipeline, fmt, runIds, progress);
       awaitAnalysis(pipeline, group, progress);

@@ -7,6 +7,7 @@ import dev.fpk.dashboard.live.SpectrumJson;
 import dev.fpk.dashboard.store.LayerOutputs;
 import dev.fpk.physics.cs.FixedPoints;
 import dev.fpk.protocol.EntryPositions;
+import dev.fpk.protocol.LayerEntries;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -42,13 +43,31 @@ final class LayerReport {
             .put(
                 "lastStep",
                 alignment.isEmpty() ? -1 : alignment.get(alignment.size() - 1).getStep());
-    ArrayNode entries = layer.putArray("entries");
     int count =
         estimate != null
             ? estimate.getEntriesCount()
             : density == null ? 0 : density.getEntriesCount();
+    LayerEntries watched =
+        LayerEntries.of(alignment.isEmpty() ? null : alignment.get(alignment.size() - 1), estimate);
+    layer.put("watchedEntries", watched.selection());
+    layer.put(
+        "watchedCount",
+        alignment.isEmpty() ? count : alignment.get(alignment.size() - 1).getEntriesCount());
+    layer.set("shape", ints(mapper, watched.shape()));
+    layer.put("matrixEntries", watched.matrixEntries());
+    ArrayNode entries = layer.putArray("entries");
     for (int e = 0; e < count; e++) {
-      entries.add(entry(mapper, e, estimate, density, alignment));
+      ObjectNode entry = entry(mapper, e, estimate, density, alignment);
+      // the entry's row-major index in the whole matrix, whichever entries are watched
+      int rowMajor =
+          watched.rowMajor(
+              estimate != null
+                  ? estimate.getEntries(e).getIndexList()
+                  : density.getEntries(e).getIndexList());
+      if (rowMajor >= 0) {
+        entry.put("entry", rowMajor);
+      }
+      entries.add(entry);
     }
     SpectrumJson.put(layer, layerOutputs.spectrum(), layerOutputs.spectrumSeries());
     ArrayNode outputs = layer.putArray("outputs");

@@ -1,5 +1,6 @@
 package dev.fpk.dashboard.live;
 
+import dev.fpk.protocol.LayerEntries;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DensityUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
@@ -100,6 +101,7 @@ public record LayerView(
         latest == null ? 0 : latest.getReplicas(),
         indexOnly.lastStep(),
         version,
-        List.copyOf(entries));
+        List.copyOf(entries),
+        LayerEntries.of(latest, estimate));
   }
 }

@@ -59,7 +59,9 @@ public final class LiveJson {
   }
 
   /**
-   * Name, mode, replicas, last step and the entries' indices (position in the list = entry number).
+   * Name, mode, replicas, last step, the entries' indices (position in the list = entry number) and
+   * which are watched: {@code watchedEntries} (the selection, {@code fpk.entries}), {@code
+   * watchedCount}, the whole matrix's {@code shape} and {@code matrixEntries} (0 when unknown).
    */
   public ObjectNode layerSummary(LayerSummary l) {
     ObjectNode out =
@@ -73,6 +75,10 @@ public final class LiveJson {
             .put("version", l.version());
     ArrayNode entries = out.putArray("entries");
     l.entries().forEach(index -> entries.add(ints(index)));
+    out.put("watchedEntries", l.watched().selection())
+        .put("watchedCount", l.entries().size())
+        .put("matrixEntries", l.watched().matrixEntries())
+        .set("shape", ints(l.watched().shape()));
     return out;
   }
 

@@ -307,8 +307,10 @@
       state.pageLatencyMs = Date.now() - e.publishedMillis;
       state.pageLatencies.push(state.pageLatencyMs);
     }
-    var label = '#' + selection.entry + ' [' + (e.index || []).join(',') + ']';
+    var entryOption = $('entry').options[$('entry').selectedIndex];
+    var label = entryOption ? entryOption.text : '#' + selection.entry + ' [' + (e.index || []).join(',') + ']';
     var text = 'run ' + selection.run + ' · layer ' + selection.layer + ' · entry ' + label
+      + (state.watched ? ' · ' + state.watched : '')
       + ' · step ' + state.lastStep + (e.replicas ? ' · ' + e.replicas + ' replicas' : '');
     if (state.mode === 'live') {
       text += ' · updated ' + new Date().toLocaleTimeString()
@@ -346,7 +348,9 @@
 
   function fill(select, values, labels, current) {
     var same = select.options.length === values.length;
-    for (var i = 0; same && i < values.length; i++) { same = select.options[i].value === String(values[i]); }
+    for (var i = 0; same && i < values.length; i++) {
+      same = select.options[i].value === String(values[i]) && select.options[i].textContent === labels[i];
+    }
     if (!same) {
       select.innerHTML = '';
       values.forEach(function (v, i) {
@@ -384,10 +388,28 @@
     fill($('run'), catalog.map(function (r) { return r.runId; }), catalog.map(function (r) { return r.runId; }), selection.run);
     var layerNames = run.layers.map(function (l) { return l.layer; });
     fill($('layer'), layerNames, layerNames, selection.layer);
+    // entries are named by their row-major index in the whole matrix, whichever are watched
     fill($('entry'), layer.entries.map(function (_, i) { return i; }),
-      layer.entries.map(function (idx, i) { return '#' + i + ' [' + idx.join(',') + ']'; }), selection.entry);
+      layer.entries.map(function (idx, i) { return '#' + rowMajor(idx, layer.shape, i) + ' [' + idx.join(',') + ']'; }), selection.entry);
     state.selection = { run: selection.run, layer: selection.layer, entry: selection.entry };
+    state.watched = watchedText(layer);
     return JSON.stringify(selection) !== before;
+  }
+
+  // the row-major index of the entry with multi-index idx in a matrix of this shape (its
+  // position among the entries listed when the shape is unknown: outputs before v1.6)
+  function rowMajor(idx, shape, position) {
+    if (!shape || !shape.length || shape.length !== idx.length) { return position; }
+    var e = 0;
+    for (var d = 0; d < shape.length; d++) { e = e * shape[d] + idx[d]; }
+    return e;
+  }
+
+  // 'watching stride:4 (64 of 256 entries)' for a layer that watches some of its entries, else ''
+  function watchedText(layer) {
+    if (!layer.watchedEntries || layer.watchedEntries === 'all') { return ''; }
+    return 'watching ' + layer.watchedEntries + ' (' + layer.entries.length
+      + (layer.matrixEntries ? ' of ' + layer.matrixEntries : '') + ' entries)';
   }
 
   function onPick(event) {
@@ -427,7 +449,8 @@
   function staticCatalog() {
     return report.runs.map(function (r) {
       return { runId: r.runId, layers: r.layers.map(function (l) {
-        return { layer: l.layer, lastStep: l.lastStep, entries: l.entries.map(function (e) { return e.index || []; }) };
+        return { layer: l.layer, lastStep: l.lastStep, entries: l.entries.map(function (e) { return e.index || []; }),
+          watchedEntries: l.watchedEntries, matrixEntries: l.matrixEntries, shape: l.shape };
       }) };
     });
   }

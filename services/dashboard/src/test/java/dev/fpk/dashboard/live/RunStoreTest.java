@@ -94,4 +94,32 @@ class RunStoreTest {
     // near the stationary OU density, drift and diffusion parts of dp/dt balance: share near 1/2
     assertTrue(shares[0] > 0.2 && shares[0] < 0.8, "share " + shares[0]);
   }
+
+  @Test
+  void shouldSayWhichEntriesALayerWatchesAndTheirPlaceInTheWholeMatrix() {
+    RunStore store = new RunStore();
+    // three watched entries of a 1x12 layer (Outputs indexes them [0,0], [0,1], [0,2])
+    store.onAlignment(
+        Outputs.alignment("r", "w", 1, 3, 0).toBuilder()
+            .setWatchedEntries("stride:4")
+            .addShape(1)
+            .addShape(12)
+            .build());
+    store.onAlignment(Outputs.alignment("r", "old", 1, 2, 0)); // a writer before v1.6
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        new LiveJson(new com.fasterxml.jackson.databind.ObjectMapper()).runs(store);
+    com.fasterxml.jackson.databind.JsonNode w = json.at("/runs/0/layers/1");
+    assertEquals("w", w.get("layer").asText());
+    assertEquals("stride:4", w.get("watchedEntries").asText());
+    assertEquals(3, w.get("watchedCount").asInt());
+    assertEquals(12, w.get("matrixEntries").asInt());
+    assertEquals("[1,12]", w.get("shape").toString());
+    assertEquals(
+        2, store.layer("r", "w").orElseThrow().summary().watched().rowMajor(List.of(0, 2)));
+    com.fasterxml.jackson.databind.JsonNode old = json.at("/runs/0/layers/0");
+    assertEquals("all", old.get("watchedEntries").asText());
+    assertEquals(0, old.get("matrixEntries").asInt(), "unknown before v1.6");
+    assertEquals(
+        -1, store.layer("r", "old").orElseThrow().summary().watched().rowMajor(List.of(0, 1)));
+  }
 }
