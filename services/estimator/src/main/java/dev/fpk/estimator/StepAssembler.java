@@ -23,13 +23,18 @@ import java.util.TreeMap;
  * 0..ensemble_size-1} when the trainer declares its ensemble size, otherwise the replicas seen so
  * far; in that case a step also waits until some replica has moved past it, so that the first
  * replica to report does not complete a step alone. A replica silent for longer than the timeout is
- * declared gone and the watermark moves on without it; if it speaks again it is live again. When
- * every replica is silent, the layer's feed paused: no step completes for want of live replicas,
- * and the first snapshot after the pause makes them all live again ({@link #resumeAll}); so a run
- * whose trainers stopped at different steps leaves its last incomplete steps pending. A snapshot at
- * or behind the watermark is late (or a duplicate, if the same replica already gave that step); a
- * second copy of a pending (replica, step) is a duplicate. At most {@code maxPendingSteps} steps
- * wait; beyond that the oldest completes with the replicas it has, so memory stays bounded.
+ * declared gone and the watermark moves on without it; if it speaks again it is live again. Silence
+ * is wall-clock time at this assembler, but while the layer's feed flows and the snapshots carry
+ * their trainers' times ({@code time_unix_millis}), a replica whose last snapshot is within the
+ * timeout of the newest one's trainer time is not silent, only read late: a consumer behind its
+ * partition (a backlog, an overloaded machine) reads each replica's next step long after the last
+ * one, though the trainer published them together. When every replica is silent, the layer's feed
+ * paused: no step completes for want of live replicas, and the first snapshot after the pause makes
+ * them all live again ({@link #resumeAll}); so a run whose trainers stopped at different steps
+ * leaves its last incomplete steps pending. A snapshot at or behind the watermark is late (or a
+ * duplicate, if the same replica already gave that step); a second copy of a pending (replica,
+ * step) is a duplicate. At most {@code maxPendingSteps} steps wait; beyond that the oldest
+ * completes with the replicas it has, so memory stays bounded.
  *
  * <p>Not thread-safe: one instance belongs to one entity. Wall-clock time is passed in, so a test
  * drives it by hand. {@link #writeTo} / {@link #readFrom} snapshot and restore the whole state (for
@@ -64,6 +69,14 @@ public final class StepAssembler {
 
   /** Replicas 0..knownPrefix-1 are all known. */
   private int knownPrefix;
+
+  /** Wall-clock time of the last snapshot from any replica (Long.MIN_VALUE before the first). */
+  private long lastHeardMillis = Long.MIN_VALUE;
+
+  /** The earliest and newest trainer times of the snapshots (0: none carried one). */
+  private long firstEventMillis;
+
+  private long newestEventMillis;
 
   public StepAssembler(long replicaTimeoutMillis, int maxPendingSteps) {
     if (replicaTimeoutMillis <= 0) {
@@ -113,6 +126,13 @@ public final class StepAssembler {
     }
     replica.lastSeenMillis = nowMillis;
     replica.live = true;
+    lastHeardMillis = nowMillis;
+    long event = s.getTimeUnixMillis();
+    if (event > 0) {
+      replica.lastEventMillis = Math.max(replica.lastEventMillis, event);
+      firstEventMillis = firstEventMillis == 0 ? event : Math.min(firstEventMillis, event);
+      newestEventMillis = Math.max(newestEventMillis, event);
+    }
     Outcome outcome;
     if (s.getStep() <= watermark) {
       outcome = replica.remembers(s.getStep()) ? Outcome.DUPLICATE : Outcome.LATE;
@@ -235,16 +255,21 @@ public final class StepAssembler {
    */
   private List<Integer> expire(long nowMillis) {
     List<Integer> gone = List.of();
+    boolean flowing = nowMillis - lastHeardMillis <= replicaTimeoutMillis;
     for (Map.Entry<Integer, Replica> e : replicas.entrySet()) {
       Replica r = e.getValue();
-      if (r.live && nowMillis - r.lastSeenMillis > replicaTimeoutMillis) {
+      if (r.live
+          && nowMillis - r.lastSeenMillis > replicaTimeoutMillis
+          && !(flowing && withinTimeout(r.lastEventMillis))) {
         r.live = false;
         gone = added(gone, e.getKey());
       }
     }
     // a declared replica that never spoke is as good as gone after the timeout
     long firstSeen = replicas.isEmpty() ? nowMillis : firstSeenMillis;
-    if (knownPrefix < declaredSize && nowMillis - firstSeen > replicaTimeoutMillis) {
+    if (knownPrefix < declaredSize
+        && nowMillis - firstSeen > replicaTimeoutMillis
+        && !(flowing && withinTimeout(firstEventMillis))) {
       for (int id = knownPrefix; id < declaredSize; id++) {
         if (!replicas.containsKey(id)) {
           Replica r = new Replica(firstSeen);
@@ -255,6 +280,14 @@ public final class StepAssembler {
       }
     }
     return gone;
+  }
+
+  /**
+   * Whether a snapshot of trainer time {@code eventMillis} (0: unknown) is within the timeout of
+   * the newest snapshot's trainer time: its replica is read late, not silent.
+   */
+  private boolean withinTimeout(long eventMillis) {
+    return eventMillis > 0 && newestEventMillis - eventMillis <= replicaTimeoutMillis;
   }
 
   private void add(int id, Replica r) {
@@ -396,6 +429,10 @@ public final class StepAssembler {
 
     private int recentCount;
     long lastSeenMillis;
+
+    /** The newest trainer time of its snapshots (0: none carried one; not checkpointed). */
+    long lastEventMillis;
+
     long latestStep = -1;
     boolean live = true;
 

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  * implementation) does, and writes the same checkpoints, on random feeds: replicas that deliver out
  * of order, repeat themselves, fall silent past the timeout and come back, a declared ensemble with
  * a replica that never speaks, or no declared size; a pending bound that forces steps out; shapes
- * that do not match; and a restore from the checkpoint half way.
+ * that do not match; and a restore from the checkpoint half way. The snapshots' trainer times
+ * follow the offers, as they do when the consumer keeps up: then silence is the wall clock's alone,
+ * as it was (StepAssemblerTest has the backlog, where the trainers' times keep a replica read
+ * late).
  */
 class StepAssemblerReferenceTest {
   private static final long TIMEOUT = 500;
@@ -87,7 +90,7 @@ class StepAssemblerReferenceTest {
         next[r]++;
       }
       boolean wrongShape = i > 10 && random.nextDouble() < 0.01; // the first offers set the shape
-      WeightSnapshot s = snapshot(ids[r], step, declared, wrongShape ? 3 : 2, random);
+      WeightSnapshot s = snapshot(ids[r], step, declared, wrongShape ? 3 : 2, now, random);
       ReferenceStepAssembler.Offer expected = reference.offer(s, now);
       StepAssembler.Offer actual = fast.offer(s, now);
       assertEquals(expected.outcome().name(), actual.outcome().name(), "offer " + i);
@@ -130,7 +133,7 @@ class StepAssemblerReferenceTest {
   }
 
   private static WeightSnapshot snapshot(
-      int replica, long step, int declared, int cols, SplittableRandom random) {
+      int replica, long step, int declared, int cols, long now, SplittableRandom random) {
     WeightSnapshot.Builder b =
         WeightSnapshot.newBuilder()
             .setRunId("r")
@@ -142,7 +145,10 @@ class StepAssemblerReferenceTest {
             .setEnsembleSize(declared)
             .setLearningRate(0.01)
             .setBatchSize(8)
-            .setTimeUnixMillis(1000 + step * 10 + random.nextInt(5));
+            // the trainer's clock runs with the offers (a thousand times faster, so two offers a
+            // millisecond apart are far apart in its time): no backlog, so the trainers' times
+            // never say that a replica silent on the wall clock is only read late
+            .setTimeUnixMillis(1000 + now * 1000 + random.nextInt(5));
     for (int e = 0; e < 2 * cols; e++) {
       b.addValues((float) random.nextGaussian());
     }

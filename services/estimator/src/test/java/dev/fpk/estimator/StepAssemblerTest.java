@@ -86,6 +86,57 @@ class StepAssemblerTest {
     assertEquals(1, a.liveReplicas());
   }
 
+  /** {@code snap(replica, step, 2, 1f)} taken by its trainer at {@code eventMillis}. */
+  private static WeightSnapshot at(int replica, long step, long eventMillis) {
+    return snap(replica, step, 2, 1f).toBuilder().setTimeUnixMillis(eventMillis).build();
+  }
+
+  @Test
+  void shouldNotDeclareGoneAReplicaThatIsOnlyReadLate() {
+    // a consumer far behind: each snapshot is read a timeout after the one before, so each
+    // replica's next step comes two timeouts after its last; its trainer published both steps of
+    // a pair 10 ms apart
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    long now = 0;
+    int completed = 0;
+    for (long step = 0; step < 20; step++) {
+      for (int r = 0; r < 2; r++) {
+        StepAssembler.Offer o = a.offer(at(r, step, 1_000_000 + 10 * step), now);
+        assertEquals(List.of(), o.gone(), "step " + step + ", replica " + r);
+        for (EnsembleStep done : o.completed()) {
+          assertEquals(2, done.replicas().length, "step " + done.step() + " without a replica");
+          completed++;
+        }
+        now += TIMEOUT;
+      }
+    }
+    assertEquals(20, completed);
+  }
+
+  @Test
+  void shouldDeclareGoneAReplicaWhoseTrainerStoppedWhileTheOthersGoOn() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(at(0, 0, 1_000_000), 0);
+    a.offer(at(1, 0, 1_000_000), 0);
+    List<Integer> gone = List.of();
+    long step = 1;
+    // replica 1's trainer stopped; replica 0's goes on, a tenth of the timeout per step
+    for (; gone.isEmpty() && step < 100; step++) {
+      gone = a.offer(at(0, step, 1_000_000 + step * TIMEOUT / 10), step * TIMEOUT / 10).gone();
+    }
+    assertEquals(List.of(1), gone);
+    assertEquals(12, step, "gone once the trainer time passed the timeout, as the wall clock did");
+  }
+
+  @Test
+  void shouldDeclareEveryReplicaGoneWhenTheFeedStopsThoughTheirTimesAgree() {
+    StepAssembler a = new StepAssembler(TIMEOUT, 16);
+    a.offer(at(0, 0, 1_000_000), 0);
+    a.offer(at(1, 0, 1_000_000), 0);
+    assertEquals(List.of(), a.tick(TIMEOUT).gone());
+    assertEquals(2, a.tick(TIMEOUT + 1).gone().size(), "no snapshot for a timeout: the run ended");
+  }
+
   @Test
   void shouldWaitForEveryReplicaAgainWhenTheFeedResumesAfterAllFellSilent() throws Exception {
     StepAssembler a = new StepAssembler(TIMEOUT, 16);
