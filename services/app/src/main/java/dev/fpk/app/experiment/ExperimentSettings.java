@@ -2,6 +2,7 @@ package dev.fpk.app.experiment;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.fpk.app.train.RunSpec;
 import dev.fpk.trainer.ReplicaSeeding;
 import java.util.ArrayList;
@@ -160,6 +161,22 @@ public record ExperimentSettings(
   }
 
   /**
+   * The sensitivity runs publish {@link TemperatureSensitivity#LAYER} for its spectrum, which sees
+   * the whole matrix whatever is watched; its entries' densities are no part of the experiment, and
+   * 512 entries x 256 replicas with the conditional verdict's shadows made it most of the cost. So
+   * one entry is watched, unless the entries are set by text ({@code --entries}, FPK_ENTRIES).
+   */
+  private static Config watchOneEntryOfTheSpectralLayer(Config base) {
+    if (!base.hasPath("fpk.entries")
+        || base.getValue("fpk.entries").valueType() != ConfigValueType.OBJECT) {
+      return base;
+    }
+    return base.withValue(
+        "fpk.entries.\"" + TemperatureSensitivity.LAYER + "\"",
+        ConfigValueFactory.fromAnyRef("list:0"));
+  }
+
+  /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
    * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
    * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, the conditional verdict of
@@ -167,8 +184,8 @@ public record ExperimentSettings(
    * copies behind each forecast's conditional floor and particle forecast.
    */
   public static Config solverConfig(Config base) {
-    return base.withoutPath(
-            "fpk.solver.forecast-horizon-steps") // the retired single horizon would win
+    return watchOneEntryOfTheSpectralLayer(base)
+        .withoutPath("fpk.solver.forecast-horizon-steps") // the retired single horizon would win
         .withValue("fpk.solver.forecast-horizons-steps", ConfigValueFactory.fromIterable(HORIZONS))
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
         .withValue(
