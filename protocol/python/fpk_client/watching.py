@@ -30,8 +30,9 @@ import warnings
 
 import numpy as np
 
-from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, RECORD_HEADERS, SNAPSHOTS_TOPIC, RecordWriter, WeightSnapshot,
-                    as_float32, check_header, first_non_finite, producer_config, snapshot_key)
+from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, RECORD_HEADERS, SNAPSHOTS_TOPIC, RecordLayout, RecordWriter,
+                    WeightSnapshot, as_float32, check_header, first_non_finite, header_bound, producer_config,
+                    snapshot_key)
 
 __all__ = ["watch", "watch_ensemble", "Watcher", "BrokerUnreachable"]
 
@@ -55,6 +56,11 @@ class _Matrix:
         self.replicas = replicas  # replica ids, one per matrix in the tensor
         self.stacked = stacked
         self.shape = [int(d) for d in (tensor.shape[1:] if stacked else tensor.shape)]
+        self.layout = None  # its records' places in a buffer (RecordLayout), set by the Watcher
+
+    def flat(self, tensor):
+        """``tensor`` (this matrix's, or a copy of it) as [replicas, values] if stacked, else [values]."""
+        return tensor.reshape(len(self.replicas), -1) if self.stacked else tensor.reshape(-1)
 
 
 def _layer_name(parameter_name):
@@ -119,21 +125,23 @@ class Watcher:
             raise ValueError("queue_size = %r: must be >= 1" % (queue_size,))
         self.run_id, self.every, self.topic = run_id, int(every), topic
         self.ensemble_size = int(ensemble_size)
+        self._optimizer_name = _optimizer_name(optimizer)
         for m in matrices:  # what fpk would reject is refused here, before training starts
             for r in m.replicas:
-                header = WeightSnapshot(run_id=run_id, layer=m.layer, replica=r, ensemble_size=self.ensemble_size)
+                header = WeightSnapshot(run_id=run_id, layer=m.layer, replica=r, ensemble_size=self.ensemble_size,
+                                        optimizer=self._optimizer_name)
                 header.shape.extend(m.shape)
                 try:
-                    check_header(header)
+                    count = check_header(header)
                 except ValueError as e:
                     raise ValueError("layer %s: %s" % (m.layer, e)) from None
+            m.layout = RecordLayout(count, header_bound(header), max_message_bytes)  # header of the last replica
         self.batch_size = int(batch_size or 0)
         self._writer = RecordWriter(max_message_bytes)
         self._matrices = matrices
         self._keys = [snapshot_key(run_id, m.layer).encode("utf-8") for m in matrices]
         self._learning_rate = learning_rate
         self._optimizer = optimizer if optimizer is not None and not isinstance(optimizer, str) else None
-        self._optimizer_name = _optimizer_name(optimizer)
         self._groups = self._parameter_groups()
         self._seed = seed
         self._first_replica = min(r for m in matrices for r in m.replicas)
@@ -150,7 +158,7 @@ class Watcher:
         self._on_cuda = any(m.tensor.is_cuda for m in matrices)
         self._free = queue.Queue()
         for _ in range(queue_size):
-            self._free.put([self._buffer_like(m.tensor) for m in matrices])
+            self._free.put(self._buffers())
         self._jobs = queue.Queue()
         self._sender = threading.Thread(target=self._send_loop, name="fpk-watch-sender", daemon=True)
         self._sender.start()
@@ -221,8 +229,11 @@ class Watcher:
         torch = self._torch
         with torch.no_grad():
             ready = None
-            for buffer, m in zip(buffers, self._matrices):
-                buffer.copy_(m.tensor.detach(), non_blocking=m.tensor.is_cuda)  # into pinned memory from CUDA
+            for (records, staging), m in zip(buffers, self._matrices):
+                if staging is None:  # CPU: the values straight into their places in the records
+                    m.layout.place(records, m.flat(m.tensor.detach()))
+                else:  # CUDA: an asynchronous copy into pinned memory; the sender places them
+                    staging.copy_(m.tensor.detach(), non_blocking=True)
             if self._on_cuda:
                 ready = torch.cuda.Event()
                 ready.record()
@@ -234,10 +245,20 @@ class Watcher:
         self.published += 1
         self._jobs.put(job)
 
-    def _buffer_like(self, tensor):
+    def _buffers(self):
+        """One free buffer: per matrix (records, staging), ``records`` a float32 tensor holding its
+        records ready to send ([replicas, floats] if stacked, else [floats]; RecordLayout), zeroed
+        here so that its pages are not first touched on the training thread; ``staging`` None, or
+        for a CUDA tensor pinned memory of its shape that the asynchronous copy goes to."""
         torch = self._torch
-        pinned = tensor.is_cuda
-        return torch.empty(tuple(tensor.shape), dtype=torch.float32, pin_memory=pinned)
+        out = []
+        for m in self._matrices:
+            lead = (len(m.replicas),) if m.stacked else ()
+            records = torch.zeros(lead + (m.layout.floats,), dtype=torch.float32)
+            staging = torch.empty(tuple(m.tensor.shape), dtype=torch.float32, pin_memory=True) \
+                if m.tensor.is_cuda else None
+            out.append((records, staging))
+        return out
 
     def _probe_inputs(self):
         """{layer: float32 array [replicas, P, in] or [P, in]} of the probes callable, or None."""
@@ -314,14 +335,18 @@ class Watcher:
             job["ready"].synchronize()
         losses = job["loss"]
         probes = job["probes"] or {}
-        for i, (m, buffer) in enumerate(zip(self._matrices, job["buffers"])):
-            array = buffer.numpy()
+        for i, (m, (records, staging)) in enumerate(zip(self._matrices, job["buffers"])):
+            if staging is not None:
+                with self._torch.no_grad():
+                    m.layout.place(records, m.flat(staging))
+            array = records.numpy()
             layer_probes = probes.get(m.layer)
             for k, replica in enumerate(m.replicas):
-                values = as_float32(array[k] if m.stacked else array)
-                bad = first_non_finite(values)
+                row = array[k] if m.stacked else array
+                pieces = m.layout.values(row)
+                bad = _first_non_finite(pieces)
                 if bad is not None:
-                    self._report_non_finite(m, replica, job["step"], bad, values[bad])
+                    self._report_non_finite(m, replica, job["step"], bad[0], bad[1])
                     continue
                 header = WeightSnapshot(run_id=self.run_id, replica=replica, step=job["step"], layer=m.layer,
                                         learning_rate=job["learning_rates"][i], batch_size=job["batch_size"],
@@ -333,13 +358,23 @@ class Watcher:
                     header.loss = losses[r] if len(losses) > 1 else losses[0]
                 if self._seed is not None:
                     header.seed = int(self._seed[r] if isinstance(self._seed, (list, tuple)) else self._seed)
-                h = None
-                if layer_probes is not None:
+                if layer_probes is not None:  # rare: copied once more, with the probes in the first record
                     h = as_float32(layer_probes[r] if layer_probes.ndim == 3 else layer_probes)
-                for record in self._writer.records(header, values, h):
-                    self._produce(self._keys[i], record)
+                    values = np.concatenate([p.reshape(-1) for p in pieces])
+                    for record in self._writer.records(header, values, h):
+                        self._produce(self._keys[i], record)
+                else:
+                    self._produce_in_place(self._keys[i], m.layout, header, row.view(np.uint8))
                 self.snapshots += 1
             self._producer.poll(0)
+
+    def _produce_in_place(self, key, layout, header, row):
+        """The matrix's records, each its header written into its gap in ``row`` and sent from there."""
+        chunked = layout.chunked()
+        for c in range(layout.records):
+            if chunked:
+                header.chunk_index, header.chunk_count, header.chunk_offset = c, layout.records, c * layout.per_record
+            self._produce(key, layout.record(row, c, header.SerializeToString()))
 
     def _produce(self, key, value):
         while True:
@@ -366,6 +401,18 @@ class Watcher:
         warnings.warn("fpk_client: %s at step %d has a non-finite weight (values[%d] = %s); its snapshots are "
                       "not sent while it has one (Watcher.non_finite counts them)" % (where, step, index, value),
                       RuntimeWarning, stacklevel=2)
+
+
+def _first_non_finite(pieces):
+    """(index among the values, value) of the first NaN or infinity in the NumPy arrays ``pieces``
+    that hold a matrix's values in order, or None."""
+    offset = 0
+    for piece in pieces:
+        i = first_non_finite(piece)
+        if i is not None:
+            return offset + i, piece.flat[i]
+        offset += piece.size
+    return None
 
 
 def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
