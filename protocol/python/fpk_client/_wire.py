@@ -182,6 +182,7 @@ class RecordLayout:
         self.floats = self.records * self.gap + count
         self._full = count // self.per_record  # records holding per_record values
         self._stride = self.gap + self.per_record
+        self._prefixes = [_values_prefix(min(self.per_record, count - lo)) for lo in range(0, count, self.per_record)]
 
     def chunked(self):
         return self.records > 1
@@ -210,10 +211,9 @@ class RecordLayout:
         """Record ``index`` (0-based) of the matrix in ``buffer`` (1-D uint8 NumPy view of the
         float buffer) as a read-only uint8 view, ``head`` (its serialized header) and the values
         field's tag and length written before its values; valid until the buffer is reused."""
-        lo = index * self.per_record
-        size = min(self.per_record, self.count - lo)
+        size = min(self.per_record, self.count - index * self.per_record)
         start = 4 * (index * self._stride + self.gap)
-        head = head + _values_prefix(size)
+        head = head + self._prefixes[index]
         if len(head) > 4 * self.gap:
             raise ValueError("header of %d bytes over its gap of %d" % (len(head), 4 * self.gap))
         buffer[start - len(head):start] = np.frombuffer(head, dtype=np.uint8)

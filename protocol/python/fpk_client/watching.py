@@ -23,7 +23,9 @@ from any thread.
 """
 
 import logging
+import os
 import queue
+import sys
 import threading
 import time
 import warnings
@@ -116,7 +118,7 @@ class Watcher:
 
     def __init__(self, matrices, *, bootstrap, run_id, every, ensemble_size, optimizer, learning_rate,
                  batch_size, seed, probes, queue_size, drop_when_full, max_message_bytes, topic, producer,
-                 connect_timeout, kafka_config):
+                 connect_timeout, kafka_config, sender_niceness):
         import torch  # Debian: python3-torch
         self._torch = torch
         if every < 1:
@@ -154,7 +156,16 @@ class Watcher:
         self._delivery_errors = []
         self._failure = None
         self._closed = False
-        self._producer = producer if producer is not None else self._connect(bootstrap, connect_timeout, kafka_config)
+        if sender_niceness < 0:
+            raise ValueError("sender_niceness = %r: must be >= 0 (a lower priority than training's, or the same)"
+                             % (sender_niceness,))
+        self._sender_niceness = int(sender_niceness)
+        if producer is None:
+            threads = _thread_ids()
+            producer = self._connect(bootstrap, connect_timeout, kafka_config)
+            for tid in _thread_ids() - threads:  # librdkafka's (rdk:main, rdk:broker...): later ones inherit it
+                _lower_priority(tid, self._sender_niceness)
+        self._producer = producer
         self._on_cuda = any(m.tensor.is_cuda for m in matrices)
         self._free = queue.Queue()
         for _ in range(queue_size):
@@ -315,6 +326,7 @@ class Watcher:
     # ---- sender thread ---------------------------------------------------------------------
 
     def _send_loop(self):
+        _lower_priority(threading.get_native_id(), self._sender_niceness)
         while True:
             job = self._jobs.get()
             if job is None:
@@ -403,6 +415,26 @@ class Watcher:
                       RuntimeWarning, stacklevel=2)
 
 
+def _thread_ids():
+    """The kernel's ids of this process's threads (Linux), else an empty set."""
+    try:
+        return set(os.listdir("/proc/self/task"))
+    except OSError:
+        return set()
+
+
+def _lower_priority(thread_id, niceness):
+    """Lowers one thread's scheduling priority by ``niceness`` nice steps (Linux, where a thread id
+    names one thread to setpriority); does nothing elsewhere or if the thread has gone."""
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = int(thread_id)
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
+    except (OSError, ValueError):
+        _log.debug("could not lower the priority of thread %s", thread_id)
+
+
 def _first_non_finite(pieces):
     """(index among the values, value) of the first NaN or infinity in the NumPy arrays ``pieces``
     that hold a matrix's values in order, or None."""
@@ -418,7 +450,7 @@ def _first_non_finite(pieces):
 def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
           learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
           max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None, connect_timeout=5.0,
-          kafka_config=None):
+          kafka_config=None, sender_niceness=10):
     """Watches one model's weights: returns a :class:`Watcher` (a context manager) that has already
     published step 0. Call its ``step(loss)`` after every optimiser step.
 
@@ -438,6 +470,9 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
     ``drop_when_full=True``). ``max_message_bytes``: records over it are chunked. ``producer``: a
     confluent_kafka Producer of your own (bootstrap then unused). ``connect_timeout``: seconds to
     find the broker before :class:`BrokerUnreachable`. ``kafka_config``: extra librdkafka settings.
+    ``sender_niceness``: on Linux, the sending threads (the watcher's and librdkafka's) run this
+    many nice steps below the training thread's priority, so that where they share a core with it
+    the scheduler gives it the core (0: the same priority; elsewhere ignored).
 
     Raises ValueError naming an unknown layer, BrokerUnreachable if no broker answers in time.
     """
@@ -450,13 +485,13 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
                    optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                    probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                    max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                   connect_timeout=connect_timeout, kafka_config=kafka_config)
+                   connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness)
 
 
 def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
                    learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
                    max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None,
-                   connect_timeout=5.0, kafka_config=None):
+                   connect_timeout=5.0, kafka_config=None, sender_niceness=10):
     """Watches R replicas trained in one process: ``models`` is a list of R models of one
     architecture (replica r = position r), or stacked parameters ``{name: tensor [R, ...]}``
     (default layers: those whose replicas are 2-D, i.e. 3-D tensors). Replica ids are ``replica``
@@ -491,4 +526,4 @@ def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0
                 learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                 probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                 max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                connect_timeout=connect_timeout, kafka_config=kafka_config)
+                connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness)

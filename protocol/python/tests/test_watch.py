@@ -174,6 +174,21 @@ class WatchTest(unittest.TestCase):
         self.assertEqual((p.sent, w.non_finite, w.snapshots), ([], 1, 0))
         self.assertIn("layer 0 at step 0 has a non-finite weight (values[1803] = -inf)", str(caught[0].message))
 
+    @unittest.skipUnless(sys.platform.startswith("linux"), "per-thread priorities are Linux's")
+    def test_the_sender_runs_at_a_lower_priority_than_the_training_thread(self):
+        training = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        for niceness, expected in ((10, min(19, training + 10)), (0, training)):
+            seen = []
+
+            class PriorityProducer(RecordingProducer):
+                def produce(self, *args, **kwargs):
+                    seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+            fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", producer=PriorityProducer(),
+                             sender_niceness=niceness).close()
+            self.assertEqual(seen, [expected], niceness)
+        self.assertEqual(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), training)
+
     def test_full_queue_blocks_by_default_and_nothing_is_lost(self):
         gate = threading.Event()
         p = RecordingProducer(gate)
