@@ -28,7 +28,9 @@ import queue
 import sys
 import threading
 import time
+import types
 import warnings
+import weakref
 
 import numpy as np
 
@@ -118,7 +120,7 @@ class Watcher:
 
     def __init__(self, matrices, *, bootstrap, run_id, every, ensemble_size, optimizer, learning_rate,
                  batch_size, seed, probes, queue_size, drop_when_full, max_message_bytes, topic, producer,
-                 connect_timeout, kafka_config, sender_niceness):
+                 connect_timeout, kafka_config, sender_niceness, defer_copy):
         import torch  # Debian: python3-torch
         self._torch = torch
         if every < 1:
@@ -167,6 +169,9 @@ class Watcher:
                 _lower_priority(tid, self._sender_niceness)
         self._producer = producer
         self._on_cuda = any(m.tensor.is_cuda for m in matrices)
+        self._pending = None  # the last published step's copy while it may still be waiting
+        self._guard = _StepGuard(self._optimizer, weakref.WeakMethod(self._settle)) \
+            if defer_copy and not self._on_cuda and self._optimizer_updates_all(matrices) else None
         self._free = queue.Queue()
         for _ in range(queue_size):
             self._free.put(self._buffers())
@@ -199,6 +204,9 @@ class Watcher:
         if self._closed:
             return
         self._closed = True
+        self._settle()
+        if self._guard is not None:
+            self._guard.remove()
         self._jobs.put(None)
         self._sender.join()
         remaining = self._producer.flush(timeout)
@@ -228,7 +236,27 @@ class Watcher:
         if self._failure is not None:
             raise RuntimeError("fpk_client: the snapshot sender failed: %s" % (self._failure,)) from self._failure
 
+    def _settle(self):
+        """Makes sure the last published step's copy is done (here, if the sender has not begun it)."""
+        if self._pending is not None:
+            self._pending.settle()
+            self._pending = None
+
+    def _optimizer_updates_all(self, matrices):
+        """Whether every watched tensor is among the optimiser's parameters (then only its step()
+        changes them, and the copy can wait until it is called)."""
+        if self._optimizer is None:
+            return False
+        ids = {id(p) for g in self._optimizer.param_groups for p in g["params"]}
+        return all(id(m.tensor) in ids for m in matrices)
+
+    def _place(self, buffers):
+        with self._torch.no_grad():
+            for (records, _staging), m in zip(buffers, self._matrices):
+                m.layout.place(records, m.flat(m.tensor.detach()))
+
     def _publish(self, loss, batch_size=None):
+        self._settle()
         if self._drop_when_full:
             try:
                 buffers = self._free.get_nowait()
@@ -238,18 +266,19 @@ class Watcher:
         else:
             buffers = self._free.get()
         torch = self._torch
+        copy = ready = None
         with torch.no_grad():
-            ready = None
-            for (records, staging), m in zip(buffers, self._matrices):
-                if staging is None:  # CPU: the values straight into their places in the records
-                    m.layout.place(records, m.flat(m.tensor.detach()))
-                else:  # CUDA: an asynchronous copy into pinned memory; the sender places them
+            if self._on_cuda:  # an asynchronous copy into pinned memory; the sender places the values
+                for (_records, staging), m in zip(buffers, self._matrices):
                     staging.copy_(m.tensor.detach(), non_blocking=True)
-            if self._on_cuda:
                 ready = torch.cuda.Event()
                 ready.record()
+            elif self._guard is not None:  # the sender copies while forward and backward run
+                copy = self._pending = _PendingCopy(lambda: self._place(buffers))
+            else:  # the values straight into their places in the records
+                self._place(buffers)
             probes = self._probe_inputs()
-        job = {"buffers": buffers, "ready": ready, "step": self.steps, "probes": probes,
+        job = {"buffers": buffers, "copy": copy, "ready": ready, "step": self.steps, "probes": probes,
                "time": int(time.time() * 1000), "loss": self._losses(loss),
                "learning_rates": [self._learning_rate_of(i) for i in range(len(self._matrices))],
                "batch_size": self.batch_size if batch_size is None else int(batch_size)}
@@ -338,11 +367,15 @@ class Watcher:
             except Exception as e:  # reported to the training thread at its next step()
                 self._failure = e
             finally:
+                if job["copy"] is not None:
+                    job["copy"].settle()  # before the buffers are reused, also after a failure
                 self._free.put(job["buffers"])
                 self.send_seconds += time.perf_counter() - started
                 self.send_cpu_seconds += time.thread_time() - cpu
 
     def _send(self, job):
+        if job["copy"] is not None:
+            job["copy"].settle()
         if job["ready"] is not None:
             job["ready"].synchronize()
         losses = job["loss"]
@@ -415,6 +448,57 @@ class Watcher:
                       RuntimeWarning, stacklevel=2)
 
 
+class _PendingCopy:
+    """A published step's copy of the weights, made by whichever thread comes first: the sender
+    when it takes the job, or the training thread when the weights are about to change."""
+
+    def __init__(self, run):
+        self._run = run
+        self._claim = threading.Lock()
+        self._done = threading.Event()
+
+    def settle(self):
+        """Returns once the copy is made: makes it here if nobody has begun it, else waits."""
+        if self._claim.acquire(blocking=False):
+            try:
+                self._run()
+            finally:
+                self._done.set()
+        else:
+            self._done.wait()
+
+
+class _StepGuard:
+    """Calls ``before()()`` (a weak method: the optimiser does not keep a closed watcher and its
+    buffers alive) at the start of every ``optimizer.step()`` (torch 1.13 has no step
+    hooks): the optimiser's step method is replaced on the instance by a bound method, so a
+    learning-rate scheduler made later can wrap it as it wraps any; ``remove()`` puts the
+    original back if nothing has wrapped it since (else the guard stays; a closed watcher has
+    nothing to do in it)."""
+
+    def __init__(self, optimizer, before):
+        self._optimizer = optimizer
+        self._own = optimizer.__dict__.get("step")  # a scheduler's wrapper, or None: the class's method
+        original = optimizer.step
+
+        def step(_self, *args, **kwargs):
+            method = before()
+            if method is not None:
+                method()
+            return original(*args, **kwargs)
+
+        self._step = types.MethodType(step, optimizer)
+        self._step.__func__.__dict__.update(getattr(original, "__dict__", {}))  # a scheduler's _with_counter
+        optimizer.step = self._step
+
+    def remove(self):
+        if self._optimizer.__dict__.get("step") is self._step:
+            if self._own is None:
+                del self._optimizer.step
+            else:
+                self._optimizer.step = self._own
+
+
 def _thread_ids():
     """The kernel's ids of this process's threads (Linux), else an empty set."""
     try:
@@ -450,7 +534,7 @@ def _first_non_finite(pieces):
 def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
           learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
           max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None, connect_timeout=5.0,
-          kafka_config=None, sender_niceness=10):
+          kafka_config=None, sender_niceness=10, defer_copy=True):
     """Watches one model's weights: returns a :class:`Watcher` (a context manager) that has already
     published step 0. Call its ``step(loss)`` after every optimiser step.
 
@@ -472,7 +556,12 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
     find the broker before :class:`BrokerUnreachable`. ``kafka_config``: extra librdkafka settings.
     ``sender_niceness``: on Linux, the sending threads (the watcher's and librdkafka's) run this
     many nice steps below the training thread's priority, so that where they share a core with it
-    the scheduler gives it the core (0: the same priority; elsewhere ignored).
+    the scheduler gives it the core (0: the same priority; elsewhere ignored). ``defer_copy``: with
+    an ``optimizer`` whose parameters include every watched tensor (on the CPU), a published
+    step's weights are copied by the sender thread while forward and backward run, and at the
+    latest when ``optimizer.step()`` is next called (the watcher wraps it; whichever thread comes
+    first copies); set it False if something else changes the weights in place between ``step()``
+    and the next ``optimizer.step()``.
 
     Raises ValueError naming an unknown layer, BrokerUnreachable if no broker answers in time.
     """
@@ -485,13 +574,14 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
                    optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                    probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                    max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                   connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness)
+                   connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness,
+                   defer_copy=defer_copy)
 
 
 def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
                    learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
                    max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None,
-                   connect_timeout=5.0, kafka_config=None, sender_niceness=10):
+                   connect_timeout=5.0, kafka_config=None, sender_niceness=10, defer_copy=True):
     """Watches R replicas trained in one process: ``models`` is a list of R models of one
     architecture (replica r = position r), or stacked parameters ``{name: tensor [R, ...]}``
     (default layers: those whose replicas are 2-D, i.e. 3-D tensors). Replica ids are ``replica``
@@ -526,4 +616,5 @@ def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0
                 learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                 probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                 max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness)
+                connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness,
+                defer_copy=defer_copy)

@@ -189,6 +189,46 @@ class WatchTest(unittest.TestCase):
             self.assertEqual(seen, [expected], niceness)
         self.assertEqual(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), training)
 
+    def test_the_training_thread_copies_a_step_itself_if_the_sender_has_not_when_the_weights_change(self):
+        gate = threading.Event()
+        p = RecordingProducer(gate)  # the sender stays in step 0's first record until the gate opens
+        model = _mlp(3, 4)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+        x = torch.randn(5, 3)
+        expected = {0: model[0].weight.detach().clone()}
+        w = fpk_client.watch(model, bootstrap="unused", run_id="r", producer=p, optimizer=optimizer, queue_size=4)
+        for step in (1, 2, 3):
+            w.step(_train_step(model, optimizer, x))  # step 1's and 2's copies are made in the next opt.step()
+            expected[step] = model[0].weight.detach().clone()
+        gate.set()
+        w.close()
+        got = p.snapshots()
+        self.assertEqual(sorted(got), [("0", 0, s) for s in range(4)])
+        for (_layer, _replica, step), (_s, values) in got.items():
+            self.assertEqual(values, expected[step].reshape(-1).tolist(), step)
+        self.assertNotIn("step", optimizer.__dict__)  # the optimiser's own step() is back
+
+    def test_a_learning_rate_scheduler_made_after_watch_wraps_the_guarded_step(self):
+        model = _mlp(2, 3)
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        p = RecordingProducer()
+        x = torch.randn(4, 2)
+        expected = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the scheduler warns if optimizer.step lost its counter
+            with fpk_client.watch(model, bootstrap="unused", run_id="r", producer=p, optimizer=optimizer) as w:
+                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+                for step in (1, 2, 3):
+                    w.step(_train_step(model, optimizer, x))
+                    scheduler.step()
+                    expected[step] = model[0].weight.detach().clone()
+            _train_step(model, optimizer, x)  # after close: the scheduler's wrapper of the guard still works
+        self.assertEqual(optimizer._step_count, 4)
+        got = p.snapshots()
+        self.assertEqual({s.step: s.learning_rate for s, _ in got.values()}, {0: 1.0, 1: 1.0, 2: 0.5, 3: 0.25})
+        for step in (1, 2, 3):
+            self.assertEqual(got[("0", 0, step)][1], expected[step].reshape(-1).tolist(), step)
+
     def test_full_queue_blocks_by_default_and_nothing_is_lost(self):
         gate = threading.Event()
         p = RecordingProducer(gate)
