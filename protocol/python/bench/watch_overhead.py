@@ -2,28 +2,33 @@
 """What fpk_client.watch costs a training step, and how many snapshots per second it sustains.
 
 Trains a 64-1024-1024-10 MLP (ReLU, cross-entropy, plain SGD, batch 32, synthetic data) on the
-CPU with one thread, timing ``--steps`` optimiser steps without ``watch`` and under
-``watch`` at every=1 and every=10 (every 2-D weight: 1.12M floats, 4.5 MB, per snapshot step, the
-1024 x 1024 matrix in 5 chunks), and at every=1 with ``drop_when_full=True`` (steps whose
-snapshot finds the queue full are skipped and counted), and at every=1 and every=10 with a producer
-that copies each record and drops it (the client's cost alone, no broker). One thread means one:
-``torch.set_num_threads(1)`` does not bound the BLAS library's own thread pool (Debian's torch
-calls OpenBLAS, whose pthreads build otherwise runs a worker on the second core beside the
-training thread), so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS are 1 unless set.
-A watched pass (discarding producer) before the timed ones brings the memory allocator to the
-state it keeps through them (glibc's mmap threshold rises once a large buffer is freed; before
-that, each step's 4 MB gradient is a fresh mapping, some 400 page faults a step). The modes take turns ``--repeats`` times; each mode's best (the
-least disturbed by other work on the machine) is its figure, and overhead = best with / best
-without, for the training loop alone and with watch()'s set-up (connecting, step 0) and close()
-(the last snapshots delivered) spread over the pass's steps. Beside wall clock it reports CPU time
-per step of the training thread (what watch adds to it: the copies, the bookkeeping) and of the
-whole process (the sender thread too; the broker is another process): on a busy machine, where the
-sender and the broker compete with training for the cores, wall clock mixes in their CPU. Then it measures what the client sustains on its own: ``step()`` as fast as it goes with
-no training between, every=1, until ``close()`` has everything delivered: snapshots/s (one
-snapshot = one layer's matrix at one step) and MB/s, to the broker and, to tell the client's own
-limit from the broker's, to a producer that copies each record and drops it. Given the broker's
-process id (``--broker-pid``), it also reports the broker's CPU (user + system, from /proc) per
-step of each mode and per MB taken in the sustained pass.
+CPU with one thread, timing ``--steps`` optimiser steps without ``watch`` and under ``watch`` at
+every=1 and every=10 (every 2-D weight: 1.12M floats, 4.5 MB, per snapshot step, the 1024 x 1024
+matrix in 5 chunks), at every=1 with ``drop_when_full=True`` (steps whose snapshot finds the queue
+full are skipped and counted), and at every=1 and every=10 with a producer that copies each
+record and drops it (the client's cost alone, no broker).
+
+One thread means one: ``torch.set_num_threads(1)`` does not bound the BLAS library's own thread
+pool (Debian's torch calls OpenBLAS, whose pthreads build otherwise runs a worker on the second
+core beside the training thread), so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS
+are 1 unless set. A watched pass (discarding producer) before the timed ones brings the memory
+allocator to the state it keeps through them (glibc's mmap threshold rises once a large buffer is
+freed; before that, each step's 4 MB gradient is a fresh mapping, some 400 page faults a step).
+
+The modes take turns ``--repeats`` times; each mode's best (the least disturbed by other work on
+the machine) is its figure, and overhead = best with / best without, for the training loop alone
+and with watch()'s set-up (connecting, step 0) and close() (the last snapshots delivered) spread
+over the pass's steps. Beside wall clock it reports CPU time per step of the training thread (what
+watch adds to it) and of the whole process (the sender and librdkafka's threads too): on a busy
+machine, where the sender and the broker compete with training for the cores, wall clock mixes
+in their CPU. Given the broker's process id (``--broker-pid``), it also reports the broker's CPU
+(user + system, from /proc) per step of each mode and per MB in the sustained pass.
+
+Then it measures what the client sustains: ``step()`` as fast as it goes with no training
+between, every=1, until ``close()`` has everything delivered: snapshots/s (one snapshot = one
+layer's matrix at one step), MB/s and the process's CPU per MB (the copies, the sender thread,
+librdkafka's threads), to the broker and, to tell the client's own limit from the broker's, to a
+producer that copies each record and drops it.
 
     java -jar services/app/target/fpk.jar broker       # prints the bootstrap address
     PYTHONPATH=protocol/python /usr/bin/python3 protocol/python/bench/watch_overhead.py \
@@ -132,11 +137,11 @@ def sustained(args, model, producer=None):
     broker = cpu_seconds(args.broker_pid) if producer is None else None
     w = fpk_client.watch(model, bootstrap=args.bootstrap, run_id="bench-sustained-%d" % os.getpid(), every=1,
                          producer=producer, sender_niceness=args.sender_niceness)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.sustain_steps):
         w.step()
     w.close()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     st = w.stats()
     out = {} if broker is None else {
         "brokerCpuMillisPerMegabyte": round(1e3 * (cpu_seconds(args.broker_pid) - broker) / (st["bytes"] / 1e6), 3)}
@@ -145,7 +150,8 @@ def sustained(args, model, producer=None):
             "stepsPerSecond": round(st["published"] / seconds, 1),
             "megabytesPerSecond": round(st["bytes"] / seconds / 1e6, 1),
             "senderBusyMillisPerSnapshot": round(1e3 * st["sendSeconds"] / st["snapshots"], 3),
-            "senderCpuMillisPerSnapshot": round(1e3 * st["sendCpuSeconds"] / st["snapshots"], 3)}
+            "senderCpuMillisPerSnapshot": round(1e3 * st["sendCpuSeconds"] / st["snapshots"], 3),
+            "clientProcessCpuMillisPerMegabyte": round(1e3 * cpu / (st["bytes"] / 1e6), 3)}
 
 
 def main():
