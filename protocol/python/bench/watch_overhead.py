@@ -15,7 +15,9 @@ are 1 unless set. A watched pass (discarding producer) before the timed ones bri
 allocator to the state it keeps through them (glibc's mmap threshold rises once a large buffer is
 freed; before that, each step's 4 MB gradient is a fresh mapping, some 400 page faults a step).
 
-The modes take turns ``--repeats`` times; each mode's best (the least disturbed by other work on
+The modes take turns ``--repeats`` times, in an order rotated at each round, each pass after the
+broker has gone idle and the kernel has written back what it wrote (a pass after every=1's 900 MB
+was otherwise charged for them); each mode's best (the least disturbed by other work on
 the machine) is its figure, and overhead = best with / best without, for the training loop alone
 and with watch()'s set-up (connecting, step 0) and close() (the last snapshots delivered) spread
 over the pass's steps. Beside wall clock it reports CPU time per step of the training thread (what
@@ -91,6 +93,28 @@ def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def dirty_megabytes():
+    """Dirty page cache waiting to be written (/proc/meminfo), in MB."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("Dirty:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def settle(args, most_seconds=15.0):
+    """Waits (at most ``most_seconds``) until the previous pass's traces have gone: the broker idle
+    (under 5% of a core over half a second, with --broker-pid) and the kernel's write-back of what
+    it wrote under 256 MB, so that a pass after a heavy one is not charged for it."""
+    end = time.monotonic() + most_seconds
+    while time.monotonic() < end:
+        before = cpu_seconds(args.broker_pid)
+        time.sleep(0.5)
+        idle = before is None or cpu_seconds(args.broker_pid) - before < 0.025
+        if idle and dirty_megabytes() < 256:
+            return
 
 
 def timed(args, model, optimizer, data, labels, every, drop_when_full, run_id, producer=None):
@@ -179,7 +203,10 @@ def main():
     figures = {m: {} for m in modes}
     stats = {}
     for r in range(args.repeats):
-        for m, (every, drop, discarding) in modes.items():
+        order = list(modes)[r % len(modes):] + list(modes)[:r % len(modes)]  # each mode after each other
+        for m in order:
+            every, drop, discarding = modes[m]
+            settle(args)
             per_step, stats[m] = timed(args, model, optimizer, data, labels, every, drop,
                                        "bench-%s-%d-%d" % (m, os.getpid(), r),
                                        DiscardingProducer() if discarding else None)
