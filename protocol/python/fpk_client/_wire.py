@@ -66,9 +66,10 @@ def packed_floats(field_number, values):
 
 
 def first_non_finite(values):
-    """Index of the first NaN or infinity in a float array, or None. One sum first (a NaN or an
-    infinity survives it), the exact search only if the sum is not finite (it may also overflow)."""
-    if values.size == 0 or np.isfinite(values.sum()):
+    """Flat (row-major) index of the first NaN or infinity in a float array, or None. The largest
+    and the smallest value first (NaN propagates through both; an infinity is one of them: two
+    vectorised passes, faster than one sum), the exact search only if one is not finite."""
+    if values.size == 0 or (np.isfinite(values.max()) and np.isfinite(values.min())):
         return None
     bad = np.flatnonzero(~np.isfinite(values))
     return int(bad[0]) if bad.size else None
@@ -134,6 +135,91 @@ class RecordWriter:
             record = self._buffer[:at].view()
             record.setflags(write=False)
             yield record
+
+
+_MAX_VALUES_PREFIX_BYTES = 6
+"""The packed values field's tag (1 byte, field 6) and byte length (a varint of at most 5 bytes)."""
+
+
+def header_bound(header):
+    """The most bytes ``header`` (a WeightSnapshot without float arrays) serializes to once the
+    fields that change from step to step (step, time, loss, learning rate, batch size, seed, the
+    chunk fields) take their longest values; its run id, layer, shape, replica, optimizer and
+    ensemble size as given."""
+    longest = WeightSnapshot()
+    longest.CopyFrom(header)
+    longest.step = longest.time_unix_millis = 2**63 - 1
+    longest.loss = longest.learning_rate = 1.0
+    longest.batch_size = 2**31 - 1
+    longest.seed = -1  # a negative int64: 10 bytes
+    for field, largest in _MAX_CHUNK_FIELDS.items():
+        setattr(longest, field, largest)
+    return longest.ByteSize()
+
+
+class RecordLayout:
+    """Where the records of one matrix of ``count`` values lie in a float32 buffer that holds them
+    ready to send, so the values are copied once, from the tensor straight into their places, and
+    each record is a slice of the buffer: per record a gap of ``gap`` floats, into whose end the
+    record's header and the values field's tag and length are written, then its values. One
+    record if it fits ``max_message_bytes``, else chunks (protocol/README.md, "Large matrices") of
+    ``per_record`` values, the last one shorter. ``header_bytes``: :func:`header_bound` of the
+    matrix's header. Units: floats (4 bytes) unless named bytes."""
+
+    def __init__(self, count, header_bytes, max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES):
+        if count < 1:
+            raise ValueError("count = %d: a matrix has at least one value" % count)
+        self.count = count
+        self.gap = -(-(header_bytes + _MAX_VALUES_PREFIX_BYTES) // 4)
+        if 4 * (self.gap + count) <= max_message_bytes:
+            self.per_record = count
+        else:
+            self.per_record = max_message_bytes // 4 - self.gap
+            if self.per_record < 1:
+                raise ValueError("a header of up to %d bytes leaves no room for values in %d bytes"
+                                 % (header_bytes, max_message_bytes))
+        self.records = -(-count // self.per_record)
+        self.floats = self.records * self.gap + count
+        self._full = count // self.per_record  # records holding per_record values
+        self._stride = self.gap + self.per_record
+        self._prefixes = [_values_prefix(min(self.per_record, count - lo)) for lo in range(0, count, self.per_record)]
+
+    def chunked(self):
+        return self.records > 1
+
+    def place(self, buffer, values):
+        """Copies ``values`` ([..., count], row-major; torch tensors) into their places in
+        ``buffer`` ([..., floats]): one copy for the full records, one for the last if shorter."""
+        lead = tuple(buffer.shape[:-1])
+        split = self._full * self.per_record
+        if self._full:
+            rows = buffer[..., :self._full * self._stride].view(lead + (self._full, self._stride))
+            rows[..., self.gap:].copy_(values[..., :split].view(lead + (self._full, self.per_record)))
+        if split < self.count:
+            buffer[..., self._full * self._stride + self.gap:].copy_(values[..., split:])
+
+    def values(self, buffer):
+        """The values in ``buffer`` (a 1-D float32 NumPy array of ``floats``) as views, in order:
+        the full records' as one [records, per_record] array, then the last record's if shorter."""
+        split = self._full * self._stride
+        out = [buffer[:split].reshape(self._full, self._stride)[:, self.gap:]] if self._full else []
+        if split < self.floats:
+            out.append(buffer[split + self.gap:])
+        return out
+
+    def record(self, buffer, index, head):
+        """Record ``index`` (0-based) of the matrix in ``buffer`` (1-D uint8 NumPy view of the
+        float buffer) as a read-only uint8 view, ``head`` (its serialized header) and the values
+        field's tag and length written before its values; valid until the buffer is reused."""
+        size = min(self.per_record, self.count - index * self.per_record)
+        start = 4 * (index * self._stride + self.gap)
+        head = head + self._prefixes[index]
+        if len(head) > 4 * self.gap:
+            raise ValueError("header of %d bytes over its gap of %d" % (len(head), 4 * self.gap))
+        buffer[start - len(head):start] = np.frombuffer(head, dtype=np.uint8)
+        record = buffer[start - len(head):start + 4 * size].view()
+        record.setflags(write=False)
+        return record
 
 
 def check_header(msg):

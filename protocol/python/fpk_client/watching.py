@@ -23,15 +23,20 @@ from any thread.
 """
 
 import logging
+import os
 import queue
+import sys
 import threading
 import time
+import types
 import warnings
+import weakref
 
 import numpy as np
 
-from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, RECORD_HEADERS, SNAPSHOTS_TOPIC, RecordWriter, WeightSnapshot,
-                    as_float32, check_header, first_non_finite, producer_config, snapshot_key)
+from ._wire import (DEFAULT_MAX_MESSAGE_BYTES, RECORD_HEADERS, SNAPSHOTS_TOPIC, RecordLayout, RecordWriter,
+                    WeightSnapshot, as_float32, check_header, first_non_finite, header_bound, producer_config,
+                    snapshot_key)
 
 __all__ = ["watch", "watch_ensemble", "Watcher", "BrokerUnreachable"]
 
@@ -55,6 +60,11 @@ class _Matrix:
         self.replicas = replicas  # replica ids, one per matrix in the tensor
         self.stacked = stacked
         self.shape = [int(d) for d in (tensor.shape[1:] if stacked else tensor.shape)]
+        self.layout = None  # its records' places in a buffer (RecordLayout), set by the Watcher
+
+    def flat(self, tensor):
+        """``tensor`` (this matrix's, or a copy of it) as [replicas, values] if stacked, else [values]."""
+        return tensor.reshape(len(self.replicas), -1) if self.stacked else tensor.reshape(-1)
 
 
 def _layer_name(parameter_name):
@@ -110,7 +120,7 @@ class Watcher:
 
     def __init__(self, matrices, *, bootstrap, run_id, every, ensemble_size, optimizer, learning_rate,
                  batch_size, seed, probes, queue_size, drop_when_full, max_message_bytes, topic, producer,
-                 connect_timeout, kafka_config):
+                 connect_timeout, kafka_config, sender_niceness, defer_copy):
         import torch  # Debian: python3-torch
         self._torch = torch
         if every < 1:
@@ -119,21 +129,23 @@ class Watcher:
             raise ValueError("queue_size = %r: must be >= 1" % (queue_size,))
         self.run_id, self.every, self.topic = run_id, int(every), topic
         self.ensemble_size = int(ensemble_size)
+        self._optimizer_name = _optimizer_name(optimizer)
         for m in matrices:  # what fpk would reject is refused here, before training starts
             for r in m.replicas:
-                header = WeightSnapshot(run_id=run_id, layer=m.layer, replica=r, ensemble_size=self.ensemble_size)
+                header = WeightSnapshot(run_id=run_id, layer=m.layer, replica=r, ensemble_size=self.ensemble_size,
+                                        optimizer=self._optimizer_name)
                 header.shape.extend(m.shape)
                 try:
-                    check_header(header)
+                    count = check_header(header)
                 except ValueError as e:
                     raise ValueError("layer %s: %s" % (m.layer, e)) from None
+            m.layout = RecordLayout(count, header_bound(header), max_message_bytes)  # header of the last replica
         self.batch_size = int(batch_size or 0)
         self._writer = RecordWriter(max_message_bytes)
         self._matrices = matrices
         self._keys = [snapshot_key(run_id, m.layer).encode("utf-8") for m in matrices]
         self._learning_rate = learning_rate
         self._optimizer = optimizer if optimizer is not None and not isinstance(optimizer, str) else None
-        self._optimizer_name = _optimizer_name(optimizer)
         self._groups = self._parameter_groups()
         self._seed = seed
         self._first_replica = min(r for m in matrices for r in m.replicas)
@@ -146,11 +158,23 @@ class Watcher:
         self._delivery_errors = []
         self._failure = None
         self._closed = False
-        self._producer = producer if producer is not None else self._connect(bootstrap, connect_timeout, kafka_config)
+        if sender_niceness < 0:
+            raise ValueError("sender_niceness = %r: must be >= 0 (a lower priority than training's, or the same)"
+                             % (sender_niceness,))
+        self._sender_niceness = int(sender_niceness)
+        if producer is None:
+            threads = _thread_ids()
+            producer = self._connect(bootstrap, connect_timeout, kafka_config)
+            for tid in _thread_ids() - threads:  # librdkafka's (rdk:main, rdk:broker...): later ones inherit it
+                _lower_priority(tid, self._sender_niceness)
+        self._producer = producer
         self._on_cuda = any(m.tensor.is_cuda for m in matrices)
+        self._pending = None  # the last published step's copy while it may still be waiting
+        self._guard = _StepGuard(self._optimizer, weakref.WeakMethod(self._settle)) \
+            if defer_copy and not self._on_cuda and self._optimizer_updates_all(matrices) else None
         self._free = queue.Queue()
         for _ in range(queue_size):
-            self._free.put([self._buffer_like(m.tensor) for m in matrices])
+            self._free.put(self._buffers())
         self._jobs = queue.Queue()
         self._sender = threading.Thread(target=self._send_loop, name="fpk-watch-sender", daemon=True)
         self._sender.start()
@@ -180,6 +204,9 @@ class Watcher:
         if self._closed:
             return
         self._closed = True
+        self._settle()
+        if self._guard is not None:
+            self._guard.remove()
         self._jobs.put(None)
         self._sender.join()
         remaining = self._producer.flush(timeout)
@@ -209,7 +236,27 @@ class Watcher:
         if self._failure is not None:
             raise RuntimeError("fpk_client: the snapshot sender failed: %s" % (self._failure,)) from self._failure
 
+    def _settle(self):
+        """Makes sure the last published step's copy is done (here, if the sender has not begun it)."""
+        if self._pending is not None:
+            self._pending.settle()
+            self._pending = None
+
+    def _optimizer_updates_all(self, matrices):
+        """Whether every watched tensor is among the optimiser's parameters (then only its step()
+        changes them, and the copy can wait until it is called)."""
+        if self._optimizer is None:
+            return False
+        ids = {id(p) for g in self._optimizer.param_groups for p in g["params"]}
+        return all(id(m.tensor) in ids for m in matrices)
+
+    def _place(self, buffers):
+        with self._torch.no_grad():
+            for (records, _staging), m in zip(buffers, self._matrices):
+                m.layout.place(records, m.flat(m.tensor.detach()))
+
     def _publish(self, loss, batch_size=None):
+        self._settle()
         if self._drop_when_full:
             try:
                 buffers = self._free.get_nowait()
@@ -219,25 +266,39 @@ class Watcher:
         else:
             buffers = self._free.get()
         torch = self._torch
+        copy = ready = None
         with torch.no_grad():
-            ready = None
-            for buffer, m in zip(buffers, self._matrices):
-                buffer.copy_(m.tensor.detach(), non_blocking=m.tensor.is_cuda)  # into pinned memory from CUDA
-            if self._on_cuda:
+            if self._on_cuda:  # an asynchronous copy into pinned memory; the sender places the values
+                for (_records, staging), m in zip(buffers, self._matrices):
+                    staging.copy_(m.tensor.detach(), non_blocking=True)
                 ready = torch.cuda.Event()
                 ready.record()
+            elif self._guard is not None:  # the sender copies while forward and backward run
+                copy = self._pending = _PendingCopy(lambda: self._place(buffers))
+            else:  # the values straight into their places in the records
+                self._place(buffers)
             probes = self._probe_inputs()
-        job = {"buffers": buffers, "ready": ready, "step": self.steps, "probes": probes,
+        job = {"buffers": buffers, "copy": copy, "ready": ready, "step": self.steps, "probes": probes,
                "time": int(time.time() * 1000), "loss": self._losses(loss),
                "learning_rates": [self._learning_rate_of(i) for i in range(len(self._matrices))],
                "batch_size": self.batch_size if batch_size is None else int(batch_size)}
         self.published += 1
         self._jobs.put(job)
 
-    def _buffer_like(self, tensor):
+    def _buffers(self):
+        """One free buffer: per matrix (records, staging), ``records`` a float32 tensor holding its
+        records ready to send ([replicas, floats] if stacked, else [floats]; RecordLayout), zeroed
+        here so that its pages are not first touched on the training thread; ``staging`` None, or
+        for a CUDA tensor pinned memory of its shape that the asynchronous copy goes to."""
         torch = self._torch
-        pinned = tensor.is_cuda
-        return torch.empty(tuple(tensor.shape), dtype=torch.float32, pin_memory=pinned)
+        out = []
+        for m in self._matrices:
+            lead = (len(m.replicas),) if m.stacked else ()
+            records = torch.zeros(lead + (m.layout.floats,), dtype=torch.float32)
+            staging = torch.empty(tuple(m.tensor.shape), dtype=torch.float32, pin_memory=True) \
+                if m.tensor.is_cuda else None
+            out.append((records, staging))
+        return out
 
     def _probe_inputs(self):
         """{layer: float32 array [replicas, P, in] or [P, in]} of the probes callable, or None."""
@@ -294,6 +355,7 @@ class Watcher:
     # ---- sender thread ---------------------------------------------------------------------
 
     def _send_loop(self):
+        _lower_priority(threading.get_native_id(), self._sender_niceness)
         while True:
             job = self._jobs.get()
             if job is None:
@@ -305,23 +367,31 @@ class Watcher:
             except Exception as e:  # reported to the training thread at its next step()
                 self._failure = e
             finally:
+                if job["copy"] is not None:
+                    job["copy"].settle()  # before the buffers are reused, also after a failure
                 self._free.put(job["buffers"])
                 self.send_seconds += time.perf_counter() - started
                 self.send_cpu_seconds += time.thread_time() - cpu
 
     def _send(self, job):
+        if job["copy"] is not None:
+            job["copy"].settle()
         if job["ready"] is not None:
             job["ready"].synchronize()
         losses = job["loss"]
         probes = job["probes"] or {}
-        for i, (m, buffer) in enumerate(zip(self._matrices, job["buffers"])):
-            array = buffer.numpy()
+        for i, (m, (records, staging)) in enumerate(zip(self._matrices, job["buffers"])):
+            if staging is not None:
+                with self._torch.no_grad():
+                    m.layout.place(records, m.flat(staging))
+            array = records.numpy()
             layer_probes = probes.get(m.layer)
             for k, replica in enumerate(m.replicas):
-                values = as_float32(array[k] if m.stacked else array)
-                bad = first_non_finite(values)
+                row = array[k] if m.stacked else array
+                pieces = m.layout.values(row)
+                bad = _first_non_finite(pieces)
                 if bad is not None:
-                    self._report_non_finite(m, replica, job["step"], bad, values[bad])
+                    self._report_non_finite(m, replica, job["step"], bad[0], bad[1])
                     continue
                 header = WeightSnapshot(run_id=self.run_id, replica=replica, step=job["step"], layer=m.layer,
                                         learning_rate=job["learning_rates"][i], batch_size=job["batch_size"],
@@ -333,13 +403,23 @@ class Watcher:
                     header.loss = losses[r] if len(losses) > 1 else losses[0]
                 if self._seed is not None:
                     header.seed = int(self._seed[r] if isinstance(self._seed, (list, tuple)) else self._seed)
-                h = None
-                if layer_probes is not None:
+                if layer_probes is not None:  # rare: copied once more, with the probes in the first record
                     h = as_float32(layer_probes[r] if layer_probes.ndim == 3 else layer_probes)
-                for record in self._writer.records(header, values, h):
-                    self._produce(self._keys[i], record)
+                    values = np.concatenate([p.reshape(-1) for p in pieces])
+                    for record in self._writer.records(header, values, h):
+                        self._produce(self._keys[i], record)
+                else:
+                    self._produce_in_place(self._keys[i], m.layout, header, row.view(np.uint8))
                 self.snapshots += 1
             self._producer.poll(0)
+
+    def _produce_in_place(self, key, layout, header, row):
+        """The matrix's records, each its header written into its gap in ``row`` and sent from there."""
+        chunked = layout.chunked()
+        for c in range(layout.records):
+            if chunked:
+                header.chunk_index, header.chunk_count, header.chunk_offset = c, layout.records, c * layout.per_record
+            self._produce(key, layout.record(row, c, header.SerializeToString()))
 
     def _produce(self, key, value):
         while True:
@@ -368,10 +448,93 @@ class Watcher:
                       RuntimeWarning, stacklevel=2)
 
 
+class _PendingCopy:
+    """A published step's copy of the weights, made by whichever thread comes first: the sender
+    when it takes the job, or the training thread when the weights are about to change."""
+
+    def __init__(self, run):
+        self._run = run
+        self._claim = threading.Lock()
+        self._done = threading.Event()
+
+    def settle(self):
+        """Returns once the copy is made: makes it here if nobody has begun it, else waits."""
+        if self._claim.acquire(blocking=False):
+            try:
+                self._run()
+            finally:
+                self._done.set()
+        else:
+            self._done.wait()
+
+
+class _StepGuard:
+    """Calls ``before()()`` (a weak method: the optimiser does not keep a closed watcher and its
+    buffers alive) at the start of every ``optimizer.step()`` (torch 1.13 has no step
+    hooks): the optimiser's step method is replaced on the instance by a bound method, so a
+    learning-rate scheduler made later can wrap it as it wraps any; ``remove()`` puts the
+    original back if nothing has wrapped it since (else the guard stays; a closed watcher has
+    nothing to do in it)."""
+
+    def __init__(self, optimizer, before):
+        self._optimizer = optimizer
+        self._own = optimizer.__dict__.get("step")  # a scheduler's wrapper, or None: the class's method
+        original = optimizer.step
+
+        def step(_self, *args, **kwargs):
+            method = before()
+            if method is not None:
+                method()
+            return original(*args, **kwargs)
+
+        self._step = types.MethodType(step, optimizer)
+        self._step.__func__.__dict__.update(getattr(original, "__dict__", {}))  # a scheduler's _with_counter
+        optimizer.step = self._step
+
+    def remove(self):
+        if self._optimizer.__dict__.get("step") is self._step:
+            if self._own is None:
+                del self._optimizer.step
+            else:
+                self._optimizer.step = self._own
+
+
+def _thread_ids():
+    """The kernel's ids of this process's threads (Linux), else an empty set."""
+    try:
+        return set(os.listdir("/proc/self/task"))
+    except OSError:
+        return set()
+
+
+def _lower_priority(thread_id, niceness):
+    """Lowers one thread's scheduling priority by ``niceness`` nice steps (Linux, where a thread id
+    names one thread to setpriority); does nothing elsewhere or if the thread has gone."""
+    if niceness <= 0 or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = int(thread_id)
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + niceness))
+    except (OSError, ValueError):
+        _log.debug("could not lower the priority of thread %s", thread_id)
+
+
+def _first_non_finite(pieces):
+    """(index among the values, value) of the first NaN or infinity in the NumPy arrays ``pieces``
+    that hold a matrix's values in order, or None."""
+    offset = 0
+    for piece in pieces:
+        i = first_non_finite(piece)
+        if i is not None:
+            return offset + i, piece.flat[i]
+        offset += piece.size
+    return None
+
+
 def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
           learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
           max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None, connect_timeout=5.0,
-          kafka_config=None):
+          kafka_config=None, sender_niceness=10, defer_copy=True):
     """Watches one model's weights: returns a :class:`Watcher` (a context manager) that has already
     published step 0. Call its ``step(loss)`` after every optimiser step.
 
@@ -391,6 +554,14 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
     ``drop_when_full=True``). ``max_message_bytes``: records over it are chunked. ``producer``: a
     confluent_kafka Producer of your own (bootstrap then unused). ``connect_timeout``: seconds to
     find the broker before :class:`BrokerUnreachable`. ``kafka_config``: extra librdkafka settings.
+    ``sender_niceness``: on Linux, the sending threads (the watcher's and librdkafka's) run this
+    many nice steps below the training thread's priority, so that where they share a core with it
+    the scheduler gives it the core (0: the same priority; elsewhere ignored). ``defer_copy``: with
+    an ``optimizer`` whose parameters include every watched tensor (on the CPU), a published
+    step's weights are copied by the sender thread while forward and backward run, and at the
+    latest when ``optimizer.step()`` is next called (the watcher wraps it; whichever thread comes
+    first copies); set it False if something else changes the weights in place between ``step()``
+    and the next ``optimizer.step()``.
 
     Raises ValueError naming an unknown layer, BrokerUnreachable if no broker answers in time.
     """
@@ -403,13 +574,14 @@ def watch(model, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble
                    optimizer=optimizer, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                    probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                    max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                   connect_timeout=connect_timeout, kafka_config=kafka_config)
+                   connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness,
+                   defer_copy=defer_copy)
 
 
 def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0, ensemble_size=0, optimizer=None,
                    learning_rate=None, batch_size=0, seed=None, probes=None, queue_size=2, drop_when_full=False,
                    max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES, topic=SNAPSHOTS_TOPIC, producer=None,
-                   connect_timeout=5.0, kafka_config=None):
+                   connect_timeout=5.0, kafka_config=None, sender_niceness=10, defer_copy=True):
     """Watches R replicas trained in one process: ``models`` is a list of R models of one
     architecture (replica r = position r), or stacked parameters ``{name: tensor [R, ...]}``
     (default layers: those whose replicas are 2-D, i.e. 3-D tensors). Replica ids are ``replica``
@@ -444,4 +616,5 @@ def watch_ensemble(models, *, bootstrap, run_id, every=1, layers=None, replica=0
                 learning_rate=learning_rate, batch_size=batch_size, seed=seed,
                 probes=probes, queue_size=queue_size, drop_when_full=drop_when_full,
                 max_message_bytes=max_message_bytes, topic=topic, producer=producer,
-                connect_timeout=connect_timeout, kafka_config=kafka_config)
+                connect_timeout=connect_timeout, kafka_config=kafka_config, sender_niceness=sender_niceness,
+                defer_copy=defer_copy)

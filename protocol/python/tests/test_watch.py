@@ -162,6 +162,73 @@ class WatchTest(unittest.TestCase):
         self.assertEqual(len(messages), 1, messages)  # once per layer, then counted
         self.assertIn("layer 2 at step 1 has a non-finite weight (values[3] = nan)", messages[0])
 
+    def test_non_finite_weight_in_a_later_chunk_is_reported_at_its_index_in_the_matrix(self):
+        model = _mlp(40, 50)  # 2000 values, chunked at 1000 bytes
+        with torch.no_grad():
+            model[0].weight[45, 3] = float("-inf")
+        p = RecordingProducer()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            w = fpk_client.watch(model, bootstrap="unused", run_id="r", producer=p, max_message_bytes=1000)
+            w.close()
+        self.assertEqual((p.sent, w.non_finite, w.snapshots), ([], 1, 0))
+        self.assertIn("layer 0 at step 0 has a non-finite weight (values[1803] = -inf)", str(caught[0].message))
+
+    @unittest.skipUnless(sys.platform.startswith("linux"), "per-thread priorities are Linux's")
+    def test_the_sender_runs_at_a_lower_priority_than_the_training_thread(self):
+        training = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        for niceness, expected in ((10, min(19, training + 10)), (0, training)):
+            seen = []
+
+            class PriorityProducer(RecordingProducer):
+                def produce(self, *args, **kwargs):
+                    seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+            fpk_client.watch(_mlp(2, 2), bootstrap="unused", run_id="r", producer=PriorityProducer(),
+                             sender_niceness=niceness).close()
+            self.assertEqual(seen, [expected], niceness)
+        self.assertEqual(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), training)
+
+    def test_the_training_thread_copies_a_step_itself_if_the_sender_has_not_when_the_weights_change(self):
+        gate = threading.Event()
+        p = RecordingProducer(gate)  # the sender stays in step 0's first record until the gate opens
+        model = _mlp(3, 4)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+        x = torch.randn(5, 3)
+        expected = {0: model[0].weight.detach().clone()}
+        w = fpk_client.watch(model, bootstrap="unused", run_id="r", producer=p, optimizer=optimizer, queue_size=4)
+        for step in (1, 2, 3):
+            w.step(_train_step(model, optimizer, x))  # step 1's and 2's copies are made in the next opt.step()
+            expected[step] = model[0].weight.detach().clone()
+        gate.set()
+        w.close()
+        got = p.snapshots()
+        self.assertEqual(sorted(got), [("0", 0, s) for s in range(4)])
+        for (_layer, _replica, step), (_s, values) in got.items():
+            self.assertEqual(values, expected[step].reshape(-1).tolist(), step)
+        self.assertNotIn("step", optimizer.__dict__)  # the optimiser's own step() is back
+
+    def test_a_learning_rate_scheduler_made_after_watch_wraps_the_guarded_step(self):
+        model = _mlp(2, 3)
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        p = RecordingProducer()
+        x = torch.randn(4, 2)
+        expected = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the scheduler warns if optimizer.step lost its counter
+            with fpk_client.watch(model, bootstrap="unused", run_id="r", producer=p, optimizer=optimizer) as w:
+                scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+                for step in (1, 2, 3):
+                    w.step(_train_step(model, optimizer, x))
+                    scheduler.step()
+                    expected[step] = model[0].weight.detach().clone()
+            _train_step(model, optimizer, x)  # after close: the scheduler's wrapper of the guard still works
+        self.assertEqual(optimizer._step_count, 4)
+        got = p.snapshots()
+        self.assertEqual({s.step: s.learning_rate for s, _ in got.values()}, {0: 1.0, 1: 1.0, 2: 0.5, 3: 0.25})
+        for step in (1, 2, 3):
+            self.assertEqual(got[("0", 0, step)][1], expected[step].reshape(-1).tolist(), step)
+
     def test_full_queue_blocks_by_default_and_nothing_is_lost(self):
         gate = threading.Event()
         p = RecordingProducer(gate)
@@ -241,6 +308,22 @@ class WatchEnsembleTest(unittest.TestCase):
             if step:
                 self.assertAlmostEqual(s.loss, [0.1, 0.2, 0.3][r], places=6)
 
+    def test_stacked_replicas_over_the_byte_budget_are_chunked_each_and_tile_their_matrix(self):
+        stacked = {"w": torch.randn(2, 30, 41)}  # 1230 values, 4920 bytes per replica
+        p = RecordingProducer()
+        with fpk_client.watch_ensemble(stacked, bootstrap="unused", run_id="r", producer=p,
+                                       max_message_bytes=1000) as w:
+            stacked["w"] *= -2
+            w.step(torch.tensor([1.0, 2.0]))
+        got = p.snapshots()
+        self.assertEqual(sorted(got), [("w", r, s) for r in range(2) for s in (0, 1)])
+        for (_layer, r, step), (_s, values) in got.items():
+            self.assertEqual(values, (stacked["w"][r] / (-2 if step == 0 else 1)).reshape(-1).tolist())
+        for _t, _k, value, _h in p.sent:
+            self.assertLessEqual(len(value), 1000)
+            s = WeightSnapshot.FromString(value)
+            self.assertEqual((s.chunk_count, s.step, s.loss), (6, 1, s.replica + 1.0) if s.step else (6, 0, 0.0))
+
     def test_list_of_models_are_the_replicas_in_order(self):
         models = [_mlp(2, 3) for _ in range(2)]
         with torch.no_grad():
@@ -280,6 +363,42 @@ class PackedBufferTest(unittest.TestCase):
         expected = encode_records(header(), values, probes, 3000)
         self.assertGreater(len(expected), 1)
         self.assertEqual([bytes(r) for r in RecordWriter(3000).records(header(), values, probes)], expected)
+
+
+class RecordLayoutTest(unittest.TestCase):
+    @unittest.skipIf(torch is None, "python3-torch is not installed")
+    def test_records_placed_in_the_buffer_decode_to_the_header_and_tile_the_values(self):
+        import numpy as np
+        from fpk_client._wire import RecordLayout, header_bound
+        # the header is at most 104 bytes, 6 more the values' tag and length: 110 + 4 * count must fit
+        for count, budget, records in ((1, 200, 1), (100, 500, 2), (1000, 4000, 2), (999, 400, 14), (257, 1200, 1)):
+            header = WeightSnapshot(run_id="run", layer="fc", optimizer="adam", ensemble_size=2, replica=1)
+            header.shape.extend([count])
+            layout = RecordLayout(count, header_bound(header), budget)
+            values = torch.arange(count, dtype=torch.float32) * 0.37 - 5
+            buffer = torch.full((layout.floats,), float("nan"))
+            layout.place(buffer, values)
+            pieces = layout.values(buffer.numpy())
+            self.assertEqual(np.concatenate([p.reshape(-1) for p in pieces]).tolist(), values.tolist())
+            header.step, header.time_unix_millis, header.loss, header.learning_rate = 2**40, 2**41, 0.5, 0.1
+            got = []
+            for c in range(layout.records):
+                if layout.chunked():
+                    header.chunk_index, header.chunk_count = c, layout.records
+                    header.chunk_offset = c * layout.per_record
+                record = bytes(layout.record(buffer.numpy().view(np.uint8), c, header.SerializeToString()))
+                self.assertLessEqual(len(record), budget, (count, budget))
+                s = WeightSnapshot.FromString(record)
+                self.assertEqual((s.run_id, s.step, s.loss, s.chunk_index, s.chunk_offset),
+                                 ("run", 2**40, 0.5, c if layout.chunked() else 0, len(got)))
+                got += list(s.values)
+            self.assertEqual(got, values.tolist(), (count, budget))
+            self.assertEqual(layout.records, records, (count, budget))
+
+    def test_refuses_a_budget_that_leaves_no_room_for_values(self):
+        from fpk_client._wire import RecordLayout
+        with self.assertRaisesRegex(ValueError, "header of up to 120 bytes leaves no room for values in 128 bytes"):
+            RecordLayout(10, 120, 128)
 
 
 class ShippedCodeTest(unittest.TestCase):
