@@ -155,7 +155,8 @@ public final class Alignment {
     return cum[i] + t * (cum[i + 1] - cum[i]);
   }
 
-  private static double[] finiteSorted(double[] samples) {
+  /** The finite values of {@code samples}, ascending (a copy). */
+  public static double[] finiteSorted(double[] samples) {
     double[] s = new double[samples.length];
     int k = 0;
     for (double v : samples) {

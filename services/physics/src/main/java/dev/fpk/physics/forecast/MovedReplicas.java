@@ -65,7 +65,7 @@ public final class MovedReplicas {
       int maxSubstepsPerStep,
       int draws,
       RandomGenerator random) {
-    double[] finite = finiteSorted(start);
+    double[] finite = Alignment.finiteSorted(start);
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
     int substeps =
         copies.length == 0 ? 0 : substeps(g, drift, diffusion, steps, maxSubstepsPerStep);
@@ -183,19 +183,5 @@ public final class MovedReplicas {
       }
       w[i] = x;
     }
-  }
-
-  /** The finite values of {@code v}, ascending. */
-  private static double[] finiteSorted(double[] v) {
-    double[] out = new double[v.length];
-    int n = 0;
-    for (double x : v) {
-      if (Double.isFinite(x)) {
-        out[n++] = x;
-      }
-    }
-    out = n == out.length ? out : Arrays.copyOf(out, n);
-    Arrays.sort(out);
-    return out;
   }
 }
