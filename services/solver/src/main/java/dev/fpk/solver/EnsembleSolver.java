@@ -507,8 +507,8 @@ public final class EnsembleSolver {
     }
 
     private ConditionalVerdict startVerdict(double[] samples) {
-      return settings.verdictDraws() > 0
-          ? ConditionalVerdict.start(samples, settings.verdictDraws())
+      return settings.verdict().draws() > 0
+          ? ConditionalVerdict.start(samples, settings.verdict().draws())
           : null;
     }
 
@@ -534,15 +534,27 @@ public final class EnsembleSolver {
         if (!verdict.fits(samples)) {
           verdict = startVerdict(samples); // replicas came or went: the shadows start anew here
         } else {
-          verdict.evolveDriftErrors(
-              field.getDriftStderrCount(), errorPersistence(field, dt), random);
-          double[][] drifts = shadowDrifts(verdict.draws(), grid.cells());
-          for (int b = 0; b < drifts.length; b++) {
-            FieldOnGrid.driftWithError(field, grid, drift, verdict.driftErrors(b), drifts[b]);
-          }
-          verdict.advance(grid, drifts, diffusion, dt, settings.substepsPerStep(), random);
+          advanceShadows(field, dt, random);
         }
       }
+    }
+
+    /**
+     * Moves the verdict's shadows over {@code dt} steps: each with the drift plus its own
+     * estimation error, or all with the point estimate ({@code conditional-verdict-drift-errors}).
+     */
+    private void advanceShadows(EntryEstimate field, double dt, RandomGenerator random) {
+      int substeps = settings.substepsPerStep();
+      if (!settings.verdict().driftErrors()) {
+        verdict.advance(grid, drift, diffusion, dt, substeps, random);
+        return;
+      }
+      verdict.evolveDriftErrors(field.getDriftStderrCount(), errorPersistence(field, dt), random);
+      double[][] drifts = shadowDrifts(verdict.draws(), grid.cells());
+      for (int b = 0; b < drifts.length; b++) {
+        FieldOnGrid.driftWithError(field, grid, drift, verdict.driftErrors(b), drifts[b]);
+      }
+      verdict.advance(grid, drifts, diffusion, dt, substeps, random);
     }
 
     private void follow(double[] samples) {

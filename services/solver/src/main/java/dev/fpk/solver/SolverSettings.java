@@ -19,8 +19,7 @@ import java.util.Locale;
  *     distinct, ascending; empty = no forecasts
  * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
  *     >= 0 (0 = none)
- * @param verdictDraws shadow ensembles of the conditional verdict on the never-reset density
- *     ({@code ConditionalVerdict}), >= 0 (0 = none)
+ * @param verdict the conditional verdict on the never-reset density ({@code ConditionalVerdict})
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
  */
@@ -30,12 +29,28 @@ public record SolverSettings(
     int substepsPerStep,
     List<Integer> forecastHorizons,
     int forecastFloorDraws,
-    int verdictDraws,
+    VerdictSettings verdict,
     OutputSettings outputs,
     CurveSettings curves) {
 
   /** {@code forecast-floor-draws} of reference.conf. */
-  public static final int DEFAULT_FLOOR_DRAWS = 8;
+  public static final int DEFAULT_FLOOR_DRAWS = 4;
+
+  /**
+   * The conditional verdict's shadow ensembles.
+   *
+   * @param draws shadow ensembles, >= 0 (0 = no conditional verdict)
+   * @param driftErrors whether each shadow carries its own drift estimation error (the null "the
+   *     drift is one the estimate's errors allow"), or all move by the point estimate
+   */
+  public record VerdictSettings(int draws, boolean driftErrors) {
+    /** No conditional verdict. */
+    public static final VerdictSettings OFF = new VerdictSettings(0, true);
+
+    public VerdictSettings {
+      atLeast("conditional-verdict-draws", draws, 0);
+    }
+  }
 
   /**
    * The per-entry curves a step can publish: each entry's density and histogram on its grid ({@code
@@ -112,7 +127,7 @@ public record SolverSettings(
         substepsPerStep,
         List.of(),
         DEFAULT_FLOOR_DRAWS,
-        0,
+        VerdictSettings.OFF,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -126,7 +141,7 @@ public record SolverSettings(
         substepsPerStep,
         forecastHorizons,
         DEFAULT_FLOOR_DRAWS,
-        0,
+        VerdictSettings.OFF,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
   }
@@ -135,7 +150,6 @@ public record SolverSettings(
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
     atLeast("forecast-floor-draws", forecastFloorDraws, 0);
-    atLeast("conditional-verdict-draws", verdictDraws, 0);
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
       if (forecastHorizons.get(i) < 1
@@ -167,7 +181,9 @@ public record SolverSettings(
         c.getInt("substeps-per-step"),
         horizons(c),
         c.getInt("forecast-floor-draws"),
-        c.getInt("conditional-verdict-draws"),
+        new VerdictSettings(
+            c.getInt("conditional-verdict-draws"),
+            c.getBoolean("conditional-verdict-drift-errors")),
         new OutputSettings(
             o.getInt("max-entries"),
             o.getInt("every-steps"),

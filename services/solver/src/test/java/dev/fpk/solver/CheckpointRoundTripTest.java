@@ -38,7 +38,7 @@ class CheckpointRoundTripTest {
           1,
           List.of(3, 7),
           SolverSettings.DEFAULT_FLOOR_DRAWS,
-          5,
+          new SolverSettings.VerdictSettings(5, true),
           SolverSettings.OutputSettings.DEFAULTS,
           SolverSettings.CurveSettings.ALL);
 

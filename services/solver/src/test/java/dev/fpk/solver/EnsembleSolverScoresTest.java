@@ -44,7 +44,7 @@ class EnsembleSolverScoresTest {
                 1,
                 List.of(5),
                 SolverSettings.DEFAULT_FLOOR_DRAWS,
-                0,
+                SolverSettings.VerdictSettings.OFF,
                 SolverSettings.OutputSettings.DEFAULTS,
                 SolverSettings.CurveSettings.ALL));
     SplittableRandom random = new SplittableRandom(8);
