@@ -1,6 +1,7 @@
 package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.fpk.analysis.checkpoint.KafkaCheckpointLoader;
 import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.EntityShards;
@@ -103,7 +104,10 @@ public final class AnalysisNode implements AutoCloseable {
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {
-    config = ClusterSeeds.apply(config);
+    config =
+        ClusterSeeds.apply(config)
+            // the downing asks the consumer group of this Kafka who is gone (KafkaGroupDowning)
+            .withValue("fpk.downing.bootstrap", ConfigValueFactory.fromAnyRef(bootstrapServers));
     int partitions;
     try (KafkaAdmin admin = new KafkaAdmin(bootstrapServers)) {
       admin.ensureTopics(config.getInt("fpk.partitions"), (short) 1);
@@ -149,6 +153,7 @@ public final class AnalysisNode implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    new AnalysisCpuMeter().bindTo(registry);
     metrics.bindTo(registry);
 
     StreamSettings settings =
@@ -225,6 +230,13 @@ public final class AnalysisNode implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      // downed by the cluster: Pekko stopped the stream and the consumer with the actor system,
+      // and its HTTP server, there is nothing left to drain
+      loads.shutdownNow();
+      LOG.info("analysis node stopped after its actor system terminated (downed)");
+      return;
+    }
     try {
       stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);
