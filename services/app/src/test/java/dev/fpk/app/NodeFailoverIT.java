@@ -10,7 +10,9 @@ import dev.fpk.protocol.v1.WeightSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Killed: the killed node's consumer session expires, the survivor's downing downs it, and the
  * survivor takes its partitions and entities over and ends with the report of an uninterrupted
- * single node, bit for bit; the test prints how long after the kill the group had committed
- * everything published up to the kill (BENCHMARKS.md has the figures). Frozen: nothing fails over:
- * no member is downed, no partition changes hands (the group's members and assignment are those of
- * before the pause, and neither node logs a rebalance), and the report is again that of a single
- * node.
+ * single node, bit for bit; the test prints how long after the kill the group was caught up again
+ * (committed what was published 2 s before, on every partition) and the survivor's log of the
+ * takeover (BENCHMARKS.md has the figures). Frozen: nothing fails over: no member is downed, no
+ * partition changes hands (the group's members and assignment are those of before the pause, and
+ * neither node logs a rebalance), and the report is again that of a single node.
  */
 @Timeout(400)
 class NodeFailoverIT {
@@ -49,6 +51,10 @@ class NodeFailoverIT {
   private static final Duration STEP_EVERY = Duration.ofSeconds(1);
 
   private static final Duration PAUSE = Duration.ofSeconds(5);
+
+  /** Caught up = committed everything published up to this long ago. */
+  private static final Duration LAG = Duration.ofSeconds(2);
+
   private static final Duration WAIT = Duration.ofSeconds(150);
 
   /**
@@ -92,18 +98,16 @@ class NodeFailoverIT {
       String run = "killed-" + UUID.randomUUID();
       Publishing publishing = Publishing.start(nodes, data(run));
       publishing.awaitCommitted(0.3);
-      Map<TopicPartition, Long> atKill = Streaming.snapshotEnds(nodes.bootstrap());
       long killed = System.nanoTime();
       LocalTime killedAt = LocalTime.now();
       nodes.oldest().kill();
-      awaitCommittedTo(nodes, atKill);
-      Duration catchUp = Duration.ofNanos(System.nanoTime() - killed);
+      Duration catchUp = awaitCaughtUp(nodes, killed);
       publishing.awaitAll();
 
       double diff = differenceToReference(nodes.bootstrap(), run);
       System.out.printf(
-          "oldest of two nodes killed at %.1f%% committed: the survivor had committed everything"
-              + " published before the kill %.1f s after it (it downed the killed node %d time(s),"
+          "oldest of two nodes killed at %.1f%% committed: the survivor caught up %.1f s after"
+              + " the kill (it downed the killed node %d time(s),"
               + " rebalances it logged: %d); max relative difference to one node %.3g%n",
           100 * publishing.killedAt(),
           catchUp.toMillis() / 1000.0,
@@ -208,19 +212,33 @@ class NodeFailoverIT {
     return Streaming.maxDifference(reference, actual, "layers");
   }
 
-  /** Waits until the group has committed every partition up to these offsets. */
-  private static void awaitCommittedTo(TwoNodes nodes, Map<TopicPartition, Long> ends)
-      throws Exception {
-    Clusters.await(
-        "the group committed up to " + ends,
-        () -> {
-          try {
-            return Clusters.committedTo(nodes.bootstrap(), nodes.group, ends);
-          } catch (Exception e) {
-            return false;
-          }
-        },
-        WAIT);
+  /**
+   * Waits until the group has caught up after the kill at {@code killed} (System.nanoTime) and
+   * returns how long after it: the first moment, at least {@link #LAG} + one step after the kill,
+   * when every partition has committed what it held {@link #LAG} before (so the records published
+   * after the kill on the killed node's partitions too). A healthy cluster is that close behind at
+   * any moment: commits follow a checkpoint barrier at most 1 s apart.
+   */
+  private static Duration awaitCaughtUp(TwoNodes nodes, long killed) throws Exception {
+    Deque<Map.Entry<Long, Map<TopicPartition, Long>>> ends = new ArrayDeque<>();
+    long earliest = killed + LAG.plus(STEP_EVERY).toNanos();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      long now = System.nanoTime();
+      ends.addLast(Map.entry(now, Streaming.snapshotEnds(nodes.bootstrap())));
+      Map<TopicPartition, Long> lagAgo = null;
+      while (!ends.isEmpty() && ends.peekFirst().getKey() <= now - LAG.toNanos()) {
+        lagAgo = ends.pollFirst().getValue();
+      }
+      if (lagAgo != null) {
+        ends.addFirst(Map.entry(now - LAG.toNanos(), lagAgo));
+        if (now >= earliest && Clusters.committedTo(nodes.bootstrap(), nodes.group, lagAgo)) {
+          return Duration.ofNanos(now - killed);
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not caught up " + WAIT + " after the kill");
   }
 
   /** Two node processes of one cluster in one group: the oldest (the seed) and the youngest. */
