@@ -45,6 +45,9 @@ public final class ScaleOutBench {
   private static final Duration ANALYSED = Duration.ofMinutes(10);
   private static final String CPU = "fpk_analysis_cpu_seconds_total";
 
+  /** The whole node process's CPU (Micrometer's ProcessorMetrics), GC and JIT included. */
+  private static final String PROCESS_CPU_NANOS = "process_cpu_time_ns_total";
+
   /**
    * @param nodeCounts the node counts to run, in order (the first is the reference, usually 1)
    * @param snapshotsPerSecond the publishing rate of warm-up and measured steps
@@ -128,15 +131,19 @@ public final class ScaleOutBench {
         dir);
     Map<String, JsonNode> reference = null;
     double referenceCpu = Double.NaN;
+    double referenceProcess = Double.NaN;
     for (int n : settings.nodeCounts()) {
       ObjectNode result = JSON.createObjectNode().put("name", "scaleout").put("nodes", n);
       Map<String, JsonNode> reports = measure(n, dir, result);
       double cpu = result.get("analysisCpuSecondsPerMillionValues").asDouble();
+      double process = result.get("processCpuSecondsPerMillionValues").asDouble();
       if (reference == null) {
         reference = reports;
         referenceCpu = cpu;
+        referenceProcess = process;
       }
       result.put("cpuRelativeToFirst", round3(cpu / referenceCpu));
+      result.put("processCpuRelativeToFirst", round3(process / referenceProcess));
       result.put("maxRelativeDifferenceToFirst", difference(reference, reports));
       out.println(result);
       out.flush();
@@ -187,13 +194,19 @@ public final class ScaleOutBench {
                     1));
         load.publish(producer, settings.snapshotsPerSecond(), settings.warmUpSteps());
         awaitAnalysed(admin, group);
-        double[] before = cpuSeconds(nodes);
+        double[] before = cpuSeconds(nodes, CPU);
+        double[] processBefore = cpuSeconds(nodes, PROCESS_CPU_NANOS);
         long start = System.nanoTime();
         LoadGenerator.Report sent =
             load.publish(producer, settings.snapshotsPerSecond(), settings.steps());
         awaitAnalysed(admin, group);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] after = cpuSeconds(nodes);
+        double[] after = cpuSeconds(nodes, CPU);
+        double[] processAfter = cpuSeconds(nodes, PROCESS_CPU_NANOS);
+        double process = 0;
+        for (int i = 0; i < n; i++) {
+          process += (processAfter[i] - processBefore[i]) / 1e9;
+        }
 
         ArrayNode perNode = JSON.createArrayNode();
         double total = 0;
@@ -212,6 +225,8 @@ public final class ScaleOutBench {
             .put("values", sent.values())
             .put("analysisCpuSeconds", round3(total))
             .put("analysisCpuSecondsPerMillionValues", round3(total / (sent.values() / 1e6)))
+            .put("processCpuSeconds", round3(process))
+            .put("processCpuSecondsPerMillionValues", round3(process / (sent.values() / 1e6)))
             .put("wallSeconds", round3(seconds))
             .put("valuesPerSecond", Math.round(sent.values() / seconds))
             .put("processors", Runtime.getRuntime().availableProcessors());
@@ -267,14 +282,15 @@ public final class ScaleOutBench {
     return max;
   }
 
-  private static double[] cpuSeconds(List<NodeChild> nodes)
+  /** Each node's value of this counter now. */
+  private static double[] cpuSeconds(List<NodeChild> nodes, String counter)
       throws IOException, InterruptedException {
     double[] out = new double[nodes.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = MetricsScrape.of(nodes.get(i).metricsAddress()).sum(CPU);
+      out[i] = MetricsScrape.of(nodes.get(i).metricsAddress()).sum(counter);
       if (Double.isNaN(out[i])) {
         throw new IllegalStateException(
-            "node " + i + " has no " + CPU + " (JVM thread CPU time unsupported?)");
+            "node " + i + " has no " + counter + " (JVM thread CPU time unsupported?)");
       }
     }
     return out;

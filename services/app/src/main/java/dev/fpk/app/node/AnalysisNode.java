@@ -57,17 +57,25 @@ public final class AnalysisNode implements AutoCloseable {
   private final ExecutorService loads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * Held here: Micrometer keeps only a weak reference to a function counter's object, and a
+   * collected meter reads 0.
+   */
+  private final AnalysisCpuMeter cpu;
+
   private AnalysisNode(
       ActorSystem<Void> system,
       Supplier<AnalysisStream> streams,
       ServerBinding http,
       PrometheusMeterRegistry registry,
-      ExecutorService loads) {
+      ExecutorService loads,
+      AnalysisCpuMeter cpu) {
     this.system = system;
     this.streams = streams;
     this.http = http;
     this.registry = registry;
     this.loads = loads;
+    this.cpu = cpu;
     runStream();
   }
 
@@ -153,7 +161,8 @@ public final class AnalysisNode implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    new AnalysisCpuMeter().bindTo(registry);
+    AnalysisCpuMeter cpu = new AnalysisCpuMeter();
+    cpu.bindTo(registry);
     metrics.bindTo(registry);
 
     StreamSettings settings =
@@ -166,7 +175,7 @@ public final class AnalysisNode implements AutoCloseable {
             .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
             .toCompletableFuture()
             .join();
-    return new AnalysisNode(system, streams, http, registry, loads);
+    return new AnalysisNode(system, streams, http, registry, loads, cpu);
   }
 
   /**
