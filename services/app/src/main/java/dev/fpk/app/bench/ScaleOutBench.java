@@ -45,8 +45,14 @@ public final class ScaleOutBench {
   private static final Duration ANALYSED = Duration.ofMinutes(10);
   private static final String CPU = "fpk_analysis_cpu_seconds_total";
 
+  /** How long the idle nodes' CPU is read before the measured steps. */
+  private static final Duration IDLE = Duration.ofSeconds(10);
+
   /** The whole node process's CPU (Micrometer's ProcessorMetrics), GC and JIT included. */
   private static final String PROCESS_CPU_NANOS = "process_cpu_time_ns_total";
+
+  /** The largest entity checkpoint (estimator and solver state of one layer) lately written. */
+  private static final String CHECKPOINT_MAX = "fpk_checkpoint_size_bytes_max";
 
   /**
    * @param nodeCounts the node counts to run, in order (the first is the reference, usually 1)
@@ -194,15 +200,27 @@ public final class ScaleOutBench {
                     1));
         load.publish(producer, settings.snapshotsPerSecond(), settings.warmUpSteps());
         awaitAnalysed(admin, group);
-        double[] before = cpuSeconds(nodes, CPU);
-        double[] processBefore = cpuSeconds(nodes, PROCESS_CPU_NANOS);
+        // the nodes' own cost with nothing to analyse (cluster heartbeats and gossip, consumer
+        // polls, barriers): a fixed cost per node, beside the cost per value
+        double[] idleFrom = values(nodes, CPU);
+        Thread.sleep(IDLE.toMillis());
+        double[] before = values(nodes, CPU);
+        double idle = 0;
+        for (int i = 0; i < n; i++) {
+          idle += before[i] - idleFrom[i];
+        }
+        double[] processBefore = values(nodes, PROCESS_CPU_NANOS);
         long start = System.nanoTime();
         LoadGenerator.Report sent =
             load.publish(producer, settings.snapshotsPerSecond(), settings.steps());
         awaitAnalysed(admin, group);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] after = cpuSeconds(nodes, CPU);
-        double[] processAfter = cpuSeconds(nodes, PROCESS_CPU_NANOS);
+        double[] after = values(nodes, CPU);
+        double[] processAfter = values(nodes, PROCESS_CPU_NANOS);
+        double checkpoint = 0;
+        for (double bytes : values(nodes, CHECKPOINT_MAX)) {
+          checkpoint = Math.max(checkpoint, bytes);
+        }
         double process = 0;
         for (int i = 0; i < n; i++) {
           process += (processAfter[i] - processBefore[i]) / 1e9;
@@ -225,8 +243,13 @@ public final class ScaleOutBench {
             .put("values", sent.values())
             .put("analysisCpuSeconds", round3(total))
             .put("analysisCpuSecondsPerMillionValues", round3(total / (sent.values() / 1e6)))
+            .put("idleAnalysisCpuSecondsPerNodeSecond", round3(idle / n / IDLE.toNanos() * 1e9))
             .put("processCpuSeconds", round3(process))
             .put("processCpuSecondsPerMillionValues", round3(process / (sent.values() / 1e6)))
+            .put("checkpointBytesPerLayer", Math.round(checkpoint))
+            .put(
+                "checkpointBytesPerEntry",
+                Math.round(checkpoint / (settings.rows() * settings.cols())))
             .put("wallSeconds", round3(seconds))
             .put("valuesPerSecond", Math.round(sent.values() / seconds))
             .put("processors", Runtime.getRuntime().availableProcessors());
@@ -282,15 +305,14 @@ public final class ScaleOutBench {
     return max;
   }
 
-  /** Each node's value of this counter now. */
-  private static double[] cpuSeconds(List<NodeChild> nodes, String counter)
+  /** Each node's value of this series now (a counter's, or a gauge's). */
+  private static double[] values(List<NodeChild> nodes, String counter)
       throws IOException, InterruptedException {
     double[] out = new double[nodes.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = MetricsScrape.of(nodes.get(i).metricsAddress()).sum(counter);
       if (Double.isNaN(out[i])) {
-        throw new IllegalStateException(
-            "node " + i + " has no " + counter + " (JVM thread CPU time unsupported?)");
+        throw new IllegalStateException("node " + i + " has no " + counter + " on /metrics");
       }
     }
     return out;
