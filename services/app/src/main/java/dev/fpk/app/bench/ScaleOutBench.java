@@ -45,7 +45,13 @@ public final class ScaleOutBench {
   private static final Duration ANALYSED = Duration.ofMinutes(10);
   private static final String CPU = "fpk_analysis_cpu_seconds_total";
 
-  /** How long the idle nodes' CPU is read before the measured steps. */
+  /**
+   * The nodes' replica timeout: far beyond any gap of the bench (the default 30 s was passed
+   * between the warm-up and the measured steps at load 26, and 63 replicas of a run declared gone).
+   */
+  private static final String REPLICA_TIMEOUT = "10m";
+
+  /** How long the idle nodes' CPU is read, before the warm-up. */
   private static final Duration IDLE = Duration.ofSeconds(10);
 
   /** The whole node process's CPU (Micrometer's ProcessorMetrics), GC and JIT included. */
@@ -177,7 +183,9 @@ public final class ScaleOutBench {
                   dir,
                   bootstrap,
                   settings.heap(),
-                  Map.of("fpk.group", group),
+                  // a loaded machine may take long over the warm-up and the reports: the runs'
+                  // replicas must not be declared gone in the gap (that changes the report)
+                  Map.of("fpk.group", group, "fpk.estimator.replica-timeout", REPLICA_TIMEOUT),
                   List.of(
                       "--cluster-port",
                       Integer.toString(port),
@@ -198,17 +206,19 @@ public final class ScaleOutBench {
                     settings.snapshotsPerSecond(),
                     settings.warmUpSteps() + settings.steps() - 1,
                     1));
-        load.publish(producer, settings.snapshotsPerSecond(), settings.warmUpSteps());
-        awaitAnalysed(admin, group);
         // the nodes' own cost with nothing to analyse (cluster heartbeats and gossip, consumer
-        // polls, barriers): a fixed cost per node, beside the cost per value
+        // polls, barriers): a fixed cost per node, beside the cost per value; read before the
+        // warm-up, not between it and the measured steps, where a pause is a silence of the runs
         double[] idleFrom = values(nodes, CPU);
         Thread.sleep(IDLE.toMillis());
-        double[] before = values(nodes, CPU);
+        double[] idleTo = values(nodes, CPU);
         double idle = 0;
         for (int i = 0; i < n; i++) {
-          idle += before[i] - idleFrom[i];
+          idle += idleTo[i] - idleFrom[i];
         }
+        load.publish(producer, settings.snapshotsPerSecond(), settings.warmUpSteps());
+        awaitAnalysed(admin, group);
+        double[] before = values(nodes, CPU);
         double[] processBefore = values(nodes, PROCESS_CPU_NANOS);
         long start = System.nanoTime();
         LoadGenerator.Report sent =
