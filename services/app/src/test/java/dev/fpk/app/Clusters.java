@@ -2,18 +2,25 @@ package dev.fpk.app;
 
 import com.typesafe.config.Config;
 import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
+import dev.fpk.app.node.AnalysisNode;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.protocol.SnapshotKey;
+import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
@@ -46,6 +53,24 @@ final class Clusters {
             "127.0.0.1:" + seedPort,
             "pekko.kafka.consumer.kafka-clients.max.partition.fetch.bytes",
             16384));
+  }
+
+  /**
+   * The reference an interrupted run is compared with: one node in this JVM, in a group of its own,
+   * analyses these snapshots (published now, a run of their own) to the end.
+   */
+  static void analyseAlone(
+      String bootstrap, List<WeightSnapshot> data, int partitions, Duration timeout)
+      throws Exception {
+    String group = "it-alone-" + UUID.randomUUID();
+    Streaming.startGroupAtEnd(bootstrap, group);
+    Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
+    Map<TopicPartition, Long> end = Streaming.publish(bootstrap, data);
+    try (AnalysisNode node =
+        Streaming.start(
+            bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", partitions)))) {
+      Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, timeout);
+    }
   }
 
   /** One layer name per partition for this run's keys. */
@@ -81,6 +106,29 @@ final class Clusters {
           d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
     } catch (Exception e) {
       return 0;
+    }
+  }
+
+  /** Each member of the consumer group (by member id) with the partitions assigned to it. */
+  static Map<String, Set<TopicPartition>> assignment(String bootstrap, String group)
+      throws Exception {
+    try (Admin admin = Streaming.admin(bootstrap)) {
+      ConsumerGroupDescription d =
+          admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      Map<String, Set<TopicPartition>> out = new TreeMap<>();
+      d.members().forEach(m -> out.put(m.consumerId(), m.assignment().topicPartitions()));
+      return out;
+    }
+  }
+
+  /** Whether the group has committed every one of these partitions up to its offset. */
+  static boolean committedTo(String bootstrap, String group, Map<TopicPartition, Long> ends)
+      throws Exception {
+    try (Admin admin = Streaming.admin(bootstrap)) {
+      Map<TopicPartition, OffsetAndMetadata> c =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return ends.entrySet().stream()
+          .allMatch(e -> c.get(e.getKey()) != null && c.get(e.getKey()).offset() >= e.getValue());
     }
   }
 

@@ -10,17 +10,16 @@ import dev.fpk.protocol.Chunks;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,23 +43,11 @@ class LargeStateRestartIT {
   /** Steps published before the stop (a step every 300 ms); the rest come after it. */
   private static final int LAST_BEFORE = 4;
 
-  private static final Path JAR = Path.of("target", "fpk.jar");
-
   /**
    * The nodes' settings: checkpoint barriers 1 s apart, the default (the other restart tests take
    * 300 ms; a 64x64 layer's checkpoint is 74 MB).
    */
   private static final Map<String, Object> NODE = Map.of("fpk.checkpoint.interval", "1s");
-
-  /**
-   * The killed node's consumer leaves its group when its session times out: 10 s, not Kafka's 45,
-   * so that the new node gets the partitions soon (the broker's minimum is 6 s).
-   */
-  private static final Map<String, Object> KILLED_NODE =
-      Map.of(
-          "fpk.checkpoint.interval", "1s",
-          "pekko.kafka.consumer.kafka-clients.session.timeout.ms", 10_000,
-          "pekko.kafka.consumer.kafka-clients.heartbeat.interval.ms", 2_000);
 
   /** The uninterrupted runs' layers (ensemble, pooled), once for both ways of stopping. */
   private static List<JsonNode> reference;
@@ -243,50 +230,16 @@ class LargeStateRestartIT {
     return node::close;
   }
 
-  private static String readOrNote(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (java.io.IOException e) {
-      return "(unreadable: " + e + ")";
-    }
-  }
-
   /**
    * A node process of the packaged jar ({@code fpk node}), stopped with SIGKILL: no drain, no last
    * checkpoint, a checkpoint write possibly cut short.
    */
   private Stoppable nodeProcess(String bootstrap, String group) throws Exception {
-    assertTrue(
-        Files.isRegularFile(JAR), JAR.toAbsolutePath() + " missing: the package phase builds it");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // 2 GB ran out (OutOfMemoryError) once the spectral view joined: a 64x64 ensemble's
-                // 52 MB of estimator state, its checkpoint encoding and a 2048x2048 layer's spectra
-                "-Xmx4g",
-                "-Djava.io.tmpdir=" + tmp,
-                "-Dfpk.group=" + group));
-    KILLED_NODE.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.addAll(List.of("-jar", JAR.toString(), "node", "--bootstrap", bootstrap));
-    Path log = Files.createTempFile(tmp, "node", ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (Files.readAllLines(log).stream().noneMatch(l -> l.startsWith("node "))) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        throw new AssertionError("the node process did not come up: " + Files.readString(log));
-      }
-      Thread.sleep(100);
-    }
-    return () -> {
-      p.destroyForcibly(); // SIGKILL
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "killed node process gone");
-      assertEquals(
-          137,
-          p.exitValue(),
-          () -> "killed by SIGKILL (128 + 9); the node's log:\n" + readOrNote(log));
-    };
+    Map<String, Object> settings = new HashMap<>(NODE);
+    settings.put("fpk.group", group);
+    // 2 GB ran out (OutOfMemoryError) once the spectral view joined: a 64x64 ensemble's 52 MB of
+    // estimator state, its checkpoint encoding and a 2048x2048 layer's spectra
+    NodeProcess node = NodeProcess.start(tmp, bootstrap, "4g", settings, List.of(), WAIT);
+    return node::kill;
   }
 }

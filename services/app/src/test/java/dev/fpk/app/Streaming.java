@@ -1,8 +1,6 @@
 package dev.fpk.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.analysis.sharding.KafkaPartitionExtractor;
@@ -10,8 +8,7 @@ import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.app.node.AnalysisNode;
 import dev.fpk.app.node.KafkaAdmin;
-import dev.fpk.app.node.OutputTopics;
-import dev.fpk.app.report.ReportCollector;
+import dev.fpk.app.report.ReportDifference;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.WeightSnapshot;
@@ -22,11 +19,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -284,63 +279,14 @@ final class Streaming {
     }
   }
 
-  /**
-   * The layers of one run in the report of everything published so far, without their spectral
-   * view: the tests that compare an interrupted run with an uninterrupted one hold the density
-   * path, which commits and checkpoints cover; the spectral branch runs behind the commits and is
-   * not checkpointed (a restarted stream starts its spectra afresh: SpectralStage), so its series
-   * may differ at a restart by design.
-   */
+  /** See {@link ReportDifference#densityLayers}. */
   static JsonNode layers(String bootstrap, String runId) {
-    ReportCollector collector = new ReportCollector();
-    OutputTopics.readInto(bootstrap, collector);
-    ObjectMapper mapper = new ObjectMapper();
-    JsonNode layers = collector.toJson(mapper, Set.of(runId)).at("/runs/0/layers");
-    layers.forEach(l -> ((ObjectNode) l).remove(List.of("spectrum", "spectrumSeries")));
-    return layers;
+    return ReportDifference.densityLayers(bootstrap, runId);
   }
 
-  /**
-   * The largest difference between two reports' numbers, relative to max(1, |x|); anything else
-   * (structure, text, array lengths) must be equal.
-   */
+  /** See {@link ReportDifference#max}. */
   static double maxDifference(JsonNode a, JsonNode b, String path) {
-    if (a.isNumber() && b.isNumber()) {
-      double x = a.asDouble();
-      double y = b.asDouble();
-      if (Double.isNaN(x) && Double.isNaN(y)) {
-        return 0;
-      }
-      return Math.abs(x - y) / Math.max(1, Math.abs(x));
-    }
-    if (a.isTextual() && b.isNumber() || a.isNumber() && b.isTextual()) {
-      throw new AssertionError(path + ": " + a + " vs " + b);
-    }
-    if (a.getNodeType() != b.getNodeType() || a.size() != b.size()) {
-      throw new AssertionError(path + ": " + abbreviate(a) + " vs " + abbreviate(b));
-    }
-    double max = 0;
-    if (a.isArray()) {
-      for (int i = 0; i < a.size(); i++) {
-        max = Math.max(max, maxDifference(a.get(i), b.get(i), path + "[" + i + "]"));
-      }
-    } else if (a.isObject()) {
-      for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!b.has(f)) {
-          throw new AssertionError(path + "." + f + " missing in the second report");
-        }
-        max = Math.max(max, maxDifference(a.get(f), b.get(f), path + "." + f));
-      }
-    } else if (!a.equals(b)) {
-      throw new AssertionError(path + ": " + a + " vs " + b);
-    }
-    return max;
-  }
-
-  private static String abbreviate(JsonNode n) {
-    String s = n.toString();
-    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    return ReportDifference.max(a, b, path);
   }
 
   static AnalysisNode start(String bootstrap, Config config) {

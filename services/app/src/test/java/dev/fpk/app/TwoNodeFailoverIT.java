@@ -195,16 +195,8 @@ class TwoNodeFailoverIT {
   /** The reference: one node analyses the same data (a run of its own) to the end. */
   private static void singleNode(String bootstrap, String run, List<String> layers)
       throws Exception {
-    String group = "it-one-node-" + run;
-    Streaming.startGroupAtEnd(bootstrap, group);
-    Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-    Map<TopicPartition, Long> end =
-        Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
-    try (AnalysisNode node =
-        Streaming.start(
-            bootstrap, Streaming.nodeConfig(group, Map.of("fpk.partitions", PARTITIONS)))) {
-      Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
-    }
+    Clusters.analyseAlone(
+        bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS), PARTITIONS, WAIT);
   }
 
   /** The snapshots of steps 0 to STEPS / 2, in order. */

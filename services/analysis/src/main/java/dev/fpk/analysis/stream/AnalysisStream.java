@@ -2,6 +2,7 @@ package dev.fpk.analysis.stream;
 
 import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.EntityShards;
+import dev.fpk.analysis.sharding.KafkaGroupDowning;
 import dev.fpk.analysis.sharding.KafkaShardAlignment;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
 import dev.fpk.protocol.SnapshotValidator;
@@ -27,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage;
@@ -151,6 +153,10 @@ public final class AnalysisStream {
             .withBootstrapServers(settings.bootstrapServers())
             .withGroupId(settings.groupId())
             .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+            // how the downing tells this node's consumer in the group (KafkaGroupDowning)
+            .withProperty(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                KafkaGroupDowning.clientId(Cluster.get(system).selfMember().address()))
             .withStopTimeout(Duration.ZERO);
     ProducerSettings<String, byte[]> producer =
         ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())

@@ -1,8 +1,10 @@
 package dev.fpk.app.cli;
 
 import dev.fpk.app.bench.E2eBench;
+import dev.fpk.app.bench.ScaleOutBench;
 import dev.fpk.physics.bench.PhysicsBench;
 import dev.fpk.trainer.bench.TrainerBench;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +21,8 @@ public final class BenchCommand implements Callable<Integer> {
   enum Target {
     physics,
     trainer,
-    e2e
+    e2e,
+    scaleout
   }
 
   @Parameters(index = "0", description = "What to measure: ${COMPLETION-CANDIDATES}")
@@ -33,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--replicas",
       defaultValue = "64",
-      description = "trainer, e2e: replicas (default ${DEFAULT-VALUE})")
+      description = "trainer, e2e, scaleout: replicas (default ${DEFAULT-VALUE})")
   int replicas;
 
   @Option(
@@ -51,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--shape",
       defaultValue = "16x16",
-      description = "e2e: matrix shape AxB (default ${DEFAULT-VALUE})")
+      description = "e2e, scaleout: matrix shape AxB (default ${DEFAULT-VALUE})")
   String shape;
 
   @Option(
@@ -85,6 +88,53 @@ public final class BenchCommand implements Callable<Integer> {
           "e2e: afterwards, this many minutes at half the sustained rate, heap after GC each minute (default ${DEFAULT-VALUE})")
   double soakMinutes;
 
+  @Option(
+      names = "--nodes",
+      split = ",",
+      defaultValue = "1,2,3",
+      description =
+          "scaleout: node counts to run in turn, the first the reference (default ${DEFAULT-VALUE})")
+  List<Integer> nodes;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "6",
+      description = "scaleout: partitions of the snapshot topic (default ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(
+      names = "--runs-per-partition",
+      defaultValue = "2",
+      description =
+          "scaleout: runs (each one 16x16 layer by default) on each partition (default ${DEFAULT-VALUE})")
+  int runsPerPartition;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "1000/s",
+      converter = LoadgenCommand.RateConverter.class,
+      description = "scaleout: snapshots per second published, S/s (default ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(
+      names = "--warm-up-steps",
+      defaultValue = "10",
+      description =
+          "scaleout: steps published and analysed before the measurement (default ${DEFAULT-VALUE})")
+  int warmUpSteps;
+
+  @Option(
+      names = "--measured-steps",
+      defaultValue = "60",
+      description = "scaleout: steps measured (default ${DEFAULT-VALUE})")
+  int measuredSteps;
+
+  @Option(
+      names = "--heap",
+      defaultValue = "1g",
+      description = "scaleout: each node's -Xmx (default ${DEFAULT-VALUE})")
+  String heap;
+
   @Override
   public Integer call() throws Exception {
     switch (target) {
@@ -105,6 +155,23 @@ public final class BenchCommand implements Callable<Integer> {
                     levels,
                     soakMinutes),
                 System.err));
+      }
+      case scaleout -> {
+        int[] rowsCols = LoadgenCommand.parseShape(shape);
+        ScaleOutBench.run(
+            new ScaleOutBench.Settings(
+                nodes,
+                partitions,
+                partitions * runsPerPartition,
+                replicas,
+                rowsCols[0],
+                rowsCols[1],
+                rate,
+                warmUpSteps,
+                measuredSteps,
+                heap),
+            System.out,
+            System.err);
       }
     }
     return 0;

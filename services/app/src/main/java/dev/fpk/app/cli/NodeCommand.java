@@ -92,7 +92,27 @@ public final class NodeCommand implements Callable<Integer> {
               kafka.bootstrap,
               node.httpAddress());
       spec.commandLine().getOut().flush();
+      // a node the others have downed (frozen for longer than the failure detector allows, or cut
+      // off from them) has its actor system terminated by Pekko, its Kafka consumer closed and its
+      // partitions given to the others: it ends, so that whatever supervises it starts it afresh
+      Thread command = Thread.currentThread();
+      node.system()
+          .getWhenTerminated()
+          .thenRun(
+              () -> {
+                if (!SignalStop.stopping()) {
+                  command.interrupt();
+                }
+              });
       SignalStop.awaitSignal(); // then the node drains, checkpoints and leaves its cluster
+      if (!SignalStop.stopping()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "fpk node: removed from its cluster (downed by the other members), exiting;"
+                    + " its partitions went to the others");
+        return 1;
+      }
     }
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.fpk.app.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.fpk.analysis.checkpoint.KafkaCheckpointLoader;
 import dev.fpk.analysis.checkpoint.StoredChunks;
 import dev.fpk.analysis.sharding.EntityShards;
@@ -56,17 +57,25 @@ public final class AnalysisNode implements AutoCloseable {
   private final ExecutorService loads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * Held here: Micrometer keeps only a weak reference to a function counter's object, and a
+   * collected meter reads 0.
+   */
+  private final AnalysisCpuMeter cpu;
+
   private AnalysisNode(
       ActorSystem<Void> system,
       Supplier<AnalysisStream> streams,
       ServerBinding http,
       PrometheusMeterRegistry registry,
-      ExecutorService loads) {
+      ExecutorService loads,
+      AnalysisCpuMeter cpu) {
     this.system = system;
     this.streams = streams;
     this.http = http;
     this.registry = registry;
     this.loads = loads;
+    this.cpu = cpu;
     runStream();
   }
 
@@ -103,7 +112,10 @@ public final class AnalysisNode implements AutoCloseable {
   }
 
   public static AnalysisNode start(Config config, String bootstrapServers) {
-    config = ClusterSeeds.apply(config);
+    config =
+        ClusterSeeds.apply(config)
+            // the downing asks the consumer group of this Kafka who is gone (KafkaGroupDowning)
+            .withValue("fpk.downing.bootstrap", ConfigValueFactory.fromAnyRef(bootstrapServers));
     int partitions;
     try (KafkaAdmin admin = new KafkaAdmin(bootstrapServers)) {
       admin.ensureTopics(config.getInt("fpk.partitions"), (short) 1);
@@ -149,6 +161,8 @@ public final class AnalysisNode implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    AnalysisCpuMeter cpu = new AnalysisCpuMeter();
+    cpu.bindTo(registry);
     metrics.bindTo(registry);
 
     StreamSettings settings =
@@ -161,7 +175,7 @@ public final class AnalysisNode implements AutoCloseable {
             .bind(system, config.getString("fpk.http.host"), config.getInt("fpk.http.port"))
             .toCompletableFuture()
             .join();
-    return new AnalysisNode(system, streams, http, registry, loads);
+    return new AnalysisNode(system, streams, http, registry, loads, cpu);
   }
 
   /**
@@ -225,6 +239,13 @@ public final class AnalysisNode implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      // downed by the cluster: Pekko stopped the stream and the consumer with the actor system,
+      // and its HTTP server, there is nothing left to drain
+      loads.shutdownNow();
+      LOG.info("analysis node stopped after its actor system terminated (downed)");
+      return;
+    }
     try {
       stream.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
       stream.streamCompletion().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.fpk.app.node;
 import dev.fpk.app.config.FpkConfig;
 import dev.fpk.protocol.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -143,6 +145,26 @@ public final class KafkaAdmin implements AutoCloseable {
       lag += end.getValue() - (c == null ? 0 : c.offset());
     }
     return lag;
+  }
+
+  /**
+   * The partition numbers assigned to each member of the group now, one sorted list per member
+   * (empty when the group has no members).
+   */
+  public List<List<Integer>> memberPartitions(String group) {
+    ConsumerGroupDescription d =
+        get(admin.describeConsumerGroups(List.of(group)).all(), "describe group " + group)
+            .get(group);
+    List<List<Integer>> out = new ArrayList<>();
+    d.members()
+        .forEach(
+            m ->
+                out.add(
+                    m.assignment().topicPartitions().stream()
+                        .map(TopicPartition::partition)
+                        .sorted()
+                        .toList()));
+    return out;
   }
 
   @Override
