@@ -2,6 +2,7 @@ package dev.fpk.analysis.stream;
 
 import static dev.fpk.analysis.stream.GaugeValues.set;
 
+import dev.fpk.estimator.EntrySelection;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.EntryAlignment;
 import dev.fpk.protocol.v1.HorizonForecast;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -168,13 +170,14 @@ final class LayerMeters {
   }
 
   /**
-   * How many entries the layer's analysis watches, tagged with the selection ({@code fpk.entries}:
-   * all, stride:S, rows:K, cols:K, list:...), and how many the whole matrix has.
+   * How many entries the layer's analysis watches, tagged with the kind of selection ({@code
+   * fpk.entries}: all, stride, rows, cols or list; a bounded tag, where the whole text, a list of
+   * any length, is in the report and on the page), and how many the whole matrix has.
    */
   private void watched(AlignmentUpdate update) {
-    String selection =
-        update.getWatchedEntries().isEmpty() ? "all" : update.getWatchedEntries(); // before v1.6
-    if (!selection.equals(watchedSelection)) {
+    String text = update.getWatchedEntries(); // empty before v1.6: all
+    String selection = EntrySelection.parse(text).kind().name().toLowerCase(Locale.ROOT);
+    if (!text.equals(watchedSelection)) {
       if (watched != null) {
         set(watched, Double.NaN); // the selection changed (a restart): the old series ends
       }
@@ -182,10 +185,10 @@ final class LayerMeters {
           gauges.of(
               "fpk.layer.watched",
               "entries of the layer whose drift, diffusion, density and alignment are analysed"
-                  + " (fpk.entries; tag selection)",
+                  + " (fpk.entries; tag selection: its kind)",
               "entries",
               tags.and("selection", selection));
-      watchedSelection = selection;
+      watchedSelection = text;
       matrixEntries =
           gauges.of("fpk.layer.matrix", "entries of the layer's whole matrix", "entries", tags);
     }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class MeterConventionsTest {
   // "baseline" takes two values: nothing_changes, gaussian_moments; "horizon" the configured
   // forecast horizons (fpk.solver.forecast-horizons-steps); "model" entrywise or joint; "type" the
-  // entity type, estimator or solver
+  // entity type, estimator or solver; "selection" the kind of entry selection (all, stride, rows,
+  // cols, list), never its text
   private static final Set<String> BOUNDED_TAGS =
       Set.of(
           "run",
@@ -42,7 +43,8 @@ class MeterConventionsTest {
           "baseline",
           "horizon",
           "model",
-          "type");
+          "type",
+          "selection");
 
   @Test
   void shouldNameDescribeAndUnitEveryMeterWithBoundedTags() throws Exception {
