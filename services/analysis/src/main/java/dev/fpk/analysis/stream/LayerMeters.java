@@ -176,8 +176,8 @@ final class LayerMeters {
    */
   private void watched(AlignmentUpdate update) {
     String text = update.getWatchedEntries(); // empty before v1.6: all
-    String selection = EntrySelection.parse(text).kind().name().toLowerCase(Locale.ROOT);
-    if (!text.equals(watchedSelection)) {
+    if (!text.equals(watchedSelection)) { // parsed when it changes, not at every step
+      String selection = EntrySelection.parse(text).kind().name().toLowerCase(Locale.ROOT);
       if (watched != null) {
         set(watched, Double.NaN); // the selection changed (a restart): the old series ends
       }

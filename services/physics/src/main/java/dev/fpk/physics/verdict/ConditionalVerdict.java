@@ -98,9 +98,13 @@ public final class ConditionalVerdict {
       double steps,
       int maxSubstepsPerStep,
       RandomGenerator random) {
-    double[][] same = new double[shadows.length][];
-    Arrays.fill(same, drift);
-    advance(g, same, diffusion, steps, maxSubstepsPerStep, random);
+    if (shadows.length == 0) {
+      return;
+    }
+    int n = MovedReplicas.substeps(g, drift, diffusion, steps, maxSubstepsPerStep); // once for all
+    for (double[] s : shadows) {
+      MovedReplicas.move(g, drift, diffusion, s, steps, n, random);
+    }
   }
 
   /**
