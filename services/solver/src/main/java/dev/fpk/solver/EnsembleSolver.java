@@ -14,6 +14,7 @@ import dev.fpk.physics.align.ReplicaOrder;
 import dev.fpk.physics.density.DensitySampler;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.forecast.ForecastTracker;
+import dev.fpk.physics.forecast.ReplicaVelocities;
 import dev.fpk.physics.forecast.ScoredForecast;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
@@ -41,21 +42,23 @@ import org.jspecify.annotations.Nullable;
  * data (services/physics/PHYSICS.md §3-4).
  *
  * <p>Each entry's density starts once, at the first step seen, from a Gaussian kernel density
- * estimate of the replicas (Silverman's bandwidth), and from then on moves only by the
- * Fokker-Planck equation: it is never reset to the data. To advance from step {@code t} to {@code t
- * + dt} it uses the drift and diffusion estimated from increments up to {@code t} (out of sample);
- * only the very first interval, before any increment exists, uses the estimate that includes it.
- * Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact), Jensen-Shannon
- * and Hellinger against their histogram on the same cells, and the errors of mean and variance,
- * beside the sampling floor (W1 between the two halves of the replicas) and the verdict: the
- * parametric bootstrap's floor of W1 for this density and this many samples and the p-value of the
- * observed W1 under it ({@link W1Verdict}: no draws, so no random state; a pure function of the
- * density and the sample count, hence restored with them). For each forecast horizon {@code k},
- * each entry also keeps one forecast that restarts from the data (a copy, the main density is
- * untouched), runs {@code k} steps ahead and is scored with its two baselines when the data of its
- * target step arrive. At steps with probe inputs it compares the layer's output distributions,
- * theory against experiment ({@link OutputComparer}, model "entrywise": each entry drawn
- * independently from its own density).
+ * estimate of the replicas (Silverman's bandwidth, the kernels drawn in towards the mean so that
+ * the density's variance is the replicas': {@link KernelDensity#estimateKeepingVariance}, since
+ * this density carries its start's spread for the rest of the run), and from then on moves only by
+ * the Fokker-Planck equation: it is never reset to the data. To advance from step {@code t} to
+ * {@code t + dt} it uses the drift and diffusion estimated from increments up to {@code t} (out of
+ * sample); only the very first interval, before any increment exists, uses the estimate that
+ * includes it. Then it is compared with the replicas at {@code t + dt}: Wasserstein-1 (exact),
+ * Jensen-Shannon and Hellinger against their histogram on the same cells, and the errors of mean
+ * and variance, beside the sampling floor (W1 between the two halves of the replicas) and the
+ * verdict: the parametric bootstrap's floor of W1 for this density and this many samples and the
+ * p-value of the observed W1 under it ({@link W1Verdict}: no draws, so no random state; a pure
+ * function of the density and the sample count, hence restored with them). For each forecast
+ * horizon {@code k}, each entry also keeps one forecast that restarts from the data (a copy, the
+ * main density is untouched), runs {@code k} steps ahead and is scored with its two baselines when
+ * the data of its target step arrive. At steps with probe inputs it compares the layer's output
+ * distributions, theory against experiment ({@link OutputComparer}, model "entrywise": each entry
+ * drawn independently from its own density).
  *
  * <p>Not thread-safe: one instance belongs to one solver entity. {@link #writeTo} / {@link
  * #readFrom} snapshot and restore it bit for bit (checkpoints).
@@ -73,6 +76,10 @@ public final class EnsembleSolver {
   private WatchedEntries watched;
 
   private EntrySolver[] entries;
+
+  /** The replicas' ids at the last step (their own drifts are kept by place among them). */
+  private int[] replicas = new int[0];
+
   private long lastStep;
   private DriftDiffusionEstimate fields;
   // scratch of the step's loop over entries (not state: never checkpointed)
@@ -131,6 +138,8 @@ public final class EnsembleSolver {
     }
     lastStep = step.step();
     fields = current.estimate();
+    boolean sameReplicas = Arrays.equals(replicas, step.replicas());
+    replicas = step.replicas();
     Scores scores = new Scores(step, previous);
     for (int e = 0; e < entries.length; e++) {
       double[] samples = watched.samples(step, e);
@@ -139,6 +148,7 @@ public final class EnsembleSolver {
       } else {
         entries[e].advance(
             samples,
+            sameReplicas,
             fieldToUse(use, current.estimate(), e),
             dt,
             substeps,
@@ -179,7 +189,16 @@ public final class EnsembleSolver {
         }
         long seed = OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ k;
         s.forecasts.issue(
-            step.step(), k, s.grid, start, mu, d, samples, new SplittableRandom(seed));
+            step.step(),
+            k,
+            s.grid,
+            start,
+            mu,
+            d,
+            samples,
+            s.velocities == null ? null : s.velocities.ownDrift(),
+            s.velocities == null ? 0 : s.velocities.explainedVariance(),
+            new SplittableRandom(seed));
       }
     }
   }
@@ -278,11 +297,17 @@ public final class EnsembleSolver {
   private static final int WITH_WATCHED = -101;
 
   /**
+   * Leads a state with the shadows, the watched entries, each entry's replica velocities and the
+   * replicas' ids (before, forecasts moved the replicas by the field alone).
+   */
+  private static final int WITH_OWN_DRIFTS = -102;
+
+  /**
    * Writes the state: mode, each entry's grid, density, forecasts and verdict shadows, the last
    * step, the fields to use next.
    */
   public void writeTo(DataOutput out) throws IOException {
-    out.writeInt(WITH_WATCHED);
+    out.writeInt(WITH_OWN_DRIFTS);
     out.writeBoolean(watched != null);
     if (watched != null) {
       watched.writeTo(out);
@@ -298,8 +323,13 @@ public final class EnsembleSolver {
         if (e.verdict != null) {
           e.verdict.writeTo(out);
         }
+        out.writeBoolean(e.velocities != null);
+        if (e.velocities != null) {
+          e.velocities.writeTo(out);
+        }
       }
     }
+    StateIo.writeInts(out, replicas);
     out.writeLong(lastStep);
     StateIo.writeMessage(out, fields);
   }
@@ -308,10 +338,11 @@ public final class EnsembleSolver {
   public static EnsembleSolver readFrom(DataInput in, SolverSettings settings) throws IOException {
     EnsembleSolver s = new EnsembleSolver(settings);
     int first = in.readInt();
-    if (first == WITH_WATCHED && in.readBoolean()) {
+    boolean ownDrifts = first == WITH_OWN_DRIFTS;
+    if ((first == WITH_WATCHED || ownDrifts) && in.readBoolean()) {
       s.watched = WatchedEntries.readFrom(in);
     }
-    boolean shadows = first == WITH_SHADOWS || first == WITH_WATCHED;
+    boolean shadows = first == WITH_SHADOWS || first == WITH_WATCHED || ownDrifts;
     int mode = shadows ? in.readInt() : first; // before the shadows the state began with the mode
     s.mode = mode < 0 ? null : Mode.values()[mode];
     int n = in.readInt();
@@ -325,7 +356,13 @@ public final class EnsembleSolver {
         if (shadows && in.readBoolean()) {
           s.entries[e].verdict = ConditionalVerdict.readFrom(in);
         }
+        if (ownDrifts && in.readBoolean()) {
+          s.entries[e].velocities = ReplicaVelocities.readFrom(in);
+        }
       }
+    }
+    if (ownDrifts) {
+      s.replicas = StateIo.readInts(in);
     }
     s.lastStep = in.readLong();
     s.fields = StateIo.readMessage(in, DriftDiffusionEstimate.parser());
@@ -493,6 +530,9 @@ public final class EnsembleSolver {
     /** The conditional verdict's shadows; null without ({@code conditional-verdict-draws = 0}). */
     ConditionalVerdict verdict;
 
+    /** The replicas' own drifts, which the forecasts' moved copies carry; null without. */
+    ReplicaVelocities velocities;
+
     /**
      * The replicas' sorted order at the last step, so this step's sort is nearly done (a speed-up
      * only, not checkpointed: a restored entry sorts in full once and gets the same figures).
@@ -501,9 +541,20 @@ public final class EnsembleSolver {
 
     EntrySolver(double[] samples) {
       grid = Grids.around(samples, settings.cells());
-      density = KernelDensity.estimate(grid, samples);
+      density = KernelDensity.estimateKeepingVariance(grid, PreparedSamples.of(samples));
       forecasts = new ForecastTracker(settings.substepsPerStep(), settings.forecastFloorDraws());
       verdict = startVerdict(samples);
+      velocities = startVelocities(samples);
+    }
+
+    /**
+     * Own drifts when forecasts move copies of the replicas and the setting keeps them ({@code
+     * forecast-own-drift-half-life-steps}); else null.
+     */
+    private ReplicaVelocities startVelocities(double[] samples) {
+      boolean moved = !settings.forecastHorizons().isEmpty() && settings.forecastFloorDraws() > 0;
+      double halfLife = settings.ownDriftHalfLifeSteps();
+      return moved && Double.isFinite(halfLife) ? ReplicaVelocities.start(samples, halfLife) : null;
     }
 
     private ConditionalVerdict startVerdict(double[] samples) {
@@ -523,12 +574,23 @@ public final class EnsembleSolver {
      * steps with the field.
      */
     void advance(
-        double[] samples, EntryEstimate field, double dt, int substeps, RandomGenerator random) {
+        double[] samples,
+        boolean sameReplicas,
+        EntryEstimate field,
+        double dt,
+        int substeps,
+        RandomGenerator random) {
       follow(samples);
       if (!FieldOnGrid.usable(field)) {
+        velocities = startVelocities(samples);
         return; // no increment seen yet: nothing moves the density
       }
       fieldsAt(field, grid);
+      if (velocities != null && sameReplicas && velocities.fits(samples)) {
+        velocities.observe(samples, dt, grid, drift); // the residuals against this very field
+      } else {
+        velocities = startVelocities(samples); // replicas came or went: their drifts start anew
+      }
       solvers.advance(grid, density, drift, diffusion, dt, substeps);
       if (verdict != null) {
         if (!verdict.fits(samples)) {

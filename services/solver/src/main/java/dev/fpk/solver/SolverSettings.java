@@ -19,6 +19,8 @@ import java.util.Locale;
  *     distinct, ascending; empty = no forecasts
  * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
  *     >= 0 (0 = none)
+ * @param ownDriftHalfLifeSteps half-life, in optimiser steps, of each replica's own drift that the
+ *     moved copies carry ({@code ReplicaVelocities}), > 0; infinite = none (the field alone)
  * @param verdict the conditional verdict on the never-reset density ({@code ConditionalVerdict})
  * @param outputs the output-distribution comparison
  * @param curves what of the per-entry curves (densities, fields) is published
@@ -29,12 +31,19 @@ public record SolverSettings(
     int substepsPerStep,
     List<Integer> forecastHorizons,
     int forecastFloorDraws,
+    double ownDriftHalfLifeSteps,
     VerdictSettings verdict,
     OutputSettings outputs,
     CurveSettings curves) {
 
   /** {@code forecast-floor-draws} of reference.conf. */
   public static final int DEFAULT_FLOOR_DRAWS = 4;
+
+  /** {@code forecast-own-drift-half-life-steps} of reference.conf. */
+  public static final double DEFAULT_OWN_DRIFT_HALF_LIFE = 50;
+
+  /** No own drifts: the moved copies follow the field alone. */
+  public static final double NO_OWN_DRIFT = Double.POSITIVE_INFINITY;
 
   /**
    * The conditional verdict's shadow ensembles.
@@ -127,6 +136,7 @@ public record SolverSettings(
         substepsPerStep,
         List.of(),
         DEFAULT_FLOOR_DRAWS,
+        DEFAULT_OWN_DRIFT_HALF_LIFE,
         VerdictSettings.OFF,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
@@ -141,6 +151,7 @@ public record SolverSettings(
         substepsPerStep,
         forecastHorizons,
         DEFAULT_FLOOR_DRAWS,
+        DEFAULT_OWN_DRIFT_HALF_LIFE,
         VerdictSettings.OFF,
         OutputSettings.DEFAULTS,
         CurveSettings.ALL);
@@ -150,6 +161,12 @@ public record SolverSettings(
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
     atLeast("forecast-floor-draws", forecastFloorDraws, 0);
+    if (!(ownDriftHalfLifeSteps > 0)) {
+      throw new IllegalArgumentException(
+          "fpk.solver.forecast-own-drift-half-life-steps = "
+              + ownDriftHalfLifeSteps
+              + ": must be > 0 (optimiser steps; \"off\" for none)");
+    }
     forecastHorizons = List.copyOf(forecastHorizons);
     for (int i = 0; i < forecastHorizons.size(); i++) {
       if (forecastHorizons.get(i) < 1
@@ -181,6 +198,7 @@ public record SolverSettings(
         c.getInt("substeps-per-step"),
         horizons(c),
         c.getInt("forecast-floor-draws"),
+        ownDriftHalfLife(c),
         new VerdictSettings(
             c.getInt("conditional-verdict-draws"),
             c.getBoolean("conditional-verdict-drift-errors")),
@@ -191,6 +209,21 @@ public record SolverSettings(
             o.getInt("max-points"),
             o.getBoolean("replicas-shuffled")),
         new CurveSettings(curves.getInt("every-steps"), curves.getInt("max-entries")));
+  }
+
+  /** {@code forecast-own-drift-half-life-steps}: a number of steps, or "off". */
+  private static double ownDriftHalfLife(Config c) {
+    String key = "forecast-own-drift-half-life-steps";
+    if (c.getValue(key).valueType() == ConfigValueType.STRING
+        && c.getString(key).equalsIgnoreCase("off")) {
+      return NO_OWN_DRIFT;
+    }
+    try {
+      return c.getDouble(key);
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new IllegalArgumentException(
+          "fpk.solver." + key + " = " + c.getValue(key).unwrapped() + ": must be > 0 or \"off\"");
+    }
   }
 
   /**

@@ -38,6 +38,7 @@ class CheckpointRoundTripTest {
           1,
           List.of(3, 7),
           SolverSettings.DEFAULT_FLOOR_DRAWS,
+          SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
           new SolverSettings.VerdictSettings(5, true),
           SolverSettings.OutputSettings.DEFAULTS,
           SolverSettings.CurveSettings.ALL);

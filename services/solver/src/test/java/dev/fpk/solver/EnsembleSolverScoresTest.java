@@ -44,6 +44,7 @@ class EnsembleSolverScoresTest {
                 1,
                 List.of(5),
                 SolverSettings.DEFAULT_FLOOR_DRAWS,
+                SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
                 SolverSettings.VerdictSettings.OFF,
                 SolverSettings.OutputSettings.DEFAULTS,
                 SolverSettings.CurveSettings.ALL));

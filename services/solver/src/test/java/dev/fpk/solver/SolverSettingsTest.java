@@ -38,6 +38,25 @@ class SolverSettingsTest {
   }
 
   @Test
+  void shouldReadTheOwnDriftHalfLifeOrOff() {
+    assertEquals(50, parse("").ownDriftHalfLifeSteps());
+    assertEquals(
+        20, parse("fpk.solver.forecast-own-drift-half-life-steps = 20").ownDriftHalfLifeSteps());
+    assertEquals(
+        SolverSettings.NO_OWN_DRIFT,
+        parse("fpk.solver.forecast-own-drift-half-life-steps = off").ownDriftHalfLifeSteps());
+    for (String bad : List.of("0", "-5", "soon")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> parse("fpk.solver.forecast-own-drift-half-life-steps = " + bad));
+      assertTrue(
+          e.getMessage().startsWith("fpk.solver.forecast-own-drift-half-life-steps = " + bad),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void shouldStillReadTheRetiredSingleHorizon() {
     assertEquals(List.of(25), parse("fpk.solver.forecast-horizon-steps = 25").forecastHorizons());
     assertEquals(List.of(), parse("fpk.solver.forecast-horizon-steps = 0").forecastHorizons());

@@ -45,12 +45,35 @@ public final class KernelDensity {
    * the raw samples bit for bit.
    */
   public static double[] estimate(Grid1D g, PreparedSamples samples) {
+    return estimate(g, samples.finite(), samples.count(), silvermanBandwidth(g, samples));
+  }
+
+  /**
+   * The estimate with Silverman's bandwidth whose variance is the samples' own: each kernel sits at
+   * {@code m + a (x - m)}, {@code a = sqrt(1 - bw^2 / s^2)}, with {@code m} and {@code s^2} the
+   * samples' mean and variance (divisor {@code n}), so the mixture's mean is {@code m} and its
+   * variance {@code a^2 s^2 + bw^2 = s^2} (the shrunk kernel estimate of West, 1993). The plain
+   * estimate's variance is {@code s^2 + bw^2}: some 9% too wide at 256 samples, an excess that a
+   * density which is never reset carries (and a spreading drift multiplies) for the rest of a run.
+   * The shape is smoothed as much as the plain estimate's; only the spread is kept. When the
+   * bandwidth is not below {@code s} (the IQR rule never gives that for n >= 2 with spread), or
+   * there is no spread, this is the plain estimate.
+   */
+  public static double[] estimateKeepingVariance(Grid1D g, PreparedSamples samples) {
     int n = samples.count();
-    double bw =
-        n < 2
-            ? g.width()
-            : silverman(g, Math.sqrt(samples.squaredDeviations() / (n - 1)), samples.sorted(), n);
-    return estimate(g, samples.finite(), n, bw);
+    double bw = silvermanBandwidth(g, samples);
+    double shrink = 1 - bw * bw / samples.variance();
+    if (!(shrink > 0)) {
+      return estimate(g, samples.finite(), n, bw);
+    }
+    double a = Math.sqrt(shrink);
+    double m = samples.mean();
+    double[] x = samples.finite();
+    double[] shrunk = new double[n];
+    for (int k = 0; k < n; k++) {
+      shrunk[k] = m + a * (x[k] - m);
+    }
+    return estimate(g, shrunk, n, bw);
   }
 
   /** The estimate with an explicit bandwidth (weight units, {@code > 0}). */
@@ -146,6 +169,14 @@ public final class KernelDensity {
     }
     Arrays.sort(s);
     return silverman(g, Math.sqrt(ss / (n - 1)), s, n);
+  }
+
+  /** Silverman's bandwidth for samples prepared once; one cell width when they have no spread. */
+  private static double silvermanBandwidth(Grid1D g, PreparedSamples samples) {
+    int n = samples.count();
+    return n < 2
+        ? g.width()
+        : silverman(g, Math.sqrt(samples.squaredDeviations() / (n - 1)), samples.sorted(), n);
   }
 
   /** Silverman's rule from the standard deviation and the first n >= 2 values of sorted. */

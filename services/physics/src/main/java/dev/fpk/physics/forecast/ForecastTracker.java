@@ -75,12 +75,42 @@ public final class ForecastTracker {
       double[] diffusion,
       double[] start,
       RandomGenerator random) {
+    issue(now, k, grid, density, drift, diffusion, start, null, 0, random);
+  }
+
+  /**
+   * {@link #issue(long, int, Grid1D, double[], double[], double[], double[], RandomGenerator)} with
+   * the moved copies carrying each replica's own drift ({@code ownDrift[r]} for {@code start[r]})
+   * and the diffusion less what those drifts explain ({@link ReplicaVelocities}; null and 0 for
+   * none). The density forecast is the field's alone.
+   */
+  public void issue(
+      long now,
+      int k,
+      Grid1D grid,
+      double[] density,
+      double[] drift,
+      double[] diffusion,
+      double[] start,
+      double[] ownDrift,
+      double explainedVariance,
+      RandomGenerator random) {
     if (k < 1) {
       throw new IllegalArgumentException("need k >= 1, got " + k);
     }
     double[] fp = Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep);
     MovedReplicas moved =
-        MovedReplicas.of(grid, drift, diffusion, start, k, substepsPerStep, floorDraws, random);
+        MovedReplicas.of(
+            grid,
+            drift,
+            diffusion,
+            start,
+            ownDrift,
+            explainedVariance,
+            k,
+            substepsPerStep,
+            floorDraws,
+            random);
     pending.add(
         new Pending(
             now,

@@ -65,16 +65,78 @@ public final class MovedReplicas {
       int maxSubstepsPerStep,
       int draws,
       RandomGenerator random) {
+    return of(g, drift, diffusion, start, null, 0, steps, maxSubstepsPerStep, draws, random);
+  }
+
+  /**
+   * {@link #of(Grid1D, double[], double[], double[], double, int, int, RandomGenerator)} with each
+   * replica also carrying its own drift ({@code ownDrift[r]} for {@code start[r]}, weight units per
+   * step, constant over the horizon: {@link ReplicaVelocities}), and the diffusion less the half of
+   * {@code explainedVariance} that those drifts account for (at least a twentieth of it stays, so
+   * noise never vanishes). A null {@code ownDrift} is the plain SDE, bit for bit.
+   */
+  public static MovedReplicas of(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] start,
+      double[] ownDrift,
+      double explainedVariance,
+      double steps,
+      int maxSubstepsPerStep,
+      int draws,
+      RandomGenerator random) {
     double[] finite = Alignment.finiteSorted(start);
+    double[] own = ownDrift == null ? null : alongSorted(start, ownDrift, finite.length);
+    double[] d = lessNoise(diffusion, explainedVariance);
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
-    int substeps =
-        copies.length == 0 ? 0 : substeps(g, drift, diffusion, steps, maxSubstepsPerStep);
+    int substeps = copies.length == 0 ? 0 : substeps(g, drift, d, steps, maxSubstepsPerStep);
     for (int b = 0; b < copies.length; b++) {
       copies[b] = finite.clone();
-      move(g, drift, diffusion, copies[b], steps, substeps, random);
+      move(g, drift, d, copies[b], own, steps, substeps, random);
       Arrays.sort(copies[b]);
     }
     return new MovedReplicas(finite, copies);
+  }
+
+  /** The own drifts of the finite start values, in the ascending order of those values. */
+  private static double[] alongSorted(double[] start, double[] ownDrift, int finite) {
+    Integer[] order = new Integer[start.length];
+    int n = 0;
+    for (int r = 0; r < start.length; r++) {
+      if (Double.isFinite(start[r])) {
+        order[n++] = r;
+      }
+    }
+    Arrays.sort(order, 0, n, (a, b) -> Double.compare(start[a], start[b]));
+    double[] own = new double[finite];
+    for (int i = 0; i < finite; i++) {
+      double v = ownDrift[order[i]];
+      own[i] = Double.isFinite(v) ? v : 0;
+    }
+    return own;
+  }
+
+  /**
+   * The diffusion less what own drifts explain: {@code max(D - explainedVariance / 2, D / 20)} cell
+   * by cell ({@code Var[dW | w] = 2D + s^2} over one step; a twentieth stays, so noise never
+   * vanishes); {@code diffusion} itself when nothing is explained.
+   */
+  private static double[] lessNoise(double[] diffusion, double explainedVariance) {
+    if (!(explainedVariance > 0)) {
+      return diffusion;
+    }
+    double cut = explainedVariance / 2;
+    double[] d = new double[diffusion.length];
+    for (int c = 0; c < d.length; c++) {
+      d[c] = Math.max(diffusion[c] - cut, diffusion[c] / 20);
+    }
+    return d;
+  }
+
+  /** The {@code b}-th moved copy, ascending (a copy). */
+  double[] copy(int b) {
+    return copies[b].clone();
   }
 
   /** Number of moved copies (0 without draws or finite replicas). */
@@ -116,6 +178,26 @@ public final class MovedReplicas {
   }
 
   /**
+   * A field given at the cell centres of {@code g}, at {@code x}: linear between the centres,
+   * constant beyond the outer ones (as {@link #move} reads it); NaN at a non-finite {@code x}.
+   */
+  static double fieldAt(Grid1D g, double[] field, double x) {
+    if (!Double.isFinite(x)) {
+      return Double.NaN;
+    }
+    double c = (x - g.lo()) / g.width() - 0.5;
+    int last = g.cells() - 1;
+    if (!(c > 0)) {
+      return field[0];
+    }
+    if (c >= last) {
+      return field[last];
+    }
+    int k = (int) c;
+    return field[k] + (c - k) * (field[k + 1] - field[k]);
+  }
+
+  /**
    * Euler steps for {@code steps} optimiser steps: enough that {@code h |dmu/dw| <= 0.1} everywhere
    * on the grid (the drift changes by at most a tenth of itself over a step's move) and that a
    * step's noise {@code sqrt(2 D h)} spans at most {@value #NOISE_CELLS} cells (where the diffusion
@@ -150,6 +232,22 @@ public final class MovedReplicas {
       double steps,
       int substeps,
       RandomGenerator random) {
+    move(g, drift, diffusion, w, null, steps, substeps, random);
+  }
+
+  /**
+   * {@link #move(Grid1D, double[], double[], double[], double, int, RandomGenerator)} with {@code
+   * own[i]} added to the drift of {@code w[i]} (none if null).
+   */
+  private static void move(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] w,
+      double[] own,
+      double steps,
+      int substeps,
+      RandomGenerator random) {
     double h = steps / substeps;
     double lo = g.lo();
     double hi = g.hi();
@@ -160,6 +258,7 @@ public final class MovedReplicas {
       if (!Double.isFinite(x)) {
         continue;
       }
+      double extra = own == null ? 0 : own[i]; // mu + 0.0 is mu: no own drift changes no bit
       for (int s = 0; s < substeps; s++) {
         // the fields linear between the cell centres, constant beyond the outer ones
         double c = (x - lo) * perWidth - 0.5;
@@ -177,7 +276,7 @@ public final class MovedReplicas {
           mu = drift[k] + f * (drift[k + 1] - drift[k]);
           d = diffusion[k] + f * (diffusion[k + 1] - diffusion[k]);
         }
-        x += mu * h + Math.sqrt(2 * Math.max(0, d) * h) * random.nextGaussian();
+        x += (mu + extra) * h + Math.sqrt(2 * Math.max(0, d) * h) * random.nextGaussian();
         x = x < lo ? 2 * lo - x : x > hi ? 2 * hi - x : x; // zero flux: reflect at the edges
         x = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
       }

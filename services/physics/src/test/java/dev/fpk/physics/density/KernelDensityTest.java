@@ -1,8 +1,10 @@
 package dev.fpk.physics.density;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.testing.Exact;
 import java.util.SplittableRandom;
@@ -21,6 +23,51 @@ class KernelDensityTest {
     assertEquals(1, Exact.mass(g, p), 1e-12);
     double l1 = Exact.l1(g, p, Exact.gaussianCells(g, 0.2, 0.5));
     assertTrue(l1 < 0.03, "L1 to the true density " + l1);
+  }
+
+  @Test
+  void shouldKeepTheSamplesVarianceWhenAskedWhereThePlainEstimateAddsTheBandwidthsSquare() {
+    Grid1D g = Grid1D.of(-4, 4, 1600);
+    SplittableRandom rnd = new SplittableRandom(5);
+    double[] s = new double[256];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = 0.3 + 0.7 * rnd.nextGaussian();
+    }
+    PreparedSamples prepared = PreparedSamples.of(s);
+    double bw = KernelDensity.silvermanBandwidth(g, s);
+    double[] plain = moments(g, KernelDensity.estimate(g, prepared));
+    double[] kept = moments(g, KernelDensity.estimateKeepingVariance(g, prepared));
+    double variance = prepared.variance();
+    assertEquals(prepared.mean(), plain[0], 1e-9);
+    assertEquals(prepared.mean(), kept[0], 1e-9);
+    // the midpoint rule on cells of 0.005 is within 1e-5 of the exact moments
+    assertEquals(variance + bw * bw, plain[1], 1e-4);
+    assertEquals(variance, kept[1], 1e-4);
+    assertTrue(bw * bw > 0.05 * variance, "the bandwidth matters here: " + bw);
+  }
+
+  @Test
+  void shouldGiveThePlainEstimateWithoutSpread() {
+    Grid1D g = Grid1D.of(0, 1, 10);
+    PreparedSamples one = PreparedSamples.of(new double[] {0.55});
+    assertArrayEquals(
+        KernelDensity.estimate(g, one), KernelDensity.estimateKeepingVariance(g, one));
+  }
+
+  /** Mean and variance of a density of cell averages, by the midpoint rule. */
+  private static double[] moments(Grid1D g, double[] p) {
+    double mass = 0;
+    double first = 0;
+    double second = 0;
+    for (int i = 0; i < g.cells(); i++) {
+      double x = g.centre(i);
+      double m = p[i] * g.width();
+      mass += m;
+      first += m * x;
+      second += m * x * x;
+    }
+    double mean = first / mass;
+    return new double[] {mean, second / mass - mean * mean};
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.fpk.physics.forecast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,35 @@ class MovedReplicasTest {
             + " forecast: floor %.5f, mean W1 to data %.5f%n",
         floor, observed, independent, particleFloor, particleObserved);
     return new double[] {floor, observed, independent, particleFloor, particleObserved};
+  }
+
+  @Test
+  void shouldMoveEachReplicaByItsOwnDriftAndGiveThePlainSdeWithoutOne() {
+    double[][] f = ouFields();
+    double[] start = {0.3, -0.2, 0.1, 0.0};
+    double[] own = {1e-3, -2e-3, 0, 5e-4};
+    int k = 20;
+    MovedReplicas plain = MovedReplicas.of(G, f[0], f[1], start, k, 1, 3, new SplittableRandom(9));
+    MovedReplicas none =
+        MovedReplicas.of(G, f[0], f[1], start, null, 0, k, 1, 3, new SplittableRandom(9));
+    MovedReplicas zero =
+        MovedReplicas.of(G, f[0], f[1], start, new double[4], 0, k, 1, 3, new SplittableRandom(9));
+    for (int b = 0; b < 3; b++) {
+      assertArrayEquals(plain.copy(b), none.copy(b));
+      assertArrayEquals(plain.copy(b), zero.copy(b));
+    }
+    // no field and no noise to speak of (all of it explained, a twentieth kept): each replica
+    // ends where its own drift takes it, whatever the order of the start
+    double[][] quiet = ouFields(0, 1e-14);
+    MovedReplicas moved =
+        MovedReplicas.of(
+            G, quiet[0], quiet[1], start, own, 2e-14, k, 1, 1, new SplittableRandom(9));
+    double[] expected = new double[4];
+    for (int r = 0; r < 4; r++) {
+      expected[r] = start[r] + k * own[r];
+    }
+    Arrays.sort(expected);
+    assertArrayEquals(expected, moved.copy(0), 1e-6);
   }
 
   @Test
