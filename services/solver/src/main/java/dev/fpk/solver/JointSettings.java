@@ -14,9 +14,11 @@ import dev.fpk.estimator.HalfLife;
  *     none)
  * @param entrywiseFields whether each entry's nonlinear drift and its diffusion from the entry-wise
  *     estimate join the joint linear fit (false: the linear SDE of the fit alone)
+ * @param neighbours the drift is the mean rate of this many replicas nearest to a particle over the
+ *     last interval ({@code NeighbourDrift}), >= 0; 0: the fit's drift
  */
 public record JointSettings(
-    boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields) {
+    boolean enabled, int particles, double halfLifeSteps, boolean entrywiseFields, int neighbours) {
   /**
    * The joint drift fit's half-life when the estimators' memory is "adaptive": the fit chooses no
    * memory of its own, and its linear part must keep up with entry-wise fields that are local in
@@ -25,9 +27,12 @@ public record JointSettings(
    */
   public static final double ADAPTIVE_HALF_LIFE_STEPS = 40;
 
+  /** {@code neighbours} of reference.conf. */
+  public static final int DEFAULT_NEIGHBOURS = 16;
+
   /** What reference.conf gives under the estimators' default (adaptive) memory. */
   public static final JointSettings DEFAULTS =
-      new JointSettings(true, 4096, ADAPTIVE_HALF_LIFE_STEPS, true);
+      new JointSettings(true, 4096, ADAPTIVE_HALF_LIFE_STEPS, true, DEFAULT_NEIGHBOURS);
 
   public JointSettings {
     if (particles < 64 || particles > 1_000_000) {
@@ -38,6 +43,10 @@ public record JointSettings(
       throw new IllegalArgumentException(
           "fpk.solver.joint.half-life-steps = " + halfLifeSteps + ": must be > 0 (or inf)");
     }
+    if (neighbours < 0) {
+      throw new IllegalArgumentException(
+          "fpk.solver.joint.neighbours = " + neighbours + ": must be >= 0 (0 = the fit's drift)");
+    }
   }
 
   public static JointSettings fromConfig(Config root) {
@@ -46,6 +55,10 @@ public record JointSettings(
         HalfLife.parse(c, "half-life-steps", "fpk.solver.joint.half-life-steps")
             .stepsOr(ADAPTIVE_HALF_LIFE_STEPS);
     return new JointSettings(
-        c.getBoolean("enabled"), c.getInt("particles"), steps, c.getBoolean("entrywise-fields"));
+        c.getBoolean("enabled"),
+        c.getInt("particles"),
+        steps,
+        c.getBoolean("entrywise-fields"),
+        c.getInt("neighbours"));
   }
 }

@@ -10,6 +10,7 @@ import dev.fpk.physics.joint.JointFit;
 import dev.fpk.physics.joint.JointParticles;
 import dev.fpk.physics.joint.JointSde;
 import dev.fpk.physics.joint.LinearDriftEstimator;
+import dev.fpk.physics.joint.NeighbourDrift;
 import dev.fpk.protocol.v1.AlignmentUpdate;
 import dev.fpk.protocol.v1.DriftDiffusionEstimate;
 import dev.fpk.protocol.v1.EntryEstimate;
@@ -85,6 +86,9 @@ public final class JointSolver {
 
   private static final byte FORMAT_PARTICLES = 3;
 
+  /** Particles, then (after the entry-wise fields) the last interval's starts and rates. */
+  private static final byte FORMAT_NEIGHBOURS = 4;
+
   private final SolverSettings settings;
   private final JointSettings joint;
   private final OutputComparer comparer;
@@ -93,6 +97,15 @@ public final class JointSolver {
   private long lastStep = -1;
   private int[] lastReplicas = new int[0];
   private float[] lastValues = new float[0];
+
+  /**
+   * The last interval's paired replicas: where each started ({@code W(t)}) and its rate over the
+   * interval, replica-major (empty before two steps): the neighbours' drift of the next interval.
+   */
+  private double[] intervalStarts = new double[0];
+
+  private double[] intervalRates = new double[0];
+
   private @Nullable DriftDiffusionEstimate entrywise;
 
   public JointSolver(SolverSettings settings, JointSettings joint) {
@@ -144,11 +157,18 @@ public final class JointSolver {
       particles = JointParticles.fromSamples(points, joint.particles());
     } else {
       JointFit before = estimator.fit();
-      addIncrements(step);
+      double[][] interval = addIncrements(step);
       JointFit use = before.usable() ? before : estimator.fit();
       if (use.usable()) {
         double dt = step.step() - lastStep;
         JointSde sde = sde(use, hasData(entrywise) ? entrywise : current.estimate());
+        if (joint.neighbours() > 0 && intervalStarts.length > 0) {
+          // the interval before this one: out of sample, as the fit
+          sde =
+              sde.withNeighbourDrift(
+                  new NeighbourDrift(
+                      ENTRIES, joint.neighbours(), intervalStarts, residuals(use, intervalRates)));
+        }
         int substeps =
             (int)
                 Math.min(
@@ -162,6 +182,8 @@ public final class JointSolver {
             Math.max(1, substeps),
             new SplittableRandom(OutputComparer.seed(step) ^ NOISE_SALT));
       }
+      intervalStarts = interval[0];
+      intervalRates = interval[1];
     }
     lastStep = step.step();
     lastReplicas = step.replicas();
@@ -183,7 +205,11 @@ public final class JointSolver {
     return lastStep;
   }
 
-  private void addIncrements(EnsembleStep step) {
+  /**
+   * Adds the increments from the last step to this one to the fit; returns the interval's paired
+   * replicas: their starts and rates, replica-major.
+   */
+  private double[][] addIncrements(EnsembleStep step) {
     double dt = step.step() - lastStep;
     estimator.decay(dt);
     Map<Integer, Integer> before = new HashMap<>();
@@ -192,6 +218,9 @@ public final class JointSolver {
     }
     double[] w = new double[ENTRIES];
     double[] dw = new double[ENTRIES];
+    double[] starts = new double[step.size() * ENTRIES];
+    double[] rates = new double[starts.length];
+    int pairs = 0;
     for (int k = 0; k < step.size(); k++) {
       Integer p = before.get(step.replicas()[k]);
       if (p == null) {
@@ -202,7 +231,38 @@ public final class JointSolver {
         dw[e] = step.value(k, e) - w[e];
       }
       estimator.increment(w, dw, dt);
+      if (finite(w) && finite(dw)) {
+        for (int e = 0; e < ENTRIES; e++) {
+          starts[pairs * ENTRIES + e] = w[e];
+          rates[pairs * ENTRIES + e] = dw[e] / dt;
+        }
+        pairs++;
+      }
     }
+    int n = pairs * ENTRIES;
+    return new double[][] {Arrays.copyOf(starts, n), Arrays.copyOf(rates, n)};
+  }
+
+  /** The interval's rates less the fit's drift where each replica started. */
+  private double[] residuals(JointFit fit, double[] rates) {
+    double[] r = rates.clone();
+    double[] w = new double[ENTRIES];
+    for (int o = 0; o < r.length; o += ENTRIES) {
+      System.arraycopy(intervalStarts, o, w, 0, ENTRIES);
+      for (int k = 0; k < ENTRIES; k++) {
+        r[o + k] -= fit.driftAt(k, w);
+      }
+    }
+    return r;
+  }
+
+  private static boolean finite(double[] v) {
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -280,11 +340,11 @@ public final class JointSolver {
 
   /**
    * Writes the state: a format tag, the particles, the joint estimator, the last step's replicas,
-   * the entry-wise fields.
+   * the entry-wise fields, the last interval's starts and rates.
    */
   public void writeTo(DataOutput out) throws IOException {
     out.writeLong(lastStep);
-    out.writeByte(particles == null ? FORMAT_EMPTY : FORMAT_PARTICLES);
+    out.writeByte(particles == null ? FORMAT_EMPTY : FORMAT_NEIGHBOURS);
     if (particles != null) {
       particles.writeTo(out);
     }
@@ -292,6 +352,10 @@ public final class JointSolver {
     StateIo.writeInts(out, lastReplicas);
     StateIo.writeFloats(out, lastValues);
     StateIo.writeMessage(out, entrywise);
+    if (particles != null) {
+      StateIo.writeDoubles(out, intervalStarts);
+      StateIo.writeDoubles(out, intervalRates);
+    }
   }
 
   /**
@@ -304,16 +368,20 @@ public final class JointSolver {
     JointSolver s = new JointSolver(settings, joint);
     s.lastStep = in.readLong();
     byte format = in.readByte();
-    if (format != FORMAT_EMPTY && format != FORMAT_PARTICLES) {
+    if (format != FORMAT_EMPTY && format != FORMAT_PARTICLES && format != FORMAT_NEIGHBOURS) {
       return null;
     }
-    if (format == FORMAT_PARTICLES) {
+    if (format != FORMAT_EMPTY) {
       s.particles = JointParticles.readFrom(in);
     }
     s.estimator = LinearDriftEstimator.readFrom(in);
     s.lastReplicas = StateIo.readInts(in);
     s.lastValues = StateIo.readFloats(in);
     s.entrywise = StateIo.readMessage(in, DriftDiffusionEstimate.parser());
+    if (format == FORMAT_NEIGHBOURS) {
+      s.intervalStarts = StateIo.readDoubles(in);
+      s.intervalRates = StateIo.readDoubles(in);
+    }
     return s;
   }
 }

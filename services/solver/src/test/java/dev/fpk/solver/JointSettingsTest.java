@@ -12,7 +12,9 @@ class JointSettingsTest {
   void shouldReadTheReferenceDefaultsWithTheEstimatorsHalfLife() {
     JointSettings s = JointSettings.fromConfig(ConfigFactory.load());
     assertEquals(
-        new JointSettings(true, 4096, 40, true), s, "adaptive: the joint fit keeps 40 steps");
+        new JointSettings(true, 4096, 40, true, JointSettings.DEFAULT_NEIGHBOURS),
+        s,
+        "adaptive: the joint fit keeps 40 steps");
     assertEquals(JointSettings.DEFAULTS, s, "the defaults of a config without the section");
     JointSettings inf =
         JointSettings.fromConfig(
@@ -41,5 +43,13 @@ class JointSettingsTest {
                     ConfigFactory.parseString("fpk.solver.joint.particles = 3")
                         .withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("fpk.solver.joint.particles = 3"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JointSettings.fromConfig(
+                    ConfigFactory.parseString("fpk.solver.joint.neighbours = -1")
+                        .withFallback(ConfigFactory.load())));
+    assertTrue(e.getMessage().contains("fpk.solver.joint.neighbours = -1"), e.getMessage());
   }
 }

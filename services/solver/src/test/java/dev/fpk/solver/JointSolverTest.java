@@ -44,7 +44,8 @@ class JointSolverTest {
   private static final double D = 1e-4;
   private static final SolverSettings SETTINGS = new SolverSettings(64, TimeScheme.TR_BDF2, 1);
   private static final JointSettings JOINT =
-      new JointSettings(true, 4096, Double.POSITIVE_INFINITY, true);
+      new JointSettings(
+          true, 4096, Double.POSITIVE_INFINITY, true, JointSettings.DEFAULT_NEIGHBOURS);
 
   /**
    * The coupled ensemble: R replicas x 4 entries, Euler-Maruyama with a step of one optimiser step.
@@ -230,7 +231,8 @@ class JointSolverTest {
   void shouldRejectBadSettingsNamingTheKey() {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            IllegalArgumentException.class, () -> new JointSettings(true, 10, 100, true));
+            IllegalArgumentException.class,
+            () -> new JointSettings(true, 10, 100, true, JointSettings.DEFAULT_NEIGHBOURS));
     assertTrue(e.getMessage().contains("fpk.solver.joint.particles = 10"), e.getMessage());
   }
 }

@@ -21,6 +21,9 @@ import dev.fpk.physics.grid.Grid1D;
  * pivot of 1e-12 (round-off of a fit with perfectly correlated residuals) falls back to the
  * identity (correlations dropped), reported by {@link #correlated}.
  *
+ * <p>{@link #withNeighbourDrift} replaces the remainders {@code r_k(w_k)} by the replicas' own
+ * residuals from {@code A w + b} near {@code w} ({@link NeighbourDrift}), keeping the diffusion.
+ *
  * <p>Units: time in optimiser steps, drift in weight units per step, diffusion in weight units^2
  * per step. Immutable (the tables are not copied), thread-safe.
  */
@@ -35,6 +38,9 @@ public final class JointSde {
   private final double[] factor;
 
   private final boolean correlated;
+
+  /** When not null, the correction to {@code A w + b} in place of the remainders. */
+  private final NeighbourDrift neighbours;
 
   /** The linear SDE of the fit alone: drift {@code A w + b}, constant diffusion {@code D}. */
   public static JointSde linear(JointFit fit) {
@@ -77,6 +83,30 @@ public final class JointSde {
       }
     }
     this.factor = l;
+    this.neighbours = null;
+  }
+
+  private JointSde(JointSde sde, NeighbourDrift neighbours) {
+    this.d = sde.d;
+    this.fit = sde.fit;
+    this.axes = sde.axes;
+    this.remainder = sde.remainder;
+    this.diffusion = sde.diffusion;
+    this.factor = sde.factor;
+    this.correlated = sde.correlated;
+    this.neighbours = neighbours;
+  }
+
+  /**
+   * This SDE with the drift {@code A w + b} plus the neighbours' residuals (same dimension) and the
+   * same diffusion.
+   */
+  public JointSde withNeighbourDrift(NeighbourDrift neighbours) {
+    if (neighbours.dimension() != d) {
+      throw new IllegalArgumentException(
+          "a drift of dimension " + neighbours.dimension() + " for an SDE of " + d);
+    }
+    return new JointSde(this, neighbours);
   }
 
   public int dimension() {
@@ -90,6 +120,13 @@ public final class JointSde {
 
   /** {@code mu(w)} into {@code out}, weight units per step. */
   public void drift(double[] w, double[] out) {
+    if (neighbours != null) {
+      neighbours.driftAt(w, out);
+      for (int k = 0; k < d; k++) {
+        out[k] += fit.driftAt(k, w);
+      }
+      return;
+    }
     for (int k = 0; k < d; k++) {
       out[k] =
           fit.driftAt(k, w) + (remainder == null ? 0 : interpolate(axes[k], remainder[k], w[k]));
