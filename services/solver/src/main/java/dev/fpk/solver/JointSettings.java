@@ -28,7 +28,7 @@ public record JointSettings(
   public static final double ADAPTIVE_HALF_LIFE_STEPS = 40;
 
   /** {@code neighbours} of reference.conf. */
-  public static final int DEFAULT_NEIGHBOURS = 16;
+  public static final int DEFAULT_NEIGHBOURS = 8;
 
   /** What reference.conf gives under the estimators' default (adaptive) memory. */
   public static final JointSettings DEFAULTS =
