@@ -269,7 +269,7 @@ public final class ExperimentReport {
           c.get("conditionalSkillGaussian").asDouble(Double.NaN));
       line(
           s,
-          "  particle forecast (from the replicas themselves): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
+          "  particle forecast (the replicas moved with their own drifts): W1 %.3g vs unmoved %.3g, floor %.3g: skill %.3f%n",
           c.get("meanParticleW1").asDouble(Double.NaN),
           c.get("meanParticleStaticW1").asDouble(Double.NaN),
           c.get("meanParticleFloorW1").asDouble(Double.NaN),
