@@ -548,11 +548,16 @@ public final class EnsembleSolver {
     }
 
     /**
-     * Own drifts when forecasts move copies of the replicas and the setting keeps them ({@code
-     * forecast-own-drift-half-life-steps}); else null.
+     * Own drifts when forecasts move copies of the replicas of an ensemble and the setting keeps
+     * them ({@code forecast-own-drift-half-life-steps}); else null. A pooled layer's "replicas" are
+     * its entries, millions in a big layer, at 16 bytes of state each: its copies move by the field
+     * alone.
      */
     private ReplicaVelocities startVelocities(double[] samples) {
-      boolean moved = !settings.forecastHorizons().isEmpty() && settings.forecastFloorDraws() > 0;
+      boolean moved =
+          mode == Mode.ENSEMBLE
+              && !settings.forecastHorizons().isEmpty()
+              && settings.forecastFloorDraws() > 0;
       double halfLife = settings.ownDriftHalfLifeSteps();
       return moved && Double.isFinite(halfLife) ? ReplicaVelocities.start(samples, halfLife) : null;
     }
