@@ -69,9 +69,10 @@ public final class MovedReplicas {
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
     int substeps =
         copies.length == 0 ? 0 : substeps(g, drift, diffusion, steps, maxSubstepsPerStep);
+    double[] normals = new double[0];
     for (int b = 0; b < copies.length; b++) {
       copies[b] = finite.clone();
-      move(g, drift, diffusion, copies[b], steps, substeps, random);
+      normals = move(g, drift, diffusion, copies[b], steps, substeps, random, normals);
       Arrays.sort(copies[b]);
     }
     return new MovedReplicas(finite, copies);
@@ -150,17 +151,82 @@ public final class MovedReplicas {
       double steps,
       int substeps,
       RandomGenerator random) {
-    double h = steps / substeps;
+    move(g, drift, diffusion, w, steps, substeps, random, new double[0]);
+  }
+
+  /**
+   * {@link #move(Grid1D, double[], double[], double[], double, int, RandomGenerator)} with a
+   * scratch array for the normal draws (grown when too short; the grown one is returned for the
+   * next call).
+   *
+   * <p>The same figures bit for bit as a replica-by-replica loop that draws as it goes: the draws
+   * are taken first, in that order (replica by replica, each one's Euler steps in turn), and each
+   * replica's arithmetic is the same; the Euler steps then run over all replicas at once, so that
+   * the replicas' independent chains of lookup, square root and reflection overlap in the CPU
+   * instead of each waiting for the last.
+   */
+  static double[] move(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] w,
+      double steps,
+      int substeps,
+      RandomGenerator random,
+      double[] normals) {
+    int finite = 0;
+    for (double x : w) {
+      finite += Double.isFinite(x) ? 1 : 0;
+    }
+    int draws = finite * substeps;
+    double[] z = normals.length >= draws ? normals : new double[draws];
+    for (int k = 0; k < draws; k++) {
+      z[k] = random.nextGaussian();
+    }
+    if (finite < w.length) { // rare: the moves skip the non-finite values, their draws compacted
+      double[] moved = compact(w, finite);
+      eulerSteps(g, drift, diffusion, moved, steps / substeps, substeps, z);
+      for (int i = 0, j = 0; i < w.length; i++) {
+        if (Double.isFinite(w[i])) {
+          w[i] = moved[j++];
+        }
+      }
+    } else {
+      eulerSteps(g, drift, diffusion, w, steps / substeps, substeps, z);
+    }
+    return z;
+  }
+
+  private static double[] compact(double[] w, int finite) {
+    double[] out = new double[finite];
+    for (int i = 0, j = 0; i < w.length; i++) {
+      if (Double.isFinite(w[i])) {
+        out[j++] = w[i];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code substeps} Euler steps of length {@code h} of every (finite) value of {@code w}; replica
+   * {@code i}'s step {@code s} takes the normal draw {@code z[i * substeps + s]}.
+   */
+  private static void eulerSteps(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] w,
+      double h,
+      int substeps,
+      double[] z) {
     double lo = g.lo();
     double hi = g.hi();
     double perWidth = 1 / g.width(); // a multiply per lookup, not a division: asked R x n times
     int last = g.cells() - 1;
-    for (int i = 0; i < w.length; i++) {
-      double x = w[i];
-      if (!Double.isFinite(x)) {
-        continue;
-      }
-      for (int s = 0; s < substeps; s++) {
+    int n = w.length;
+    for (int s = 0; s < substeps; s++) {
+      for (int i = 0; i < n; i++) {
+        double x = w[i];
         // the fields linear between the cell centres, constant beyond the outer ones
         double c = (x - lo) * perWidth - 0.5;
         double mu;
@@ -177,11 +243,10 @@ public final class MovedReplicas {
           mu = drift[k] + f * (drift[k + 1] - drift[k]);
           d = diffusion[k] + f * (diffusion[k + 1] - diffusion[k]);
         }
-        x += mu * h + Math.sqrt(2 * Math.max(0, d) * h) * random.nextGaussian();
+        x += mu * h + Math.sqrt(2 * Math.max(0, d) * h) * z[i * substeps + s];
         x = x < lo ? 2 * lo - x : x > hi ? 2 * hi - x : x; // zero flux: reflect at the edges
-        x = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
+        w[i] = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
       }
-      w[i] = x;
     }
   }
 }
