@@ -107,13 +107,40 @@ public final class MovedReplicas {
     if (copies.length < 2) {
       return ParticleForecast.NONE;
     }
-    int r = start.length;
-    double[] pool = new double[(copies.length - 1) * r];
-    for (int b = 0; b < copies.length - 1; b++) {
-      System.arraycopy(copies[b], 0, pool, b * r, r);
+    double[] pool = copies[0];
+    for (int b = 1; b < copies.length - 1; b++) {
+      pool = merge(pool, copies[b]); // the copies are ascending: merged, not sorted again
     }
-    Arrays.sort(pool);
     return ParticleForecast.of(pool, start, copies[copies.length - 1]);
+  }
+
+  /** Whether finite {@code p} comes after {@code x} in {@link Double#compare} order. */
+  private static boolean after(double p, double x) {
+    return p > x // else equal only as 0.0 after -0.0, the one pair of equal finite values apart
+        || (p == 0
+            && x == 0
+            && Double.doubleToRawLongBits(p) == 0
+            && Double.doubleToRawLongBits(x) != 0);
+  }
+
+  /**
+   * The ascending merge of two ascending arrays of finite values ({@link Double#compare} order).
+   */
+  static double[] merge(double[] a, double[] b) {
+    double[] out = new double[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      out[k++] = after(a[i], b[j]) ? b[j++] : a[i++];
+    }
+    while (i < a.length) {
+      out[k++] = a[i++];
+    }
+    while (j < b.length) {
+      out[k++] = b[j++];
+    }
+    return out;
   }
 
   /**

@@ -94,6 +94,37 @@ class MovedReplicasReferenceTest {
       floor += dev.fpk.physics.align.Alignment.wasserstein1(G, density, c);
     }
     assertEquals(floor / copies.length, moved.floorOf(G, density), 0.0, "bit for bit");
+    double[] pool = new double[3 * sorted.length];
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(copies[c], 0, pool, c * sorted.length, sorted.length);
+    }
+    Arrays.sort(pool);
+    ParticleForecast expected = ParticleForecast.of(pool, sorted, copies[3]);
+    ParticleForecast actual = moved.forecast();
+    double[] data = replicas(64, 21);
+    Arrays.sort(data);
+    assertEquals(expected.floor(), actual.floor(), 0.0);
+    assertEquals(expected.w1(data, data.length), actual.w1(data, data.length), 0.0);
+  }
+
+  @Test
+  void shouldMergeAsArraysSortDoes() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (int trial = 0; trial < 200; trial++) {
+      double[][] halves = new double[2][];
+      for (int h = 0; h < 2; h++) {
+        halves[h] = new double[r.nextInt(100)];
+        for (int i = 0; i < halves[h].length; i++) { // ties, and zeros of both signs
+          halves[h][i] = r.nextInt(4) == 0 ? (r.nextBoolean() ? 0.0 : -0.0) : r.nextInt(9) - 4;
+        }
+        Arrays.sort(halves[h]);
+      }
+      double[] both = new double[halves[0].length + halves[1].length];
+      System.arraycopy(halves[0], 0, both, 0, halves[0].length);
+      System.arraycopy(halves[1], 0, both, halves[0].length, halves[1].length);
+      Arrays.sort(both);
+      assertArrayEquals(both, MovedReplicas.merge(halves[0], halves[1]), "trial " + trial);
+    }
   }
 
   /** The loop as it was: each replica's Euler steps in turn, drawing as it goes. */
