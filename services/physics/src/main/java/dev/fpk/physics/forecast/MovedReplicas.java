@@ -192,7 +192,7 @@ public final class MovedReplicas {
    * the replicas' independent chains of lookup, square root and reflection overlap in the CPU
    * instead of each waiting for the last.
    */
-  static double[] move(
+  public static double[] move(
       Grid1D g,
       double[] drift,
       double[] diffusion,
