@@ -91,9 +91,10 @@ public final class MovedReplicas {
     double[] d = lessNoise(diffusion, explainedVariance);
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
     int substeps = copies.length == 0 ? 0 : substeps(g, drift, d, steps, maxSubstepsPerStep);
+    double[] normals = new double[0];
     for (int b = 0; b < copies.length; b++) {
       copies[b] = finite.clone();
-      move(g, drift, d, copies[b], own, steps, substeps, random);
+      normals = move(g, drift, d, copies[b], own, steps, substeps, random, normals);
       Arrays.sort(copies[b]);
     }
     return new MovedReplicas(finite, copies);
@@ -168,13 +169,40 @@ public final class MovedReplicas {
     if (copies.length < 2) {
       return ParticleForecast.NONE;
     }
-    int r = start.length;
-    double[] pool = new double[(copies.length - 1) * r];
-    for (int b = 0; b < copies.length - 1; b++) {
-      System.arraycopy(copies[b], 0, pool, b * r, r);
+    double[] pool = copies[0];
+    for (int b = 1; b < copies.length - 1; b++) {
+      pool = merge(pool, copies[b]); // the copies are ascending: merged, not sorted again
     }
-    Arrays.sort(pool);
     return ParticleForecast.of(pool, start, copies[copies.length - 1]);
+  }
+
+  /** Whether finite {@code p} comes after {@code x} in {@link Double#compare} order. */
+  private static boolean after(double p, double x) {
+    return p > x // else equal only as 0.0 after -0.0, the one pair of equal finite values apart
+        || (p == 0
+            && x == 0
+            && Double.doubleToRawLongBits(p) == 0
+            && Double.doubleToRawLongBits(x) != 0);
+  }
+
+  /**
+   * The ascending merge of two ascending arrays of finite values ({@link Double#compare} order).
+   */
+  static double[] merge(double[] a, double[] b) {
+    double[] out = new double[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.length && j < b.length) {
+      out[k++] = after(a[i], b[j]) ? b[j++] : a[i++];
+    }
+    while (i < a.length) {
+      out[k++] = a[i++];
+    }
+    while (j < b.length) {
+      out[k++] = b[j++];
+    }
+    return out;
   }
 
   /**
@@ -232,14 +260,37 @@ public final class MovedReplicas {
       double steps,
       int substeps,
       RandomGenerator random) {
-    move(g, drift, diffusion, w, null, steps, substeps, random);
+    move(g, drift, diffusion, w, null, steps, substeps, random, new double[0]);
   }
 
   /**
-   * {@link #move(Grid1D, double[], double[], double[], double, int, RandomGenerator)} with {@code
-   * own[i]} added to the drift of {@code w[i]} (none if null).
+   * {@link #move(Grid1D, double[], double[], double[], double, int, RandomGenerator)} with a
+   * scratch array for the normal draws (grown when too short; the grown one is returned for the
+   * next call).
+   *
+   * <p>The same figures bit for bit as a replica-by-replica loop that draws as it goes: the draws
+   * are taken first, in that order (replica by replica, each one's Euler steps in turn), and each
+   * replica's arithmetic is the same; the Euler steps then run over all replicas at once, so that
+   * the replicas' independent chains of lookup, square root and reflection overlap in the CPU
+   * instead of each waiting for the last.
    */
-  private static void move(
+  public static double[] move(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] w,
+      double steps,
+      int substeps,
+      RandomGenerator random,
+      double[] normals) {
+    return move(g, drift, diffusion, w, null, steps, substeps, random, normals);
+  }
+
+  /**
+   * {@link #move(Grid1D, double[], double[], double[], double, int, RandomGenerator, double[])}
+   * with {@code own[i]} added to the drift of {@code w[i]} (none if null).
+   */
+  private static double[] move(
       Grid1D g,
       double[] drift,
       double[] diffusion,
@@ -247,19 +298,66 @@ public final class MovedReplicas {
       double[] own,
       double steps,
       int substeps,
-      RandomGenerator random) {
-    double h = steps / substeps;
+      RandomGenerator random,
+      double[] normals) {
+    int finite = 0;
+    for (double x : w) {
+      finite += Double.isFinite(x) ? 1 : 0;
+    }
+    int draws = finite * substeps;
+    double[] z = normals.length >= draws ? normals : new double[draws];
+    for (int k = 0; k < draws; k++) {
+      z[k] = random.nextGaussian();
+    }
+    if (finite < w.length) { // rare: the moves skip the non-finite values, their draws compacted
+      double[] moved = compact(w, w, finite);
+      double[] movedOwn = own == null ? null : compact(w, own, finite);
+      eulerSteps(g, drift, diffusion, moved, movedOwn, steps / substeps, substeps, z);
+      for (int i = 0, j = 0; i < w.length; i++) {
+        if (Double.isFinite(w[i])) {
+          w[i] = moved[j++];
+        }
+      }
+    } else {
+      eulerSteps(g, drift, diffusion, w, own, steps / substeps, substeps, z);
+    }
+    return z;
+  }
+
+  /** The values of {@code of} where {@code w} is finite. */
+  private static double[] compact(double[] w, double[] of, int finite) {
+    double[] out = new double[finite];
+    for (int i = 0, j = 0; i < w.length; i++) {
+      if (Double.isFinite(w[i])) {
+        out[j++] = of[i];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code substeps} Euler steps of length {@code h} of every (finite) value of {@code w}, each
+   * with its own drift {@code own[i]} added (none if null); replica {@code i}'s step {@code s}
+   * takes the normal draw {@code z[i * substeps + s]}.
+   */
+  private static void eulerSteps(
+      Grid1D g,
+      double[] drift,
+      double[] diffusion,
+      double[] w,
+      double[] own,
+      double h,
+      int substeps,
+      double[] z) {
     double lo = g.lo();
     double hi = g.hi();
     double perWidth = 1 / g.width(); // a multiply per lookup, not a division: asked R x n times
     int last = g.cells() - 1;
-    for (int i = 0; i < w.length; i++) {
-      double x = w[i];
-      if (!Double.isFinite(x)) {
-        continue;
-      }
-      double extra = own == null ? 0 : own[i]; // mu + 0.0 is mu: no own drift changes no bit
-      for (int s = 0; s < substeps; s++) {
+    int n = w.length;
+    for (int s = 0; s < substeps; s++) {
+      for (int i = 0; i < n; i++) {
+        double x = w[i];
+        double extra = own == null ? 0 : own[i]; // mu + 0.0 is mu: no own drift changes no bit
         // the fields linear between the cell centres, constant beyond the outer ones
         double c = (x - lo) * perWidth - 0.5;
         double mu;
@@ -276,11 +374,10 @@ public final class MovedReplicas {
           mu = drift[k] + f * (drift[k + 1] - drift[k]);
           d = diffusion[k] + f * (diffusion[k + 1] - diffusion[k]);
         }
-        x += (mu + extra) * h + Math.sqrt(2 * Math.max(0, d) * h) * random.nextGaussian();
+        x += (mu + extra) * h + Math.sqrt(2 * Math.max(0, d) * h) * z[i * substeps + s];
         x = x < lo ? 2 * lo - x : x > hi ? 2 * hi - x : x; // zero flux: reflect at the edges
-        x = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
+        w[i] = Math.min(hi, Math.max(lo, x)); // a jump past both edges stays on the grid
       }
-      w[i] = x;
     }
   }
 }

@@ -102,8 +102,9 @@ public final class ConditionalVerdict {
       return;
     }
     int n = MovedReplicas.substeps(g, drift, diffusion, steps, maxSubstepsPerStep); // once for all
+    double[] normals = new double[0]; // the draws' scratch, one for all shadows
     for (double[] s : shadows) {
-      MovedReplicas.move(g, drift, diffusion, s, steps, n, random);
+      normals = MovedReplicas.move(g, drift, diffusion, s, steps, n, random, normals);
     }
   }
 
@@ -120,9 +121,10 @@ public final class ConditionalVerdict {
       double steps,
       int maxSubstepsPerStep,
       RandomGenerator random) {
+    double[] normals = new double[0];
     for (int b = 0; b < shadows.length; b++) {
       int n = MovedReplicas.substeps(g, drifts[b], diffusion, steps, maxSubstepsPerStep);
-      MovedReplicas.move(g, drifts[b], diffusion, shadows[b], steps, n, random);
+      normals = MovedReplicas.move(g, drifts[b], diffusion, shadows[b], steps, n, random, normals);
     }
   }
 
