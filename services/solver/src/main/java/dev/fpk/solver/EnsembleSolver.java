@@ -178,6 +178,8 @@ public final class EnsembleSolver {
     double[] start = null;
     double[] mu = null;
     double[] d = null;
+    double[] own = null;
+    double explained = 0;
     for (int k : settings.forecastHorizons()) {
       if (s.forecasts.pending(k) == 0) {
         if (start == null) {
@@ -186,6 +188,10 @@ public final class EnsembleSolver {
           // the forecasts want exactly one value per cell; the scratch may be longer
           mu = drift.length == n ? drift : Arrays.copyOf(drift, n);
           d = diffusion.length == n ? diffusion : Arrays.copyOf(diffusion, n);
+          if (s.velocities != null) { // once for every horizon issued now
+            own = s.velocities.ownDrift();
+            explained = s.velocities.explainedVariance();
+          }
         }
         long seed = OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ k;
         s.forecasts.issue(
@@ -196,8 +202,8 @@ public final class EnsembleSolver {
             mu,
             d,
             samples,
-            s.velocities == null ? null : s.velocities.ownDrift(),
-            s.velocities == null ? 0 : s.velocities.explainedVariance(),
+            own,
+            explained,
             new SplittableRandom(seed));
       }
     }

@@ -167,7 +167,7 @@ public final class JointSolver {
           sde =
               sde.withNeighbourDrift(
                   new NeighbourDrift(
-                      ENTRIES, joint.neighbours(), intervalStarts, residuals(use, intervalRates)));
+                      ENTRIES, joint.neighbours(), intervalStarts, intervalResiduals(use)));
         }
         int substeps =
             (int)
@@ -243,9 +243,9 @@ public final class JointSolver {
     return new double[][] {Arrays.copyOf(starts, n), Arrays.copyOf(rates, n)};
   }
 
-  /** The interval's rates less the fit's drift where each replica started. */
-  private double[] residuals(JointFit fit, double[] rates) {
-    double[] r = rates.clone();
+  /** The last interval's rates less the fit's drift where each replica started. */
+  private double[] intervalResiduals(JointFit fit) {
+    double[] r = intervalRates.clone();
     double[] w = new double[ENTRIES];
     for (int o = 0; o < r.length; o += ENTRIES) {
       System.arraycopy(intervalStarts, o, w, 0, ENTRIES);

@@ -49,6 +49,9 @@ public final class ReplicaVelocities {
   /** {@code sum c sigma_t^2}: each step's residual variance across replicas. */
   private double scatter;
 
+  /** Scratch of {@link #observe}: the step's residual rates (not state). */
+  private double[] rates = new double[0];
+
   private ReplicaVelocities(
       double halfLifeSteps,
       double[] from,
@@ -89,7 +92,10 @@ public final class ReplicaVelocities {
    */
   public void observe(double[] samples, double dt, Grid1D g, double[] drift) {
     int n = from.length;
-    double[] e = new double[n];
+    if (rates.length != n) {
+      rates = new double[n];
+    }
+    double[] e = rates;
     double sum = 0;
     int finite = 0;
     for (int r = 0; r < n; r++) {
