@@ -546,7 +546,7 @@ public final class EnsembleSolver {
     final ReplicaOrder order = new ReplicaOrder();
 
     EntrySolver(double[] samples) {
-      grid = Grids.around(samples, settings.cells());
+      grid = Grids.forDensity(samples, settings.cells());
       density = KernelDensity.estimateKeepingVariance(grid, PreparedSamples.of(samples));
       forecasts = new ForecastTracker(settings.substepsPerStep(), settings.forecastFloorDraws());
       verdict = startVerdict(samples);
