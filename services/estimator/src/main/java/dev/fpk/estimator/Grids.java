@@ -31,7 +31,7 @@ public final class Grids {
    * D} of 30-60 in the paper's experiment), the exponentially fitted fluxes are upwind, which
    * spreads the density by about {@code |mu| h / 2} per step beyond {@code D}; cells spent on empty
    * margins double {@code h}. Measured on the paper's experiment (seed 3): the density's variance
-   * error at step 3,000 fell from 0.057-0.077 to 0.028-0.037 and each entry's W1 by 13-20%, at the
+   * error at step 3,000 fell from 0.057-0.077 to 0.028-0.042 and each entry's W1 by 13-20%, at the
    * same cell count.
    */
   public static Grid1D forDensity(double[] samples, int cells) {
