@@ -133,7 +133,7 @@ final class Scenarios {
       double staticW1 = 0;
       for (JsonNode point : entry.get("alignment")) {
         for (JsonNode f : point.path("forecasts")) {
-          assertEquals(50, f.get("horizon").asInt(), "the default horizon");
+          assertEquals(10, f.get("horizon").asInt(), "the default horizon");
           forecasts++;
           forecastW1 += f.get("w1").asDouble();
           staticW1 += f.get("baselineStatic").asDouble();
@@ -142,7 +142,7 @@ final class Scenarios {
       System.out.printf(
           "entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n",
           e, forecasts, forecastW1 / forecasts, staticW1 / forecasts);
-      assertTrue(forecasts >= 5, "a forecast scored every 50 steps: " + forecasts);
+      assertTrue(forecasts >= 25, "a forecast scored every 10 steps: " + forecasts);
       assertTrue(
           forecastW1 < staticW1, "over an OU transient the FP forecast beats 'nothing changes'");
       JsonNode fixed = entry.get("fixedPoints");

@@ -22,7 +22,7 @@ class SolverSettingsTest {
   @Test
   void shouldReadTheDefaults() {
     SolverSettings s = parse("");
-    assertEquals(List.of(50), s.forecastHorizons());
+    assertEquals(List.of(10), s.forecastHorizons());
     assertEquals(2, s.forecastFloorDraws());
     assertEquals(SolverSettings.DEFAULT_FLOOR_DRAWS, s.forecastFloorDraws());
     assertEquals(SolverSettings.OutputSettings.DEFAULTS, s.outputs());
