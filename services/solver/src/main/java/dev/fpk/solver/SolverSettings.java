@@ -37,7 +37,7 @@ public record SolverSettings(
     CurveSettings curves) {
 
   /** {@code forecast-floor-draws} of reference.conf. */
-  public static final int DEFAULT_FLOOR_DRAWS = 4;
+  public static final int DEFAULT_FLOOR_DRAWS = 2;
 
   /** {@code forecast-own-drift-half-life-steps} of reference.conf. */
   public static final double DEFAULT_OWN_DRIFT_HALF_LIFE = 50;

@@ -23,6 +23,8 @@ class SolverSettingsTest {
   void shouldReadTheDefaults() {
     SolverSettings s = parse("");
     assertEquals(List.of(10), s.forecastHorizons());
+    assertEquals(2, s.forecastFloorDraws());
+    assertEquals(SolverSettings.DEFAULT_FLOOR_DRAWS, s.forecastFloorDraws());
     assertEquals(SolverSettings.OutputSettings.DEFAULTS, s.outputs());
   }
 

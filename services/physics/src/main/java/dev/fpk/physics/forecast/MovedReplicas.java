@@ -87,7 +87,7 @@ public final class MovedReplicas {
       int draws,
       RandomGenerator random) {
     double[] finite = Alignment.finiteSorted(start);
-    double[] own = ownDrift == null ? null : alongSorted(start, ownDrift, finite.length);
+    double[] own = ownDrift == null ? null : alongSorted(start, ownDrift, finite);
     double[] d = lessNoise(diffusion, explainedVariance);
     double[][] copies = new double[finite.length == 0 ? 0 : draws][];
     int substeps = copies.length == 0 ? 0 : substeps(g, drift, d, steps, maxSubstepsPerStep);
@@ -100,22 +100,45 @@ public final class MovedReplicas {
     return new MovedReplicas(finite, copies);
   }
 
-  /** The own drifts of the finite start values, in the ascending order of those values. */
-  private static double[] alongSorted(double[] start, double[] ownDrift, int finite) {
-    Integer[] order = new Integer[start.length];
-    int n = 0;
+  /**
+   * The own drifts of the finite start values, in the ascending order of those values ({@code
+   * sorted}, {@link Double#compare} order), replicas of equal value in their order in {@code start}
+   * (as a stable sort of the replicas by value would place them): each replica, in turn, takes the
+   * first free place of its value's run in {@code sorted}, found by binary search. No boxed indices
+   * and no comparator (about 1% of the analysis threads in {@code fpk bench e2e} with them).
+   */
+  static double[] alongSorted(double[] start, double[] ownDrift, double[] sorted) {
+    double[] own = new double[sorted.length];
+    boolean[] taken = new boolean[sorted.length];
     for (int r = 0; r < start.length; r++) {
-      if (Double.isFinite(start[r])) {
-        order[n++] = r;
+      double x = start[r];
+      if (!Double.isFinite(x)) {
+        continue;
       }
-    }
-    Arrays.sort(order, 0, n, (a, b) -> Double.compare(start[a], start[b]));
-    double[] own = new double[finite];
-    for (int i = 0; i < finite; i++) {
-      double v = ownDrift[order[i]];
+      int i = firstNotBefore(sorted, x);
+      while (taken[i]) {
+        i++; // an earlier replica of the same value took this place
+      }
+      taken[i] = true;
+      double v = ownDrift[r];
       own[i] = Double.isFinite(v) ? v : 0;
     }
     return own;
+  }
+
+  /** The first index of ascending {@code sorted} whose value is not before {@code x}. */
+  private static int firstNotBefore(double[] sorted, double x) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Double.compare(sorted[mid], x) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -8,21 +8,23 @@ import java.util.SplittableRandom;
 
 /**
  * Thread CPU time of the moved replicas behind one forecast of the live solver (horizon 10 steps,
- * {@code forecast-floor-draws = 4}, 64 replicas, a 128-cell grid placed like the solver's), as
- * {@link ForecastTracker#issue} spends it: {@link MovedReplicas#of} (the Euler moves and the sorts
- * of the copies), the particle forecast's pool ({@link MovedReplicas#forecast}) and the conditional
- * floor ({@link MovedReplicas#floorOf}). The entries are the e2e benchmark's: Ornstein-Uhlenbeck
- * with {@code D = 1e-4} per step and rates 0.01-0.1 per step, so the moves run at the cap of 10
- * Euler steps, as there. Prints one JSON line: microseconds of thread CPU per forecast of each part
- * (the mean over all measured forecasts; time slices lost to other processes do not count), the
- * fastest block's wall time beside it.
+ * {@code forecast-floor-draws} copies: 2, the live default, unless given; 64 replicas, a 128-cell
+ * grid placed like the solver's; with {@code own}, each replica with its own drift as the live
+ * solver's ensembles have them, {@link ReplicaVelocities}), as {@link ForecastTracker#issue} spends
+ * it: {@link MovedReplicas#of} (the Euler moves and the sorts of the copies), the particle
+ * forecast's pool ({@link MovedReplicas#forecast}) and the conditional floor ({@link
+ * MovedReplicas#floorOf}). The entries are the e2e benchmark's: Ornstein-Uhlenbeck with {@code D =
+ * 1e-4} per step and rates 0.01-0.1 per step, so the moves run at the cap of 10 Euler steps, as
+ * there. Prints one JSON line: microseconds of thread CPU per forecast of each part (the mean over
+ * all measured forecasts; time slices lost to other processes do not count), the fastest block's
+ * wall time beside it.
  *
  * <p>Run (from the repository root):
  *
  * <pre>
  * mvn -q -o -pl services/physics test-compile
  * java -cp services/physics/target/test-classes:services/physics/target/classes \
- *     dev.fpk.physics.forecast.MovedReplicasBench [blocks] [forecastsPerEntry]
+ *     dev.fpk.physics.forecast.MovedReplicasBench [blocks] [forecastsPerEntry] [draws] [own]
  * </pre>
  */
 public final class MovedReplicasBench {
@@ -32,7 +34,6 @@ public final class MovedReplicasBench {
   private static final int REPLICAS = 64;
   private static final int CELLS = 128;
   private static final int HORIZON = 10;
-  private static final int DRAWS = 4;
   private static final double D = 1e-4;
 
   private MovedReplicasBench() {}
@@ -40,11 +41,14 @@ public final class MovedReplicasBench {
   public static void main(String[] args) {
     int blocks = args.length > 0 ? Integer.parseInt(args[0]) : 12;
     int perEntry = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int draws = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    boolean own = args.length > 3 && args[3].equals("own");
     Grid1D[] grids = new Grid1D[ENTRIES];
     double[][] samples = new double[ENTRIES][REPLICAS];
     double[][] drift = new double[ENTRIES][CELLS];
     double[][] diffusion = new double[ENTRIES][CELLS];
     double[][] density = new double[ENTRIES][];
+    double[][] ownDrift = new double[ENTRIES][];
     SplittableRandom rnd = new SplittableRandom(5);
     for (int e = 0; e < ENTRIES; e++) {
       double k = 0.01 + 0.09 * e / (ENTRIES - 1);
@@ -62,6 +66,12 @@ public final class MovedReplicasBench {
         diffusion[e][c] = D;
       }
       density[e] = Gaussians.cellAverages(grids[e], 0, sd, true);
+      if (own) {
+        ownDrift[e] = new double[REPLICAS];
+        for (int r = 0; r < REPLICAS; r++) {
+          ownDrift[e][r] = 0.1 * k * sd * rnd.nextGaussian(); // a tenth of the field's pull
+        }
+      }
     }
     long[] cpu = new long[3];
     long bestWall = Long.MAX_VALUE;
@@ -81,9 +91,11 @@ public final class MovedReplicasBench {
                   drift[e],
                   diffusion[e],
                   samples[e],
+                  ownDrift[e],
+                  0,
                   HORIZON,
                   1,
-                  DRAWS,
+                  draws,
                   new SplittableRandom(e * 31L + i));
           long c1 = THREADS.getCurrentThreadCpuTime();
           ParticleForecast p = moved.forecast();
@@ -107,11 +119,12 @@ public final class MovedReplicasBench {
     substeps = MovedReplicas.substeps(grids[128], drift[128], diffusion[128], HORIZON, 1);
     System.out.printf(
         Locale.ROOT,
-        "{\"replicas\":%d,\"draws\":%d,\"horizon\":%d,\"eulerStepsOfEntry128\":%d,\"forecasts\":%d,"
+        "{\"replicas\":%d,\"draws\":%d,\"ownDrifts\":%b,\"horizon\":%d,\"eulerStepsOfEntry128\":%d,\"forecasts\":%d,"
             + "\"movedCpuMicros\":%.2f,\"poolCpuMicros\":%.2f,\"floorCpuMicros\":%.2f,"
             + "\"bestBlockWallMicrosPerForecast\":%.2f,\"sink\":%.3f}%n",
         REPLICAS,
-        DRAWS,
+        draws,
+        own,
         HORIZON,
         substeps,
         forecasts,

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * {@link MovedReplicas#move} against the replica-by-replica loop it replaced (kept here as the
  * reference): the same values bit for bit, and the random generator left in the same state, for
  * fields that push replicas past both edges, non-finite values among them, and from {@link
- * MovedReplicas#of} with several copies sharing one generator.
+ * MovedReplicas#of} with several copies sharing one generator; and the own drifts placed along the
+ * sorted start as the boxed stable sort they replaced placed them.
  */
 class MovedReplicasReferenceTest {
   private static final Grid1D G = Grid1D.of(-0.2, 0.3, 64);
@@ -105,6 +106,50 @@ class MovedReplicasReferenceTest {
     Arrays.sort(data);
     assertEquals(expected.floor(), actual.floor(), 0.0);
     assertEquals(expected.w1(data, data.length), actual.w1(data, data.length), 0.0);
+  }
+
+  @Test
+  void shouldPlaceTheOwnDriftsAsAStableSortOfTheReplicasDoes() {
+    SplittableRandom r = new SplittableRandom(5);
+    double[] specials = {
+      0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1, -0.1
+    };
+    for (int trial = 0; trial < 500; trial++) {
+      int n = 1 + r.nextInt(80);
+      int levels = 1 + r.nextInt(trial % 2 == 0 ? 4 : 1000); // many ties, or few
+      double[] start = new double[n];
+      double[] own = new double[n];
+      for (int i = 0; i < n; i++) {
+        start[i] =
+            r.nextInt(6) == 0
+                ? specials[r.nextInt(specials.length)]
+                : (r.nextInt(levels) - levels / 2) * 0.01;
+        own[i] = r.nextInt(10) == 0 ? Double.NaN : r.nextGaussian();
+      }
+      double[] sorted = dev.fpk.physics.align.Alignment.finiteSorted(start);
+      assertArrayEquals(
+          referenceAlongSorted(start, own, sorted.length),
+          MovedReplicas.alongSorted(start, own, sorted),
+          "trial " + trial);
+    }
+  }
+
+  /** The boxed stable sort that {@link MovedReplicas#alongSorted} replaced. */
+  private static double[] referenceAlongSorted(double[] start, double[] ownDrift, int finite) {
+    Integer[] order = new Integer[start.length];
+    int n = 0;
+    for (int r = 0; r < start.length; r++) {
+      if (Double.isFinite(start[r])) {
+        order[n++] = r;
+      }
+    }
+    Arrays.sort(order, 0, n, (a, b) -> Double.compare(start[a], start[b]));
+    double[] own = new double[finite];
+    for (int i = 0; i < finite; i++) {
+      double v = ownDrift[order[i]];
+      own[i] = Double.isFinite(v) ? v : 0;
+    }
+    return own;
   }
 
   @Test
