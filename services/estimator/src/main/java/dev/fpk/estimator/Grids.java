@@ -1,5 +1,6 @@
 package dev.fpk.estimator;
 
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.grid.Grid1D;
 import dev.fpk.physics.grid.GridFollower;
@@ -24,23 +25,24 @@ public final class Grids {
   }
 
   /**
-   * The initial grid of a density of {@code samples}: their range widened on each side by a quarter
-   * of itself (the follower's margin), or by three kernel bandwidths where that is more (few
-   * samples), so the kernel estimate's tails stay on the grid. Why not the estimators' three times
-   * the range: where the drift dominates the diffusion across a cell (Peclet number {@code |mu| h /
-   * D} of 30-60 in the paper's experiment), the exponentially fitted fluxes are upwind, which
-   * spreads the density by about {@code |mu| h / 2} per step beyond {@code D}; cells spent on empty
-   * margins double {@code h}. Measured on the paper's experiment (seed 3): the density's variance
-   * error at step 3,000 fell from 0.057-0.077 to 0.028-0.042 and each entry's W1 by 13-20%, at the
-   * same cell count.
+   * The initial grid of a density of {@code samples} (prepared once, as the kernel estimate on it
+   * takes them): their finite range widened on each side by a quarter of itself (the follower's
+   * margin), or by three kernel bandwidths where that is more (few samples), so the kernel
+   * estimate's tails stay on the grid. Why not the estimators' three times the range: where the
+   * drift dominates the diffusion across a cell (Peclet number {@code |mu| h / D} of 30-60 in the
+   * paper's experiment), the exponentially fitted fluxes are upwind, which spreads the density by
+   * about {@code |mu| h / 2} per step beyond {@code D}; cells spent on empty margins double {@code
+   * h}. Measured on the paper's experiment (seed 3): the density's variance error at step 3,000
+   * fell from 0.057-0.077 to 0.028-0.042 and each entry's W1 by 13-20%, at the same cell count.
    */
-  public static Grid1D forDensity(double[] samples, int cells) {
-    double min = min(samples);
-    double max = max(samples);
+  public static Grid1D forDensity(PreparedSamples samples, int cells) {
+    double[] sorted = samples.sorted();
+    int n = samples.count();
+    double min = n == 0 ? Double.NaN : sorted[0];
+    double max = n == 0 ? Double.NaN : sorted[n - 1];
     Grid1D wide = around(min, max, cells);
     double range = max - min;
-    double bandwidth = KernelDensity.silvermanBandwidth(wide, samples);
-    double margin = Math.max(range / 4, 3 * bandwidth);
+    double margin = Math.max(range / 4, 3 * KernelDensity.silvermanBandwidth(wide, samples));
     return range > 0 ? Grid1D.of(min - margin, max + margin, cells) : wide;
   }
 

@@ -3,6 +3,7 @@ package dev.fpk.estimator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fpk.physics.align.PreparedSamples;
 import dev.fpk.physics.density.KernelDensity;
 import dev.fpk.physics.grid.Grid1D;
 import java.util.SplittableRandom;
@@ -25,7 +26,7 @@ class GridsTest {
     }
     double min = java.util.Arrays.stream(samples).min().orElseThrow();
     double max = java.util.Arrays.stream(samples).max().orElseThrow();
-    Grid1D g = Grids.forDensity(samples, 128);
+    Grid1D g = Grids.forDensity(PreparedSamples.of(samples), 128);
     assertEquals(128, g.cells());
     assertEquals(min - (max - min) / 4, g.lo(), 1e-12);
     assertEquals(max + (max - min) / 4, g.hi(), 1e-12);
@@ -35,7 +36,7 @@ class GridsTest {
   @Test
   void shouldKeepThreeBandwidthsOfMarginForFewSamples() {
     double[] samples = {0, 0.1, 1};
-    Grid1D g = Grids.forDensity(samples, 64);
+    Grid1D g = Grids.forDensity(PreparedSamples.of(samples), 64);
     double bw = KernelDensity.silvermanBandwidth(Grids.around(samples, 64), samples);
     assertTrue(3 * bw > 0.25, "the kernel is wider than a quarter of the range here");
     assertEquals(-3 * bw, g.lo(), 1e-12);
@@ -45,7 +46,7 @@ class GridsTest {
   @Test
   void shouldFallBackToTheBinsGridWithoutSpread() {
     double[] samples = {0.5, 0.5, 0.5};
-    Grid1D g = Grids.forDensity(samples, 16);
+    Grid1D g = Grids.forDensity(PreparedSamples.of(samples), 16);
     assertEquals(Grids.around(samples, 16).lo(), g.lo());
     assertEquals(Grids.around(samples, 16).hi(), g.hi());
   }

@@ -546,8 +546,9 @@ public final class EnsembleSolver {
     final ReplicaOrder order = new ReplicaOrder();
 
     EntrySolver(double[] samples) {
-      grid = Grids.forDensity(samples, settings.cells());
-      density = KernelDensity.estimateKeepingVariance(grid, PreparedSamples.of(samples));
+      PreparedSamples start = PreparedSamples.of(samples);
+      grid = Grids.forDensity(start, settings.cells());
+      density = KernelDensity.estimateKeepingVariance(grid, start);
       forecasts = new ForecastTracker(settings.substepsPerStep(), settings.forecastFloorDraws());
       verdict = startVerdict(samples);
       velocities = startVelocities(samples);

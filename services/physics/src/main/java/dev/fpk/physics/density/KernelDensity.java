@@ -171,8 +171,11 @@ public final class KernelDensity {
     return silverman(g, Math.sqrt(ss / (n - 1)), s, n);
   }
 
-  /** Silverman's bandwidth for samples prepared once; one cell width when they have no spread. */
-  private static double silvermanBandwidth(Grid1D g, PreparedSamples samples) {
+  /**
+   * Silverman's bandwidth for samples prepared once, equal to {@link #silvermanBandwidth(Grid1D,
+   * double[])} on the raw samples; one cell width when they have no spread.
+   */
+  public static double silvermanBandwidth(Grid1D g, PreparedSamples samples) {
     int n = samples.count();
     return n < 2
         ? g.width()
