@@ -156,7 +156,7 @@ public final class EnsembleSolver {
                 OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ 0xC0FFEEL));
       }
       prepared.prepare(samples, entries[e].order);
-      scores.add(e, entries[e], samples);
+      scores.add(e, entries[e]);
       issueForecasts(step, e, samples, current.estimate().getEntries(e));
     }
     return scores.output(current.estimate());
@@ -433,11 +433,10 @@ public final class EnsembleSolver {
 
     /**
      * Scores entry {@code e} against the prepared samples: W1, JS, Hellinger, moment errors, the
-     * sampling floor, the verdicts (bootstrap floor and p-value; conditional floor and p-value,
-     * whose shadows leave their paths as far as {@code samples}, in the replicas' order, have left
-     * theirs), and the forecasts aimed at this step with their floors.
+     * sampling floor, the verdict (bootstrap floor and p-value), and the forecasts aimed at this
+     * step with their floors.
      */
-    void add(int e, EntrySolver s, double[] samples) {
+    void add(int e, EntrySolver s) {
       int[] index = watched.index(step, e);
       CellMasses hist = prepared.histogram(s.grid);
       CellMasses theory = prepared.theory(s.grid, s.density);
@@ -454,13 +453,7 @@ public final class EnsembleSolver {
               .setBootstrapFloorW1(verdict.floor())
               .setPValue(verdict.pValue(w1));
       if (s.verdict != null) {
-        double[] shadows =
-            s.verdict.distances(
-                s.grid,
-                s.density,
-                samples,
-                new SplittableRandom(
-                    OutputComparer.seed(step) ^ ((long) watched.entry(e) << 20) ^ 0xDECAFL));
+        double[] shadows = s.verdict.distances(s.grid, s.density);
         a.setConditionalFloorW1(ConditionalVerdict.floor(shadows))
             .setConditionalPValue(ConditionalVerdict.pValue(shadows, w1));
       }
@@ -612,7 +605,7 @@ public final class EnsembleSolver {
       }
       solvers.advance(grid, density, drift, diffusion, dt, substeps);
       if (verdict != null) {
-        if (!sameReplicas || !verdict.fits(samples)) {
+        if (!verdict.fits(samples)) {
           verdict = startVerdict(samples); // replicas came or went: the shadows start anew here
         } else {
           advanceShadows(field, dt, random);

@@ -45,55 +45,6 @@ public final class Normal {
     return 0.5 * erfc(-z / SQRT2);
   }
 
-  /**
-   * The standard normal quantile {@code Phi^-1(p)} for {@code 0 < p < 1} (NaN outside): Acklam's
-   * rational approximation (relative error 1.2e-9), then one Halley step on {@link #cdf}, which
-   * brings it to about 1e-15.
-   */
-  public static double quantile(double p) {
-    if (!(p > 0 && p < 1)) {
-      return Double.NaN;
-    }
-    double x;
-    if (p < 0.02425 || p > 1 - 0.02425) {
-      double q = Math.sqrt(-2 * Math.log(Math.min(p, 1 - p)));
-      x =
-          (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838) * q
-                                  - 2.549732539343734)
-                              * q
-                          + 4.374664141464968)
-                      * q
-                  + 2.938163982698783)
-              / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996) * q
-                          + 3.754408661907416)
-                      * q
-                  + 1);
-      x = p < 0.5 ? x : -x;
-    } else {
-      double q = p - 0.5;
-      double r = q * q;
-      x =
-          (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
-                                  + 1.383577518672690e+02)
-                              * r
-                          - 3.066479806614716e+01)
-                      * r
-                  + 2.506628277459239)
-              * q
-              / (((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r
-                                          - 1.556989798598866e+02)
-                                      * r
-                                  + 6.680131188771972e+01)
-                              * r
-                          - 1.328068155288572e+01)
-                      * r
-                  + 1);
-    }
-    double e = cdf(x) - p;
-    double u = e * Math.sqrt(2 * Math.PI) * Math.exp(0.5 * x * x);
-    return x - u / (1 + 0.5 * x * u);
-  }
-
   /** Standard normal density. */
   public static double pdf(double z) {
     return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);

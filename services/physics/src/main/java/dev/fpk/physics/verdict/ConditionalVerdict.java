@@ -18,10 +18,7 @@ import java.util.random.RandomGenerator;
  * would be one more such ensemble, so the density's W1 to them is a draw from the law of its W1 to
  * the shadows: {@link #floor} is that law's mean and {@link #pValue} the observed W1's rank among
  * the {@code B} draws, {@code (1 + #{draws >= observed}) / (B + 1)} (a Monte Carlo test: exact
- * level, resolution {@code 1 / (B + 1)}; 39 draws resolve p < 0.05). The replicas also reorder,
- * driven by their other weights, which the shadows cannot; before they are scored, the shadows
- * leave their paths as far as the replicas have ({@link #distances(Grid1D, double[], double[],
- * RandomGenerator)}).
+ * level, resolution {@code 1 / (B + 1)}; 39 draws resolve p < 0.05).
  *
  * <p>Why: the parametric bootstrap of independent draws ({@link W1Verdict}) asks whether the
  * replicas could be R fresh draws from the density. They are not: the density started as a kernel
@@ -40,9 +37,8 @@ import java.util.random.RandomGenerator;
  * the estimate's errors allow.
  *
  * <p>Cost: {@code B x R x n} field lookups and normal draws per step ({@code n} Euler steps, as
- * {@link MovedReplicas#substeps}), and {@code 2 B} sorts of R values for the W1 and the rank
- * correlations; state {@code B x R} doubles. Units: weight units, optimiser steps. Not thread-safe;
- * confine to one thread.
+ * {@link MovedReplicas#substeps}), and {@code B} sorts of R values for the W1; state {@code B x R}
+ * doubles. Units: weight units, optimiser steps. Not thread-safe; confine to one thread.
  */
 public final class ConditionalVerdict {
   /** Leads a state with drift-error scores (before them, the first int was the draws, >= 1). */
@@ -171,53 +167,6 @@ public final class ConditionalVerdict {
     double[] d = new double[shadows.length];
     for (int b = 0; b < d.length; b++) {
       d[b] = Alignment.wasserstein1(g, density, shadows[b]);
-    }
-    return d;
-  }
-
-  /**
-   * W1 of {@code density} (on {@code g}) to each shadow after it has renewed its sample as far as
-   * the replicas have renewed theirs, weight units: the verdict's draws (PHYSICS.md §4).
-   *
-   * <p>Why: the shadows move by a Markov SDE in the entry alone and keep the order they started in,
-   * and so does the density, which started as a kernel estimate of the same replicas. A replica's
-   * drift also depends on its other weights, which persist, so the replicas reorder (in the paper's
-   * experiment their rank correlation with their start falls to 0.88-0.92 by step 3,000, the
-   * shadows' stays at 0.999) and their sample sits twice as far from their shadows' mean paths as a
-   * shadow's does. Gyöngy's theorem still gives their marginal law to the 1-D equation, but their
-   * sample has partly renewed its fluctuations, which the density no longer shares, so ranked among
-   * the shadows as they are, a right theory is rejected (replicas that turn in a plane of hidden
-   * coordinates and keep their law: 95% of trials at 5%).
-   *
-   * <p>How: each shadow moves its particles in rank, particle {@code i} at normal score {@code z_i}
-   * (of its rank) to the shadow's own quantile {@code Phi(c z_i + sqrt(1 - c^2) xi_i)} ({@code xi}
-   * standard normal from {@code random}; linear between its sorted values), so it keeps its law (a
-   * smoothed bootstrap of itself) and renews its sample by an amount that grows as {@code c} falls
-   * from 1. {@code c} is chosen so that the shadows' W1 to the other shadows' mean paths equals the
-   * replicas' W1 to all shadows' mean paths, all standardised (bisection, on a few shadows; {@link
-   * Renewal}). Rank correlation is not the yardstick: renewing the shadows until their ranks
-   * decorrelate as the replicas' do renews their samples 2-3 times too far (the replicas reorder as
-   * a flow, keeping their spacing). Where the replicas sit no farther from the mean paths than some
-   * shadow does from the others', as replicas moving like the shadows do but once in {@code B + 1},
-   * the shadows stay as they are: the test keeps its exact level where the shadows' null holds, and
-   * this equals {@link #distances(Grid1D, double[])}.
-   *
-   * @param replicas the replicas now, in the order they started in (non-finite ones skipped, as
-   *     when the shadows started); other counts than the shadows' leave the shadows as they are
-   */
-  public double[] distances(Grid1D g, double[] density, double[] replicas, RandomGenerator random) {
-    double[] r = Arrays.stream(replicas).filter(Double::isFinite).toArray();
-    if (shadows.length < 2 || r.length != replicas()) {
-      return distances(g, density);
-    }
-    Renewal renewal = new Renewal(shadows, random);
-    double c = renewal.matching(r);
-    if (!(c < 1)) {
-      return distances(g, density);
-    }
-    double[] d = new double[shadows.length];
-    for (int b = 0; b < d.length; b++) {
-      d[b] = Alignment.wasserstein1(g, density, renewal.renewed(b, c));
     }
     return d;
   }

@@ -61,8 +61,7 @@ class ConditionalVerdictTest {
       int n = MovedReplicas.substeps(G, truth[0], truth[1], STEPS, 1);
       MovedReplicas.move(G, truth[0], truth[1], replicas, STEPS, n, random);
       double w1 = dev.fpk.physics.align.Alignment.wasserstein1(G, density, replicas);
-      double[] draws = verdict.distances(G, density, replicas, random);
-      conditional += ConditionalVerdict.pValue(draws, w1) < 0.05 ? 1 : 0;
+      conditional += ConditionalVerdict.pValue(verdict.distances(G, density), w1) < 0.05 ? 1 : 0;
       bootstrap.set(new CellMasses().set(G, density), R);
       independent += bootstrap.pValue(w1) < 0.05 ? 1 : 0;
     }
@@ -93,22 +92,21 @@ class ConditionalVerdictTest {
   }
 
   /**
-   * Shares of trials rejected at 5% by the shadows as they are and by the verdict's draws, where
-   * the replicas leave their paths but keep their law: each turns in a plane of two hidden
-   * coordinates, {@code w = m + sigma (a cos(omega t) + b sin(omega t))} with {@code a, b} standard
-   * normal, so at every step the replicas are a sample of N(m, sigma^2), and their correlation with
-   * their start after the run is {@code rho} (0.9 in the paper's experiment by step 1,500). The
-   * theory's fields are Gyöngy's, no drift and no diffusion (a trace of D for the solver), so its
-   * density stays the kernel estimate of the start: right about the law.
+   * The share of trials rejected at 5% where the replicas leave their paths but keep their law:
+   * each turns in a plane of two hidden coordinates, {@code w = m + sigma (a cos(omega t) + b
+   * sin(omega t))} with {@code a, b} standard normal, so at every step the replicas are a sample of
+   * N(m, sigma^2), with correlation 0.9 with their start after the run (their rank correlation in
+   * the paper's experiment by step 3,000 is 0.88-0.92). The theory's fields are Gyöngy's, no drift
+   * and no diffusion (a trace of D for the solver), so its density stays the kernel estimate of the
+   * start: right about the law.
    */
-  private static double[] rejectionsOfReplicasLeavingTheirPaths(double rho, int trials) {
+  private static double rejectionsOfReplicasLeavingTheirPaths(int trials) {
     double[] still = new double[G.cells()];
     double[] trace = new double[G.cells()];
     java.util.Arrays.fill(trace, 1e-9);
-    double turn = Math.acos(rho);
+    double turn = Math.acos(0.9);
     SplittableRandom random = new SplittableRandom(89);
-    int asTheyAre = 0;
-    int leaving = 0;
+    int rejected = 0;
     for (int t = 0; t < trials; t++) {
       double[] start = new double[R];
       double[] replicas = new double[R];
@@ -123,44 +121,24 @@ class ConditionalVerdictTest {
       ConditionalVerdict verdict = ConditionalVerdict.start(start, B);
       verdict.advance(G, still, trace, STEPS, 1, random);
       double w1 = dev.fpk.physics.align.Alignment.wasserstein1(G, density, replicas);
-      asTheyAre += ConditionalVerdict.pValue(verdict.distances(G, density), w1) < 0.05 ? 1 : 0;
-      double[] draws = verdict.distances(G, density, replicas, random);
-      leaving += ConditionalVerdict.pValue(draws, w1) < 0.05 ? 1 : 0;
+      rejected += ConditionalVerdict.pValue(verdict.distances(G, density), w1) < 0.05 ? 1 : 0;
     }
-    return new double[] {(double) asTheyAre / trials, (double) leaving / trials};
+    return (double) rejected / trials;
   }
 
+  /**
+   * What the verdict cannot do (PHYSICS.md §4): replicas that reorder, driven by coordinates the
+   * entry does not see, renew their sample's fluctuations, which the density and the Markov shadows
+   * keep from the start, so a theory right about the law is rejected. Held so that the figure is
+   * known and a verdict that mends it shows here.
+   */
   @Test
-  void shouldHoldItsLevelWhereTheReplicasLeaveTheirPathsButKeepTheirLaw() {
-    for (double rho : new double[] {0.9, 0.5}) { // 0.9: the paper's experiment by step 1,500
-      double[] share = rejectionsOfReplicasLeavingTheirPaths(rho, 400);
-      System.out.printf(
-          "replicas off their paths (correlation %.1f with the start), law kept: rejected at 5%%"
-              + " by the shadows as they are %.3f, by shadows renewed as far %.3f%n",
-          rho, share[0], share[1]);
-      assertTrue(share[0] > 0.9, "the shadows as they are: " + share[0]);
-      // 400 trials: sd 0.011 at 5%
-      assertTrue(share[1] < 0.085, "shadows renewed as far: " + share[1]);
-    }
-  }
-
-  @Test
-  void shouldLeaveTheShadowsAsTheyAreWhereTheReplicasKeepTheirOrder() {
-    double[][] f = ouFields(0.1);
-    SplittableRandom random = new SplittableRandom(3);
-    double[] start = new double[R];
-    for (int i = 0; i < R; i++) {
-      start[i] = -0.2 + 0.08 * random.nextGaussian();
-    }
-    ConditionalVerdict verdict = ConditionalVerdict.start(start, B);
-    verdict.advance(G, f[0], f[1], STEPS, 1, random);
-    double[] replicas = start.clone(); // moved by the flow alone: every rank kept
-    for (int i = 0; i < R; i++) {
-      replicas[i] = 0.1 + (start[i] - 0.1) * Math.exp(-1e-3 * STEPS);
-    }
-    double[] p = KernelDensity.estimate(G, replicas);
-    assertArrayEquals(
-        verdict.distances(G, p), verdict.distances(G, p, replicas, new SplittableRandom(4)));
+  void shouldRejectARightTheoryWhereTheReplicasReorderAsTheShadowsCannot() {
+    double share = rejectionsOfReplicasLeavingTheirPaths(400);
+    System.out.printf(
+        "replicas reordered (correlation 0.9 with the start), law kept: rejected at 5%% %.3f%n",
+        share);
+    assertTrue(share > 0.9, "rejected " + share);
   }
 
   /**
@@ -207,10 +185,8 @@ class ConditionalVerdictTest {
           MovedReplicas.substeps(G, truth[0], truth[1], STEPS, 1),
           random);
       double w1 = dev.fpk.physics.align.Alignment.wasserstein1(G, density, replicas);
-      double[] point = pointEstimate.distances(G, density, replicas, random);
-      plain += ConditionalVerdict.pValue(point, w1) < 0.05 ? 1 : 0;
-      double[] carried = errors.distances(G, density, replicas, random);
-      withErrors += ConditionalVerdict.pValue(carried, w1) < 0.05 ? 1 : 0;
+      plain += ConditionalVerdict.pValue(pointEstimate.distances(G, density), w1) < 0.05 ? 1 : 0;
+      withErrors += ConditionalVerdict.pValue(errors.distances(G, density), w1) < 0.05 ? 1 : 0;
     }
     return new double[] {(double) plain / trials, (double) withErrors / trials};
   }
