@@ -1,0 +1,98 @@
+package dev.fpk.estimator.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Arrays written in pieces through the scratch are the bytes {@link DataOutputStream} writes
+ * element by element (the format every stored checkpoint has), and read back bit for bit, at
+ * lengths on either side of the scratch's size.
+ */
+class StateIoTest {
+  private static final int[] LENGTHS = {
+    0,
+    1,
+    StateIo.SCRATCH_BYTES / Double.BYTES - 1,
+    StateIo.SCRATCH_BYTES / Double.BYTES,
+    StateIo.SCRATCH_BYTES / Double.BYTES + 1,
+    StateIo.SCRATCH_BYTES / Float.BYTES,
+    StateIo.SCRATCH_BYTES / Float.BYTES + 1,
+    5 * StateIo.SCRATCH_BYTES / Double.BYTES + 7
+  };
+
+  @Test
+  void shouldWriteDoublesAsDataOutputWritesThemOneByOne() throws IOException {
+    Random r = new Random(7);
+    for (int n : LENGTHS) {
+      double[] xs = new double[n];
+      for (int i = 0; i < n; i++) {
+        xs[i] = Double.longBitsToDouble(r.nextLong()); // every bit pattern, NaN payloads included
+      }
+      if (n > 3) {
+        xs[0] = -0.0;
+        xs[1] = Double.NEGATIVE_INFINITY;
+        xs[2] = Double.MIN_VALUE;
+      }
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(expected)) {
+        out.writeInt(n);
+        for (double x : xs) {
+          out.writeLong(Double.doubleToRawLongBits(x));
+        }
+      }
+      ByteArrayOutputStream actual = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(actual)) {
+        StateIo.writeDoubles(out, xs);
+      }
+      assertArrayEquals(expected.toByteArray(), actual.toByteArray(), "length " + n);
+      double[] back =
+          StateIo.readDoubles(new DataInputStream(new ByteArrayInputStream(actual.toByteArray())));
+      assertEquals(n, back.length);
+      for (int i = 0; i < n; i++) {
+        assertEquals(
+            Double.doubleToRawLongBits(xs[i]),
+            Double.doubleToRawLongBits(back[i]),
+            "length " + n + ", element " + i);
+      }
+    }
+  }
+
+  @Test
+  void shouldWriteFloatsAsDataOutputWritesThemOneByOne() throws IOException {
+    Random r = new Random(11);
+    for (int n : LENGTHS) {
+      float[] xs = new float[n];
+      for (int i = 0; i < n; i++) {
+        xs[i] = Float.intBitsToFloat(r.nextInt());
+      }
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(expected)) {
+        out.writeInt(n);
+        for (float x : xs) {
+          out.writeInt(Float.floatToRawIntBits(x));
+        }
+      }
+      ByteArrayOutputStream actual = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(actual)) {
+        StateIo.writeFloats(out, xs);
+      }
+      assertArrayEquals(expected.toByteArray(), actual.toByteArray(), "length " + n);
+      float[] back =
+          StateIo.readFloats(new DataInputStream(new ByteArrayInputStream(actual.toByteArray())));
+      for (int i = 0; i < n; i++) {
+        assertEquals(
+            Float.floatToRawIntBits(xs[i]),
+            Float.floatToRawIntBits(back[i]),
+            "length " + n + ", element " + i);
+      }
+    }
+  }
+}
