@@ -8,6 +8,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,11 +81,17 @@ public final class StateIo {
   }
 
   public static void writeDoubles(DataOutput out, double[] xs) throws IOException {
-    out.writeInt(xs.length);
+    writeDoubles(out, xs, xs.length);
+  }
+
+  /** The first {@code length} values of {@code xs}, written as an array of that length. */
+  public static void writeDoubles(DataOutput out, double[] xs, int length) throws IOException {
+    Objects.checkFromIndexSize(0, length, xs.length);
+    out.writeInt(length);
     ByteBuffer scratch = SCRATCH.get();
     int per = SCRATCH_BYTES / Double.BYTES;
-    for (int i = 0; i < xs.length; i += per) {
-      int n = Math.min(per, xs.length - i);
+    for (int i = 0; i < length; i += per) {
+      int n = Math.min(per, length - i);
       scratch.clear();
       scratch.asDoubleBuffer().put(xs, i, n);
       out.write(scratch.array(), 0, n * Double.BYTES);

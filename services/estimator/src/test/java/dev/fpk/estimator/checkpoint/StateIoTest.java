@@ -66,6 +66,26 @@ class StateIoTest {
   }
 
   @Test
+  void shouldWriteAPrefixAsTheArrayOfThatPrefix() throws IOException {
+    double[] xs = new double[3 * StateIo.SCRATCH_BYTES / Double.BYTES];
+    Random r = new Random(5);
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = r.nextGaussian();
+    }
+    for (int n : new int[] {0, 1, StateIo.SCRATCH_BYTES / Double.BYTES + 3, xs.length}) {
+      ByteArrayOutputStream whole = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(whole)) {
+        StateIo.writeDoubles(out, java.util.Arrays.copyOf(xs, n));
+      }
+      ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(prefix)) {
+        StateIo.writeDoubles(out, xs, n);
+      }
+      assertArrayEquals(whole.toByteArray(), prefix.toByteArray(), "prefix " + n);
+    }
+  }
+
+  @Test
   void shouldWriteFloatsAsDataOutputWritesThemOneByOne() throws IOException {
     Random r = new Random(11);
     for (int n : LENGTHS) {
