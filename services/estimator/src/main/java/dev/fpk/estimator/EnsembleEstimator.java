@@ -64,6 +64,12 @@ public final class EnsembleEstimator {
   private int[] fromOffsets = new int[0];
   private int[] toOffsets = new int[0];
 
+  /**
+   * At a checkpoint: each variable's state in turn, written from one array rather than a fresh one
+   * per variable (the allocation was 2% of all threads' samples in fpk bench e2e's JFR).
+   */
+  private double[] stateScratch = new double[0];
+
   /** An estimator of every entry. */
   public EnsembleEstimator(EstimatorSettings settings) {
     this(settings, EntrySelection.ALL);
@@ -134,7 +140,12 @@ public final class EnsembleEstimator {
       for (PrequentialKramersMoyal km : variables) {
         StateIo.writeGrid(out, km.grid());
         out.writeLong(km.count());
-        StateIo.writeDoubles(out, km.state());
+        int n = km.stateLength();
+        if (stateScratch.length < n) {
+          stateScratch = new double[n];
+        }
+        km.stateInto(stateScratch);
+        StateIo.writeDoubles(out, stateScratch, n);
       }
     }
     StateIo.writeStep(out, previous);

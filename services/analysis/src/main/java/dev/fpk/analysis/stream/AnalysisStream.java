@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -159,8 +160,9 @@ public final class AnalysisStream {
                 KafkaGroupDowning.clientId(Cluster.get(system).selfMember().address()))
             .withStopTimeout(Duration.ZERO);
     ProducerSettings<String, byte[]> producer =
-        ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-            .withBootstrapServers(settings.bootstrapServers());
+        largeRecords(
+            ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
+                .withBootstrapServers(settings.bootstrapServers()));
     Map<Integer, Long> revokedAt = new ConcurrentHashMap<>();
     ActorRef<ConsumerRebalanceEvent> listener =
         system.systemActorOf(
@@ -219,6 +221,35 @@ public final class AnalysisStream {
         .whenCompleteAsync((done, e) -> inFlight.clear(), system.executionContext());
     return control;
   }
+
+  /**
+   * The analysis's records are large: checkpoint chunks of up to {@code fpk.checkpoint.chunk-bytes}
+   * (768 KiB), a 16x16 layer's densities and estimates (about 0.8 MB each), alignment updates of
+   * tens of KB. Kafka's producer pools only buffers of exactly {@code batch.size} (16 KB by
+   * default) and allocates a buffer of its own size for every record above it, dropped after the
+   * send: at about 30% of all bytes allocated in {@code fpk bench e2e} with the checkpoints
+   * (BENCHMARKS "Ninth session"). With {@link #BATCH_BYTES}, above the default chunk and its
+   * headers, every such record goes into a pooled buffer; {@link #BUFFER_BYTES} holds one per
+   * partition of the output and checkpoint topics and more. Compression stays off: the embedded
+   * broker and every reader would decompress, and doubles barely compress. Keys set in {@code
+   * pekko.kafka.producer.kafka-clients} win.
+   */
+  static ProducerSettings<String, byte[]> largeRecords(ProducerSettings<String, byte[]> p) {
+    Map<String, Object> set = p.getProperties();
+    if (!set.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+      p = p.withProperty(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(BATCH_BYTES));
+    }
+    if (!set.containsKey(ProducerConfig.BUFFER_MEMORY_CONFIG)) {
+      p = p.withProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_BYTES));
+    }
+    return p;
+  }
+
+  /** The analysis producer's {@code batch.size}: 1 MiB, above a 768 KiB chunk's record. */
+  static final int BATCH_BYTES = 1 << 20;
+
+  /** The analysis producer's {@code buffer.memory}: 64 MiB, 64 batches (Kafka's default 32 MiB). */
+  static final long BUFFER_BYTES = 64L << 20;
 
   /** The spectral stage's updates, written by a producer of their own. */
   private Sink<Batch, NotUsed> spectralBranch(ProducerSettings<String, byte[]> producer) {

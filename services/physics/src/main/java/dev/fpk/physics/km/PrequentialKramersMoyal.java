@@ -605,9 +605,23 @@ public final class PrequentialKramersMoyal
    * no time term it is that memory's state alone.
    */
   public double[] state() {
+    double[] s = new double[stateLength()];
+    stateInto(s);
+    return s;
+  }
+
+  /** The length of {@link #state()}. */
+  public int stateLength() {
+    return stateLength(mem[0].stateLength());
+  }
+
+  /**
+   * {@link #state()} into the first {@link #stateLength()} places of {@code s} (a checkpoint of
+   * many entries reuses one array).
+   */
+  public void stateInto(double[] s) {
     fold();
     int per = mem[0].stateLength();
-    double[] s = new double[stateLength(per)];
     int o = 0;
     for (int m = 0; m < mem.length; m++) {
       mem[m].stateInto(s, o);
@@ -625,7 +639,6 @@ public final class PrequentialKramersMoyal
       s[o] = lastDt;
       s[o + 1] = chosen;
     }
-    return s;
   }
 
   private int stateLength(int perMemory) {

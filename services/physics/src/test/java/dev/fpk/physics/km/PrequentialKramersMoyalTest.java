@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.physics.grid.Grid1D;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,21 @@ class PrequentialKramersMoyalTest {
     // standard errors of the right size: z-scores neither much wider nor much narrower than N(0, 1)
     // (a bin's mean w is not its centre, which adds a little)
     assertTrue(rms > 0.6 && rms < 1.6, "rms z " + rms);
+  }
+
+  @Test
+  void shouldWriteTheStateIntoAReusedArray() {
+    PrequentialKramersMoyal km = new PrequentialKramersMoyal(GRID, Memories.adaptive(20));
+    Ensemble ens = new Ensemble(5, t -> 0.05, t -> -0.1 + 3e-4 * t);
+    double[] reused = new double[km.stateLength() + 7];
+    Arrays.fill(reused, Double.NaN); // what a longer variable's state left there
+    for (int s = 0; s < 30; s++) {
+      ens.step(km);
+      double[] state = km.state();
+      assertEquals(state.length, km.stateLength());
+      km.stateInto(reused);
+      assertArrayEquals(state, Arrays.copyOf(reused, state.length), "step " + s);
+    }
   }
 
   @Test
