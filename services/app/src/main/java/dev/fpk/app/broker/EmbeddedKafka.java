@@ -172,11 +172,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
     p.put("replica.fetch.max.bytes", String.valueOf(8 * 1024 * 1024));
     // the log cleaner zeroes its whole offset map (Kafka's default 128 MiB) before every cleaning
-    // of
-    // a compacted partition, and the checkpoint topic's small segments are cleaned every few
-    // seconds: 2% of all threads' samples in fpk bench e2e (JFR, BENCHMARKS "Ninth session"). 16
-    // MiB holds about 600,000 keys per cleaning, where the checkpoint topic's dirty segments have
-    // a few hundred (entities' manifests and their chunks' epoch keys) and __consumer_offsets fewer
+    // of a compacted partition, and the checkpoint topic's small segments are cleaned every few
+    // seconds: 2% of all threads' samples in fpk bench e2e (JFR, BENCHMARKS "Ninth session").
+    // 16 MiB holds about 600,000 keys per cleaning, where the checkpoint topic's dirty segments
+    // have a few hundred (entities' manifests and their chunks' epoch keys), __consumer_offsets
+    // fewer.
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
     Properties extra = (Properties) overrides.clone();
     String scramUser = (String) extra.remove(SCRAM_USER);
