@@ -62,14 +62,7 @@ public final class StateIo {
 
   public static void writeFloats(DataOutput out, float[] xs) throws IOException {
     out.writeInt(xs.length);
-    ByteBuffer scratch = SCRATCH.get();
-    int per = SCRATCH_BYTES / Float.BYTES;
-    for (int i = 0; i < xs.length; i += per) {
-      int n = Math.min(per, xs.length - i);
-      scratch.clear();
-      scratch.asFloatBuffer().put(xs, i, n);
-      out.write(scratch.array(), 0, n * Float.BYTES);
-    }
+    inPieces(out, xs.length, Float.BYTES, (b, from, n) -> b.asFloatBuffer().put(xs, from, n));
   }
 
   public static float[] readFloats(DataInput in) throws IOException {
@@ -88,13 +81,24 @@ public final class StateIo {
   public static void writeDoubles(DataOutput out, double[] xs, int length) throws IOException {
     Objects.checkFromIndexSize(0, length, xs.length);
     out.writeInt(length);
+    inPieces(out, length, Double.BYTES, (b, from, n) -> b.asDoubleBuffer().put(xs, from, n));
+  }
+
+  /** Puts values {@code [from, from + n)} of an array into the scratch, from its start. */
+  private interface Piece {
+    void put(ByteBuffer scratch, int from, int n);
+  }
+
+  /** Writes {@code length} values of {@code bytes} bytes each, a scratch-full at a time. */
+  private static void inPieces(DataOutput out, int length, int bytes, Piece piece)
+      throws IOException {
     ByteBuffer scratch = SCRATCH.get();
-    int per = SCRATCH_BYTES / Double.BYTES;
+    int per = SCRATCH_BYTES / bytes;
     for (int i = 0; i < length; i += per) {
       int n = Math.min(per, length - i);
       scratch.clear();
-      scratch.asDoubleBuffer().put(xs, i, n);
-      out.write(scratch.array(), 0, n * Double.BYTES);
+      piece.put(scratch, i, n);
+      out.write(scratch.array(), 0, n * bytes);
     }
   }
 

@@ -17,6 +17,15 @@ import org.junit.jupiter.api.Test;
  * lengths on either side of the scratch's size.
  */
 class StateIoTest {
+  /** What {@code writer} writes to a {@link DataOutputStream}. */
+  private static byte[] written(StateEncoder.Writer writer) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.writeTo(out);
+    }
+    return bytes.toByteArray();
+  }
+
   private static final int[] LENGTHS = {
     0,
     1,
@@ -41,20 +50,17 @@ class StateIoTest {
         xs[1] = Double.NEGATIVE_INFINITY;
         xs[2] = Double.MIN_VALUE;
       }
-      ByteArrayOutputStream expected = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(expected)) {
-        out.writeInt(n);
-        for (double x : xs) {
-          out.writeLong(Double.doubleToRawLongBits(x));
-        }
-      }
-      ByteArrayOutputStream actual = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(actual)) {
-        StateIo.writeDoubles(out, xs);
-      }
-      assertArrayEquals(expected.toByteArray(), actual.toByteArray(), "length " + n);
-      double[] back =
-          StateIo.readDoubles(new DataInputStream(new ByteArrayInputStream(actual.toByteArray())));
+      byte[] expected =
+          written(
+              out -> {
+                out.writeInt(n);
+                for (double x : xs) {
+                  out.writeLong(Double.doubleToRawLongBits(x));
+                }
+              });
+      byte[] actual = written(out -> StateIo.writeDoubles(out, xs));
+      assertArrayEquals(expected, actual, "length " + n);
+      double[] back = StateIo.readDoubles(new DataInputStream(new ByteArrayInputStream(actual)));
       assertEquals(n, back.length);
       for (int i = 0; i < n; i++) {
         assertEquals(
@@ -73,15 +79,8 @@ class StateIoTest {
       xs[i] = r.nextGaussian();
     }
     for (int n : new int[] {0, 1, StateIo.SCRATCH_BYTES / Double.BYTES + 3, xs.length}) {
-      ByteArrayOutputStream whole = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(whole)) {
-        StateIo.writeDoubles(out, java.util.Arrays.copyOf(xs, n));
-      }
-      ByteArrayOutputStream prefix = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(prefix)) {
-        StateIo.writeDoubles(out, xs, n);
-      }
-      assertArrayEquals(whole.toByteArray(), prefix.toByteArray(), "prefix " + n);
+      byte[] whole = written(out -> StateIo.writeDoubles(out, java.util.Arrays.copyOf(xs, n)));
+      assertArrayEquals(whole, written(out -> StateIo.writeDoubles(out, xs, n)), "prefix " + n);
     }
   }
 
@@ -93,20 +92,17 @@ class StateIoTest {
       for (int i = 0; i < n; i++) {
         xs[i] = Float.intBitsToFloat(r.nextInt());
       }
-      ByteArrayOutputStream expected = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(expected)) {
-        out.writeInt(n);
-        for (float x : xs) {
-          out.writeInt(Float.floatToRawIntBits(x));
-        }
-      }
-      ByteArrayOutputStream actual = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(actual)) {
-        StateIo.writeFloats(out, xs);
-      }
-      assertArrayEquals(expected.toByteArray(), actual.toByteArray(), "length " + n);
-      float[] back =
-          StateIo.readFloats(new DataInputStream(new ByteArrayInputStream(actual.toByteArray())));
+      byte[] expected =
+          written(
+              out -> {
+                out.writeInt(n);
+                for (float x : xs) {
+                  out.writeInt(Float.floatToRawIntBits(x));
+                }
+              });
+      byte[] actual = written(out -> StateIo.writeFloats(out, xs));
+      assertArrayEquals(expected, actual, "length " + n);
+      float[] back = StateIo.readFloats(new DataInputStream(new ByteArrayInputStream(actual)));
       for (int i = 0; i < n; i++) {
         assertEquals(
             Float.floatToRawIntBits(xs[i]),
