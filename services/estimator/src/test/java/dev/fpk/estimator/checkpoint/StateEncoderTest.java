@@ -34,21 +34,13 @@ class StateEncoderTest {
     };
   }
 
-  private static byte[] expected(StateEncoder.Writer writer) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writer.writeTo(out);
-    }
-    return bytes.toByteArray();
-  }
-
   @Test
   void shouldWriteTheBytesOfADataOutputStreamAsStatesGrowAndShrink() throws IOException {
     StateEncoder encoder = new StateEncoder();
     int[] sizes = {0, 1, 10, 500, 510, 5000, 5000, 300, 20000, 20100, 1};
     for (int k = 0; k < sizes.length; k++) {
       StateEncoder.Writer w = state(sizes[k], k);
-      assertArrayEquals(expected(w), encoder.encode(w), "state " + k + " of " + sizes[k]);
+      assertArrayEquals(WrittenBytes.of(w), encoder.encode(w), "state " + k + " of " + sizes[k]);
     }
   }
 }

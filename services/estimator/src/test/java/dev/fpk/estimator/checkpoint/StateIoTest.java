@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,15 +16,6 @@ import org.junit.jupiter.api.Test;
  * lengths on either side of the scratch's size.
  */
 class StateIoTest {
-  /** What {@code writer} writes to a {@link DataOutputStream}. */
-  private static byte[] written(StateEncoder.Writer writer) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writer.writeTo(out);
-    }
-    return bytes.toByteArray();
-  }
-
   private static final int[] LENGTHS = {
     0,
     1,
@@ -51,14 +41,14 @@ class StateIoTest {
         xs[2] = Double.MIN_VALUE;
       }
       byte[] expected =
-          written(
+          WrittenBytes.of(
               out -> {
                 out.writeInt(n);
                 for (double x : xs) {
                   out.writeLong(Double.doubleToRawLongBits(x));
                 }
               });
-      byte[] actual = written(out -> StateIo.writeDoubles(out, xs));
+      byte[] actual = WrittenBytes.of(out -> StateIo.writeDoubles(out, xs));
       assertArrayEquals(expected, actual, "length " + n);
       double[] back = StateIo.readDoubles(new DataInputStream(new ByteArrayInputStream(actual)));
       assertEquals(n, back.length);
@@ -79,8 +69,10 @@ class StateIoTest {
       xs[i] = r.nextGaussian();
     }
     for (int n : new int[] {0, 1, StateIo.SCRATCH_BYTES / Double.BYTES + 3, xs.length}) {
-      byte[] whole = written(out -> StateIo.writeDoubles(out, java.util.Arrays.copyOf(xs, n)));
-      assertArrayEquals(whole, written(out -> StateIo.writeDoubles(out, xs, n)), "prefix " + n);
+      byte[] whole =
+          WrittenBytes.of(out -> StateIo.writeDoubles(out, java.util.Arrays.copyOf(xs, n)));
+      assertArrayEquals(
+          whole, WrittenBytes.of(out -> StateIo.writeDoubles(out, xs, n)), "prefix " + n);
     }
   }
 
@@ -93,14 +85,14 @@ class StateIoTest {
         xs[i] = Float.intBitsToFloat(r.nextInt());
       }
       byte[] expected =
-          written(
+          WrittenBytes.of(
               out -> {
                 out.writeInt(n);
                 for (float x : xs) {
                   out.writeInt(Float.floatToRawIntBits(x));
                 }
               });
-      byte[] actual = written(out -> StateIo.writeFloats(out, xs));
+      byte[] actual = WrittenBytes.of(out -> StateIo.writeFloats(out, xs));
       assertArrayEquals(expected, actual, "length " + n);
       float[] back = StateIo.readFloats(new DataInputStream(new ByteArrayInputStream(actual)));
       for (int i = 0; i < n; i++) {
