@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fpk.app.config.FpkConfig;
 import dev.fpk.app.loadgen.OuEnsemble;
 import dev.fpk.protocol.JsonMapping;
 import dev.fpk.protocol.v1.WeightSnapshot;
+import dev.fpk.solver.SolverSettings;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,6 +96,7 @@ final class Scenarios {
     assertEquals(runId, root.at("/runs/0/runId").asText());
     assertEquals(REPLICAS, layer.get("replicas").asInt());
     assertEquals(STEPS, layer.get("lastStep").asLong());
+    int every = SolverSettings.fromConfig(FpkConfig.load()).forecastEverySteps();
     for (int e = 0; e < RATES.length; e++) {
       JsonNode entry = layer.get("entries").get(e);
       double slope = entry.at("/drift/slope").asDouble();
@@ -142,7 +145,10 @@ final class Scenarios {
       System.out.printf(
           "entry %d: %d forecasts scored, mean W1 %.2e against 'nothing changes' %.2e%n",
           e, forecasts, forecastW1 / forecasts, staticW1 / forecasts);
-      assertTrue(forecasts >= 25, "a forecast scored every 10 steps: " + forecasts);
+      assertEquals(
+          STEPS / every,
+          forecasts,
+          "issued at step 1 (the first fields), then every " + every + " steps (the live spacing)");
       assertTrue(
           forecastW1 < staticW1, "over an OU transient the FP forecast beats 'nothing changes'");
       JsonNode fixed = entry.get("fixedPoints");

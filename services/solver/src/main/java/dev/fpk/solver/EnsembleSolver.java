@@ -164,10 +164,11 @@ public final class EnsembleSolver {
 
   /**
    * Starts a forecast from the data at this step for entry {@code e} and every horizon {@code k}
-   * whose last forecast of that horizon has been scored: the replicas' kernel density estimate, run
-   * {@code k} steps ahead with the drift and diffusion estimated up to this step; its conditional
-   * floor moves copies of {@code samples} with draws seeded from (layer, step, entry, k), so a
-   * replay gets the same figures.
+   * that is due (its last forecast scored and issued at least {@code forecast-every-steps} steps
+   * ago, {@link ForecastTracker#due}): the replicas' kernel density estimate, run {@code k} steps
+   * ahead with the drift and diffusion estimated up to this step; its conditional floor moves
+   * copies of {@code samples} with draws seeded from (layer, step, entry, k), so a replay gets the
+   * same figures.
    */
   private void issueForecasts(EnsembleStep step, int e, double[] samples, EntryEstimate field) {
     if (settings.forecastHorizons().isEmpty() || !FieldOnGrid.usable(field)) {
@@ -181,7 +182,7 @@ public final class EnsembleSolver {
     double[] own = null;
     double explained = 0;
     for (int k : settings.forecastHorizons()) {
-      if (s.forecasts.pending(k) == 0) {
+      if (s.forecasts.due(k, step.step(), settings.forecastEverySteps())) {
         if (start == null) {
           start = KernelDensity.estimate(s.grid, prepared);
           fieldsAt(field, s.grid);

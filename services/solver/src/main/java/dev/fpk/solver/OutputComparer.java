@@ -58,9 +58,7 @@ public final class OutputComparer {
         && step.size() >= 2
         && step.probes() > 0
         && step.entries() <= settings.maxEntries()
-        && (previousStep < 0
-            || Math.floorDiv(step.step(), settings.everySteps())
-                > Math.floorDiv(previousStep, settings.everySteps()));
+        && StepWindows.opens(previousStep, step.step(), settings.everySteps());
   }
 
   /**

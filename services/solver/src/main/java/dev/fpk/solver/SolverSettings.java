@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param substepsPerStep implicit substeps per optimiser step, >= 1
  * @param forecastHorizons steps ahead of the forecasts scored against their baselines, each >= 1,
  *     distinct, ascending; empty = no forecasts
+ * @param forecastEverySteps a horizon's next forecast is issued once its last one is scored and at
+ *     least this many optimiser steps after it was issued, >= 1 (1 = as soon as it is scored)
  * @param forecastFloorDraws moved copies of the replicas behind each forecast's conditional floor,
  *     >= 0 (0 = none)
  * @param ownDriftHalfLifeSteps half-life, in optimiser steps, of each replica's own drift that the
@@ -30,6 +32,7 @@ public record SolverSettings(
     TimeScheme scheme,
     int substepsPerStep,
     List<Integer> forecastHorizons,
+    int forecastEverySteps,
     int forecastFloorDraws,
     double ownDriftHalfLifeSteps,
     VerdictSettings verdict,
@@ -87,8 +90,7 @@ public record SolverSettings(
      * Whether a step publishes its curves: the first step, and the first step of each later window.
      */
     public boolean due(long step, long previousStep) {
-      return previousStep < 0
-          || Math.floorDiv(step, everySteps) > Math.floorDiv(previousStep, everySteps);
+      return StepWindows.opens(previousStep, step, everySteps);
     }
 
     /**
@@ -135,6 +137,7 @@ public record SolverSettings(
         scheme,
         substepsPerStep,
         List.of(),
+        1,
         DEFAULT_FLOOR_DRAWS,
         DEFAULT_OWN_DRIFT_HALF_LIFE,
         VerdictSettings.OFF,
@@ -142,7 +145,10 @@ public record SolverSettings(
         CurveSettings.ALL);
   }
 
-  /** Forecasts at these horizons, default output comparison, every curve every step. */
+  /**
+   * Forecasts at these horizons, each issued as soon as the last one is scored, default output
+   * comparison, every curve every step.
+   */
   public SolverSettings(
       int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
     this(
@@ -150,6 +156,7 @@ public record SolverSettings(
         scheme,
         substepsPerStep,
         forecastHorizons,
+        1,
         DEFAULT_FLOOR_DRAWS,
         DEFAULT_OWN_DRIFT_HALF_LIFE,
         VerdictSettings.OFF,
@@ -160,6 +167,7 @@ public record SolverSettings(
   public SolverSettings {
     atLeast("cells", cells, 8);
     atLeast("substeps-per-step", substepsPerStep, 1);
+    atLeast("forecast-every-steps", forecastEverySteps, 1);
     atLeast("forecast-floor-draws", forecastFloorDraws, 0);
     if (!(ownDriftHalfLifeSteps > 0)) {
       throw new IllegalArgumentException(
@@ -197,6 +205,7 @@ public record SolverSettings(
         parsed,
         c.getInt("substeps-per-step"),
         horizons(c),
+        c.getInt("forecast-every-steps"),
         c.getInt("forecast-floor-draws"),
         ownDriftHalfLife(c),
         new VerdictSettings(

@@ -59,7 +59,7 @@ public final class SpectralView {
       return Optional.empty();
     }
     lastStep = step.step();
-    if (!opensWindow(previous, step.step(), everySteps) || step.shape().length < 2) {
+    if (!StepWindows.opens(previous, step.step(), everySteps) || step.shape().length < 2) {
       return Optional.empty();
     }
     int rows = step.shape()[0];
@@ -67,16 +67,6 @@ public final class SpectralView {
     Spectrum s =
         tracker.observe(step.step(), step.values(), step.size(), rows, cols, step.learningRate());
     return Optional.of(toMessage(step, rows, cols, s));
-  }
-
-  /**
-   * True if {@code step} is the first step seen in its window of {@code everySteps} steps, the one
-   * seen before it being {@code previous} (-1 = none): the rule that picks the steps with an
-   * update, shared with the analysis stream, which picks them before handing them over.
-   */
-  public static boolean opensWindow(long previous, long step, int everySteps) {
-    return step > previous
-        && (previous < 0 || Math.floorDiv(step, everySteps) > Math.floorDiv(previous, everySteps));
   }
 
   private static SpectrumUpdate toMessage(EnsembleStep step, int rows, int cols, Spectrum s) {

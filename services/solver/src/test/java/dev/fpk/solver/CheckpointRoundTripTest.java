@@ -37,6 +37,7 @@ class CheckpointRoundTripTest {
           TimeScheme.TR_BDF2,
           1,
           List.of(3, 7),
+          1,
           SolverSettings.DEFAULT_FLOOR_DRAWS,
           SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
           new SolverSettings.VerdictSettings(5, true),

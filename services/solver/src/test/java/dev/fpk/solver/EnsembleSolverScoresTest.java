@@ -43,6 +43,7 @@ class EnsembleSolverScoresTest {
                 TimeScheme.TR_BDF2,
                 1,
                 List.of(5),
+                1,
                 SolverSettings.DEFAULT_FLOOR_DRAWS,
                 SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
                 SolverSettings.VerdictSettings.OFF,

@@ -155,6 +155,43 @@ class EnsembleSolverTest {
         "10 ahead scored at steps 11, 21, 31, 41, 51; 20 ahead at 21, 41");
   }
 
+  @Test
+  void shouldIssueEachForecastAtLeastTheSpacingAfterTheLast() {
+    EnsembleEstimator estimator =
+        new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
+    EnsembleSolver solver =
+        new EnsembleSolver(
+            new SolverSettings(
+                128,
+                TimeScheme.TR_BDF2,
+                1,
+                List.of(10),
+                25,
+                SolverSettings.DEFAULT_FLOOR_DRAWS,
+                SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
+                SolverSettings.VerdictSettings.OFF,
+                SolverSettings.OutputSettings.DEFAULTS,
+                SolverSettings.CurveSettings.ALL));
+    SplittableRandom random = new SplittableRandom(5);
+    double[] w =
+        IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();
+    List<Long> issued = new java.util.ArrayList<>();
+    for (int step = 0; step <= 100; step += step == 70 ? 7 : 1) { // one gap: 70 -> 77
+      StepEstimate s = new StepEstimate(step(step, w), estimator.update(step(step, w)));
+      for (HorizonForecast f : solver.advance(s).alignment().getEntries(0).getForecastsList()) {
+        issued.add(f.getIssuedStep());
+      }
+      for (int r = 0; r < REPLICAS; r++) {
+        w[r] += 0.001 * gaussian(random);
+      }
+    }
+    assertEquals(
+        List.of(1L, 26L, 51L, 77L),
+        issued,
+        "at step 1 (the first fields), then at the first step at least 25 after the last issue"
+            + " (77 after the gap over 76); the next is due at 102");
+  }
+
   private static EnsembleStep step(long step, double[] w) {
     float[] values = new float[w.length];
     for (int r = 0; r < w.length; r++) {

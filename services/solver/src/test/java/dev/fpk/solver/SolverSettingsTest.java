@@ -59,6 +59,16 @@ class SolverSettingsTest {
   }
 
   @Test
+  void shouldSpaceLiveForecastsAndRejectAWindowBelowOneStep() {
+    assertEquals(50, parse("").forecastEverySteps(), "reference.conf's live spacing");
+    assertEquals(1, parse("fpk.solver.forecast-every-steps = 1").forecastEverySteps());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> parse("fpk.solver.forecast-every-steps = 0"));
+    assertEquals("fpk.solver.forecast-every-steps = 0: must be >= 1", e.getMessage());
+  }
+
+  @Test
   void shouldStillReadTheRetiredSingleHorizon() {
     assertEquals(List.of(25), parse("fpk.solver.forecast-horizon-steps = 25").forecastHorizons());
     assertEquals(List.of(), parse("fpk.solver.forecast-horizon-steps = 0").forecastHorizons());

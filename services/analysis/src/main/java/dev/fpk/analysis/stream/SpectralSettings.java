@@ -12,8 +12,11 @@ import com.typesafe.config.Config;
  *     are skipped ({@code fpk.spectral.backlog-values}), >= 1
  * @param dispatcher config path of the Pekko dispatcher the spectra are computed on, apart from the
  *     stream and the entities ({@code fpk.spectral.dispatcher})
+ * @param blasThreads threads of the process's OpenBLAS pool, set when the stage starts ({@code
+ *     fpk.spectral.blas-threads}), >= 0 (0 = OpenBLAS's own choice)
  */
-public record SpectralSettings(int everySteps, long backlogValues, String dispatcher) {
+public record SpectralSettings(
+    int everySteps, long backlogValues, String dispatcher, int blasThreads) {
   /** Path of the dispatcher in reference.conf. */
   public static final String DISPATCHER = "fpk.spectral.dispatcher";
 
@@ -26,12 +29,17 @@ public record SpectralSettings(int everySteps, long backlogValues, String dispat
       throw new IllegalArgumentException(
           "fpk.spectral.backlog-values = " + backlogValues + ": must be >= 1");
     }
+    if (blasThreads < 0) {
+      throw new IllegalArgumentException(
+          "fpk.spectral.blas-threads = " + blasThreads + ": must be >= 0 (0 = OpenBLAS's choice)");
+    }
   }
 
   public static SpectralSettings fromConfig(Config root) {
     return new SpectralSettings(
         root.getInt("fpk.spectral.every-steps"),
         root.getLong("fpk.spectral.backlog-values"),
-        DISPATCHER);
+        DISPATCHER,
+        root.getInt("fpk.spectral.blas-threads"));
   }
 }

@@ -3,10 +3,12 @@ package dev.fpk.analysis.stream;
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.physics.spectral.SingularValues;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.SpectrumUpdate;
 import dev.fpk.solver.SpectralView;
+import dev.fpk.solver.StepWindows;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -30,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * window of {@code everySteps} optimiser steps ({@link SpectralView}), for {@link Topics#SPECTRUM}.
  *
  * <p><b>It never holds up the density path.</b> The branch takes each batch once the estimators
- * have answered, picks the steps that open a window ({@link SpectralView#opensWindow}; a cheap look
- * at the step numbers, on the stream's thread) and hands them to a backlog that never
- * back-pressures ({@link SpectralBacklog}): bounded by {@code fpk.spectral.backlog-values} weight
- * values (the steps' own arrays, not copies), beyond which the oldest step of a (run, layer) with a
- * newer one waiting is skipped (counted in {@code fpk.spectrum.skipped}); each (run, layer) keeps
- * its newest. The spectra are computed one backlog at a time on an executor of their own (the
- * {@code fpk.spectral.dispatcher}), so a slow or busy spectral stage only thins the spectral
- * series, never the alignment.
+ * have answered, picks the steps that open a window ({@link StepWindows#opens}; a cheap look at the
+ * step numbers, on the stream's thread) and hands them to a backlog that never back-pressures
+ * ({@link SpectralBacklog}): bounded by {@code fpk.spectral.backlog-values} weight values (the
+ * steps' own arrays, not copies), beyond which the oldest step of a (run, layer) with a newer one
+ * waiting is skipped (counted in {@code fpk.spectrum.skipped}); each (run, layer) keeps its newest.
+ * The spectra are computed one backlog at a time on an executor of their own (the {@code
+ * fpk.spectral.dispatcher}), so a slow or busy spectral stage only thins the spectral series, never
+ * the alignment.
  *
  * <p>While the backlog stays within its bound (the usual case: {@code bench physics} puts a 512 x
  * 512 layer at 15 ms of one core per update), every window gets its update at its first step, as
@@ -73,14 +75,16 @@ final class SpectralStage {
   private final Map<String, SpectralView> views = new HashMap<>();
 
   SpectralStage(SpectralSettings settings, Executor executor, PipelineMetrics metrics) {
-    this.everySteps = settings.everySteps();
-    this.backlogValues = settings.backlogValues();
-    this.executor = executor;
-    this.metrics = metrics;
-    this.compute = this::viewOf;
+    this(settings, executor, metrics, null);
+    if (settings.blasThreads() > 0) {
+      SingularValues.setBlasThreads(settings.blasThreads());
+    }
   }
 
-  /** As the stage, with {@code compute} in place of the spectral view (tests: a slow stage). */
+  /**
+   * As the stage, with {@code compute} in place of the spectral view (tests: a slow stage); null =
+   * the spectral view. Leaves OpenBLAS's pool as it is.
+   */
   SpectralStage(
       SpectralSettings settings,
       Executor executor,
@@ -90,7 +94,7 @@ final class SpectralStage {
     this.backlogValues = settings.backlogValues();
     this.executor = executor;
     this.metrics = metrics;
-    this.compute = compute;
+    this.compute = compute != null ? compute : this::viewOf;
   }
 
   /**
@@ -147,7 +151,7 @@ final class SpectralStage {
       // a (run, layer) new to this stream is taken as having seen the step before: a run starts
       // with its window's first step, a resumed one at its next window boundary, as it would have
       long previous = picked.getOrDefault(key, step.step() - 1);
-      if (step.shape().length >= 2 && SpectralView.opensWindow(previous, step.step(), everySteps)) {
+      if (step.shape().length >= 2 && StepWindows.opens(previous, step.step(), everySteps)) {
         due.add(step);
       }
       picked.put(key, Math.max(previous, step.step()));

@@ -64,7 +64,7 @@ class SpectralStageTest {
     PipelineMetrics metrics = new PipelineMetrics();
     metrics.bindTo(registry);
     SpectralStage stage =
-        new SpectralStage(new SpectralSettings(10, 2 * 18, "unused"), executor, metrics, stuck);
+        new SpectralStage(new SpectralSettings(10, 2 * 18, "unused", 0), executor, metrics, stuck);
     List<SpectrumUpdate> written = new CopyOnWriteArrayList<>();
     List<Batch> batches = new ArrayList<>();
     for (long s = 0; s < 100; s++) {
@@ -107,7 +107,7 @@ class SpectralStageTest {
   void givesOneSpectrumPerWindowOfEveryMatrixLayerFromRecordsAndBarriers() throws Exception {
     SpectralStage stage =
         new SpectralStage(
-            new SpectralSettings(10, 1 << 20, "unused"), executor, new PipelineMetrics());
+            new SpectralSettings(10, 1 << 20, "unused", 0), executor, new PipelineMetrics());
     List<Batch> batches = new ArrayList<>();
     Random random = new Random(7);
     for (long s = 0; s < 25; s++) {
@@ -152,7 +152,7 @@ class SpectralStageTest {
   void aStreamThatResumesMidWindowStartsAtTheNextWindowBoundary() throws Exception {
     SpectralStage stage =
         new SpectralStage(
-            new SpectralSettings(10, 1 << 20, "unused"),
+            new SpectralSettings(10, 1 << 20, "unused", 0),
             executor,
             new PipelineMetrics(),
             step -> Optional.of(update(step)));
@@ -183,7 +183,10 @@ class SpectralStageTest {
         };
     SpectralStage stage =
         new SpectralStage(
-            new SpectralSettings(10, 1 << 20, "unused"), executor, new PipelineMetrics(), failing);
+            new SpectralSettings(10, 1 << 20, "unused", 0),
+            executor,
+            new PipelineMetrics(),
+            failing);
     List<Batch> batches = new ArrayList<>();
     for (long s = 0; s < 30; s++) {
       batches.add(StageFixtures.batch(completed(step("w", s, 1, 2, 2, new Random(s)))));

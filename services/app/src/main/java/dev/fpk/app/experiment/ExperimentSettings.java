@@ -178,15 +178,17 @@ public record ExperimentSettings(
 
   /**
    * The configuration with the solver settings the experiment needs: forecasts at 10, 50 and 200
-   * steps, the joint model of the 2x2 matrix on, one output comparison per {@link
-   * #OUTPUTS_EVERY_STEPS} steps, with the replicas-shuffled bound, the conditional verdict of
-   * {@link #CONDITIONAL_VERDICT_DRAWS} shadow ensembles, and {@link #FORECAST_FLOOR_DRAWS} moved
-   * copies behind each forecast's conditional floor and particle forecast.
+   * steps, each issued as soon as the last one of its horizon is scored, the joint model of the 2x2
+   * matrix on, one output comparison per {@link #OUTPUTS_EVERY_STEPS} steps, with the
+   * replicas-shuffled bound, the conditional verdict of {@link #CONDITIONAL_VERDICT_DRAWS} shadow
+   * ensembles, and {@link #FORECAST_FLOOR_DRAWS} moved copies behind each forecast's conditional
+   * floor and particle forecast.
    */
   public static Config solverConfig(Config base) {
     return watchOneEntryOfTheSpectralLayer(base)
         .withoutPath("fpk.solver.forecast-horizon-steps") // the retired single horizon would win
         .withValue("fpk.solver.forecast-horizons-steps", ConfigValueFactory.fromIterable(HORIZONS))
+        .withValue("fpk.solver.forecast-every-steps", ConfigValueFactory.fromAnyRef(1))
         .withValue("fpk.solver.joint.enabled", ConfigValueFactory.fromAnyRef(true))
         .withValue(
             "fpk.solver.outputs.every-steps", ConfigValueFactory.fromAnyRef(OUTPUTS_EVERY_STEPS))

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -41,9 +43,17 @@ public final class ForecastTracker {
    */
   private static final int WITH_FLOORS = -2;
 
+  /**
+   * Leads a checkpoint that also has each horizon's last issue step (after {@link #WITH_FLOORS}).
+   */
+  private static final int WITH_LAST_ISSUED = -3;
+
   private final int substepsPerStep;
   private final int floorDraws;
   private final List<Pending> pending = new ArrayList<>();
+
+  /** Per horizon, the step its last forecast was issued at (kept after the forecast is scored). */
+  private final Map<Integer, Long> lastIssued = new TreeMap<>();
 
   /**
    * @param substepsPerStep solver substeps per optimiser step of the forecast ({@code >= 1})
@@ -98,6 +108,7 @@ public final class ForecastTracker {
     if (k < 1) {
       throw new IllegalArgumentException("need k >= 1, got " + k);
     }
+    lastIssued.put(k, now);
     double[] fp = Forecasts.fokkerPlanck(grid, density, drift, diffusion, k, k * substepsPerStep);
     MovedReplicas moved =
         MovedReplicas.of(
@@ -173,8 +184,24 @@ public final class ForecastTracker {
     return n;
   }
 
-  /** Writes the pending forecasts, bit for bit (for checkpoints). */
+  /**
+   * Whether a forecast {@code horizon} steps ahead is due at {@code step}: none of that horizon is
+   * pending, and the last one was issued at least {@code everySteps} steps before (or never). With
+   * {@code everySteps = 1}, as soon as the last one has been scored.
+   */
+  public boolean due(int horizon, long step, int everySteps) {
+    Long last = lastIssued.get(horizon);
+    return pending(horizon) == 0 && (last == null || step - last >= everySteps);
+  }
+
+  /** Writes the pending forecasts and each horizon's last issue step, bit for bit (checkpoints). */
   public void writeTo(DataOutput out) throws IOException {
+    out.writeInt(WITH_LAST_ISSUED);
+    out.writeInt(lastIssued.size());
+    for (Map.Entry<Integer, Long> e : lastIssued.entrySet()) {
+      out.writeInt(e.getKey());
+      out.writeLong(e.getValue());
+    }
     out.writeInt(WITH_FLOORS);
     out.writeInt(substepsPerStep);
     out.writeInt(floorDraws);
@@ -200,10 +227,18 @@ public final class ForecastTracker {
 
   /**
    * The tracker {@link #writeTo} wrote; one written before conditional floors restores with none
-   * (NaN floors and particle scores for its pending forecasts, no draws for new ones).
+   * (NaN floors and particle scores for its pending forecasts, no draws for new ones), one written
+   * before the last issue steps with the issue steps of its pending forecasts.
    */
   public static ForecastTracker readFrom(DataInput in) throws IOException {
     int first = in.readInt();
+    Map<Integer, Long> last = new TreeMap<>();
+    if (first == WITH_LAST_ISSUED) {
+      for (int n = in.readInt(); n > 0; n--) {
+        last.put(in.readInt(), in.readLong());
+      }
+      first = in.readInt();
+    }
     boolean floors = first == WITH_FLOORS;
     ForecastTracker t =
         floors ? new ForecastTracker(in.readInt(), in.readInt()) : new ForecastTracker(first, 0);
@@ -226,7 +261,9 @@ public final class ForecastTracker {
       t.pending.add(
           new Pending(
               issuedAt, target, grid, densities[0], densities[1], densities[2], floor, particles));
+      t.lastIssued.putIfAbsent((int) (target - issuedAt), issuedAt);
     }
+    t.lastIssued.putAll(last);
     return t;
   }
 }

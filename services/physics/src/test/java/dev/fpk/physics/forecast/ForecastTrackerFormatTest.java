@@ -1,6 +1,7 @@
 package dev.fpk.physics.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fpk.physics.density.Gaussians;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The checkpoint bytes of a tracker: its fields and every pending forecast's conditional floor and
  * three densities as DataOutput.writeDouble writes them (a zero-mass start gives a NaN Gaussian
- * baseline, written as the canonical NaN), read back bit for bit; and a tracker written before
- * conditional floors read back with NaN floors.
+ * baseline, written as the canonical NaN) and each horizon's last issue step, read back bit for
+ * bit; a tracker written before conditional floors read back with NaN floors; and when a horizon's
+ * next forecast is due, before and after a checkpoint.
  */
 class ForecastTrackerFormatTest {
   @Test
@@ -37,7 +39,13 @@ class ForecastTrackerFormatTest {
     // the same forecasts computed here, written field by field with writeDouble
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     DataOutputStream e = new DataOutputStream(expected);
-    e.writeInt(-2); // the format with conditional floors and particle forecasts
+    e.writeInt(-3); // the format with each horizon's last issue step
+    e.writeInt(2); // horizons issued, ascending: 3 at step 11, 5 at step 10
+    e.writeInt(3);
+    e.writeLong(11);
+    e.writeInt(5);
+    e.writeLong(10);
+    e.writeInt(-2); // then the format with conditional floors and particle forecasts
     e.writeInt(2); // substeps per step
     e.writeInt(3); // floor draws
     e.writeInt(2); // pending
@@ -105,6 +113,60 @@ class ForecastTrackerFormatTest {
     assertEquals(1, scored.size());
     assertTrue(Double.isNaN(scored.get(0).conditionalFloorW1()));
     assertTrue(scored.get(0).fokkerPlanck().wasserstein1() > 0);
+  }
+
+  @Test
+  void shouldBeDueOnceScoredAndTheSpacingHasPassedAlsoAfterARestore() throws Exception {
+    Grid1D g = Grid1D.of(-1, 1, 40);
+    double[] mu = new double[40];
+    double[] d = new double[40];
+    java.util.Arrays.fill(d, 1e-3);
+    double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
+    double[] replicas = {0.05, 0.1, 0.3};
+    ForecastTracker t = new ForecastTracker(1, 2);
+    assertTrue(t.due(10, 1, 50), "never issued: due at once");
+    t.issue(1, 10, g, start, mu, d, replicas, new SplittableRandom(1));
+    assertFalse(t.due(10, 5, 1), "pending");
+    assertTrue(t.due(20, 5, 50), "another horizon has its own spacing");
+    assertEquals(1, t.onData(11, replicas).size());
+    assertTrue(t.due(10, 12, 1), "spacing 1: due as soon as scored");
+    assertFalse(t.due(10, 50, 50), "49 steps after the last issue");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    t.writeTo(new DataOutputStream(bytes));
+    ForecastTracker back =
+        ForecastTracker.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertEquals(0, back.pending());
+    assertFalse(back.due(10, 50, 50), "the last issue step survives the checkpoint");
+    assertTrue(back.due(10, 51, 50), "50 steps after the last issue");
+  }
+
+  @Test
+  void shouldTakeTheLastIssueStepsOfAnOlderCheckpointFromItsPendingForecasts() throws Exception {
+    Grid1D g = Grid1D.of(-1, 1, 40);
+    double[] mu = new double[40];
+    double[] d = new double[40];
+    java.util.Arrays.fill(d, 1e-3);
+    ForecastTracker t = new ForecastTracker(1, 2);
+    t.issue(
+        7,
+        10,
+        g,
+        Gaussians.cellAverages(g, 0.1, 0.2, true),
+        mu,
+        d,
+        new double[] {0.1, 0.2},
+        new SplittableRandom(1));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    t.writeTo(new DataOutputStream(bytes));
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+    assertEquals(-3, in.readInt());
+    in.skipBytes(4 + 4 + 8); // one horizon's last issue step: what the format before it lacked
+    ForecastTracker older = ForecastTracker.readFrom(in);
+    assertEquals(1, older.pending());
+    assertEquals(1, older.onData(17, new double[] {0.1, 0.2}).size());
+    assertFalse(older.due(10, 56, 50), "issued at 7, as its pending forecast says");
+    assertTrue(older.due(10, 57, 50));
   }
 
   /**
