@@ -132,17 +132,7 @@ public record SolverSettings(
 
   /** No forecasts, default output comparison, every curve every step. */
   public SolverSettings(int cells, TimeScheme scheme, int substepsPerStep) {
-    this(
-        cells,
-        scheme,
-        substepsPerStep,
-        List.of(),
-        1,
-        DEFAULT_FLOOR_DRAWS,
-        DEFAULT_OWN_DRIFT_HALF_LIFE,
-        VerdictSettings.OFF,
-        OutputSettings.DEFAULTS,
-        CurveSettings.ALL);
+    this(cells, scheme, substepsPerStep, List.of());
   }
 
   /**
@@ -151,12 +141,25 @@ public record SolverSettings(
    */
   public SolverSettings(
       int cells, TimeScheme scheme, int substepsPerStep, List<Integer> forecastHorizons) {
+    this(cells, scheme, substepsPerStep, forecastHorizons, 1);
+  }
+
+  /**
+   * Forecasts at these horizons, each at least {@code forecastEverySteps} after the last, default
+   * output comparison, every curve every step.
+   */
+  public SolverSettings(
+      int cells,
+      TimeScheme scheme,
+      int substepsPerStep,
+      List<Integer> forecastHorizons,
+      int forecastEverySteps) {
     this(
         cells,
         scheme,
         substepsPerStep,
         forecastHorizons,
-        1,
+        forecastEverySteps,
         DEFAULT_FLOOR_DRAWS,
         DEFAULT_OWN_DRIFT_HALF_LIFE,
         VerdictSettings.OFF,

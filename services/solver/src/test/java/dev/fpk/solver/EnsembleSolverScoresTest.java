@@ -37,18 +37,7 @@ class EnsembleSolverScoresTest {
     EnsembleEstimator estimator =
         new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
     EnsembleSolver solver =
-        new EnsembleSolver(
-            new SolverSettings(
-                128,
-                TimeScheme.TR_BDF2,
-                1,
-                List.of(5),
-                1,
-                SolverSettings.DEFAULT_FLOOR_DRAWS,
-                SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
-                SolverSettings.VerdictSettings.OFF,
-                SolverSettings.OutputSettings.DEFAULTS,
-                SolverSettings.CurveSettings.ALL));
+        new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, List.of(5)));
     SplittableRandom random = new SplittableRandom(8);
     double[] w = new double[REPLICAS * ENTRIES];
     for (int i = 0; i < w.length; i++) {

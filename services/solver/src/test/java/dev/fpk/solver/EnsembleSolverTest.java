@@ -160,18 +160,7 @@ class EnsembleSolverTest {
     EnsembleEstimator estimator =
         new EnsembleEstimator(new EstimatorSettings(32, Double.POSITIVE_INFINITY, 20, 30_000, 16));
     EnsembleSolver solver =
-        new EnsembleSolver(
-            new SolverSettings(
-                128,
-                TimeScheme.TR_BDF2,
-                1,
-                List.of(10),
-                25,
-                SolverSettings.DEFAULT_FLOOR_DRAWS,
-                SolverSettings.DEFAULT_OWN_DRIFT_HALF_LIFE,
-                SolverSettings.VerdictSettings.OFF,
-                SolverSettings.OutputSettings.DEFAULTS,
-                SolverSettings.CurveSettings.ALL));
+        new EnsembleSolver(new SolverSettings(128, TimeScheme.TR_BDF2, 1, List.of(10), 25));
     SplittableRandom random = new SplittableRandom(5);
     double[] w =
         IntStream.range(0, REPLICAS).mapToDouble(i -> -0.1 + 0.02 * gaussian(random)).toArray();

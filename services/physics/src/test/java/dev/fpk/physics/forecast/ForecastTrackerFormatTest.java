@@ -21,12 +21,19 @@ import org.junit.jupiter.api.Test;
  * next forecast is due, before and after a checkpoint.
  */
 class ForecastTrackerFormatTest {
+  private static final Grid1D GRID = Grid1D.of(-1, 1, 40);
+  private static final double[] NO_DRIFT = new double[40];
+  private static final double[] DIFFUSION = new double[40];
+
+  static {
+    java.util.Arrays.fill(DIFFUSION, 1e-3);
+  }
+
   @Test
   void shouldWriteTheDensitiesAsWriteDoubleDoesAndReadThemBack() throws Exception {
-    Grid1D g = Grid1D.of(-1, 1, 40);
-    double[] mu = new double[40];
-    double[] d = new double[40];
-    java.util.Arrays.fill(d, 1e-3);
+    Grid1D g = GRID;
+    double[] mu = NO_DRIFT;
+    double[] d = DIFFUSION;
     ForecastTracker t = new ForecastTracker(2, 3);
     double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
     double[] empty = new double[40]; // zero mass: NaN baseline
@@ -83,10 +90,9 @@ class ForecastTrackerFormatTest {
 
   @Test
   void shouldReadATrackerWrittenBeforeConditionalFloorsWithNaNFloors() throws Exception {
-    Grid1D g = Grid1D.of(-1, 1, 40);
-    double[] mu = new double[40];
-    double[] d = new double[40];
-    java.util.Arrays.fill(d, 1e-3);
+    Grid1D g = GRID;
+    double[] mu = NO_DRIFT;
+    double[] d = DIFFUSION;
     double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
     ByteArrayOutputStream old = new ByteArrayOutputStream();
     DataOutputStream o = new DataOutputStream(old);
@@ -117,10 +123,9 @@ class ForecastTrackerFormatTest {
 
   @Test
   void shouldBeDueOnceScoredAndTheSpacingHasPassedAlsoAfterARestore() throws Exception {
-    Grid1D g = Grid1D.of(-1, 1, 40);
-    double[] mu = new double[40];
-    double[] d = new double[40];
-    java.util.Arrays.fill(d, 1e-3);
+    Grid1D g = GRID;
+    double[] mu = NO_DRIFT;
+    double[] d = DIFFUSION;
     double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
     double[] replicas = {0.05, 0.1, 0.3};
     ForecastTracker t = new ForecastTracker(1, 2);
@@ -143,10 +148,9 @@ class ForecastTrackerFormatTest {
 
   @Test
   void shouldTakeTheLastIssueStepsOfAnOlderCheckpointFromItsPendingForecasts() throws Exception {
-    Grid1D g = Grid1D.of(-1, 1, 40);
-    double[] mu = new double[40];
-    double[] d = new double[40];
-    java.util.Arrays.fill(d, 1e-3);
+    Grid1D g = GRID;
+    double[] mu = NO_DRIFT;
+    double[] d = DIFFUSION;
     ForecastTracker t = new ForecastTracker(1, 2);
     t.issue(
         7,
