@@ -24,6 +24,7 @@ class ForecastTrackerFormatTest {
   private static final Grid1D GRID = Grid1D.of(-1, 1, 40);
   private static final double[] NO_DRIFT = new double[40];
   private static final double[] DIFFUSION = new double[40];
+  private static final double[] START = Gaussians.cellAverages(GRID, 0.1, 0.2, true);
 
   static {
     java.util.Arrays.fill(DIFFUSION, 1e-3);
@@ -123,14 +124,10 @@ class ForecastTrackerFormatTest {
 
   @Test
   void shouldBeDueOnceScoredAndTheSpacingHasPassedAlsoAfterARestore() throws Exception {
-    Grid1D g = GRID;
-    double[] mu = NO_DRIFT;
-    double[] d = DIFFUSION;
-    double[] start = Gaussians.cellAverages(g, 0.1, 0.2, true);
     double[] replicas = {0.05, 0.1, 0.3};
     ForecastTracker t = new ForecastTracker(1, 2);
     assertTrue(t.due(10, 1, 50), "never issued: due at once");
-    t.issue(1, 10, g, start, mu, d, replicas, new SplittableRandom(1));
+    t.issue(1, 10, GRID, START, NO_DRIFT, DIFFUSION, replicas, new SplittableRandom(1));
     assertFalse(t.due(10, 5, 1), "pending");
     assertTrue(t.due(20, 5, 50), "another horizon has its own spacing");
     assertEquals(1, t.onData(11, replicas).size());
@@ -148,19 +145,9 @@ class ForecastTrackerFormatTest {
 
   @Test
   void shouldTakeTheLastIssueStepsOfAnOlderCheckpointFromItsPendingForecasts() throws Exception {
-    Grid1D g = GRID;
-    double[] mu = NO_DRIFT;
-    double[] d = DIFFUSION;
     ForecastTracker t = new ForecastTracker(1, 2);
     t.issue(
-        7,
-        10,
-        g,
-        Gaussians.cellAverages(g, 0.1, 0.2, true),
-        mu,
-        d,
-        new double[] {0.1, 0.2},
-        new SplittableRandom(1));
+        7, 10, GRID, START, NO_DRIFT, DIFFUSION, new double[] {0.1, 0.2}, new SplittableRandom(1));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     t.writeTo(new DataOutputStream(bytes));
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
