@@ -230,7 +230,9 @@ class CommandLineOutputIT {
                         URI.create(url + "api/runs/" + runId + "/layers/w/entries/0"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (entry.statusCode() == 200) {
+        // the estimate and the alignment come from two topics: wait for both alignment points
+        if (entry.statusCode() == 200
+            && JSON.readTree(entry.body()).path("alignment").size() == 2) {
           break;
         }
         Thread.sleep(100);
