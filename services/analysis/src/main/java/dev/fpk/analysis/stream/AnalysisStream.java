@@ -5,6 +5,7 @@ import dev.fpk.analysis.sharding.EntityShards;
 import dev.fpk.analysis.sharding.KafkaGroupDowning;
 import dev.fpk.analysis.sharding.KafkaShardAlignment;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.physics.spectral.SingularValues;
 import dev.fpk.protocol.SnapshotValidator;
 import dev.fpk.protocol.Topics;
 import java.time.Duration;
@@ -115,9 +116,13 @@ public final class AnalysisStream {
                 () -> ThreadLocalRandom.current().nextLong(),
                 metrics),
             metrics);
+    SpectralSettings spectralSettings = SpectralSettings.fromConfig(system.settings().config());
+    if (spectralSettings.blasThreads() > 0) { // one pool per process: the spectra are its user here
+      SingularValues.setBlasThreads(spectralSettings.blasThreads());
+    }
     this.spectral =
         new SpectralStage(
-            SpectralSettings.fromConfig(system.settings().config()),
+            spectralSettings,
             system.dispatchers().lookup(DispatcherSelector.fromConfig(SpectralSettings.DISPATCHER)),
             metrics);
   }

@@ -12,8 +12,8 @@ import com.typesafe.config.Config;
  *     are skipped ({@code fpk.spectral.backlog-values}), >= 1
  * @param dispatcher config path of the Pekko dispatcher the spectra are computed on, apart from the
  *     stream and the entities ({@code fpk.spectral.dispatcher})
- * @param blasThreads threads of the process's OpenBLAS pool, set when the stage starts ({@code
- *     fpk.spectral.blas-threads}), >= 0 (0 = OpenBLAS's own choice)
+ * @param blasThreads threads of the process's OpenBLAS pool, set when the analysis stream starts
+ *     ({@code fpk.spectral.blas-threads}), >= 0 (0 = OpenBLAS's own choice)
  */
 public record SpectralSettings(
     int everySteps, long backlogValues, String dispatcher, int blasThreads) {

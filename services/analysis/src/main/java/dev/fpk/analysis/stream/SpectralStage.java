@@ -3,7 +3,6 @@ package dev.fpk.analysis.stream;
 import dev.fpk.estimator.EnsembleStep;
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.StepEstimate;
-import dev.fpk.physics.spectral.SingularValues;
 import dev.fpk.protocol.SnapshotKey;
 import dev.fpk.protocol.Topics;
 import dev.fpk.protocol.v1.SpectrumUpdate;
@@ -75,16 +74,14 @@ final class SpectralStage {
   private final Map<String, SpectralView> views = new HashMap<>();
 
   SpectralStage(SpectralSettings settings, Executor executor, PipelineMetrics metrics) {
-    this(settings, executor, metrics, null);
-    if (settings.blasThreads() > 0) {
-      SingularValues.setBlasThreads(settings.blasThreads());
-    }
+    this.everySteps = settings.everySteps();
+    this.backlogValues = settings.backlogValues();
+    this.executor = executor;
+    this.metrics = metrics;
+    this.compute = this::viewOf;
   }
 
-  /**
-   * As the stage, with {@code compute} in place of the spectral view (tests: a slow stage); null =
-   * the spectral view. Leaves OpenBLAS's pool as it is.
-   */
+  /** As the stage, with {@code compute} in place of the spectral view (tests: a slow stage). */
   SpectralStage(
       SpectralSettings settings,
       Executor executor,
@@ -94,7 +91,7 @@ final class SpectralStage {
     this.backlogValues = settings.backlogValues();
     this.executor = executor;
     this.metrics = metrics;
-    this.compute = compute != null ? compute : this::viewOf;
+    this.compute = compute;
   }
 
   /**
