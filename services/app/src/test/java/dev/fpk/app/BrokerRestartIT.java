@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,15 +59,7 @@ class BrokerRestartIT {
         // producer buffers and retries (paced, so the outage falls inside the run however fast the
         // analysis is)
         CompletableFuture<Map<TopicPartition, Long>> rest =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return Streaming.publishPaced(
-                        bootstrap, secondHalf, STEPS / 2, Duration.ofMillis(20));
-                  } catch (Exception e) {
-                    throw new CompletionException(e);
-                  }
-                });
+            Streaming.publishingPaced(bootstrap, secondHalf, STEPS / 2, Duration.ofMillis(20));
         double committedAtStop = Streaming.committed(bootstrap, group, start, half) / 2;
         boolean publishingAtStop = !rest.isDone();
         long t0 = System.nanoTime();

@@ -78,14 +78,7 @@ class CheckpointRestartIT {
     // published while the node runs, over a few seconds: data published up front can be analysed
     // (and drained) to the end before the node is stopped
     CompletableFuture<Map<TopicPartition, Long>> publishing =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Streaming.publishPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        Streaming.publishingPaced(bootstrap, data, STEPS, Duration.ofMillis(20));
     try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, stopAt, wait);
     } finally {

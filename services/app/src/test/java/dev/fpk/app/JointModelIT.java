@@ -99,15 +99,7 @@ class JointModelIT {
     List<WeightSnapshot> early = data.subList(0, data.size() * 3 / 5);
     AnalysisNode first = Streaming.start(bootstrap, Streaming.nodeConfig(groupCut, Map.of()));
     CompletableFuture<Map<TopicPartition, Long>> publishing =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Streaming.publishPaced(
-                    bootstrap, early, STEPS * 3 / 5, Duration.ofMillis(20));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        Streaming.publishingPaced(bootstrap, early, STEPS * 3 / 5, Duration.ofMillis(20));
     try {
       Streaming.awaitCommitted(bootstrap, groupCut, startCut, endCut, 0.3, wait);
     } finally {

@@ -133,14 +133,7 @@ class LargeStateRestartIT {
     List<WeightSnapshot> before = data.stream().filter(s -> s.getStep() <= LAST_BEFORE).toList();
     Stoppable first = kill ? nodeProcess(bootstrap, group) : inJvm(bootstrap, group);
     CompletableFuture<?> publishing =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                Streaming.publishPaced(bootstrap, before, LAST_BEFORE + 1, Duration.ofMillis(300));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+        Streaming.publishingPaced(bootstrap, before, LAST_BEFORE + 1, Duration.ofMillis(300));
     try {
       Streaming.awaitCommitted(bootstrap, group, start, end, stopAt, WAIT);
     } finally {

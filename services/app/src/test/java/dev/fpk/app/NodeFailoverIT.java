@@ -310,14 +310,7 @@ class NodeFailoverIT {
       Map<TopicPartition, Long> start = Streaming.snapshotEnds(nodes.bootstrap());
       Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
       CompletableFuture<?> done =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  Streaming.publishPaced(nodes.bootstrap(), data, STEPS + 1, STEP_EVERY);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+          Streaming.publishingPaced(nodes.bootstrap(), data, STEPS + 1, STEP_EVERY);
       return new Publishing(nodes, start, end, done);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fpk.app.broker.EmbeddedKafka;
 import dev.fpk.app.node.AnalysisNode;
+import dev.fpk.protocol.v1.WeightSnapshot;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,9 +34,11 @@ class RebalanceStormIT {
   static final int REPLICAS = 16;
   static final Duration WAIT = Duration.ofSeconds(120);
   static final int CYCLES = Integer.parseInt(System.getenv().getOrDefault("FPK_STORM_CYCLES", "3"));
-  // enough steps that the stream still runs when the last cycle ends (each join and leave stalls it
-  // for seconds)
+  // enough steps that the stream still runs when the last cycle ends
   static final int STEPS = 100 * Math.max(2, CYCLES);
+  // a cycle lasts 5-10 s (joins, a stay of 1-4 s, drained leaves): the run is published over about
+  // 10 s a cycle, so every cycle falls inside it
+  static final Duration STEP_EVERY = Duration.ofMillis(100);
 
   @Test
   void shouldReportTheSameAsOneNodeWhileNodesJoinAndLeaveRepeatedly() throws Exception {
@@ -69,8 +73,12 @@ class RebalanceStormIT {
         Clusters.await(
             "the anchor consuming", () -> Clusters.assignedMembers(bootstrap, group) == 1, WAIT);
         Map<TopicPartition, Long> start = Streaming.snapshotEnds(bootstrap);
-        Map<TopicPartition, Long> end =
-            Streaming.publish(bootstrap, Streaming.ouRun(run, layers, REPLICAS, STEPS));
+        List<WeightSnapshot> data = Streaming.ouRun(run, layers, REPLICAS, STEPS);
+        Map<TopicPartition, Long> end = Streaming.endsAfter(start, data);
+        // published step by step while the nodes come and go: a run published up front can be
+        // analysed to its end within the first cycle
+        CompletableFuture<Map<TopicPartition, Long>> publishing =
+            Streaming.publishingPaced(bootstrap, data, STEPS + 1, STEP_EVERY);
         List<String> cycles = new ArrayList<>();
         for (int c = 0; c < CYCLES; c++) {
           double at = Streaming.committed(bootstrap, group, start, end);
@@ -104,6 +112,7 @@ class RebalanceStormIT {
                   stay,
                   100 * Streaming.committed(bootstrap, group, start, end)));
         }
+        assertEquals(end, publishing.get(), "published where expected");
         Streaming.awaitCommitted(bootstrap, group, start, end, 1.0, WAIT);
 
         JsonNode expected = Streaming.layers(bootstrap, single);

@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -138,6 +140,22 @@ final class Streaming {
       }
     }
     return ends;
+  }
+
+  /**
+   * {@link #publishPaced} on another thread, so that nodes start, stop, join or leave while the
+   * data arrive; completes with the ends {@link #publish} returns.
+   */
+  static CompletableFuture<Map<TopicPartition, Long>> publishingPaced(
+      String bootstrap, List<WeightSnapshot> snapshots, int slices, Duration pause) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return publishPaced(bootstrap, snapshots, slices, pause);
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        });
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.fpk.app.node.OutputTopics;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How far two reports of the same data are apart: the report of a run analysed by several nodes, or
@@ -49,7 +50,8 @@ public final class ReportDifference {
       throw new IllegalArgumentException(path + ": " + a + " vs " + b);
     }
     if (a.getNodeType() != b.getNodeType() || a.size() != b.size()) {
-      throw new IllegalArgumentException(path + ": " + abbreviate(a) + " vs " + abbreviate(b));
+      throw new IllegalArgumentException(
+          path + ": " + abbreviate(a) + " vs " + abbreviate(b) + stepsOfOneOnly(a, b));
     }
     double max = 0;
     if (a.isArray()) {
@@ -68,6 +70,35 @@ public final class ReportDifference {
       throw new IllegalArgumentException(path + ": " + a + " vs " + b);
     }
     return max;
+  }
+
+  /**
+   * For two series of steps (arrays of objects with a "step") of different lengths: the steps each
+   * has and the other lacks, which say more than the series' first characters.
+   */
+  private static String stepsOfOneOnly(JsonNode a, JsonNode b) {
+    if (!a.isArray() || !b.isArray()) {
+      return "";
+    }
+    Set<Long> first = steps(a);
+    Set<Long> second = steps(b);
+    Set<Long> onlyFirst = new TreeSet<>(first);
+    onlyFirst.removeAll(second);
+    Set<Long> onlySecond = new TreeSet<>(second);
+    onlySecond.removeAll(first);
+    return first.isEmpty() && second.isEmpty()
+        ? ""
+        : "; steps only in the first " + onlyFirst + ", only in the second " + onlySecond;
+  }
+
+  private static Set<Long> steps(JsonNode series) {
+    Set<Long> steps = new TreeSet<>();
+    for (JsonNode p : series) {
+      if (p.has("step")) {
+        steps.add(p.get("step").asLong());
+      }
+    }
+    return steps;
   }
 
   private static String abbreviate(JsonNode n) {
