@@ -3,6 +3,7 @@ package dev.fpk.estimator;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.Feed;
 import dev.fpk.estimator.checkpoint.StateEncoder;
 import dev.fpk.protocol.ChunkAssembler;
 import dev.fpk.protocol.RejectReason;
@@ -42,10 +43,11 @@ import org.jspecify.annotations.Nullable;
  * chunks of large matrices still waiting for their other chunks are part of the checkpoint ({@link
  * PendingChunks}).
  *
- * <p>A stream that meets this entity for the first time ({@code previous} = -1) while it is ahead
- * of its stored checkpoint makes it reload the checkpoint first ({@link CheckpointedEntity}), so
- * that the new stream's records are applied again and their outputs produced again. Time (the
- * replicas' silence) is read from the clock it is given: the wall clock in a node.
+ * <p>A stream that meets this entity for the first time ({@code previous} = -1), or another stream
+ * than the one whose records it applied since restored, while it is ahead of its stored checkpoint
+ * makes it reload the checkpoint first ({@link CheckpointedEntity}), so that the stream's records
+ * are applied again and their outputs produced again. Time (the replicas' silence) is read from the
+ * clock it is given: the wall clock in a node.
  */
 public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Command> {
 
@@ -58,13 +60,13 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
    * Validated snapshots of this entity's (run, layer), in record order, read at {@code offsets} of
    * its partition (-1: not from Kafka, never skipped); the reply says what became of each. One
    * command carries every record of the key between two checkpoint barriers that the stream had at
-   * hand, so a busy stream asks once per batch, not once per snapshot. {@code previous} is the
-   * offset of the record the sender gave this entity before the first (-1: none or unknown): if
-   * this entity has not applied it, it lost records (it was restarted from its checkpoint under a
-   * running stream), and answers {@link Outcome#LOST} for all of them without applying any.
+   * hand, so a busy stream asks once per batch, not once per snapshot. {@code feed}: the sending
+   * stream and the offset of the record it gave this entity before the first (-1: none or unknown):
+   * if this entity has not applied that one, it lost records (it was restarted from its checkpoint
+   * under a running stream), and answers {@link Outcome#LOST} for all of them without applying any.
    */
   public record Observe(
-      List<WeightSnapshot> snapshots, long[] offsets, long previous, ActorRef<Observed> replyTo)
+      List<WeightSnapshot> snapshots, long[] offsets, Feed feed, ActorRef<Observed> replyTo)
       implements Command {
     public Observe {
       if (snapshots.size() != offsets.length || snapshots.isEmpty()) {
@@ -79,8 +81,8 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
     /** One snapshot read at {@code offset}. */
     public static Observe one(
-        WeightSnapshot snapshot, long offset, long previous, ActorRef<Observed> replyTo) {
-      return new Observe(List.of(snapshot), new long[] {offset}, previous, replyTo);
+        WeightSnapshot snapshot, long offset, Feed feed, ActorRef<Observed> replyTo) {
+      return new Observe(List.of(snapshot), new long[] {offset}, feed, replyTo);
     }
   }
 
@@ -109,10 +111,9 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
 
   /**
    * Asks for the state (for the checkpoint topic) if it changed since the last one, whatever its
-   * size (the checkpoint topic's writer splits it into chunks); {@code previous} as in {@link
-   * Observe}.
+   * size (the checkpoint topic's writer splits it into chunks); {@code feed} as in {@link Observe}.
    */
-  public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
+  public record TakeCheckpoint(Feed feed, ActorRef<Checkpoint> replyTo) implements Command {}
 
   /**
    * The state as of every command received before the request ({@code changed} false: unchanged
@@ -286,11 +287,11 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onObserve(Observe msg) {
-    if (checkpointed.mustReload(msg.previous())) {
+    if (checkpointed.mustReload(msg.feed())) {
       return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
     int n = msg.snapshots().size();
-    if (msg.previous() > appliedOffset) {
+    if (msg.feed().previous() > appliedOffset) {
       msg.replyTo()
           .tell(
               new Observed(
@@ -303,7 +304,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     List<Outcome> outcomes = new ArrayList<>(n);
     List<Validation.@Nullable Rejected<?>> rejections = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      apply(msg.snapshots().get(i), msg.offsets()[i], outcomes, rejections);
+      apply(msg.snapshots().get(i), msg.offsets()[i], msg.feed(), outcomes, rejections);
     }
     msg.replyTo().tell(new Observed(outcomes, rejections, takeReady(), takeGone()));
     return this;
@@ -316,6 +317,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   private void apply(
       WeightSnapshot snapshot,
       long offset,
+      Feed feed,
       List<Outcome> outcomes,
       List<Validation.@Nullable Rejected<?>> rejections) {
     if (offset >= 0 && offset <= appliedOffset) {
@@ -325,7 +327,7 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
     appliedOffset = Math.max(appliedOffset, offset);
     changed = true;
-    checkpointed.applied();
+    checkpointed.applied(feed);
     ChunkAssembler.Outcome whole = chunks.add(snapshot);
     if (whole instanceof ChunkAssembler.Outcome.Pending) {
       outcomes.add(Outcome.CHUNK_PENDING);
@@ -400,10 +402,10 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (checkpointed.mustReload(msg.previous())) {
+    if (checkpointed.mustReload(msg.feed())) {
       return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
     }
-    if (msg.previous() > appliedOffset) {
+    if (msg.feed().previous() > appliedOffset) {
       msg.replyTo().tell(new Checkpoint(true, false, new byte[0], List.of(), List.of()));
       return this;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.Feed;
 import dev.fpk.protocol.Chunks;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import java.time.Duration;
@@ -51,9 +52,12 @@ class EstimatorEntityTest {
         .build();
   }
 
+  /** The stream the tests' commands come from, unless a test names another. */
+  static final String STREAM = "node-a#1";
+
   static EstimatorEntity.Observed observe(
       ActorRef<EstimatorEntity.Command> e, WeightSnapshot s, long offset, long previous) {
-    return observe(KIT, e, s, offset, previous);
+    return observe(KIT, e, s, offset, new Feed(STREAM, previous));
   }
 
   static EstimatorEntity.Observed observe(
@@ -61,20 +65,20 @@ class EstimatorEntityTest {
       ActorRef<EstimatorEntity.Command> e,
       WeightSnapshot s,
       long offset,
-      long previous) {
+      Feed feed) {
     TestProbe<EstimatorEntity.Observed> probe = kit.createTestProbe();
-    e.tell(EstimatorEntity.Observe.one(s, offset, previous, probe.getRef()));
+    e.tell(EstimatorEntity.Observe.one(s, offset, feed, probe.getRef()));
     return probe.receiveMessage();
   }
 
   static EstimatorEntity.Checkpoint checkpoint(ActorRef<EstimatorEntity.Command> e, long previous) {
-    return checkpoint(KIT, e, previous);
+    return checkpoint(KIT, e, new Feed(STREAM, previous));
   }
 
   static EstimatorEntity.Checkpoint checkpoint(
-      ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, long previous) {
+      ActorTestKit kit, ActorRef<EstimatorEntity.Command> e, Feed feed) {
     TestProbe<EstimatorEntity.Checkpoint> probe = kit.createTestProbe();
-    e.tell(new EstimatorEntity.TakeCheckpoint(previous, probe.getRef()));
+    e.tell(new EstimatorEntity.TakeCheckpoint(feed, probe.getRef()));
     return probe.receiveMessage();
   }
 
@@ -85,17 +89,18 @@ class EstimatorEntityTest {
     ManualTime time = ManualTime.get(MANUAL.system());
     ActorRef<EstimatorEntity.Command> e =
         MANUAL.spawn(EstimatorEntity.create(SETTINGS, "r/w", CheckpointLoader.NONE, millis::get));
-    observe(MANUAL, e, snapshot(0, 0, 0.1f), 0, -1);
+    observe(MANUAL, e, snapshot(0, 0, 0.1f), 0, new Feed(STREAM, -1));
     assertEquals(
         1,
-        observe(MANUAL, e, snapshot(1, 0, 0.2f), 1, 0).completed().size(),
+        observe(MANUAL, e, snapshot(1, 0, 0.2f), 1, new Feed(STREAM, 0)).completed().size(),
         "step 0: both replicas");
     pass(time, millis, Duration.ofMillis(1200));
-    EstimatorEntity.Observed waiting = observe(MANUAL, e, snapshot(0, 1, 0.15f), 2, 1);
+    EstimatorEntity.Observed waiting =
+        observe(MANUAL, e, snapshot(0, 1, 0.15f), 2, new Feed(STREAM, 1));
     assertTrue(waiting.completed().isEmpty(), "step 1 waits for replica 1");
     // replica 1 silent 2.6 s (> 2 s timeout + a 0.5 s tick), replica 0 only 1.4 s
     pass(time, millis, Duration.ofMillis(1400));
-    EstimatorEntity.Checkpoint c = checkpoint(MANUAL, e, 2);
+    EstimatorEntity.Checkpoint c = checkpoint(MANUAL, e, new Feed(STREAM, 2));
     assertEquals(List.of(1), c.gone(), "replica 1 declared gone by the timer");
     assertEquals(1, c.completed().size());
     assertEquals(1, c.completed().get(0).step().step());
@@ -185,16 +190,19 @@ class EstimatorEntityTest {
     assertEquals(0.1f * 11 + 0.01f, last.completed().get(0).step().values()[11]);
   }
 
+  /** A loader of the estimator state held in {@code stored} (null: no checkpoint). */
+  static CheckpointLoader loaderOf(AtomicReference<byte[]> stored) {
+    return key ->
+        CompletableFuture.completedFuture(
+            Optional.ofNullable(stored.get())
+                .map(state -> new EntityCheckpoint(state, new byte[0])));
+  }
+
   @Test
   void shouldReloadItsCheckpointWhenANewStreamMeetsItAheadOfTheCheckpoint() {
     AtomicReference<byte[]> stored = new AtomicReference<>();
-    CheckpointLoader loader =
-        key ->
-            CompletableFuture.completedFuture(
-                Optional.ofNullable(stored.get())
-                    .map(state -> new EntityCheckpoint(state, new byte[0])));
     ActorRef<EstimatorEntity.Command> e =
-        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loader));
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loaderOf(stored)));
     observe(e, snapshot(0, 0, 0.1f), 10, -1);
     observe(e, snapshot(1, 0, 0.2f), 11, 10);
     stored.set(checkpoint(e, 11).state());
@@ -216,6 +224,42 @@ class EstimatorEntityTest {
         EstimatorEntity.Outcome.SKIPPED,
         observe(e, snapshot(1, 1, 0.5f), 13, -1).outcome(),
         "what the newest checkpoint holds is skipped by the next stream");
+  }
+
+  /**
+   * Two streams feed the entity in turn while a partition moves between nodes: stream B fed it,
+   * lost the partition to stream A, which applied records and failed before their outputs were
+   * written; B gets the partition back and meets the entity again with its own earlier offset. The
+   * entity reloads its checkpoint first: a skip of what A applied would lose those outputs.
+   */
+  @Test
+  void shouldReloadItsCheckpointWhenAnotherStreamFedItSinceItWasRestored() {
+    AtomicReference<byte[]> stored = new AtomicReference<>();
+    ActorRef<EstimatorEntity.Command> e =
+        KIT.spawn(EstimatorEntity.create(SETTINGS, "r/w", loaderOf(stored)));
+    String b = "node-b#7";
+    observe(KIT, e, snapshot(0, 0, 0.1f), 10, new Feed(b, -1));
+    observe(KIT, e, snapshot(1, 0, 0.2f), 11, new Feed(b, 10));
+    stored.set(checkpoint(KIT, e, new Feed(b, 11)).state());
+    // stream A (the partition's owner for a while) applies step 1 and fails before writing it
+    observe(KIT, e, snapshot(0, 1, 0.3f), 12, new Feed(STREAM, -1));
+    List<StepEstimate> lost =
+        observe(KIT, e, snapshot(1, 1, 0.5f), 13, new Feed(STREAM, 12)).completed();
+    assertEquals(1, lost.size(), "step 1 completed under stream A");
+
+    // B resumes at the committed offset 12, its last offset given to the entity 11
+    assertEquals(
+        EstimatorEntity.Outcome.ACCEPTED,
+        observe(KIT, e, snapshot(0, 1, 0.3f), 12, new Feed(b, 11)).outcome(),
+        "applied again from the checkpoint, not skipped");
+    List<StepEstimate> again =
+        observe(KIT, e, snapshot(1, 1, 0.5f), 13, new Feed(b, 12)).completed();
+    assertEquals(1, again.size(), "step 1 completed again, so its outputs are produced again");
+    assertEquals(lost.get(0).estimate(), again.get(0).estimate(), "the same estimate");
+    assertEquals(
+        EstimatorEntity.Outcome.ACCEPTED,
+        observe(KIT, e, snapshot(0, 2, 0.6f), 14, new Feed(b, 13)).outcome(),
+        "the same stream goes on without a reload");
   }
 
   @Test
@@ -242,7 +286,7 @@ class EstimatorEntityTest {
     TestProbe<EstimatorEntity.Observed> probe = KIT.createTestProbe();
     batched.tell(
         new EstimatorEntity.Observe(
-            snapshots, new long[] {20, 21, 22, 23, 24, 25}, -1, probe.getRef()));
+            snapshots, new long[] {20, 21, 22, 23, 24, 25}, new Feed(STREAM, -1), probe.getRef()));
     EstimatorEntity.Observed all = probe.receiveMessage();
     assertEquals(
         List.of(
@@ -267,7 +311,7 @@ class EstimatorEntityTest {
         new EstimatorEntity.Observe(
             List.of(snapshot(0, 2, 0.1f), snapshot(1, 2, 0.1f)),
             new long[] {31, 32},
-            30,
+            new Feed(STREAM, 30),
             probe.getRef()));
     EstimatorEntity.Observed lost = probe.receiveMessage();
     assertTrue(lost.lost());
@@ -287,7 +331,10 @@ class EstimatorEntityTest {
             IllegalArgumentException.class,
             () ->
                 new EstimatorEntity.Observe(
-                    List.of(snapshot(0, 0, 0.1f)), new long[] {1, 2}, -1, probe.getRef()));
+                    List.of(snapshot(0, 0, 0.1f)),
+                    new long[] {1, 2},
+                    new Feed(STREAM, -1),
+                    probe.getRef()));
     assertTrue(e.getMessage().contains("1 snapshots but 2 offsets"), e.getMessage());
   }
 
@@ -328,7 +375,8 @@ class EstimatorEntityTest {
             .step();
     assertArrayEquals(step.probeInputs(), stepBack.probeInputs(), "probe inputs between nodes");
     serialization.verifySerialization(
-        EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, 2, probe.getRef()), false);
+        EstimatorEntity.Observe.one(snapshot(0, 1, 0.5f), 3, new Feed(STREAM, 2), probe.getRef()),
+        false);
     EstimatorEntity.Checkpoint c = checkpoint(e, 3);
     EstimatorEntity.Checkpoint cBack =
         (EstimatorEntity.Checkpoint) serialization.verifySerialization(c, false);

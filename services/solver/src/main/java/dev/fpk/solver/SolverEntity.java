@@ -5,6 +5,7 @@ import dev.fpk.estimator.StepEstimate;
 import dev.fpk.estimator.checkpoint.CheckpointLoader;
 import dev.fpk.estimator.checkpoint.CheckpointedEntity;
 import dev.fpk.estimator.checkpoint.EntityCheckpoint;
+import dev.fpk.estimator.checkpoint.Feed;
 import dev.fpk.estimator.checkpoint.StateEncoder;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -34,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * CheckpointedEntity}); a step at or behind the last one it advanced to is skipped (a replay after
  * a restart), so none is applied twice. Like the estimator, a solver that has advanced since it was
  * restored reloads its checkpoint before the first command of a stream that meets it for the first
- * time ({@code previous} = -1): that stream starts from the committed offsets, which only the
- * stored checkpoint (the estimator's and this one's together) matches.
+ * time ({@code previous} = -1), or of another stream than the one that advanced it: such a stream
+ * starts from the committed offsets, which only the stored checkpoint (the estimator's and this
+ * one's together) matches.
  */
 public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
 
@@ -45,11 +47,12 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Completed steps of this entity's (run, layer), oldest first. {@code previous} is the last step
-   * the sender gave this entity before (-1: none or unknown): if this entity has not advanced to
-   * it, it lost steps (restarted from its checkpoint under a running stream) and answers lost.
+   * Completed steps of this entity's (run, layer), oldest first. {@code feed}: the sending stream
+   * and the last step it gave this entity before (-1: none or unknown): if this entity has not
+   * advanced to it, it lost steps (restarted from its checkpoint under a running stream) and
+   * answers lost.
    */
-  public record Advance(List<StepEstimate> steps, long previous, ActorRef<Advanced> replyTo)
+  public record Advance(List<StepEstimate> steps, Feed feed, ActorRef<Advanced> replyTo)
       implements Command {}
 
   /**
@@ -60,8 +63,8 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       boolean lost, List<StepEstimate> steps, List<EnsembleSolver.Output> outputs)
       implements CborSerializable {}
 
-  /** Asks for the whole state, for the checkpoint topic; {@code previous} as in {@link Advance}. */
-  public record TakeCheckpoint(long previous, ActorRef<Checkpoint> replyTo) implements Command {}
+  /** Asks for the whole state, for the checkpoint topic; {@code feed} as in {@link Advance}. */
+  public record TakeCheckpoint(Feed feed, ActorRef<Checkpoint> replyTo) implements Command {}
 
   /**
    * The state as of every command received before the request; {@code lost} as in {@link Advanced}.
@@ -144,10 +147,10 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
-    if (checkpointed.mustReload(msg.previous())) {
+    if (checkpointed.mustReload(msg.feed())) {
       return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
     }
-    if (msg.previous() > solver.lastStep()) {
+    if (msg.feed().previous() > solver.lastStep()) {
       msg.replyTo().tell(new Advanced(true, List.of(), List.of()));
       return this;
     }
@@ -158,7 +161,7 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
       if (step.step().step() > solver.lastStep()) {
         done.add(step);
         outputs.add(withJoint(step, solver.advance(step)));
-        checkpointed.applied();
+        checkpointed.applied(msg.feed());
       }
     }
     msg.replyTo().tell(new Advanced(false, done, outputs));
@@ -206,10 +209,10 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (checkpointed.mustReload(msg.previous())) {
+    if (checkpointed.mustReload(msg.feed())) {
       return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
     }
-    if (msg.previous() > solver.lastStep()) {
+    if (msg.feed().previous() > solver.lastStep()) {
       msg.replyTo().tell(new Checkpoint(true, new byte[0]));
       return this;
     }

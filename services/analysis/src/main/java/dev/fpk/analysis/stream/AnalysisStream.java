@@ -93,6 +93,9 @@ public final class AnalysisStream {
    */
   private final InFlightRecords inFlight = new InFlightRecords();
 
+  /** This stream's number in the JVM. */
+  private final int number = STREAMS.incrementAndGet();
+
   public AnalysisStream(
       ActorSystem<?> system,
       StreamSettings settings,
@@ -101,7 +104,13 @@ public final class AnalysisStream {
       StoredChunks storedChunks) {
     this.system = system;
     this.settings = settings;
-    ShardedEntities entities = new ShardedEntities(system, settings.askTimeout());
+    // the stream's id for the entities: its node and its number (a failed stream's successor is
+    // another stream)
+    ShardedEntities entities =
+        new ShardedEntities(
+            system,
+            settings.askTimeout(),
+            Cluster.get(system).selfMember().address() + "#" + number);
     this.edge = new EdgeValidation(validator, metrics, system.log());
     this.estimators = new EstimatorStage(entities, entities, edge, metrics);
     this.solvers =
@@ -172,7 +181,7 @@ public final class AnalysisStream {
     ActorRef<ConsumerRebalanceEvent> listener =
         system.systemActorOf(
             KafkaShardAlignment.rebalanceListener(EntityShards.TYPES),
-            "fpk-rebalance-listener-" + RUNS.incrementAndGet(),
+            "fpk-rebalance-listener-" + number,
             Props.empty());
     long interval = settings.checkpointInterval().toNanos();
     Consumer.DrainingControl<Done> control =
@@ -265,7 +274,8 @@ public final class AnalysisStream {
         .to(Sink.foreach(written -> spectral.published()));
   }
 
-  private static final AtomicInteger RUNS = new AtomicInteger();
+  /** Streams made in this JVM (every node of a test cluster in one JVM counts here). */
+  private static final AtomicInteger STREAMS = new AtomicInteger();
 
   /**
    * The element, and after it the barrier it closes (if any); a tick becomes a barrier or nothing.

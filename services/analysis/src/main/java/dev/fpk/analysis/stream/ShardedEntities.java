@@ -2,6 +2,7 @@ package dev.fpk.analysis.stream;
 
 import dev.fpk.estimator.EstimatorEntity;
 import dev.fpk.estimator.StepEstimate;
+import dev.fpk.estimator.checkpoint.Feed;
 import dev.fpk.protocol.v1.WeightSnapshot;
 import dev.fpk.solver.SolverEntity;
 import java.time.Duration;
@@ -18,16 +19,23 @@ import org.apache.pekko.japi.function.Function;
  * The entities as a node's stream asks them: through cluster sharding, each ask timing out after
  * {@code askTimeout}, each reply handed to a plain future completed on the actor system's
  * dispatcher, so whatever follows it runs there (not on a thread of its own: {@link Replies}).
+ * Every command names the stream ({@link Feed}), so that an entity fed by two streams in turn
+ * (while partitions move between nodes) can tell.
  */
 final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
   private final ClusterSharding sharding;
   private final Executor replies;
   private final Duration askTimeout;
+  private final String stream;
 
-  ShardedEntities(ActorSystem<?> system, Duration askTimeout) {
+  /**
+   * @param stream the asking stream's id, unique in the cluster
+   */
+  ShardedEntities(ActorSystem<?> system, Duration askTimeout, String stream) {
     this.sharding = ClusterSharding.get(system);
     this.replies = system.executionContext();
     this.askTimeout = askTimeout;
+    this.stream = stream;
   }
 
   @Override
@@ -37,7 +45,7 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
         EstimatorEntity.TYPE_KEY,
         key,
         (ActorRef<EstimatorEntity.Observed> replyTo) ->
-            new EstimatorEntity.Observe(snapshots, offsets, previous, replyTo));
+            new EstimatorEntity.Observe(snapshots, offsets, feed(previous), replyTo));
   }
 
   @Override
@@ -47,7 +55,7 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
         EstimatorEntity.TYPE_KEY,
         key,
         (ActorRef<EstimatorEntity.Checkpoint> replyTo) ->
-            new EstimatorEntity.TakeCheckpoint(previous, replyTo));
+            new EstimatorEntity.TakeCheckpoint(feed(previous), replyTo));
   }
 
   @Override
@@ -57,7 +65,7 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
         SolverEntity.TYPE_KEY,
         key,
         (ActorRef<SolverEntity.Advanced> replyTo) ->
-            new SolverEntity.Advance(steps, previous, replyTo));
+            new SolverEntity.Advance(steps, feed(previous), replyTo));
   }
 
   @Override
@@ -66,7 +74,7 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
         SolverEntity.TYPE_KEY,
         key,
         (ActorRef<SolverEntity.Checkpoint> replyTo) ->
-            new SolverEntity.TakeCheckpoint(previous, replyTo));
+            new SolverEntity.TakeCheckpoint(feed(previous), replyTo));
   }
 
   /**
@@ -78,6 +86,10 @@ final class ShardedEntities implements EstimatorAsk, SolverAsk, Rewind {
     sharding.entityRefFor(EstimatorEntity.TYPE_KEY, key).tell(EstimatorEntity.Reload.INSTANCE);
     sharding.entityRefFor(SolverEntity.TYPE_KEY, key).tell(SolverEntity.Reload.INSTANCE);
     return new AnalysisStream.EntityLostRecords(key);
+  }
+
+  private Feed feed(long previous) {
+    return new Feed(stream, previous);
   }
 
   private <M, R> CompletableFuture<R> ask(

@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  *       stream that failed or lost the partition before it saved those records) reloads its
  *       checkpoint before that command, so the new stream's records are applied again and their
  *       outputs produced again instead of skipped.
+ *   <li><b>Reload when another stream fed it.</b> The same holds for a stream that fed the entity
+ *       before ({@code previous} >= 0) and meets it again after another stream applied records to
+ *       it: that other stream may have lost their outputs (it failed, or lost the partition, with
+ *       them in flight), and a skip would lose them for good. Such two streams overlap only while
+ *       partitions move between nodes.
  * </ul>
  *
  * <p>One instance per entity actor, touched only in that actor's message handling.
@@ -60,6 +65,9 @@ public final class CheckpointedEntity<C> {
 
   /** Applied something since restored: the state may be ahead of the stored checkpoint. */
   private boolean aheadOfRestore;
+
+  /** The stream whose records the entity applied since restored (null: none, or only its timer). */
+  private @Nullable String feeder;
 
   private CheckpointedEntity(
       Class<C> type,
@@ -124,21 +132,33 @@ public final class CheckpointedEntity<C> {
       throw new IllegalStateException("could not load the checkpoint of " + entityId, r.failure());
     }
     aheadOfRestore = false;
+    feeder = null;
     return Behaviors.setup(
         c -> stash.unstashAll(start.start(c, this, r.checkpoint().map(part).orElse(null))));
   }
 
-  /** Notes that the entity applied something: its state is now ahead of the stored checkpoint. */
+  /**
+   * Notes that the entity applied something of its own accord (its timer): its state is now ahead
+   * of the stored checkpoint.
+   */
   public void applied() {
     aheadOfRestore = true;
   }
 
+  /** Notes that the entity applied records of this stream: ahead of the stored checkpoint. */
+  public void applied(Feed feed) {
+    aheadOfRestore = true;
+    feeder = feed.stream();
+  }
+
   /**
-   * Whether a command must wait for a reload of the checkpoint: it is the first of a stream that
-   * meets this entity ({@code previous} < 0) while the entity may hold records no checkpoint saved.
+   * Whether a command must wait for a reload of the checkpoint: the entity may hold records no
+   * checkpoint saved, and the command is the first of a stream that meets it ({@code previous} < 0)
+   * or comes from another stream than the one whose records it applied since restored.
    */
-  public boolean mustReload(long previous) {
-    return previous < 0 && aheadOfRestore;
+  public boolean mustReload(Feed feed) {
+    return aheadOfRestore
+        && (feed.previous() < 0 || feeder != null && !feeder.equals(feed.stream()));
   }
 
   /**
@@ -150,8 +170,9 @@ public final class CheckpointedEntity<C> {
   public Behavior<C> reloadThen(ActorContext<C> ctx, C msg, String unit, long position) {
     ctx.getLog()
         .info(
-            "{}: first fed by a stream while ahead of its checkpoint (at {} {}):"
-                + " reloading the checkpoint first",
+            "{}: fed by a stream new to it, or by another than the one it applied since"
+                + " restored, while ahead of its checkpoint (at {} {}): reloading the checkpoint"
+                + " first",
             entityId,
             unit,
             position);
