@@ -3,7 +3,6 @@ package dev.fpk.analysis.sharding;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -83,13 +82,6 @@ public final class KafkaGroupDowning extends DowningProvider {
     private final LoggingAdapter log = Logging.getLogger(getContext().getSystem(), this);
     private final Cluster cluster = Cluster.get(getContext().getSystem());
     private final Map<Address, Long> unreachableSince = new HashMap<>();
-
-    /**
-     * Stably unreachable members already logged as kept up (their consumer still in the group), so
-     * that each is logged once, not at every check.
-     */
-    private final Set<Address> reportedKept = new HashSet<>();
-
     private final String group;
     private final Duration stableAfter;
     private final Properties adminProperties;
@@ -148,8 +140,11 @@ public final class KafkaGroupDowning extends DowningProvider {
           .match(
               ClusterEvent.UnreachableMember.class,
               u -> unreachableSince.putIfAbsent(u.member().address(), System.nanoTime()))
-          .match(ClusterEvent.ReachableMember.class, r -> forget(r.member().address()))
-          .match(ClusterEvent.MemberRemoved.class, r -> forget(r.member().address()))
+          .match(
+              ClusterEvent.ReachableMember.class,
+              r -> unreachableSince.remove(r.member().address()))
+          .match(
+              ClusterEvent.MemberRemoved.class, r -> unreachableSince.remove(r.member().address()))
           .matchEquals(TICK, t -> askGroupIfNeeded())
           .match(GroupMembers.class, this::downThoseGone)
           .match(
@@ -159,11 +154,6 @@ public final class KafkaGroupDowning extends DowningProvider {
                 log.warning("could not describe group {}: {}", group, f.cause().toString());
               })
           .build();
-    }
-
-    private void forget(Address a) {
-      unreachableSince.remove(a);
-      reportedKept.remove(a);
     }
 
     private List<Address> stablyUnreachable() {
@@ -217,17 +207,7 @@ public final class KafkaGroupDowning extends DowningProvider {
               clientId(a),
               group);
           cluster.down(a);
-          forget(a);
-        } else if (reportedKept.add(a)) {
-          // while it is a member, cluster sharding's coordinator may wait for it (shards placed
-          // nowhere): say why it is not downed
-          log.info(
-              "{} unreachable for {} ms, but its consumer {} is still in group {}: not downed"
-                  + " until the group drops it",
-              a,
-              (System.nanoTime() - unreachableSince.get(a)) / 1_000_000,
-              clientId(a),
-              group);
+          unreachableSince.remove(a);
         }
       }
     }
