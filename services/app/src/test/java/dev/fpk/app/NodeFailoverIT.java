@@ -157,11 +157,20 @@ class NodeFailoverIT {
       assertEquals(
           0,
           nodes.oldest().count(DOWNING) + nodes.youngest().count(DOWNING),
-          () -> "no member downed; the logs:\n" + nodes.oldest().log() + nodes.youngest().log());
-      assertEquals(before, after, "the same members hold the same partitions");
-      assertEquals(assignedBefore, assignedAfter, "no rebalance logged");
+          () -> "no member downed; " + logs(nodes));
+      assertEquals(
+          before, after, () -> "the same members hold the same partitions; " + logs(nodes));
+      assertEquals(assignedBefore, assignedAfter, () -> "no rebalance logged; " + logs(nodes));
       assertTrue(diff <= 1e-9, "reports differ by " + diff);
     }
+  }
+
+  /** Both nodes' logs, for a failure's message (why a consumer left or rejoined the group). */
+  private static String logs(TwoNodes nodes) {
+    return "the oldest node's log:\n"
+        + nodes.oldest().log()
+        + "\nthe youngest node's log:\n"
+        + nodes.youngest().log();
   }
 
   /**

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * nothing is lost and nothing counted twice: the report equals the single-node report, no snapshot
  * was counted as a duplicate or late, and each entry has one alignment figure per step.
  *
- * <p>{@code FPK_STORM_CYCLES} (default 3) sets how many join-and-leave cycles run; the CI run keeps
- * to about a minute, {@code services/app/src/test/scripts/rebalance-storm.sh} runs a long one.
+ * <p>{@code FPK_STORM_CYCLES} (default 3) sets how many join-and-leave cycles run; the CI run takes
+ * one to two minutes, {@code services/app/src/test/scripts/rebalance-storm.sh} runs a long one.
  */
 @Timeout(600)
 class RebalanceStormIT {

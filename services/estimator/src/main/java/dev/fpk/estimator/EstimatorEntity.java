@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -287,20 +288,23 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
   }
 
   private Behavior<Command> onObserve(Observe msg) {
-    if (checkpointed.mustReload(msg.feed())) {
-      return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
-    }
     int n = msg.snapshots().size();
-    if (msg.feed().previous() > appliedOffset) {
-      msg.replyTo()
-          .tell(
-              new Observed(
-                  Collections.nCopies(n, Outcome.LOST),
-                  Collections.nCopies(n, null),
-                  List.of(),
-                  List.of()));
-      return this;
-    }
+    return admit(
+        msg,
+        msg.feed(),
+        () ->
+            msg.replyTo()
+                .tell(
+                    new Observed(
+                        Collections.nCopies(n, Outcome.LOST),
+                        Collections.nCopies(n, null),
+                        List.of(),
+                        List.of())),
+        () -> observe(msg));
+  }
+
+  private Behavior<Command> observe(Observe msg) {
+    int n = msg.snapshots().size();
     List<Outcome> outcomes = new ArrayList<>(n);
     List<Validation.@Nullable Rejected<?>> rejections = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -401,14 +405,23 @@ public final class EstimatorEntity extends AbstractBehavior<EstimatorEntity.Comm
     }
   }
 
+  /**
+   * {@code msg} in its turn ({@link CheckpointedEntity#admit}), this entity at its applied offset.
+   */
+  private Behavior<Command> admit(
+      Command msg, Feed feed, Runnable lost, Supplier<Behavior<Command>> take) {
+    return checkpointed.admit(getContext(), msg, feed, "offset", appliedOffset, lost, take);
+  }
+
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (checkpointed.mustReload(msg.feed())) {
-      return checkpointed.reloadThen(getContext(), msg, "offset", appliedOffset);
-    }
-    if (msg.feed().previous() > appliedOffset) {
-      msg.replyTo().tell(new Checkpoint(true, false, new byte[0], List.of(), List.of()));
-      return this;
-    }
+    return admit(
+        msg,
+        msg.feed(),
+        () -> msg.replyTo().tell(new Checkpoint(true, false, new byte[0], List.of(), List.of())),
+        () -> takeCheckpoint(msg));
+  }
+
+  private Behavior<Command> takeCheckpoint(TakeCheckpoint msg) {
     List<StepEstimate> completed = takeReady();
     List<Integer> gone = takeGone();
     byte[] state = changed ? encode() : new byte[0];

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -147,13 +148,14 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
   }
 
   private Behavior<Command> onAdvance(Advance msg) {
-    if (checkpointed.mustReload(msg.feed())) {
-      return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
-    }
-    if (msg.feed().previous() > solver.lastStep()) {
-      msg.replyTo().tell(new Advanced(true, List.of(), List.of()));
-      return this;
-    }
+    return admit(
+        msg,
+        msg.feed(),
+        () -> msg.replyTo().tell(new Advanced(true, List.of(), List.of())),
+        () -> advance(msg));
+  }
+
+  private Behavior<Command> advance(Advance msg) {
     List<StepEstimate> done = new ArrayList<>(msg.steps().size());
     List<EnsembleSolver.Output> outputs = new ArrayList<>(msg.steps().size());
     for (StepEstimate step : msg.steps()) {
@@ -208,14 +210,21 @@ public final class SolverEntity extends AbstractBehavior<SolverEntity.Command> {
     return new EnsembleSolver.Output(r.addTo(out.alignment()), out.densities(), out.fields());
   }
 
+  /** {@code msg} in its turn ({@link CheckpointedEntity#admit}), this entity at its last step. */
+  private Behavior<Command> admit(
+      Command msg, Feed feed, Runnable lost, Supplier<Behavior<Command>> take) {
+    return checkpointed.admit(getContext(), msg, feed, "step", solver.lastStep(), lost, take);
+  }
+
   private Behavior<Command> onTakeCheckpoint(TakeCheckpoint msg) {
-    if (checkpointed.mustReload(msg.feed())) {
-      return checkpointed.reloadThen(getContext(), msg, "step", solver.lastStep());
-    }
-    if (msg.feed().previous() > solver.lastStep()) {
-      msg.replyTo().tell(new Checkpoint(true, new byte[0]));
-      return this;
-    }
+    return admit(
+        msg,
+        msg.feed(),
+        () -> msg.replyTo().tell(new Checkpoint(true, new byte[0])),
+        () -> takeCheckpoint(msg));
+  }
+
+  private Behavior<Command> takeCheckpoint(TakeCheckpoint msg) {
     byte[] state =
         encoder.encode(
             out -> {

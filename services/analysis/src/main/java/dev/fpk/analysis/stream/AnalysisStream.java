@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -96,6 +97,9 @@ public final class AnalysisStream {
   /** This stream's number in the JVM. */
   private final int number = STREAMS.incrementAndGet();
 
+  /** This node's cluster address: in the stream's id and its consumer's client id. */
+  private final Address self;
+
   public AnalysisStream(
       ActorSystem<?> system,
       StreamSettings settings,
@@ -104,13 +108,11 @@ public final class AnalysisStream {
       StoredChunks storedChunks) {
     this.system = system;
     this.settings = settings;
+    this.self = Cluster.get(system).selfMember().address();
     // the stream's id for the entities: its node and its number (a failed stream's successor is
     // another stream)
     ShardedEntities entities =
-        new ShardedEntities(
-            system,
-            settings.askTimeout(),
-            Cluster.get(system).selfMember().address() + "#" + number);
+        new ShardedEntities(system, settings.askTimeout(), self + "#" + number);
     this.edge = new EdgeValidation(validator, metrics, system.log());
     this.estimators = new EstimatorStage(entities, entities, edge, metrics);
     this.solvers =
@@ -169,9 +171,7 @@ public final class AnalysisStream {
             .withGroupId(settings.groupId())
             .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
             // how the downing tells this node's consumer in the group (KafkaGroupDowning)
-            .withProperty(
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                KafkaGroupDowning.clientId(Cluster.get(system).selfMember().address()))
+            .withProperty(ConsumerConfig.CLIENT_ID_CONFIG, KafkaGroupDowning.clientId(self))
             .withStopTimeout(Duration.ZERO);
     ProducerSettings<String, byte[]> producer =
         largeRecords(

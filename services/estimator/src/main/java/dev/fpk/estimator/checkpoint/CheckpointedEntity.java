@@ -3,6 +3,7 @@ package dev.fpk.estimator.checkpoint;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -28,7 +29,11 @@ import org.jspecify.annotations.Nullable;
  *       it: that other stream may have lost their outputs (it failed, or lost the partition, with
  *       them in flight), and a skip would lose them for good. Such two streams overlap only while
  *       partitions move between nodes.
+ *   <li><b>Lost records.</b> A stream whose last command to the entity lies beyond where the entity
+ *       stands gave it records it never applied (lost in flight): it is told so, and rewinds.
  * </ul>
+ *
+ * <p>Each command goes through {@link #admit}, which applies these rules in this order.
  *
  * <p>One instance per entity actor, touched only in that actor's message handling.
  *
@@ -152,11 +157,34 @@ public final class CheckpointedEntity<C> {
   }
 
   /**
-   * Whether a command must wait for a reload of the checkpoint: the entity may hold records no
-   * checkpoint saved, and the command is the first of a stream that meets it ({@code previous} < 0)
-   * or comes from another stream than the one whose records it applied since restored.
+   * A command of {@code feed} taken in its turn: if the entity may hold records no checkpoint saved
+   * and the command is the first of a stream that meets it ({@code previous} < 0) or comes from
+   * another stream than the one whose records it applied since restored, the checkpoint is reloaded
+   * first ({@link #reloadThen}); else if the stream gave the entity records beyond {@code position}
+   * that it never applied, the stream lost them and is told so ({@code lost}, so it rewinds); else
+   * the entity takes it ({@code take}).
+   *
+   * @param unit and {@code position}: where the entity stands ("offset" 12, "step" 40)
    */
-  public boolean mustReload(Feed feed) {
+  public Behavior<C> admit(
+      ActorContext<C> ctx,
+      C msg,
+      Feed feed,
+      String unit,
+      long position,
+      Runnable lost,
+      Supplier<Behavior<C>> take) {
+    if (mustReload(feed)) {
+      return reloadThen(ctx, msg, unit, position);
+    }
+    if (feed.previous() > position) {
+      lost.run();
+      return Behaviors.same();
+    }
+    return take.get();
+  }
+
+  private boolean mustReload(Feed feed) {
     return aheadOfRestore
         && (feed.previous() < 0 || feeder != null && !feeder.equals(feed.stream()));
   }
@@ -164,10 +192,8 @@ public final class CheckpointedEntity<C> {
   /**
    * Back to the stored checkpoint, then {@code msg}: the entity is built afresh from the checkpoint
    * and takes the command (and whatever came meanwhile) after it.
-   *
-   * @param unit and {@code position}: where the entity stood, for the log ("offset 12", "step 40")
    */
-  public Behavior<C> reloadThen(ActorContext<C> ctx, C msg, String unit, long position) {
+  private Behavior<C> reloadThen(ActorContext<C> ctx, C msg, String unit, long position) {
     ctx.getLog()
         .info(
             "{}: fed by a stream new to it, or by another than the one it applied since"
