@@ -178,21 +178,36 @@ public final class KafkaShardAlignment {
                   system.scheduler())
               .toCompletableFuture()
               .get(4, TimeUnit.SECONDS);
-      Set<String> elsewhere = new TreeSet<>();
-      stats
-          .getRegions()
-          .forEach(
-              (address, region) -> {
-                if (!address.equals(self)) {
-                  region.getStats().keySet().stream()
-                      .filter(wanted::contains)
-                      .forEach(elsewhere::add);
-                }
-              });
-      return elsewhere;
+      return hostedElsewhere(stats, wanted, self);
     } catch (ExecutionException | TimeoutException e) {
       return wanted;
     }
+  }
+
+  /**
+   * The wanted shards that regions other than {@code self} host or did not report on. Pekko answers
+   * the stats query with no regions at all when this node's region does not know the coordinator
+   * yet (a node that just joined) or any region's answer timed out; a reply without this node's own
+   * region is therefore no answer, and every wanted shard may still be elsewhere.
+   */
+  static Set<String> hostedElsewhere(
+      ShardRegion.ClusterShardingStats stats, Set<String> wanted, Address self) {
+    if (!stats.getRegions().containsKey(self)) {
+      return wanted;
+    }
+    Set<String> elsewhere = new TreeSet<>();
+    stats
+        .getRegions()
+        .forEach(
+            (address, region) -> {
+              if (!address.equals(self)) {
+                region.getStats().keySet().stream()
+                    .filter(wanted::contains)
+                    .forEach(elsewhere::add);
+                region.getFailed().stream().filter(wanted::contains).forEach(elsewhere::add);
+              }
+            });
+    return elsewhere;
   }
 
   /**
