@@ -15,10 +15,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
 import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy$;
 import org.apache.pekko.cluster.sharding.external.javadsl.ExternalShardAllocationClient;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
@@ -43,6 +48,12 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class KafkaShardAlignment {
   /** How long the strategy waits for the shard-location store when allocating. */
   private static final Duration ALLOCATION_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long every node's replica has to acknowledge this node's shard locations: milliseconds when
+   * all answer; short, as a leaving node never does and the assignment's wait has 10 s in all.
+   */
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
 
   private KafkaShardAlignment() {}
 
@@ -109,12 +120,12 @@ public final class KafkaShardAlignment {
 
   /**
    * Places the shards of these partitions here for every type, as the listener does, and blocks (up
-   * to {@code timeout}) until a majority of the cluster's replicas have it, the strategy's
-   * subscription has heard of it and no other node hosts them any more: so that the first records
-   * of newly assigned partitions neither allocate their shards at the old place (from where they
-   * would move, entities restarting under the stream) nor reach a shard in hand-off (whose region
-   * drops them). For a consumer's synchronous assignment callback (the listener hears of an
-   * assignment only after it); returns false on timeout (the stream then copes with moves).
+   * to {@code timeout}) until every node's replica has it ({@link #writtenToEveryNode}), the
+   * strategy's subscription has heard of it and no other node hosts them any more: so that the
+   * first records of newly assigned partitions neither allocate their shards at the old place (from
+   * where they would move, entities restarting under the stream) nor reach a shard in hand-off
+   * (whose region drops them). For a consumer's synchronous assignment callback (the listener hears
+   * of an assignment only after it); returns false on timeout (the stream then copes with moves).
    */
   public static boolean awaitLocations(
       ActorSystem<?> system,
@@ -132,6 +143,8 @@ public final class KafkaShardAlignment {
             .setShardLocations(wanted)
             .toCompletableFuture()
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // best effort: a node that does not answer (one leaving) leaves the checks below to do
+        writtenToEveryNode(system, type, WRITE_TIMEOUT);
         while (!placedHere(client, partitions, self)) {
           if (System.nanoTime() > deadline) {
             return false;
@@ -139,8 +152,9 @@ public final class KafkaShardAlignment {
           Thread.sleep(50);
         }
       }
-      // the strategy reads the locations through a ddata subscription, notified every 500 ms
-      Thread.sleep(SUBSCRIBER_NOTIFY.toMillis());
+      // the strategy reads the locations through a ddata subscription, notified every 500 ms: wait
+      // two notifications, as the coordinator's node may run its schedule late under load
+      Thread.sleep(2 * SUBSCRIBER_NOTIFY.toMillis());
       // shards still on another node are handed off at the coordinator's next rebalance; messages
       // sent to them meanwhile would be dropped, so wait for the move
       for (EntityTypeKey<?> type : types) {
@@ -208,6 +222,39 @@ public final class KafkaShardAlignment {
               }
             });
     return elsewhere;
+  }
+
+  /**
+   * Writes the type's shard locations, as this node's replica holds them, to every node's replica
+   * and waits for their acknowledgements; false if one did not acknowledge in time. Pekko's client
+   * writes them to this node's replica only (WriteLocal), and a majority read back merges this
+   * node's replica in, so it cannot tell whether the coordinator's node has them. That node hears
+   * of them by delta propagation or gossip, under load a second or more later, and meanwhile
+   * allocates a newly used shard to its old location, from where the next rebalance moves it
+   * (entities restart under the stream, records in flight are dropped).
+   */
+  static boolean writtenToEveryNode(ActorSystem<?> system, EntityTypeKey<?> type, Duration timeout)
+      throws InterruptedException {
+    LWWMapKey<String, String> key = ExternalShardAllocationStrategy$.MODULE$.ddataKey(type.name());
+    try {
+      Replicator.UpdateResponse<LWWMap<String, String>> reply =
+          AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, String>>>ask(
+                  DistributedData.get(system).replicator(),
+                  replyTo ->
+                      new Replicator.Update<>(
+                          key,
+                          LWWMap.create(),
+                          new Replicator.WriteAll(timeout),
+                          replyTo,
+                          locations -> locations),
+                  timeout.multipliedBy(2),
+                  system.scheduler())
+              .toCompletableFuture()
+              .get(timeout.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+      return reply instanceof Replicator.UpdateSuccess;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
   }
 
   /**
