@@ -38,12 +38,11 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The kafka-to-sharding glue (what {@code pekko-connectors-kafka-cluster-sharding} provides, not
  * served here): shard id = Kafka partition of the entity key ({@link KafkaPartitionExtractor}),
- * shards placed by an {@link ExternalShardAllocationStrategy}, and a consumer rebalance listener
- * that, when this node's consumer is assigned partitions, records this node as the location of the
- * shards with those numbers for every entity type given. So an entity lives where its snapshots are
- * consumed, and asks from the stream stay on the node. The listener hears of an assignment only
- * after the consumer's synchronous callback, where {@link #awaitLocations} holds the first fetch of
- * new partitions until their shards are placed here and have left the old node.
+ * shards placed by an {@link ExternalShardAllocationStrategy}, and, in the consumer's synchronous
+ * assignment callback, {@link #awaitLocations}: it records this node as the location of the shards
+ * with the assigned partitions' numbers for every entity type given, and holds the first fetch of
+ * those partitions until their shards are placed here and have left the old node. So an entity
+ * lives where its snapshots are consumed, and asks from the stream stay on the node.
  */
 public final class KafkaShardAlignment {
   /** How long the strategy waits for the shard-location store when allocating. */
@@ -65,38 +64,19 @@ public final class KafkaShardAlignment {
 
   /**
    * The listener to hand the consumer's subscription ({@code withRebalanceListener}, adapted to a
-   * classic ref): on assignment it moves the shards of the assigned partitions of every type here.
+   * classic ref): it logs each assignment and revocation. It hears of an assignment only after the
+   * consumer's synchronous callback, which has placed the shards already ({@link #awaitLocations}).
    */
   public static Behavior<ConsumerRebalanceEvent> rebalanceListener(List<EntityTypeKey<?>> types) {
     return Behaviors.setup(
         ctx -> {
           Address self = Cluster.get(ctx.getSystem()).selfMember().address();
-          ExternalShardAllocation allocation = ExternalShardAllocation.get(ctx.getSystem());
           return Behaviors.receive(ConsumerRebalanceEvent.class)
               .onMessage(
                   TopicPartitionsAssigned.class,
                   a -> {
                     Set<Integer> partitions =
                         partitions(CollectionConverters.asJava(a.topicPartitions()));
-                    Map<String, Address> locations = new HashMap<>();
-                    partitions.forEach(p -> locations.put(Integer.toString(p), self));
-                    for (EntityTypeKey<?> type : types) {
-                      allocation
-                          .getClient(type.name())
-                          .setShardLocations(locations)
-                          .whenComplete(
-                              (done, e) -> {
-                                if (e != null) {
-                                  ctx.getLog()
-                                      .warn(
-                                          "could not move shards {} of {} to {}: {}",
-                                          partitions,
-                                          type.name(),
-                                          self,
-                                          e.toString());
-                                }
-                              });
-                    }
                     ctx.getLog()
                         .info(
                             "partitions {} assigned to {}: shards {} of {} placed here",
@@ -119,13 +99,13 @@ public final class KafkaShardAlignment {
   }
 
   /**
-   * Places the shards of these partitions here for every type, as the listener does, and blocks (up
-   * to {@code timeout}) until every node's replica has it ({@link #writtenToEveryNode}), the
-   * strategy's subscription has heard of it and no other node hosts them any more: so that the
-   * first records of newly assigned partitions neither allocate their shards at the old place (from
-   * where they would move, entities restarting under the stream) nor reach a shard in hand-off
-   * (whose region drops them). For a consumer's synchronous assignment callback (the listener hears
-   * of an assignment only after it); returns false on timeout (the stream then copes with moves).
+   * Places the shards of these partitions here for every type and blocks (up to {@code timeout})
+   * until every node's replica has it ({@link #writtenToEveryNode}), the strategy's subscription
+   * has heard of it and no other node hosts them any more: so that the first records of newly
+   * assigned partitions neither allocate their shards at the old place (from where they would move,
+   * entities restarting under the stream) nor reach a shard in hand-off (whose region drops them).
+   * For a consumer's synchronous assignment callback (the listener hears of an assignment only
+   * after it); returns false on timeout (the stream then copes with moves).
    */
   public static boolean awaitLocations(
       ActorSystem<?> system,
